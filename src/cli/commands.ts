@@ -1,0 +1,5 @@
+import type { Command } from "commander";
+import { register as registerVerify } from "./verify.js";
+
+/** Each CLI verb registers itself on the program; add new verbs here. */
+export const commandModules: ReadonlyArray<(program: Command) => void> = [registerVerify];

@@ -1,0 +1,217 @@
+import type { ActionId, Simulation } from "../simulation.js";
+import { QuantileSketch } from "../stats/quantileSketch.js";
+import type { GaugeSource } from "../stats/sampler.js";
+import { Tally } from "../stats/tally.js";
+import { TimeWeighted } from "../stats/timeWeighted.js";
+import { CallbackSlots, requireTag } from "./callbackSlots.js";
+import { JobFifo } from "./jobFifo.js";
+import { type ResourceStats, type ResponseQuantiles, ratePerSecond } from "./resourceStats.js";
+
+/** Told about every finished job that was submitted with a tag. */
+export type CompletionListener = (tag: number, responseSeconds: number, waitSeconds: number) => void;
+/** Convenience per-job callback. */
+export type CompletionCallback = (responseSeconds: number, waitSeconds: number) => void;
+
+export interface FcfsQueueOptions {
+  name: string;
+  /** Parallel servers c. @default 1 */
+  servers?: number;
+  /** Most jobs in the system (in service plus waiting), K ≥ c; arrivals beyond it are rejected. @default Infinity */
+  capacity?: number;
+  /** Keep a response-time sketch for p50/p95/p99. @default false */
+  trackResponseQuantiles?: boolean;
+}
+
+export type FcfsQueueStats = ResourceStats & Partial<ResponseQuantiles>;
+
+/**
+ * A multi-server first-come-first-served queue (M/G/c/K). Jobs carry a numeric tag (an entity index)
+ * and the resource-level listener gets (tag, response, wait) on completion: nothing is allocated per job.
+ * `request(service, callback)` is the closure-based convenience form.
+ */
+export class FcfsQueue implements GaugeSource {
+  readonly name: string;
+  readonly servers: number;
+  readonly capacity: number;
+  private readonly sim: Simulation;
+  private readonly doneAction: ActionId;
+  private listener: CompletionListener | undefined;
+  private readonly callbacks = new CallbackSlots<CompletionCallback>();
+  private readonly waiting = new JobFifo();
+  // In-service job per server.
+  private readonly serverTag: Float64Array;
+  private readonly serverArrival: Float64Array;
+  private readonly serverStart: Float64Array;
+  private readonly serverService: Float64Array;
+  private readonly idleServers: Int32Array;
+  private idleCount: number;
+  private jobsInSystem = 0;
+  // Statistics over the measurement window.
+  private readonly busy: TimeWeighted;
+  private readonly inSystemLevel: TimeWeighted;
+  private readonly queueLevel: TimeWeighted;
+  private readonly responseTally = new Tally();
+  private readonly waitTally = new Tally();
+  private readonly serviceTally = new Tally();
+  private readonly responseSketch: QuantileSketch | undefined;
+  private rejectedCount = 0;
+
+  constructor(sim: Simulation, options: FcfsQueueOptions) {
+    const servers = options.servers ?? 1;
+    if (!Number.isInteger(servers) || servers < 1) throw new RangeError(`servers must be an integer >= 1, got ${servers}`);
+    const capacity = options.capacity ?? Number.POSITIVE_INFINITY;
+    if (!(capacity >= servers) || (Number.isFinite(capacity) && !Number.isInteger(capacity))) {
+      throw new RangeError(`capacity must be an integer >= servers (${servers}), got ${capacity}`);
+    }
+    this.sim = sim;
+    this.name = options.name;
+    this.servers = servers;
+    this.capacity = capacity;
+    this.serverTag = new Float64Array(servers);
+    this.serverArrival = new Float64Array(servers);
+    this.serverStart = new Float64Array(servers);
+    this.serverService = new Float64Array(servers);
+    // Stack of idle servers with server 0 on top, so the lowest-numbered idle server starts next.
+    this.idleServers = Int32Array.from({ length: servers }, (_, i) => servers - 1 - i);
+    this.idleCount = servers;
+    this.busy = new TimeWeighted(sim);
+    this.inSystemLevel = new TimeWeighted(sim);
+    this.queueLevel = new TimeWeighted(sim);
+    this.responseSketch = options.trackResponseQuantiles ? new QuantileSketch() : undefined;
+    this.doneAction = sim.register((server) => this.finish(server));
+  }
+
+  /** Sets the listener told about every tagged job's completion (replaces any previous one). */
+  onComplete(listener: CompletionListener): this {
+    this.listener = listener;
+    return this;
+  }
+
+  /** Submits a job needing `serviceSeconds` of one server; false if rejected at capacity. */
+  submit(serviceSeconds: number, tag = 0): boolean {
+    requireTag(tag);
+    return this.enter(serviceSeconds, tag);
+  }
+
+  /** Convenience form: `callback(response, wait)` when the job finishes; false if rejected. */
+  request(serviceSeconds: number, callback: CompletionCallback): boolean {
+    if (this.jobsInSystem >= this.capacity) return this.enter(serviceSeconds, 0);
+    return this.enter(serviceSeconds, this.callbacks.store(callback));
+  }
+
+  /** Jobs in service plus waiting. */
+  get inSystem(): number {
+    return this.jobsInSystem;
+  }
+
+  get busyServers(): number {
+    return this.servers - this.idleCount;
+  }
+
+  get queueLength(): number {
+    return this.waiting.length;
+  }
+
+  stats(): FcfsQueueStats {
+    const window = this.busy.elapsedSeconds;
+    const stats: FcfsQueueStats = {
+      name: this.name,
+      window_s: window,
+      servers: this.servers,
+      utilization: this.busy.mean() / this.servers,
+      background_utilization: 0,
+      throughput_per_s: ratePerSecond(this.responseTally.count, window),
+      mean_service_s: this.serviceTally.mean,
+      mean_wait_s: this.waitTally.mean,
+      mean_response_s: this.responseTally.mean,
+      mean_in_system: this.inSystemLevel.mean(),
+      mean_queue_length: this.queueLevel.mean(),
+      max_in_system: this.inSystemLevel.max,
+      completed: this.responseTally.count,
+      rejected: this.rejectedCount,
+    };
+    const sketch = this.responseSketch;
+    if (sketch) {
+      stats.response_p50_s = sketch.quantile(0.5);
+      stats.response_p95_s = sketch.quantile(0.95);
+      stats.response_p99_s = sketch.quantile(0.99);
+    }
+    return stats;
+  }
+
+  /** Starts a new measurement window now (warm-up removal); jobs present stay. */
+  resetStats(): void {
+    this.busy.reset();
+    this.inSystemLevel.reset();
+    this.queueLevel.reset();
+    this.responseTally.reset();
+    this.waitTally.reset();
+    this.serviceTally.reset();
+    this.responseSketch?.reset();
+    this.rejectedCount = 0;
+  }
+
+  gauges(): Record<string, () => number> {
+    return {
+      busy_servers: () => this.busyServers,
+      in_system: () => this.jobsInSystem,
+      queue_length: () => this.waiting.length,
+    };
+  }
+
+  private enter(serviceSeconds: number, tag: number): boolean {
+    if (!(serviceSeconds >= 0)) throw new RangeError(`service must be >= 0 seconds, got ${serviceSeconds}`);
+    if (this.jobsInSystem >= this.capacity) {
+      this.rejectedCount++;
+      return false;
+    }
+    this.jobsInSystem++;
+    this.inSystemLevel.set(this.jobsInSystem);
+    const now = this.sim.now;
+    if (this.idleCount > 0) {
+      this.busy.set(this.servers - this.idleCount + 1);
+      this.start(this.idleServers[--this.idleCount]!, tag, serviceSeconds, now);
+    } else {
+      this.waiting.push(tag, serviceSeconds, now);
+      this.queueLevel.set(this.waiting.length);
+    }
+    return true;
+  }
+
+  private start(server: number, tag: number, serviceSeconds: number, arrivalSeconds: number): void {
+    this.serverTag[server] = tag;
+    this.serverArrival[server] = arrivalSeconds;
+    this.serverStart[server] = this.sim.now;
+    this.serverService[server] = serviceSeconds;
+    this.sim.schedule(serviceSeconds, this.doneAction, server);
+  }
+
+  private finish(server: number): void {
+    const now = this.sim.now;
+    const tag = this.serverTag[server]!;
+    const responseSeconds = now - this.serverArrival[server]!;
+    const waitSeconds = this.serverStart[server]! - this.serverArrival[server]!;
+    this.responseTally.add(responseSeconds);
+    this.waitTally.add(waitSeconds);
+    this.serviceTally.add(this.serverService[server]!);
+    this.responseSketch?.add(responseSeconds);
+    this.jobsInSystem--;
+    this.inSystemLevel.set(this.jobsInSystem);
+    // Hand the server to the next waiter before telling anyone, so a job submitted by the listener
+    // at this instant queues behind the waiters (FCFS).
+    const waiting = this.waiting;
+    if (waiting.length > 0) {
+      const nextTag = waiting.headTag();
+      const nextService = waiting.headAmount();
+      const nextArrival = waiting.headSince();
+      waiting.dropHead();
+      this.queueLevel.set(waiting.length);
+      this.start(server, nextTag, nextService, nextArrival);
+    } else {
+      this.idleServers[this.idleCount++] = server;
+      this.busy.set(this.servers - this.idleCount);
+    }
+    if (tag < 0) this.callbacks.take(tag)(responseSeconds, waitSeconds);
+    else this.listener?.(tag, responseSeconds, waitSeconds);
+  }
+}

@@ -1,0 +1,5 @@
+export * from "./batcher.js";
+export * from "./countedPool.js";
+export * from "./fcfsQueue.js";
+export * from "./processorSharingCpu.js";
+export type { ResourceStats, ResponseQuantiles } from "./resourceStats.js";

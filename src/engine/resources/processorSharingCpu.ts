@@ -1,0 +1,310 @@
+import type { EventHandle } from "../eventList.js";
+import type { ActionId, Simulation } from "../simulation.js";
+import { QuantileSketch } from "../stats/quantileSketch.js";
+import type { GaugeSource } from "../stats/sampler.js";
+import { Tally } from "../stats/tally.js";
+import { TimeWeighted } from "../stats/timeWeighted.js";
+import { CallbackSlots, requireTag } from "./callbackSlots.js";
+import type { CompletionCallback, CompletionListener } from "./fcfsQueue.js";
+import { type ResourceStats, type ResponseQuantiles, ratePerSecond } from "./resourceStats.js";
+import { SlotHeap } from "./slotHeap.js";
+
+export interface ProcessorSharingCpuOptions {
+  name: string;
+  /** Cores c (may be fractional, like a CPU quota of 2.5). */
+  cores: number;
+  /** Most of the cores background load may take, as a fraction of c, so jobs still progress. @default 0.99 */
+  maxBackgroundShare?: number;
+  /** Keep a response-time sketch for p50/p95/p99. @default false */
+  trackResponseQuantiles?: boolean;
+}
+
+export type ProcessorSharingCpuStats = ResourceStats &
+  Partial<ResponseQuantiles> & {
+    /** Time-average cores busy with jobs plus background. */
+    mean_busy_cores: number;
+    /** ∫ busy cores dt over the window (what process_cpu_seconds_total would add up). */
+    cpu_seconds: number;
+    /** Time-average background demand that did not fit (above maxBackgroundShare·c), vCPU. */
+    mean_background_unmet_vcpu: number;
+  };
+
+/**
+ * A processor-sharing CPU with c cores: each of n jobs runs at min(1, c_eff/n) of a core, where
+ * c_eff = c − background and background is a fluid load (high-frequency traffic modelled as a rate).
+ *
+ * Implementation: a virtual time V (service attained by every job present) grows at the per-job rate;
+ * a job arriving with work w finishes when V reaches V_arrival + w, so jobs sit in a min-heap keyed by
+ * that virtual finish time and exactly one cancellable completion event is pending. Each arrival,
+ * departure or background change is O(log n), however many jobs share the CPU.
+ */
+export class ProcessorSharingCpu implements GaugeSource {
+  readonly name: string;
+  readonly cores: number;
+  readonly maxBackgroundShare: number;
+  private readonly sim: Simulation;
+  private readonly finishAction: ActionId;
+  private listener: CompletionListener | undefined;
+  private readonly callbacks = new CallbackSlots<CompletionCallback>();
+  private readonly heap = new SlotHeap();
+  // Per job slot.
+  private tagOf = new Float64Array(64);
+  private workOf = new Float64Array(64);
+  private arrivalOf = new Float64Array(64);
+  private freeSlots = new Int32Array(64);
+  private freeCount = 0;
+  private nextFreshSlot = 0;
+  // Fluid state.
+  private virtualSeconds = 0;
+  private lastAdvanceSeconds: number;
+  private perJobCores = 0;
+  private jobs = 0;
+  private backgroundRequestedVcpu = 0;
+  private backgroundAppliedVcpu = 0;
+  private capacityCores: number;
+  private pendingFinish: EventHandle = -1;
+  // Statistics.
+  private readonly jobCores: TimeWeighted;
+  private readonly background: TimeWeighted;
+  private readonly backgroundUnmet: TimeWeighted;
+  private readonly inSystemLevel: TimeWeighted;
+  /** Never reset: a monotone CPU-seconds counter since construction. */
+  private readonly busyCoresSinceStart: TimeWeighted;
+  private readonly responseTally = new Tally();
+  private readonly waitTally = new Tally();
+  private readonly workTally = new Tally();
+  private readonly responseSketch: QuantileSketch | undefined;
+
+  constructor(sim: Simulation, options: ProcessorSharingCpuOptions) {
+    if (!(options.cores > 0 && Number.isFinite(options.cores))) {
+      throw new RangeError(`cores must be a finite number > 0, got ${options.cores}`);
+    }
+    const share = options.maxBackgroundShare ?? 0.99;
+    if (!(share >= 0 && share < 1)) throw new RangeError(`maxBackgroundShare must be in [0, 1), got ${share}`);
+    this.sim = sim;
+    this.name = options.name;
+    this.cores = options.cores;
+    this.maxBackgroundShare = share;
+    this.capacityCores = options.cores;
+    this.lastAdvanceSeconds = sim.now;
+    this.jobCores = new TimeWeighted(sim);
+    this.background = new TimeWeighted(sim);
+    this.backgroundUnmet = new TimeWeighted(sim);
+    this.inSystemLevel = new TimeWeighted(sim);
+    this.busyCoresSinceStart = new TimeWeighted(sim);
+    this.responseSketch = options.trackResponseQuantiles ? new QuantileSketch() : undefined;
+    this.finishAction = sim.register(() => this.finishNext());
+  }
+
+  /** Sets the listener told about every tagged job's completion; wait = response − work. */
+  onComplete(listener: CompletionListener): this {
+    this.listener = listener;
+    return this;
+  }
+
+  /** Submits a job needing `workSeconds` of one core (a single runnable thread). */
+  submit(workSeconds: number, tag = 0): void {
+    requireTag(tag);
+    this.enter(workSeconds, tag);
+  }
+
+  /** Convenience form: `callback(response, response − work)` when the job finishes. */
+  request(workSeconds: number, callback: CompletionCallback): void {
+    this.enter(workSeconds, this.callbacks.store(callback));
+  }
+
+  /**
+   * Sets the background (fluid) load in vCPU from now on. It takes its share before jobs, capped at
+   * maxBackgroundShare·c; the excess is reported as unmet.
+   */
+  setBackgroundLoad(vcpu: number): void {
+    if (!(vcpu >= 0 && Number.isFinite(vcpu))) throw new RangeError(`background load must be >= 0 vCPU, got ${vcpu}`);
+    this.advance();
+    this.backgroundRequestedVcpu = vcpu;
+    this.backgroundAppliedVcpu = Math.min(vcpu, this.cores * this.maxBackgroundShare);
+    this.capacityCores = this.cores - this.backgroundAppliedVcpu;
+    this.background.set(this.backgroundAppliedVcpu);
+    this.backgroundUnmet.set(vcpu - this.backgroundAppliedVcpu);
+    this.updateRate();
+    this.scheduleNextFinish();
+  }
+
+  get jobsInSystem(): number {
+    return this.jobs;
+  }
+
+  /** Share of a core each job gets now. */
+  get perJobRate(): number {
+    return this.perJobCores;
+  }
+
+  /** Background load actually running, vCPU. */
+  get backgroundVcpu(): number {
+    return this.backgroundAppliedVcpu;
+  }
+
+  /** Background demand above the cap, vCPU (0 unless the CPU is overloaded by it). */
+  get backgroundUnmetVcpu(): number {
+    return this.backgroundRequestedVcpu - this.backgroundAppliedVcpu;
+  }
+
+  /** Cores busy with jobs now. */
+  get jobBusyCores(): number {
+    return this.jobs * this.perJobCores;
+  }
+
+  /** Cores busy now, jobs plus background. */
+  get busyCores(): number {
+    return this.jobBusyCores + this.backgroundAppliedVcpu;
+  }
+
+  /** CPU-seconds used since construction, like process_cpu_seconds_total (not reset by resetStats). */
+  get cpuSecondsTotal(): number {
+    return this.busyCoresSinceStart.integral();
+  }
+
+  stats(): ProcessorSharingCpuStats {
+    const window = this.jobCores.elapsedSeconds;
+    const jobCores = this.jobCores.mean();
+    const background = this.background.mean();
+    const inSystem = this.inSystemLevel.mean();
+    const stats: ProcessorSharingCpuStats = {
+      name: this.name,
+      window_s: window,
+      servers: this.cores,
+      utilization: (jobCores + background) / this.cores,
+      background_utilization: background / this.cores,
+      throughput_per_s: ratePerSecond(this.responseTally.count, window),
+      mean_service_s: this.workTally.mean,
+      mean_wait_s: this.waitTally.mean,
+      mean_response_s: this.responseTally.mean,
+      mean_in_system: inSystem,
+      mean_queue_length: inSystem - jobCores,
+      max_in_system: this.inSystemLevel.max,
+      completed: this.responseTally.count,
+      rejected: 0,
+      mean_busy_cores: jobCores + background,
+      cpu_seconds: this.jobCores.integral() + this.background.integral(),
+      mean_background_unmet_vcpu: this.backgroundUnmet.mean(),
+    };
+    const sketch = this.responseSketch;
+    if (sketch) {
+      stats.response_p50_s = sketch.quantile(0.5);
+      stats.response_p95_s = sketch.quantile(0.95);
+      stats.response_p99_s = sketch.quantile(0.99);
+    }
+    return stats;
+  }
+
+  /** Starts a new measurement window now (warm-up removal); jobs present stay. */
+  resetStats(): void {
+    this.jobCores.reset();
+    this.background.reset();
+    this.backgroundUnmet.reset();
+    this.inSystemLevel.reset();
+    this.responseTally.reset();
+    this.waitTally.reset();
+    this.workTally.reset();
+    this.responseSketch?.reset();
+  }
+
+  gauges(): Record<string, () => number> {
+    return {
+      busy_cores: () => this.busyCores,
+      background_vcpu: () => this.backgroundAppliedVcpu,
+      in_system: () => this.jobs,
+      cpu_seconds_total: () => this.cpuSecondsTotal,
+    };
+  }
+
+  private enter(workSeconds: number, tag: number): void {
+    if (!(workSeconds >= 0 && Number.isFinite(workSeconds))) {
+      throw new RangeError(`work must be a finite number >= 0 seconds, got ${workSeconds}`);
+    }
+    this.advance();
+    const slot = this.allocateSlot();
+    this.tagOf[slot] = tag;
+    this.workOf[slot] = workSeconds;
+    this.arrivalOf[slot] = this.sim.now;
+    this.heap.push(slot, this.virtualSeconds + workSeconds);
+    this.jobs++;
+    this.updateRate();
+    this.scheduleNextFinish();
+  }
+
+  private finishNext(): void {
+    this.advance();
+    const slot = this.heap.pop();
+    // The event was timed for V to reach this job's finish; snap away floating-point drift.
+    this.virtualSeconds = Math.max(this.virtualSeconds, this.heap.keyOf(slot));
+    const tag = this.tagOf[slot]!;
+    const workSeconds = this.workOf[slot]!;
+    const responseSeconds = this.sim.now - this.arrivalOf[slot]!;
+    const waitSeconds = Math.max(0, responseSeconds - workSeconds);
+    this.freeSlots[this.freeCount++] = slot;
+    this.jobs--;
+    // Rebase virtual time whenever the CPU empties so it never grows large enough to lose precision.
+    if (this.jobs === 0) this.virtualSeconds = 0;
+    this.updateRate();
+    this.scheduleNextFinish();
+    this.responseTally.add(responseSeconds);
+    this.waitTally.add(waitSeconds);
+    this.workTally.add(workSeconds);
+    this.responseSketch?.add(responseSeconds);
+    if (tag < 0) this.callbacks.take(tag)(responseSeconds, waitSeconds);
+    else this.listener?.(tag, responseSeconds, waitSeconds);
+  }
+
+  /** Moves virtual time to now at the current per-job rate. */
+  private advance(): void {
+    const now = this.sim.now;
+    this.virtualSeconds += this.perJobCores * (now - this.lastAdvanceSeconds);
+    this.lastAdvanceSeconds = now;
+  }
+
+  private updateRate(): void {
+    const n = this.jobs;
+    this.perJobCores = n === 0 ? 0 : Math.min(1, this.capacityCores / n);
+    const jobCores = n * this.perJobCores;
+    this.jobCores.set(jobCores);
+    this.inSystemLevel.set(n);
+    this.busyCoresSinceStart.set(jobCores + this.backgroundAppliedVcpu);
+  }
+
+  /** Keeps exactly one pending completion event, for the job with the smallest virtual finish. */
+  private scheduleNextFinish(): void {
+    const next = this.heap.peek();
+    if (next < 0) {
+      if (this.pendingFinish >= 0) this.sim.cancel(this.pendingFinish);
+      this.pendingFinish = -1;
+      return;
+    }
+    const delay = Math.max(0, (this.heap.keyOf(next) - this.virtualSeconds) / this.perJobCores);
+    if (this.pendingFinish >= 0 && this.sim.reschedule(this.pendingFinish, delay)) return;
+    this.pendingFinish = this.sim.schedule(delay, this.finishAction);
+  }
+
+  private allocateSlot(): number {
+    if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
+    const slot = this.nextFreshSlot++;
+    if (slot === this.tagOf.length) this.growSlots();
+    return slot;
+  }
+
+  private growSlots(): void {
+    const n = this.tagOf.length * 2;
+    this.tagOf = grown(this.tagOf, n);
+    this.workOf = grown(this.workOf, n);
+    this.arrivalOf = grown(this.arrivalOf, n);
+    const free = new Int32Array(n);
+    free.set(this.freeSlots);
+    this.freeSlots = free;
+    this.heap.ensureCapacity(n);
+  }
+}
+
+function grown(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}

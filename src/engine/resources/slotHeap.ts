@@ -1,0 +1,96 @@
+/**
+ * A binary min-heap of integer slots keyed by a number, ties broken by insertion order (FIFO). Keys live
+ * in typed arrays indexed by slot, so pushing and popping allocate nothing once the arrays are large
+ * enough. The owner allocates the slots (0..capacity−1) and keeps its own per-slot data.
+ */
+export class SlotHeap {
+  private keys: Float64Array;
+  private seqs: Float64Array;
+  private heap: Int32Array;
+  private size = 0;
+  private nextSeq = 0;
+
+  constructor(initialCapacity = 64) {
+    this.keys = new Float64Array(initialCapacity);
+    this.seqs = new Float64Array(initialCapacity);
+    this.heap = new Int32Array(initialCapacity);
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** Slots this heap can hold; grow with `ensureCapacity`. */
+  get capacity(): number {
+    return this.heap.length;
+  }
+
+  ensureCapacity(slots: number): void {
+    if (slots <= this.heap.length) return;
+    let n = this.heap.length * 2;
+    while (n < slots) n *= 2;
+    const keys = new Float64Array(n);
+    keys.set(this.keys);
+    this.keys = keys;
+    const seqs = new Float64Array(n);
+    seqs.set(this.seqs);
+    this.seqs = seqs;
+    const heap = new Int32Array(n);
+    heap.set(this.heap);
+    this.heap = heap;
+  }
+
+  push(slot: number, key: number): void {
+    this.keys[slot] = key;
+    this.seqs[slot] = this.nextSeq++;
+    let i = this.size++;
+    const heap = this.heap;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (!this.less(slot, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = slot;
+  }
+
+  /** Slot with the smallest key, or -1 when empty. */
+  peek(): number {
+    return this.size === 0 ? -1 : this.heap[0]!;
+  }
+
+  keyOf(slot: number): number {
+    return this.keys[slot]!;
+  }
+
+  /** Removes and returns the slot with the smallest key, or -1 when empty. */
+  pop(): number {
+    if (this.size === 0) return -1;
+    const heap = this.heap;
+    const top = heap[0]!;
+    const n = --this.size;
+    if (n > 0) {
+      const slot = heap[n]!;
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= n) break;
+        const right = child + 1;
+        if (right < n && this.less(heap[right]!, heap[child]!)) child = right;
+        const c = heap[child]!;
+        if (!this.less(c, slot)) break;
+        heap[i] = c;
+        i = child;
+      }
+      heap[i] = slot;
+    }
+    return top;
+  }
+
+  private less(a: number, b: number): boolean {
+    const ka = this.keys[a]!;
+    const kb = this.keys[b]!;
+    return ka < kb || (ka === kb && this.seqs[a]! < this.seqs[b]!);
+  }
+}

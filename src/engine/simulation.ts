@@ -1,0 +1,238 @@
+import { EventList, type EventHandle } from "./eventList.js";
+
+/** An action the event list can fire: registered once, then scheduled by integer id with a numeric argument. */
+export type Action = (arg: number) => void;
+/** Id of a registered action. */
+export type ActionId = number;
+
+/**
+ * The simulation clock and event loop. Time is in simulated seconds.
+ *
+ * Hot paths register an action once (`register`) and schedule it by id with a numeric argument, so no
+ * closure or object is allocated per event. `after`/`at` take a closure for convenience at the model edge.
+ */
+export class Simulation {
+  private readonly events: EventList;
+  private readonly actions: Action[] = [];
+  /** One-shot closures waiting in the event list, indexed by the closure action's argument. */
+  private readonly closures: ((() => void) | undefined)[] = [];
+  private readonly freeClosureSlots: number[] = [];
+  private readonly closureAction: ActionId;
+  private stopped = false;
+  private nowSeconds = 0;
+  private eventCount = 0;
+
+  constructor(options: { initialEventCapacity?: number } = {}) {
+    this.events = new EventList(options.initialEventCapacity);
+    this.closureAction = this.register((slot) => {
+      const fn = this.closures[slot]!;
+      this.closures[slot] = undefined;
+      this.freeClosureSlots.push(slot);
+      fn();
+    });
+  }
+
+  /** Current simulated time, seconds. */
+  get now(): number {
+    return this.nowSeconds;
+  }
+
+  /** Events fired so far (event-list pops). */
+  get eventsProcessed(): number {
+    return this.eventCount;
+  }
+
+  /** Events waiting in the event list. */
+  get pendingEvents(): number {
+    return this.events.length;
+  }
+
+  /** Registers an action and returns the id used to schedule it. */
+  register(action: Action): ActionId {
+    this.actions.push(action);
+    return this.actions.length - 1;
+  }
+
+  /** Schedules a registered action `delaySeconds` from now. */
+  schedule(delaySeconds: number, action: ActionId, arg = 0): EventHandle {
+    if (!(delaySeconds >= 0)) throw new RangeError(`delay must be >= 0 seconds, got ${delaySeconds}`);
+    return this.events.push(this.nowSeconds + delaySeconds, action, arg);
+  }
+
+  /** Schedules a registered action at an absolute time (not in the past). */
+  scheduleAt(timeSeconds: number, action: ActionId, arg = 0): EventHandle {
+    if (!(timeSeconds >= this.nowSeconds)) {
+      throw new RangeError(`cannot schedule at ${timeSeconds} s, before now (${this.nowSeconds} s)`);
+    }
+    return this.events.push(timeSeconds, action, arg);
+  }
+
+  /** Runs a closure after a delay (model-edge convenience; allocates). */
+  after(delaySeconds: number, fn: () => void): EventHandle {
+    return this.schedule(delaySeconds, this.closureAction, this.storeClosure(fn));
+  }
+
+  /** Runs a closure at an absolute time (model-edge convenience; allocates). */
+  at(timeSeconds: number, fn: () => void): EventHandle {
+    return this.scheduleAt(timeSeconds, this.closureAction, this.storeClosure(fn));
+  }
+
+  /** Cancels a pending event; false if it already fired or was cancelled. O(log n). */
+  cancel(handle: EventHandle): boolean {
+    if (!this.events.isPending(handle)) return false;
+    // A cancelled closure must release its slot too.
+    const slot = this.closureSlotOf(handle);
+    this.events.cancel(handle);
+    if (slot >= 0) {
+      this.closures[slot] = undefined;
+      this.freeClosureSlots.push(slot);
+    }
+    return true;
+  }
+
+  /** Moves a pending event to `now + delaySeconds`, keeping its handle. O(log n). */
+  reschedule(handle: EventHandle, delaySeconds: number): boolean {
+    if (!(delaySeconds >= 0)) throw new RangeError(`delay must be >= 0 seconds, got ${delaySeconds}`);
+    return this.events.reschedule(handle, this.nowSeconds + delaySeconds);
+  }
+
+  /** True while the event is waiting to fire. */
+  isPending(handle: EventHandle): boolean {
+    return this.events.isPending(handle);
+  }
+
+  /** Fire time of a pending event, NaN otherwise. */
+  timeOf(handle: EventHandle): number {
+    return this.events.timeOf(handle);
+  }
+
+  /** Time of the next event, +Infinity when none. */
+  peek(): number {
+    return this.events.peekTime();
+  }
+
+  /** Fires the next event; false when there is none. */
+  step(): boolean {
+    const slot = this.events.pop();
+    if (slot < 0) return false;
+    this.nowSeconds = this.events.slotTime(slot);
+    this.eventCount++;
+    this.actions[this.events.slotKind(slot)]!(this.events.slotArg(slot));
+    return true;
+  }
+
+  /**
+   * Fires events until the list is empty, `stop()` is called, or the next event is later than
+   * `untilSeconds`; the clock then stands at `untilSeconds` (if given and reached).
+   */
+  run(untilSeconds = Number.POSITIVE_INFINITY): void {
+    this.stopped = false;
+    const events = this.events;
+    const actions = this.actions;
+    while (!this.stopped) {
+      const t = events.peekTime();
+      if (t > untilSeconds || t === Number.POSITIVE_INFINITY) break;
+      const slot = events.pop();
+      this.nowSeconds = t;
+      this.eventCount++;
+      actions[events.slotKind(slot)]!(events.slotArg(slot));
+    }
+    if (!this.stopped && untilSeconds !== Number.POSITIVE_INFINITY && untilSeconds > this.nowSeconds) {
+      this.nowSeconds = untilSeconds;
+    }
+  }
+
+  /** Makes `run` return after the current event. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /**
+   * Starts a process: a generator that yields a delay in seconds (a timeout) or a `Waitable`
+   * (resumed when it completes, receiving its value). Readable model-edge code; not for hot paths.
+   */
+  process<T = unknown>(body: Generator<ProcessStep, T, unknown>): ProcessHandle<T> {
+    const handle = new ProcessHandle<T>();
+    const resume = (value: unknown): void => {
+      let r: IteratorResult<ProcessStep, T>;
+      try {
+        r = body.next(value);
+      } catch (err) {
+        handle.fail(err);
+        return;
+      }
+      if (r.done) {
+        handle.complete(r.value);
+        return;
+      }
+      const step = r.value;
+      if (typeof step === "number") this.after(step, () => resume(undefined));
+      else step.onComplete(resume);
+    };
+    this.after(0, () => resume(undefined));
+    return handle;
+  }
+
+  private storeClosure(fn: () => void): number {
+    const slot = this.freeClosureSlots.pop() ?? this.closures.length;
+    this.closures[slot] = fn;
+    return slot;
+  }
+
+  private closureSlotOf(handle: EventHandle): number {
+    // Only closure events carry a closure slot; the event list knows the action of a pending handle.
+    return this.events.kindOfPending(handle) === this.closureAction ? this.events.argOfPending(handle) : -1;
+  }
+}
+
+/** Something a process can wait for. */
+export interface Waitable<T = unknown> {
+  onComplete(callback: (value: T) => void): void;
+}
+
+/** What a process generator yields: a delay in seconds, or something to wait for. */
+export type ProcessStep = number | Waitable;
+
+/** A one-shot completion that processes (or callbacks) can wait on. */
+export class Signal<T = void> implements Waitable<T> {
+  private waiters: ((value: T) => void)[] = [];
+  private done = false;
+  private result: T | undefined;
+
+  get triggered(): boolean {
+    return this.done;
+  }
+
+  get value(): T | undefined {
+    return this.result;
+  }
+
+  onComplete(callback: (value: T) => void): void {
+    if (this.done) callback(this.result as T);
+    else this.waiters.push(callback);
+  }
+
+  /** Completes the signal and runs the waiters in the order they subscribed. */
+  trigger(value: T): void {
+    if (this.done) throw new Error("signal already triggered");
+    this.done = true;
+    this.result = value;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w(value);
+  }
+}
+
+/** The completion of a process: its return value, or the error it threw. */
+export class ProcessHandle<T> extends Signal<T> {
+  error: unknown = undefined;
+
+  complete(value: T): void {
+    this.trigger(value);
+  }
+
+  fail(err: unknown): void {
+    this.error = err;
+    throw err;
+  }
+}

@@ -1,0 +1,198 @@
+import type { ActionId, Simulation } from "../simulation.js";
+
+/** Something with named gauges a sampler can scrape, such as a resource. */
+export interface GaugeSource {
+  readonly name: string;
+  /** Gauge name (e.g. `busy_servers`) → reader of its current value. */
+  gauges(): Record<string, () => number>;
+}
+
+export interface SamplerOptions {
+  /** Seconds between scrapes (Prometheus' default scrape interval). @default 15 */
+  intervalSeconds?: number;
+}
+
+/** Plain-data form of the scraped series. */
+export interface SampledSeriesJSON {
+  intervalSeconds: number;
+  times: number[];
+  series: Record<string, number[]>;
+}
+
+/**
+ * Records named gauges at a fixed scrape interval of simulated time, like Prometheus, into growing
+ * Float64Array columns, so medians and peaks can be read the way a Grafana panel shows them (see
+ * `seriesSummary`, `counterRate`). Scrapes fall at start + k·interval, without drift.
+ */
+export class Sampler {
+  readonly intervalSeconds: number;
+  private readonly readers: (() => number)[] = [];
+  private readonly columnIndex = new Map<string, number>();
+  private columns: Float64Array[] = [];
+  private timeColumn = new Float64Array(64);
+  private rows = 0;
+  private readonly scrapeAction: ActionId;
+  private pending = -1;
+  private startSeconds = 0;
+  private nextIndex = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    options: SamplerOptions = {},
+  ) {
+    const interval = options.intervalSeconds ?? 15;
+    if (!(interval > 0 && Number.isFinite(interval))) {
+      throw new RangeError(`intervalSeconds must be a finite number > 0, got ${interval}`);
+    }
+    this.intervalSeconds = interval;
+    this.scrapeAction = sim.register(() => this.onTick());
+  }
+
+  /** Adds a gauge; rows scraped before it was added read NaN. */
+  gauge(name: string, read: () => number): this {
+    if (this.columnIndex.has(name)) throw new RangeError(`gauge "${name}" is already registered`);
+    this.columnIndex.set(name, this.readers.length);
+    this.readers.push(read);
+    this.columns.push(new Float64Array(this.timeColumn.length).fill(Number.NaN));
+    return this;
+  }
+
+  /** Adds every gauge of a source as `<source name>.<gauge name>`. */
+  watch(source: GaugeSource): this {
+    for (const [gaugeName, read] of Object.entries(source.gauges())) this.gauge(`${source.name}.${gaugeName}`, read);
+    return this;
+  }
+
+  /** Scrapes now and then every interval until `stop()`. The ticker keeps the event list non-empty: bound `run`. */
+  start(): void {
+    if (this.pending >= 0) throw new Error("sampler already started");
+    this.startSeconds = this.sim.now;
+    this.nextIndex = 0;
+    this.pending = this.sim.scheduleAt(this.startSeconds, this.scrapeAction);
+  }
+
+  /** Stops the ticker (a final `scrape()` may still be taken by hand). */
+  stop(): void {
+    if (this.pending >= 0) this.sim.cancel(this.pending);
+    this.pending = -1;
+  }
+
+  /** Records one row at the current time. */
+  scrape(): void {
+    if (this.rows === this.timeColumn.length) this.grow();
+    const row = this.rows++;
+    this.timeColumn[row] = this.sim.now;
+    const readers = this.readers;
+    for (let i = 0; i < readers.length; i++) this.columns[i]![row] = readers[i]!();
+  }
+
+  /** Number of scraped rows. */
+  get length(): number {
+    return this.rows;
+  }
+
+  get names(): string[] {
+    return [...this.columnIndex.keys()];
+  }
+
+  /** Scrape times, seconds (a view; copy it before scraping more if you keep it). */
+  get times(): Float64Array {
+    return this.timeColumn.subarray(0, this.rows);
+  }
+
+  /** One gauge's values, aligned with `times` (a view). */
+  column(name: string): Float64Array {
+    const index = this.columnIndex.get(name);
+    if (index === undefined) throw new RangeError(`no gauge named "${name}"`);
+    return this.columns[index]!.subarray(0, this.rows);
+  }
+
+  toJSON(): SampledSeriesJSON {
+    const series: Record<string, number[]> = {};
+    for (const [name, index] of this.columnIndex) series[name] = Array.from(this.columns[index]!.subarray(0, this.rows));
+    return { intervalSeconds: this.intervalSeconds, times: Array.from(this.times), series };
+  }
+
+  private onTick(): void {
+    this.scrape();
+    this.nextIndex++;
+    this.pending = this.sim.scheduleAt(this.startSeconds + this.nextIndex * this.intervalSeconds, this.scrapeAction);
+  }
+
+  private grow(): void {
+    const n = this.timeColumn.length * 2;
+    this.timeColumn = grown(this.timeColumn, n, 0);
+    this.columns = this.columns.map((c) => grown(c, n, Number.NaN));
+  }
+}
+
+function grown(a: Float64Array, n: number, fill: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n).fill(fill);
+  b.set(a);
+  return b;
+}
+
+/** What a dashboard panel shows for one series. NaN samples (no data) are skipped. */
+export interface SeriesSummary {
+  samples: number;
+  min: number;
+  mean: number;
+  median: number;
+  p95: number;
+  max: number;
+  last: number;
+}
+
+/** Min, mean, median, p95, max and last of a sampled series (linear-interpolated quantiles). */
+export function seriesSummary(values: ArrayLike<number>): SeriesSummary {
+  const present: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) present.push(v);
+  }
+  if (present.length === 0) {
+    const nan = Number.NaN;
+    return { samples: 0, min: nan, mean: nan, median: nan, p95: nan, max: nan, last: nan };
+  }
+  const sorted = [...present].sort((a, b) => a - b);
+  const mean = present.reduce((s, v) => s + v, 0) / present.length;
+  return {
+    samples: present.length,
+    min: sorted[0]!,
+    mean,
+    median: sortedQuantile(sorted, 0.5),
+    p95: sortedQuantile(sorted, 0.95),
+    max: sorted[sorted.length - 1]!,
+    last: present[present.length - 1]!,
+  };
+}
+
+/** The q-quantile of ascending values by linear interpolation between order statistics (type 7). */
+export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile must be in [0, 1], got ${q}`);
+  if (sorted.length === 0) return Number.NaN;
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/**
+ * Per-second rate of a monotone counter (e.g. CPU-seconds → busy cores) at each scrape, over a
+ * trailing window like Prometheus' `rate(x[window])`: the increase from the earliest sample inside the
+ * window divided by the time it spans (without Prometheus' extrapolation to the window edges).
+ * NaN where the window holds fewer than two samples.
+ */
+export function counterRate(times: ArrayLike<number>, counter: ArrayLike<number>, windowSeconds: number): Float64Array {
+  if (times.length !== counter.length) throw new RangeError("times and counter must have the same length");
+  if (!(windowSeconds > 0)) throw new RangeError(`windowSeconds must be > 0, got ${windowSeconds}`);
+  const rates = new Float64Array(times.length).fill(Number.NaN);
+  let first = 0;
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i]!;
+    while (times[first]! < t - windowSeconds) first++;
+    const span = t - times[first]!;
+    if (i > first && span > 0) rates[i] = (counter[i]! - counter[first]!) / span;
+  }
+  return rates;
+}

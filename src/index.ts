@@ -1,0 +1,1 @@
+export { CAPSIM_VERSION } from "./version.js";

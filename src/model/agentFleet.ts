@@ -1,0 +1,143 @@
+import type { Rng } from "../engine/random/index.js";
+import type { ActionId, Simulation } from "../engine/simulation.js";
+import type { MetadataPath } from "./coderVersion.js";
+import type { CoderdCluster } from "./coderdCluster.js";
+import type { RequestPipeline } from "./requestPipeline.js";
+
+/** Agents' timers carry (agent, epoch) in one number so a reconnected agent's old timers die quietly. */
+const EPOCH_SPAN = 1 << 22;
+
+export interface AgentFleetOptions {
+  agents: number;
+  metadataPath: MetadataPath;
+  metadataItems: number;
+  metadataIntervalSeconds: number;
+  metadataReportTickSeconds: number;
+  statsIntervalSeconds: number;
+  classes: { metadataRpc: number; statsRpc: number; statsRpcWithSession: number };
+}
+
+/**
+ * One workspace agent per workspace: a long-lived connection to one coderd replica, and the periodic
+ * calls timing matters for (metadata, stats) as events. Heartbeats are a dense stream carried as a rate
+ * by the cluster's fluid load.
+ */
+export class AgentFleet {
+  /** Replica an agent is connected to, or −1. */
+  private readonly replicaOf: Int32Array;
+  private readonly epoch: Uint32Array;
+  /** Open user sessions (SSH, terminal, app) per agent: stats reports then bump activity. */
+  private readonly sessions: Uint16Array;
+  private connected = 0;
+  private readonly metadataAction: ActionId;
+  private readonly statsAction: ActionId;
+  private readonly metadataPeriodSeconds: number;
+  private readonly callsPerMetadataTick: number;
+  /** Told when an agent connects (the runner waits for it). */
+  onConnect: (agent: number) => void = () => {};
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: CoderdCluster,
+    private readonly pipeline: RequestPipeline,
+    private readonly rng: Rng,
+    private readonly opts: AgentFleetOptions,
+  ) {
+    if (opts.agents >= EPOCH_SPAN) throw new RangeError(`at most ${EPOCH_SPAN - 1} agents per run`);
+    this.replicaOf = new Int32Array(opts.agents).fill(-1);
+    this.epoch = new Uint32Array(opts.agents);
+    this.sessions = new Uint16Array(opts.agents);
+    // Batched agents report at most once per tick; per-item agents call once per item per interval.
+    this.metadataPeriodSeconds =
+      opts.metadataPath === "per_item"
+        ? opts.metadataIntervalSeconds
+        : Math.max(opts.metadataIntervalSeconds, opts.metadataReportTickSeconds);
+    this.callsPerMetadataTick = opts.metadataPath === "per_item" ? opts.metadataItems : 1;
+    this.metadataAction = sim.register((arg) => this.metadataTick(arg));
+    this.statsAction = sim.register((arg) => this.statsTick(arg));
+  }
+
+  get connectedAgents(): number {
+    return this.connected;
+  }
+
+  isConnected(agent: number): boolean {
+    return this.replicaOf[agent]! >= 0;
+  }
+
+  replicaOfAgent(agent: number): number {
+    return this.replicaOf[agent]!;
+  }
+
+  connect(agent: number): void {
+    if (this.replicaOf[agent]! >= 0) return;
+    const r = this.cluster.pickReplica();
+    this.replicaOf[agent] = r;
+    this.connected++;
+    this.cluster.agents[r]!++;
+    this.cluster.refreshFluid(r);
+    const token = agent + this.epoch[agent]! * EPOCH_SPAN;
+    // Each agent starts its collection loops on connect; the phase against other agents is random.
+    if (this.opts.metadataItems > 0) {
+      this.sim.schedule(this.rng() * this.metadataPeriodSeconds, this.metadataAction, token);
+    }
+    this.sim.schedule(this.rng() * this.opts.statsIntervalSeconds, this.statsAction, token);
+    this.onConnect(agent);
+  }
+
+  disconnect(agent: number): void {
+    const r = this.replicaOf[agent]!;
+    if (r < 0) return;
+    this.replicaOf[agent] = -1;
+    this.epoch[agent] = (this.epoch[agent]! + 1) % 1024;
+    this.connected--;
+    this.cluster.agents[r]!--;
+    this.cluster.refreshFluid(r);
+  }
+
+  /** Moves every agent of a lost replica to the survivors (reconnect storm). Returns how many moved. */
+  reconnectFrom(lostReplica: number, pick: () => number): number {
+    let moved = 0;
+    for (let a = 0; a < this.replicaOf.length; a++) {
+      if (this.replicaOf[a] !== lostReplica) continue;
+      const r = pick();
+      this.replicaOf[a] = r;
+      this.cluster.agents[lostReplica]!--;
+      this.cluster.agents[r]!++;
+      moved++;
+    }
+    return moved;
+  }
+
+  openSession(agent: number): void {
+    this.sessions[agent]!++;
+  }
+
+  closeSession(agent: number): void {
+    if (this.sessions[agent]! > 0) this.sessions[agent]!--;
+  }
+
+  private live(token: number): number {
+    const agent = token % EPOCH_SPAN;
+    const epoch = Math.floor(token / EPOCH_SPAN);
+    return this.replicaOf[agent]! >= 0 && this.epoch[agent] === epoch ? agent : -1;
+  }
+
+  private metadataTick(token: number): void {
+    const agent = this.live(token);
+    if (agent < 0) return;
+    const r = this.replicaOf[agent]!;
+    for (let i = 0; i < this.callsPerMetadataTick; i++) {
+      this.pipeline.startRequest(this.opts.classes.metadataRpc, r, agent);
+    }
+    this.sim.schedule(this.metadataPeriodSeconds, this.metadataAction, token);
+  }
+
+  private statsTick(token: number): void {
+    const agent = this.live(token);
+    if (agent < 0) return;
+    const cls = this.sessions[agent]! > 0 ? this.opts.classes.statsRpcWithSession : this.opts.classes.statsRpc;
+    this.pipeline.startRequest(cls, this.replicaOf[agent]!, agent);
+    this.sim.schedule(this.opts.statsIntervalSeconds, this.statsAction, token);
+  }
+}

@@ -1,0 +1,35 @@
+import type { ModelFile } from "./modelSchema.js";
+
+/** How agent metadata reaches the database, by Coder version (see docs/model.md). */
+export type MetadataPath = "per_item" | "agent_batch" | "coderd_batch";
+/** How agents call coderd: one HTTP request per call, or dRPC calls on the agent's websocket. */
+export type AgentTransport = "http" | "drpc";
+
+export interface VersionMechanisms {
+  metadataPath: MetadataPath;
+  agentTransport: AgentTransport;
+}
+
+/** Compares dotted versions numerically ("2.10" > "2.9"); a missing patch counts as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+/** The mechanisms a Coder version uses, from the boundaries the model file records. */
+export function mechanismsFor(version: string, model: ModelFile): VersionMechanisms {
+  const v = model.versions;
+  const metadataPath: MetadataPath =
+    compareVersions(version, v.coderd_metadata_batcher.value) >= 0
+      ? "coderd_batch"
+      : compareVersions(version, v.agent_metadata_batching.value) >= 0
+        ? "agent_batch"
+        : "per_item";
+  const agentTransport: AgentTransport = compareVersions(version, v.agent_drpc_api.value) >= 0 ? "drpc" : "http";
+  return { metadataPath, agentTransport };
+}

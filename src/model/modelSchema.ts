@@ -1,0 +1,152 @@
+import { z } from "zod";
+import { distributionOrNumberSchema } from "../engine/random/index.js";
+
+/**
+ * A model file (`models/*.yaml`) carries every calibrated number of the Coder model, each with its
+ * provenance, so a reader can check where it came from and `capsim calibrate` can fit it.
+ */
+
+const source = () =>
+  z.string().min(1).describe("Where the value comes from: a Coder source file, an issue, a measurement or a fit");
+
+/** A scalar parameter with provenance. */
+export const numberParam = (description: string) =>
+  z
+    .strictObject({
+      value: z.number().describe(description),
+      source: source(),
+    })
+    .describe(description);
+
+/** A distribution-valued parameter with provenance (a plain number means deterministic). */
+export const distParam = (description: string) =>
+  z
+    .strictObject({
+      value: distributionOrNumberSchema.describe(description),
+      source: source(),
+    })
+    .describe(description);
+
+const versionParam = (description: string) =>
+  z
+    .strictObject({
+      value: z.string().regex(/^\d+\.\d+(\.\d+)?$/),
+      source: source(),
+    })
+    .describe(description);
+
+export const modelSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    description: z.string().min(1),
+    calibration: z
+      .strictObject({
+        summary: z.string().describe("How the fitted values were obtained, in words"),
+        fitted_parameters: z.array(z.string()).describe("Dotted paths of the parameters that were fitted"),
+        figures: z.number().int().min(0).describe("How many measured figures the fit used"),
+        measured_files: z
+          .array(z.strictObject({ file: z.string(), sha256: z.string() }))
+          .default([])
+          .describe("Measured data the fit used, with content hashes"),
+        seed: z.number().int().optional(),
+        errors: z
+          .array(
+            z.strictObject({
+              metric: z.string(),
+              stage: z.string().nullable(),
+              measured: z.string(),
+              before: z.number().nullable(),
+              after: z.number().nullable(),
+            }),
+          )
+          .default([])
+          .describe("Relative error of every figure before and after the fit"),
+      })
+      .optional(),
+    versions: z
+      .strictObject({
+        agent_metadata_batching: versionParam(
+          "First Coder version whose agents batch metadata per agent on a 1 s tick (one RPC per tick)",
+        ),
+        agent_drpc_api: versionParam(
+          "First Coder version whose agents talk to coderd over dRPC on their websocket (agent RPCs stop being HTTP requests)",
+        ),
+        coderd_metadata_batcher: versionParam(
+          "First Coder version where coderd batches metadata updates (flush every 5 s or 500 entries)",
+        ),
+      })
+      .describe("Version boundaries of the mechanisms selected by deployment.coder_version"),
+    network: z.strictObject({
+      client_rtt_s: numberParam("Round trip between clients (agents, browsers, runner) and coderd, seconds"),
+      db_rtt_s: numberParam("Round trip between coderd and PostgreSQL per query, seconds"),
+    }),
+    coderd: z.strictObject({
+      agent_rpc_cpu_s: distParam("coderd CPU per agent API call (auth, decode, encode), CPU-seconds"),
+      api_request_cpu_s: distParam("coderd CPU per dashboard/API HTTP request, CPU-seconds"),
+      workspace_create_cpu_s: distParam("coderd CPU per workspace create or delete request, CPU-seconds"),
+      connection_cpu_vcpu: numberParam(
+        "Steady coderd CPU per connected agent (tailnet coordination, pings, runtime), vCPU per agent",
+      ),
+      relay_cpu_s_per_mib: numberParam("coderd CPU per MiB relayed (websocket, DERP, wireguard), CPU-seconds per MiB"),
+      heartbeat_cpu_s: numberParam("coderd CPU per agent connection heartbeat, CPU-seconds"),
+      job_cpu_s: numberParam("coderd CPU per provisioner job event (acquire, update, complete), CPU-seconds"),
+      memory_base_gb: numberParam("coderd resident memory with no load, GB"),
+      memory_per_agent_mb: numberParam("coderd memory per connected agent, MB"),
+      memory_per_websocket_mb: numberParam("coderd memory per open websocket, MB"),
+      memory_per_relayed_mib_per_s_mb: numberParam(
+        "coderd memory per MiB/s of relayed traffic (wireguard-go buffer pools), MB",
+      ),
+    }),
+    database: z.strictObject({
+      read_query_cpu_s: distParam("PostgreSQL CPU per small read query, CPU-seconds"),
+      write_query_cpu_s: distParam("PostgreSQL CPU per single-row write (UPDATE/INSERT), CPU-seconds"),
+      notify_cpu_s: distParam("PostgreSQL CPU per NOTIFY (pubsub publish), CPU-seconds"),
+      notify_commit_s: distParam(
+        "Time a NOTIFYing transaction holds PostgreSQL's global notify-queue lock at commit, seconds",
+      ),
+      batch_row_cpu_s: numberParam("PostgreSQL CPU per row of a batched insert/update, CPU-seconds"),
+      background_vcpu: numberParam("PostgreSQL CPU with no queries (autovacuum, checkpointer, stats), vCPU"),
+      shared_buffers_fraction: numberParam("shared_buffers as a fraction of instance memory"),
+      memory_base_gb: numberParam("PostgreSQL memory outside shared_buffers with no connections, GB"),
+      memory_per_connection_mb: numberParam("Memory per open PostgreSQL connection (backend), MB"),
+      wal_flush_interval_s: numberParam("Interval of WAL writer flushes when there is WAL to write, seconds"),
+      checkpoint_interval_s: numberParam("Time over which dirty pages are written back (checkpoint spread), seconds"),
+      hot_row_bytes: numberParam("Bytes per hot row (workspace_agents/workspaces) rewritten by heartbeats and bumps"),
+      page_bytes: numberParam("PostgreSQL page size, bytes"),
+      stats_row_bytes: numberParam("Bytes per appended workspace_agent_stats row"),
+    }),
+    agent: z.strictObject({
+      metadata_report_tick_s: numberParam("Agent-side metadata report tick (batched versions), seconds"),
+      auth_reads_per_rpc: numberParam("Read queries per agent API call (token lookup, workspace lookup)"),
+      connect_delay_s: distParam("From build completion to the agent's first connection, seconds"),
+      stats_flush_interval_s: numberParam("coderd's agent-stats batcher flush interval, seconds"),
+      stats_flush_rows: numberParam("coderd's agent-stats batcher size trigger, rows"),
+    }),
+    metadata_batcher: z.strictObject({
+      flush_interval_s: numberParam("coderd metadata batcher flush interval, seconds"),
+      max_batch_entries: numberParam("Entries that trigger an early flush"),
+      channel_capacity: numberParam("Buffered entries; updates are dropped when full"),
+      agent_ids_per_notify: numberParam("Agent ids per NOTIFY message (8000-byte payload limit)"),
+    }),
+    dashboard: z.strictObject({
+      api_calls_per_action: numberParam("API requests a browser makes per dashboard action (page view)"),
+      reads_per_api_call: numberParam("Database reads per dashboard API request"),
+      websockets_per_user: numberParam("Websockets a dashboard browser session holds open"),
+    }),
+    workspace_traffic: z.strictObject({
+      setup_reads: numberParam("Database reads to open one workspace connection (auth, agent lookup)"),
+      echo_factor: numberParam("Bytes relayed per byte written (2 = written and echoed back)"),
+    }),
+    provisioner: z.strictObject({
+      build_duration_s: distParam("Duration of a workspace start build (terraform apply), seconds"),
+      delete_duration_s: distParam("Duration of a workspace delete build (terraform destroy), seconds"),
+      building_vcpu: numberParam("CPU of a provisioner daemon while it runs terraform, vCPU"),
+      idle_vcpu: numberParam("CPU of an idle provisioner daemon, vCPU"),
+      update_interval_s: numberParam("Interval of UpdateJob calls (logs, heartbeat) during a build, seconds"),
+      queries_per_create: numberParam("Database queries of one workspace-create API call"),
+      writes_per_job_event: numberParam("Database writes per provisioner job event (acquire, update, complete)"),
+    }),
+  })
+  .describe("A capsim performance model of Coder: calibrated numbers with provenance");
+
+export type ModelFile = z.output<typeof modelSchema>;

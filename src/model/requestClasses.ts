@@ -1,0 +1,93 @@
+import { type Distribution, distributionFromSpec } from "../engine/random/index.js";
+import type { VersionMechanisms } from "./coderVersion.js";
+import type { ModelFile } from "./modelSchema.js";
+import type { RequestClass, Step } from "./requestPipeline.js";
+
+/** The request classes of the Coder model, built once per run from the model file and the version. */
+export interface RequestCatalog {
+  /** One agent metadata call (per_item: one item; agent_batch: all items; coderd_batch: enqueue only). */
+  metadataRpc: RequestClass;
+  /** One agent stats report; `statsRpcWithSession` also bumps workspace activity (UPDATE + NOTIFY). */
+  statsRpc: RequestClass;
+  statsRpcWithSession: RequestClass;
+  /** coderd-side batched writes (rows scale the per-row cost). */
+  metadataFlush: RequestClass;
+  metadataNotify: RequestClass;
+  statsInsert: RequestClass;
+  dashboardApi: RequestClass;
+  workspaceCreate: RequestClass;
+  jobEvent: RequestClass;
+  connectionSetup: RequestClass;
+}
+
+export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): RequestCatalog {
+  const d = (p: { value: unknown }): Distribution => distributionFromSpec(p.value as never);
+  const rpcCpu = d(model.coderd.agent_rpc_cpu_s);
+  const apiCpu = d(model.coderd.api_request_cpu_s);
+  const createCpu = d(model.coderd.workspace_create_cpu_s);
+  const read = d(model.database.read_query_cpu_s);
+  const write = d(model.database.write_query_cpu_s);
+  const notifyCpu = d(model.database.notify_cpu_s);
+  const jobCpu = distributionFromSpec({ dist: "deterministic", value: model.coderd.job_cpu_s.value } as never);
+
+  const cpu = (work: Distribution): Step => ({ kind: "coderdCpu", work });
+  const reads = (n: number): Step[] =>
+    Array.from({ length: Math.round(n) }, () => ({ kind: "query", work: read, logged: false, notify: false }));
+  const update = (logged: boolean): Step => ({ kind: "query", work: write, logged, notify: false });
+  const notify: Step = { kind: "query", work: notifyCpu, logged: false, notify: true };
+
+  // HTTP-era agents authenticate every call with database reads; dRPC agents authenticate once per connection.
+  const http = mech.agentTransport === "http";
+  const auth = http ? reads(model.agent.auth_reads_per_rpc.value) : [];
+
+  const metadataSteps: Step[] =
+    mech.metadataPath === "coderd_batch"
+      ? [cpu(rpcCpu)] // the update goes to coderd's batcher; the call returns without touching the database
+      : [cpu(rpcCpu), ...auth, update(false) /* workspace_agent_metadata is UNLOGGED */, notify];
+
+  const perRow = model.database.batch_row_cpu_s.value;
+  const batchWrite = (logged: boolean): Step => ({ kind: "query", work: write, logged, notify: false, perRowSeconds: perRow });
+
+  return {
+    metadataRpc: { name: "agent_metadata", steps: metadataSteps, http, agentApi: true },
+    statsRpc: { name: "agent_stats", steps: [cpu(rpcCpu), ...auth], http, agentApi: true },
+    statsRpcWithSession: {
+      name: "agent_stats",
+      steps: [cpu(rpcCpu), ...auth, update(true), notify],
+      http,
+      agentApi: true,
+    },
+    metadataFlush: { name: "metadata_flush", steps: [batchWrite(false), notify], http: false, agentApi: false },
+    metadataNotify: { name: "metadata_notify", steps: [notify], http: false, agentApi: false },
+    statsInsert: { name: "stats_insert", steps: [batchWrite(true)], http: false, agentApi: false },
+    dashboardApi: {
+      name: "dashboard_api",
+      steps: [cpu(apiCpu), ...reads(model.dashboard.reads_per_api_call.value)],
+      http: true,
+      agentApi: false,
+    },
+    workspaceCreate: {
+      name: "workspace_build_request",
+      steps: [
+        cpu(createCpu),
+        ...reads(Math.max(0, model.provisioner.queries_per_create.value - 2)),
+        update(true),
+        notify /* provisioner job posted */,
+      ],
+      http: true,
+      agentApi: false,
+    },
+    jobEvent: {
+      name: "provisioner_job_event",
+      steps: [cpu(jobCpu), ...Array.from({ length: Math.round(model.provisioner.writes_per_job_event.value) }, () => update(true))],
+      http: false,
+      agentApi: false,
+    },
+    connectionSetup: {
+      name: "workspace_connection_setup",
+      steps: [cpu(apiCpu), ...reads(model.workspace_traffic.setup_reads.value)],
+      http: true,
+      agentApi: false,
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { performance } from "node:perf_hooks";
+import { deriveSeed } from "../engine/random/index.js";
+import { confidenceInterval } from "../engine/stats/confidence.js";
+import { type ReplicationResult, type ResourceRow, runReplication } from "../model/coderModel.js";
+import type { LoadedModel } from "../model/loadModel.js";
+import { metricDefinitions } from "../model/summaryMetrics.js";
+import type { LoadedScenario } from "../scenario/index.js";
+import { CAPSIM_VERSION } from "../version.js";
+
+/** One figure of the summary (stable JSON shape, documented in docs/output.md). */
+export interface SummaryMetric {
+  name: string;
+  stage: string | null;
+  unit: string;
+  mean: number | null;
+  ci95: [number, number] | null;
+}
+
+export interface SummaryResource {
+  name: string;
+  kind: string;
+  servers: number;
+  utilization: number;
+  background_utilization: number;
+  throughput_per_s: number;
+  mean_service_s: number;
+  mean_response_s: number;
+  mean_in_system: number;
+}
+
+export interface RunSummary {
+  capsim_version: string;
+  scenario: { name: string; file: string; sha256: string };
+  model: { name: string; file: string; sha256: string };
+  coder_mechanisms: { metadata_path: string; agent_transport: string };
+  seed: number;
+  replications: number;
+  simulated_seconds: number;
+  wall_seconds: number;
+  events: number;
+  metrics: SummaryMetric[];
+  resources: SummaryResource[];
+  bottleneck: {
+    resource: string;
+    utilization: number;
+    users_at_80pct: number | null;
+    users_at_100pct: number | null;
+    method: string;
+  };
+  stages: { name: string; start_s: number; end_s: number }[];
+}
+
+export interface RunOptions {
+  /** Overrides the scenario's replications. */
+  replications?: number;
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Progress in [0, 1] over all replications. */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface RunOutput {
+  summary: RunSummary;
+  /** The first replication (its time series go to timeseries.csv). */
+  first: ReplicationResult;
+  replicationResults: ReplicationResult[];
+}
+
+/** The seed of replication r: a stable function of the base seed only, so results never depend on order. */
+export function replicationSeed(baseSeed: number, replication: number): number {
+  return deriveSeed(baseSeed, "replication", replication);
+}
+
+/** Runs a scenario's replications and summarises them with Student-t 95% confidence intervals. */
+export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: RunOptions = {}): RunOutput {
+  const scenario = loaded.scenario;
+  const replications = opts.replications ?? scenario.replications;
+  const seed = opts.seed ?? scenario.seed;
+  const wallStart = performance.now();
+  const results: ReplicationResult[] = [];
+  for (let r = 0; r < replications; r++) {
+    results.push(
+      runReplication(scenario, model.model, replicationSeed(seed, r), (f) => opts.onProgress?.((r + f) / replications)),
+    );
+  }
+  const first = results[0]!;
+  const dep = scenario.deployment;
+  const defs = metricDefinitions({
+    dbVcpu: dep.database.vcpu,
+    provisionerCount: dep.provisioners.count,
+    provisionerBuildingVcpu: Math.min(model.model.provisioner.building_vcpu.value, dep.provisioners.vcpu),
+    provisionerIdleVcpu: model.model.provisioner.idle_vcpu.value,
+  });
+  const metrics: SummaryMetric[] = [];
+  for (const def of defs) {
+    if (def.stage !== null && !first.timeline.stage(def.stage)) continue;
+    const values = results.map((rep) => def.compute(rep, rep.timeline.traffic));
+    metrics.push({ name: def.name, stage: def.stage, unit: def.unit, ...meanAndCi(values) });
+  }
+  const resources = averageResources(results.map((r) => r.resources));
+  return {
+    summary: {
+      capsim_version: CAPSIM_VERSION,
+      scenario: { name: scenario.name, file: loaded.file, sha256: loaded.sha256 },
+      model: { name: model.model.name, file: model.file, sha256: model.sha256 },
+      coder_mechanisms: { metadata_path: first.mechanisms.metadataPath, agent_transport: first.mechanisms.agentTransport },
+      seed,
+      replications,
+      simulated_seconds: first.simulatedSeconds,
+      wall_seconds: (performance.now() - wallStart) / 1000,
+      events: results.reduce((n, r) => n + r.events, 0),
+      metrics,
+      resources,
+      bottleneck: bottleneckOf(resources, scenario.workload.users),
+      stages: first.timeline.stages.map((s) => ({ name: s.name, start_s: s.startSeconds, end_s: s.endSeconds })),
+    },
+    first,
+    replicationResults: results,
+  };
+}
+
+function meanAndCi(values: number[]): { mean: number | null; ci95: [number, number] | null } {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return { mean: null, ci95: null };
+  const ci = confidenceInterval(finite);
+  return { mean: ci.mean, ci95: Number.isFinite(ci.halfWidth) ? [ci.lo, ci.hi] : null };
+}
+
+/** Resource rows averaged over replications (the same resources appear in every replication). */
+function averageResources(perReplication: ResourceRow[][]): SummaryResource[] {
+  const first = perReplication[0] ?? [];
+  const avg = (i: number, key: keyof ResourceRow): number => {
+    const vals = perReplication.map((rows) => rows[i]![key] as number).filter((v) => Number.isFinite(v));
+    return vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : 0;
+  };
+  return first.map((row, i) => ({
+    name: row.name,
+    kind: row.kind,
+    servers: row.servers,
+    utilization: avg(i, "utilization"),
+    background_utilization: avg(i, "background_utilization"),
+    throughput_per_s: avg(i, "throughput_per_s"),
+    mean_service_s: avg(i, "mean_service_s"),
+    mean_response_s: avg(i, "mean_response_s"),
+    mean_in_system: avg(i, "mean_in_system"),
+  }));
+}
+
+/**
+ * The most utilised resource, and the users at which it would reach 80% and 100% by the utilisation
+ * law, assuming its utilisation grows in proportion to users (an extrapolation, labelled as such).
+ */
+function bottleneckOf(resources: SummaryResource[], users: number): RunSummary["bottleneck"] {
+  const top = [...resources].sort((a, b) => b.utilization - a.utilization)[0];
+  if (!top || top.utilization <= 0) {
+    return { resource: "none", utilization: 0, users_at_80pct: null, users_at_100pct: null, method: "" };
+  }
+  return {
+    resource: top.name,
+    utilization: top.utilization,
+    users_at_80pct: users > 0 ? Math.round((users * 0.8) / top.utilization) : null,
+    users_at_100pct: users > 0 ? Math.round(users / top.utilization) : null,
+    method: "utilisation-law extrapolation: utilisation assumed proportional to users",
+  };
+}

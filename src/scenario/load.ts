@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { InputError } from "../errors.js";
+import { canonicalSha256 } from "./canonicalJson.js";
+import { type Scenario, scenarioSchema } from "./schema.js";
+import { parseSetOverrides } from "./setOverride.js";
+import { parseYamlWithSchema } from "./yamlDocument.js";
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  /** The path as given, used in messages. */
+  file: string;
+  name: string;
+  /** SHA-256 of the canonical JSON of the resolved scenario (overrides and defaults applied). */
+  sha256: string;
+  /** The file text as read, before overrides. */
+  text: string;
+}
+
+/** `scenarios/2k.yaml` → `2k`: the default scenario name. */
+export function scenarioNameFromFile(file: string): string {
+  const base = basename(file);
+  const dot = base.lastIndexOf(".");
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+/** Validates scenario YAML text; `overrides` are `--set dotted.path=value` arguments. */
+export function loadScenarioText(
+  text: string,
+  file: string,
+  overrides: readonly string[] = [],
+): LoadedScenario {
+  const parsed = parseSetOverrides(overrides);
+  const { value } = parseYamlWithSchema(text, file, scenarioSchema, { overrides: parsed });
+  const name = value.name ?? scenarioNameFromFile(file);
+  const scenario: Scenario = { ...value, name };
+  return { scenario, file, name, sha256: canonicalSha256(scenario), text };
+}
+
+/** Reads and validates a scenario file; a missing or unreadable file is an InputError too. */
+export function loadScenario(path: string, overrides: readonly string[] = []): LoadedScenario {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new InputError({ file: path, path: "", message: `cannot read: ${(error as Error).message}` });
+  }
+  return loadScenarioText(text, path, overrides);
+}
