@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { register as registerVerify } from "./verify.js";
+import { registerRun } from "./run.js";
+import { registerSchema } from "./schema.js";
 
 /** Each CLI verb registers itself on the program; add new verbs here. */
-export const commandModules: ReadonlyArray<(program: Command) => void> = [registerVerify];
+export const commandModules: ReadonlyArray<(program: Command) => void> = [registerRun, registerSchema];

@@ -51,11 +51,13 @@ export function convertUnit(value: number, from: string, to: string): number | u
   const a = UNITS[from];
   const b = UNITS[to];
   if (!a || !b || a.dimension !== b.dimension) return undefined;
-  if (from === to) return value;
-  const ratio = a.factor / b.factor;
-  // Dividing by an integer inverse keeps 60 ms → 0.06 s and 80 % → 0.8 free of float noise.
-  const inverse = Math.round(1 / ratio);
-  return ratio < 1 && Math.abs(inverse * ratio - 1) < 1e-12 ? value / inverse : value * ratio;
+  return from === to ? value : scaleBy(value, a.factor / b.factor);
+}
+
+/** value × factor, dividing by an integer inverse instead so 60 ms → 0.06 s and 82.5 % → 0.825 stay exact. */
+export function scaleBy(value: number, factor: number): number {
+  const inverse = Math.round(1 / factor);
+  return factor < 1 && Math.abs(inverse * factor - 1) < 1e-12 ? value / inverse : value * factor;
 }
 
 /** The SI unit for a known unit (`ms` → `s`), or undefined for an unknown one. */
@@ -112,7 +114,7 @@ const SUFFIXES: Readonly<Record<string, { factor: number; unit: string }>> = {
   cores: { factor: 1, unit: "vcpu" },
 };
 
-const QUANTITY = /^([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*)?$/;
+const QUANTITY = /^([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµμ%/].*)?$/;
 
 /**
  * Parses `12.3 ms`, `45%`, `1.5 GiB` or a bare number into SI. Undefined when the text is not a
@@ -129,7 +131,7 @@ export function parseQuantity(text: string): Quantity | { unknownSuffix: string 
   if (suffix === undefined) return { value, unit: "1" };
   const known = SUFFIXES[suffix];
   if (!known) return { unknownSuffix: suffix };
-  return { value: value * known.factor, unit: known.unit };
+  return { value: scaleBy(value, known.factor), unit: known.unit };
 }
 
 /** Prometheus and Go float spellings that `Number()` does not accept. */

@@ -10,7 +10,7 @@ import { AgentFleet } from "./agentFleet.js";
 import { CoderdCluster } from "./coderdCluster.js";
 import { mechanismsFor, type VersionMechanisms } from "./coderVersion.js";
 import { Database } from "./database.js";
-import { LatencyProbe } from "./latencyProbe.js";
+import { CODERD_LATENCY_BUCKETS_S, LatencyProbe } from "./latencyProbe.js";
 import type { ModelFile } from "./modelSchema.js";
 import { buildRequestCatalog } from "./requestClasses.js";
 import { type RequestClass, RequestPipeline } from "./requestPipeline.js";
@@ -226,8 +226,6 @@ export function runReplication(
     database.fluidLoggedCommitsPerSecond = commits;
     database.setFluidVcpu(vcpu);
   }
-  const writeCostCache = { value: 0 };
-  void writeCostCache;
 
   // Stages start and stop the runner and the users.
   for (const stage of timeline.stages) {
@@ -275,6 +273,17 @@ export function runReplication(
   sampler.gauge("provisioner_queue", () => provisioners.queueLength);
   sampler.gauge("dashboard_users", () => sessions.dashboardUsers);
   sampler.gauge("workspace_connections", () => sessions.openConnectionCount);
+  // Cumulative histograms, as coderd exports them (for OpenMetrics output).
+  for (const [name, probe] of [
+    ["api", apiProbe],
+    ["agent_api", agentProbe],
+  ] as const) {
+    CODERD_LATENCY_BUCKETS_S.forEach((le, i) =>
+      sampler.gauge(`${name}_latency_bucket_le_${le}`, () => probe.cumulativeRunCount(i)),
+    );
+    sampler.gauge(`${name}_latency_bucket_le_inf`, () => probe.cumulativeRunCount(CODERD_LATENCY_BUCKETS_S.length));
+    sampler.gauge(`${name}_latency_sum_s`, () => probe.runSumSeconds);
+  }
   sampler.gauge("agent_api_latency_p50_ms", () => agentProbe.windowQuantile(0.5) * 1000);
   sampler.gauge("agent_api_latency_p95_ms", () => agentProbe.windowQuantile(0.95) * 1000);
   sampler.gauge("api_latency_p95_ms", () => {

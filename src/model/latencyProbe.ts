@@ -14,14 +14,27 @@ export class LatencyProbe {
   private readonly window = new QuantileSketch();
   /** Non-cumulative counts per bucket; the last slot is +Inf. */
   private readonly bucketCounts = new Float64Array(CODERD_LATENCY_BUCKETS_S.length + 1);
+  /** Non-cumulative counts per bucket over the whole run (for the exported Prometheus histogram). */
+  private readonly runBucketCounts = new Float64Array(CODERD_LATENCY_BUCKETS_S.length + 1);
+  /** Sum of all latencies over the whole run, seconds (the histogram's `_sum`). */
+  runSumSeconds = 0;
 
   record(latencySeconds: number, inMeasurementWindow: boolean): void {
     this.window.add(latencySeconds);
-    if (!inMeasurementWindow) return;
-    this.total.add(latencySeconds);
     let i = 0;
     while (i < CODERD_LATENCY_BUCKETS_S.length && latencySeconds > CODERD_LATENCY_BUCKETS_S[i]!) i++;
+    this.runBucketCounts[i]!++;
+    this.runSumSeconds += latencySeconds;
+    if (!inMeasurementWindow) return;
+    this.total.add(latencySeconds);
     this.bucketCounts[i]!++;
+  }
+
+  /** Cumulative count of run-long observations at or below bucket i (i = bounds.length is +Inf). */
+  cumulativeRunCount(i: number): number {
+    let n = 0;
+    for (let k = 0; k <= i; k++) n += this.runBucketCounts[k]!;
+    return n;
   }
 
   /** Quantile over the measurement window, interpolated on coderd's buckets (what Grafana shows). */

@@ -1,0 +1,47 @@
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { writeFileAtomic } from "../output/atomicFile.js";
+import { renderRunSummary } from "../report/textSummary.js";
+import { runScenario } from "../run/runScenario.js";
+import { timeseriesCsv } from "../run/timeseries.js";
+import { createProgress } from "./progress.js";
+import { collect, loadScenarioAndModel, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+
+interface RunFlags {
+  set: string[];
+  seed?: number;
+  replications?: number;
+  json?: boolean;
+  out?: string;
+  progress: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("Simulate a scenario and report what a scale test would measure (default: scaletest-2000)")
+    .argument("[scenario]", "scenario file, or the name of a shipped scenario", undefined)
+    .option("--set <path=value>", "override a scenario value (repeatable), e.g. --set workload.users=3000", collect, [])
+    .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
+    .option("--replications <n>", "independent replications (overrides the scenario's)", positiveInt("replications"))
+    .option("--json", "print the summary as JSON on stdout (shape documented in docs/output.md)")
+    .option("--out <dir>", "where summary.json and timeseries.csv go (default results/<scenario name>/)")
+    .option("--no-progress", "no progress bar on stderr")
+    .action((scenarioArg: string | undefined, flags: RunFlags) => {
+      const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
+      const progress = createProgress(`run ${loaded.scenario.name}`, { enabled: flags.progress });
+      const { summary, first } = runScenario(loaded, model, {
+        seed: flags.seed,
+        replications: flags.replications,
+        onProgress: (f) => progress.update(f),
+      });
+      progress.stop();
+      const outDir = resolve(flags.out ?? join("results", loaded.scenario.name));
+      const json = `${JSON.stringify(summary, null, 2)}\n`;
+      writeFileAtomic(join(outDir, "summary.json"), json);
+      writeFileAtomic(join(outDir, "timeseries.csv"), timeseriesCsv(first, loaded.scenario.deployment.database.vcpu));
+      if (flags.json) process.stdout.write(json);
+      else process.stdout.write(renderRunSummary(summary));
+      process.stderr.write(`wrote ${join(outDir, "summary.json")} and timeseries.csv\n`);
+    });
+}

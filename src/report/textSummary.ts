@@ -1,0 +1,76 @@
+import type { RunSummary } from "../run/runScenario.js";
+
+/** Left-aligned text table; numbers are pre-formatted by the caller. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+export function formatNumber(v: number | null | undefined, digits = 3): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "-";
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return v.toExponential(2);
+  return Number(v.toPrecision(digits)).toString();
+}
+
+const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+
+/** The human report of `capsim run`: what a scale test measures, the resource table and the verdict. */
+export function renderRunSummary(s: RunSummary): string {
+  const out: string[] = [];
+  out.push(
+    `capsim ${s.capsim_version}  scenario ${s.scenario.name}  model ${s.model.name}  ` +
+      `(metadata path ${s.coder_mechanisms.metadata_path}, agent API over ${s.coder_mechanisms.agent_transport})`,
+  );
+  out.push(
+    `${s.replications} replication(s), seed ${s.seed}, ${formatNumber(s.simulated_seconds, 6)} simulated s each, ` +
+      `${s.events.toLocaleString("en-US")} events in ${s.wall_seconds.toFixed(2)} s wall`,
+  );
+  out.push("");
+  out.push("Scale-test figures (mean over replications, 95% CI):");
+  out.push(
+    textTable(
+      ["metric", "stage", "unit", "mean", "95% CI"],
+      s.metrics.map((m) => [
+        m.name,
+        m.stage ?? "all",
+        m.unit,
+        formatNumber(m.mean, 4),
+        m.ci95 ? `${formatNumber(m.ci95[0], 4)} .. ${formatNumber(m.ci95[1], 4)}` : "-",
+      ]),
+    ),
+  );
+  out.push("");
+  out.push("Resources over the traffic stages:");
+  out.push(
+    textTable(
+      ["resource", "servers", "util", "background", "throughput/s", "service s", "response s", "in system"],
+      s.resources.map((r) => [
+        r.name,
+        formatNumber(r.servers),
+        pct(r.utilization),
+        pct(r.background_utilization),
+        formatNumber(r.throughput_per_s, 4),
+        formatNumber(r.mean_service_s, 3),
+        formatNumber(r.mean_response_s, 3),
+        formatNumber(r.mean_in_system, 3),
+      ]),
+    ),
+  );
+  out.push("");
+  const b = s.bottleneck;
+  if (b.resource === "none") out.push("Bottleneck: none (no resource was used).");
+  else {
+    out.push(`Bottleneck: ${b.resource} at ${pct(b.utilization)} utilisation.`);
+    out.push(
+      `  reaches 80% at about ${b.users_at_80pct ?? "-"} users and 100% at about ${b.users_at_100pct ?? "-"} users ` +
+        `(${b.method}).`,
+    );
+  }
+  return `${out.join("\n")}\n`;
+}
