@@ -4,7 +4,7 @@ import { RandomStreams, Simulation } from "../../dist/engine/index.js";
 
 export const description = "hold model: n pending timers, each pop schedules now + Exp(1)";
 
-export function run({ pending = 100_000, holds = 2_000_000, seed = 1, target = 4e6 } = {}) {
+export function run({ pending = 100_000, holds = 2_000_000, seed = 1, minEventsPerSecond = 4e6 } = {}) {
   const sim = new Simulation({ initialEventCapacity: pending + 1 });
   const rng = new RandomStreams(seed).stream("hold");
   let fired = 0;
@@ -18,7 +18,7 @@ export function run({ pending = 100_000, holds = 2_000_000, seed = 1, target = 4
   const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   return {
     figures: [
-      { name: "events/s", value: holds / wallSeconds, unit: "events/s", target },
+      { name: "events/s", value: holds / wallSeconds, unit: "events/s", target: { min: minEventsPerSecond } },
       { name: "ns/event", value: (wallSeconds * 1e9) / holds, unit: "ns" },
       { name: "wall time", value: wallSeconds, unit: "s" },
       { name: "pending events", value: sim.pendingEvents, unit: "" },

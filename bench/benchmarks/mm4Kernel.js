@@ -63,7 +63,7 @@ export function run({ customers = 1_000_000, seed = 1 } = {}) {
   const meanWait = waitSum / served;
   return {
     figures: [
-      { name: "events/s", value: sim.eventsProcessed / wallSeconds, unit: "events/s", target: 8e6 },
+      { name: "events/s", value: sim.eventsProcessed / wallSeconds, unit: "events/s", target: { min: 8e6 } },
       { name: "customers/s", value: served / wallSeconds, unit: "customers/s" },
       { name: "wall time", value: wallSeconds, unit: "s" },
       { name: "events", value: sim.eventsProcessed, unit: "" },

@@ -5,6 +5,9 @@
  * Ties in time pop in insertion order (FIFO) because the sequence number is strictly increasing.
  * Every slot knows its heap position, so cancel and reschedule are O(log n) in place (no lazy garbage:
  * memory stays proportional to the number of pending events).
+ *
+ * The heap keeps each entry's time next to its slot (`heapTime`), so sifting compares contiguous
+ * memory instead of chasing slots; the sequence number is read per slot, only on equal times.
  */
 
 /** A pending event's identity: slot in the low 24 bits, generation above, so stale handles never match. */
@@ -31,6 +34,8 @@ export class EventList {
   private position: Int32Array;
   /** heap[i] = slot. */
   private heap: Int32Array;
+  /** heapTime[i] = time of heap[i]. */
+  private heapTime: Float64Array;
   private size = 0;
   private freeSlots: Int32Array;
   private freeCount = 0;
@@ -46,6 +51,7 @@ export class EventList {
     this.generation = new Uint32Array(n);
     this.position = new Int32Array(n).fill(-1);
     this.heap = new Int32Array(n);
+    this.heapTime = new Float64Array(n);
     this.freeSlots = new Int32Array(n);
   }
 
@@ -55,19 +61,16 @@ export class EventList {
 
   /** Time of the earliest pending event, or +Infinity when empty. */
   peekTime(): number {
-    return this.size === 0 ? Number.POSITIVE_INFINITY : this.time[this.heap[0]!]!;
+    return this.size === 0 ? Number.POSITIVE_INFINITY : this.heapTime[0]!;
   }
 
   push(timeSeconds: number, kind: number, arg: number): EventHandle {
-    const slot = this.allocateSlot();
+    const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount]! : this.freshSlot();
     this.time[slot] = timeSeconds;
     this.seq[slot] = this.nextSeq++;
     this.kindOf[slot] = kind;
     this.argOf[slot] = arg;
-    const i = this.size++;
-    this.heap[i] = slot;
-    this.position[slot] = i;
-    this.siftUp(i);
+    this.siftUp(this.size++, slot, timeSeconds);
     return this.generation[slot]! * SLOT_SPAN + slot;
   }
 
@@ -78,7 +81,9 @@ export class EventList {
   pop(): number {
     if (this.size === 0) return -1;
     const slot = this.heap[0]!;
-    this.removeAt(0);
+    const last = --this.size;
+    if (last > 0) this.siftDown(0, this.heap[last]!, this.heapTime[last]!);
+    this.release(slot);
     return slot;
   }
 
@@ -120,7 +125,16 @@ export class EventList {
   /** Removes a pending event; false if it already fired or was cancelled. */
   cancel(handle: EventHandle): boolean {
     if (!this.isPending(handle)) return false;
-    this.removeAt(this.position[handle & SLOT_MASK]!);
+    const slot = handle & SLOT_MASK;
+    const i = this.position[slot]!;
+    const last = --this.size;
+    if (i !== last) {
+      // Put the last entry in the hole; it may need to go either way.
+      const moved = this.heap[last]!;
+      const movedTime = this.heapTime[last]!;
+      if (this.siftDown(i, moved, movedTime) === i) this.siftUp(i, moved, movedTime);
+    }
+    this.release(slot);
     return true;
   }
 
@@ -136,71 +150,78 @@ export class EventList {
     this.seq[slot] = this.nextSeq++;
     const i = this.position[slot]!;
     // A later sequence number can only move it down unless the time decreased.
-    if (timeSeconds < old) this.siftUp(i);
-    else this.siftDown(i);
+    if (timeSeconds < old) this.siftUp(i, slot, timeSeconds);
+    else this.siftDown(i, slot, timeSeconds);
     return true;
   }
 
-  private allocateSlot(): number {
-    if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
+  private freshSlot(): number {
     if (this.nextFreshSlot === this.time.length) this.grow();
     return this.nextFreshSlot++;
   }
 
-  private removeAt(i: number): void {
-    const slot = this.heap[i]!;
-    const last = --this.size;
-    if (i !== last) {
-      const moved = this.heap[last]!;
-      this.heap[i] = moved;
-      this.position[moved] = i;
-      this.siftDown(i);
-      if (this.heap[i] === moved) this.siftUp(i);
-    }
+  /** Frees a slot that has left the heap; its handles go stale. */
+  private release(slot: number): void {
     this.position[slot] = -1;
-    this.generation[slot] = (this.generation[slot]! + 1) >>> 0;
-    if (this.generation[slot]! >= 1 << 28) this.generation[slot] = 0;
+    const generation = this.generation[slot]! + 1;
+    this.generation[slot] = generation >= 1 << 28 ? 0 : generation;
     this.freeSlots[this.freeCount++] = slot;
   }
 
-  private less(a: number, b: number): boolean {
-    const ta = this.time[a]!;
-    const tb = this.time[b]!;
-    return ta < tb || (ta === tb && this.seq[a]! < this.seq[b]!);
-  }
-
-  private siftUp(i: number): void {
+  /** Places (slot, t) at hole i or above it; returns the final position. */
+  private siftUp(i: number, slot: number, t: number): number {
     const heap = this.heap;
-    const slot = heap[i]!;
+    const heapTime = this.heapTime;
+    const position = this.position;
+    const seq = this.seq;
+    const s = seq[slot]!;
     while (i > 0) {
       const parent = (i - 1) >> 1;
+      const pt = heapTime[parent]!;
+      if (pt < t || (pt === t && seq[heap[parent]!]! < s)) break;
       const p = heap[parent]!;
-      if (!this.less(slot, p)) break;
       heap[i] = p;
-      this.position[p] = i;
+      heapTime[i] = pt;
+      position[p] = i;
       i = parent;
     }
     heap[i] = slot;
-    this.position[slot] = i;
+    heapTime[i] = t;
+    position[slot] = i;
+    return i;
   }
 
-  private siftDown(i: number): void {
+  /** Places (slot, t) at hole i or below it; returns the final position. */
+  private siftDown(i: number, slot: number, t: number): number {
     const heap = this.heap;
+    const heapTime = this.heapTime;
+    const position = this.position;
+    const seq = this.seq;
     const n = this.size;
-    const slot = heap[i]!;
+    const s = seq[slot]!;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
+      let ct = heapTime[child]!;
       const right = child + 1;
-      if (right < n && this.less(heap[right]!, heap[child]!)) child = right;
+      if (right < n) {
+        const rt = heapTime[right]!;
+        if (rt < ct || (rt === ct && seq[heap[right]!]! < seq[heap[child]!]!)) {
+          child = right;
+          ct = rt;
+        }
+      }
+      if (t < ct || (t === ct && s < seq[heap[child]!]!)) break;
       const c = heap[child]!;
-      if (!this.less(c, slot)) break;
       heap[i] = c;
-      this.position[c] = i;
+      heapTime[i] = ct;
+      position[c] = i;
       i = child;
     }
     heap[i] = slot;
-    this.position[slot] = i;
+    heapTime[i] = t;
+    position[slot] = i;
+    return i;
   }
 
   private grow(): void {
@@ -209,6 +230,7 @@ export class EventList {
     this.time = growFloat(this.time, n);
     this.seq = growFloat(this.seq, n);
     this.argOf = growFloat(this.argOf, n);
+    this.heapTime = growFloat(this.heapTime, n);
     const kind = new Int32Array(n);
     kind.set(this.kindOf);
     this.kindOf = kind;
@@ -227,7 +249,7 @@ export class EventList {
   }
 }
 
-function growFloat(a: Float64Array, n: number): Float64Array {
+function growFloat(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(n);
   b.set(a);
   return b;

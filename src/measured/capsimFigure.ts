@@ -49,14 +49,13 @@ export function validateFigure(
     return { issues };
   }
   const row = metricMapRow(metric);
-  if (!row) {
-    const close = closestCapsimMetric(metric);
-    if (close) issue("metric", `unknown capsim metric ${metric}; did you mean ${close}?`);
-  }
+  const typoOf = row ? undefined : closestCapsimMetric(metric);
+  if (typoOf) issue("metric", `unknown capsim metric ${metric}; did you mean ${typoOf}?`);
 
   const stage = readStage(input.stage, stageNames, issue);
   const numbers = readNumbers(input, issue);
-  const unit = readUnit(input.unit, row?.unit, metric, issue);
+  // A misspelt capsim metric gets its unit from the metric once corrected: no second message about it.
+  const unit = readUnit(input.unit, row?.unit, metric, typoOf ? () => {} : issue);
   const scope = readScope(input.scope, row?.scope ?? null, issue);
   if (input.note !== undefined && input.note !== null && typeof input.note !== "string")
     issue("note", "note must be text");

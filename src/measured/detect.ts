@@ -3,7 +3,7 @@ import { isCapsimCsvHeader } from "./capsimCsv.js";
 import { SEP_LINE } from "./grafanaCsv.js";
 import { isObject, type JsonRecord, parseJsonOrNdjson } from "./jsonRecords.js";
 import { k6SummaryShape } from "./k6Summary.js";
-import { isOpenMetrics } from "./promText.js";
+import { isOpenMetrics, parseSampleLine } from "./promText.js";
 import type { MeasuredFormat } from "./sample.js";
 import { splitLines } from "./textPos.js";
 
@@ -14,7 +14,6 @@ export interface Detection {
 }
 
 const PROM_DIRECTIVE = /^#\s*(HELP|TYPE|UNIT|EOF)\b/;
-const PROM_SAMPLE = /^(?:[a-zA-Z_:][a-zA-Z0-9_:]*(?:\{.*\})?|\{.*\})[ \t]+\S+([ \t]+\S+)?[ \t]*(#.*)?$/;
 const CAPSIM_YAML_KEY = /^(?:-[ \t]+)?(metric|figures|stages|source)[ \t]*:/;
 
 /** Decides the format from the content only (never the file name). `text` must be BOM-free. */
@@ -33,7 +32,7 @@ export function detectFormat(text: string, file: string): Detection {
   if (hasTimeHeader(first)) return { format: "grafana-csv" };
   if (filled.some((l) => CAPSIM_YAML_KEY.test(l))) return { format: "capsim-yaml" };
   const content = filled.filter((l) => !l.startsWith("#"));
-  if (content.length > 0 && content.every((l) => PROM_SAMPLE.test(l))) return { format: "prom-text" };
+  if (content.length > 0 && content.slice(0, 20).every(isPromSample)) return { format: "prom-text" };
   throw new InputError({
     file,
     line: lines.indexOf(first) + 1,
@@ -42,6 +41,15 @@ export function detectFormat(text: string, file: string): Detection {
       "unrecognised format: expected capsim YAML/CSV, Prometheus text, Prometheus API JSON, a Grafana CSV export, " +
       "coder scaletest JSON or a k6 summary",
   });
+}
+
+function isPromSample(line: string): boolean {
+  try {
+    parseSampleLine(line, false);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A delimited header with a `Time` field, as Grafana writes it. */

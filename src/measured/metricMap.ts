@@ -59,32 +59,29 @@ export function componentOf(labels: Readonly<Record<string, string>>): "coderd" 
 }
 
 const CODERD: LabelRule = {
-  describe:
-    "exporter is coderd (job/pod/container/app/service/instance mentions `coder` but not `provisioner`, or there are no target labels)",
+  describe: "target labels (job, pod, …) say `coder`, not `provisioner`, or are absent",
   test: (labels) => componentOf(labels) === "coderd",
 };
 
 const PROVISIONER: LabelRule = {
-  describe:
-    "exporter is a provisioner daemon (job/pod/container/app/service/instance mentions `provisioner`)",
+  describe: "target labels (job, pod, …) say `provisioner`",
   test: (labels) => componentOf(labels) === "provisioner",
 };
 
 const AGENT_PATH = /^\/api\/v2\/workspaceagents\/me(\/|$)/;
 
 const NOT_AGENT_PATH: LabelRule = {
-  describe: "`path` is not an agent route (`/api/v2/workspaceagents/me/...`)",
+  describe: "`path` not under `/api/v2/workspaceagents/me`",
   test: (labels) => !AGENT_PATH.test(labels.path ?? ""),
 };
 
 const CONNECTED: LabelRule = {
-  describe: '`status="connected"` (when the label is present)',
+  describe: '`status="connected"` if present',
   test: (labels) => labels.status === undefined || labels.status === "connected",
 };
 
 const PREFERRED_REGION: LabelRule = {
-  describe:
-    '`preferred="true"` (when the label is present): one latency per agent, to its preferred DERP region',
+  describe: '`preferred="true"` if present (one latency per agent)',
   test: (labels) => labels.preferred === undefined || labels.preferred === "true",
 };
 

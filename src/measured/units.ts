@@ -173,6 +173,7 @@ export function unitOfPromName(name: string): string {
 export function rateUnitOfPromName(name: string): string {
   const base = name.replace(/_total$/, "");
   if (base.endsWith("_seconds")) return /cpu/.test(base) ? "vcpu" : "1";
-  if (base.endsWith("_bytes")) return "bytes_per_s";
+  // Some exporters put the unit mid-name (coderd_scaletest_bytes_read_total).
+  if (/_bytes(_|$)/.test(base)) return "bytes_per_s";
   return "1/s";
 }

@@ -32,9 +32,9 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
 
   const cpu = (work: Distribution): Step => ({ kind: "coderdCpu", work });
   const reads = (n: number): Step[] =>
-    Array.from({ length: Math.round(n) }, () => ({ kind: "query", work: read, logged: false, notify: false }));
-  const update = (logged: boolean): Step => ({ kind: "query", work: write, logged, notify: false });
-  const notify: Step = { kind: "query", work: notifyCpu, logged: false, notify: true };
+    Math.round(n) > 0 ? [{ kind: "query", work: read, statements: Math.round(n), logged: false, notify: false }] : [];
+  const update = (logged: boolean, statements = 1): Step => ({ kind: "query", work: write, statements, logged, notify: false });
+  const notify: Step = { kind: "query", work: notifyCpu, statements: 1, logged: false, notify: true };
 
   // HTTP-era agents authenticate every call with database reads; dRPC agents authenticate once per connection.
   const http = mech.agentTransport === "http";
@@ -46,7 +46,14 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
       : [cpu(rpcCpu), ...auth, update(false) /* workspace_agent_metadata is UNLOGGED */, notify];
 
   const perRow = model.database.batch_row_cpu_s.value;
-  const batchWrite = (logged: boolean): Step => ({ kind: "query", work: write, logged, notify: false, perRowSeconds: perRow });
+  const batchWrite = (logged: boolean): Step => ({
+    kind: "query",
+    work: write,
+    statements: 1,
+    logged,
+    notify: false,
+    perRowSeconds: perRow,
+  });
 
   return {
     metadataRpc: { name: "agent_metadata", steps: metadataSteps, http, agentApi: true },
@@ -79,7 +86,7 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     },
     jobEvent: {
       name: "provisioner_job_event",
-      steps: [cpu(jobCpu), ...Array.from({ length: Math.round(model.provisioner.writes_per_job_event.value) }, () => update(true))],
+      steps: [cpu(jobCpu), update(true, Math.round(model.provisioner.writes_per_job_event.value))],
       http: false,
       agentApi: false,
     },

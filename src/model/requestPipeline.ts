@@ -11,8 +11,30 @@ import type { ActionId, Simulation } from "../engine/simulation.js";
 /** One step of a request plan. */
 export type Step =
   | { kind: "coderdCpu"; work: Distribution }
-  /** A query on the replica's connection pool: hold a connection, run on the database CPU, RTT, release. */
-  | { kind: "query"; work: Distribution; logged: boolean; notify: boolean; perRowSeconds?: number };
+  /**
+   * `statements` queries of one kind on a pooled connection. Consecutive query steps hold one connection
+   * (database/sql hands the same idle connection straight back) and their database work runs as ONE
+   * processor-sharing job: under PS a job's expected response is proportional to its size, so the sum
+   * behaves like the sequence (and costs one event instead of several). A NOTIFY among them takes the
+   * notify-queue lock at commit; the connection is released one round trip per statement later.
+   */
+  | {
+      kind: "query";
+      work: Distribution;
+      statements: number;
+      logged: boolean;
+      notify: boolean;
+      perRowSeconds?: number;
+    };
+
+/** A step with what the pipeline precomputes about the run of query steps it starts. */
+type PlannedStep = Step & {
+  /** Query steps in the connection hold this step starts (0 when it doesn't start one). */
+  holdSteps: number;
+  holdNotifies: boolean;
+  holdRoundTripSeconds: number;
+};
+type QueryStep = Extract<PlannedStep, { kind: "query" }>;
 
 /** A request class: its steps and what to count when it finishes. */
 export interface RequestClass {
@@ -59,6 +81,7 @@ const NO_OWNER = -1;
 
 export class RequestPipeline {
   private readonly classes: RequestClass[] = [];
+  private readonly plans: PlannedStep[][] = [];
   private cls = new Int32Array(256);
   private step = new Int32Array(256);
   private replica = new Int32Array(256);
@@ -88,6 +111,7 @@ export class RequestPipeline {
   /** Registers a request class; returns its id. */
   define(cls: RequestClass): number {
     this.classes.push(cls);
+    this.plans.push(planSteps(cls.steps, this.res.dbRttSeconds));
     return this.classes.length - 1;
   }
 
@@ -115,35 +139,46 @@ export class RequestPipeline {
   /** Resource callbacks: a coderd or database CPU job finished. */
   cpuDone(id: number): void {
     const step = this.currentStep(id);
-    if (step.kind === "query") {
-      if (step.notify) {
-        // NOTIFY serialises commits on PostgreSQL's global notify-queue lock.
-        this.res.notifyLock.submit(this.res.notifyHold.sample(this.res.rng), id);
-        return;
-      }
-      this.commit(id, step);
+    if (step.kind === "coderdCpu") {
+      this.advance(id);
       return;
     }
-    this.advance(id);
+    // NOTIFY serialises commits on PostgreSQL's global notify-queue lock.
+    if (step.holdNotifies) this.res.notifyLock.submit(this.res.notifyHold.sample(this.res.rng), id);
+    else this.committed(id);
   }
 
   /** Resource callback: the notify lock was held and released. */
   lockDone(id: number): void {
-    this.commit(id, this.currentStep(id) as Extract<Step, { kind: "query" }>);
+    this.committed(id);
   }
 
-  /** Resource callback: a pool connection was granted. */
+  /** Resource callback: a pool connection was granted; the hold's queries run as one database job. */
   connectionGranted(id: number, unit: number): void {
     this.unit[id] = unit;
-    const step = this.currentStep(id) as Extract<Step, { kind: "query" }>;
-    const perRow = step.perRowSeconds === undefined ? 0 : step.perRowSeconds * this.rows[id]!;
-    this.res.dbCpu.submit(step.work.sample(this.res.rng) + perRow, id);
+    const plan = this.plans[this.cls[id]!]!;
+    const first = this.step[id]!;
+    const rng = this.res.rng;
+    let work = 0;
+    for (let i = first; i < first + plan[first]!.holdSteps; i++) {
+      const q = plan[i] as QueryStep;
+      if (q.perRowSeconds !== undefined) work += q.perRowSeconds * this.rows[id]!;
+      for (let k = 0; k < q.statements; k++) work += q.work.sample(rng);
+    }
+    this.res.dbCpu.submit(work, id);
   }
 
-  private commit(id: number, step: Extract<Step, { kind: "query" }>): void {
-    this.onCommit(step.logged, step.notify);
-    // The connection stays held for the network round trip of the reply.
-    this.sim.schedule(this.res.dbRttSeconds, this.releaseAction, id);
+  private committed(id: number): void {
+    const plan = this.plans[this.cls[id]!]!;
+    const first = this.step[id]!;
+    const last = first + plan[first]!.holdSteps - 1;
+    for (let i = first; i <= last; i++) {
+      const q = plan[i] as QueryStep;
+      this.onCommit(q.logged, q.notify);
+    }
+    this.step[id] = last;
+    // The connection stays held for the network round trips of the replies.
+    this.sim.schedule(plan[first]!.holdRoundTripSeconds, this.releaseAction, id);
   }
 
   private afterRoundTrip(id: number): void {
@@ -163,7 +198,7 @@ export class RequestPipeline {
       this.finish(id, cls);
       return;
     }
-    const step = cls.steps[index]!;
+    const step = this.plans[this.cls[id]!]![index]!;
     if (step.kind === "coderdCpu") this.res.coderdCpu[this.replica[id]!]!.submit(step.work.sample(this.res.rng), id);
     else this.res.pools[this.replica[id]!]!.acquire(id);
   }
@@ -177,8 +212,8 @@ export class RequestPipeline {
     this.onRequestDone(cls, replica, latency, owner);
   }
 
-  private currentStep(id: number): Step {
-    return this.classes[this.cls[id]!]!.steps[this.step[id]!]!;
+  private currentStep(id: number): PlannedStep {
+    return this.plans[this.cls[id]!]![this.step[id]!]!;
   }
 
   private allocate(): number {
@@ -198,6 +233,26 @@ export class RequestPipeline {
     this.rows = growFloat(this.rows, n);
     this.unit = growInt(this.unit, n);
   }
+}
+
+/** For each step that starts a run of consecutive query steps: its length, NOTIFY, and round trips. */
+function planSteps(steps: readonly Step[], dbRttSeconds: number): PlannedStep[] {
+  return steps.map((step, i) => {
+    const startsHold = step.kind === "query" && steps[i - 1]?.kind !== "query";
+    let holdSteps = 0;
+    let statements = 0;
+    let notifies = false;
+    if (startsHold) {
+      for (let k = i; k < steps.length; k++) {
+        const q = steps[k]!;
+        if (q.kind !== "query") break;
+        holdSteps++;
+        statements += q.statements;
+        notifies ||= q.notify;
+      }
+    }
+    return { ...step, holdSteps, holdNotifies: notifies, holdRoundTripSeconds: statements * dbRttSeconds };
+  });
 }
 
 function growInt(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {

@@ -26,7 +26,13 @@ describe("capsim YAML", () => {
 
   it("fills unit and scope from the metric map and converts units to the metric's", () => {
     const by = (metric: string) => doc.figures.find((f) => f.metric === metric);
-    expect(by("api_rps_median")).toMatchObject({ stage: "dashboard", value: 350, unit: "1/s", scope: "total", line: 13 });
+    expect(by("api_rps_median")).toMatchObject({
+      stage: "dashboard",
+      value: 350,
+      unit: "1/s",
+      scope: "total",
+      line: 13,
+    });
     expect(by("db_cpu_utilization_median")).toMatchObject({ value: 0.8, unit: "1" }); // 80 %
     expect(by("agent_api_latency_p95_ms")).toMatchObject({ value: 220, unit: "ms", scope: "per_agent" }); // 0.22 s
     expect(by("db_write_ops_per_s_max")).toMatchObject({ range: [6.7, 8.4], stage: "web_terminal" });
@@ -61,14 +67,17 @@ describe("capsim YAML", () => {
       "bad.yaml:7:12: figures.2.stage: unknown stage lunch; expected one of prepare, ssh, web_terminal, workspace_apps, dashboard, cleanup or null",
       "bad.yaml:8:12: figures.2.range: range [400, 300] is reversed: lo must not exceed hi",
       "bad.yaml:12:11: figures.3.unit: websockets_mean is measured in 1; ms cannot be converted to it",
-      "bad.yaml:13:5: figures.4.unit: unit is required for something_else, which capsim does not know (one of s, ms, us, ns, min, h, 1, %, bytes, kb, mb, gb, kib, mib, gib, 1/s, 1/min, vcpu, millicores, bytes_per_s)",
+      "bad.yaml:13:5: figures.4.unit: unit is required for something_else, which capsim does not know (one of 1, s, ms, us, ns, min, h, %, bytes, kb, mb, gb, kib, mib, gib, 1/s, 1/min, vcpu, millicores, bytes_per_s)",
       "bad.yaml:17:12: figures.5.range: give exactly one of value or range: [lo, hi]",
     ]);
   });
 
   it("reports YAML syntax errors and duplicate figures with positions", () => {
-    expect(inputErrorOf(() => readCapsimYaml("figures:\n  - metric: [unclosed\n", "s.yaml"))).toMatch(/^s\.yaml:\d+:\d+: /);
-    const dup = "- metric: api_rps_median\n  stage: dashboard\n  value: 1\n- metric: api_rps_median\n  stage: dashboard\n  value: 2\n";
+    expect(inputErrorOf(() => readCapsimYaml("figures:\n  - metric: [unclosed\n", "s.yaml"))).toMatch(
+      /^s\.yaml:\d+:\d+: /,
+    );
+    const dup =
+      "- metric: api_rps_median\n  stage: dashboard\n  value: 1\n- metric: api_rps_median\n  stage: dashboard\n  value: 2\n";
     expect(inputErrorOf(() => readCapsimYaml(dup, "d.yaml"))).toBe(
       "d.yaml:4:11: 1.metric: api_rps_median for stage dashboard is already given at line 1",
     );
@@ -78,16 +87,18 @@ describe("capsim YAML", () => {
   });
 
   it("checks stage windows", () => {
-    const text = "stages:\n  - {name: ssh, start: 2024-03-01T10:00:00, end: 100}\n  - {name: ssh, start: 1709287200000, end: 5}\nfigures: []\n";
+    const text =
+      "stages:\n  - {name: ssh, start: 2024-03-01T10:00:00, end: 100}\n  - {name: ssh, start: 1709287200000, end: 5}\nfigures: []\n";
     expect(inputErrorOf(() => readCapsimYaml(text, "st.yaml")).split("\n")).toEqual([
       'st.yaml:2:24: stages.0.start: start "2024-03-01T10:00:00" has no time zone; add Z or an offset such as +02:00',
-      "st.yaml:3:11: stages.1.name: stage ssh is declared twice",
-      "st.yaml:3:23: stages.1.start: start 1709287200000 looks like milliseconds; give unix seconds",
+      "st.yaml:3:12: stages.1.name: stage ssh is declared twice",
+      "st.yaml:3:24: stages.1.start: start 1709287200000 looks like milliseconds; give unix seconds",
     ]);
   });
 
   it("lets figures use stage names the file declares", () => {
-    const text = "stages: [{name: soak, start: 0, end: 10}]\nfigures:\n  - {metric: api_rps_median, stage: soak, value: 5}\n";
+    const text =
+      "stages: [{name: soak, start: 0, end: 10}]\nfigures:\n  - {metric: api_rps_median, stage: soak, value: 5}\n";
     expect(readCapsimYaml(text, "s.yaml").figures[0]?.stage).toBe("soak");
   });
 });
@@ -108,7 +119,8 @@ describe("capsim CSV", () => {
     expect(inputErrorOf(() => readCapsimCsv("metric,value,colour\n", "h.csv"))).toBe(
       "h.csv:1: colour: unknown column; expected metric,stage,value,lo,hi,unit,scope,note",
     );
-    const text = "metric,stage,value,lo,hi,unit\napi_rps_median,dashboard,many,,,\nws,,,1,,1\napi_rps_median,nap,3,,,\n";
+    const text =
+      "metric,stage,value,lo,hi,unit\napi_rps_median,dashboard,many,,,\nws,,,1,,1\napi_rps_median,nap,3,,,\n";
     expect(inputErrorOf(() => readCapsimCsv(text, "c.csv")).split("\n")).toEqual([
       'c.csv:2: value: "many" is not a number',
       "c.csv:3: hi: give both lo and hi for a range",
@@ -119,7 +131,10 @@ describe("capsim CSV", () => {
 
 const figureArb = fc
   .record({
-    metric: fc.oneof(fc.constantFrom(...CAPSIM_METRICS), fc.constantFrom("coderd_api_concurrent_requests", "x.y/z")),
+    metric: fc.oneof(
+      fc.constantFrom(...CAPSIM_METRICS),
+      fc.constantFrom("coderd_api_concurrent_requests", "x.y/z"),
+    ),
     stage: fc.constantFrom(null, ...SCALETEST_STAGES),
     numbers: fc.oneof(
       fc.double({ min: 0, max: 1, noNaN: true }).map((v) => ({ value: v })),
@@ -128,7 +143,10 @@ const figureArb = fc
         .map(([a, b]) => ({ range: [Math.min(a, b), Math.max(a, b)] as [number, number] })),
     ),
     scope: fc.constantFrom(...MEASURED_SCOPES),
-    note: fc.option(fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim() === s && s !== ""), { nil: undefined }),
+    note: fc.option(
+      fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim() === s && s !== ""),
+      { nil: undefined },
+    ),
   })
   .map(
     (f): MeasuredSample => ({

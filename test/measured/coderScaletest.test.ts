@@ -20,8 +20,14 @@ describe("coder exp scaletest --output json", () => {
     // "<nil>" is a pass; any other error string (with or without a stack) is a failure.
     expect(byMetric("scaletest_runs_passed", { test_name: "test-0" })?.value).toBe(1);
     expect(byMetric("scaletest_runs_failed", { test_name: "test-0" })?.value).toBe(2);
-    expect(byMetric("scaletest_runs_total")).toMatchObject({ value: 10, note: "file says 10, but 3 such runs are listed" });
-    expect(byMetric("scaletest_runs_passed")).toMatchObject({ value: 8, note: "file says 8, but 1 such runs are listed" });
+    expect(byMetric("scaletest_runs_total")).toMatchObject({
+      value: 10,
+      note: "file says 10, but 3 such runs are listed",
+    });
+    expect(byMetric("scaletest_runs_passed")).toMatchObject({
+      value: 8,
+      note: "file says 8, but 1 such runs are listed",
+    });
     expect(byMetric("scaletest_elapsed_seconds")?.value).toBe(1);
   });
 
@@ -32,15 +38,29 @@ describe("coder exp scaletest --output json", () => {
       total_fail: 0,
       elapsed: "1m2.5s",
       runs: {
-        "workspacebuild/1": { test_name: "workspacebuild", started_at: "2024-03-01T10:00:05Z", duration_ms: 95000, error: "<nil>" },
-        "workspacebuild/0": { test_name: "workspacebuild", started_at: "2024-03-01T10:00:00Z", duration: "1m30s", error: "<nil>" },
+        "workspacebuild/1": {
+          test_name: "workspacebuild",
+          started_at: "2024-03-01T10:00:05Z",
+          duration_ms: 95000,
+          error: "<nil>",
+        },
+        "workspacebuild/0": {
+          test_name: "workspacebuild",
+          started_at: "2024-03-01T10:00:00Z",
+          duration: "1m30s",
+          error: "<nil>",
+        },
         "dashboard/dashboard-u1": { started_at: "2024-03-01T10:00:00Z", duration_ms: 1500, error: "<nil>" },
       },
     });
     const samples = readCoderScaletest(text, "r.json");
-    const builds = samples.find((s) => s.metric === "scaletest_run_duration_seconds" && s.labels.test_name === "workspacebuild");
+    const builds = samples.find(
+      (s) => s.metric === "scaletest_run_duration_seconds" && s.labels.test_name === "workspacebuild",
+    );
     expect(builds?.samples).toEqual([90, 95]);
-    const dash = samples.find((s) => s.metric === "scaletest_run_duration_seconds" && s.labels.test_name === "dashboard");
+    const dash = samples.find(
+      (s) => s.metric === "scaletest_run_duration_seconds" && s.labels.test_name === "dashboard",
+    );
     expect(dash?.samples).toEqual([1.5]);
     expect(samples.find((s) => s.metric === "scaletest_elapsed_seconds")?.value).toBe(62.5);
     expect(samples.find((s) => s.metric === "scaletest_runs_total")?.note).toBeUndefined();

@@ -40,8 +40,13 @@ describe("Grafana panel CSV", () => {
 
   it("accepts a semicolon separator and ISO times with a zone", () => {
     const text = 'sep=;\n"Time";"db_cpu_utilization"\n2024-03-01T11:00:00+01:00;0,8\n';
-    expect(inputErrorOf(() => readGrafanaCsv(text, "semi.csv"))).toBe('semi.csv:3: db_cpu_utilization: "0,8" is not a number');
-    const ok = readGrafanaCsv('sep=;\n"Time";"db_cpu_utilization"\n2024-03-01T11:00:00+01:00;0.8\n', "semi.csv");
+    expect(inputErrorOf(() => readGrafanaCsv(text, "semi.csv"))).toBe(
+      'semi.csv:3: db_cpu_utilization: "0,8" is not a number',
+    );
+    const ok = readGrafanaCsv(
+      'sep=;\n"Time";"db_cpu_utilization"\n2024-03-01T11:00:00+01:00;0.8\n',
+      "semi.csv",
+    );
     expect(ok[0]).toMatchObject({ t: T0, value: 0.8, metric: "db_cpu_utilization" });
   });
 
@@ -59,7 +64,9 @@ describe("Grafana panel CSV", () => {
     expect(inputErrorOf(() => readGrafanaCsv('"Time","x"\nyesterday,1\n', "g.csv"))).toBe(
       'g.csv:2: Time: "yesterday" is not epoch milliseconds or a date',
     );
-    expect(inputErrorOf(() => readGrafanaCsv('"Time","x"\n1,2\n3\n', "g.csv"))).toMatch(/^g\.csv:3: malformed CSV: /);
+    expect(inputErrorOf(() => readGrafanaCsv('"Time","x"\n1,2\n3\n', "g.csv"))).toMatch(
+      /^g\.csv:3: malformed CSV: /,
+    );
     expect(inputErrorOf(() => readGrafanaCsv('"When","x"\n1,2\n', "g.csv"))).toBe(
       'g.csv:1: no time column: expected a "Time" header',
     );

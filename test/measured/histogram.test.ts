@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { foldIntoBuckets, histogramIncrease, histogramQuantile, sumHistograms } from "../../src/measured/histogram.js";
+import {
+  foldIntoBuckets,
+  histogramIncrease,
+  histogramQuantile,
+  sumHistograms,
+} from "../../src/measured/histogram.js";
 
 // coderd_api_request_latencies_seconds bounds (coderd/httpmw/prometheus.go).
 const CODERD_BOUNDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 10, 30];
@@ -38,13 +43,28 @@ describe("histogramQuantile", () => {
   });
 
   it("returns the lowest bound when it is <= 0 and the rank falls there", () => {
-    expect(histogramQuantile(0.1, [{ le: -1, count: 5 }, { le: Infinity, count: 10 }])).toBe(-1);
+    expect(
+      histogramQuantile(0.1, [
+        { le: -1, count: 5 },
+        { le: Infinity, count: 10 },
+      ]),
+    ).toBe(-1);
   });
 
   it("follows PromQL's special cases", () => {
     expect(histogramQuantile(0.5, [{ le: Infinity, count: 10 }])).toBeNaN(); // fewer than 2 buckets
-    expect(histogramQuantile(0.5, [{ le: 1, count: 0 }, { le: Infinity, count: 0 }])).toBeNaN(); // no observations
-    expect(histogramQuantile(0.5, [{ le: 1, count: 3 }, { le: 2, count: 5 }])).toBeNaN(); // no +Inf bucket
+    expect(
+      histogramQuantile(0.5, [
+        { le: 1, count: 0 },
+        { le: Infinity, count: 0 },
+      ]),
+    ).toBeNaN(); // no observations
+    expect(
+      histogramQuantile(0.5, [
+        { le: 1, count: 3 },
+        { le: 2, count: 5 },
+      ]),
+    ).toBeNaN(); // no +Inf bucket
     expect(histogramQuantile(Number.NaN, coderd)).toBeNaN();
     expect(histogramQuantile(-0.1, coderd)).toBe(-Infinity);
     expect(histogramQuantile(1.1, coderd)).toBe(Infinity);
@@ -91,15 +111,35 @@ describe("foldIntoBuckets", () => {
 
 describe("histogram arithmetic", () => {
   it("sums bucket-wise and takes increases with counter-reset handling", () => {
-    const a = { buckets: [{ le: 1, count: 2 }, { le: Infinity, count: 3 }], count: 3, sum: 4 };
-    const b = { buckets: [{ le: 1, count: 5 }, { le: Infinity, count: 9 }], count: 9, sum: 10 };
+    const a = {
+      buckets: [
+        { le: 1, count: 2 },
+        { le: Infinity, count: 3 },
+      ],
+      count: 3,
+      sum: 4,
+    };
+    const b = {
+      buckets: [
+        { le: 1, count: 5 },
+        { le: Infinity, count: 9 },
+      ],
+      count: 9,
+      sum: 10,
+    };
     expect(sumHistograms([a, b])).toEqual({
-      buckets: [{ le: 1, count: 7 }, { le: Infinity, count: 12 }],
+      buckets: [
+        { le: 1, count: 7 },
+        { le: Infinity, count: 12 },
+      ],
       count: 12,
       sum: 14,
     });
     expect(histogramIncrease(a, b)).toEqual({
-      buckets: [{ le: 1, count: 3 }, { le: Infinity, count: 6 }],
+      buckets: [
+        { le: 1, count: 3 },
+        { le: Infinity, count: 6 },
+      ],
       count: 6,
       sum: 6,
     });

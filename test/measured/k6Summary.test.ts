@@ -3,9 +3,17 @@ import { parseMeasured } from "../../src/measured/read.js";
 import type { MeasuredSample } from "../../src/measured/sample.js";
 import { fixtureText, inputErrorOf } from "./fixtures.js";
 
-function stat(samples: readonly MeasuredSample[], metric: string, name: string, tags: Record<string, string> = {}) {
+function stat(
+  samples: readonly MeasuredSample[],
+  metric: string,
+  name: string,
+  tags: Record<string, string> = {},
+) {
   return samples.find(
-    (s) => s.metric === metric && s.labels.stat === name && Object.entries(tags).every(([k, v]) => s.labels[k] === v),
+    (s) =>
+      s.metric === metric &&
+      s.labels.stat === name &&
+      Object.entries(tags).every(([k, v]) => s.labels[k] === v),
   );
 }
 
@@ -14,7 +22,11 @@ describe("k6 handleSummary data (legacy)", () => {
 
   it("is detected and converts trend milliseconds to seconds", () => {
     expect(data.format).toBe("k6-summary");
-    expect(stat(data.samples, "http_req_duration", "p(95)")).toMatchObject({ value: 0.5125, unit: "s", source: "k6-summary" });
+    expect(stat(data.samples, "http_req_duration", "p(95)")).toMatchObject({
+      value: 0.5125,
+      unit: "s",
+      source: "k6-summary",
+    });
     expect(stat(data.samples, "http_req_duration", "med")?.value).toBe(0.23);
   });
 
@@ -53,10 +65,23 @@ describe("k6 machine-readable summary v1.0.0", () => {
       config: { execution: "local", duration: 60 },
       results: {
         passed: true,
-        metrics: { http: { http_req_duration: { name: "http_req_duration", type: "trend", contains: "time", values: { avg: 100 } } } },
+        metrics: {
+          http: {
+            http_req_duration: {
+              name: "http_req_duration",
+              type: "trend",
+              contains: "time",
+              values: { avg: 100 },
+            },
+          },
+        },
       },
     });
-    expect(parseMeasured(text, "v1.json").samples[0]).toMatchObject({ metric: "http_req_duration", value: 0.1, unit: "s" });
+    expect(parseMeasured(text, "v1.json").samples[0]).toMatchObject({
+      metric: "http_req_duration",
+      value: 0.1,
+      unit: "s",
+    });
   });
 });
 
@@ -82,7 +107,8 @@ describe("k6 --summary-export", () => {
 
 describe("k6 errors", () => {
   it("positions a bad metric type", () => {
-    const text = '{\n  "metrics": {\n    "vus": { "type": "dial", "contains": "default", "values": { "value": 1 } }\n  }\n}';
+    const text =
+      '{\n  "metrics": {\n    "vus": { "type": "dial", "contains": "default", "values": { "value": 1 } }\n  }\n}';
     expect(inputErrorOf(() => parseMeasured(text, "k6.json"))).toBe(
       "k6.json:3:22: metrics.vus.type: type must be counter, gauge, rate or trend",
     );

@@ -16,7 +16,9 @@ describe("Prometheus query_range results", () => {
       ["coderd-1", T0 + 15, 3.6],
       ["coderd-1", T0 + 30, 100 / 15],
     ]);
-    expect(cpu.every((s) => s.derived === "rate" && s.unit === "vcpu" && s.source === "prom-range")).toBe(true);
+    expect(cpu.every((s) => s.derived === "rate" && s.unit === "vcpu" && s.source === "prom-range")).toBe(
+      true,
+    );
   });
 
   it("keeps gauges, string values and NaN", () => {
@@ -40,16 +42,29 @@ describe("{query, response} pairs", () => {
     const agents = data.samples.find((s) => s.rawMetric === "coderd_agents_connections");
     expect(agents).toMatchObject({ metric: "agent_connections", t: T0 + 30, value: 1, line: 2 });
     const quantile = data.samples.find((s) => s.line === 3);
-    expect(quantile).toMatchObject({ rawMetric: expect.stringMatching(/^histogram_quantile/), unit: "1", value: 0.8125 });
-    expect(data.samples.find((s) => s.line === 4)).toMatchObject({ rawMetric: "scalar(time())", value: T0 + 30 });
+    expect(quantile).toMatchObject({
+      rawMetric: expect.stringMatching(/^histogram_quantile/),
+      unit: "1",
+      value: 0.8125,
+    });
+    expect(data.samples.find((s) => s.line === 4)).toMatchObject({
+      rawMetric: "scalar(time())",
+      value: T0 + 30,
+    });
   });
 
   it("reads a JSON array of pairs", () => {
     const text = JSON.stringify([
-      { query: "coderd_api_concurrent_websockets", response: { status: "success", data: { resultType: "vector", result: [] } } },
+      {
+        query: "coderd_api_concurrent_websockets",
+        response: { status: "success", data: { resultType: "vector", result: [] } },
+      },
       {
         query: "sum(coderd_api_concurrent_websockets)",
-        response: { status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [T0, "2400"] }] } },
+        response: {
+          status: "success",
+          data: { resultType: "vector", result: [{ metric: {}, value: [T0, "2400"] }] },
+        },
       },
     ]);
     const [s] = readPromApi(text, "pairs.json");
@@ -58,7 +73,10 @@ describe("{query, response} pairs", () => {
   });
 
   it("recognises simple queries so evaluated series can be mapped", () => {
-    expect(recogniseQuery("rate(process_cpu_seconds_total[1m])")).toEqual({ rawMetric: "process_cpu_seconds_total", rate: true });
+    expect(recogniseQuery("rate(process_cpu_seconds_total[1m])")).toEqual({
+      rawMetric: "process_cpu_seconds_total",
+      rate: true,
+    });
     expect(recogniseQuery('sum by (pod) (irate(process_cpu_seconds_total{job="coderd"}[5m]))')).toEqual({
       rawMetric: "process_cpu_seconds_total",
       rate: true,
@@ -85,8 +103,14 @@ describe("Prometheus API errors", () => {
 
   it("names the failing NDJSON line and query", () => {
     const text = [
-      JSON.stringify({ query: "up", response: { status: "success", data: { resultType: "vector", result: [] } } }),
-      JSON.stringify({ query: "rate(x[1m])", response: { status: "error", errorType: "timeout", error: "query timed out" } }),
+      JSON.stringify({
+        query: "up",
+        response: { status: "success", data: { resultType: "vector", result: [] } },
+      }),
+      JSON.stringify({
+        query: "rate(x[1m])",
+        response: { status: "error", errorType: "timeout", error: "query timed out" },
+      }),
     ].join("\n");
     expect(inputErrorOf(() => readPromApi(text, "p.ndjson"))).toMatch(
       /^p\.ndjson:2:\d+: response\.status: Prometheus returned an error \(query rate\(x\[1m\]\)\): timeout: query timed out$/,
@@ -94,13 +118,14 @@ describe("Prometheus API errors", () => {
   });
 
   it("positions malformed values and structure", () => {
-    const text = '{"status":"success","data":{"resultType":"matrix","result":[\n{"metric":{},"values":[[1,"1"],[2,"x"]]}]}}';
+    const text =
+      '{"status":"success","data":{"resultType":"matrix","result":[\n{"metric":{},"values":[[1,"1"],[2,"x"]]}]}}';
     expect(inputErrorOf(() => readPromApi(text, "bad.json"))).toBe(
       'bad.json:2:35: data.result.0.values.1.1: value "x" is not a number',
     );
     const syntax = '{"status": "success",\n "data": {"resultType": "matrix", "result": [}\n}';
     expect(inputErrorOf(() => readPromApi(syntax, "syntax.json"))).toBe(
-      "syntax.json:2:46: not valid JSON: unexpected character \"}\"",
+      'syntax.json:2:46: not valid JSON: unexpected character "}"',
     );
   });
 });

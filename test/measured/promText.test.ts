@@ -76,7 +76,9 @@ describe("readPromText", () => {
     expect(inc.intervalSeconds).toBe(15);
     expect(inc.histogram!.count).toBe(1000);
     expect(inc.histogram!.sum).toBe(300);
-    expect(inc.histogram!.buckets.map((b) => b.count)).toEqual([0, 0, 10, 40, 150, 400, 900, 980, 1000, 1000, 1000, 1000]);
+    expect(inc.histogram!.buckets.map((b) => b.count)).toEqual([
+      0, 0, 10, 40, 150, 400, 900, 980, 1000, 1000, 1000, 1000,
+    ]);
   });
 
   it("keeps a counter seen once as a cumulative total", () => {
@@ -96,7 +98,12 @@ describe("readPromText", () => {
       "process_cpu_seconds_total",
       "coderd_provisioner_job_queue_wait_seconds",
     ]);
-    expect(data.samples[0]).toMatchObject({ value: 3, derived: "rate", t: T0 + 10, metric: "coderd_cpu_vcpu" });
+    expect(data.samples[0]).toMatchObject({
+      value: 3,
+      derived: "rate",
+      t: T0 + 10,
+      metric: "coderd_cpu_vcpu",
+    });
     expect(data.samples[1]!.histogram).toEqual({
       buckets: [
         { le: 0.1, count: 2 },
@@ -110,7 +117,7 @@ describe("readPromText", () => {
   });
 
   it("records TYPE lines", () => {
-    const { types } = parseExposition("# TYPE a histogram\n# TYPE b summary\nb{quantile=\"0.5\"} 1\n", "t.txt");
+    const { types } = parseExposition('# TYPE a histogram\n# TYPE b summary\nb{quantile="0.5"} 1\n', "t.txt");
     expect([...types.entries()]).toEqual([
       ["a", "histogram"],
       ["b", "summary"],
@@ -132,7 +139,9 @@ describe("Prometheus text errors", () => {
     expect(inputErrorOf(() => readPromText("m 1 12.5\n", "f.txt"))).toBe(
       'f.txt:1:5: timestamp "12.5" is not integer milliseconds',
     );
-    expect(inputErrorOf(() => readPromText("# TYPE m countr\nm 1\n", "f.txt"))).toBe('f.txt:1:10: unknown metric type "countr"');
+    expect(inputErrorOf(() => readPromText("# TYPE m countr\nm 1\n", "f.txt"))).toBe(
+      'f.txt:1:10: unknown metric type "countr"',
+    );
   });
 
   it("rejects several scrapes without timestamps", () => {
@@ -145,6 +154,8 @@ describe("Prometheus text errors", () => {
     expect(inputErrorOf(() => readPromText('h_bucket{le="1"} 3\nh_sum 2\n', "f.txt"))).toBe(
       'f.txt:1: histogram h has no le="+Inf" bucket and no _count',
     );
-    expect(inputErrorOf(() => readPromText("a 1 1\n# EOF\nb 2\n", "f.txt"))).toBe("f.txt:3:1: text after `# EOF`");
+    expect(inputErrorOf(() => readPromText("a 1 1\n# EOF\nb 2\n", "f.txt"))).toBe(
+      "f.txt:3:1: text after `# EOF`",
+    );
   });
 });

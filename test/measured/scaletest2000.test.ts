@@ -1,0 +1,43 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { CAPSIM_METRICS } from "../../src/measured/metricMap.js";
+import { readMeasuredFile } from "../../src/measured/read.js";
+
+const FILE = fileURLToPath(new URL("../../results/measured/scaletest-2000.yaml", import.meta.url));
+
+describe("results/measured/scaletest-2000.yaml", () => {
+  const data = readMeasuredFile(FILE);
+
+  it("parses as capsim YAML into the 2000-user test's 14 figures", () => {
+    expect(data.format).toBe("capsim-yaml");
+    const table = data.samples.map((s) => [s.metric, s.stage, s.value, s.unit, s.scope]);
+    expect(table).toEqual([
+      ["coderd_cpu_vcpu_median", null, 3, "vcpu", "per_replica"],
+      ["coderd_cpu_vcpu_peak", null, 3.7, "vcpu", "per_replica"],
+      ["api_rps_median", "dashboard", 350, "1/s", "total"],
+      ["api_rps_median", "web_terminal", 250, "1/s", "total"],
+      ["api_rps_median", "workspace_apps", 250, "1/s", "total"],
+      ["websockets_mean", "dashboard", 2400, "1", "total"],
+      ["agent_connections", null, 2000, "1", "total"],
+      ["agent_api_latency_p90_ms", null, 60, "ms", "per_agent"],
+      ["agent_api_latency_p95_ms", null, 220, "ms", "per_agent"],
+      ["provisioner_cpu_vcpu_median", "prepare", 0.35, "vcpu", "per_daemon"],
+      ["db_cpu_utilization_median", null, 0.8, "1", "total"],
+      ["db_memory_utilization_mean", null, 0.4, "1", "total"],
+      ["db_write_ops_per_s_min", null, 6.7, "1/s", "total"],
+      ["db_write_ops_per_s_max", null, 8.4, "1/s", "total"],
+    ]);
+  });
+
+  it("uses only capsim metrics, with a reading noted for every figure", () => {
+    for (const s of data.samples) {
+      expect(CAPSIM_METRICS).toContain(s.metric);
+      expect(s.note?.length ?? 0).toBeGreaterThan(20);
+      expect(s.range).toBeUndefined();
+    }
+    const cpu = data.samples.find((s) => s.metric === "coderd_cpu_vcpu_median");
+    expect(cpu?.note).toMatch(/per replica/);
+    expect(cpu?.note).toMatch(/37 %/);
+    expect(data.samples.find((s) => s.metric === "db_write_ops_per_s_min")?.note).toMatch(/400 UPDATE\/s/);
+  });
+});
