@@ -33,7 +33,7 @@ export function run({ pending = 100_000, shortHolds = 1_000_000, longHolds = 10_
       {
         name: "typed-array bytes per pending event",
         value: (arrayBytesShort - before.arrayBuffers) / pending,
-        unit: "bytes",
+        unit: "B/event",
       },
     ],
   };

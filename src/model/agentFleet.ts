@@ -28,6 +28,12 @@ export class AgentFleet {
   private readonly epoch: Uint32Array;
   /** Open user sessions (SSH, terminal, app) per agent: stats reports then bump activity. */
   private readonly sessions: Uint16Array;
+  /** Calls in flight per agent: the agent's report loops are sequential, so a late reply delays the next. */
+  private readonly metadataInFlight: Uint8Array;
+  private readonly statsInFlight: Uint8Array;
+  /** A tick came while a call was in flight; send once it returns (values coalesce on the agent). */
+  private readonly metadataOwed: Uint8Array;
+  private readonly statsOwed: Uint8Array;
   private connected = 0;
   private readonly metadataAction: ActionId;
   private readonly statsAction: ActionId;
@@ -47,6 +53,10 @@ export class AgentFleet {
     this.replicaOf = new Int32Array(opts.agents).fill(-1);
     this.epoch = new Uint32Array(opts.agents);
     this.sessions = new Uint16Array(opts.agents);
+    this.metadataInFlight = new Uint8Array(opts.agents);
+    this.statsInFlight = new Uint8Array(opts.agents);
+    this.metadataOwed = new Uint8Array(opts.agents);
+    this.statsOwed = new Uint8Array(opts.agents);
     // Batched agents report at most once per tick; per-item agents call once per item per interval.
     this.metadataPeriodSeconds =
       opts.metadataPath === "per_item"
@@ -123,21 +133,51 @@ export class AgentFleet {
     return this.replicaOf[agent]! >= 0 && this.epoch[agent] === epoch ? agent : -1;
   }
 
+  /** Pipeline callback: one of the agent's metadata calls returned. */
+  metadataReturned(agent: number): void {
+    if (this.metadataInFlight[agent]! > 0) this.metadataInFlight[agent]!--;
+    if (this.metadataInFlight[agent] === 0 && this.metadataOwed[agent] === 1 && this.replicaOf[agent]! >= 0) {
+      this.metadataOwed[agent] = 0;
+      this.sendMetadata(agent);
+    }
+  }
+
+  /** Pipeline callback: the agent's stats call returned. */
+  statsReturned(agent: number): void {
+    this.statsInFlight[agent] = 0;
+    if (this.statsOwed[agent] === 1 && this.replicaOf[agent]! >= 0) {
+      this.statsOwed[agent] = 0;
+      this.sendStats(agent);
+    }
+  }
+
   private metadataTick(token: number): void {
     const agent = this.live(token);
     if (agent < 0) return;
+    if (this.metadataInFlight[agent]! > 0) this.metadataOwed[agent] = 1;
+    else this.sendMetadata(agent);
+    this.sim.schedule(this.metadataPeriodSeconds, this.metadataAction, token);
+  }
+
+  private sendMetadata(agent: number): void {
     const r = this.replicaOf[agent]!;
+    this.metadataInFlight[agent] = this.callsPerMetadataTick;
     for (let i = 0; i < this.callsPerMetadataTick; i++) {
       this.pipeline.startRequest(this.opts.classes.metadataRpc, r, agent);
     }
-    this.sim.schedule(this.metadataPeriodSeconds, this.metadataAction, token);
   }
 
   private statsTick(token: number): void {
     const agent = this.live(token);
     if (agent < 0) return;
-    const cls = this.sessions[agent]! > 0 ? this.opts.classes.statsRpcWithSession : this.opts.classes.statsRpc;
-    this.pipeline.startRequest(cls, this.replicaOf[agent]!, agent);
+    if (this.statsInFlight[agent] === 1) this.statsOwed[agent] = 1;
+    else this.sendStats(agent);
     this.sim.schedule(this.opts.statsIntervalSeconds, this.statsAction, token);
+  }
+
+  private sendStats(agent: number): void {
+    const cls = this.sessions[agent]! > 0 ? this.opts.classes.statsRpcWithSession : this.opts.classes.statsRpc;
+    this.statsInFlight[agent] = 1;
+    this.pipeline.startRequest(cls, this.replicaOf[agent]!, agent);
   }
 }

@@ -196,9 +196,12 @@ export function runReplication(
     }
     if (cls.agentApi) agentProbe.record(latency, measured);
     if (cls === catalog.workspaceCreate) runner.buildRequestDone(owner);
-    else if (cls === catalog.statsRpc || cls === catalog.statsRpcWithSession) statsBatchers[replica]!.add();
-    else if (cls === catalog.metadataRpc && metadataBatchers) {
-      for (let i = 0; i < w.agent.metadata.items; i++) metadataBatchers[replica]!.add();
+    else if (cls === catalog.statsRpc || cls === catalog.statsRpcWithSession) {
+      statsBatchers[replica]!.add();
+      fleet.statsReturned(owner);
+    } else if (cls === catalog.metadataRpc) {
+      if (metadataBatchers) for (let i = 0; i < w.agent.metadata.items; i++) metadataBatchers[replica]!.add();
+      fleet.metadataReturned(owner);
     } else if (cls === catalog.metadataFlush && metadataBatchers) metadataBatchers[owner]!.flushDone();
   }
 

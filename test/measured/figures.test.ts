@@ -66,6 +66,16 @@ describe("deriveFigures on two Prometheus scrapes", () => {
     });
   });
 
+  it("takes stage windows from a capsim YAML file that declares only stages", () => {
+    const stageFile = parseMeasured(
+      "stages:\n  - { name: dashboard, start: 2024-03-01T10:00:10Z, end: 2024-03-01T10:00:20Z }\n",
+      "stages.yaml",
+    );
+    expect(stageFile.samples).toEqual([]);
+    const map = figureMap(deriveFigures(data.samples, stageFile.stages));
+    expect(map["websockets_mean@dashboard"]).toBe(2400);
+  });
+
   it("rejects malformed programmatic stage windows", () => {
     expect(inputErrorOf(() => toStageWindows([{ name: "ssh", start: 10, end: 5 }], "--stages"))).toBe(
       "--stages: 0.end: end must be after start",

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CAPSIM_METRICS, componentOf, METRIC_MAP, mapToCapsimSeries } from "../../src/measured/metricMap.js";
+import { metricMapMarkdown } from "../../src/measured/metricMapDoc.js";
 import type { MeasuredSample } from "../../src/measured/sample.js";
 import { convertUnit } from "../../src/measured/units.js";
 
@@ -125,5 +128,13 @@ describe("the metric map", () => {
       unit: "bytes",
       value: 3.7e9,
     });
+  });
+});
+
+describe("docs/metrics.md", () => {
+  it("shows the metric map exactly as the code defines it", () => {
+    const doc = readFileSync(fileURLToPath(new URL("../../docs/metrics.md", import.meta.url)), "utf8");
+    const between = /<!-- metric-map:start -->\n([\s\S]*?)\n<!-- metric-map:end -->/.exec(doc);
+    expect(between?.[1]).toBe(metricMapMarkdown());
   });
 });

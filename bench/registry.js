@@ -1,0 +1,30 @@
+// The benchmarks `npm run bench` runs, in order. To add one, write a module under bench/benchmarks/
+// exporting `description` and `run(params)` → { figures: [{ name, value, unit, target?: {min}|{max} }] }
+// and list it here; each entry runs in its own node process, so its peak RSS is its own.
+export const BENCHMARKS = [
+  {
+    id: "mm4-kernel",
+    module: "./benchmarks/mm4Kernel.js",
+    params: { customers: 1_000_000 },
+  },
+  {
+    id: "hold-1e5",
+    module: "./benchmarks/holdModel.js",
+    params: { pending: 100_000, holds: 2_000_000, minEventsPerSecond: 4e6 },
+  },
+  {
+    id: "hold-memory",
+    module: "./benchmarks/holdMemory.js",
+    params: { pending: 100_000, shortHolds: 1_000_000, longHolds: 10_000_000 },
+  },
+  {
+    id: "mm4-fcfs-queue",
+    module: "./benchmarks/mm4Resources.js",
+    params: { customers: 1_000_000, discipline: "fcfs" },
+  },
+  {
+    id: "mm4-ps-cpu",
+    module: "./benchmarks/mm4Resources.js",
+    params: { customers: 1_000_000, discipline: "ps" },
+  },
+];

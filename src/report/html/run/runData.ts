@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+const finiteOrNull = z.number().nullable();
+
+/** The parts of summary.json (RunSummary, docs/output.md) the run report draws; extra keys are kept. */
+export const runSummarySchema = z.looseObject({
+  capsim_version: z.string(),
+  scenario: z.object({ name: z.string(), file: z.string(), sha256: z.string() }),
+  model: z.object({ name: z.string(), file: z.string(), sha256: z.string() }),
+  coder_mechanisms: z.object({ metadata_path: z.string(), agent_transport: z.string() }).optional(),
+  seed: z.number(),
+  replications: z.number(),
+  simulated_seconds: z.number(),
+  wall_seconds: z.number().optional(),
+  events: z.number().optional(),
+  metrics: z.array(
+    z.object({
+      name: z.string(),
+      stage: z.string().nullable(),
+      unit: z.string(),
+      mean: finiteOrNull,
+      ci95: z.tuple([z.number(), z.number()]).nullable(),
+    }),
+  ),
+  resources: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.string(),
+      servers: z.number(),
+      utilization: z.number(),
+      background_utilization: z.number(),
+      throughput_per_s: z.number(),
+      mean_service_s: z.number(),
+      mean_response_s: z.number(),
+      mean_in_system: z.number(),
+    }),
+  ),
+  bottleneck: z.object({
+    resource: z.string(),
+    utilization: z.number(),
+    users_at_80pct: finiteOrNull,
+    users_at_100pct: finiteOrNull,
+    method: z.string(),
+  }),
+  stages: z.array(z.object({ name: z.string(), start_s: z.number(), end_s: z.number() })),
+});
+
+export type RunSummaryData = z.infer<typeof runSummarySchema>;
+
+/** timeseries.csv as columns: time and stage, then one numeric column per series (null = no data). */
+export interface TimeseriesColumns {
+  timeSeconds: number[];
+  stage: string[];
+  columns: Map<string, (number | null)[]>;
+}
+
+/** One row of a configuration table: a dotted path, its value, and where the value comes from. */
+export interface ConfigRow {
+  path: string;
+  value: string;
+  source?: string;
+}
+
+/** Everything the run report draws. */
+export interface RunReportData {
+  summary: RunSummaryData;
+  timeseries: TimeseriesColumns;
+  /** The resolved scenario, when known to be the one that ran. */
+  scenarioRows?: ConfigRow[];
+  modelRows?: ConfigRow[];
+  /** Why a table is missing, shown instead of it. */
+  scenarioNote?: string;
+  modelNote?: string;
+  /** Where the data came from (a results directory), shown in the header. */
+  source: string;
+}

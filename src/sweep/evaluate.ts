@@ -1,0 +1,45 @@
+import { confidenceInterval } from "../engine/stats/confidence.js";
+import type { LoadedModel } from "../model/loadModel.js";
+import { type RunSummary, runScenario } from "../run/runScenario.js";
+import type { LoadedScenario } from "../scenario/index.js";
+
+/** One simulation job: a fully resolved scenario and model (plain data, so it crosses to a worker). */
+export interface PointTask {
+  /** The point's index in the grid (or any caller-chosen id). */
+  index: number;
+  loaded: LoadedScenario;
+  model: LoadedModel;
+  /** Overrides the scenario's replications. */
+  replications?: number;
+  /** Overrides the scenario's base seed. */
+  seed?: number;
+}
+
+/** What a point yields: the run summary, plus utilisation CIs the summary does not carry. */
+export interface PointOutcome {
+  index: number;
+  summary: RunSummary;
+  /** 95% CI of each resource's utilisation over replications, by resource name; null with one replication. */
+  utilizationCi: Record<string, [number, number] | null>;
+}
+
+/**
+ * Runs one point. Every point uses the same replication seeds (`replicationSeed(baseSeed, r)`):
+ * common random numbers, so neighbouring points differ by the parameter, not by noise, and a point's
+ * result depends on nothing but its scenario, model and seed (not on --jobs, order or shard).
+ */
+export function evaluatePoint(task: PointTask): PointOutcome {
+  const { summary, replicationResults } = runScenario(task.loaded, task.model, {
+    replications: task.replications,
+    seed: task.seed,
+  });
+  const utilizationCi: PointOutcome["utilizationCi"] = {};
+  summary.resources.forEach((resource, i) => {
+    const values = replicationResults
+      .map((rep) => rep.resources[i]?.utilization ?? Number.NaN)
+      .filter((v) => Number.isFinite(v));
+    const ci = values.length >= 2 ? confidenceInterval(values) : undefined;
+    utilizationCi[resource.name] = ci && Number.isFinite(ci.halfWidth) ? [ci.lo, ci.hi] : null;
+  });
+  return { index: task.index, summary, utilizationCi };
+}
