@@ -14,7 +14,7 @@ import { CODERD_LATENCY_BUCKETS_S, LatencyProbe } from "./latencyProbe.js";
 import type { ModelFile } from "./modelSchema.js";
 import { buildRequestCatalog } from "./requestClasses.js";
 import { type RequestClass, RequestPipeline } from "./requestPipeline.js";
-import { Timeline } from "./timeline.js";
+import { type StageWindow, Timeline } from "./timeline.js";
 import { UserSessions } from "./userSessions.js";
 import { WorkspaceRunner } from "./workspaceRunner.js";
 
@@ -169,8 +169,8 @@ export function runReplication(
     },
     w.workspaces,
   );
-  const prepareStage = timeline.stage("prepare");
   runner.onQueueWait = (wait, startedAt) => {
+    const prepareStage = timeline.stage("prepare");
     if (prepareStage && startedAt >= prepareStage.startSeconds && startedAt < prepareStage.endSeconds) {
       queueWaits.record(wait, true);
     }
@@ -202,7 +202,8 @@ export function runReplication(
     } else if (cls === catalog.metadataRpc) {
       if (metadataBatchers) for (let i = 0; i < w.agent.metadata.items; i++) metadataBatchers[replica]!.add();
       fleet.metadataReturned(owner);
-    } else if (cls === catalog.metadataFlush && metadataBatchers) metadataBatchers[owner]!.flushDone();
+    } else if (cls === catalog.dashboardApi) sessions.dashboardCallReturned(owner);
+    else if (cls === catalog.metadataFlush && metadataBatchers) metadataBatchers[owner]!.flushDone();
   }
 
   /** Dense streams carried as rates on the database: heartbeats and provisioner job updates. */
@@ -231,7 +232,7 @@ export function runReplication(
   }
 
   // Stages start and stop the runner and the users.
-  for (const stage of timeline.stages) {
+  const scheduleStage = (stage: StageWindow): void => {
     sim.at(stage.startSeconds, () => {
       switch (stage.name) {
         case "prepare":
@@ -251,7 +252,9 @@ export function runReplication(
       if (stage.name === "dashboard") sessions.stopDashboard();
       else if (stage.name !== "prepare" && stage.name !== "cleanup") sessions.closeConnections(stage.name);
     });
-  }
+  };
+  const afterPrepare = new Set(timeline.stagesAfterPrepare());
+  for (const stage of timeline.stages) if (!afterPrepare.has(stage)) scheduleStage(stage);
 
   // The simulated Prometheus scrape.
   const sampler = new Sampler(sim, { intervalSeconds: scenario.scrape_interval_s });
@@ -314,17 +317,30 @@ export function runReplication(
     provisioners.resetStats();
   };
   let resources: ResourceRow[] = [];
-  sim.at(timeline.traffic.startSeconds, resetAll);
-  sim.at(timeline.traffic.endSeconds, () => {
+  const progressStep = onProgress ? timeline.endSeconds / 50 : Number.POSITIVE_INFINITY;
+  const runUntil = (t: number): void => {
+    while (sim.now < t) {
+      sim.run(Math.min(t, sim.now + progressStep));
+      onProgress?.(Math.min(1, sim.now / timeline.endSeconds));
+    }
+  };
+
+  // The test proper waits for prepare, like the runner; a prepare that never finishes is cut at 10x its plan.
+  const prepare = timeline.stage("prepare");
+  if (prepare) {
+    runUntil(prepare.endSeconds);
+    const giveUp = prepare.startSeconds + 10 * (prepare.endSeconds - prepare.startSeconds);
+    while (!runner.prepareDone && sim.now < giveUp) runUntil(sim.now + scenario.scrape_interval_s);
+    timeline.delayAfterPrepare(sim.now);
+  }
+  for (const stage of timeline.stagesAfterPrepare()) scheduleStage(stage);
+  const traffic = timeline.traffic;
+  if (traffic.startSeconds >= sim.now) sim.at(traffic.startSeconds, resetAll);
+  else resetAll();
+  sim.at(traffic.endSeconds, () => {
     resources = resourceList();
   });
-
-  const end = timeline.endSeconds;
-  const chunks = onProgress ? 50 : 1;
-  for (let i = 1; i <= chunks; i++) {
-    sim.run((end * i) / chunks);
-    onProgress?.(i / chunks);
-  }
+  runUntil(timeline.endSeconds);
   if (resources.length === 0) resources = resourceList();
 
   const times = Array.from(sampler.times);

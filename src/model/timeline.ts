@@ -14,16 +14,20 @@ export interface StageWindow extends TimeWindow {
 /** Stages that put user traffic on a built deployment (the "test" part of a scale test). */
 export const TRAFFIC_STAGES: readonly StageName[] = ["ssh", "web_terminal", "workspace_apps", "dashboard"];
 
-/** The scenario's stages as time windows, and the windows summary metrics are taken over. */
+/**
+ * The scenario's stages as time windows, and the windows summary metrics are taken over. Like Coder's
+ * scale-test runner, the test waits for prepare to finish: if the builds overrun the planned prepare
+ * window, every later stage moves back by the overrun (`delayAfterPrepare`).
+ */
 export class Timeline {
-  readonly stages: readonly StageWindow[];
-  /** From the first traffic stage's start to the last one's end (the whole run when there are none). */
-  readonly traffic: TimeWindow;
-  readonly endSeconds: number;
+  private windows: StageWindow[];
+  private trafficWindow: TimeWindow;
   readonly warmupSeconds: number;
+  /** How much the stages after prepare were delayed because prepare overran, seconds. */
+  prepareOverrunSeconds = 0;
 
   constructor(scenario: Scenario) {
-    this.stages = scenario.stages
+    this.windows = scenario.stages
       .map((s) => ({
         name: s.name,
         startSeconds: s.start_s,
@@ -31,29 +35,67 @@ export class Timeline {
         targetFraction: s.target_pct / 100,
       }))
       .sort((a, b) => a.startSeconds - b.startSeconds);
-    this.endSeconds = Math.max(...this.stages.map((s) => s.endSeconds));
     this.warmupSeconds = scenario.warmup_s;
-    const traffic = this.stages.filter((s) => TRAFFIC_STAGES.includes(s.name));
-    this.traffic =
-      traffic.length > 0
-        ? {
-            startSeconds: Math.max(this.warmupSeconds, Math.min(...traffic.map((s) => s.startSeconds))),
-            endSeconds: Math.max(...traffic.map((s) => s.endSeconds)),
-          }
-        : { startSeconds: this.warmupSeconds, endSeconds: this.endSeconds };
+    this.trafficWindow = this.computeTraffic();
+  }
+
+  get stages(): readonly StageWindow[] {
+    return this.windows;
+  }
+
+  get endSeconds(): number {
+    return Math.max(...this.windows.map((s) => s.endSeconds));
+  }
+
+  /** From the first traffic stage's start to the last one's end (the whole run when there are none). */
+  get traffic(): TimeWindow {
+    return this.trafficWindow;
+  }
+
+  private computeTraffic(): TimeWindow {
+    const traffic = this.windows.filter((s) => TRAFFIC_STAGES.includes(s.name));
+    return traffic.length > 0
+      ? {
+          startSeconds: Math.max(this.warmupSeconds, Math.min(...traffic.map((s) => s.startSeconds))),
+          endSeconds: Math.max(...traffic.map((s) => s.endSeconds)),
+        }
+      : { startSeconds: this.warmupSeconds, endSeconds: this.endSeconds };
   }
 
   stage(name: StageName): StageWindow | undefined {
-    return this.stages.find((s) => s.name === name);
+    return this.windows.find((s) => s.name === name);
+  }
+
+  /** Stages that start at or after prepare's planned end (all of them when there is no prepare). */
+  stagesAfterPrepare(): StageWindow[] {
+    const prepare = this.stage("prepare");
+    return this.windows.filter((s) => s.name !== "prepare" && (!prepare || s.startSeconds >= prepare.endSeconds));
+  }
+
+  /** Prepare finished at `doneSeconds`, after its planned end: extend it and move later stages back. */
+  delayAfterPrepare(doneSeconds: number): void {
+    const prepare = this.stage("prepare");
+    if (!prepare || doneSeconds <= prepare.endSeconds) return;
+    const overrun = doneSeconds - prepare.endSeconds;
+    const later = new Set(this.stagesAfterPrepare());
+    this.windows = this.windows.map((s) =>
+      later.has(s)
+        ? { ...s, startSeconds: s.startSeconds + overrun, endSeconds: s.endSeconds + overrun }
+        : s.name === "prepare"
+          ? { ...s, endSeconds: doneSeconds }
+          : s,
+    );
+    this.prepareOverrunSeconds = overrun;
+    this.trafficWindow = this.computeTraffic();
   }
 
   /** Names of the stages active at time t (a scrape at t covers the interval ending at t). */
   activeAt(tSeconds: number): StageName[] {
-    return this.stages.filter((s) => tSeconds > s.startSeconds && tSeconds <= s.endSeconds).map((s) => s.name);
+    return this.windows.filter((s) => tSeconds > s.startSeconds && tSeconds <= s.endSeconds).map((s) => s.name);
   }
 
   /** True when t is inside the traffic window and past warm-up. */
   inTraffic(tSeconds: number): boolean {
-    return tSeconds >= this.traffic.startSeconds && tSeconds < this.traffic.endSeconds;
+    return tSeconds >= this.trafficWindow.startSeconds && tSeconds < this.trafficWindow.endSeconds;
   }
 }

@@ -29,6 +29,8 @@ interface OpenConnection {
  */
 export class UserSessions {
   private dashboardActive = false;
+  /** API calls of the current page load still outstanding, per dashboard user. */
+  private pendingCalls: Int32Array = new Int32Array(0);
   private readonly openByStage = new Map<StageName, OpenConnection[]>();
   private dashboardReplicas: number[] = [];
 
@@ -48,11 +50,12 @@ export class UserSessions {
   startDashboard(users: number): void {
     this.dashboardActive = true;
     this.dashboardReplicas = [];
+    this.pendingCalls = new Int32Array(users);
     for (let u = 0; u < users; u++) {
       const r = this.cluster.pickReplica();
       this.dashboardReplicas.push(r);
       this.cluster.otherWebsockets[r]! += this.opts.websocketsPerDashboardUser;
-      this.sim.after(this.rng() * this.opts.dashboardIntervalSeconds, () => this.dashboardAction());
+      this.sim.after(this.rng() * this.opts.dashboardIntervalSeconds, () => this.dashboardAction(u));
     }
   }
 
@@ -62,15 +65,34 @@ export class UserSessions {
     this.dashboardReplicas = [];
   }
 
-  private dashboardAction(): void {
+  /**
+   * A page load: its API calls go out together; the browser waits for all of them, then waits
+   * interval ± jitter before the next click (scaletest/dashboard: click, wait for load, sleep).
+   */
+  private dashboardAction(user: number): void {
     if (!this.dashboardActive) return;
-    // Each API call of a page load may land on any replica (one HTTP client per browser, no affinity).
-    for (let i = 0; i < this.opts.apiCallsPerAction; i++) {
-      this.pipeline.startRequest(this.opts.classes.dashboardApi, this.cluster.pickReplica());
+    const calls = this.opts.apiCallsPerAction;
+    if (calls === 0) {
+      this.scheduleNextAction(user);
+      return;
     }
+    this.pendingCalls[user] = calls;
+    // Each API call may land on any replica (one HTTP client per browser, no affinity).
+    for (let i = 0; i < calls; i++) {
+      this.pipeline.startRequest(this.opts.classes.dashboardApi, this.cluster.pickReplica(), user);
+    }
+  }
+
+  /** Pipeline callback: one API call of a user's page load returned. */
+  dashboardCallReturned(user: number): void {
+    if (!this.dashboardActive || user >= this.pendingCalls.length) return;
+    if (--this.pendingCalls[user]! === 0) this.scheduleNextAction(user);
+  }
+
+  private scheduleNextAction(user: number): void {
     const j = this.opts.dashboardJitterSeconds;
     const next = Math.max(0.001, this.opts.dashboardIntervalSeconds + (2 * this.rng() - 1) * j);
-    this.sim.after(next, () => this.dashboardAction());
+    this.sim.after(next, () => this.dashboardAction(user));
   }
 
   /** Opens one connection per taking-part workspace whose agent is connected. */

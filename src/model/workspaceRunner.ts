@@ -71,6 +71,11 @@ export class WorkspaceRunner {
     this.refreshJobUpdates();
   }
 
+  /** Every workspace prepare asked for exists and its agent has connected. */
+  get prepareDone(): boolean {
+    return this.nextToCreate >= this.targetWorkspaces && this.createsInFlight === 0;
+  }
+
   get pendingJobs(): number {
     return this.provisioners.queueLength;
   }

@@ -1,0 +1,12 @@
+import { resolve } from "node:path";
+import { loadModel } from "../../src/model/loadModel.js";
+import { runScenario } from "../../src/run/runScenario.js";
+import { loadScenario } from "../../src/scenario/index.js";
+
+export const repoRoot = resolve(import.meta.dirname, "../..");
+
+export function runFile(file: string, sets: string[] = [], replications?: number) {
+  const loaded = loadScenario(resolve(repoRoot, file), sets);
+  const model = loadModel(loaded.scenario.model, loaded.file);
+  return runScenario(loaded, model, { replications });
+}
