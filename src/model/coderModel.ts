@@ -103,7 +103,18 @@ export function runReplication(
     workspaceCreate: pipeline.define(catalog.workspaceCreate),
     jobEvent: pipeline.define(catalog.jobEvent),
     connectionSetup: pipeline.define(catalog.connectionSetup),
+    deploymentStats: pipeline.define(catalog.deploymentStats),
   };
+  // Each replica refreshes its deployment-stats cache on its own ticker (random phase).
+  const statsRefresh = model.coderd.deployment_stats_refresh_s.value;
+  const refreshRng = streams.stream("deployment-stats");
+  for (let r = 0; r < cluster.replicas; r++) {
+    const tick = (): void => {
+      pipeline.startRequest(ids.deploymentStats, r, -1, cluster.totalAgents());
+      sim.after(statsRefresh, tick);
+    };
+    sim.after(refreshRng() * statsRefresh, tick);
+  }
 
   // coderd's agent-stats batcher, and (newest versions) its metadata batcher, one per replica.
   const statsBatchers = cluster.cpus.map((_, r) =>

@@ -25,6 +25,11 @@ export class Database {
   /** Disk write operations so far (a counter, like Cloud SQL's write_ops_count). */
   writeOpsTotal = 0;
   private lastScrapeSeconds = 0;
+  // Checkpoint cycle state: pages dirtied in the current interval, pages the running checkpoint writes.
+  private dirtyHotPages = 0;
+  private dirtyAppendedPages = 0;
+  private pagesToWrite = 0;
+  private currentCycleStart = 0;
 
   constructor(
     sim: Simulation,
@@ -59,25 +64,52 @@ export class Database {
   }
 
   /**
-   * Accrues disk write ops for the scrape interval ending now. The WAL writer flushes every
-   * `wal_flush_interval_s` when WAL is pending: with Poisson commits at rate λ a window of length T holds
-   * one with probability 1 − e^(−λT). Checkpoints write back each dirtied hot page once per checkpoint
-   * spread, and appended rows fill new pages.
+   * Accrues disk write ops up to now. The WAL writer flushes every `wal_flush_interval_s` when WAL is
+   * pending: with Poisson commits at rate λ a window of length T holds one with probability 1 − e^(−λT).
+   * Each checkpoint writes the pages dirtied during the previous checkpoint interval, spread evenly over
+   * `checkpoint_completion_target` of its own interval and then idle until the next one: that cycle is
+   * what makes the write-ops series swing between a low and a high.
    */
   accrueWriteOps(nowSeconds: number): void {
     const dt = nowSeconds - this.lastScrapeSeconds;
-    this.lastScrapeSeconds = nowSeconds;
     if (dt <= 0) return;
     const db = this.model.database;
     const T = db.wal_flush_interval_s.value;
     const lambda = this.loggedCommitsInWindow / dt + this.fluidLoggedCommitsPerSecond;
-    const walFlushes = (dt / T) * (1 - Math.exp(-lambda * T));
+    this.writeOpsTotal += (dt / T) * (1 - Math.exp(-lambda * T));
+    // Pages dirtied in this scrape interval: the hot agent rows (rewritten every heartbeat) and the
+    // stats pages appended since the last scrape.
     const hotPages = (this.cluster.totalAgents() * db.hot_row_bytes.value) / db.page_bytes.value;
-    const checkpointWrites = (hotPages / db.checkpoint_interval_s.value) * dt;
-    const appendWrites = (this.appendedRowsInWindow * db.stats_row_bytes.value) / db.page_bytes.value;
-    this.writeOpsTotal += walFlushes + checkpointWrites + appendWrites;
+    this.dirtyAppendedPages += (this.appendedRowsInWindow * db.stats_row_bytes.value) / db.page_bytes.value;
+    this.dirtyHotPages = Math.max(this.dirtyHotPages, hotPages);
+    this.writeOpsTotal += this.checkpointWrites(this.lastScrapeSeconds, nowSeconds);
+    this.lastScrapeSeconds = nowSeconds;
     this.loggedCommitsInWindow = 0;
     this.appendedRowsInWindow = 0;
+  }
+
+  /** Checkpoint write-back in (from, to]: piecewise over checkpoint cycles. */
+  private checkpointWrites(from: number, to: number): number {
+    const db = this.model.database;
+    const cycle = db.checkpoint_timeout_s.value;
+    const spread = cycle * db.checkpoint_completion_target.value;
+    let writes = 0;
+    let t = from;
+    while (t < to) {
+      const cycleStart = Math.floor(t / cycle + 1e-9) * cycle;
+      if (cycleStart > this.currentCycleStart) {
+        // A checkpoint starts: it writes what the previous interval dirtied.
+        this.pagesToWrite = this.dirtyHotPages + this.dirtyAppendedPages;
+        this.dirtyHotPages = 0;
+        this.dirtyAppendedPages = 0;
+        this.currentCycleStart = cycleStart;
+      }
+      const end = Math.min(to, cycleStart + cycle);
+      const writing = Math.max(0, Math.min(end, cycleStart + spread) - t);
+      writes += (this.pagesToWrite / spread) * writing;
+      t = end;
+    }
+    return writes;
   }
 
   /** shared_buffers, a base, and one backend per open connection (coderd keeps max_open/3 idle). */

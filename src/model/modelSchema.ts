@@ -90,6 +90,9 @@ export const modelSchema = z
       relay_cpu_s_per_mib: numberParam("coderd CPU per MiB relayed (websocket, DERP, wireguard), CPU-seconds per MiB"),
       heartbeat_cpu_s: numberParam("coderd CPU per agent connection heartbeat, CPU-seconds"),
       job_cpu_s: numberParam("coderd CPU per provisioner job event (acquire, update, complete), CPU-seconds"),
+      deployment_stats_refresh_s: numberParam(
+        "Interval of each replica's deployment-stats cache refresh (metricscache, AgentStatsRefreshInterval), seconds",
+      ),
       memory_base_gb: numberParam("coderd resident memory with no load, GB"),
       memory_per_agent_mb: numberParam("coderd memory per connected agent, MB"),
       memory_per_websocket_mb: numberParam("coderd memory per open websocket, MB"),
@@ -105,12 +108,21 @@ export const modelSchema = z
         "Time a NOTIFYing transaction holds PostgreSQL's global notify-queue lock at commit, seconds",
       ),
       batch_row_cpu_s: numberParam("PostgreSQL CPU per row of a batched insert/update, CPU-seconds"),
+      deployment_stats_cpu_s_per_agent: numberParam(
+        "PostgreSQL CPU of coderd's deployment-stats refresh query (GetDeploymentWorkspaceAgentStats) per connected agent, CPU-seconds",
+      ),
       background_vcpu: numberParam("PostgreSQL CPU with no queries (autovacuum, checkpointer, stats), vCPU"),
       shared_buffers_fraction: numberParam("shared_buffers as a fraction of instance memory"),
       memory_base_gb: numberParam("PostgreSQL memory outside shared_buffers with no connections, GB"),
       memory_per_connection_mb: numberParam("Memory per open PostgreSQL connection (backend), MB"),
       wal_flush_interval_s: numberParam("Interval of WAL writer flushes when there is WAL to write, seconds"),
-      checkpoint_interval_s: numberParam("Time over which dirty pages are written back (checkpoint spread), seconds"),
+      checkpoint_timeout_s: numberParam("Interval between checkpoints (checkpoint_timeout), seconds"),
+      checkpoint_completion_target: numberParam(
+        "Fraction of the checkpoint interval over which dirty pages are written (checkpoint_completion_target)",
+      ),
+      write_ops_sampling_s: numberParam(
+        "Sampling period of the disk write-ops metric the figures are read from (Cloud SQL: 60 s), seconds",
+      ),
       hot_row_bytes: numberParam("Bytes per hot row (workspace_agents/workspaces) rewritten by heartbeats and bumps"),
       page_bytes: numberParam("PostgreSQL page size, bytes"),
       stats_row_bytes: numberParam("Bytes per appended workspace_agent_stats row"),

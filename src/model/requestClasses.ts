@@ -18,6 +18,8 @@ export interface RequestCatalog {
   workspaceCreate: RequestClass;
   jobEvent: RequestClass;
   connectionSetup: RequestClass;
+  /** A replica's periodic deployment-stats refresh (rows = connected agents). */
+  deploymentStats: RequestClass;
 }
 
 export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): RequestCatalog {
@@ -87,6 +89,21 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     jobEvent: {
       name: "provisioner_job_event",
       steps: [cpu(jobCpu), update(true, Math.round(model.provisioner.writes_per_job_event.value))],
+      http: false,
+      agentApi: false,
+    },
+    deploymentStats: {
+      name: "deployment_stats_refresh",
+      steps: [
+        {
+          kind: "query",
+          work: distributionFromSpec({ dist: "deterministic", value: 0 } as never),
+          statements: 1,
+          logged: false,
+          notify: false,
+          perRowSeconds: model.database.deployment_stats_cpu_s_per_agent.value,
+        },
+      ],
       http: false,
       agentApi: false,
     },

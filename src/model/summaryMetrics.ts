@@ -76,6 +76,17 @@ export function dbWriteOpsSeries(rep: ReplicationResult): number[] {
   return rateSeries(rep, "db_write_ops_total");
 }
 
+/** Write ops per second over each sampling period of the disk metric (Cloud SQL: 60 s), as its panel shows. */
+function sampledWriteOps(rep: ReplicationResult, samplingSeconds: number): number[] {
+  const c = rep.series.db_write_ops_total ?? [];
+  const step = rep.times.length > 1 ? rep.times[1]! - rep.times[0]! : samplingSeconds;
+  const k = Math.max(1, Math.round(samplingSeconds / step));
+  // Only scrapes that end a whole sampling period carry a value (aligned to multiples of the period).
+  return c.map((v, i) => (i >= k && Math.abs(rep.times[i]! / samplingSeconds - Math.round(rep.times[i]! / samplingSeconds)) < 1e-9
+    ? (v - c[i - k]!) / (rep.times[i]! - rep.times[i - k]!)
+    : Number.NaN));
+}
+
 /** Mean over replicas of each replica's CPU, per scrape. */
 function meanReplicaCpu(rep: ReplicationResult): number[] {
   const cols = coderdCpuSeries(rep);
@@ -93,6 +104,7 @@ export function metricDefinitions(deployment: {
   provisionerCount: number;
   provisionerBuildingVcpu: number;
   provisionerIdleVcpu: number;
+  writeOpsSamplingSeconds: number;
 }): MetricDefinition[] {
   const stageOf = (rep: ReplicationResult, name: StageName): TimeWindow | undefined => {
     const s = rep.timeline.stage(name);
@@ -217,15 +229,15 @@ export function metricDefinitions(deployment: {
       name: "db_write_ops_per_s_min",
       stage: null,
       unit: "1/s",
-      description: "Lowest scrape of disk write operations per second (Cloud SQL write_ops_count)",
-      compute: (rep, w) => min(inWindow(rep, dbWriteOpsSeries(rep), w)),
+      description: "Lowest disk write operations per second over one metric sampling period (Cloud SQL write_ops_count)",
+      compute: (rep, w) => min(inWindow(rep, sampledWriteOps(rep, deployment.writeOpsSamplingSeconds), w)),
     },
     {
       name: "db_write_ops_per_s_max",
       stage: null,
       unit: "1/s",
-      description: "Highest scrape of disk write operations per second",
-      compute: (rep, w) => max(inWindow(rep, dbWriteOpsSeries(rep), w)),
+      description: "Highest disk write operations per second over one metric sampling period",
+      compute: (rep, w) => max(inWindow(rep, sampledWriteOps(rep, deployment.writeOpsSamplingSeconds), w)),
     },
     {
       name: "coderd_memory_gb_peak",

@@ -90,6 +90,7 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
     provisionerCount: dep.provisioners.count,
     provisionerBuildingVcpu: Math.min(model.model.provisioner.building_vcpu.value, dep.provisioners.vcpu),
     provisionerIdleVcpu: model.model.provisioner.idle_vcpu.value,
+    writeOpsSamplingSeconds: model.model.database.write_ops_sampling_s.value,
   });
   const metrics: SummaryMetric[] = [];
   for (const def of defs) {
