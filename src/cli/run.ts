@@ -1,7 +1,11 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../output/atomicFile.js";
+import { writeRunReport } from "../report/html/index.js";
+import { DEFAULT_OPENMETRICS_START, parseOpenMetricsStart, writeOpenMetrics } from "../report/openmetrics.js";
 import { renderRunSummary } from "../report/textSummary.js";
+import { InputError } from "../errors.js";
+import { describeEstimate, estimateRun } from "../run/estimate.js";
 import { runScenario } from "../run/runScenario.js";
 import { timeseriesCsv } from "../run/timeseries.js";
 import { createProgress } from "./progress.js";
@@ -14,6 +18,10 @@ interface RunFlags {
   json?: boolean;
   out?: string;
   progress: boolean;
+  report?: boolean;
+  openmetrics?: string;
+  openmetricsStart: string;
+  maxMemoryGb: number;
 }
 
 export function registerRun(program: Command): void {
@@ -27,8 +35,22 @@ export function registerRun(program: Command): void {
     .option("--json", "print the summary as JSON on stdout (shape documented in docs/output.md)")
     .option("--out <dir>", "where summary.json and timeseries.csv go (default results/<scenario name>/)")
     .option("--no-progress", "no progress bar on stderr")
+    .option("--max-memory-gb <n>", "refuse runs estimated to need more memory than this", Number, 8)
+    .option("--report", "also write report.html (self-contained HTML, docs/report.md) beside summary.json")
+    .option("--openmetrics <file>", "also write replication 1's series as OpenMetrics text for promtool (docs/report.md)")
+    .option("--openmetrics-start <time>", "RFC 3339 wall-clock time of simulated t=0", DEFAULT_OPENMETRICS_START)
     .action((scenarioArg: string | undefined, flags: RunFlags) => {
       const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
+      const estimate = estimateRun(loaded.scenario, flags.replications ?? loaded.scenario.replications);
+      if (estimate.memoryBytes > flags.maxMemoryGb * 2 ** 30) {
+        throw new InputError({
+          file: loaded.file,
+          path: "workload.workspaces",
+          message: `refused: ${describeEstimate(estimate)}, over --max-memory-gb ${flags.maxMemoryGb}`,
+        });
+      }
+      if (estimate.wallSeconds > 60) process.stderr.write(`capsim: this run needs ${describeEstimate(estimate)}\n`);
+      const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
       const progress = createProgress(`run ${loaded.scenario.name}`, { enabled: flags.progress });
       const { summary, first } = runScenario(loaded, model, {
         seed: flags.seed,
@@ -40,6 +62,11 @@ export function registerRun(program: Command): void {
       const json = `${JSON.stringify(summary, null, 2)}\n`;
       writeFileAtomic(join(outDir, "summary.json"), json);
       writeFileAtomic(join(outDir, "timeseries.csv"), timeseriesCsv(first, loaded.scenario.deployment.database.vcpu));
+      if (flags.report) process.stderr.write(`wrote ${writeRunReport(outDir, loaded.scenario)}\n`);
+      if (flags.openmetrics) {
+        writeOpenMetrics(flags.openmetrics, first, { scenario: loaded.scenario.name, startEpochSeconds: openMetricsStart });
+        process.stderr.write(`wrote ${flags.openmetrics}\n`);
+      }
       if (flags.json) process.stdout.write(json);
       else process.stdout.write(renderRunSummary(summary));
       process.stderr.write(`wrote ${join(outDir, "summary.json")} and timeseries.csv\n`);
