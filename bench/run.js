@@ -19,7 +19,12 @@ for (const bench of selected) {
     process.stderr.write(`bench ${bench.id}: run ${r + 1}/${options.runs}\n`);
     runs.push(runOnce(bench));
   }
-  results.push({ id: bench.id, description: runs[0].description, params: bench.params, figures: medianFigures(runs) });
+  results.push({
+    id: bench.id,
+    description: runs[0].description,
+    params: bench.params,
+    figures: medianFigures(runs),
+  });
 }
 
 const machine = {
@@ -50,7 +55,8 @@ function runOnce(bench) {
 function medianFigures(runs) {
   return runs[0].figures.map((figure, i) => {
     const values = runs.map((run) => run.figures[i].value).sort((a, b) => a - b);
-    const median = values[Math.floor((values.length - 1) / 2)] * 0.5 + values[Math.ceil((values.length - 1) / 2)] * 0.5;
+    const median =
+      values[Math.floor((values.length - 1) / 2)] * 0.5 + values[Math.ceil((values.length - 1) / 2)] * 0.5;
     const status = figure.target ? (meets(median, figure.target) ? "PASS" : "BELOW") : "";
     return { ...figure, value: median, min: values[0], max: values[values.length - 1], status };
   });
@@ -96,7 +102,11 @@ function text(machine, results) {
   const header = ["benchmark", "figure", `median of ${options.runs}`, "range", "target", ""];
   const body = rows(results);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   const lines = [
     `${machine.cpu}, ${machine.nproc} CPUs, node ${machine.node}`,
     "",

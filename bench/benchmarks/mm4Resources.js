@@ -1,6 +1,12 @@
 // M/M/4 at rho = 0.8 through the resource layer: an FcfsQueue (or a 4-core PS CPU) with its
 // allocation-free tag listener and full statistics, to show what the resources cost over the raw kernel.
-import { exponential, FcfsQueue, ProcessorSharingCpu, RandomStreams, Simulation } from "../../dist/engine/index.js";
+import {
+  exponential,
+  FcfsQueue,
+  ProcessorSharingCpu,
+  RandomStreams,
+  Simulation,
+} from "../../dist/engine/index.js";
 
 export const description = "M/M/4, rho 0.8, through FcfsQueue or ProcessorSharingCpu with statistics";
 

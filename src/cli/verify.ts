@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import { ExitCode, InputError } from "../errors.js";
-import { defaultBattery, NoClosedFormError, queueCase, type ServiceKind, type VerifyCase } from "../verify/cases.js";
+import {
+  defaultBattery,
+  NoClosedFormError,
+  queueCase,
+  type ServiceKind,
+  type VerifyCase,
+} from "../verify/cases.js";
 import { formatVerifyReport } from "../verify/format.js";
 import { runVerify } from "../verify/runVerify.js";
 
@@ -32,7 +38,10 @@ export function register(program: Command): void {
     .option("--utilization <rho>", "utilisation per server, 0 < rho < 1 (default: 0.8)")
     .option("--discipline <d>", "fcfs or ps (default: fcfs)")
     .option("--service <s>", "service distribution, mean 1 s: exp, det or lognormal (default: exp)")
-    .option("--customers <n>", `customers per replication, first 10% as warm-up (default: ${DEFAULT_CUSTOMERS})`)
+    .option(
+      "--customers <n>",
+      `customers per replication, first 10% as warm-up (default: ${DEFAULT_CUSTOMERS})`,
+    )
     .option("--replications <r>", `independent replications (default: ${DEFAULT_REPLICATIONS})`)
     .option("--seed <s>", `master seed (default: ${DEFAULT_SEED})`)
     .option("--json", "print the full report as JSON")
@@ -51,13 +60,21 @@ export function register(program: Command): void {
 
 /** One queue if any queue option is given, else the built-in battery. */
 function selectCases(flags: VerifyFlags): VerifyCase[] {
-  const single = [flags.servers, flags.utilization, flags.discipline, flags.service].some((f) => f !== undefined);
+  const single = [flags.servers, flags.utilization, flags.discipline, flags.service].some(
+    (f) => f !== undefined,
+  );
   if (!single) return defaultBattery();
   const servers = integerFlag("--servers", flags.servers, 1, 1, 1024);
   const utilization = numberFlag("--utilization", flags.utilization, 0.8);
-  if (!(utilization > 0 && utilization < 1)) bad("--utilization", `must be > 0 and < 1 (a stable queue), got ${flags.utilization}`);
+  if (!(utilization > 0 && utilization < 1))
+    bad("--utilization", `must be > 0 and < 1 (a stable queue), got ${flags.utilization}`);
   const discipline = choiceFlag("--discipline", flags.discipline, ["fcfs", "ps"] as const, "fcfs");
-  const service = choiceFlag("--service", flags.service, ["exp", "det", "lognormal"] as const, "exp") as ServiceKind;
+  const service = choiceFlag(
+    "--service",
+    flags.service,
+    ["exp", "det", "lognormal"] as const,
+    "exp",
+  ) as ServiceKind;
   try {
     return [queueCase({ discipline, servers, utilization, service })];
   } catch (err) {
@@ -77,7 +94,13 @@ function numberFlag(flag: string, text: string | undefined, fallback: number): n
   return value;
 }
 
-function integerFlag(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
+function integerFlag(
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const value = numberFlag(flag, text, fallback);
   if (!Number.isInteger(value) || value < min || value > max) {
     bad(flag, `expected an integer from ${min} to ${max}, got "${text}"`);
@@ -85,9 +108,15 @@ function integerFlag(flag: string, text: string | undefined, fallback: number, m
   return value;
 }
 
-function choiceFlag<T extends string>(flag: string, text: string | undefined, choices: readonly T[], fallback: T): T {
+function choiceFlag<T extends string>(
+  flag: string,
+  text: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
   if (text === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(text)) bad(flag, `expected one of ${choices.join(", ")}, got "${text}"`);
+  if (!(choices as readonly string[]).includes(text))
+    bad(flag, `expected one of ${choices.join(", ")}, got "${text}"`);
   return text as T;
 }
 

@@ -198,7 +198,6 @@ export class EventList {
     const position = this.position;
     const seq = this.seq;
     const n = this.size;
-    const s = seq[slot]!;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
@@ -211,7 +210,8 @@ export class EventList {
           ct = rt;
         }
       }
-      if (t < ct || (t === ct && s < seq[heap[child]!]!)) break;
+      // The sequence number is read only on a tie, which keeps a cache miss off the common path.
+      if (t < ct || (t === ct && seq[slot]! < seq[heap[child]!]!)) break;
       const c = heap[child]!;
       heap[i] = c;
       heapTime[i] = ct;

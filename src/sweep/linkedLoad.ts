@@ -1,4 +1,4 @@
-import type { Scenario } from "../scenario/index.js";
+import { type LoadedScenario, loadScenarioText } from "../scenario/index.js";
 import { pathKey } from "./grid.js";
 
 export const USERS_PATH = "workload.users";
@@ -15,13 +15,21 @@ export interface LoadLink {
   workspacesPerUser: number;
 }
 
-/** The link, or null when users are not varied or the user fixes workspaces (`--set`/`--vary`). */
-export function loadLink(base: Scenario, givenPaths: readonly string[], variedPath: readonly string[]): LoadLink | null {
-  const varied = new Set(variedPath.map(pathKey));
+/**
+ * The link, or null when users are not varied, the user fixes workspaces (`--set`/`--vary`), or the
+ * scenario leaves workspaces to default to users (they follow by themselves).
+ * `sets` are the `--set` arguments `base` was loaded with.
+ */
+export function loadLink(base: LoadedScenario, sets: readonly string[], variedPaths: readonly string[]): LoadLink | null {
+  const varied = new Set(variedPaths.map(pathKey));
   if (!varied.has(pathKey(USERS_PATH))) return null;
-  const fixed = new Set([...givenPaths.map(pathKey), ...varied]);
-  if (fixed.has(pathKey(WORKSPACES_PATH)) || base.workload.users <= 0) return null;
-  return { follows: USERS_PATH, path: WORKSPACES_PATH, workspacesPerUser: base.workload.workspaces / base.workload.users };
+  const setPaths = sets.map((s) => s.slice(0, Math.max(0, s.indexOf("="))));
+  const fixed = new Set([...setPaths.map(pathKey), ...varied]);
+  const { users, workspaces } = base.scenario.workload;
+  if (fixed.has(pathKey(WORKSPACES_PATH)) || users <= 0) return null;
+  const moved = loadScenarioText(base.text, base.file, [...sets, `${USERS_PATH}=${users + 1}`]);
+  if (moved.scenario.workload.workspaces !== workspaces) return null;
+  return { follows: USERS_PATH, path: WORKSPACES_PATH, workspacesPerUser: workspaces / users };
 }
 
 /** The `--set` text the link adds for a number of users (none when users is not a number). */

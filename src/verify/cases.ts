@@ -1,7 +1,7 @@
-import { jacksonTandem } from "../analytic/tandem.js";
-import { mg1, md1 } from "../analytic/mg1.js";
+import { md1, mg1 } from "../analytic/mg1.js";
 import { mmc } from "../analytic/mmc.js";
 import { psWithBackgroundLoad } from "../analytic/ps.js";
+import { jacksonTandem } from "../analytic/tandem.js";
 import { deterministic, exponential, lognormalFromMeanCv } from "../engine/random/distributions.js";
 import type { Distribution } from "../engine/random/types.js";
 import type { Discipline, OpenNetworkSpec } from "./openNetwork.js";
@@ -63,7 +63,10 @@ export function queueCase(options: QueueCaseOptions): VerifyCase {
   const detail = service === "lognormal" ? ` lognormal cv=${LOGNORMAL_CV}` : "";
   const bg = background > 0 ? ` bg=${background}` : "";
   const id = `${name}${detail} rho=${utilization}${bg}`;
-  const network = { arrivalRatePerSecond: arrivalRate, stations: [{ discipline, servers, service: dist, backgroundVcpu: background }] };
+  const network = {
+    arrivalRatePerSecond: arrivalRate,
+    stations: [{ discipline, servers, service: dist, backgroundVcpu: background }],
+  };
   if (discipline === "ps") {
     const ps = psWithBackgroundLoad(arrivalRate, mean, servers, background);
     return {
@@ -80,21 +83,33 @@ export function queueCase(options: QueueCaseOptions): VerifyCase {
   if (background > 0) throw new NoClosedFormError("background load applies to --discipline ps only");
   if (service === "exp") {
     const m = mmc(arrivalRate, 1 / mean, servers);
-    return { id, network, utilization, analytic: { ...pick(m), formula: servers === 1 ? "M/M/1" : "Erlang C" } };
+    return {
+      id,
+      network,
+      utilization,
+      analytic: { ...pick(m), formula: servers === 1 ? "M/M/1" : "Erlang C" },
+    };
   }
   if (servers !== 1) {
     throw new NoClosedFormError(
       `FCFS with ${servers} servers and ${service} service has no exact closed form; use --servers 1, --service exp or --discipline ps`,
     );
   }
-  const m = service === "det" ? md1(arrivalRate, 1 / mean) : mg1(arrivalRate, mean, dist.variance / (mean * mean));
+  const m =
+    service === "det" ? md1(arrivalRate, 1 / mean) : mg1(arrivalRate, mean, dist.variance / (mean * mean));
   return { id, network, utilization, analytic: { ...pick(m), formula: "Pollaczek-Khinchine" } };
 }
 
 /** Two exponential single-server FCFS stations in series (Jackson: W = W1 + W2). */
-export function tandemCase(arrivalRatePerSecond: number, serviceRatesPerSecond: [number, number]): VerifyCase {
+export function tandemCase(
+  arrivalRatePerSecond: number,
+  serviceRatesPerSecond: [number, number],
+): VerifyCase {
   const [mu1, mu2] = serviceRatesPerSecond;
-  const jackson = jacksonTandem(arrivalRatePerSecond, [{ serviceRatePerSecond: mu1 }, { serviceRatePerSecond: mu2 }]);
+  const jackson = jacksonTandem(arrivalRatePerSecond, [
+    { serviceRatePerSecond: mu1 },
+    { serviceRatePerSecond: mu2 },
+  ]);
   const station = (mu: number) => ({ discipline: "fcfs" as const, servers: 1, service: exponential(1 / mu) });
   const rho = serviceRatesPerSecond.map((mu) => arrivalRatePerSecond / mu);
   return {

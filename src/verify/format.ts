@@ -5,7 +5,15 @@ const VERDICT_TEXT: Record<CheckVerdict, string> = { pass: "PASS", marginal: "PA
 
 /** The human-readable report of `capsim verify`: one row per case, then the overall verdict. */
 export function formatVerifyReport(report: VerifyReport): string {
-  const header = ["case", "exact by", "wait sim (95% CI)", "wait exact", "response sim (95% CI)", "response exact", ""];
+  const header = [
+    "case",
+    "exact by",
+    "wait sim (95% CI)",
+    "wait exact",
+    "response sim (95% CI)",
+    "response exact",
+    "",
+  ];
   const rows = report.cases.map(caseRow);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
@@ -23,6 +31,9 @@ export function formatVerifyReport(report: VerifyReport): string {
       ? `${first.customers} customers per replication (first ${first.warmup_customers} dropped as warm-up), ` +
         `${first.replications} replications, seed ${report.seed}; times in seconds, mean service 1 s.`
       : "no cases",
+    ...(report.cases.some((c) => c.id.includes("-PS"))
+      ? ["For PS queues the wait is response − work: the time lost to sharing the cores."]
+      : []),
     summaryLine(report),
   ];
   return `${lines.join("\n")}\n`;

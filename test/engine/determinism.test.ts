@@ -5,7 +5,13 @@ import { simulateOpenNetwork } from "../../src/verify/openNetwork.js";
 /** A JSON summary of a short run: every station's statistics plus the end-to-end means. */
 function summaryJson(seed: number | string): string {
   const tandem = tandemCase(0.7, [1, 0.875]).network;
-  const ps = queueCase({ discipline: "ps", servers: 2, utilization: 0.8, service: "lognormal", backgroundVcpu: 0.3 }).network;
+  const ps = queueCase({
+    discipline: "ps",
+    servers: 2,
+    utilization: 0.8,
+    service: "lognormal",
+    backgroundVcpu: 0.3,
+  }).network;
   const customers = { warmupCustomers: 1000, measuredCustomers: 20_000 };
   return JSON.stringify({
     tandem: simulateOpenNetwork({ ...tandem, ...customers }, seed),

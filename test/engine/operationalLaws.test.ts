@@ -18,12 +18,15 @@ const TOLERANCE = 0.02;
 
 function expectOperationalLaws(s: ResourceStats): void {
   const littleL = s.throughput_per_s * s.mean_response_s;
-  expect(Math.abs(s.mean_in_system - littleL) / s.mean_in_system, `Little: L=${s.mean_in_system} λW=${littleL}`).toBeLessThan(
-    TOLERANCE,
-  );
+  expect(
+    Math.abs(s.mean_in_system - littleL) / s.mean_in_system,
+    `Little: L=${s.mean_in_system} λW=${littleL}`,
+  ).toBeLessThan(TOLERANCE);
   const foreground = s.utilization - s.background_utilization;
   const xs = (s.throughput_per_s * s.mean_service_s) / s.servers;
-  expect(Math.abs(foreground - xs) / foreground, `utilisation: U−U_bg=${foreground} XS/c=${xs}`).toBeLessThan(TOLERANCE);
+  expect(Math.abs(foreground - xs) / foreground, `utilisation: U−U_bg=${foreground} XS/c=${xs}`).toBeLessThan(
+    TOLERANCE,
+  );
   expect(s.completed).toBeGreaterThan(1000);
 }
 
@@ -54,9 +57,9 @@ describe("operational laws on every resource", () => {
     const s = q.stats();
     expectOperationalLaws(s);
     expect(s.rejected).toBeGreaterThan(0);
-    expect(Math.abs(s.mean_queue_length - s.throughput_per_s * s.mean_wait_s) / s.mean_queue_length).toBeLessThan(
-      TOLERANCE,
-    );
+    expect(
+      Math.abs(s.mean_queue_length - s.throughput_per_s * s.mean_wait_s) / s.mean_queue_length,
+    ).toBeLessThan(TOLERANCE);
   });
 
   it("ProcessorSharingCpu (lognormal work, background load changing over time)", () => {

@@ -43,7 +43,9 @@ describe("runReplications", () => {
   });
 
   it("rejects replications with different metrics", () => {
-    expect(() => summarizeReplications([{ a: 1 }, { b: 2 } as unknown as { a: number }])).toThrow(/no metric "a"/);
+    expect(() => summarizeReplications([{ a: 1 }, { b: 2 } as unknown as { a: number }])).toThrow(
+      /no metric "a"/,
+    );
   });
 });
 
@@ -59,7 +61,10 @@ describe("warm-up removal", () => {
   it("MSER-5 cuts an initial transient of a sampled series", () => {
     // 50 samples decaying from 20 toward 1, then 450 samples around 1.
     const rng = new RandomStreams("mser").stream("noise");
-    const series = Array.from({ length: 500 }, (_, i) => 1 + (i < 50 ? 19 * (1 - i / 50) : 0) + 0.2 * (rng() - 0.5));
+    const series = Array.from(
+      { length: 500 },
+      (_, i) => 1 + (i < 50 ? 19 * (1 - i / 50) : 0) + 0.2 * (rng() - 0.5),
+    );
     const cut = mserWarmup(series);
     expect(cut.truncateObservations).toBeGreaterThanOrEqual(40);
     expect(cut.truncateObservations).toBeLessThanOrEqual(60);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ProcessorSharingCpu } from "../../src/engine/resources/processorSharingCpu.js";
-import { counterRate, Sampler, seriesSummary, sortedQuantile } from "../../src/engine/stats/sampler.js";
 import { Simulation } from "../../src/engine/simulation.js";
+import { counterRate, Sampler, seriesSummary, sortedQuantile } from "../../src/engine/stats/sampler.js";
 
 describe("Sampler", () => {
   it("scrapes every 15 s from the start, without drift", () => {

@@ -26,7 +26,17 @@ afterEach(() => {
 
 describe("capsim verify", () => {
   it("checks one queue and prints JSON with the verdict", async () => {
-    const out = await verifyCli(["--servers", "2", "--utilization", "0.6", "--customers", "20000", "--replications", "5", "--json"]);
+    const out = await verifyCli([
+      "--servers",
+      "2",
+      "--utilization",
+      "0.6",
+      "--customers",
+      "20000",
+      "--replications",
+      "5",
+      "--json",
+    ]);
     const report = JSON.parse(out) as VerifyReport;
     expect(report.cases).toHaveLength(1);
     expect(report.cases[0]!.id).toBe("M/M/2 rho=0.6");
@@ -36,7 +46,16 @@ describe("capsim verify", () => {
   });
 
   it("prints a table with the analytic value beside each interval", async () => {
-    const out = await verifyCli(["--discipline", "ps", "--service", "det", "--customers", "5000", "--replications", "3"]);
+    const out = await verifyCli([
+      "--discipline",
+      "ps",
+      "--service",
+      "det",
+      "--customers",
+      "5000",
+      "--replications",
+      "3",
+    ]);
     expect(out).toMatch(/M\/D\/1-PS rho=0\.8 .* 4\.0000 .* 5\.0000 {2}PASS/);
     expect(out).toMatch(/^verdict: PASS/m);
   });
@@ -79,8 +98,19 @@ describe("verdicts", () => {
 
   it("the default battery covers M/M/1, M/M/c, M/D/1, M/G/1, PS and a tandem", () => {
     const ids = defaultBattery().map((c) => c.id);
-    for (const pattern of [/^M\/M\/1 /, /^M\/M\/16 /, /^M\/D\/1 /, /^M\/G\/1 lognormal/, /-PS .*bg=/, /^M\/G\/2-PS/, /^tandem/]) {
-      expect(ids.some((id) => pattern.test(id)), String(pattern)).toBe(true);
+    for (const pattern of [
+      /^M\/M\/1 /,
+      /^M\/M\/16 /,
+      /^M\/D\/1 /,
+      /^M\/G\/1 lognormal/,
+      /-PS .*bg=/,
+      /^M\/G\/2-PS/,
+      /^tandem/,
+    ]) {
+      expect(
+        ids.some((id) => pattern.test(id)),
+        String(pattern),
+      ).toBe(true);
     }
   });
 });

@@ -50,7 +50,8 @@ export class CountedPool implements GaugeSource {
 
   constructor(sim: Simulation, options: CountedPoolOptions) {
     const size = options.size;
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`size must be an integer >= 1, got ${size}`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`size must be an integer >= 1, got ${size}`);
     this.sim = sim;
     this.name = options.name;
     this.size = size;

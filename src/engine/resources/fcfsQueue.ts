@@ -58,7 +58,8 @@ export class FcfsQueue implements GaugeSource {
 
   constructor(sim: Simulation, options: FcfsQueueOptions) {
     const servers = options.servers ?? 1;
-    if (!Number.isInteger(servers) || servers < 1) throw new RangeError(`servers must be an integer >= 1, got ${servers}`);
+    if (!Number.isInteger(servers) || servers < 1)
+      throw new RangeError(`servers must be an integer >= 1, got ${servers}`);
     const capacity = options.capacity ?? Number.POSITIVE_INFINITY;
     if (!(capacity >= servers) || (Number.isFinite(capacity) && !Number.isInteger(capacity))) {
       throw new RangeError(`capacity must be an integer >= servers (${servers}), got ${capacity}`);

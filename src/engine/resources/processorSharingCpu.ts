@@ -80,7 +80,8 @@ export class ProcessorSharingCpu implements GaugeSource {
       throw new RangeError(`cores must be a finite number > 0, got ${options.cores}`);
     }
     const share = options.maxBackgroundShare ?? 0.99;
-    if (!(share >= 0 && share < 1)) throw new RangeError(`maxBackgroundShare must be in [0, 1), got ${share}`);
+    if (!(share >= 0 && share < 1))
+      throw new RangeError(`maxBackgroundShare must be in [0, 1), got ${share}`);
     this.sim = sim;
     this.name = options.name;
     this.cores = options.cores;
@@ -118,7 +119,8 @@ export class ProcessorSharingCpu implements GaugeSource {
    * maxBackgroundShare·c; the excess is reported as unmet.
    */
   setBackgroundLoad(vcpu: number): void {
-    if (!(vcpu >= 0 && Number.isFinite(vcpu))) throw new RangeError(`background load must be >= 0 vCPU, got ${vcpu}`);
+    if (!(vcpu >= 0 && Number.isFinite(vcpu)))
+      throw new RangeError(`background load must be >= 0 vCPU, got ${vcpu}`);
     this.advance();
     this.backgroundRequestedVcpu = vcpu;
     this.backgroundAppliedVcpu = Math.min(vcpu, this.cores * this.maxBackgroundShare);

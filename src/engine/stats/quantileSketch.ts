@@ -124,7 +124,9 @@ export class QuantileSketch {
       other.zeroThreshold !== this.zeroThreshold ||
       other.maxBuckets !== this.maxBuckets
     ) {
-      throw new RangeError("cannot merge sketches with different relativeAccuracy, zeroThreshold or maxBuckets");
+      throw new RangeError(
+        "cannot merge sketches with different relativeAccuracy, zeroThreshold or maxBuckets",
+      );
     }
     if (other.n === 0) return this;
     this.positive.addAll(other.positive);
@@ -170,7 +172,8 @@ export class QuantileSketch {
     requireCount("zeroCount", json.zeroCount);
     sketch.zeroCount = json.zeroCount;
     const count = sketch.positive.total + sketch.negative.total + sketch.zeroCount;
-    if (json.count !== count) throw new RangeError(`count ${json.count} does not match the buckets' ${count}`);
+    if (json.count !== count)
+      throw new RangeError(`count ${json.count} does not match the buckets' ${count}`);
     sketch.n = count;
     sketch.total = json.sum;
     if (count > 0) {

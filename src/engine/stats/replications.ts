@@ -70,7 +70,9 @@ export function summarizeReplications<K extends string>(
       return run[name];
     });
     values[name] = column;
-    intervals[name] = column.every(Number.isFinite) ? confidenceInterval(column, level) : undefinedInterval(column, level);
+    intervals[name] = column.every(Number.isFinite)
+      ? confidenceInterval(column, level)
+      : undefinedInterval(column, level);
   }
   return { replications: runs.length, level, values, intervals };
 }
@@ -101,7 +103,11 @@ export function fixedWarmup(series: ArrayLike<number>, observations: number): Tr
 }
 
 /** Fixed warm-up on a sampled series: drops the samples taken before `warmupSeconds`. */
-export function fixedWarmupByTime(times: ArrayLike<number>, series: ArrayLike<number>, warmupSeconds: number): Truncation {
+export function fixedWarmupByTime(
+  times: ArrayLike<number>,
+  series: ArrayLike<number>,
+  warmupSeconds: number,
+): Truncation {
   if (times.length !== series.length) throw new RangeError("times and series must have the same length");
   let first = 0;
   while (first < times.length && times[first]! < warmupSeconds) first++;
@@ -119,5 +125,10 @@ function truncation(series: ArrayLike<number>, drop: number, tooShort: boolean):
   const kept = all.subarray(drop);
   let sum = 0;
   for (let i = 0; i < kept.length; i++) sum += kept[i]!;
-  return { truncateObservations: drop, kept, mean: kept.length > 0 ? sum / kept.length : Number.NaN, tooShort };
+  return {
+    truncateObservations: drop,
+    kept,
+    mean: kept.length > 0 ? sum / kept.length : Number.NaN,
+    tooShort,
+  };
 }

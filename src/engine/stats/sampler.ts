@@ -59,7 +59,8 @@ export class Sampler {
 
   /** Adds every gauge of a source as `<source name>.<gauge name>`. */
   watch(source: GaugeSource): this {
-    for (const [gaugeName, read] of Object.entries(source.gauges())) this.gauge(`${source.name}.${gaugeName}`, read);
+    for (const [gaugeName, read] of Object.entries(source.gauges()))
+      this.gauge(`${source.name}.${gaugeName}`, read);
     return this;
   }
 
@@ -109,14 +110,18 @@ export class Sampler {
 
   toJSON(): SampledSeriesJSON {
     const series: Record<string, number[]> = {};
-    for (const [name, index] of this.columnIndex) series[name] = Array.from(this.columns[index]!.subarray(0, this.rows));
+    for (const [name, index] of this.columnIndex)
+      series[name] = Array.from(this.columns[index]!.subarray(0, this.rows));
     return { intervalSeconds: this.intervalSeconds, times: Array.from(this.times), series };
   }
 
   private onTick(): void {
     this.scrape();
     this.nextIndex++;
-    this.pending = this.sim.scheduleAt(this.startSeconds + this.nextIndex * this.intervalSeconds, this.scrapeAction);
+    this.pending = this.sim.scheduleAt(
+      this.startSeconds + this.nextIndex * this.intervalSeconds,
+      this.scrapeAction,
+    );
   }
 
   private grow(): void {
@@ -183,7 +188,11 @@ export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
  * window divided by the time it spans (without Prometheus' extrapolation to the window edges).
  * NaN where the window holds fewer than two samples.
  */
-export function counterRate(times: ArrayLike<number>, counter: ArrayLike<number>, windowSeconds: number): Float64Array {
+export function counterRate(
+  times: ArrayLike<number>,
+  counter: ArrayLike<number>,
+  windowSeconds: number,
+): Float64Array {
   if (times.length !== counter.length) throw new RangeError("times and counter must have the same length");
   if (!(windowSeconds > 0)) throw new RangeError(`windowSeconds must be > 0, got ${windowSeconds}`);
   const rates = new Float64Array(times.length).fill(Number.NaN);

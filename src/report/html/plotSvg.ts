@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 
@@ -22,11 +23,20 @@ export function renderPlot(options: Plot.PlotOptions): RenderedPlot {
     return typeof a === "number" && typeof b === "number" ? [a, b] : undefined;
   };
   return {
-    svg: chart.outerHTML,
+    svg: uniqueIds(chart.outerHTML),
     xDomain: x?.type === "linear" ? pair(x.domain) : undefined,
     xRange: pair(x?.range),
     yRange: pair(y?.range),
   };
+}
+
+/**
+ * Plot numbers clip paths from 1 in every chart, and a page holds many charts: ids get a prefix from
+ * the chart's content, so they are unique across charts yet the same on every run.
+ */
+function uniqueIds(svg: string): string {
+  const prefix = createHash("sha256").update(svg).digest("hex").slice(0, 10);
+  return svg.replace(/plot-clip-(\d+)/g, `plot-clip-${prefix}-$1`);
 }
 
 /** Categorical colours (Observable 10), assigned in order so legends and lines agree without a legend scale. */

@@ -15,7 +15,7 @@ p, li { max-width: 80ch; }
 .callout { background: var(--panel); border-left: 4px solid var(--accent); padding: 10px 14px; margin: 16px 0; }
 .callout.fail { border-left-color: var(--fail); }
 .callout.pass { border-left-color: var(--pass); }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 12px 20px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 12px 20px; }
 figure.chart { margin: 12px 0 20px; position: relative; }
 figure.chart figcaption { font-weight: 600; margin-bottom: 2px; }
 figure.chart figcaption .unit { font-weight: 400; color: var(--muted); }

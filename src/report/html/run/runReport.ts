@@ -98,7 +98,7 @@ export function renderRunReport(data: RunReportData): string {
 }
 
 function configSection(id: string, title: string, rows: ConfigRow[] | undefined, note: string | undefined, open: boolean): string {
-  if (!rows) return `<h3 id="${id}">${escapeHtml(title)}</h3><p class="note">${escapeHtml(note ?? "Not available.")}</p>`;
+  if (!rows) return `<div id="${id}"><h3>${escapeHtml(title)}</h3><p class="note">${escapeHtml(note ?? "Not available.")}</p></div>`;
   const withSource = rows.some((r) => r.source !== undefined);
   const table = htmlTable(
     withSource ? ["parameter", "value", "source"] : ["parameter", "value"],

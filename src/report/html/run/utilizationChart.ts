@@ -26,7 +26,7 @@ export function utilizationChartHtml(summary: RunSummaryData): string {
     height: 40 + rows.length * 28,
     marginLeft: 170,
     marginRight: 140,
-    x: { domain: [0, xMax], percent: true, label: "utilisation (%)", grid: true },
+    x: { domain: [0, xMax], tickFormat: ".0%", label: "utilisation", grid: true },
     y: { domain: rows.map((r) => r.name), label: null },
     marks: [
       Plot.barX(rows, { y: "name", x: "u", fill: (r: (typeof rows)[number]) => (r.isBottleneck ? BOTTLENECK : BAR) }),

@@ -1,0 +1,235 @@
+import { readFileSync } from "node:fs";
+import { basename, extname, isAbsolute, relative } from "node:path";
+import { performance } from "node:perf_hooks";
+import { loadScenarioAndModel } from "../cli/scenarioInput.js";
+import { type CompareRow, compareFigures, SIMULATED_METRICS } from "../compare/compareFigures.js";
+import { loadMeasuredFigures } from "../compare/measuredFigures.js";
+import { DEFAULT_TOLERANCE } from "../compare/tolerance.js";
+import { measuredText } from "../compare/verdict.js";
+import { InputError } from "../errors.js";
+import { type LoadedModel, loadModelText } from "../model/loadModel.js";
+import { writeFileAtomic } from "../output/atomicFile.js";
+import { formatNumber } from "../report/textSummary.js";
+import { type RunSummary, runScenario } from "../run/runScenario.js";
+import { applyParameters, describeParameterValue, type FitParameter, resolveFitParameters } from "./fitParameters.js";
+import type { FitSpec } from "./fitSpec.js";
+import { type FigureErrorRecord, modelDocumentText, parseModelDocument, recordFit } from "./modelDocument.js";
+import { nelderMeadBox } from "./nelderMead.js";
+import { type FitTarget, fitObjective } from "./objective.js";
+
+export const DEFAULT_MAX_EVALUATIONS = 40;
+/** One replication per evaluation by default: common random numbers keep the objective smooth. */
+export const DEFAULT_CALIBRATE_REPLICATIONS = 1;
+
+export interface CalibrateOptions {
+  scenarioArg: string | undefined;
+  measuredFiles: readonly string[];
+  sets?: readonly string[];
+  fits: readonly FitSpec[];
+  /** Where the fitted model file is written. */
+  out: string;
+  replications?: number;
+  maxEvaluations?: number;
+  seed?: number;
+  stagesFile?: string;
+  onEvaluation?: (report: EvaluationReport) => void;
+}
+
+/** Progress of the search, one per evaluation (index 0 is the starting model). */
+export interface EvaluationReport {
+  index: number;
+  maxEvaluations: number;
+  objective: number;
+  best: number;
+  values: { path: string; value: string }[];
+  wallSeconds: number;
+  /** The same model was simulated before (a projected or repeated point). */
+  cached: boolean;
+  /** Why the candidate model was refused (e.g. a p95 below its median); its objective is +∞. */
+  invalid?: string;
+}
+
+export interface FittedParameter {
+  path: string;
+  kind: FitParameter["kind"];
+  original: number;
+  fitted: number;
+  lo: number;
+  hi: number;
+}
+
+export interface CalibrateResult {
+  outFile: string;
+  name: string;
+  parameters: FittedParameter[];
+  figures: number;
+  objectiveBefore: number;
+  objectiveAfter: number;
+  evaluations: number;
+  converged: boolean;
+  errors: FigureErrorRecord[];
+  seed: number;
+  replications: number;
+  modelText: string;
+}
+
+/** Fits model parameters to measured figures and writes the fitted model file (atomically). */
+export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
+  const { loaded, model } = loadScenarioAndModel(opts.scenarioArg, opts.sets ?? []);
+  const measured = loadMeasuredFigures(opts.measuredFiles, {
+    ...(opts.stagesFile !== undefined ? { stagesFile: opts.stagesFile } : {}),
+    simulatedMetrics: SIMULATED_METRICS,
+  });
+  const doc = parseModelDocument(readFileSync(model.file, "utf8"), model.file);
+  const params = resolveFitParameters(doc.toJS(), opts.fits, model.file);
+  const replications = opts.replications ?? DEFAULT_CALIBRATE_REPLICATIONS;
+  const seed = opts.seed ?? loaded.scenario.seed;
+  const maxEvaluations = opts.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS;
+  const stageNames = loaded.scenario.stages.map((s) => s.name as string);
+
+  // Every evaluation: same seed, same replications (common random numbers); a model simulated once is reused.
+  const simulated = new Map<string, RunSummary>();
+  const simulate = (m: LoadedModel): { summary: RunSummary; cached: boolean } => {
+    const hit = simulated.get(m.sha256);
+    if (hit) return { summary: hit, cached: true };
+    const { summary } = runScenario(loaded, m, { replications, seed });
+    simulated.set(m.sha256, summary);
+    return { summary, cached: false };
+  };
+
+  let wall = performance.now();
+  const before = simulate(model).summary;
+  const rowsBefore = compareFigures(before.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames);
+  const targets: FitTarget[] = rowsBefore
+    .filter((r) => r.verdict !== "not_simulated")
+    .map((r) => ({ metric: r.metric, stage: r.stage, measured: r.measured }));
+  if (targets.length === 0) {
+    throw new InputError({
+      file: opts.measuredFiles.join(", "),
+      path: "",
+      message: `none of the measured figures is simulated by scenario ${loaded.scenario.name}: nothing to fit`,
+    });
+  }
+  const objectiveBefore = fitObjective(before.metrics, targets);
+  let best = objectiveBefore;
+  let index = 0;
+  const report = (objective: number, values: readonly number[], cached: boolean, invalid?: string): void => {
+    const now = performance.now();
+    opts.onEvaluation?.({
+      index,
+      maxEvaluations,
+      objective,
+      best,
+      values: params.map((p, i) => ({ path: p.path, value: describeParameterValue(p, values[i]!) })),
+      wallSeconds: (now - wall) / 1000,
+      cached,
+      ...(invalid !== undefined ? { invalid } : {}),
+    });
+    wall = now;
+  };
+  report(objectiveBefore, params.map((p) => p.original), false);
+
+  const summaries = new Map<string, RunSummary>();
+  const search = nelderMeadBox(
+    (unit) => {
+      index++;
+      const values = params.map((p, i) => fromUnit(p, unit[i]!));
+      let candidate: LoadedModel;
+      try {
+        candidate = loadModelText(modelDocumentText(applyParameters(doc, params, values)), opts.out);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        report(Number.POSITIVE_INFINITY, values, false, error.issues[0]?.message ?? error.message);
+        return Number.POSITIVE_INFINITY;
+      }
+      const { summary, cached } = simulate(candidate);
+      summaries.set(unitKey(unit), summary);
+      const objective = fitObjective(summary.metrics, targets);
+      best = Math.min(best, objective);
+      report(objective, values, cached);
+      return objective;
+    },
+    params.map((p) => toUnit(p, p.start)),
+    { maxEvaluations },
+  );
+
+  const after = summaries.get(unitKey(search.x));
+  if (!after || !Number.isFinite(search.f)) {
+    throw new InputError({ file: "--fit", path: "", message: "no valid model within the bounds: every candidate was refused" });
+  }
+  const fitted = params.map((p, i) => fromUnit(p, search.x[i]!));
+  const rowsAfter = compareFigures(after.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames);
+  const errors = rowsBefore.map((row, i) => errorRecord(row, rowsAfter[i]!));
+  const name = basename(opts.out, extname(opts.out));
+  const finalDoc = applyParameters(doc, params, fitted);
+  const text = modelDocumentText(
+    recordFit(finalDoc, params, fitted, {
+      name,
+      fromFile: displayPath(model.file),
+      measuredFiles: measured.files.map((f) => ({ file: f.file, sha256: f.sha256 })),
+      scenario: { name: loaded.scenario.name, sha256: loaded.sha256 },
+      seed,
+      replications,
+      evaluations: search.evaluations,
+      converged: search.converged,
+      figures: targets.length,
+      objectiveBefore,
+      objectiveAfter: search.f,
+      errors,
+    }),
+  );
+  loadModelText(text, opts.out); // the written file must load like any other model: refuse to write one that does not
+  writeFileAtomic(opts.out, text);
+  return {
+    outFile: opts.out,
+    name,
+    parameters: params.map((p, i) => ({
+      path: p.path,
+      kind: p.kind,
+      original: p.original,
+      fitted: fitted[i]!,
+      lo: p.lo,
+      hi: p.hi,
+    })),
+    figures: targets.length,
+    objectiveBefore,
+    objectiveAfter: search.f,
+    evaluations: search.evaluations,
+    converged: search.converged,
+    errors,
+    seed,
+    replications,
+    modelText: text,
+  };
+}
+
+/** A path relative to the working directory when it lies below it (portable provenance), else as is. */
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+}
+
+const unitKey = (unit: readonly number[]): string => unit.map((u) => u.toFixed(12)).join(",");
+
+/** Position of a value in [0, 1] between the bounds (logarithmic when the bounds are positive). */
+export function toUnit(p: FitParameter, value: number): number {
+  return p.logSpace
+    ? (Math.log(value) - Math.log(p.lo)) / (Math.log(p.hi) - Math.log(p.lo))
+    : (value - p.lo) / (p.hi - p.lo);
+}
+
+export function fromUnit(p: FitParameter, unit: number): number {
+  return p.logSpace
+    ? Math.exp(Math.log(p.lo) + unit * (Math.log(p.hi) - Math.log(p.lo)))
+    : p.lo + unit * (p.hi - p.lo);
+}
+
+function errorRecord(before: CompareRow, after: CompareRow): FigureErrorRecord {
+  return {
+    metric: before.metric,
+    stage: before.stage,
+    measured: `${measuredText(before.measured, (v) => formatNumber(v, 4))}${before.unit === "1" ? "" : ` ${before.unit}`}`,
+    before: before.verdict === "not_simulated" ? null : before.error,
+    after: after.verdict === "not_simulated" ? null : after.error,
+  };
+}

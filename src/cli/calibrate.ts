@@ -1,0 +1,83 @@
+import type { Command } from "commander";
+import { collectFitSpec, type FitSpec } from "../calibrate/fitSpec.js";
+import { DEFAULT_CALIBRATE_REPLICATIONS, DEFAULT_MAX_EVALUATIONS, runCalibrate } from "../calibrate/runCalibrate.js";
+import { renderCalibrate } from "../calibrate/calibrateText.js";
+import { splitScenarioArgs } from "../compare/scenarioArgs.js";
+import { InputError } from "../errors.js";
+import { collect, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+
+interface CalibrateFlags {
+  set: string[];
+  fit: FitSpec[];
+  out?: string;
+  replications: number;
+  maxEvals: number;
+  seed?: number;
+  stages?: string;
+  progress: boolean;
+}
+
+export function registerCalibrate(program: Command): void {
+  program
+    .command("calibrate")
+    .description("Fit model parameters to measured figures and write a new model file (docs/compare.md)")
+    .argument(
+      "<files...>",
+      "[scenario] then measured files; without a scenario file or name first, the default scaletest-2000 runs",
+    )
+    .option(
+      "--fit <path[=lo..hi]>",
+      "model parameter to fit (repeatable): a scalar's value, a whole distribution's scale factor, or one key (path.p95)",
+      collectFitSpec,
+      [],
+    )
+    .option("--out <file>", "the fitted model file to write, e.g. models/coder-v2.8-fit.yaml")
+    .option("--set <path=value>", "override a scenario value (repeatable), e.g. shorter stages", collect, [])
+    .option(
+      "--replications <n>",
+      `replications per evaluation (default ${DEFAULT_CALIBRATE_REPLICATIONS})`,
+      positiveInt("replications"),
+      DEFAULT_CALIBRATE_REPLICATIONS,
+    )
+    .option(
+      "--max-evals <n>",
+      `simulations the search may run (default ${DEFAULT_MAX_EVALUATIONS})`,
+      positiveInt("max-evals"),
+      DEFAULT_MAX_EVALUATIONS,
+    )
+    .option("--seed <n>", "base random seed of every evaluation (overrides the scenario's)", nonNegativeInt("seed"))
+    .option("--stages <file>", "capsim YAML with stages: [{name, start, end}] for time-series measured files")
+    .option("--no-progress", "no progress lines on stderr")
+    .action((files: string[], flags: CalibrateFlags) => {
+      if (flags.fit.length === 0) {
+        throw new InputError({ file: "--fit", path: "", message: "name at least one parameter: --fit coderd.connection_cpu_vcpu" });
+      }
+      if (!flags.out) {
+        throw new InputError({ file: "--out", path: "", message: "give the model file to write: --out models/NAME.yaml" });
+      }
+      const { scenarioArg, measuredFiles } = splitScenarioArgs(files, "calibrate");
+      const result = runCalibrate({
+        scenarioArg,
+        measuredFiles,
+        sets: flags.set,
+        fits: flags.fit,
+        out: flags.out,
+        replications: flags.replications,
+        maxEvaluations: flags.maxEvals,
+        ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+        ...(flags.stages !== undefined ? { stagesFile: flags.stages } : {}),
+        onEvaluation: (e) => {
+          if (!flags.progress) return;
+          const label = e.index === 0 ? "start" : `eval ${e.index}/${e.maxEvaluations}`;
+          const values = e.values.map((v) => `${v.path}=${v.value}`).join(" ");
+          const how = e.invalid ? `refused: ${e.invalid}` : e.cached ? "cached" : `${e.wallSeconds.toFixed(1)} s`;
+          process.stderr.write(
+            `calibrate ${label}  objective ${fmt(e.objective)}  best ${fmt(e.best)}  ${values}  (${how})\n`,
+          );
+        },
+      });
+      process.stdout.write(renderCalibrate(result));
+    });
+}
+
+const fmt = (v: number): string => (Number.isFinite(v) ? v.toPrecision(4) : "inf");

@@ -1,0 +1,77 @@
+import type { Command } from "commander";
+import { ExitCode, InputError } from "../errors.js";
+import { describeCheck, fmt } from "../plan/checks.js";
+import { parseMaxUtil, searchContext } from "../plan/context.js";
+import { findLimit, parseTolerance } from "../plan/limit.js";
+import { limitJson, renderLimit } from "../plan/renderLimit.js";
+import { collect, loadScenarioAndModel, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+
+interface LimitFlags {
+  vary: string;
+  set: string[];
+  slo: string[];
+  maxUtil: number;
+  strict?: boolean;
+  replications?: number;
+  seed?: number;
+  min?: string;
+  max?: string;
+  tolerance: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+function numberOption(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n)) throw new InputError({ file: `--${name}`, path: "", message: `expected a number, got "${text}"` });
+  return n;
+}
+
+export function registerLimit(program: Command): void {
+  program
+    .command("limit")
+    .description("Find the largest value of a parameter (e.g. users) that holds every SLO and the utilisation cap")
+    .argument("[scenario]", "scenario file, or the name of a shipped scenario", undefined)
+    .requiredOption("--vary <path>", "the parameter to push up, e.g. workload.users")
+    .option("--slo <metric<=value>", "an SLO on a summary metric (repeatable), e.g. api_latency_p95_ms<=300", collect, [])
+    .option("--max-util <u>", "utilisation cap for every resource", parseMaxUtil, 0.8)
+    .option("--strict", "an SLO holds only if its whole 95% CI does (default: the mean decides)")
+    .option("--set <path=value>", "override a scenario value (repeatable)", collect, [])
+    .option("--replications <n>", "replications per simulation (overrides the scenario's)", positiveInt("replications"))
+    .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
+    .option("--min <value>", "lowest value to consider (default: the scenario's value, halving if it fails)")
+    .option("--max <value>", "highest value to consider")
+    .option("--tolerance <t>", "stop bisecting when the bracket is this narrow: 1% or an absolute amount", "1%")
+    .option("--json", "print the result as JSON on stdout")
+    .option("--no-progress", "no per-simulation lines on stderr")
+    .action((scenarioArg: string | undefined, flags: LimitFlags) => {
+      const tolerance = parseTolerance(flags.tolerance);
+      const min = numberOption("min", flags.min);
+      const max = numberOption("max", flags.max);
+      const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
+      const ctx = searchContext(loaded, model, {
+        sets: flags.set,
+        slos: flags.slo,
+        maxUtil: flags.maxUtil,
+        strict: flags.strict ?? false,
+        replications: flags.replications,
+        seed: flags.seed,
+      });
+      const result = findLimit(ctx, {
+        path: flags.vary,
+        min,
+        max,
+        tolerance,
+        onEvaluation: (e) => {
+          if (!flags.progress) return;
+          const a = e.assessment;
+          const why = a.passes ? (a.tightest ? `tightest ${describeCheck(a.tightest)}` : "") : describeCheck(a.failing[0]!);
+          process.stderr.write(`  ${flags.vary}=${fmt(e.value)}: ${a.passes ? "holds" : "fails"}; ${why}\n`);
+        },
+      });
+      if (flags.json) process.stdout.write(`${JSON.stringify(limitJson(result, ctx), null, 2)}\n`);
+      else process.stdout.write(renderLimit(result, ctx));
+      if (result.status === "none_holds") process.exitCode = ExitCode.checksFailed;
+    });
+}

@@ -1,0 +1,81 @@
+import type { Command } from "commander";
+import { ExitCode } from "../errors.js";
+import { fmt } from "../plan/checks.js";
+import { parseMaxUtil, searchContext } from "../plan/context.js";
+import { describeCoderd } from "../plan/deployment.js";
+import { type FixedSizes, planDeployment } from "../plan/plan.js";
+import { planJson, renderPlan } from "../plan/renderPlan.js";
+import { DEFAULT_PLAN_SLOS } from "../plan/slo.js";
+import { pathKey } from "../sweep/grid.js";
+import { collect, loadScenarioAndModel, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+
+interface PlanFlags {
+  users: number;
+  set: string[];
+  slo: string[];
+  maxUtil: number;
+  strict?: boolean;
+  replications?: number;
+  seed?: number;
+  maxSims: number;
+  json?: boolean;
+  progress: boolean;
+}
+
+/** Sizes the user pinned with --set stay out of the search. */
+function fixedSizes(sets: readonly string[], scenario: { deployment: Record<string, Record<string, number>> }): FixedSizes {
+  const given = new Set(sets.map((s) => pathKey(s.slice(0, Math.max(0, s.indexOf("="))) || "_")));
+  const pinned = (path: string, value: number | undefined) => (given.has(pathKey(path)) ? value : undefined);
+  const d = scenario.deployment;
+  return {
+    coderdReplicas: pinned("deployment.coderd.replicas", d.coderd?.replicas),
+    coderdVcpu: pinned("deployment.coderd.vcpu", d.coderd?.vcpu),
+    dbVcpu: pinned("deployment.database.vcpu", d.database?.vcpu),
+    provisioners: pinned("deployment.provisioners.count", d.provisioners?.count),
+  };
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command("plan")
+    .description("Find the smallest deployment (total vCPU) that holds N users under the SLOs, by simulation")
+    .argument("[scenario]", "scenario file, or the name of a shipped scenario (its workload shape is kept)", undefined)
+    .requiredOption("--users <n>", "users to plan for (workspaces keep the scenario's ratio)", positiveInt("users"))
+    .option("--slo <metric<=value>", `an SLO (repeatable; default ${DEFAULT_PLAN_SLOS.join(", ")})`, collect, [])
+    .option("--max-util <u>", "utilisation cap for every resource", parseMaxUtil, 0.8)
+    .option("--strict", "an SLO holds only if its whole 95% CI does (default: the mean decides)")
+    .option("--set <path=value>", "override a scenario value (repeatable); a deployment size set here stays fixed", collect, [])
+    .option("--replications <n>", "replications per simulation (overrides the scenario's)", positiveInt("replications"))
+    .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
+    .option("--max-sims <n>", "search simulations at most, besides the comparison runs", positiveInt("max-sims"), 20)
+    .option("--json", "print the result as JSON on stdout")
+    .option("--no-progress", "no per-simulation lines on stderr")
+    .action((scenarioArg: string | undefined, flags: PlanFlags) => {
+      const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
+      const ctx = searchContext(loaded, model, {
+        sets: flags.set,
+        slos: flags.slo.length > 0 ? flags.slo : [...DEFAULT_PLAN_SLOS],
+        maxUtil: flags.maxUtil,
+        strict: flags.strict ?? false,
+        replications: flags.replications,
+        seed: flags.seed,
+      });
+      const result = planDeployment(ctx, {
+        users: flags.users,
+        maxSimulations: flags.maxSims,
+        fixed: fixedSizes(flags.set, loaded.scenario as never),
+        onSimulation: (s) => {
+          if (!flags.progress) return;
+          const d = s.deployment;
+          const worst = s.assessment.failing[0];
+          process.stderr.write(
+            `  ${s.role}: coderd ${describeCoderd(d)}, db ${d.dbVcpu} vCPU, ${d.provisioners} provisioners ` +
+              `(${fmt(s.vcpu)} vCPU): ${s.assessment.passes ? "holds" : `fails on ${worst?.name ?? "?"}`}\n`,
+          );
+        },
+      });
+      if (flags.json) process.stdout.write(`${JSON.stringify(planJson(result, ctx), null, 2)}\n`);
+      else process.stdout.write(renderPlan(result, ctx));
+      if (result.status === "none") process.exitCode = ExitCode.checksFailed;
+    });
+}

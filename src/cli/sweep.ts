@@ -1,0 +1,144 @@
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { ExitCode, InputError } from "../errors.js";
+import { parseSetOverride } from "../scenario/index.js";
+import { gridPoints, parseAxes, pathKey } from "../sweep/grid.js";
+import { describeLink, loadLink } from "../sweep/linkedLoad.js";
+import { loadPoints, type SweepBase } from "../sweep/pointScenario.js";
+import { runSweep } from "../sweep/runSweep.js";
+import { inShard, parseShard, type Shard, shardFromEnv } from "../sweep/shard.js";
+import { sidecarPath } from "../sweep/sidecar.js";
+import { createPointRunner } from "../sweep/workerPool.js";
+import { createProgress } from "./progress.js";
+import { collect, loadScenarioAndModel, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+
+interface SweepFlags {
+  vary: string[];
+  set: string[];
+  seed?: number;
+  replications?: number;
+  jobs?: number;
+  out?: string;
+  resume?: boolean;
+  overwrite?: boolean;
+  shard?: string;
+  shardFromEnv?: boolean;
+  shards?: number;
+  progress: boolean;
+}
+
+/** Exit status of a sweep stopped by a signal (shell convention 128 + signal number). */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: ExitCode.interrupted, SIGTERM: 143 };
+
+function resolveShard(flags: SweepFlags): Shard | null {
+  if (flags.shard !== undefined && flags.shardFromEnv) {
+    throw new InputError({ file: "--shard", path: "", message: "use either --shard i/n or --shard-from-env, not both" });
+  }
+  if (flags.shardFromEnv) return shardFromEnv(process.env, flags.shards);
+  if (flags.shards !== undefined && flags.shard === undefined) {
+    throw new InputError({ file: "--shards", path: "", message: "only used with --shard-from-env" });
+  }
+  return flags.shard === undefined ? null : parseShard(flags.shard);
+}
+
+/** `--vary` and `--set` on the same path would silently fight; say so instead. */
+function checkConflicts(vary: readonly string[], sets: readonly string[], axesPaths: readonly string[]): void {
+  const setKeys = new Set(sets.map((s) => parseSetOverride(s).path.join("\u0000")));
+  axesPaths.forEach((path, i) => {
+    if (setKeys.has(pathKey(path))) {
+      throw new InputError({ file: `--vary ${vary[i]}`, path, message: "is also given with --set; keep one" });
+    }
+  });
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command("sweep")
+    .description("Run a scenario over a grid of parameter values, one CSV row per point (docs/sweep.md)")
+    .argument("[scenario]", "scenario file, or the name of a shipped scenario", undefined)
+    .option(
+      "--vary <path=LIST>",
+      "vary a scenario value over LIST = a,b,c or start..end:step (repeatable: Cartesian grid)",
+      collect,
+      [],
+    )
+    .option("--set <path=value>", "override a scenario value at every point (repeatable)", collect, [])
+    .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
+    .option("--replications <n>", "replications per point (overrides the scenario's)", positiveInt("replications"))
+    .option("--jobs <n>", "points run at once on worker threads (default: available cores)", positiveInt("jobs"))
+    .option("--out <file.csv>", "the CSV (default results/<scenario name>/sweep.csv); sidecar <file>.meta.json")
+    .option("--resume", "continue the sweep in --out: skip its finished points, re-run failed ones")
+    .option("--overwrite", "replace --out if it exists")
+    .option("--shard <i/n>", "run only points with index % n == i-1 (1-based, like vitest)")
+    .option("--shard-from-env", "take the shard from JOB_COMPLETION_INDEX (0-based; Kubernetes Indexed Job)")
+    .option("--shards <n>", "number of shards, with --shard-from-env", positiveInt("shards"))
+    .option("--no-progress", "no progress bar on stderr")
+    .action(async (scenarioArg: string | undefined, flags: SweepFlags) => {
+      const axes = parseAxes(flags.vary);
+      checkConflicts(
+        flags.vary,
+        flags.set,
+        axes.map((a) => a.path),
+      );
+      const shard = resolveShard(flags);
+      const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
+      const link = loadLink(
+        loaded,
+        flags.set,
+        axes.map((a) => a.path),
+      );
+      const base: SweepBase = { loaded, model, sets: flags.set, axes, link };
+      const points = loadPoints(base, gridPoints(axes));
+      if (link) process.stderr.write(`note: ${describeLink(link)}\n`);
+
+      const name = loaded.scenario.name;
+      const defaultFile = shard ? `sweep.shard-${shard.index}-of-${shard.count}.csv` : "sweep.csv";
+      const outPath = resolve(flags.out ?? join("results", name, defaultFile));
+      const mine = points.filter((p) => inShard(p.point.index, shard)).length;
+      const jobs = Math.max(1, Math.min(flags.jobs ?? availableParallelism(), mine));
+      const runner = createPointRunner(jobs);
+      const progress = createProgress(`sweep ${name}`, { enabled: flags.progress, delayMs: 0 });
+      const controller = new AbortController();
+      let signalName: string | undefined;
+      const onSignal = (signal: NodeJS.Signals) => {
+        signalName ??= signal;
+        controller.abort();
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      try {
+        const result = await runSweep({
+          base,
+          points,
+          shard,
+          replications: flags.replications ?? loaded.scenario.replications,
+          seed: flags.seed ?? loaded.scenario.seed,
+          outPath,
+          resume: flags.resume ?? false,
+          overwrite: flags.overwrite ?? false,
+          runner,
+          signal: controller.signal,
+          onProgress: (done, total) => progress.update(total > 0 ? done / total : 1, `${done}/${total} points`),
+        });
+        progress.stop();
+        const shardNote = shard ? ` (shard ${shard.index}/${shard.count})` : "";
+        const resumed = result.skipped > 0 ? `, ${result.skipped} kept from before` : "";
+        process.stderr.write(
+          `wrote ${result.written} of ${result.total} points${shardNote} to ${outPath}${resumed}; sidecar ${sidecarPath(outPath)}\n`,
+        );
+        if (result.interrupted) {
+          process.stderr.write(`interrupted: ${result.total - result.written} points left; run again with --resume\n`);
+          process.exitCode = SIGNAL_EXIT[signalName ?? "SIGINT"] ?? ExitCode.interrupted;
+        } else if (result.errors > 0) {
+          process.stderr.write(`${result.errors} points failed: see the rows with status=error\n`);
+          process.exitCode = ExitCode.runtimeError;
+        }
+      } finally {
+        progress.stop();
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        await runner.close();
+      }
+    });
+}

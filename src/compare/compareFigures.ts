@@ -1,0 +1,125 @@
+import { InputError } from "../errors.js";
+import { type MeasuredSample, type MeasuredScope, metricMapRow } from "../measured/index.js";
+import { convertUnit } from "../measured/units.js";
+import { metricDefinitions } from "../model/summaryMetrics.js";
+import type { SummaryMetric } from "../run/runScenario.js";
+import { judge, type MeasuredValue, type Verdict } from "./verdict.js";
+
+/** One row of a comparison (stable JSON shape, documented in docs/compare.md). */
+export interface CompareRow {
+  metric: string;
+  /** null = the whole test (simulated: the traffic window). */
+  stage: string | null;
+  /** The simulated metric's unit; the measured figure is converted to it. */
+  unit: string;
+  scope: MeasuredScope | null;
+  simulated: { mean: number | null; ci95: [number, number] | null };
+  measured: MeasuredValue;
+  tolerance: number;
+  /** (measured − simulated mean) / |simulated mean|; for a range, to its nearest end (0 inside). */
+  error: number | null;
+  verdict: Verdict;
+  /** Why a figure is not simulated. */
+  reason?: string;
+  file: string;
+  line?: number;
+  note?: string;
+}
+
+/**
+ * Every (metric, stage) the simulator can report, whatever the scenario's stages. Only names, stages and
+ * units are read here, so any deployment sizes do (a proxy answering 1 keeps this independent of which
+ * sizes the definitions take).
+ */
+const anyDeployment = new Proxy({}, { get: () => 1 }) as Parameters<typeof metricDefinitions>[0];
+const SIMULATED_DEFINITIONS = metricDefinitions(anyDeployment).map((d) => ({
+  name: d.name,
+  stage: d.stage as string | null,
+  unit: d.unit,
+}));
+
+/** Names of every metric the simulator reports. */
+export const SIMULATED_METRICS: readonly string[] = [...new Set(SIMULATED_DEFINITIONS.map((d) => d.name))];
+
+/**
+ * Puts each measured figure next to the simulated metric of the same name and stage and judges it.
+ * Figures the simulation does not produce (unknown metric, other stage, stage not in the scenario,
+ * no simulated value, other scope) get verdict `not_simulated` with a reason, and never fail.
+ */
+export function compareFigures(
+  metrics: readonly SummaryMetric[],
+  figures: readonly MeasuredSample[],
+  tolerance: number,
+  scenarioStages: readonly string[],
+): CompareRow[] {
+  return figures.map((figure) => compareFigure(metrics, figure, tolerance, scenarioStages));
+}
+
+function compareFigure(
+  metrics: readonly SummaryMetric[],
+  figure: MeasuredSample,
+  tolerance: number,
+  scenarioStages: readonly string[],
+): CompareRow {
+  const sim = metrics.find((m) => m.name === figure.metric && m.stage === figure.stage);
+  const definition = SIMULATED_DEFINITIONS.find((d) => d.name === figure.metric);
+  const unit = sim?.unit ?? definition?.unit ?? figure.unit;
+  const base = {
+    metric: figure.metric,
+    stage: figure.stage,
+    unit,
+    scope: figure.scope,
+    measured: measuredIn(figure, unit),
+    tolerance,
+    file: figure.file,
+    ...(figure.line !== undefined ? { line: figure.line } : {}),
+    ...(figure.note !== undefined ? { note: figure.note } : {}),
+  };
+  const notSimulated = (reason: string): CompareRow => ({
+    ...base,
+    simulated: { mean: sim?.mean ?? null, ci95: sim?.ci95 ?? null },
+    error: null,
+    verdict: "not_simulated",
+    reason,
+  });
+  if (!sim) return notSimulated(whyAbsent(figure, scenarioStages));
+  const simulatedScope = metricMapRow(figure.metric)?.scope ?? null;
+  if (figure.scope !== null && simulatedScope !== null && figure.scope !== simulatedScope) {
+    return notSimulated(`measured ${figure.scope}, simulated ${simulatedScope}`);
+  }
+  if (sim.mean === null) return notSimulated("the simulation produced no value (no events of this kind)");
+  const { error, verdict } = judge(sim.mean, base.measured, tolerance);
+  return { ...base, simulated: { mean: sim.mean, ci95: sim.ci95 }, error, verdict };
+}
+
+function whyAbsent(figure: MeasuredSample, scenarioStages: readonly string[]): string {
+  const stages = SIMULATED_DEFINITIONS.filter((d) => d.name === figure.metric).map((d) => d.stage);
+  if (stages.length === 0) return "capsim does not simulate this metric";
+  const stageText = (s: string | null) => s ?? "all (whole test)";
+  if (!stages.includes(figure.stage)) {
+    const hint = figure.stage === null ? "; give time series stage windows with --stages" : "";
+    return `simulated only for stage ${stages.map(stageText).join(", ")}${hint}`;
+  }
+  if (figure.stage !== null && !scenarioStages.includes(figure.stage)) {
+    return `stage ${figure.stage} is not in the scenario`;
+  }
+  return "the simulation produced no value";
+}
+
+function measuredIn(figure: MeasuredSample, unit: string): MeasuredValue {
+  const convert = (v: number): number => {
+    if (figure.unit === unit) return v;
+    const converted = convertUnit(v, figure.unit, unit);
+    if (converted === undefined) {
+      throw new InputError({
+        file: figure.file,
+        ...(figure.line !== undefined ? { line: figure.line } : {}),
+        path: figure.metric,
+        message: `measured in ${figure.unit}, which cannot be compared with the simulated unit ${unit}`,
+      });
+    }
+    return converted;
+  };
+  if (figure.range) return { range: [convert(figure.range[0]), convert(figure.range[1])] };
+  return { value: convert(figure.value!) };
+}

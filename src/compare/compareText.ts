@@ -1,0 +1,72 @@
+import { formatNumber, textTable } from "../report/textSummary.js";
+import type { CompareRow } from "./compareFigures.js";
+import type { CompareResult } from "./runCompare.js";
+import { formatTolerance } from "./tolerance.js";
+import { measuredText } from "./verdict.js";
+
+const VERDICT_TEXT: Record<CompareRow["verdict"], string> = {
+  pass: "pass",
+  fail: "FAIL",
+  not_simulated: "not simulated",
+};
+
+export function formatError(error: number | null): string {
+  if (error === null) return "-";
+  const pct = error * 100;
+  return `${pct >= 0 ? "+" : ""}${pct.toFixed(Math.abs(pct) < 10 ? 1 : 0)}%`;
+}
+
+/** The human report of `capsim compare`: the table, why figures were not simulated, and the verdict. */
+export function renderCompare(result: CompareResult): string {
+  const out: string[] = [];
+  out.push(
+    `capsim ${result.capsim_version}  compare  scenario ${result.scenario.name}  model ${result.model.name}  ` +
+      `${result.replications} replication(s), seed ${result.seed}`,
+  );
+  for (const f of result.measured_files) {
+    out.push(`measured: ${f.file} (${f.format}, ${f.figures} figure(s), sha256 ${f.sha256.slice(0, 12)})`);
+  }
+  if (result.stage_windows.length > 0) {
+    out.push(`stage windows: ${result.stage_windows.map((s) => s.name).join(", ")}`);
+  }
+  out.push("");
+  const manyFiles = result.measured_files.length > 1;
+  const header = ["metric", "stage", "unit", "simulated", "95% CI", "measured", "error", "verdict"];
+  out.push(
+    textTable(
+      manyFiles ? [...header, "file"] : header,
+      result.rows.map((r) => {
+        const cells = [
+          r.metric,
+          r.stage ?? "all",
+          r.unit,
+          formatNumber(r.simulated.mean, 4),
+          r.simulated.ci95 ? `${formatNumber(r.simulated.ci95[0], 4)} .. ${formatNumber(r.simulated.ci95[1], 4)}` : "-",
+          measuredText(r.measured, (v) => formatNumber(v, 4)),
+          formatError(r.error),
+          VERDICT_TEXT[r.verdict],
+        ];
+        return manyFiles ? [...cells, r.file] : cells;
+      }),
+    ),
+  );
+  const notSimulated = result.rows.filter((r) => r.verdict === "not_simulated");
+  if (notSimulated.length > 0) {
+    out.push("");
+    out.push("Not simulated (listed, never a failure):");
+    for (const r of notSimulated) out.push(`  ${r.metric} (${r.stage ?? "all"}): ${r.reason ?? ""}`);
+  }
+  if (result.skipped.length > 0) {
+    out.push("");
+    out.push("Ignored measurements (no figure to compare):");
+    for (const s of result.skipped) out.push(`  ${s.metric} in ${s.file}: ${s.count} sample(s), ${s.reason}`);
+  }
+  out.push("");
+  const { pass, fail, not_simulated } = result.counts;
+  out.push(
+    `${pass} pass, ${fail} fail, ${not_simulated} not simulated ` +
+      `(a figure passes within ${formatTolerance(result.tolerance)} of the simulated mean; ranges pass when they overlap that band).`,
+  );
+  out.push(result.passed ? "All compared figures pass." : `${fail} figure(s) outside the tolerance: exit 3.`);
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,284 @@
+import { InputError } from "../errors.js";
+import { linkedOverrides, loadLink, USERS_PATH } from "../sweep/linkedLoad.js";
+import type { Assessment, Check } from "./checks.js";
+import { type Deployment, deploymentOf, deploymentOverrides, sameDeployment, totalVcpu } from "./deployment.js";
+import {
+  nearestReferenceArchitecture,
+  type ReferenceArchitecture,
+  referenceDeployment,
+} from "./referenceArchitectures.js";
+import type { SearchContext } from "./simulate.js";
+import { simulate, variant } from "./simulate.js";
+import { coderSizingRules, type RulesSizing } from "./sizingRules.js";
+
+/** Sizes the search tries: replicas (Coder advises fewer than 10), and common vCPU sizes. */
+export const CANDIDATE_SPACE = {
+  coderdReplicas: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  coderdVcpu: [1, 2, 4, 8, 16, 32],
+  dbVcpu: [1, 2, 4, 8, 16, 32, 48, 64, 96, 128],
+} as const;
+
+/** A deployment whose utilisation-law prediction exceeds the cap by more than this is not simulated. */
+export const PRUNE_SLACK = 0.1;
+/** Above this measured utilisation a resource is saturated: its demand estimate is only a lower bound. */
+const SATURATED = 0.95;
+
+/** Sizes held fixed because the user set them with `--set`. */
+export type FixedSizes = Partial<Pick<Deployment, "coderdReplicas" | "coderdVcpu" | "dbVcpu" | "provisioners">>;
+
+export interface PlanOptions {
+  users: number;
+  /** Search simulations at most, besides the rules and reference runs (default 20). */
+  maxSimulations?: number;
+  fixed?: FixedSizes;
+  onSimulation?: (s: PlanSimulation) => void;
+}
+
+/** CPU demand from the utilisation law (U = X·S): busy vCPU is what the load needs, whatever the size. */
+export interface Demand {
+  coderdVcpu: number;
+  dbVcpu: number;
+  /** True when measured on a saturated resource: the real demand is higher. */
+  coderdLowerBound: boolean;
+  dbLowerBound: boolean;
+}
+
+export type SimulationRole = "rules" | "reference" | "candidate" | "provisioners";
+
+export interface PlanSimulation {
+  role: SimulationRole;
+  deployment: Deployment;
+  vcpu: number;
+  assessment: Assessment;
+  demand: Demand;
+}
+
+export type PlanStatus = "found" | "best_seen" | "none";
+
+export interface PlanResult {
+  status: PlanStatus;
+  users: number;
+  workspaces: number;
+  concurrentBuilds: number;
+  recommended: PlanSimulation | null;
+  rules: { sizing: RulesSizing; simulation: PlanSimulation };
+  reference: { architecture: ReferenceArchitecture; simulation: PlanSimulation };
+  /** The demand estimate the search used (largest seen). */
+  demand: Demand;
+  simulations: PlanSimulation[];
+  pruned: { utilisationLaw: number; dominated: number };
+  /** Provisioners sized by simulation (a build SLO was given) or one per concurrent build. */
+  provisionersBySimulation: boolean;
+  /** Checks that fail and that no size in the search space changes (e.g. a single lock). */
+  unsizeable: Check[];
+  /** The costliest failed run with less coderd or database than the recommendation: why it is not smaller. */
+  nearestRejected: PlanSimulation | null;
+}
+
+const CODERD_CPU = /^coderd-\d+ cpu$/;
+const CODERD_POOL = /^coderd-\d+ db pool$/;
+const DB_CPU = "database cpu";
+const PROVISIONERS = "provisioner daemons";
+
+/** Metrics of the prepare stage: an SLO on them makes the provisioner count part of the search. */
+const BUILD_METRICS = /^(provisioner_|workspace_ready)/;
+
+export function demandOf(s: { outcome: { summary: { resources: { name: string; utilization: number; servers: number }[] } } }): Demand {
+  let coderd = 0;
+  let coderdMax = 0;
+  let db = 0;
+  let dbUtil = 0;
+  for (const r of s.outcome.summary.resources) {
+    if (CODERD_CPU.test(r.name)) {
+      coderd += r.utilization * r.servers;
+      coderdMax = Math.max(coderdMax, r.utilization);
+    } else if (r.name === DB_CPU) {
+      db = r.utilization * r.servers;
+      dbUtil = r.utilization;
+    }
+  }
+  return { coderdVcpu: coderd, dbVcpu: db, coderdLowerBound: coderdMax >= SATURATED, dbLowerBound: dbUtil >= SATURATED };
+}
+
+function maxDemand(a: Demand, b: Demand): Demand {
+  return {
+    coderdVcpu: Math.max(a.coderdVcpu, b.coderdVcpu),
+    dbVcpu: Math.max(a.dbVcpu, b.dbVcpu),
+    coderdLowerBound: a.coderdVcpu >= b.coderdVcpu ? a.coderdLowerBound : b.coderdLowerBound,
+    dbLowerBound: a.dbVcpu >= b.dbVcpu ? a.dbLowerBound : b.dbLowerBound,
+  };
+}
+
+/** Utilisation the law predicts for a deployment (coderd: the load spread evenly over replicas). */
+export function predictedUtilization(d: Deployment, demand: Demand): { coderd: number; db: number } {
+  return { coderd: demand.coderdVcpu / (d.coderdReplicas * d.coderdVcpu), db: demand.dbVcpu / d.dbVcpu };
+}
+
+/** Resources no size in the search changes: a failing check on them cannot be planned away. */
+function isSizeable(check: Check): boolean {
+  if (check.kind === "slo") return true;
+  return CODERD_CPU.test(check.name) || CODERD_POOL.test(check.name) || check.name === DB_CPU || check.name === PROVISIONERS;
+}
+
+function dominates(bigger: Deployment, smaller: Deployment): boolean {
+  return (
+    smaller.coderdReplicas <= bigger.coderdReplicas &&
+    smaller.coderdVcpu <= bigger.coderdVcpu &&
+    smaller.dbVcpu <= bigger.dbVcpu &&
+    smaller.provisioners <= bigger.provisioners
+  );
+}
+
+/** Round to 0.1 GB so memory sizes print cleanly. */
+const gb = (x: number) => Math.max(0.5, Math.round(x * 10) / 10);
+
+/**
+ * The cheapest deployment (total vCPU) that holds `users` under the checks, by simulation. It first
+ * simulates what Coder's sizing rules and the nearest reference architecture give, takes the CPU
+ * demand from those runs (utilisation law), then simulates candidates in cost order, skipping those the
+ * law says are far over the cap and those no bigger than one that already failed. Only a simulated
+ * deployment whose every check held is ever recommended.
+ */
+export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResult {
+  if (!(Number.isInteger(opts.users) && opts.users > 0)) {
+    throw new InputError({ file: "--users", path: "", message: "expected a positive whole number of users" });
+  }
+  const link = loadLink(ctx.base, ctx.sets, [USERS_PATH]);
+  const loadOverrides = [`${USERS_PATH}=${opts.users}`, ...linkedOverrides(link, opts.users)];
+  const atUsers = variant(ctx, loadOverrides).scenario;
+  const workspaces = atUsers.workload.workspaces;
+  const concurrency = atUsers.workload.builds.create_concurrency;
+  const concurrentBuilds = Math.max(1, Math.min(concurrency === 0 ? workspaces : concurrency, workspaces));
+  const base = deploymentOf(atUsers);
+  const coderdGbPerVcpu = base.coderdMemoryGb / base.coderdVcpu;
+  const dbGbPerVcpu = base.dbMemoryGb / base.dbVcpu;
+  const fixed = opts.fixed ?? {};
+  const provisionersBySimulation = ctx.checks.slos.some((s) => BUILD_METRICS.test(s.name));
+
+  const simulations: PlanSimulation[] = [];
+  const run = (deployment: Deployment, role: SimulationRole): PlanSimulation => {
+    const loaded = variant(ctx, [...loadOverrides, ...deploymentOverrides(deployment)]);
+    const s = simulate(ctx, loaded);
+    const sim = { role, deployment, vcpu: totalVcpu(deployment), assessment: s.assessment, demand: demandOf(s) };
+    simulations.push(sim);
+    opts.onSimulation?.(sim);
+    return sim;
+  };
+
+  // What the published guidance gives: simulated for comparison, and the first demand estimate.
+  const sizing = coderSizingRules({ users: opts.users, activeUsers: workspaces, concurrentBuilds });
+  const rulesSim = run(sizing.deployment, "rules");
+  const architecture = nearestReferenceArchitecture(opts.users);
+  const refDeployment = referenceDeployment(architecture);
+  const referenceSim = sameDeployment(refDeployment, sizing.deployment) ? rulesSim : run(refDeployment, "reference");
+  let demand = maxDemand(rulesSim.demand, referenceSim.demand);
+
+  // A check failing in both comparison runs on a resource no size changes cannot be planned away.
+  const unsizeable = rulesSim.assessment.failing.filter(
+    (c) => !isSizeable(c) && referenceSim.assessment.failing.some((r) => r.name === c.name),
+  );
+
+  const provisionerCount = fixed.provisioners ?? concurrentBuilds;
+  const candidates: Deployment[] = [];
+  for (const coderdReplicas of fixed.coderdReplicas !== undefined ? [fixed.coderdReplicas] : CANDIDATE_SPACE.coderdReplicas)
+    for (const coderdVcpu of fixed.coderdVcpu !== undefined ? [fixed.coderdVcpu] : CANDIDATE_SPACE.coderdVcpu)
+      for (const dbVcpu of fixed.dbVcpu !== undefined ? [fixed.dbVcpu] : CANDIDATE_SPACE.dbVcpu)
+        candidates.push({
+          coderdReplicas,
+          coderdVcpu,
+          coderdMemoryGb: gb(coderdVcpu * coderdGbPerVcpu),
+          dbVcpu,
+          dbMemoryGb: gb(dbVcpu * dbGbPerVcpu),
+          provisioners: provisionerCount,
+          provisionerVcpu: base.provisionerVcpu,
+          provisionerMemoryGb: base.provisionerMemoryGb,
+        });
+  // Cheapest first; at equal cost fewer, larger replicas (Coder advises scaling coderd vertically).
+  candidates.sort(
+    (a, b) => totalVcpu(a) - totalVcpu(b) || a.coderdReplicas - b.coderdReplicas || a.dbVcpu - b.dbVcpu,
+  );
+
+  const budget = opts.maxSimulations ?? 20;
+  let searchRuns = 0;
+  // Failing comparison runs prune too: nothing no bigger than a failed deployment can pass.
+  const failed: Deployment[] = simulations.filter((s) => !s.assessment.passes).map((s) => s.deployment);
+  const pruned = { utilisationLaw: 0, dominated: 0 };
+  let found: PlanSimulation | null = null;
+  const cap = ctx.checks.maxUtil;
+  if (unsizeable.length === 0) {
+    for (const candidate of candidates) {
+      // A passing deployment already simulated (rules, reference) that costs no more ends the search.
+      const cheapestPassing = simulations
+        .filter((s) => s.assessment.passes)
+        .sort((a, b) => a.vcpu - b.vcpu || a.deployment.coderdReplicas - b.deployment.coderdReplicas)[0];
+      if (cheapestPassing && cheapestPassing.vcpu <= totalVcpu(candidate)) {
+        found = cheapestPassing;
+        break;
+      }
+      if (failed.some((f) => dominates(f, candidate))) {
+        pruned.dominated++;
+        continue;
+      }
+      const predicted = predictedUtilization(candidate, demand);
+      if (predicted.coderd > cap + PRUNE_SLACK || predicted.db > cap + PRUNE_SLACK) {
+        pruned.utilisationLaw++;
+        continue;
+      }
+      const known = simulations.find((s) => sameDeployment(s.deployment, candidate));
+      if (!known && searchRuns >= budget) break;
+      if (!known) searchRuns++;
+      const sim = known ?? run(candidate, "candidate");
+      demand = maxDemand(demand, sim.demand);
+      if (sim.assessment.passes) {
+        found = sim;
+        break;
+      }
+      failed.push(candidate);
+    }
+  }
+
+  // With a build SLO, the fewest daemons that still hold every check (bisection on the count).
+  if (found && provisionersBySimulation && fixed.provisioners === undefined) {
+    let hi = found.deployment.provisioners;
+    let lo = 0;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      const sim = run({ ...found.deployment, provisioners: mid }, "provisioners");
+      if (sim.assessment.passes) {
+        hi = mid;
+        found = sim;
+      } else lo = mid;
+    }
+  }
+
+  const passing = simulations.filter((s) => s.assessment.passes).sort((a, b) => a.vcpu - b.vcpu);
+  const recommended = found ?? passing[0] ?? null;
+  const status: PlanStatus = found ? "found" : recommended ? "best_seen" : "none";
+  // The failed run closest below the recommendation in coderd or database size explains why it is not smaller.
+  const coderdOf = (d: Deployment) => d.coderdReplicas * d.coderdVcpu;
+  const nearestRejected = recommended
+    ? (simulations
+        .filter(
+          (s) =>
+            !s.assessment.passes &&
+            s.role !== "provisioners" &&
+            (coderdOf(s.deployment) < coderdOf(recommended.deployment) || s.deployment.dbVcpu < recommended.deployment.dbVcpu),
+        )
+        .sort((a, b) => b.vcpu - a.vcpu)[0] ?? null)
+    : null;
+  return {
+    status,
+    users: opts.users,
+    workspaces,
+    concurrentBuilds,
+    recommended,
+    rules: { sizing, simulation: rulesSim },
+    reference: { architecture, simulation: referenceSim },
+    demand,
+    simulations,
+    pruned,
+    provisionersBySimulation,
+    unsizeable,
+    nearestRejected,
+  };
+}

@@ -1,0 +1,103 @@
+import { CAPSIM_VERSION } from "../version.js";
+import { type Assessment, type Check, describeCheck, fmt } from "./checks.js";
+import type { LimitResult } from "./limit.js";
+import type { SearchContext } from "./simulate.js";
+
+function checksLine(ctx: SearchContext): string {
+  const slos = ctx.checks.slos.map((s) => `${s.label} ${s.op} ${s.threshold}`);
+  return [...slos, `utilisation <= ${ctx.checks.maxUtil} for every resource`].join("; ");
+}
+
+function verdict(a: Assessment): string {
+  if (a.passes) return `holds; tightest: ${a.tightest ? describeCheck(a.tightest) : "-"}`;
+  return `fails: ${a.failing.slice(0, 2).map(describeCheck).join("; ")}`;
+}
+
+/** The sentence on how sure the boundary is. */
+export function confidenceNote(r: LimitResult): string {
+  if (r.value === null || r.firstFailing === null) return "";
+  if (r.confidence === "clear") {
+    return `clear: at ${fmt(r.value)} and at ${fmt(r.firstFailing)} every verdict is the same anywhere in its 95% CI.`;
+  }
+  const straddling = [...(r.atValue?.checks ?? []), ...(r.atFailing?.checks ?? [])].filter(
+    (c: Check) => !c.clear && c.value !== null,
+  );
+  const names = [...new Set(straddling.map((c) => c.name))].join(", ");
+  return (
+    `within the CI: ${names || "a check"} has a 95% CI straddling its threshold at the boundary, ` +
+    "so the true limit may lie a little either side; more --replications narrow it."
+  );
+}
+
+export function renderLimit(r: LimitResult, ctx: SearchContext): string {
+  const lines: string[] = [];
+  const scenario = ctx.base.scenario;
+  lines.push(
+    `capsim limit: ${r.path} for ${scenario.name} (model ${ctx.model.model.name}), ${ctx.replications} replications, seed ${ctx.seed}`,
+  );
+  lines.push(`checks: ${checksLine(ctx)}${ctx.checks.strict ? " (strict: the whole CI must hold)" : ""}`);
+  if (r.link) lines.push(`note: ${r.link.path} follows ${r.link.follows} (${fmt(r.link.workspacesPerUser)} per user)`);
+  lines.push("");
+  switch (r.status) {
+    case "none_holds":
+      lines.push(`no value holds: even ${fmt(r.firstFailing!)} fails`);
+      break;
+    case "holds_up_to_max":
+      lines.push(`no limit found: every check still holds at ${fmt(r.value!)} (the highest value tried)`);
+      break;
+    case "budget_exhausted":
+      lines.push(
+        `search stopped after ${r.evaluations.length} simulations: holds at ${r.value === null ? "-" : fmt(r.value)}, ` +
+          `fails at ${r.firstFailing === null ? "-" : fmt(r.firstFailing)}`,
+      );
+      break;
+    case "found":
+      lines.push(`limit: ${r.path} = ${fmt(r.value!)}   (fails at ${fmt(r.firstFailing!)})`);
+  }
+  if (r.limitedBy.length > 0) {
+    lines.push(`stopped by: ${describeCheck(r.limitedBy[0]!)}`);
+    for (const c of r.limitedBy.slice(1, 4)) lines.push(`       also: ${describeCheck(c)}`);
+  }
+  if (r.atValue?.tightest) lines.push(`at ${fmt(r.value!)}: tightest is ${describeCheck(r.atValue.tightest)}`);
+  const note = confidenceNote(r);
+  if (note) lines.push(`confidence: ${note}`);
+  lines.push("", `simulations (${r.evaluations.length}):`);
+  for (const e of [...r.evaluations].sort((a, b) => a.value - b.value)) {
+    lines.push(`  ${fmt(e.value).padStart(10)}  ${verdict(e.assessment)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The `--json` document. */
+export function limitJson(r: LimitResult, ctx: SearchContext): unknown {
+  return {
+    capsim_version: CAPSIM_VERSION,
+    scenario: { name: ctx.base.scenario.name, file: ctx.base.file, sha256: ctx.base.sha256 },
+    model: { name: ctx.model.model.name, file: ctx.model.file, sha256: ctx.model.sha256 },
+    seed: ctx.seed,
+    replications: ctx.replications,
+    parameter: r.path,
+    integer: r.integer,
+    status: r.status,
+    value: r.value,
+    first_failing: r.firstFailing,
+    confidence: r.confidence,
+    confidence_note: confidenceNote(r),
+    limited_by: r.limitedBy,
+    at_value: r.atValue,
+    at_first_failing: r.atFailing,
+    checks: {
+      slos: ctx.checks.slos.map((s) => ({ metric: s.label, op: s.op, threshold: s.threshold })),
+      max_util: ctx.checks.maxUtil,
+      strict: ctx.checks.strict,
+    },
+    linked: r.link,
+    evaluations: r.evaluations.map((e) => ({
+      value: e.value,
+      passes: e.assessment.passes,
+      clear: e.assessment.clear,
+      failing: e.assessment.failing,
+      tightest: e.assessment.tightest ?? null,
+    })),
+  };
+}

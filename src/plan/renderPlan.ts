@@ -1,0 +1,216 @@
+import { CAPSIM_VERSION } from "../version.js";
+import { type Assessment, type Check, describeCheck, fmt } from "./checks.js";
+import type { Deployment } from "./deployment.js";
+import type { PlanResult, PlanSimulation } from "./plan.js";
+import { REFERENCE_ARCHITECTURES_SOURCE } from "./referenceArchitectures.js";
+import type { SearchContext } from "./simulate.js";
+import { SIZING_RULES_SOURCE } from "./sizingRules.js";
+
+const CODERD_CPU = /^coderd-\d+ cpu$/;
+
+/** Highest measured utilisation of a kind of resource in a simulation. */
+function utilOf(a: Assessment, match: (name: string) => boolean): number | null {
+  const values = a.checks.filter((c) => c.kind === "util" && match(c.name) && c.value !== null).map((c) => c.value!);
+  return values.length ? Math.max(...values) : null;
+}
+
+const pct = (x: number | null) => (x === null ? "-" : `${Math.round(x * 100)}%`);
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => `  ${r.map((cell, i) => cell.padEnd(widths[i]!)).join("   ")}`.trimEnd());
+}
+
+function headroom(c: Check): string {
+  if (c.margin === null) return "no data";
+  return c.margin >= 0 ? `${Math.round(c.margin * 100)}% headroom` : `${Math.round(-c.margin * 100)}% over`;
+}
+
+function marginRows(a: Assessment): string[][] {
+  const slos = a.checks.filter((c) => c.kind === "slo");
+  const utils = a.checks
+    .filter((c) => c.kind === "util")
+    .sort((x, y) => (x.margin ?? -Infinity) - (y.margin ?? -Infinity))
+    .slice(0, 4);
+  return [...slos, ...utils].map((c) => [
+    c.kind === "util" ? `utilisation ${c.name}` : c.name,
+    c.value === null ? "-" : fmt(c.value),
+    `${c.op} ${fmt(c.threshold)}`,
+    headroom(c),
+    c.ci ? `95% CI ${fmt(c.ci[0])}..${fmt(c.ci[1])}${c.clear ? "" : " (straddles)"}` : "",
+  ]);
+}
+
+function verdict(s: PlanSimulation): string {
+  if (s.assessment.passes) return "holds";
+  const worst = s.assessment.failing[0];
+  return worst ? `fails (${worst.kind === "util" ? worst.name : worst.name.split("@")[0]})` : "fails";
+}
+
+function describeDeployment(d: Deployment): string {
+  return `coderd ${d.coderdReplicas} x ${d.coderdVcpu} vCPU, database ${d.dbVcpu} vCPU, ${d.provisioners} provisioners`;
+}
+
+/** Why each component differs, in terms of the CPU demand the simulations measured. */
+function explanations(r: PlanResult, rec: PlanSimulation): string[] {
+  const d = r.demand;
+  const lines: string[] = [];
+  const refName = `the ${r.reference.architecture.name} reference architecture`;
+  const rules = r.rules.simulation.deployment;
+  const ref = r.reference.simulation.deployment;
+  const coderdTotal = (x: Deployment) => x.coderdReplicas * x.coderdVcpu;
+  const atLeast = (lowerBound: boolean) => (lowerBound ? "at least " : "");
+  lines.push(
+    `coderd: the load needs ${atLeast(d.coderdLowerBound)}${fmt(d.coderdVcpu)} vCPU of coderd CPU at ${r.users} users ` +
+      `(utilisation law over the runs). ${coderdTotal(rec.deployment)} vCPU runs it at ` +
+      `${pct(utilOf(rec.assessment, (n) => CODERD_CPU.test(n)))} on the busiest replica; the rule's ` +
+      `${coderdTotal(rules)} vCPU at ${pct(utilOf(r.rules.simulation.assessment, (n) => CODERD_CPU.test(n)))}; ` +
+      `${refName}'s ${coderdTotal(ref)} vCPU at ${pct(utilOf(r.reference.simulation.assessment, (n) => CODERD_CPU.test(n)))}.`,
+  );
+  const db = (s: PlanSimulation) => pct(utilOf(s.assessment, (n) => n === "database cpu"));
+  lines.push(
+    `database: the load needs ${atLeast(d.dbLowerBound)}${fmt(d.dbVcpu)} vCPU of database CPU. ${rec.deployment.dbVcpu} vCPU ` +
+      `runs it at ${db(rec)}; the rule's ${rules.dbVcpu} vCPU at ${db(r.rules.simulation)}; ${refName}'s ` +
+      `${ref.dbVcpu} vCPU at ${db(r.reference.simulation)}.`,
+  );
+  lines.push(
+    r.provisionersBySimulation
+      ? `provisioners: ${rec.deployment.provisioners} daemons are the fewest that keep the build SLO ` +
+          `(${r.concurrentBuilds} builds run at once); the rule gives ${rules.provisioners}, ${refName} ${ref.provisioners}.`
+      : `provisioners: one daemon per concurrent build (${r.concurrentBuilds}), as the rule and the reference ` +
+          "architectures size them; no build SLO was given (e.g. --slo provisioner_queue_wait_p95_s<=60) to size them by simulation.",
+  );
+  const tight = rec.assessment.tightest;
+  if (tight) {
+    let line = `bottleneck: ${describeCheck(tight)} is the tightest check of the recommendation`;
+    if (r.nearestRejected) {
+      const worst = r.nearestRejected.assessment.failing[0];
+      line +=
+        `; the closest smaller deployment simulated (${describeDeployment(r.nearestRejected.deployment)}) ` +
+        `fails on ${worst ? describeCheck(worst) : "a check"}`;
+    }
+    lines.push(`${line}.`);
+  }
+  return lines;
+}
+
+export function renderPlan(r: PlanResult, ctx: SearchContext): string {
+  const lines: string[] = [];
+  lines.push(
+    `capsim plan: ${r.users} users (${r.workspaces} workspaces, ${r.concurrentBuilds} concurrent builds) on ` +
+      `${ctx.base.scenario.name}, model ${ctx.model.model.name}, ${ctx.replications} replications, seed ${ctx.seed}`,
+  );
+  const slos = ctx.checks.slos.map((s) => `${s.label} ${s.op} ${s.threshold}`);
+  lines.push(`checks: ${[...slos, `utilisation <= ${ctx.checks.maxUtil} for every resource`].join("; ")}`);
+  lines.push("");
+  const rec = r.recommended;
+  if (!rec) {
+    lines.push("no deployment found that holds every check.");
+    for (const c of r.unsizeable) lines.push(`  not fixable by sizing: ${describeCheck(c)}`);
+    const worst = r.simulations.at(-1)?.assessment.failing[0];
+    if (r.unsizeable.length === 0 && worst) lines.push(`  last simulated fails on: ${describeCheck(worst)}`);
+  } else {
+    const d = rec.deployment;
+    const heading =
+      r.status === "found"
+        ? "recommended (simulated: every check holds)"
+        : "recommended (simulated: every check holds; the search budget ran out, a cheaper one may exist)";
+    lines.push(`${heading}:`);
+    lines.push(
+      ...table([
+        ["coderd", `${d.coderdReplicas} x ${d.coderdVcpu} vCPU, ${fmt(d.coderdMemoryGb)} GB each`],
+        ["database", `${d.dbVcpu} vCPU, ${fmt(d.dbMemoryGb)} GB`],
+        ["provisioners", `${d.provisioners} x ${d.provisionerVcpu} vCPU`],
+        ["total", `${fmt(rec.vcpu)} vCPU`],
+      ]),
+    );
+    lines.push("margins:", ...table(marginRows(rec.assessment)));
+  }
+  lines.push("", "side by side (all simulated at this load):");
+  const cols: [string, PlanSimulation | null][] = [
+    ["recommended", rec],
+    ["Coder rules", r.rules.simulation],
+    [`reference ${r.reference.architecture.name}`, r.reference.simulation],
+  ];
+  const cell = (f: (s: PlanSimulation) => string) => cols.map(([, s]) => (s ? f(s) : "-"));
+  lines.push(
+    ...table([
+      ["", ...cols.map(([name]) => name)],
+      ["coderd", ...cell((s) => `${s.deployment.coderdReplicas} x ${s.deployment.coderdVcpu}`)],
+      ["database vCPU", ...cell((s) => String(s.deployment.dbVcpu))],
+      ["provisioners", ...cell((s) => `${s.deployment.provisioners} x ${s.deployment.provisionerVcpu}`)],
+      ["total vCPU", ...cell((s) => fmt(s.vcpu))],
+      ["verdict", ...cell(verdict)],
+      ["coderd util", ...cell((s) => pct(utilOf(s.assessment, (n) => CODERD_CPU.test(n))))],
+      ["database util", ...cell((s) => pct(utilOf(s.assessment, (n) => n === "database cpu")))],
+    ]),
+  );
+  lines.push(`  rules: ${r.rules.sizing.reasons.coderd}; ${r.rules.sizing.reasons.database}; ${r.rules.sizing.reasons.provisioners}`);
+  if (rec) lines.push("", "why they differ:", ...explanations(r, rec).map((l) => `  ${l}`));
+  const byRole = (role: string) => r.simulations.filter((s) => s.role === role).length;
+  lines.push(
+    "",
+    `search: ${r.simulations.length} simulations (${byRole("rules") + byRole("reference")} comparisons, ` +
+      `${byRole("candidate")} candidates, ${byRole("provisioners")} provisioner counts); skipped ` +
+      `${r.pruned.utilisationLaw} candidates the utilisation law puts over the cap and ${r.pruned.dominated} no bigger than one that failed.`,
+    `sources: ${SIZING_RULES_SOURCE}; ${REFERENCE_ARCHITECTURES_SOURCE}.`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+function deploymentJson(d: Deployment) {
+  return {
+    coderd: { replicas: d.coderdReplicas, vcpu: d.coderdVcpu, memory_gb: d.coderdMemoryGb },
+    database: { vcpu: d.dbVcpu, memory_gb: d.dbMemoryGb },
+    provisioners: { count: d.provisioners, vcpu: d.provisionerVcpu, memory_gb: d.provisionerMemoryGb },
+  };
+}
+
+function simulationJson(s: PlanSimulation | null) {
+  if (!s) return null;
+  return {
+    role: s.role,
+    deployment: deploymentJson(s.deployment),
+    total_vcpu: s.vcpu,
+    passes: s.assessment.passes,
+    clear: s.assessment.clear,
+    checks: s.assessment.checks,
+    failing: s.assessment.failing,
+    tightest: s.assessment.tightest ?? null,
+    demand: s.demand,
+  };
+}
+
+/** The `--json` document. */
+export function planJson(r: PlanResult, ctx: SearchContext): unknown {
+  return {
+    capsim_version: CAPSIM_VERSION,
+    scenario: { name: ctx.base.scenario.name, file: ctx.base.file, sha256: ctx.base.sha256 },
+    model: { name: ctx.model.model.name, file: ctx.model.file, sha256: ctx.model.sha256 },
+    seed: ctx.seed,
+    replications: ctx.replications,
+    users: r.users,
+    workspaces: r.workspaces,
+    concurrent_builds: r.concurrentBuilds,
+    checks: {
+      slos: ctx.checks.slos.map((s) => ({ metric: s.label, op: s.op, threshold: s.threshold })),
+      max_util: ctx.checks.maxUtil,
+      strict: ctx.checks.strict,
+    },
+    status: r.status,
+    recommended: simulationJson(r.recommended),
+    coder_rules: { ...simulationJson(r.rules.simulation), reasons: r.rules.sizing.reasons, source: SIZING_RULES_SOURCE },
+    reference_architecture: {
+      name: r.reference.architecture.name,
+      users: r.reference.architecture.users,
+      source: REFERENCE_ARCHITECTURES_SOURCE,
+      ...simulationJson(r.reference.simulation),
+    },
+    explanation: r.recommended ? explanations(r, r.recommended) : [],
+    demand_vcpu: r.demand,
+    provisioners_by_simulation: r.provisionersBySimulation,
+    unsizeable: r.unsizeable,
+    pruned: { utilisation_law: r.pruned.utilisationLaw, dominated: r.pruned.dominated },
+    simulations: r.simulations.map(simulationJson),
+  };
+}

@@ -1,0 +1,175 @@
+import { existsSync } from "node:fs";
+import { InputError } from "../errors.js";
+import { CAPSIM_VERSION } from "../version.js";
+import { errorRow, layoutOfPoints, okRow, type SweepLayout, sweepHeader } from "./columns.js";
+import { DurableAppender, readSweepCsv, writeSweepCsv } from "./csvFile.js";
+import type { PointOutcome } from "./evaluate.js";
+import { gridSize } from "./grid.js";
+import type { LoadedPoint, SweepBase } from "./pointScenario.js";
+import { inShard, type Shard } from "./shard.js";
+import { readSidecar, type SweepMeta, sidecarPath, sweepMismatches, writeSidecar } from "./sidecar.js";
+import { type PointRunner, RunnerClosedError } from "./workerPool.js";
+
+export interface SweepOptions {
+  base: SweepBase;
+  /** Every point of the grid, loaded (all shards need them for the common column layout). */
+  points: readonly LoadedPoint[];
+  shard: Shard | null;
+  replications: number;
+  seed: number;
+  outPath: string;
+  /** Continue a sweep whose CSV exists: skip its finished points, re-run its failed ones. */
+  resume: boolean;
+  /** Start again even if the CSV exists. */
+  overwrite: boolean;
+  runner: PointRunner;
+  /** Stops dispatching; finished rows stay, the file is rewritten sorted. */
+  signal?: AbortSignal;
+  /** After each row is on disk: points done so far (including skipped ones) of the shard's total. */
+  onProgress?: (done: number, total: number) => void;
+  /** After each row is on disk, with what the point produced. */
+  onPoint?: (point: LoadedPoint, result: { outcome?: PointOutcome; error?: string }) => void;
+}
+
+export interface SweepResult {
+  outPath: string;
+  /** Points of this shard. */
+  total: number;
+  /** Finished points found in the file and not run again. */
+  skipped: number;
+  /** Points run now. */
+  ran: number;
+  /** Rows with status=error in the final file. */
+  errors: number;
+  /** Rows in the final file. */
+  written: number;
+  interrupted: boolean;
+  layout: SweepLayout;
+}
+
+/** The sidecar of a sweep: everything the rows depend on, and nothing that varies between runs of it. */
+export function sweepMeta(
+  base: SweepBase,
+  layout: SweepLayout,
+  opts: { shard: Shard | null; replications: number; seed: number },
+): SweepMeta {
+  const { scenario, file, sha256 } = base.loaded;
+  return {
+    format: "capsim-sweep/1",
+    capsim_version: CAPSIM_VERSION,
+    scenario: { name: scenario.name, file, sha256 },
+    model: { name: base.model.model.name, file: base.model.file, sha256: base.model.sha256 },
+    seed: opts.seed,
+    replications: opts.replications,
+    sets: [...base.sets],
+    grid: {
+      axes: base.axes.map((a) => ({ path: a.path, values: a.values.map((v) => v.value) })),
+      points: gridSize(base.axes),
+      linked: base.link
+        ? { path: base.link.path, follows: base.link.follows, workspaces_per_user: base.link.workspacesPerUser }
+        : null,
+    },
+    columns: sweepHeader(base.axes, layout),
+    shard: opts.shard,
+  };
+}
+
+/** Rows of an existing sweep that a resume keeps, after checking it is the same sweep. */
+function resumableRows(outPath: string, meta: SweepMeta): Map<number, string[]> {
+  const previous = readSidecar(outPath);
+  const mismatches = sweepMismatches(meta, previous, { shard: true });
+  if (mismatches.length > 0) {
+    throw new InputError(
+      mismatches.map((m) => ({
+        file: sidecarPath(outPath),
+        path: "",
+        message: `cannot resume: this is a different sweep (${m}); use another --out, or --overwrite`,
+      })),
+    );
+  }
+  const csv = readSweepCsv(outPath);
+  if (csv.header.join("\u0000") !== meta.columns.join("\u0000")) {
+    throw new InputError({ file: outPath, line: 1, path: "", message: "cannot resume: the columns differ from this sweep's" });
+  }
+  const kept = new Map<number, string[]>();
+  const status = meta.columns.indexOf("status");
+  for (const [index, row] of csv.rows) {
+    if (index >= meta.grid.points || !inShard(index, meta.shard)) {
+      throw new InputError({ file: outPath, path: "", message: `cannot resume: point ${index} is not in this sweep's grid or shard` });
+    }
+    // Failed points are run again: a crash may have been the machine's, not the point's.
+    if (row[status] === "ok") kept.set(index, row);
+  }
+  return kept;
+}
+
+/**
+ * Runs the shard's points on the runner and writes one CSV row per point: appended (fsync'd) as each
+ * finishes, then the file is rewritten sorted by point, so its bytes do not depend on --jobs or timing.
+ * An abort (Ctrl-C) keeps every finished row.
+ */
+export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
+  const layout = layoutOfPoints(opts.points);
+  const meta = sweepMeta(opts.base, layout, opts);
+  const header = meta.columns;
+  let rows = new Map<number, string[]>();
+  if (existsSync(opts.outPath)) {
+    if (opts.resume) rows = resumableRows(opts.outPath, meta);
+    else if (!opts.overwrite) {
+      throw new InputError({
+        file: opts.outPath,
+        path: "",
+        message: "already exists: pass --resume to continue that sweep, or --overwrite to start again",
+      });
+    }
+  }
+  const mine = opts.points.filter((p) => inShard(p.point.index, opts.shard));
+  const todo = mine.filter((p) => !rows.has(p.point.index));
+  const skipped = mine.length - todo.length;
+  writeSidecar(opts.outPath, meta);
+  writeSweepCsv(opts.outPath, header, rows.values());
+
+  const appender = new DurableAppender(opts.outPath);
+  let done = skipped;
+  let ran = 0;
+  let interrupted = opts.signal?.aborted ?? false;
+  const onAbort = () => {
+    interrupted = true;
+    void opts.runner.close();
+  };
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  const record = (p: LoadedPoint, cells: string[], result: { outcome?: PointOutcome; error?: string }) => {
+    appender.append(cells);
+    rows.set(p.point.index, cells);
+    ran++;
+    done++;
+    opts.onPoint?.(p, result);
+    opts.onProgress?.(done, mine.length);
+  };
+  try {
+    opts.onProgress?.(done, mine.length);
+    if (!interrupted) {
+      await Promise.all(
+        todo.map((p) =>
+          opts.runner
+            .run({ index: p.point.index, loaded: p.loaded, model: p.model, replications: opts.replications, seed: opts.seed })
+            .then(
+              (outcome) => record(p, okRow(p.point, layout, outcome), { outcome }),
+              (error: unknown) => {
+                if (error instanceof RunnerClosedError || interrupted) return;
+                const message = error instanceof Error ? error.message : String(error);
+                record(p, errorRow(p.point, layout, message), { error: message });
+              },
+            ),
+        ),
+      );
+    }
+  } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
+    appender.close();
+    writeSweepCsv(opts.outPath, header, rows.values());
+  }
+  const status = header.indexOf("status");
+  const errors = [...rows.values()].filter((r) => r[status] === "error").length;
+  return { outPath: opts.outPath, total: mine.length, skipped, ran, errors, written: rows.size, interrupted, layout };
+}

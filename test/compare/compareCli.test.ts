@@ -1,0 +1,129 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The CLI from source (tsx), so exit codes are tested end to end without depending on a fresh build.
+const ROOT = resolve(import.meta.dirname, "../..");
+const MAIN = join(ROOT, "src/cli/main.ts");
+const FIX = join(ROOT, "test/fixtures/compare");
+const TINY = join(FIX, "tiny.yaml");
+
+let dir: string;
+
+function capsim(args: readonly string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "capsim-compare-"));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("capsim compare", () => {
+  it("exits 0 when every simulated figure passes, listing the not simulated ones", () => {
+    const r = capsim(["compare", TINY, join(FIX, "pass.yaml"), "--replications", "1"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/agent_connections\s+all\s+1\s+20\s+-\s+20\s+\+0\.0%\s+pass/);
+    expect(r.stdout).toMatch(/provisioner_queue_wait_p95_s\s+prepare\s+s\s+0\s+-\s+0 \.\. 1\s+\+0\.0%\s+pass/);
+    expect(r.stdout).toContain("api_rps_median (web_terminal): stage web_terminal is not in the scenario");
+    expect(r.stdout).toContain("runner_memory_gb (all): capsim does not simulate this metric");
+    expect(r.stdout).toContain("2 pass, 0 fail, 2 not simulated");
+  });
+
+  it("exits 3 when a figure is outside the tolerance; a wider tolerance admits values, not a range a zero mean misses", () => {
+    const fail = capsim(["compare", TINY, join(FIX, "fail.yaml"), "--replications", "1"]);
+    expect(fail.code).toBe(3);
+    expect(fail.stdout).toMatch(/agent_connections\s+all\s+1\s+20\s+-\s+30\s+\+50%\s+FAIL/);
+    expect(fail.stdout).toMatch(/provisioner_queue_wait_p95_s\s+prepare\s+s\s+0\s+-\s+5 \.\. 10\s+-\s+FAIL/);
+    expect(fail.stdout).toContain("2 figure(s) outside the tolerance: exit 3.");
+
+    const wide = capsim(["compare", TINY, join(FIX, "pass.yaml"), join(FIX, "fail.yaml"), "--tolerance", "60%"]);
+    // The queue-wait range still fails (no relative error against a zero mean): exit 3, one failure.
+    expect(wide.code).toBe(3);
+    expect(wide.stdout).toContain("3 pass, 1 fail, 2 not simulated");
+  });
+
+  it("exits 2 on bad input: malformed or missing measured files, a bad tolerance, no measured file", () => {
+    const malformed = capsim(["compare", TINY, join(FIX, "malformed.yaml"), join(FIX, "missing.yaml")]);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stdout).toBe("");
+    expect(malformed.stderr).toContain("malformed.yaml:6:12: figures.0.range: give exactly one of value or range");
+    expect(malformed.stderr).toContain("malformed.yaml:8:12: figures.1.value: db_cpu_utilization_median is a fraction");
+    expect(malformed.stderr).toContain("missing.yaml: cannot read: no such file");
+
+    const tolerance = capsim(["compare", TINY, join(FIX, "pass.yaml"), "--tolerance", "10"]);
+    expect(tolerance.code).toBe(2);
+    expect(tolerance.stderr).toContain("--tolerance: \"10\" is ambiguous");
+
+    const alone = capsim(["compare", TINY]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("no measured file given after the scenario");
+  });
+
+  it("reduces time series over --stages windows and prints the documented JSON, also to --out", () => {
+    const out = join(dir, "compare.json");
+    const r = capsim([
+      "compare",
+      TINY,
+      join(FIX, "scrapes.prom"),
+      "--stages",
+      join(FIX, "stages.yaml"),
+      "--replications",
+      "1",
+      "--json",
+      "--out",
+      out,
+    ]);
+    expect([0, 3]).toContain(r.code);
+    const json = JSON.parse(r.stdout);
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(json);
+    expect(Object.keys(json)).toEqual([
+      "capsim_version",
+      "scenario",
+      "model",
+      "seed",
+      "replications",
+      "tolerance",
+      "measured_files",
+      "stage_windows",
+      "rows",
+      "skipped",
+      "counts",
+      "passed",
+    ]);
+    expect(json.scenario).toMatchObject({ name: "tiny", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(json.model).toMatchObject({ name: "coder-v2.8", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(json.measured_files).toEqual([
+      { file: join(FIX, "scrapes.prom"), format: "prom-text", sha256: expect.stringMatching(/^[0-9a-f]{64}$/), figures: 2 },
+    ]);
+    expect(json.stage_windows.map((s: { name: string }) => s.name)).toEqual(["ssh", "dashboard"]);
+    const rps = json.rows.find((row: { metric: string }) => row.metric === "api_rps_median");
+    // 100 requests per 15 s scrape interval in the dashboard window.
+    expect(rps).toMatchObject({ stage: "dashboard", unit: "1/s", tolerance: 0.1 });
+    expect(rps.measured.value).toBeCloseTo(100 / 15, 9);
+    expect(rps.simulated.mean).toBeGreaterThan(0);
+    expect(["pass", "fail"]).toContain(rps.verdict);
+    const agents = json.rows.find((row: { metric: string }) => row.metric === "agent_connections");
+    expect(agents).toMatchObject({ stage: null, measured: { value: 20 }, verdict: "pass", error: 0 });
+    expect(json.skipped).toEqual([
+      {
+        file: join(FIX, "scrapes.prom"),
+        metric: "go_goroutines",
+        count: 3,
+        reason: "no capsim metric is computed from this series",
+      },
+    ]);
+    expect(json.passed).toBe(json.counts.fail === 0);
+  });
+});

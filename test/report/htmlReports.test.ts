@@ -1,0 +1,224 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseHTML } from "linkedom";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import {
+  defaultReportPath,
+  detectReportInput,
+  readCompare,
+  readRunResults,
+  readSweep,
+  renderCompareReport,
+  renderRunReport,
+  renderSweepReport,
+  writeReport,
+  writeRunReport,
+} from "../../src/report/html/index.js";
+import { COMPARE_FIXTURE, ROOT, type RunFixture, SWEEP_FIXTURE, writeSmallRun } from "./runFixture.js";
+
+const EVIL = `<script>alert("x")</script> & 'quotes'`;
+let run: RunFixture;
+let evilRun: RunFixture;
+let tmp: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "capsim-report-html-"));
+  run = writeSmallRun([], join(tmp, "run"));
+  evilRun = writeSmallRun([`name=${EVIL}`], join(tmp, "evil"));
+}, 60_000);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const dom = (html: string) => parseHTML(html).document;
+
+/** What makes a report self-contained: no URL that a browser would fetch, one inline script, JSON data blocks. */
+function expectSelfContained(html: string): void {
+  const markup = html.replace(/<script>[^]*?<\/script>/g, "");
+  expect(markup).not.toMatch(/<[^>]*\s(?:src|href|xlink:href|srcset|action|poster)\s*=/i);
+  expect(markup).not.toMatch(/<link\b|<iframe\b|<object\b|@import|url\((?!#)/i);
+  // Clip paths are referenced by id: every id on the page must be unique.
+  const ids = [...dom(html).querySelectorAll("[id]")].map((e) => e.getAttribute("id"));
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(html.replace(/http:\/\/www\.w3\.org\/[\w/]+/g, "")).not.toMatch(/(?:https?|ftp|wss?):\/\//i);
+  expect(html).toContain(`http-equiv="Content-Security-Policy" content="default-src 'none';`);
+  const scripts = [...dom(html).querySelectorAll("script")];
+  expect(scripts.filter((s) => !s.getAttribute("type"))).toHaveLength(1);
+  expect(scripts.every((s) => !s.getAttribute("type") || s.getAttribute("type") === "application/json")).toBe(true);
+}
+
+describe("run report", () => {
+  it("draws every time-series panel with stage bands, and the utilisation bars", () => {
+    const html = renderRunReport(readRunResults(run.dir));
+    expectSelfContained(html);
+    const doc = dom(html);
+    const panels = [...doc.querySelectorAll("figure.chart")].map((f) => f.getAttribute("id"));
+    expect(panels).toEqual([
+      "ts-coderd-cpu",
+      "ts-api-rps",
+      "ts-db-cpu",
+      "ts-db-writes",
+      "ts-websockets",
+      "ts-queues",
+      "ts-busy",
+      "ts-latency",
+      "ts-coderd-memory",
+      "utilization",
+    ]);
+    const cpu = doc.querySelector("#ts-coderd-cpu")!;
+    // One line per replica, one band per stage, and hover data for each.
+    expect(cpu.querySelectorAll('g[aria-label="line"] path')).toHaveLength(2);
+    expect(cpu.querySelectorAll('g[aria-label="rect"] rect')).toHaveLength(run.summary.stages.length);
+    const hover = JSON.parse(doc.getElementById("hover-ts-coderd-cpu")!.textContent!);
+    expect(hover.series.map((s: { name: string }) => s.name)).toEqual(["coderd-0", "coderd-1"]);
+    expect(hover.x).toHaveLength(run.first.times.length);
+    const util = doc.querySelector("#utilization")!;
+    const bars = util.querySelectorAll('g[aria-label="bar"]')[0]!.querySelectorAll("rect");
+    expect(bars).toHaveLength(run.summary.resources.length);
+    const red = [...bars].filter((r) => r.getAttribute("fill") === "#c62828");
+    expect(red).toHaveLength(1);
+    expect(util.textContent).toContain(`◀ bottleneck`);
+    expect(util.textContent).toContain("80 %");
+  });
+
+  it("shows the scenario table only when the scenario file is what ran", () => {
+    const fromDir = dom(renderRunReport(readRunResults(run.dir)));
+    expect(fromDir.querySelector("#scenario-table")!.textContent).toContain("workload.users");
+    expect(fromDir.querySelector("#model-table")!.textContent).toMatch(/coderd\.agent_rpc_cpu_s.*fitted/s);
+    const overridden = dom(renderRunReport(readRunResults(evilRun.dir)));
+    expect(overridden.querySelector("#scenario-table")!.textContent).toContain("no longer matches what ran");
+    // run --report passes the resolved scenario, so overrides show.
+    const file = writeRunReport(evilRun.dir, evilRun.loaded.scenario);
+    const withScenario = dom(readFileSync(file, "utf8"));
+    const rows = [...withScenario.querySelectorAll("#scenario-table tr")].map((tr) => tr.textContent);
+    expect(rows).toContain(`name${EVIL}`);
+    expect(rows).toContain("workload.users150");
+  });
+
+  it("renders a scenario name with markup as text", () => {
+    const html = renderRunReport(readRunResults(evilRun.dir));
+    expectSelfContained(html);
+    expect(html).not.toContain("<script>alert");
+    expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;");
+    const doc = dom(html);
+    expect(doc.querySelector("h1")!.textContent).toBe(`capsim run report: ${EVIL}`);
+    expect(doc.querySelector("title")!.textContent).toBe(`capsim run report: ${EVIL}`);
+  });
+
+  it("reports broken results as bad input with positions", () => {
+    const dir = join(tmp, "broken");
+    writeSmallRun([], dir);
+    const summary = readFileSync(join(dir, "summary.json"), "utf8").replace('"seed": 7', '"seed": "seven"');
+    writeFileSync(join(dir, "summary.json"), summary);
+    expect(() => readRunResults(dir)).toThrow(InputError);
+    expect(() => readRunResults(dir)).toThrow(/summary\.json:\d+:\d+: seed: /);
+    writeFileSync(join(dir, "summary.json"), readFileSync(join(run.dir, "summary.json")));
+    writeFileSync(join(dir, "timeseries.csv"), "time_s,stage,api_rps\n0,,1\n15,prepare,lots\n");
+    expect(() => readRunResults(dir)).toThrow(/timeseries\.csv:3: api_rps: expected a number, got "lots"/);
+  });
+});
+
+describe("sweep report", () => {
+  it("draws each figure with its CI band, one line per second parameter, bounds and the knee", () => {
+    const html = renderSweepReport(readSweep(SWEEP_FIXTURE));
+    expectSelfContained(html);
+    const doc = dom(html);
+    const rps = doc.querySelector("#sweep-figure-0")!;
+    expect(rps.querySelector("figcaption")!.textContent).toBe("api_rps_median @ dashboard");
+    expect(rps.querySelectorAll('g[aria-label="area"] path')).toHaveLength(2);
+    // Two data lines, two bound lines.
+    expect(rps.querySelectorAll('g[aria-label="line"] path')).toHaveLength(4);
+    expect(rps.textContent).toMatch(/1\/D_max = 333 \(database cpu\)/);
+    expect(rps.textContent).toMatch(/N\* ≈ 3340/);
+    expect(rps.textContent).toContain("✕");
+    const bounds = [...doc.querySelectorAll("#bounds ~ table tr")].map((tr) => tr.textContent);
+    expect(bounds.some((t) => /vcpu=2.*10\.02.*database cpu.*333\.3.*3339/.test(t!))).toBe(true);
+    expect(doc.querySelectorAll("figure.chart")).toHaveLength(3 + 2);
+  });
+
+  it("escapes what the CSV says", () => {
+    const csv = readFileSync(SWEEP_FIXTURE, "utf8").replace(
+      "replication 2: simulated time limit reached before the cleanup stage ended",
+      `"${EVIL.replace(/"/g, '""')} limit"`,
+    );
+    const file = join(tmp, "evil-sweep.csv");
+    writeFileSync(file, csv);
+    const html = renderSweepReport(readSweep(file));
+    expect(html).not.toContain("<script>alert");
+    expect(dom(html).querySelector("#points ~ table")!.textContent).toContain(`${EVIL} limit`);
+  });
+});
+
+describe("compare report", () => {
+  it("draws simulated against measured with the tolerance band and marks failures", () => {
+    const html = renderCompareReport(readCompare(COMPARE_FIXTURE), COMPARE_FIXTURE);
+    expectSelfContained(html);
+    const doc = dom(html);
+    const figures = [...doc.querySelectorAll("figure.chart")];
+    expect(figures).toHaveLength(10);
+    const failed = figures.filter((f) => f.querySelector("figcaption")!.textContent!.startsWith("FAIL"));
+    expect(failed.map((f) => f.querySelector("figcaption")!.textContent)).toEqual([
+      "FAIL · agent_api_latency_p90_ms @ all (ms)",
+      "FAIL · agent_api_latency_p95_ms @ all (ms)",
+    ]);
+    for (const f of failed) {
+      expect(f.querySelector('g[aria-label="rect"]')!.getAttribute("fill")).toBe("#c62828");
+      expect(f.querySelector('g[aria-label="dot"]')!.getAttribute("fill")).toBe("#c62828");
+    }
+    // The measured range of the write-ops figure is a bar, the others a line.
+    expect(doc.querySelector(".callout")!.textContent).toContain("8 of 10 figures within tolerance");
+    expect(figures[8]!.textContent).toContain("measured 6.7 .. 8.4");
+  });
+
+  it("escapes every string and rejects a malformed comparison with its position", () => {
+    const data = JSON.parse(readFileSync(COMPARE_FIXTURE, "utf8"));
+    data.rows[0].metric = EVIL;
+    data.rows[1].note = EVIL;
+    data.scenario = EVIL;
+    const file = join(tmp, "evil-compare.json");
+    writeFileSync(file, JSON.stringify(data, null, 2));
+    const html = renderCompareReport(readCompare(file), file);
+    expect(html).not.toContain("<script>alert");
+    expect(dom(html).querySelector(".subtitle")!.textContent).toContain(`scenario ${EVIL}`);
+    data.rows[2].verdict = "maybe";
+    writeFileSync(file, JSON.stringify(data, null, 2));
+    expect(() => readCompare(file)).toThrow(/evil-compare\.json:\d+:\d+: rows\.2\.verdict: /);
+  });
+});
+
+describe("capsim report", () => {
+  it("tells the three inputs apart and puts the report beside them", () => {
+    expect(detectReportInput(run.dir)).toEqual({ kind: "run", path: run.dir });
+    expect(detectReportInput(join(run.dir, "summary.json"))).toEqual({ kind: "run", path: run.dir });
+    expect(detectReportInput(SWEEP_FIXTURE).kind).toBe("sweep");
+    expect(detectReportInput(COMPARE_FIXTURE).kind).toBe("compare");
+    expect(defaultReportPath({ kind: "run", path: run.dir })).toBe(join(run.dir, "report.html"));
+    expect(defaultReportPath({ kind: "sweep", path: "/a/b.csv" })).toBe("/a/b.html");
+    expect(() => detectReportInput(join(tmp, "nope"))).toThrow(/nope: cannot read/);
+    const yaml = join(tmp, "x.yaml");
+    writeFileSync(yaml, "a: 1\n");
+    expect(() => detectReportInput(yaml)).toThrow(/expected a results directory/);
+  });
+
+  it("writes the report, and exits 2 on bad input", () => {
+    const sweepCopy = join(tmp, "copy.csv");
+    copyFileSync(SWEEP_FIXTURE, sweepCopy);
+    expect(writeReport(sweepCopy)).toEqual({ kind: "sweep", file: join(tmp, "copy.html") });
+    expect(existsSync(join(tmp, "copy.html"))).toBe(true);
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "report", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
+    const out = join(tmp, "cli.html");
+    const ok = cli([COMPARE_FIXTURE, "-o", out]);
+    expect(ok.stderr).toContain(`wrote compare report ${out}`);
+    expect(ok.status).toBe(0);
+    expect(readFileSync(out, "utf8")).toContain("capsim comparison");
+    const bad = cli([SWEEP_FIXTURE, "--x", "nope", "-o", out]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--x: "nope" is not a varied parameter');
+  });
+});
