@@ -9,7 +9,9 @@ export function renderCalibrate(r: CalibrateResult): string {
     `Fitted ${r.parameters.length} parameter(s) to ${r.figures} figure(s) in ${r.evaluations} evaluation(s) ` +
       `(${r.converged ? "converged" : "evaluation budget reached"}; ${r.replications} replication(s), seed ${r.seed}).`,
   );
-  out.push(`Objective (sum of squared relative errors): ${fmtObjective(r.objectiveBefore)} -> ${fmtObjective(r.objectiveAfter)}`);
+  out.push(
+    `Objective (sum of squared relative errors): ${fmtObjective(r.objectiveBefore)} -> ${fmtObjective(r.objectiveAfter)}`,
+  );
   out.push("");
   out.push(
     textTable(
@@ -21,7 +23,9 @@ export function renderCalibrate(r: CalibrateResult): string {
     ),
   );
   out.push("");
-  out.push("Relative error of each figure, (measured - simulated) / simulated, as capsim compare reports it:");
+  out.push(
+    "Relative error of each figure, (measured - simulated) / simulated, as capsim compare reports it:",
+  );
   out.push(
     textTable(
       ["metric", "stage", "measured", "before", "after"],

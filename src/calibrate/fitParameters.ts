@@ -33,7 +33,18 @@ export const DEFAULT_BOUND_FACTOR = 4;
 
 // Duration keys (bare, _s or _ms) that move with the distribution's scale; shape keys (sigma, cv,
 // shape, k) stay; mu (log-scale location) shifts by ln(factor).
-const SCALED_KEYS = new Set(["value", "mean", "median", "p95", "min", "max", "sd", "scale", "samples", "buckets"]);
+const SCALED_KEYS = new Set([
+  "value",
+  "mean",
+  "median",
+  "p95",
+  "min",
+  "max",
+  "sd",
+  "scale",
+  "samples",
+  "buckets",
+]);
 const bareKey = (key: string): string => key.replace(/_(m?s)$/, "");
 
 type Raw = Record<string, unknown>;
@@ -42,7 +53,11 @@ const isParam = (v: unknown): v is Raw => isRecord(v) && "value" in v && "source
 const isDist = (v: unknown): v is Raw => isRecord(v) && typeof v.dist === "string";
 
 /** Checks every `--fit` against the model and resolves its kind, start and bounds; all problems at once. */
-export function resolveFitParameters(modelRaw: unknown, specs: readonly FitSpec[], modelFile: string): FitParameter[] {
+export function resolveFitParameters(
+  modelRaw: unknown,
+  specs: readonly FitSpec[],
+  modelFile: string,
+): FitParameter[] {
   const issues: { file: string; path: string; message: string }[] = [];
   const out: FitParameter[] = [];
   for (const spec of specs) {
@@ -56,7 +71,8 @@ export function resolveFitParameters(modelRaw: unknown, specs: readonly FitSpec[
     }
   }
   if (issues.length > 0) throw new InputError(issues);
-  if (out.length === 0) throw new InputError({ file: "--fit", path: "", message: "name at least one parameter to fit" });
+  if (out.length === 0)
+    throw new InputError({ file: "--fit", path: "", message: "name at least one parameter to fit" });
   return out;
 }
 
@@ -74,35 +90,56 @@ function resolveOne(modelRaw: unknown, spec: FitSpec, modelFile: string): FitPar
       const where = segments.slice(0, i).join(".") || "the model";
       const here = node;
       const keys = isRecord(here) ? Object.keys(here).filter((k) => isRecord(here[k])) : [];
-      throw fitError(spec, `${where} has no ${seg} in ${modelFile}; it has ${keys.join(", ") || "no parameters"}`);
+      throw fitError(
+        spec,
+        `${where} has no ${seg} in ${modelFile}; it has ${keys.join(", ") || "no parameters"}`,
+      );
     }
     node = node[seg];
   }
   if (!isParam(node)) {
     const names = isRecord(node) ? Object.keys(node).join(", ") : "";
-    throw fitError(spec, isRecord(node) ? `is a group: name one of its parameters (${names})` : "is not a parameter");
+    throw fitError(
+      spec,
+      isRecord(node) ? `is a group: name one of its parameters (${names})` : "is not a parameter",
+    );
   }
   const paramPath = segments.slice(0, i);
   const rest = segments.slice(i);
   if (rest[0] === "value") rest.shift();
   const value = node.value;
   if (rest.length === 0) {
-    if (typeof value === "number") return withBounds(spec, { path: paramPath.join("."), paramPath, kind: "scalar", original: value });
+    if (typeof value === "number")
+      return withBounds(spec, { path: paramPath.join("."), paramPath, kind: "scalar", original: value });
     if (isDist(value)) {
       if (!Object.keys(value).some((k) => SCALED_KEYS.has(bareKey(k)) || bareKey(k) === "mu")) {
         throw fitError(spec, `${value.dist} has no location or scale key to fit`);
       }
-      return withBounds(spec, { path: paramPath.join("."), paramPath, kind: "scale", original: 1, base: value });
+      return withBounds(spec, {
+        path: paramPath.join("."),
+        paramPath,
+        kind: "scale",
+        original: 1,
+        base: value,
+      });
     }
     throw fitError(spec, `is ${JSON.stringify(value)}, not a number or a distribution`);
   }
-  if (rest.length > 1) throw fitError(spec, `${paramPath.join(".")} is a parameter; only one key of its distribution can follow`);
-  if (!isDist(value)) throw fitError(spec, `${paramPath.join(".")} is not a distribution, so it has no key ${rest[0]}`);
+  if (rest.length > 1)
+    throw fitError(
+      spec,
+      `${paramPath.join(".")} is a parameter; only one key of its distribution can follow`,
+    );
+  if (!isDist(value))
+    throw fitError(spec, `${paramPath.join(".")} is not a distribution, so it has no key ${rest[0]}`);
   const wanted = rest[0]!;
   const key = Object.keys(value).find((k) => k === wanted || bareKey(k) === wanted);
   const numeric = Object.keys(value).filter((k) => typeof value[k] === "number");
   if (key === undefined || typeof value[key] !== "number") {
-    throw fitError(spec, `${value.dist} at ${paramPath.join(".")} has no number ${wanted}; it has ${numeric.join(", ")}`);
+    throw fitError(
+      spec,
+      `${value.dist} at ${paramPath.join(".")} has no number ${wanted}; it has ${numeric.join(", ")}`,
+    );
   }
   return withBounds(spec, {
     path: [...paramPath, key].join("."),
@@ -113,10 +150,7 @@ function resolveOne(modelRaw: unknown, spec: FitSpec, modelFile: string): FitPar
   });
 }
 
-function withBounds(
-  spec: FitSpec,
-  p: Omit<FitParameter, "start" | "lo" | "hi" | "logSpace">,
-): FitParameter {
+function withBounds(spec: FitSpec, p: Omit<FitParameter, "start" | "lo" | "hi" | "logSpace">): FitParameter {
   let bounds = spec.bounds;
   if (!bounds) {
     if (!(p.original > 0)) {
@@ -125,7 +159,8 @@ function withBounds(
     bounds = [p.original / DEFAULT_BOUND_FACTOR, p.original * DEFAULT_BOUND_FACTOR];
   }
   const [lo, hi] = bounds;
-  if (p.kind === "scale" && lo <= 0) throw fitError(spec, "a distribution's scale factor must be positive: bounds like 0.5..2");
+  if (p.kind === "scale" && lo <= 0)
+    throw fitError(spec, "a distribution's scale factor must be positive: bounds like 0.5..2");
   return { ...p, lo, hi, logSpace: lo > 0, start: Math.min(hi, Math.max(lo, p.original)) };
 }
 
@@ -135,7 +170,11 @@ export function roundValue(v: number): number {
 }
 
 /** Sets `values` (one per parameter, in the parameter's own terms) into a copy of the model document. */
-export function applyParameters(doc: Document, params: readonly FitParameter[], values: readonly number[]): Document {
+export function applyParameters(
+  doc: Document,
+  params: readonly FitParameter[],
+  values: readonly number[],
+): Document {
   const copy = doc.clone();
   params.forEach((p, i) => {
     const v = values[i]!;
@@ -159,7 +198,8 @@ export function scaleDistribution(spec: Raw, factor: number): Raw {
     if (bare === "mu" && typeof value === "number") out[key] = Number((value + Math.log(factor)).toFixed(6));
     else if (!SCALED_KEYS.has(bare)) continue;
     else if (typeof value === "number") out[key] = roundValue(value * factor);
-    else if (bare === "samples" && Array.isArray(value)) out[key] = value.map((s) => roundValue((s as number) * factor));
+    else if (bare === "samples" && Array.isArray(value))
+      out[key] = value.map((s) => roundValue((s as number) * factor));
     else if (bare === "buckets" && Array.isArray(value)) {
       out[key] = value.map((b) => {
         const { le, count } = b as { le: unknown; count: unknown };

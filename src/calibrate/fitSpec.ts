@@ -19,7 +19,13 @@ export function parseFitSpec(text: string): FitSpec {
   if (eq < 0) return { path };
   const parts = text.slice(eq + 1).split("..");
   const [lo, hi] = parts.map((p) => (p.trim() === "" ? Number.NaN : Number(p)));
-  if (parts.length !== 2 || lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi)) {
+  if (
+    parts.length !== 2 ||
+    lo === undefined ||
+    hi === undefined ||
+    !Number.isFinite(lo) ||
+    !Number.isFinite(hi)
+  ) {
     throw bad("bounds must be lo..hi with two numbers, e.g. =0.0002..0.004");
   }
   if (lo >= hi) throw bad(`bounds ${lo}..${hi}: lo must be below hi`);

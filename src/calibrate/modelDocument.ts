@@ -86,7 +86,9 @@ export function recordFit(
   const map = out.contents as YAMLMap;
   if (map.has("calibration")) map.set("calibration", calibration);
   else {
-    const at = map.items.findIndex((pair) => String((pair.key as { value?: unknown })?.value ?? pair.key) === "description");
+    const at = map.items.findIndex(
+      (pair) => String((pair.key as { value?: unknown })?.value ?? pair.key) === "description",
+    );
     map.items.splice(at + 1, 0, out.createPair("calibration", calibration));
   }
   appendHeaderComment(
@@ -114,7 +116,9 @@ function appendHeaderComment(doc: Document, line: string): void {
 function flowText(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(flowText).join(", ")}]`;
   if (typeof value === "object" && value !== null) {
-    return `{${Object.entries(value).map(([k, v]) => `${k}: ${flowText(v)}`).join(", ")}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}: ${flowText(v)}`)
+      .join(", ")}}`;
   }
   return String(value);
 }
@@ -129,7 +133,9 @@ function describeFit(param: FitParameter, value: number): string {
 }
 
 function summaryText(params: readonly FitParameter[], prov: FitProvenance): string {
-  const space = params.every((p) => p.logSpace) ? "log space" : "log space where bounds are positive, else linear";
+  const space = params.every((p) => p.logSpace)
+    ? "log space"
+    : "log space where bounds are positive, else linear";
   return (
     `capsim calibrate fitted ${params.length} parameter(s) to ${prov.figures} measured figure(s) by bounded ` +
     `Nelder-Mead in ${space}, minimising the sum of squared relative errors (simulated - measured) / measured, ` +

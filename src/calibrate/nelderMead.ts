@@ -47,7 +47,12 @@ export function nelderMeadBox(
     return v;
   };
   const budgetLeft = () => evaluations < opts.maxEvaluations;
-  const result = (converged: boolean): NelderMeadResult => ({ x: best!.x, f: best!.f, evaluations, converged });
+  const result = (converged: boolean): NelderMeadResult => ({
+    x: best!.x,
+    f: best!.f,
+    evaluations,
+    converged,
+  });
 
   const simplex: Vertex[] = [evaluate([...x0])];
   for (let i = 0; i < n && budgetLeft(); i++) {
@@ -62,10 +67,15 @@ export function nelderMeadBox(
     simplex.sort((a, b) => a.f - b.f);
     const lowest = simplex[0]!;
     const worst = simplex[n]!;
-    const spread = Math.max(...simplex.map((v) => Math.max(...v.x.map((xi, j) => Math.abs(xi - lowest.x[j]!)))));
+    const spread = Math.max(
+      ...simplex.map((v) => Math.max(...v.x.map((xi, j) => Math.abs(xi - lowest.x[j]!)))),
+    );
     if (spread <= xTol) return result(true);
 
-    const centroid = Array.from({ length: n }, (_, j) => simplex.slice(0, n).reduce((s, v) => s + v.x[j]!, 0) / n);
+    const centroid = Array.from(
+      { length: n },
+      (_, j) => simplex.slice(0, n).reduce((s, v) => s + v.x[j]!, 0) / n,
+    );
     const along = (t: number) => centroid.map((c, j) => c + t * (worst.x[j]! - c));
     const reflected = evaluate(along(-1));
     if (reflected.f < lowest.f) {

@@ -35,7 +35,10 @@ export function fitObjective(metrics: readonly SummaryMetric[], targets: readonl
   let sum = 0;
   for (const t of targets) {
     const mean = metrics.find((m) => m.name === t.metric && m.stage === t.stage)?.mean;
-    const e = mean === null || mean === undefined || !Number.isFinite(mean) ? MISSING_FIGURE_ERROR : fitError(mean, t.measured);
+    const e =
+      mean === null || mean === undefined || !Number.isFinite(mean)
+        ? MISSING_FIGURE_ERROR
+        : fitError(mean, t.measured);
     sum += e * e;
   }
   return sum;

@@ -11,7 +11,12 @@ import { type LoadedModel, loadModelText } from "../model/loadModel.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import { formatNumber } from "../report/textSummary.js";
 import { type RunSummary, runScenario } from "../run/runScenario.js";
-import { applyParameters, describeParameterValue, type FitParameter, resolveFitParameters } from "./fitParameters.js";
+import {
+  applyParameters,
+  describeParameterValue,
+  type FitParameter,
+  resolveFitParameters,
+} from "./fitParameters.js";
 import type { FitSpec } from "./fitSpec.js";
 import { type FigureErrorRecord, modelDocumentText, parseModelDocument, recordFit } from "./modelDocument.js";
 import { nelderMeadBox } from "./nelderMead.js";
@@ -127,7 +132,11 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     });
     wall = now;
   };
-  report(objectiveBefore, params.map((p) => p.original), false);
+  report(
+    objectiveBefore,
+    params.map((p) => p.original),
+    false,
+  );
 
   const summaries = new Map<string, RunSummary>();
   const search = nelderMeadBox(
@@ -155,7 +164,11 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
 
   const after = summaries.get(unitKey(search.x));
   if (!after || !Number.isFinite(search.f)) {
-    throw new InputError({ file: "--fit", path: "", message: "no valid model within the bounds: every candidate was refused" });
+    throw new InputError({
+      file: "--fit",
+      path: "",
+      message: "no valid model within the bounds: every candidate was refused",
+    });
   }
   const fitted = params.map((p, i) => fromUnit(p, search.x[i]!));
   const rowsAfter = compareFigures(after.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames);

@@ -1,7 +1,11 @@
 import type { Command } from "commander";
-import { collectFitSpec, type FitSpec } from "../calibrate/fitSpec.js";
-import { DEFAULT_CALIBRATE_REPLICATIONS, DEFAULT_MAX_EVALUATIONS, runCalibrate } from "../calibrate/runCalibrate.js";
 import { renderCalibrate } from "../calibrate/calibrateText.js";
+import { collectFitSpec, type FitSpec } from "../calibrate/fitSpec.js";
+import {
+  DEFAULT_CALIBRATE_REPLICATIONS,
+  DEFAULT_MAX_EVALUATIONS,
+  runCalibrate,
+} from "../calibrate/runCalibrate.js";
 import { splitScenarioArgs } from "../compare/scenarioArgs.js";
 import { InputError } from "../errors.js";
 import { collect, nonNegativeInt, positiveInt } from "./scenarioInput.js";
@@ -45,15 +49,27 @@ export function registerCalibrate(program: Command): void {
       positiveInt("max-evals"),
       DEFAULT_MAX_EVALUATIONS,
     )
-    .option("--seed <n>", "base random seed of every evaluation (overrides the scenario's)", nonNegativeInt("seed"))
+    .option(
+      "--seed <n>",
+      "base random seed of every evaluation (overrides the scenario's)",
+      nonNegativeInt("seed"),
+    )
     .option("--stages <file>", "capsim YAML with stages: [{name, start, end}] for time-series measured files")
     .option("--no-progress", "no progress lines on stderr")
     .action((files: string[], flags: CalibrateFlags) => {
       if (flags.fit.length === 0) {
-        throw new InputError({ file: "--fit", path: "", message: "name at least one parameter: --fit coderd.connection_cpu_vcpu" });
+        throw new InputError({
+          file: "--fit",
+          path: "",
+          message: "name at least one parameter: --fit coderd.connection_cpu_vcpu",
+        });
       }
       if (!flags.out) {
-        throw new InputError({ file: "--out", path: "", message: "give the model file to write: --out models/NAME.yaml" });
+        throw new InputError({
+          file: "--out",
+          path: "",
+          message: "give the model file to write: --out models/NAME.yaml",
+        });
       }
       const { scenarioArg, measuredFiles } = splitScenarioArgs(files, "calibrate");
       const result = runCalibrate({
@@ -70,7 +86,11 @@ export function registerCalibrate(program: Command): void {
           if (!flags.progress) return;
           const label = e.index === 0 ? "start" : `eval ${e.index}/${e.maxEvaluations}`;
           const values = e.values.map((v) => `${v.path}=${v.value}`).join(" ");
-          const how = e.invalid ? `refused: ${e.invalid}` : e.cached ? "cached" : `${e.wallSeconds.toFixed(1)} s`;
+          const how = e.invalid
+            ? `refused: ${e.invalid}`
+            : e.cached
+              ? "cached"
+              : `${e.wallSeconds.toFixed(1)} s`;
           process.stderr.write(
             `calibrate ${label}  objective ${fmt(e.objective)}  best ${fmt(e.best)}  ${values}  (${how})\n`,
           );

@@ -30,9 +30,23 @@ export function registerCompare(program: Command): void {
       "<files...>",
       "[scenario] then measured files; without a scenario file or name first, the default scaletest-2000 runs",
     )
-    .option("--set <path=value>", "override a scenario value (repeatable), e.g. --set workload.users=3000", collect, [])
-    .option("--tolerance <pct>", "pass band around the simulated mean, e.g. 10% or 0.1", parseTolerance, DEFAULT_TOLERANCE)
-    .option("--replications <n>", "independent replications (overrides the scenario's)", positiveInt("replications"))
+    .option(
+      "--set <path=value>",
+      "override a scenario value (repeatable), e.g. --set workload.users=3000",
+      collect,
+      [],
+    )
+    .option(
+      "--tolerance <pct>",
+      "pass band around the simulated mean, e.g. 10% or 0.1",
+      parseTolerance,
+      DEFAULT_TOLERANCE,
+    )
+    .option(
+      "--replications <n>",
+      "independent replications (overrides the scenario's)",
+      positiveInt("replications"),
+    )
     .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
     .option("--stages <file>", "capsim YAML with stages: [{name, start, end}] for time-series measured files")
     .option("--json", "print the comparison as JSON on stdout (shape in docs/compare.md)")

@@ -24,25 +24,41 @@ interface LimitFlags {
 function numberOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isFinite(n)) throw new InputError({ file: `--${name}`, path: "", message: `expected a number, got "${text}"` });
+  if (!Number.isFinite(n))
+    throw new InputError({ file: `--${name}`, path: "", message: `expected a number, got "${text}"` });
   return n;
 }
 
 export function registerLimit(program: Command): void {
   program
     .command("limit")
-    .description("Find the largest value of a parameter (e.g. users) that holds every SLO and the utilisation cap")
+    .description(
+      "Find the largest value of a parameter (e.g. users) that holds every SLO and the utilisation cap",
+    )
     .argument("[scenario]", "scenario file, or the name of a shipped scenario", undefined)
     .requiredOption("--vary <path>", "the parameter to push up, e.g. workload.users")
-    .option("--slo <metric<=value>", "an SLO on a summary metric (repeatable), e.g. api_latency_p95_ms<=300", collect, [])
+    .option(
+      "--slo <metric<=value>",
+      "an SLO on a summary metric (repeatable), e.g. api_latency_p95_ms<=300",
+      collect,
+      [],
+    )
     .option("--max-util <u>", "utilisation cap for every resource", parseMaxUtil, 0.8)
     .option("--strict", "an SLO holds only if its whole 95% CI does (default: the mean decides)")
     .option("--set <path=value>", "override a scenario value (repeatable)", collect, [])
-    .option("--replications <n>", "replications per simulation (overrides the scenario's)", positiveInt("replications"))
+    .option(
+      "--replications <n>",
+      "replications per simulation (overrides the scenario's)",
+      positiveInt("replications"),
+    )
     .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
     .option("--min <value>", "lowest value to consider (default: the scenario's value, halving if it fails)")
     .option("--max <value>", "highest value to consider")
-    .option("--tolerance <t>", "stop bisecting when the bracket is this narrow: 1% or an absolute amount", "1%")
+    .option(
+      "--tolerance <t>",
+      "stop bisecting when the bracket is this narrow: 1% or an absolute amount",
+      "1%",
+    )
     .option("--json", "print the result as JSON on stdout")
     .option("--no-progress", "no per-simulation lines on stderr")
     .action((scenarioArg: string | undefined, flags: LimitFlags) => {
@@ -66,7 +82,11 @@ export function registerLimit(program: Command): void {
         onEvaluation: (e) => {
           if (!flags.progress) return;
           const a = e.assessment;
-          const why = a.passes ? (a.tightest ? `tightest ${describeCheck(a.tightest)}` : "") : describeCheck(a.failing[0]!);
+          const why = a.passes
+            ? a.tightest
+              ? `tightest ${describeCheck(a.tightest)}`
+              : ""
+            : describeCheck(a.failing[0]!);
           process.stderr.write(`  ${flags.vary}=${fmt(e.value)}: ${a.passes ? "holds" : "fails"}; ${why}\n`);
         },
       });

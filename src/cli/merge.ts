@@ -6,7 +6,9 @@ import { sidecarPath } from "../sweep/sidecar.js";
 export function registerMerge(program: Command): void {
   program
     .command("merge")
-    .description("Merge sharded sweep CSVs into one, checking every point appears exactly once (docs/sweep.md)")
+    .description(
+      "Merge sharded sweep CSVs into one, checking every point appears exactly once (docs/sweep.md)",
+    )
     .argument("<csv...>", "shard CSVs written by `capsim sweep --shard` (each with its .meta.json sidecar)")
     .requiredOption("-o, --out <file.csv>", "the merged CSV (its sidecar goes to <file>.meta.json)")
     .action((files: string[], flags: { out: string }) => {

@@ -6,6 +6,7 @@ import { describeCoderd } from "../plan/deployment.js";
 import { type FixedSizes, planDeployment } from "../plan/plan.js";
 import { planJson, renderPlan } from "../plan/renderPlan.js";
 import { DEFAULT_PLAN_SLOS } from "../plan/slo.js";
+import { parseSetOverride, type Scenario } from "../scenario/index.js";
 import { pathKey } from "../sweep/grid.js";
 import { collect, loadScenarioAndModel, nonNegativeInt, positiveInt } from "./scenarioInput.js";
 
@@ -23,15 +24,15 @@ interface PlanFlags {
 }
 
 /** Sizes the user pinned with --set stay out of the search. */
-function fixedSizes(sets: readonly string[], scenario: { deployment: Record<string, Record<string, number>> }): FixedSizes {
-  const given = new Set(sets.map((s) => pathKey(s.slice(0, Math.max(0, s.indexOf("="))) || "_")));
-  const pinned = (path: string, value: number | undefined) => (given.has(pathKey(path)) ? value : undefined);
+function fixedSizes(sets: readonly string[], scenario: Scenario): FixedSizes {
+  const given = new Set(sets.map((s) => parseSetOverride(s).path.join("\u0000")));
+  const pinned = (path: string, value: number) => (given.has(pathKey(path)) ? value : undefined);
   const d = scenario.deployment;
   return {
-    coderdReplicas: pinned("deployment.coderd.replicas", d.coderd?.replicas),
-    coderdVcpu: pinned("deployment.coderd.vcpu", d.coderd?.vcpu),
-    dbVcpu: pinned("deployment.database.vcpu", d.database?.vcpu),
-    provisioners: pinned("deployment.provisioners.count", d.provisioners?.count),
+    coderdReplicas: pinned("deployment.coderd.replicas", d.coderd.replicas),
+    coderdVcpu: pinned("deployment.coderd.vcpu", d.coderd.vcpu),
+    dbVcpu: pinned("deployment.database.vcpu", d.database.vcpu),
+    provisioners: pinned("deployment.provisioners.count", d.provisioners.count),
   };
 }
 
@@ -39,15 +40,42 @@ export function registerPlan(program: Command): void {
   program
     .command("plan")
     .description("Find the smallest deployment (total vCPU) that holds N users under the SLOs, by simulation")
-    .argument("[scenario]", "scenario file, or the name of a shipped scenario (its workload shape is kept)", undefined)
-    .requiredOption("--users <n>", "users to plan for (workspaces keep the scenario's ratio)", positiveInt("users"))
-    .option("--slo <metric<=value>", `an SLO (repeatable; default ${DEFAULT_PLAN_SLOS.join(", ")})`, collect, [])
+    .argument(
+      "[scenario]",
+      "scenario file, or the name of a shipped scenario (its workload shape is kept)",
+      undefined,
+    )
+    .requiredOption(
+      "--users <n>",
+      "users to plan for (workspaces keep the scenario's ratio)",
+      positiveInt("users"),
+    )
+    .option(
+      "--slo <metric<=value>",
+      `an SLO (repeatable; default ${DEFAULT_PLAN_SLOS.join(", ")})`,
+      collect,
+      [],
+    )
     .option("--max-util <u>", "utilisation cap for every resource", parseMaxUtil, 0.8)
     .option("--strict", "an SLO holds only if its whole 95% CI does (default: the mean decides)")
-    .option("--set <path=value>", "override a scenario value (repeatable); a deployment size set here stays fixed", collect, [])
-    .option("--replications <n>", "replications per simulation (overrides the scenario's)", positiveInt("replications"))
+    .option(
+      "--set <path=value>",
+      "override a scenario value (repeatable); a deployment size set here stays fixed",
+      collect,
+      [],
+    )
+    .option(
+      "--replications <n>",
+      "replications per simulation (overrides the scenario's)",
+      positiveInt("replications"),
+    )
     .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
-    .option("--max-sims <n>", "search simulations at most, besides the comparison runs", positiveInt("max-sims"), 20)
+    .option(
+      "--max-sims <n>",
+      "search simulations at most, besides the comparison runs",
+      positiveInt("max-sims"),
+      20,
+    )
     .option("--json", "print the result as JSON on stdout")
     .option("--no-progress", "no per-simulation lines on stderr")
     .action((scenarioArg: string | undefined, flags: PlanFlags) => {
@@ -63,7 +91,7 @@ export function registerPlan(program: Command): void {
       const result = planDeployment(ctx, {
         users: flags.users,
         maxSimulations: flags.maxSims,
-        fixed: fixedSizes(flags.set, loaded.scenario as never),
+        fixed: fixedSizes(flags.set, loaded.scenario),
         onSimulation: (s) => {
           if (!flags.progress) return;
           const d = s.deployment;

@@ -10,11 +10,22 @@ interface ReportFlags {
 export function registerReport(program: Command): void {
   program
     .command("report")
-    .description("Write a self-contained HTML report of a run (results dir), a sweep (CSV) or a comparison (JSON)")
-    .argument("<input>", "results directory of capsim run, sweep CSV of capsim sweep, or JSON of capsim compare --json")
-    .option("-o, --output <file>", "the HTML file (default: report.html in the results dir, else beside the input)")
+    .description(
+      "Write a self-contained HTML report of a run (results dir), a sweep (CSV) or a comparison (JSON)",
+    )
+    .argument(
+      "<input>",
+      "results directory of capsim run, sweep CSV of capsim sweep, or JSON of capsim compare --json",
+    )
+    .option(
+      "-o, --output <file>",
+      "the HTML file (default: report.html in the results dir, else beside the input)",
+    )
     .option("--x <path>", "sweep: the varied parameter on the x axis (default: the first that varies)")
-    .option("--throughput <metric@stage>", "sweep: the figure the asymptotic bounds are drawn on (default: API RPS)")
+    .option(
+      "--throughput <metric@stage>",
+      "sweep: the figure the asymptotic bounds are drawn on (default: API RPS)",
+    )
     .action((input: string, flags: ReportFlags) => {
       const { kind, file } = writeReport(input, flags.output, { x: flags.x, throughput: flags.throughput });
       process.stderr.write(`wrote ${kind} report ${file}\n`);

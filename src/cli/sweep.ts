@@ -33,7 +33,11 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: ExitCode.interrupted, SIGT
 
 function resolveShard(flags: SweepFlags): Shard | null {
   if (flags.shard !== undefined && flags.shardFromEnv) {
-    throw new InputError({ file: "--shard", path: "", message: "use either --shard i/n or --shard-from-env, not both" });
+    throw new InputError({
+      file: "--shard",
+      path: "",
+      message: "use either --shard i/n or --shard-from-env, not both",
+    });
   }
   if (flags.shardFromEnv) return shardFromEnv(process.env, flags.shards);
   if (flags.shards !== undefined && flags.shard === undefined) {
@@ -43,11 +47,19 @@ function resolveShard(flags: SweepFlags): Shard | null {
 }
 
 /** `--vary` and `--set` on the same path would silently fight; say so instead. */
-function checkConflicts(vary: readonly string[], sets: readonly string[], axesPaths: readonly string[]): void {
+function checkConflicts(
+  vary: readonly string[],
+  sets: readonly string[],
+  axesPaths: readonly string[],
+): void {
   const setKeys = new Set(sets.map((s) => parseSetOverride(s).path.join("\u0000")));
   axesPaths.forEach((path, i) => {
     if (setKeys.has(pathKey(path))) {
-      throw new InputError({ file: `--vary ${vary[i]}`, path, message: "is also given with --set; keep one" });
+      throw new InputError({
+        file: `--vary ${vary[i]}`,
+        path,
+        message: "is also given with --set; keep one",
+      });
     }
   });
 }
@@ -65,9 +77,20 @@ export function registerSweep(program: Command): void {
     )
     .option("--set <path=value>", "override a scenario value at every point (repeatable)", collect, [])
     .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
-    .option("--replications <n>", "replications per point (overrides the scenario's)", positiveInt("replications"))
-    .option("--jobs <n>", "points run at once on worker threads (default: available cores)", positiveInt("jobs"))
-    .option("--out <file.csv>", "the CSV (default results/<scenario name>/sweep.csv); sidecar <file>.meta.json")
+    .option(
+      "--replications <n>",
+      "replications per point (overrides the scenario's)",
+      positiveInt("replications"),
+    )
+    .option(
+      "--jobs <n>",
+      "points run at once on worker threads (default: available cores)",
+      positiveInt("jobs"),
+    )
+    .option(
+      "--out <file.csv>",
+      "the CSV (default results/<scenario name>/sweep.csv); sidecar <file>.meta.json",
+    )
     .option("--resume", "continue the sweep in --out: skip its finished points, re-run failed ones")
     .option("--overwrite", "replace --out if it exists")
     .option("--shard <i/n>", "run only points with index % n == i-1 (1-based, like vitest)")
@@ -81,6 +104,14 @@ export function registerSweep(program: Command): void {
         flags.set,
         axes.map((a) => a.path),
       );
+      for (const [flag, path] of [
+        [flags.seed, "seed"],
+        [flags.replications, "replications"],
+      ] as const) {
+        if (flag !== undefined && axes.some((a) => pathKey(a.path) === pathKey(path))) {
+          throw new InputError({ file: `--${path}`, path, message: `conflicts with --vary ${path}; keep one` });
+        }
+      }
       const shard = resolveShard(flags);
       const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
       const link = loadLink(
@@ -98,7 +129,7 @@ export function registerSweep(program: Command): void {
       const mine = points.filter((p) => inShard(p.point.index, shard)).length;
       const jobs = Math.max(1, Math.min(flags.jobs ?? availableParallelism(), mine));
       const runner = createPointRunner(jobs);
-      const progress = createProgress(`sweep ${name}`, { enabled: flags.progress, delayMs: 0 });
+      const progress = createProgress(`sweep ${name}`, { enabled: flags.progress });
       const controller = new AbortController();
       let signalName: string | undefined;
       const onSignal = (signal: NodeJS.Signals) => {
@@ -112,14 +143,15 @@ export function registerSweep(program: Command): void {
           base,
           points,
           shard,
-          replications: flags.replications ?? loaded.scenario.replications,
-          seed: flags.seed ?? loaded.scenario.seed,
+          replications: flags.replications,
+          seed: flags.seed,
           outPath,
           resume: flags.resume ?? false,
           overwrite: flags.overwrite ?? false,
           runner,
           signal: controller.signal,
-          onProgress: (done, total) => progress.update(total > 0 ? done / total : 1, `${done}/${total} points`),
+          onProgress: (done, total) =>
+            progress.update(total > 0 ? done / total : 1, `${done}/${total} points`),
         });
         progress.stop();
         const shardNote = shard ? ` (shard ${shard.index}/${shard.count})` : "";
@@ -128,7 +160,9 @@ export function registerSweep(program: Command): void {
           `wrote ${result.written} of ${result.total} points${shardNote} to ${outPath}${resumed}; sidecar ${sidecarPath(outPath)}\n`,
         );
         if (result.interrupted) {
-          process.stderr.write(`interrupted: ${result.total - result.written} points left; run again with --resume\n`);
+          process.stderr.write(
+            `interrupted: ${result.total - result.written} points left; run again with --resume\n`,
+          );
           process.exitCode = SIGNAL_EXIT[signalName ?? "SIGINT"] ?? ExitCode.interrupted;
         } else if (result.errors > 0) {
           process.stderr.write(`${result.errors} points failed: see the rows with status=error\n`);

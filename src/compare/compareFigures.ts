@@ -15,7 +15,8 @@ export interface CompareRow {
   scope: MeasuredScope | null;
   simulated: { mean: number | null; ci95: [number, number] | null };
   measured: MeasuredValue;
-  tolerance: number;
+  /** The pass band: measured within `relative` of the simulated mean (relative to the mean). */
+  tolerance: { relative: number };
   /** (measured − simulated mean) / |simulated mean|; for a range, to its nearest end (0 inside). */
   error: number | null;
   verdict: Verdict;
@@ -64,32 +65,40 @@ function compareFigure(
   const sim = metrics.find((m) => m.name === figure.metric && m.stage === figure.stage);
   const definition = SIMULATED_DEFINITIONS.find((d) => d.name === figure.metric);
   const unit = sim?.unit ?? definition?.unit ?? figure.unit;
-  const base = {
+  const measured = measuredIn(figure, unit);
+  // Keys in the documented order: identity, numbers, verdict, then where the figure came from.
+  const row = (
+    simulated: CompareRow["simulated"],
+    judged: { error: number | null; verdict: CompareRow["verdict"] },
+    reason?: string,
+  ): CompareRow => ({
     metric: figure.metric,
     stage: figure.stage,
     unit,
     scope: figure.scope,
-    measured: measuredIn(figure, unit),
-    tolerance,
+    simulated,
+    measured,
+    tolerance: { relative: tolerance },
+    error: judged.error,
+    verdict: judged.verdict,
+    ...(reason !== undefined ? { reason } : {}),
     file: figure.file,
     ...(figure.line !== undefined ? { line: figure.line } : {}),
     ...(figure.note !== undefined ? { note: figure.note } : {}),
-  };
-  const notSimulated = (reason: string): CompareRow => ({
-    ...base,
-    simulated: { mean: sim?.mean ?? null, ci95: sim?.ci95 ?? null },
-    error: null,
-    verdict: "not_simulated",
-    reason,
   });
+  const notSimulated = (reason: string): CompareRow =>
+    row(
+      { mean: sim?.mean ?? null, ci95: sim?.ci95 ?? null },
+      { error: null, verdict: "not_simulated" },
+      reason,
+    );
   if (!sim) return notSimulated(whyAbsent(figure, scenarioStages));
   const simulatedScope = metricMapRow(figure.metric)?.scope ?? null;
   if (figure.scope !== null && simulatedScope !== null && figure.scope !== simulatedScope) {
     return notSimulated(`measured ${figure.scope}, simulated ${simulatedScope}`);
   }
   if (sim.mean === null) return notSimulated("the simulation produced no value (no events of this kind)");
-  const { error, verdict } = judge(sim.mean, base.measured, tolerance);
-  return { ...base, simulated: { mean: sim.mean, ci95: sim.ci95 }, error, verdict };
+  return row({ mean: sim.mean, ci95: sim.ci95 }, judge(sim.mean, measured, tolerance));
 }
 
 function whyAbsent(figure: MeasuredSample, scenarioStages: readonly string[]): string {

@@ -20,7 +20,7 @@ export function formatError(error: number | null): string {
 export function renderCompare(result: CompareResult): string {
   const out: string[] = [];
   out.push(
-    `capsim ${result.capsim_version}  compare  scenario ${result.scenario.name}  model ${result.model.name}  ` +
+    `capsim ${result.capsim_version}  compare  scenario ${result.scenario}  model ${result.model}  ` +
       `${result.replications} replication(s), seed ${result.seed}`,
   );
   for (const f of result.measured_files) {
@@ -41,7 +41,9 @@ export function renderCompare(result: CompareResult): string {
           r.stage ?? "all",
           r.unit,
           formatNumber(r.simulated.mean, 4),
-          r.simulated.ci95 ? `${formatNumber(r.simulated.ci95[0], 4)} .. ${formatNumber(r.simulated.ci95[1], 4)}` : "-",
+          r.simulated.ci95
+            ? `${formatNumber(r.simulated.ci95[0], 4)} .. ${formatNumber(r.simulated.ci95[1], 4)}`
+            : "-",
           measuredText(r.measured, (v) => formatNumber(v, 4)),
           formatError(r.error),
           VERDICT_TEXT[r.verdict],
@@ -50,11 +52,13 @@ export function renderCompare(result: CompareResult): string {
       }),
     ),
   );
-  const notSimulated = result.rows.filter((r) => r.verdict === "not_simulated");
-  if (notSimulated.length > 0) {
+  if (result.not_simulated.length > 0) {
     out.push("");
     out.push("Not simulated (listed, never a failure):");
-    for (const r of notSimulated) out.push(`  ${r.metric} (${r.stage ?? "all"}): ${r.reason ?? ""}`);
+    for (const r of result.not_simulated) {
+      const measured = measuredText(r.measured, (v) => formatNumber(v, 4));
+      out.push(`  ${r.metric} (${r.stage ?? "all"}) measured ${measured} ${r.unit}: ${r.reason}`);
+    }
   }
   if (result.skipped.length > 0) {
     out.push("");
@@ -65,7 +69,7 @@ export function renderCompare(result: CompareResult): string {
   const { pass, fail, not_simulated } = result.counts;
   out.push(
     `${pass} pass, ${fail} fail, ${not_simulated} not simulated ` +
-      `(a figure passes within ${formatTolerance(result.tolerance)} of the simulated mean; ranges pass when they overlap that band).`,
+      `(a figure passes within ${formatTolerance(result.tolerance.relative)} of the simulated mean; ranges pass when they overlap that band).`,
   );
   out.push(result.passed ? "All compared figures pass." : `${fail} figure(s) outside the tolerance: exit 3.`);
   return `${out.join("\n")}\n`;

@@ -11,4 +11,11 @@ export {
 export { type CompareOptions, type CompareResult, runCompare } from "./runCompare.js";
 export { looksLikeScenario, type ScenarioAndMeasuredArgs, splitScenarioArgs } from "./scenarioArgs.js";
 export { DEFAULT_TOLERANCE, formatTolerance, parseTolerance } from "./tolerance.js";
-export { gapToMeasured, judge, type MeasuredValue, measuredText, relativeError, type Verdict } from "./verdict.js";
+export {
+  gapToMeasured,
+  judge,
+  type MeasuredValue,
+  measuredText,
+  relativeError,
+  type Verdict,
+} from "./verdict.js";

@@ -39,7 +39,12 @@ export interface MeasuredFigures {
   stages: StageWindow[];
 }
 
-const TIME_SERIES_FORMATS: readonly MeasuredFormat[] = ["prom-text", "openmetrics", "prom-api", "grafana-csv"];
+const TIME_SERIES_FORMATS: readonly MeasuredFormat[] = [
+  "prom-text",
+  "openmetrics",
+  "prom-api",
+  "grafana-csv",
+];
 const CAPSIM_FORMATS: readonly MeasuredFormat[] = ["capsim-yaml", "capsim-csv"];
 const CAPSIM_SERIES = new Set(METRIC_MAP.map((row) => row.series));
 
@@ -56,7 +61,10 @@ export interface MeasuredFigureOptions {
  * capsim YAML files given alongside, else over all their data; other summaries (k6, coder scaletest)
  * keep the samples whose metric capsim simulates. Problems in every file are reported together.
  */
-export function loadMeasuredFigures(paths: readonly string[], opts: MeasuredFigureOptions = {}): MeasuredFigures {
+export function loadMeasuredFigures(
+  paths: readonly string[],
+  opts: MeasuredFigureOptions = {},
+): MeasuredFigures {
   const issues: InputIssue[] = [];
   const read: MeasuredData[] = [];
   for (const path of paths) {
@@ -109,7 +117,8 @@ function figuresOf(
     kept = [];
     for (const s of data.samples) {
       if (isFigure(s) && known.has(s.metric)) kept.push(s);
-      else skip(s.metric, isFigure(s) ? "capsim does not simulate this metric" : "a distribution, not a figure");
+      else
+        skip(s.metric, isFigure(s) ? "capsim does not simulate this metric" : "a distribution, not a figure");
     }
   }
   return { kept, dropped: [...dropped.values()] };

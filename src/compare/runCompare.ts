@@ -4,18 +4,31 @@ import { CAPSIM_VERSION } from "../version.js";
 import { type CompareRow, compareFigures, SIMULATED_METRICS } from "./compareFigures.js";
 import { loadMeasuredFigures, type MeasuredFileInfo, type SkippedMeasurement } from "./measuredFigures.js";
 
-/** What `capsim compare --json` prints (stable shape, documented in docs/compare.md). */
+/** A figure the simulation does not produce: listed, never a failure. */
+export type NotSimulatedRow = CompareRow & { verdict: "not_simulated"; reason: string };
+
+/**
+ * What `capsim compare --json` prints (stable shape, documented in docs/compare.md). `rows` holds only
+ * compared figures (verdict pass or fail), which is what the HTML report reads.
+ */
 export interface CompareResult {
   capsim_version: string;
-  scenario: { name: string; file: string; sha256: string };
-  model: { name: string; file: string; sha256: string };
+  scenario: string;
+  scenario_file: string;
+  scenario_sha256: string;
+  model: string;
+  model_file: string;
+  model_sha256: string;
   seed: number;
   replications: number;
-  tolerance: number;
+  tolerance: { relative: number };
+  /** The measured files, comma-separated (a caption for reports). */
+  measured_source: string;
   measured_files: MeasuredFileInfo[];
   /** Stage windows measured time series were reduced over (unix seconds); empty when none were given. */
   stage_windows: { name: string; start: number; end: number }[];
   rows: CompareRow[];
+  not_simulated: NotSimulatedRow[];
   skipped: SkippedMeasurement[];
   counts: { pass: number; fail: number; not_simulated: number };
   /** True when no row fails (the exit status is 0). */
@@ -45,26 +58,33 @@ export function runCompare(opts: CompareOptions): CompareResult {
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
-  const rows = compareFigures(
+  const all = compareFigures(
     summary.metrics,
     measured.figures,
     opts.tolerance,
     summary.stages.map((s) => s.name),
   );
-  const count = (verdict: CompareRow["verdict"]) => rows.filter((r) => r.verdict === verdict).length;
-  const counts = { pass: count("pass"), fail: count("fail"), not_simulated: count("not_simulated") };
+  const rows = all.filter((r) => r.verdict !== "not_simulated");
+  const notSimulated = all.filter((r): r is NotSimulatedRow => r.verdict === "not_simulated");
+  const fail = rows.filter((r) => r.verdict === "fail").length;
   return {
     capsim_version: CAPSIM_VERSION,
-    scenario: summary.scenario,
-    model: summary.model,
+    scenario: summary.scenario.name,
+    scenario_file: summary.scenario.file,
+    scenario_sha256: summary.scenario.sha256,
+    model: summary.model.name,
+    model_file: summary.model.file,
+    model_sha256: summary.model.sha256,
     seed: summary.seed,
     replications: summary.replications,
-    tolerance: opts.tolerance,
+    tolerance: { relative: opts.tolerance },
+    measured_source: measured.files.map((f) => f.file).join(", "),
     measured_files: measured.files,
     stage_windows: measured.stages.map((s) => ({ name: s.name, start: s.start, end: s.end })),
     rows,
+    not_simulated: notSimulated,
     skipped: measured.skipped,
-    counts,
-    passed: counts.fail === 0,
+    counts: { pass: rows.length - fail, fail, not_simulated: notSimulated.length },
+    passed: fail === 0,
   };
 }

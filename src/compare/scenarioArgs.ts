@@ -55,7 +55,9 @@ function hasScenarioKeys(text: string): boolean {
     try {
       const parsed: unknown = JSON.parse(body);
       return (
-        typeof parsed === "object" && parsed !== null && SCENARIO_KEYS.some((key) => Object.hasOwn(parsed, key))
+        typeof parsed === "object" &&
+        parsed !== null &&
+        SCENARIO_KEYS.some((key) => Object.hasOwn(parsed, key))
       );
     } catch {
       return false;

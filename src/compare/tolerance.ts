@@ -16,7 +16,8 @@ export function parseTolerance(text: string): number {
     throw bad(`expected a percentage like 10% or a fraction like 0.1, got "${text}"`);
   }
   if (percent) return number / 100;
-  if (number >= 1) throw bad(`"${text}" is ambiguous: write ${number}% for a percentage, or a fraction below 1`);
+  if (number >= 1)
+    throw bad(`"${text}" is ambiguous: write ${number}% for a percentage, or a fraction below 1`);
   return number;
 }
 

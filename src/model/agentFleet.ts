@@ -39,8 +39,10 @@ export class AgentFleet {
   private readonly statsAction: ActionId;
   private readonly metadataPeriodSeconds: number;
   private readonly callsPerMetadataTick: number;
-  /** Told when an agent connects (the runner waits for it). */
+  /** Told when an agent connects (the runner waits for it); not told about reconnects. */
   onConnect: (agent: number) => void = () => {};
+  /** Round trip from each agent's region to coderd beyond the model's client RTT (geography), seconds. */
+  extraRttSeconds: Float64Array | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -80,7 +82,28 @@ export class AgentFleet {
   }
 
   connect(agent: number): void {
-    if (this.replicaOf[agent]! >= 0) return;
+    if (this.attach(agent) >= 0) this.onConnect(agent);
+  }
+
+  /** Connects again after a drop (a lost replica): the loops restart, the runner is not told. Returns the replica. */
+  reconnect(agent: number): number {
+    return this.attach(agent);
+  }
+
+  /** Agents connected to a replica now. */
+  agentsOn(replica: number): number[] {
+    const out: number[] = [];
+    for (let a = 0; a < this.replicaOf.length; a++) if (this.replicaOf[a] === replica) out.push(a);
+    return out;
+  }
+
+  /** Extra round trip of an agent's calls (its region), seconds. */
+  rttOf(agent: number): number {
+    return this.extraRttSeconds ? this.extraRttSeconds[agent]! : 0;
+  }
+
+  private attach(agent: number): number {
+    if (this.replicaOf[agent]! >= 0) return -1;
     const r = this.cluster.pickReplica();
     this.replicaOf[agent] = r;
     this.connected++;
@@ -92,7 +115,7 @@ export class AgentFleet {
       this.sim.schedule(this.rng() * this.metadataPeriodSeconds, this.metadataAction, token);
     }
     this.sim.schedule(this.rng() * this.opts.statsIntervalSeconds, this.statsAction, token);
-    this.onConnect(agent);
+    return r;
   }
 
   disconnect(agent: number): void {
@@ -103,20 +126,6 @@ export class AgentFleet {
     this.connected--;
     this.cluster.agents[r]!--;
     this.cluster.refreshFluid(r);
-  }
-
-  /** Moves every agent of a lost replica to the survivors (reconnect storm). Returns how many moved. */
-  reconnectFrom(lostReplica: number, pick: () => number): number {
-    let moved = 0;
-    for (let a = 0; a < this.replicaOf.length; a++) {
-      if (this.replicaOf[a] !== lostReplica) continue;
-      const r = pick();
-      this.replicaOf[a] = r;
-      this.cluster.agents[lostReplica]!--;
-      this.cluster.agents[r]!++;
-      moved++;
-    }
-    return moved;
   }
 
   openSession(agent: number): void {
@@ -163,7 +172,7 @@ export class AgentFleet {
     const r = this.replicaOf[agent]!;
     this.metadataInFlight[agent] = this.callsPerMetadataTick;
     for (let i = 0; i < this.callsPerMetadataTick; i++) {
-      this.pipeline.startRequest(this.opts.classes.metadataRpc, r, agent);
+      this.pipeline.startRequest(this.opts.classes.metadataRpc, r, agent, 0, this.rttOf(agent));
     }
   }
 
@@ -178,6 +187,6 @@ export class AgentFleet {
   private sendStats(agent: number): void {
     const cls = this.sessions[agent]! > 0 ? this.opts.classes.statsRpcWithSession : this.opts.classes.statsRpc;
     this.statsInFlight[agent] = 1;
-    this.pipeline.startRequest(cls, this.replicaOf[agent]!, agent);
+    this.pipeline.startRequest(cls, this.replicaOf[agent]!, agent, 0, this.rttOf(agent));
   }
 }

@@ -25,6 +25,15 @@ export class CoderdCluster {
   readonly jobUpdatesPerSecond: Float64Array;
   /** HTTP requests completed per replica (coderd_api_requests_processed_total). */
   readonly httpRequests: Float64Array;
+  /** Terraform of built-in provisioner daemons running on the replica, vCPU (fluid). */
+  readonly builtinProvisionerVcpu: Float64Array;
+  /** Replicas behind the load balancer now (ready pods). */
+  private readonly up: Uint8Array;
+  private upList: number[];
+  /** Steady extra CPU of every live replica (database encryption), vCPU. */
+  private readonly extraVcpuPerReplica: number;
+  /** Extra memory per connected agent (Prometheus agent stats), MB. */
+  private readonly extraMemoryPerAgentMb: number;
 
   constructor(
     sim: Simulation,
@@ -33,37 +42,68 @@ export class CoderdCluster {
     private readonly lbRng: Rng,
     /** Heartbeat cost sits on coderd only in versions that write one row per heartbeat. */
     private readonly heartbeatIntervalSeconds: number,
+    options: { maxReplicas?: number; extraVcpuPerReplica?: number; extraMemoryPerAgentMb?: number } = {},
   ) {
     const c = scenario.deployment.coderd;
-    this.replicas = c.replicas;
-    this.cpus = Array.from(
-      { length: c.replicas },
-      (_, i) => new ProcessorSharingCpu(sim, { name: `coderd-${i} cpu`, cores: c.vcpu }),
-    );
+    // Scale events may add replicas later: every replica that can ever run exists, the later ones down.
+    const n = Math.max(c.replicas, options.maxReplicas ?? 0);
+    this.replicas = n;
+    this.cpus = Array.from({ length: n }, (_, i) => new ProcessorSharingCpu(sim, { name: `coderd-${i} cpu`, cores: c.vcpu }));
     this.pools = Array.from(
-      { length: c.replicas },
+      { length: n },
       (_, i) => new CountedPool(sim, { name: `coderd-${i} db pool`, size: c.pg_conn_max_open }),
     );
-    this.agents = new Float64Array(c.replicas);
-    this.otherWebsockets = new Float64Array(c.replicas);
-    this.relayedBytesPerSecond = new Float64Array(c.replicas);
-    this.jobUpdatesPerSecond = new Float64Array(c.replicas);
-    this.httpRequests = new Float64Array(c.replicas);
+    this.agents = new Float64Array(n);
+    this.otherWebsockets = new Float64Array(n);
+    this.relayedBytesPerSecond = new Float64Array(n);
+    this.jobUpdatesPerSecond = new Float64Array(n);
+    this.httpRequests = new Float64Array(n);
+    this.builtinProvisionerVcpu = new Float64Array(n);
+    this.up = new Uint8Array(n);
+    this.upList = [];
+    for (let r = 0; r < c.replicas; r++) {
+      this.up[r] = 1;
+      this.upList.push(r);
+    }
+    this.extraVcpuPerReplica = options.extraVcpuPerReplica ?? 0;
+    this.extraMemoryPerAgentMb = options.extraMemoryPerAgentMb ?? 0;
+    if (this.extraVcpuPerReplica > 0) for (let r = 0; r < c.replicas; r++) this.refreshFluid(r);
   }
 
   /** Kubernetes Services spread new connections and requests at random over ready replicas. */
   pickReplica(): number {
-    return Math.floor(this.lbRng() * this.replicas);
+    return this.upList[Math.floor(this.lbRng() * this.upList.length)]!;
+  }
+
+  isUp(r: number): boolean {
+    return this.up[r] === 1;
+  }
+
+  /** Replicas behind the load balancer now. */
+  get upCount(): number {
+    return this.upList.length;
+  }
+
+  /** Takes a replica out of (or back into) the load balancer; its fluid load is recomputed. */
+  setUp(r: number, isUp: boolean): void {
+    if ((this.up[r] === 1) === isUp) return;
+    this.up[r] = isUp ? 1 : 0;
+    this.upList = [];
+    for (let k = 0; k < this.replicas; k++) if (this.up[k] === 1) this.upList.push(k);
+    this.refreshFluid(r);
   }
 
   /** Recomputes replica r's fluid CPU: connections, heartbeats, relayed bytes, provisioner job updates. */
   refreshFluid(r: number): void {
     const m = this.model.coderd;
-    const vcpu =
+    let vcpu =
       this.agents[r]! * m.connection_cpu_vcpu.value +
       (this.agents[r]! / this.heartbeatIntervalSeconds) * m.heartbeat_cpu_s.value +
       (this.relayedBytesPerSecond[r]! / MIB) * m.relay_cpu_s_per_mib.value +
       this.jobUpdatesPerSecond[r]! * m.job_cpu_s.value;
+    // Options that cost CPU, only when in use (so the sum above stays bit-for-bit what it was).
+    if (this.builtinProvisionerVcpu[r]! > 0) vcpu += this.builtinProvisionerVcpu[r]!;
+    if (this.extraVcpuPerReplica > 0 && this.up[r] === 1) vcpu += this.extraVcpuPerReplica;
     this.cpus[r]!.setBackgroundLoad(vcpu);
   }
 
@@ -73,13 +113,13 @@ export class CoderdCluster {
 
   memoryGb(r: number): number {
     const m = this.model.coderd;
-    return (
-      m.memory_base_gb.value +
-      (this.agents[r]! * m.memory_per_agent_mb.value +
-        this.websockets(r) * m.memory_per_websocket_mb.value +
-        (this.relayedBytesPerSecond[r]! / MIB) * m.memory_per_relayed_mib_per_s_mb.value) /
-        1024
-    );
+    if (this.up[r] === 0) return 0;
+    let mb =
+      this.agents[r]! * m.memory_per_agent_mb.value +
+      this.websockets(r) * m.memory_per_websocket_mb.value +
+      (this.relayedBytesPerSecond[r]! / MIB) * m.memory_per_relayed_mib_per_s_mb.value;
+    if (this.extraMemoryPerAgentMb > 0) mb += this.agents[r]! * this.extraMemoryPerAgentMb;
+    return m.memory_base_gb.value + mb / 1024;
   }
 
   totalAgents(): number {

@@ -45,6 +45,9 @@ export class Database {
     this.setFluidVcpu(0);
   }
 
+  /** True while a failover pause lasts: no query runs, fluid writes stop. */
+  paused = false;
+
   /** Sets the fluid query load (heartbeat and job-update writes), on top of the idle background. */
   setFluidVcpu(vcpu: number): void {
     this.fluidVcpu = vcpu;
@@ -116,7 +119,10 @@ export class Database {
   memoryUtilization(): number {
     const db = this.model.database;
     let connections = 0;
-    for (const pool of this.cluster.pools) connections += Math.max(pool.inUse, Math.ceil(pool.size / 3)) + 1;
+    this.cluster.pools.forEach((pool, r) => {
+      // A replica that is down holds no connections.
+      if (this.cluster.isUp(r)) connections += Math.max(pool.inUse, Math.ceil(pool.size / 3)) + 1;
+    });
     const gb =
       db.shared_buffers_fraction.value * this.memoryGb +
       db.memory_base_gb.value +

@@ -158,6 +158,43 @@ export const modelSchema = z
       queries_per_create: numberParam("Database queries of one workspace-create API call"),
       writes_per_job_event: numberParam("Database writes per provisioner job event (acquire, update, complete)"),
     }),
+    data_plane: z
+      .strictObject({
+        workspace_request_vcpu: numberParam("CPU request of a workspace pod, vCPU"),
+        workspace_request_memory_gb: numberParam("Memory request of a workspace pod, GB"),
+        idle_vcpu: numberParam("CPU an idle workspace (its agent) uses, vCPU"),
+        idle_memory_gb: numberParam("Memory an idle workspace (its agent) uses, GB"),
+        burst_vcpu: numberParam("CPU a workspace uses while its user builds or tests, vCPU"),
+        burst_interval_s: numberParam("Mean time between bursts of a workspace in use, seconds"),
+        burst_duration_s: numberParam("Mean length of a burst, seconds"),
+        max_pods_per_node: numberParam("Most pods per workspace node"),
+        autoscale_threshold: numberParam("Share of node capacity (requests or usage) past which nodes are added"),
+        node_startup_s: distParam("From a scale-up decision to a ready node, seconds"),
+        autoscaler_scan_s: numberParam("Interval of the cluster autoscaler's evaluation, seconds"),
+        scale_down_unneeded_s: numberParam("How long a node must be empty before it is removed, seconds"),
+      })
+      .describe("Workspace pods and the node pool that runs them (used when a scenario has workspace_nodes)"),
+    options: z
+      .strictObject({
+        dbcrypt_vcpu_per_replica: numberParam("Extra coderd CPU per replica with database encryption on, vCPU"),
+        agent_stats_memory_per_agent_mb: numberParam(
+          "Extra coderd memory per connected agent with Prometheus agent stats collection on, MB",
+        ),
+        api_rate_limit_per_min: numberParam("Coder's default API rate limit, requests per minute per user"),
+        rate_limited_cpu_s: numberParam("coderd CPU of a request answered 429 by the rate limiter, CPU-seconds"),
+        autobuild_poll_s: numberParam("Interval of coderd's autostart/autostop executor, seconds"),
+      })
+      .describe("Costs and defaults of deployment options"),
+    reconnects: z
+      .strictObject({
+        agent_reconnect_delay_s: distParam("From an agent's connection dropping to its reconnect attempt, seconds"),
+        client_reconnect_delay_s: distParam(
+          "From a user's connection (SSH, terminal, app, dashboard websocket) dropping to its reconnect, seconds",
+        ),
+        agent_connect_cpu_s: distParam("coderd CPU of an agent (re)connection, CPU-seconds"),
+        agent_connect_reads: numberParam("Database reads of an agent (re)connection (auth and manifest)"),
+      })
+      .describe("What reconnecting after a replica loss costs (used by scenario events)"),
   })
   .describe("A capsim performance model of Coder: calibrated numbers with provenance");
 

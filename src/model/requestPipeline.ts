@@ -71,8 +71,17 @@ export interface PipelineResources {
   rng: Rng;
 }
 
-/** Told when a request finishes, with its end-to-end latency (server time plus client round trip). */
-export type RequestListener = (cls: RequestClass, replica: number, latencySeconds: number, owner: number) => void;
+/**
+ * Told when a request finishes, with its end-to-end latency (server time plus client round trip). `failed`
+ * marks a request cut by a failure (its replica died, or its query ran when the database failed over).
+ */
+export type RequestListener = (
+  cls: RequestClass,
+  replica: number,
+  latencySeconds: number,
+  owner: number,
+  failed: boolean,
+) => void;
 
 /** Told when a query commits (to count WAL-producing commits). */
 export type CommitListener = (logged: boolean, notify: boolean) => void;
@@ -91,6 +100,15 @@ export class RequestPipeline {
   private rows = new Float64Array(256);
   /** Pool connection held by the request's current query. */
   private unit = new Int32Array(256);
+  /** Round trip beyond the model's client RTT (a client in another region), seconds. */
+  private extraRtt = new Float64Array(256);
+  /** 1 while the request is in flight, 2 while its query runs on the database. */
+  private state = new Uint8Array(256);
+  /** 1 when a failure cut the request. */
+  private failed = new Uint8Array(256);
+  /** Requests whose connection was granted while the database was paused, in order. */
+  private heldForDatabase: number[] = [];
+  private databasePaused = false;
   private free: number[] = [];
   private nextFresh = 0;
   private inFlight = 0;
@@ -123,10 +141,16 @@ export class RequestPipeline {
     return this.inFlight;
   }
 
-  /** Starts a request of class `classId` on a coderd replica; `owner` is passed back on completion. */
-  startRequest(classId: number, replica: number, owner = NO_OWNER, rows = 0): void {
+  /**
+   * Starts a request of class `classId` on a coderd replica; `owner` is passed back on completion.
+   * `extraRttSeconds` is added to the latency the client sees (a client far from coderd).
+   */
+  startRequest(classId: number, replica: number, owner = NO_OWNER, rows = 0, extraRttSeconds = 0): void {
     const id = this.allocate();
     this.rows[id] = rows;
+    this.extraRtt[id] = extraRttSeconds;
+    this.state[id] = 1;
+    this.failed[id] = 0;
     this.cls[id] = classId;
     this.step[id] = 0;
     this.replica[id] = replica;
@@ -153,9 +177,59 @@ export class RequestPipeline {
     this.committed(id);
   }
 
+  /** Marks every request in flight on a replica as failed (the replica died); returns how many. */
+  failRequestsOn(replica: number): number {
+    let n = 0;
+    for (let id = 0; id < this.nextFresh; id++) {
+      if (this.state[id] !== 0 && this.replica[id] === replica && this.failed[id] === 0) {
+        this.failed[id] = 1;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * A database failover: queries running now fail (counted, returned), and from now on a granted
+   * connection waits with its queries until `resumeDatabase` (the pools fill meanwhile).
+   */
+  pauseDatabase(): number {
+    let n = 0;
+    for (let id = 0; id < this.nextFresh; id++) {
+      if (this.state[id] === 2 && this.failed[id] === 0) {
+        this.failed[id] = 1;
+        n++;
+      }
+    }
+    this.databasePaused = true;
+    return n;
+  }
+
+  /** The new primary serves: the held queries start, in the order their connections were granted. */
+  resumeDatabase(): void {
+    this.databasePaused = false;
+    const held = this.heldForDatabase;
+    this.heldForDatabase = [];
+    for (const id of held) this.submitDatabaseJob(id);
+  }
+
+  /** Requests waiting for the database to come back. */
+  get heldForDatabaseCount(): number {
+    return this.heldForDatabase.length;
+  }
+
   /** Resource callback: a pool connection was granted; the hold's queries run as one database job. */
   connectionGranted(id: number, unit: number): void {
     this.unit[id] = unit;
+    if (this.databasePaused) {
+      this.heldForDatabase.push(id);
+      return;
+    }
+    this.submitDatabaseJob(id);
+  }
+
+  private submitDatabaseJob(id: number): void {
+    this.state[id] = 2;
     const plan = this.plans[this.cls[id]!]!;
     const first = this.step[id]!;
     const rng = this.res.rng;
@@ -169,6 +243,7 @@ export class RequestPipeline {
   }
 
   private committed(id: number): void {
+    this.state[id] = 1;
     const plan = this.plans[this.cls[id]!]!;
     const first = this.step[id]!;
     const last = first + plan[first]!.holdSteps - 1;
@@ -204,12 +279,14 @@ export class RequestPipeline {
   }
 
   private finish(id: number, cls: RequestClass): void {
-    const latency = this.sim.now - this.start[id]! + this.res.clientRttSeconds;
+    const latency = this.sim.now - this.start[id]! + this.res.clientRttSeconds + this.extraRtt[id]!;
     const replica = this.replica[id]!;
     const owner = this.owner[id]!;
+    const failed = this.failed[id] === 1;
+    this.state[id] = 0;
     this.free.push(id);
     this.inFlight--;
-    this.onRequestDone(cls, replica, latency, owner);
+    this.onRequestDone(cls, replica, latency, owner, failed);
   }
 
   private currentStep(id: number): PlannedStep {
@@ -232,6 +309,9 @@ export class RequestPipeline {
     this.start = growFloat(this.start, n);
     this.rows = growFloat(this.rows, n);
     this.unit = growInt(this.unit, n);
+    this.extraRtt = growFloat(this.extraRtt, n);
+    this.state = growBytes(this.state, n);
+    this.failed = growBytes(this.failed, n);
   }
 }
 
@@ -262,6 +342,11 @@ function growInt(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer>
 }
 function growFloat(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+function growBytes(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(n);
   b.set(a);
   return b;
 }

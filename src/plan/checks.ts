@@ -78,7 +78,9 @@ export function assess(outcome: PointOutcome, opts: AssessOptions): Assessment {
     const ci = outcome.utilizationCi[r.name] ?? null;
     checks.push(makeCheck("util", r.name, "<=", opts.maxUtil, r.utilization, ci, opts.strict));
   }
-  const failing = checks.filter((c) => !c.holds).sort((a, b) => (a.margin ?? -Infinity) - (b.margin ?? -Infinity));
+  const failing = checks
+    .filter((c) => !c.holds)
+    .sort((a, b) => (a.margin ?? -Infinity) - (b.margin ?? -Infinity));
   const tightest = [...checks].sort((a, b) => (a.margin ?? -Infinity) - (b.margin ?? -Infinity))[0];
   return { passes: failing.length === 0, clear: checks.every((c) => c.clear), checks, failing, tightest };
 }

@@ -18,7 +18,11 @@ export interface SearchFlags {
 export function parseMaxUtil(text: string): number {
   const n = Number(text);
   if (!(n > 0 && n <= 1)) {
-    throw new InputError({ file: "--max-util", path: "", message: `expected a utilisation in (0, 1], got "${text}"` });
+    throw new InputError({
+      file: "--max-util",
+      path: "",
+      message: `expected a utilisation in (0, 1], got "${text}"`,
+    });
   }
   return n;
 }

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
-import { type LoadLink, linkedOverrides, loadLink, USERS_PATH } from "../sweep/linkedLoad.js";
 import { pathKey } from "../sweep/grid.js";
+import { type LoadLink, linkedOverrides, loadLink, USERS_PATH } from "../sweep/linkedLoad.js";
 import type { Assessment, Check } from "./checks.js";
 import { isIntegerPath, numberAt, type SearchContext, simulate, variant } from "./simulate.js";
 
@@ -11,7 +11,11 @@ export function parseTolerance(text: string): Tolerance {
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
   const n = percent ? Number(percent[1]) / 100 : Number(text);
   if (!Number.isFinite(n) || n < 0) {
-    throw new InputError({ file: "--tolerance", path: "", message: `expected a number or a percentage, got "${text}"` });
+    throw new InputError({
+      file: "--tolerance",
+      path: "",
+      message: `expected a number or a percentage, got "${text}"`,
+    });
   }
   return percent ? { relative: n } : { absolute: n };
 }
@@ -64,14 +68,30 @@ const HARD_CAP = 1e9;
  * parameter, not by noise. Assumes the load grows with the parameter (users, agents, rates).
  */
 export function findLimit(ctx: SearchContext, opts: LimitOptions): LimitResult {
+  if (opts.path.includes("=")) {
+    throw new InputError({
+      file: `--vary ${opts.path}`,
+      path: "",
+      message: "limit takes a path only (e.g. workload.users)",
+    });
+  }
   const current = numberAt(ctx.base.scenario, opts.path);
   const start = opts.min ?? current;
   if (start === undefined) {
-    throw new InputError({ file: ctx.base.file, path: opts.path, message: "has no numeric value here; give --min" });
+    throw new InputError({
+      file: ctx.base.file,
+      path: opts.path,
+      message: "has no numeric value here; give --min",
+    });
   }
   const integer = isIntegerPath(ctx, opts.path, start);
   const first = integer ? Math.max(1, Math.round(start)) : start;
-  if (!(first > 0)) throw new InputError({ file: "--min", path: opts.path, message: "the search needs a positive start; give --min" });
+  if (!(first > 0))
+    throw new InputError({
+      file: "--min",
+      path: opts.path,
+      message: "the search needs a positive start; give --min",
+    });
   if (opts.max !== undefined && opts.max < first) {
     throw new InputError({ file: "--max", path: opts.path, message: `below the starting value ${first}` });
   }

@@ -1,7 +1,13 @@
 import { InputError } from "../errors.js";
 import { linkedOverrides, loadLink, USERS_PATH } from "../sweep/linkedLoad.js";
 import type { Assessment, Check } from "./checks.js";
-import { type Deployment, deploymentOf, deploymentOverrides, sameDeployment, totalVcpu } from "./deployment.js";
+import {
+  type Deployment,
+  deploymentOf,
+  deploymentOverrides,
+  sameDeployment,
+  totalVcpu,
+} from "./deployment.js";
 import {
   nearestReferenceArchitecture,
   type ReferenceArchitecture,
@@ -24,7 +30,9 @@ export const PRUNE_SLACK = 0.1;
 const SATURATED = 0.95;
 
 /** Sizes held fixed because the user set them with `--set`. */
-export type FixedSizes = Partial<Pick<Deployment, "coderdReplicas" | "coderdVcpu" | "dbVcpu" | "provisioners">>;
+export type FixedSizes = Partial<
+  Pick<Deployment, "coderdReplicas" | "coderdVcpu" | "dbVcpu" | "provisioners">
+>;
 
 export interface PlanOptions {
   users: number;
@@ -83,7 +91,9 @@ const PROVISIONERS = "provisioner daemons";
 /** Metrics of the prepare stage: an SLO on them makes the provisioner count part of the search. */
 const BUILD_METRICS = /^(provisioner_|workspace_ready)/;
 
-export function demandOf(s: { outcome: { summary: { resources: { name: string; utilization: number; servers: number }[] } } }): Demand {
+export function demandOf(s: {
+  outcome: { summary: { resources: { name: string; utilization: number; servers: number }[] } };
+}): Demand {
   let coderd = 0;
   let coderdMax = 0;
   let db = 0;
@@ -97,7 +107,12 @@ export function demandOf(s: { outcome: { summary: { resources: { name: string; u
       dbUtil = r.utilization;
     }
   }
-  return { coderdVcpu: coderd, dbVcpu: db, coderdLowerBound: coderdMax >= SATURATED, dbLowerBound: dbUtil >= SATURATED };
+  return {
+    coderdVcpu: coderd,
+    dbVcpu: db,
+    coderdLowerBound: coderdMax >= SATURATED,
+    dbLowerBound: dbUtil >= SATURATED,
+  };
 }
 
 function maxDemand(a: Demand, b: Demand): Demand {
@@ -117,7 +132,12 @@ export function predictedUtilization(d: Deployment, demand: Demand): { coderd: n
 /** Resources no size in the search changes: a failing check on them cannot be planned away. */
 function isSizeable(check: Check): boolean {
   if (check.kind === "slo") return true;
-  return CODERD_CPU.test(check.name) || CODERD_POOL.test(check.name) || check.name === DB_CPU || check.name === PROVISIONERS;
+  return (
+    CODERD_CPU.test(check.name) ||
+    CODERD_POOL.test(check.name) ||
+    check.name === DB_CPU ||
+    check.name === PROVISIONERS
+  );
 }
 
 function dominates(bigger: Deployment, smaller: Deployment): boolean {
@@ -159,7 +179,13 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const run = (deployment: Deployment, role: SimulationRole): PlanSimulation => {
     const loaded = variant(ctx, [...loadOverrides, ...deploymentOverrides(deployment)]);
     const s = simulate(ctx, loaded);
-    const sim = { role, deployment, vcpu: totalVcpu(deployment), assessment: s.assessment, demand: demandOf(s) };
+    const sim = {
+      role,
+      deployment,
+      vcpu: totalVcpu(deployment),
+      assessment: s.assessment,
+      demand: demandOf(s),
+    };
     simulations.push(sim);
     opts.onSimulation?.(sim);
     return sim;
@@ -170,7 +196,9 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const rulesSim = run(sizing.deployment, "rules");
   const architecture = nearestReferenceArchitecture(opts.users);
   const refDeployment = referenceDeployment(architecture);
-  const referenceSim = sameDeployment(refDeployment, sizing.deployment) ? rulesSim : run(refDeployment, "reference");
+  const referenceSim = sameDeployment(refDeployment, sizing.deployment)
+    ? rulesSim
+    : run(refDeployment, "reference");
   let demand = maxDemand(rulesSim.demand, referenceSim.demand);
 
   // A check failing in both comparison runs on a resource no size changes cannot be planned away.
@@ -178,9 +206,22 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
     (c) => !isSizeable(c) && referenceSim.assessment.failing.some((r) => r.name === c.name),
   );
 
+  // Comparison runs count as answers only if they respect the sizes the user pinned.
+  const fits = (d: Deployment) =>
+    (fixed.coderdReplicas ?? d.coderdReplicas) === d.coderdReplicas &&
+    (fixed.coderdVcpu ?? d.coderdVcpu) === d.coderdVcpu &&
+    (fixed.dbVcpu ?? d.dbVcpu) === d.dbVcpu &&
+    (fixed.provisioners ?? d.provisioners) === d.provisioners;
+  const passingRuns = () =>
+    simulations
+      .filter((s) => s.assessment.passes && fits(s.deployment))
+      .sort((a, b) => a.vcpu - b.vcpu || a.deployment.coderdReplicas - b.deployment.coderdReplicas);
+
   const provisionerCount = fixed.provisioners ?? concurrentBuilds;
   const candidates: Deployment[] = [];
-  for (const coderdReplicas of fixed.coderdReplicas !== undefined ? [fixed.coderdReplicas] : CANDIDATE_SPACE.coderdReplicas)
+  for (const coderdReplicas of fixed.coderdReplicas !== undefined
+    ? [fixed.coderdReplicas]
+    : CANDIDATE_SPACE.coderdReplicas)
     for (const coderdVcpu of fixed.coderdVcpu !== undefined ? [fixed.coderdVcpu] : CANDIDATE_SPACE.coderdVcpu)
       for (const dbVcpu of fixed.dbVcpu !== undefined ? [fixed.dbVcpu] : CANDIDATE_SPACE.dbVcpu)
         candidates.push({
@@ -208,9 +249,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   if (unsizeable.length === 0) {
     for (const candidate of candidates) {
       // A passing deployment already simulated (rules, reference) that costs no more ends the search.
-      const cheapestPassing = simulations
-        .filter((s) => s.assessment.passes)
-        .sort((a, b) => a.vcpu - b.vcpu || a.deployment.coderdReplicas - b.deployment.coderdReplicas)[0];
+      const cheapestPassing = passingRuns()[0];
       if (cheapestPassing && cheapestPassing.vcpu <= totalVcpu(candidate)) {
         found = cheapestPassing;
         break;
@@ -251,8 +290,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
     }
   }
 
-  const passing = simulations.filter((s) => s.assessment.passes).sort((a, b) => a.vcpu - b.vcpu);
-  const recommended = found ?? passing[0] ?? null;
+  const recommended = found ?? passingRuns()[0] ?? null;
   const status: PlanStatus = found ? "found" : recommended ? "best_seen" : "none";
   // The failed run closest below the recommendation in coderd or database size explains why it is not smaller.
   const coderdOf = (d: Deployment) => d.coderdReplicas * d.coderdVcpu;
@@ -262,7 +300,8 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
           (s) =>
             !s.assessment.passes &&
             s.role !== "provisioners" &&
-            (coderdOf(s.deployment) < coderdOf(recommended.deployment) || s.deployment.dbVcpu < recommended.deployment.dbVcpu),
+            (coderdOf(s.deployment) < coderdOf(recommended.deployment) ||
+              s.deployment.dbVcpu < recommended.deployment.dbVcpu),
         )
         .sort((a, b) => b.vcpu - a.vcpu)[0] ?? null)
     : null;

@@ -36,7 +36,8 @@ export function renderLimit(r: LimitResult, ctx: SearchContext): string {
     `capsim limit: ${r.path} for ${scenario.name} (model ${ctx.model.model.name}), ${ctx.replications} replications, seed ${ctx.seed}`,
   );
   lines.push(`checks: ${checksLine(ctx)}${ctx.checks.strict ? " (strict: the whole CI must hold)" : ""}`);
-  if (r.link) lines.push(`note: ${r.link.path} follows ${r.link.follows} (${fmt(r.link.workspacesPerUser)} per user)`);
+  if (r.link)
+    lines.push(`note: ${r.link.path} follows ${r.link.follows} (${fmt(r.link.workspacesPerUser)} per user)`);
   lines.push("");
   switch (r.status) {
     case "none_holds":
@@ -58,7 +59,8 @@ export function renderLimit(r: LimitResult, ctx: SearchContext): string {
     lines.push(`stopped by: ${describeCheck(r.limitedBy[0]!)}`);
     for (const c of r.limitedBy.slice(1, 4)) lines.push(`       also: ${describeCheck(c)}`);
   }
-  if (r.atValue?.tightest) lines.push(`at ${fmt(r.value!)}: tightest is ${describeCheck(r.atValue.tightest)}`);
+  if (r.atValue?.tightest)
+    lines.push(`at ${fmt(r.value!)}: tightest is ${describeCheck(r.atValue.tightest)}`);
   const note = confidenceNote(r);
   if (note) lines.push(`confidence: ${note}`);
   lines.push("", `simulations (${r.evaluations.length}):`);

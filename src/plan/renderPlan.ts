@@ -10,7 +10,9 @@ const CODERD_CPU = /^coderd-\d+ cpu$/;
 
 /** Highest measured utilisation of a kind of resource in a simulation. */
 function utilOf(a: Assessment, match: (name: string) => boolean): number | null {
-  const values = a.checks.filter((c) => c.kind === "util" && match(c.name) && c.value !== null).map((c) => c.value!);
+  const values = a.checks
+    .filter((c) => c.kind === "util" && match(c.name) && c.value !== null)
+    .map((c) => c.value!);
   return values.length ? Math.max(...values) : null;
 }
 
@@ -145,7 +147,9 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
       ["database util", ...cell((s) => pct(utilOf(s.assessment, (n) => n === "database cpu")))],
     ]),
   );
-  lines.push(`  rules: ${r.rules.sizing.reasons.coderd}; ${r.rules.sizing.reasons.database}; ${r.rules.sizing.reasons.provisioners}`);
+  lines.push(
+    `  rules: ${r.rules.sizing.reasons.coderd}; ${r.rules.sizing.reasons.database}; ${r.rules.sizing.reasons.provisioners}`,
+  );
   if (rec) lines.push("", "why they differ:", ...explanations(r, rec).map((l) => `  ${l}`));
   const byRole = (role: string) => r.simulations.filter((s) => s.role === role).length;
   lines.push(
@@ -199,7 +203,11 @@ export function planJson(r: PlanResult, ctx: SearchContext): unknown {
     },
     status: r.status,
     recommended: simulationJson(r.recommended),
-    coder_rules: { ...simulationJson(r.rules.simulation), reasons: r.rules.sizing.reasons, source: SIZING_RULES_SOURCE },
+    coder_rules: {
+      ...simulationJson(r.rules.simulation),
+      reasons: r.rules.sizing.reasons,
+      source: SIZING_RULES_SOURCE,
+    },
     reference_architecture: {
       name: r.reference.architecture.name,
       users: r.reference.architecture.users,

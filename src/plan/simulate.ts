@@ -35,7 +35,13 @@ let nextIndex = 0;
 /** Simulates a variant with the context's seed and replications (common random numbers) and assesses it. */
 export function simulate(ctx: SearchContext, loaded: LoadedScenario): Simulated {
   const run = ctx.evaluate ?? evaluatePoint;
-  const outcome = run({ index: nextIndex++, loaded, model: ctx.model, replications: ctx.replications, seed: ctx.seed });
+  const outcome = run({
+    index: nextIndex++,
+    loaded,
+    model: ctx.model,
+    replications: ctx.replications,
+    seed: ctx.seed,
+  });
   return { loaded, outcome, assessment: assess(outcome, ctx.checks) };
 }
 

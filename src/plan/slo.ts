@@ -32,7 +32,8 @@ export function parseSlo(text: string): Slo {
     throw new InputError({
       file: `--slo ${text}`,
       path: "",
-      message: "expected metric<=number (operators <=, <, >=, >; metric as in the summary, optionally name@stage)",
+      message:
+        "expected metric<=number (operators <=, <, >=, >; metric as in the summary, optionally name@stage)",
     });
   }
   const stage = m[2] === undefined ? undefined : m[2] === "all" ? null : m[2];
@@ -52,7 +53,9 @@ export function resolveSlos(slos: readonly Slo[], metrics: readonly MetricKey[])
     }
     const matches = slo.stage === undefined ? named : named.filter((m) => m.stage === slo.stage);
     if (matches.length === 0) {
-      return fail(`"${slo.name}" has no stage ${slo.stage ?? "all"} here; use ${named.map(metricLabel).join(" or ")}`);
+      return fail(
+        `"${slo.name}" has no stage ${slo.stage ?? "all"} here; use ${named.map(metricLabel).join(" or ")}`,
+      );
     }
     if (matches.length > 1) {
       return fail(`"${slo.name}" is measured per stage; say which: ${matches.map(metricLabel).join(", ")}`);

@@ -64,7 +64,9 @@ function writeFamily(out: string[], f: Family, common: Labels, ts: readonly stri
     for (let i = 0; i < ts.length; i++) {
       if (!f.buckets.every((b) => Number.isFinite(b[i])) || !Number.isFinite(f.sum[i])) continue;
       f.buckets.forEach((b, k) => {
-        out.push(`${f.name}_bucket${renderLabels([...labels, ["le", les[k]!]])} ${formatSampleValue(b[i]!)} ${ts[i]}\n`);
+        out.push(
+          `${f.name}_bucket${renderLabels([...labels, ["le", les[k]!]])} ${formatSampleValue(b[i]!)} ${ts[i]}\n`,
+        );
       });
       out.push(`${f.name}_count${renderLabels(labels)} ${formatSampleValue(inf[i]!)} ${ts[i]}\n`);
       out.push(`${f.name}_sum${renderLabels(labels)} ${formatSampleValue(f.sum[i]!)} ${ts[i]}\n`);
@@ -75,7 +77,8 @@ function writeFamily(out: string[], f: Family, common: Labels, ts: readonly stri
   for (const series of f.series) {
     const labels = renderLabels([...common, ...series.labels]);
     series.values.forEach((v, i) => {
-      if (Number.isFinite(v) && i < ts.length) out.push(`${sampleName}${labels} ${formatSampleValue(v)} ${ts[i]}\n`);
+      if (Number.isFinite(v) && i < ts.length)
+        out.push(`${sampleName}${labels} ${formatSampleValue(v)} ${ts[i]}\n`);
     });
   }
 }

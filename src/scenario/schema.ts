@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { distributionOrNumberSchema } from "../engine/random/index.js";
 
 /** Scale-test phases a scenario can schedule, named as in Coder's scaletest runner. */
 export const STAGE_NAMES = [
@@ -18,6 +19,7 @@ const count = () => z.number().int().min(0);
 const atLeastOne = () => z.number().int().min(1);
 const positive = () => z.number().positive();
 const nonNegative = () => z.number().min(0);
+const percent = () => z.number().min(0).max(100);
 
 const coderVersionSchema = z
   .string({
@@ -42,7 +44,39 @@ export const coderdSchema = z
     builtin_provisioners: count()
       .default(0)
       .describe(
-        "Built-in provisioner daemons per coderd replica (CODER_PROVISIONER_DAEMONS); the scale test uses external daemons, so 0",
+        "Built-in provisioner daemons per coderd replica (CODER_PROVISIONER_DAEMONS, Coder's default 3); they serve the " +
+          "same job queue as the external daemons and run terraform on the replica's CPU. The scale test uses external daemons, so 0",
+      ),
+    database_encryption: z
+      .boolean()
+      .optional()
+      .describe(
+        "Database encryption of user tokens (CODER_EXTERNAL_TOKEN_ENCRYPTION_KEYS): costs the model's " +
+          "options.dbcrypt_vcpu_per_replica on every replica (the seed: about 1 vCPU). Default false",
+      ),
+    prometheus_agent_stats: z
+      .boolean()
+      .optional()
+      .describe(
+        "Agent stats collection into Prometheus (CODER_PROMETHEUS_COLLECT_AGENT_STATS): coderd keeps series per " +
+          "connected agent (the model's options.agent_stats_memory_per_agent_mb). Default false",
+      ),
+    autobuild_poll_interval_s: positive()
+      .optional()
+      .describe(
+        "Interval of coderd's autostart/autostop executor (CODER_AUTOBUILD_POLL_INTERVAL), seconds; default the model's options.autobuild_poll_s (60 s)",
+      ),
+    rate_limit: z
+      .strictObject({
+        per_user_per_min: atLeastOne()
+          .optional()
+          .describe("Requests per minute per user (CODER_API_RATE_LIMIT); default the model's options.api_rate_limit_per_min (512)"),
+      })
+      .optional()
+      .describe(
+        "The API rate limiter: present = simulated. Each replica counts each user's requests in its own sliding " +
+          "one-minute window (go-chi/httprate) and answers the excess with 429. Absent = not simulated (the scale " +
+          "test's runner bypasses it as an owner)",
       ),
   })
   .describe("coderd API server replicas");
@@ -124,6 +158,53 @@ export const buildsSchema = z
   .prefault({})
   .describe("Workspace build concurrency of the load generator");
 
+/** Workspace connection kinds a working user can hold (ssh may go peer to peer). */
+export const CONNECTION_KINDS = ["ssh", "web_terminal", "workspace_apps"] as const;
+
+export const workdaySchema = z
+  .strictObject({
+    start_s: nonNegative().default(0).describe("When the simulated day begins, seconds from the start of the run"),
+    duration_s: positive().describe("Length of the simulated day, seconds"),
+    active_pct: percent()
+      .default(100)
+      .describe("Share of workspaces used that day; the others stay stopped (the seed: inactive users consume nothing)"),
+    start_mean_s: nonNegative()
+      .default(7200)
+      .describe("Mean time users start their workspaces, seconds after start_s (7200 = 09:00 for a day from 07:00)"),
+    start_spread_s: nonNegative()
+      .default(1800)
+      .describe("Standard deviation of start times (normal, kept inside the day), seconds"),
+    autostart_pct: percent()
+      .default(0)
+      .describe(
+        "Share of active workspaces started by an autostart schedule rather than by hand: schedule times fall on the " +
+          "autostart_step_s grid and coderd's autobuild executor starts every due workspace at its next poll",
+      ),
+    autostart_step_s: positive()
+      .default(1800)
+      .describe("Grid of autostart schedule times (users pick 08:30, 09:00, ...), seconds"),
+    work_mean_s: positive().default(28800).describe("Mean time from ready to stop, seconds"),
+    work_spread_s: nonNegative().default(3600).describe("Standard deviation of the time worked, seconds"),
+    connected_pct: percent()
+      .default(100)
+      .describe("Share of working users holding one connection (IDE over SSH, web terminal or app) to their workspace"),
+    connection: z
+      .enum(CONNECTION_KINDS)
+      .default("ssh")
+      .describe("Kind of that connection; ssh goes peer to peer when traffic.direct_connections is true"),
+  })
+  .describe(
+    "A workday: users start (or autostart) their stopped workspaces around start_mean_s, work, and stop them; " +
+      "builds queue for provisioners and, with workspace_nodes, pods wait for node capacity",
+  );
+
+export const apiClientsSchema = z
+  .strictObject({
+    count: count().describe("Number of scripted API clients, each authenticated as its own user"),
+    requests_per_min: positive().describe("Requests each client sends per minute, at a fixed interval"),
+  })
+  .describe("Scripted API clients (CI jobs, bots) sending API requests at a fixed rate during the traffic window");
+
 export const workloadSchema = z
   .strictObject({
     users: count().describe("Number of users"),
@@ -132,6 +213,8 @@ export const workloadSchema = z
     traffic: trafficSchema,
     dashboard: dashboardSchema,
     builds: buildsSchema,
+    workday: workdaySchema.optional(),
+    api_clients: apiClientsSchema.optional(),
   })
   .transform(({ workspaces, ...rest }) => ({ ...rest, workspaces: workspaces ?? rest.users }))
   .describe("The load applied to the deployment");
@@ -179,6 +262,205 @@ export const stagesSchema = z
   )
   .describe("Stages of the run; each stage name may appear once");
 
+export const workspacePodSchema = z
+  .strictObject({
+    cpu_request_vcpu: positive()
+      .optional()
+      .describe("CPU request of a workspace pod, vCPU; default the model's data_plane.workspace_request_vcpu (the seed: 1)"),
+    memory_request_gb: positive()
+      .optional()
+      .describe("Memory request of a workspace pod, GB; default the model's data_plane.workspace_request_memory_gb (the seed: 2)"),
+    idle_vcpu: nonNegative()
+      .optional()
+      .describe("CPU an idle workspace uses (its agent), vCPU; default the model's data_plane.idle_vcpu (the seed: 0.1)"),
+    idle_memory_gb: nonNegative()
+      .optional()
+      .describe("Memory an idle workspace uses, GB; default the model's data_plane.idle_memory_gb (the seed: 0.25)"),
+    burst_vcpu: nonNegative()
+      .optional()
+      .describe("CPU a workspace uses while its user builds or tests, vCPU; default the model's data_plane.burst_vcpu"),
+    burst_interval_s: positive()
+      .optional()
+      .describe("Mean time between bursts of a workspace in use, seconds; default the model's data_plane.burst_interval_s"),
+    burst_duration_s: positive()
+      .optional()
+      .describe("Mean length of a burst, seconds; default the model's data_plane.burst_duration_s"),
+  })
+  .describe("What one workspace pod asks for and uses (the same for every workspace)");
+
+export const AUTOSCALE_SIGNALS = ["requests", "usage", "workspaces"] as const;
+
+export const autoscalerSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Run a cluster autoscaler; false keeps initial_nodes"),
+    min_nodes: count().default(1).describe("Fewest nodes (the seed warns against scaling to zero)"),
+    max_nodes: atLeastOne().default(100).describe("Most nodes"),
+    scale_on: z
+      .enum(AUTOSCALE_SIGNALS)
+      .default("requests")
+      .describe(
+        "What keeps the pool under its threshold: CPU and memory requests, actual usage, or workspace count " +
+          "(workspaces_per_node); pending pods always add nodes",
+      ),
+    threshold_pct: z
+      .number()
+      .gt(0)
+      .max(100)
+      .optional()
+      .describe("Add nodes when requests or usage pass this share of capacity; default the model's data_plane.autoscale_threshold (the seed: 80 %)"),
+    workspaces_per_node: atLeastOne()
+      .optional()
+      .describe("Target workspaces per node when scale_on is workspaces; default as many as fit"),
+    node_startup_s: distributionOrNumberSchema
+      .optional()
+      .describe("From the scale-up decision to a ready node, seconds (a number or a distribution); default the model's data_plane.node_startup_s"),
+    scale_down_idle_s: nonNegative()
+      .optional()
+      .describe("An empty node is removed after this long (cluster-autoscaler scale-down-unneeded-time); default the model's data_plane.scale_down_unneeded_s"),
+    scan_interval_s: positive()
+      .optional()
+      .describe("How often the autoscaler re-evaluates, seconds; default the model's data_plane.autoscaler_scan_s"),
+  })
+  .describe("Cluster autoscaler of the workspace node pool");
+
+export const workspaceNodesSchema = z
+  .strictObject({
+    vcpu: positive().describe("Allocatable vCPUs per node"),
+    memory_gb: positive().describe("Allocatable memory per node, GB"),
+    max_pods: atLeastOne()
+      .optional()
+      .describe("Most pods per node; default the model's data_plane.max_pods_per_node (256)"),
+    initial_nodes: count().optional().describe("Nodes at the start of the run; default autoscaler.min_nodes"),
+    placement: z
+      .enum(["spread", "pack"])
+      .default("spread")
+      .describe("kube-scheduler scoring: spread = LeastAllocated (Kubernetes' default), pack = MostAllocated"),
+    workspace: workspacePodSchema.prefault({}),
+    autoscaler: autoscalerSchema.prefault({}),
+  })
+  .describe(
+    "The workspace node pool (the data plane): a start build's pod waits for a node with room, and that wait is " +
+      "part of the time to ready. Absent = pods are placed at once (not modelled)",
+  );
+
+const regionName = () =>
+  z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, { error: "expected a region name of lower-case letters, digits and dashes" });
+
+export const regionSchema = z
+  .strictObject({
+    name: regionName().describe("Region name (lower-case letters, digits, dashes)"),
+    users_pct: percent().describe("Share of users in this region"),
+    workspaces_in: regionName()
+      .optional()
+      .describe("Region whose cluster runs these users' workspaces; default the primary (first) region"),
+    proxy: z
+      .strictObject({
+        replicas: atLeastOne().describe("Workspace proxy replicas in this region"),
+        vcpu: positive().describe("vCPUs per proxy replica"),
+        memory_gb: positive().describe("Memory per proxy replica, GB"),
+      })
+      .optional()
+      .describe(
+        "A workspace proxy here relays this region's SSH, terminal and app traffic instead of coderd " +
+          "(dashboard and API calls still go to coderd); not allowed in the primary region",
+      ),
+  })
+  .describe("One region of users (and possibly workspaces and a workspace proxy)");
+
+export const geographySchema = z
+  .strictObject({
+    regions: z
+      .array(regionSchema)
+      .min(1)
+      .describe("Regions; the first is the primary, where coderd and PostgreSQL run. users_pct must add up to 100"),
+    rtt_ms: z
+      .array(
+        z
+          .strictObject({
+            from: regionName().describe("One region"),
+            to: regionName().describe("The other region"),
+            rtt_ms: nonNegative().describe("Round trip between them, milliseconds"),
+          })
+          .describe("Round trip between two regions (symmetric)"),
+      )
+      .default([])
+      .describe("Round trips between regions; every pair of different regions needs one. Within a region: the model's network.client_rtt_s"),
+  })
+  .superRefine((geo, ctx) => {
+    const names = geo.regions.map((r) => r.name);
+    geo.regions.forEach((r, i) => {
+      if (names.indexOf(r.name) !== i)
+        ctx.addIssue({ code: "custom", path: ["regions", i, "name"], message: `region "${r.name}" appears more than once` });
+      if (r.workspaces_in !== undefined && !names.includes(r.workspaces_in))
+        ctx.addIssue({ code: "custom", path: ["regions", i, "workspaces_in"], message: `no region named "${r.workspaces_in}"` });
+    });
+    if (geo.regions[0]?.proxy)
+      ctx.addIssue({
+        code: "custom",
+        path: ["regions", 0, "proxy"],
+        message: "the primary region is served by coderd itself; put workspace proxies in other regions",
+      });
+    const total = geo.regions.reduce((s, r) => s + r.users_pct, 0);
+    if (Math.abs(total - 100) > 1e-6)
+      ctx.addIssue({ code: "custom", path: ["regions"], message: `users_pct adds up to ${total}, not 100` });
+    const seen = new Set<string>();
+    geo.rtt_ms.forEach((link, i) => {
+      for (const key of ["from", "to"] as const)
+        if (!names.includes(link[key]))
+          ctx.addIssue({ code: "custom", path: ["rtt_ms", i, key], message: `no region named "${link[key]}"` });
+      const pair = [link.from, link.to].sort().join(" ");
+      if (link.from === link.to)
+        ctx.addIssue({ code: "custom", path: ["rtt_ms", i, "to"], message: "a round trip within a region comes from the model" });
+      else if (seen.has(pair))
+        ctx.addIssue({ code: "custom", path: ["rtt_ms", i], message: `round trip ${link.from}-${link.to} given twice` });
+      seen.add(pair);
+    });
+    for (let a = 0; a < names.length; a++)
+      for (let b = a + 1; b < names.length; b++)
+        if (!seen.has([names[a], names[b]].sort().join(" ")))
+          ctx.addIssue({ code: "custom", path: ["rtt_ms"], message: `missing the round trip between ${names[a]} and ${names[b]}` });
+  })
+  .describe("Where users, workspaces and workspace proxies are, and the round trips between regions");
+
+export const EVENT_KINDS = ["replica_loss", "scale_replicas", "database_failover"] as const;
+
+export const eventSchema = z
+  .discriminatedUnion("kind", [
+    z
+      .strictObject({
+        kind: z.literal("replica_loss").describe("A coderd replica dies"),
+        at_s: nonNegative().describe("When, seconds from the start of the run"),
+        replica: count().optional().describe("Which replica (0-based); default the highest-numbered one up"),
+        detect_s: nonNegative()
+          .default(0)
+          .describe(
+            "Until clients notice: 0 when the pod's sockets are reset (a crash); about 30 s when a node vanishes " +
+              "(websocket pings time out)",
+          ),
+        restart_after_s: positive()
+          .optional()
+          .describe("Kubernetes restarts it this long after the loss; it then takes new connections only. Absent = stays down"),
+      })
+      .describe("Lose a coderd replica: requests on it fail, its long-lived connections reconnect to the others"),
+    z
+      .strictObject({
+        kind: z.literal("scale_replicas").describe("Change the number of coderd replicas"),
+        at_s: nonNegative().describe("When, seconds from the start of the run"),
+        replicas: atLeastOne().describe("Replicas from then on; removed replicas drop their connections (about 1/N each)"),
+      })
+      .describe("Add or remove coderd replicas (the seed discourages autoscaling coderd)"),
+    z
+      .strictObject({
+        kind: z.literal("database_failover").describe("PostgreSQL fails over to its standby"),
+        at_s: nonNegative().describe("When, seconds from the start of the run"),
+        pause_s: positive().describe("How long the database serves nothing, seconds"),
+      })
+      .describe("A database failover: queries in flight fail, new ones wait, coderd's pools fill"),
+  ])
+  .describe("A failure or scale event");
+
 /** The scenario file as written; `name` is optional here because its default is the file name. */
 export const scenarioSchema = z
   .strictObject({
@@ -198,6 +480,26 @@ export const scenarioSchema = z
     scrape_interval_s: positive()
       .default(15)
       .describe("Interval of the simulated Prometheus scrape (time-series resolution), seconds"),
+    workspace_nodes: workspaceNodesSchema.optional(),
+    geography: geographySchema.optional(),
+    events: z
+      .array(eventSchema)
+      .optional()
+      .describe("Failures and scale events (replica loss, replica scaling, database failover), in any order"),
+  })
+  .superRefine((s, ctx) => {
+    // A lost replica must exist at that time: replay the scale events in time order.
+    const events = (s.events ?? []).map((e, i) => ({ e, i })).sort((a, b) => a.e.at_s - b.e.at_s || a.i - b.i);
+    let replicas = s.deployment.coderd.replicas;
+    for (const { e, i } of events) {
+      if (e.kind === "scale_replicas") replicas = e.replicas;
+      else if (e.kind === "replica_loss" && e.replica !== undefined && e.replica >= replicas)
+        ctx.addIssue({
+          code: "custom",
+          path: ["events", i, "replica"],
+          message: `replica ${e.replica} does not exist at ${e.at_s} s (${replicas} replicas, numbered from 0)`,
+        });
+    }
   })
   .describe("A capsim scenario: a Coder deployment, a workload and the stages of a scale test");
 

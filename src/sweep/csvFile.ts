@@ -16,7 +16,11 @@ export function sweepCsvText(header: readonly string[], rows: Iterable<readonly 
 }
 
 /** Rewrites the file sorted, atomically (a reader never sees it half-written). */
-export function writeSweepCsv(path: string, header: readonly string[], rows: Iterable<readonly string[]>): void {
+export function writeSweepCsv(
+  path: string,
+  header: readonly string[],
+  rows: Iterable<readonly string[]>,
+): void {
   writeFileAtomic(path, sweepCsvText(header, rows));
 }
 
@@ -43,15 +47,25 @@ export function readSweepCsv(path: string): SweepCsv {
     throw new InputError({ file: path, path: "", message: `not a valid CSV: ${(error as Error).message}` });
   }
   const [header, ...body] = records;
-  if (!header || header[0] !== "point") {
-    throw new InputError({ file: path, line: 1, path: "", message: 'not a capsim sweep CSV (first column must be "point")' });
+  if (header?.[0] !== "point") {
+    throw new InputError({
+      file: path,
+      line: 1,
+      path: "",
+      message: 'not a capsim sweep CSV (first column must be "point")',
+    });
   }
   const rows = new Map<number, string[]>();
   const duplicates: number[] = [];
   body.forEach((row, i) => {
     const line = i + 2;
     if (row.length !== header.length) {
-      throw new InputError({ file: path, line, path: "", message: `${row.length} cells, the header has ${header.length}` });
+      throw new InputError({
+        file: path,
+        line,
+        path: "",
+        message: `${row.length} cells, the header has ${header.length}`,
+      });
     }
     const index = Number(row[0]);
     if (!Number.isInteger(index) || index < 0 || row[0]!.trim() !== row[0]) {

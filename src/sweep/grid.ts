@@ -43,7 +43,8 @@ function rangeValues(arg: string, m: RegExpExecArray): string[] {
   const start = Number(startText);
   const end = Number(endText);
   const step = Number(stepText);
-  if (!(step > 0) || !Number.isFinite(step)) fail(arg, `range step must be a positive number, got ${stepText}`);
+  if (!(step > 0) || !Number.isFinite(step))
+    fail(arg, `range step must be a positive number, got ${stepText}`);
   const count = Math.floor(Math.abs(end - start) / step + 1e-9) + 1;
   if (count > MAX_AXIS_VALUES) fail(arg, `range has ${count} values (at most ${MAX_AXIS_VALUES})`);
   const decimals = Math.max(decimalsOf(startText), decimalsOf(stepText));
@@ -108,7 +109,11 @@ export function parseAxes(args: readonly string[]): Axis[] {
   }
   const points = axes.reduce((n, a) => n * a.values.length, 1);
   if (points > MAX_GRID_POINTS) {
-    throw new InputError({ file: "--vary", path: "", message: `grid has ${points} points (at most ${MAX_GRID_POINTS})` });
+    throw new InputError({
+      file: "--vary",
+      path: "",
+      message: `grid has ${points} points (at most ${MAX_GRID_POINTS})`,
+    });
   }
   return axes;
 }

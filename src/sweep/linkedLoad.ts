@@ -20,7 +20,11 @@ export interface LoadLink {
  * scenario leaves workspaces to default to users (they follow by themselves).
  * `sets` are the `--set` arguments `base` was loaded with.
  */
-export function loadLink(base: LoadedScenario, sets: readonly string[], variedPaths: readonly string[]): LoadLink | null {
+export function loadLink(
+  base: LoadedScenario,
+  sets: readonly string[],
+  variedPaths: readonly string[],
+): LoadLink | null {
   const varied = new Set(variedPaths.map(pathKey));
   if (!varied.has(pathKey(USERS_PATH))) return null;
   const setPaths = sets.map((s) => s.slice(0, Math.max(0, s.indexOf("="))));

@@ -34,7 +34,11 @@ export function mergeSweeps(files: readonly string[]): MergedSweep {
   const issues: InputIssue[] = [];
   metas.forEach((meta, i) => {
     for (const m of sweepMismatches(reference, meta, { shard: false })) {
-      issues.push({ file: sidecarPath(files[i]!), path: "", message: `not the same sweep as ${files[0]}: ${m}` });
+      issues.push({
+        file: sidecarPath(files[i]!),
+        path: "",
+        message: `not the same sweep as ${files[0]}: ${m}`,
+      });
     }
   });
   if (issues.length > 0) throw new InputError(issues);
@@ -51,17 +55,29 @@ export function mergeSweeps(files: readonly string[]): MergedSweep {
     for (const [index, row] of csv.rows) {
       foundIn.set(index, [...(foundIn.get(index) ?? []), file]);
       if (index >= reference.grid.points) {
-        issues.push({ file, path: "", message: `point ${index} is outside the grid (0-${reference.grid.points - 1})` });
+        issues.push({
+          file,
+          path: "",
+          message: `point ${index} is outside the grid (0-${reference.grid.points - 1})`,
+        });
       }
       rows.set(index, row);
     }
   });
   const duplicated = [...foundIn].filter(([, where]) => where.length > 1);
   for (const [index, where] of duplicated.slice(0, 20)) {
-    issues.push({ file: where.join(", "), path: "", message: `point ${index} appears ${where.length} times` });
+    issues.push({
+      file: where.join(", "),
+      path: "",
+      message: `point ${index} appears ${where.length} times`,
+    });
   }
   if (duplicated.length > 20) {
-    issues.push({ file: "capsim merge", path: "", message: `... ${duplicated.length - 20} more duplicated points` });
+    issues.push({
+      file: "capsim merge",
+      path: "",
+      message: `... ${duplicated.length - 20} more duplicated points`,
+    });
   }
   const missing: number[] = [];
   for (let i = 0; i < reference.grid.points; i++) if (!rows.has(i)) missing.push(i);

@@ -41,7 +41,11 @@ function renameVaryIssues(error: InputError, varied: readonly string[]): InputEr
  * Loads one point's scenario exactly like `--set` would (typed and validated against the schema), and
  * the model it names (cached: most sweeps use one model).
  */
-export function loadPoint(base: SweepBase, point: GridPoint, models = new Map<string, LoadedModel>()): LoadedPoint {
+export function loadPoint(
+  base: SweepBase,
+  point: GridPoint,
+  models = new Map<string, LoadedModel>(),
+): LoadedPoint {
   const { fixed, varied } = pointOverrides(base, point);
   let loaded: LoadedScenario;
   try {

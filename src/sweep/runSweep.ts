@@ -15,8 +15,10 @@ export interface SweepOptions {
   /** Every point of the grid, loaded (all shards need them for the common column layout). */
   points: readonly LoadedPoint[];
   shard: Shard | null;
-  replications: number;
-  seed: number;
+  /** Overrides every point's replications (else each point's scenario value, which --vary may set). */
+  replications?: number;
+  /** Overrides every point's base seed (else each point's scenario value). */
+  seed?: number;
   outPath: string;
   /** Continue a sweep whose CSV exists: skip its finished points, re-run its failed ones. */
   resume: boolean;
@@ -51,7 +53,7 @@ export interface SweepResult {
 export function sweepMeta(
   base: SweepBase,
   layout: SweepLayout,
-  opts: { shard: Shard | null; replications: number; seed: number },
+  opts: { shard: Shard | null; replications?: number; seed?: number },
 ): SweepMeta {
   const { scenario, file, sha256 } = base.loaded;
   return {
@@ -59,19 +61,30 @@ export function sweepMeta(
     capsim_version: CAPSIM_VERSION,
     scenario: { name: scenario.name, file, sha256 },
     model: { name: base.model.model.name, file: base.model.file, sha256: base.model.sha256 },
-    seed: opts.seed,
-    replications: opts.replications,
+    seed: opts.seed ?? scenario.seed,
+    replications: opts.replications ?? scenario.replications,
     sets: [...base.sets],
     grid: {
       axes: base.axes.map((a) => ({ path: a.path, values: a.values.map((v) => v.value) })),
       points: gridSize(base.axes),
       linked: base.link
-        ? { path: base.link.path, follows: base.link.follows, workspaces_per_user: base.link.workspacesPerUser }
+        ? {
+            path: base.link.path,
+            follows: base.link.follows,
+            workspaces_per_user: base.link.workspacesPerUser,
+          }
         : null,
     },
     columns: sweepHeader(base.axes, layout),
     shard: opts.shard,
   };
+}
+
+/** Relative run time of a point: agents and users times simulated seconds (event count grows with both). */
+export function costEstimate(p: LoadedPoint): number {
+  const s = p.loaded.scenario;
+  const end = Math.max(...s.stages.map((st) => st.start_s + st.duration_s));
+  return (s.workload.users + s.workload.workspaces + 1) * end;
 }
 
 /** Rows of an existing sweep that a resume keeps, after checking it is the same sweep. */
@@ -89,13 +102,22 @@ function resumableRows(outPath: string, meta: SweepMeta): Map<number, string[]> 
   }
   const csv = readSweepCsv(outPath);
   if (csv.header.join("\u0000") !== meta.columns.join("\u0000")) {
-    throw new InputError({ file: outPath, line: 1, path: "", message: "cannot resume: the columns differ from this sweep's" });
+    throw new InputError({
+      file: outPath,
+      line: 1,
+      path: "",
+      message: "cannot resume: the columns differ from this sweep's",
+    });
   }
   const kept = new Map<number, string[]>();
   const status = meta.columns.indexOf("status");
   for (const [index, row] of csv.rows) {
     if (index >= meta.grid.points || !inShard(index, meta.shard)) {
-      throw new InputError({ file: outPath, path: "", message: `cannot resume: point ${index} is not in this sweep's grid or shard` });
+      throw new InputError({
+        file: outPath,
+        path: "",
+        message: `cannot resume: point ${index} is not in this sweep's grid or shard`,
+      });
     }
     // Failed points are run again: a crash may have been the machine's, not the point's.
     if (row[status] === "ok") kept.set(index, row);
@@ -124,7 +146,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
   }
   const mine = opts.points.filter((p) => inShard(p.point.index, opts.shard));
-  const todo = mine.filter((p) => !rows.has(p.point.index));
+  // Longest first (by a cost proxy) so the last worker to finish does not start the biggest point last.
+  const todo = mine
+    .filter((p) => !rows.has(p.point.index))
+    .sort((a, b) => costEstimate(b) - costEstimate(a) || a.point.index - b.point.index);
   const skipped = mine.length - todo.length;
   writeSidecar(opts.outPath, meta);
   writeSweepCsv(opts.outPath, header, rows.values());
@@ -152,7 +177,13 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       await Promise.all(
         todo.map((p) =>
           opts.runner
-            .run({ index: p.point.index, loaded: p.loaded, model: p.model, replications: opts.replications, seed: opts.seed })
+            .run({
+              index: p.point.index,
+              loaded: p.loaded,
+              model: p.model,
+              replications: opts.replications,
+              seed: opts.seed,
+            })
             .then(
               (outcome) => record(p, okRow(p.point, layout, outcome), { outcome }),
               (error: unknown) => {
@@ -171,5 +202,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   }
   const status = header.indexOf("status");
   const errors = [...rows.values()].filter((r) => r[status] === "error").length;
-  return { outPath: opts.outPath, total: mine.length, skipped, ran, errors, written: rows.size, interrupted, layout };
+  return {
+    outPath: opts.outPath,
+    total: mine.length,
+    skipped,
+    ran,
+    errors,
+    written: rows.size,
+    interrupted,
+    layout,
+  };
 }

@@ -17,7 +17,11 @@ export function parseShard(text: string): Shard {
   const index = m ? Number(m[1]) : Number.NaN;
   const count = m ? Number(m[2]) : Number.NaN;
   if (!m || count < 1 || index < 1 || index > count) {
-    throw new InputError({ file: "--shard", path: "", message: `expected i/n with 1 <= i <= n, got "${text}"` });
+    throw new InputError({
+      file: "--shard",
+      path: "",
+      message: `expected i/n with 1 <= i <= n, got "${text}"`,
+    });
   }
   return { index, count };
 }
@@ -25,14 +29,21 @@ export function parseShard(text: string): Shard {
 /** `--shard-from-env`: Kubernetes Indexed Jobs set JOB_COMPLETION_INDEX (0-based) in every pod. */
 export function shardFromEnv(env: NodeJS.ProcessEnv, count: number | undefined): Shard {
   if (count === undefined) {
-    throw new InputError({ file: "--shard-from-env", path: "", message: "needs --shards n (the Job's completions)" });
+    throw new InputError({
+      file: "--shard-from-env",
+      path: "",
+      message: "needs --shards n (the Job's completions)",
+    });
   }
   const raw = env.JOB_COMPLETION_INDEX;
   if (raw === undefined || !/^\d+$/.test(raw.trim())) {
     throw new InputError({
       file: "JOB_COMPLETION_INDEX",
       path: "",
-      message: raw === undefined ? "not set (is this pod part of an Indexed Job?)" : `expected a 0-based index, got "${raw}"`,
+      message:
+        raw === undefined
+          ? "not set (is this pod part of an Indexed Job?)"
+          : `expected a 0-based index, got "${raw}"`,
     });
   }
   const zeroBased = Number(raw.trim());

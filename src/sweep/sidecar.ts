@@ -46,12 +46,20 @@ export function readSidecar(csvPath: string): SweepMeta {
   try {
     json = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new InputError({ file, path: "", message: `cannot read the sweep's sidecar: ${(error as Error).message}` });
+    throw new InputError({
+      file,
+      path: "",
+      message: `cannot read the sweep's sidecar: ${(error as Error).message}`,
+    });
   }
   const parsed = sweepMetaSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new InputError({ file, path: issue.path.join("."), message: `not a capsim sweep sidecar: ${issue.message}` });
+    throw new InputError({
+      file,
+      path: issue.path.join("."),
+      message: `not a capsim sweep sidecar: ${issue.message}`,
+    });
   }
   return parsed.data;
 }

@@ -10,7 +10,10 @@ port.on("message", (task: PointTask) => {
   try {
     reply = { ok: true, outcome: evaluatePoint(task) };
   } catch (error) {
-    reply = { ok: false, message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    reply = {
+      ok: false,
+      message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    };
   }
   port.postMessage(reply);
 });

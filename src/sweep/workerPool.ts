@@ -127,7 +127,9 @@ export class WorkerPool implements PointRunner {
       if (this.closed) return;
       const job = slot.job;
       slot.job = undefined;
-      const cause = slot.lastError ? `${slot.lastError.name}: ${slot.lastError.message}` : `exit code ${code}`;
+      const cause = slot.lastError
+        ? `${slot.lastError.name}: ${slot.lastError.message}`
+        : `exit code ${code}`;
       const died = new Error(`worker thread died (${cause})`);
       job?.reject(died);
       if (slot.replies === 0 && ++this.startupFailures >= MAX_STARTUP_FAILURES) {

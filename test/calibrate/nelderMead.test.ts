@@ -42,7 +42,9 @@ describe("nelderMeadBox", () => {
   });
 
   it("treats a refused point (NaN or +inf) as worst and keeps searching", () => {
-    const r = nelderMeadBox((x) => (x[0]! > 0.8 ? Number.NaN : (x[0]! - 0.6) ** 2), [0.75], { maxEvaluations: 60 });
+    const r = nelderMeadBox((x) => (x[0]! > 0.8 ? Number.NaN : (x[0]! - 0.6) ** 2), [0.75], {
+      maxEvaluations: 60,
+    });
     expect(r.x[0]).toBeCloseTo(0.6, 2);
   });
 });

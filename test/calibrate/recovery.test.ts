@@ -32,14 +32,20 @@ function writeMeasuredFromKnownModel(): void {
   const params = resolveFitParameters(doc.toJS(), FITS, MODEL);
   trueConnectionVcpu = params[0]!.original * TRUE_FACTOR;
   const truthModel = join(dir, "truth-model.yaml");
-  writeFileSync(truthModel, modelDocumentText(applyParameters(doc, params, [trueConnectionVcpu, TRUE_FACTOR])));
+  writeFileSync(
+    truthModel,
+    modelDocumentText(applyParameters(doc, params, [trueConnectionVcpu, TRUE_FACTOR])),
+  );
   const { loaded, model } = loadScenarioAndModel(TINY, [`model=${truthModel}`]);
   const { summary } = runScenario(loaded, model, { replications: 1, seed: SEED });
   const figures = summary.metrics
     .filter((m) => m.mean !== null)
     .map((m) => `  - {metric: ${m.name}, stage: ${m.stage ?? "null"}, value: ${m.mean}, unit: "${m.unit}"}`);
   measuredFile = join(dir, "simulated-truth.yaml");
-  writeFileSync(measuredFile, `source: "capsim itself, tiny scenario, seed ${SEED}"\nfigures:\n${figures.join("\n")}\n`);
+  writeFileSync(
+    measuredFile,
+    `source: "capsim itself, tiny scenario, seed ${SEED}"\nfigures:\n${figures.join("\n")}\n`,
+  );
 }
 
 beforeAll(() => {
@@ -78,8 +84,12 @@ describe("capsim calibrate recovers parameters from data the simulator produced"
     const model = loaded.model;
     expect(model.name).toBe("coder-v2.8-fit");
     expect(model.coderd.connection_cpu_vcpu.value).toBe(Number(result.parameters[0]!.fitted.toPrecision(4)));
-    expect(model.coderd.connection_cpu_vcpu.source).toMatch(/^fitted by capsim calibrate on .*simulated-truth\.yaml \(sha256 [0-9a-f]{12}\): /);
-    expect(model.database.write_query_cpu_s.source).toMatch(/^fitted by capsim calibrate on .*: ×1\.\d+ on \{dist: lognormal, /);
+    expect(model.coderd.connection_cpu_vcpu.source).toMatch(
+      /^fitted by capsim calibrate on .*simulated-truth\.yaml \(sha256 [0-9a-f]{12}\): /,
+    );
+    expect(model.database.write_query_cpu_s.source).toMatch(
+      /^fitted by capsim calibrate on .*: ×1\.\d+ on \{dist: lognormal, /,
+    );
     expect(model.database.write_query_cpu_s.source).toContain("before the fit: ");
     const cal = model.calibration!;
     expect(cal.fitted_parameters).toEqual(["coderd.connection_cpu_vcpu", "database.write_query_cpu_s"]);
@@ -106,7 +116,7 @@ describe("capsim calibrate recovers parameters from data the simulator produced"
       replications: 1,
       seed: SEED,
     });
-    expect(compared.model.name).toBe("coder-v2.8-fit");
+    expect(compared.model).toBe("coder-v2.8-fit");
     expect(compared.rows.filter((r) => r.verdict === "fail").map((r) => r.metric)).toEqual([]);
     expect(compared.passed).toBe(true);
   });
@@ -125,7 +135,19 @@ describe("capsim calibrate on the command line", () => {
 
   it("reports progress on stderr, the fit on stdout, and writes the model", () => {
     const out = join(dir, "cli-fit.yaml");
-    const r = capsim(["calibrate", TINY, measuredFile, "--fit", "coderd.connection_cpu_vcpu", "--out", out, "--max-evals", "4", "--seed", "7"]);
+    const r = capsim([
+      "calibrate",
+      TINY,
+      measuredFile,
+      "--fit",
+      "coderd.connection_cpu_vcpu",
+      "--out",
+      out,
+      "--max-evals",
+      "4",
+      "--seed",
+      "7",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^calibrate start {2}objective /m);
     expect(r.stderr).toMatch(/^calibrate eval 4\/4 /m);

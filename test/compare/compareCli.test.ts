@@ -31,13 +31,39 @@ afterAll(() => {
 
 describe("capsim compare", () => {
   it("exits 0 when every simulated figure passes, listing the not simulated ones", () => {
-    const r = capsim(["compare", TINY, join(FIX, "pass.yaml"), "--replications", "1"]);
-    expect(r.stderr).toBe("");
+    const out = join(dir, "pass.json");
+    const r = capsim(["compare", TINY, join(FIX, "pass.yaml"), "--replications", "1", "--out", out]);
+    expect(r.stderr).toBe(`wrote ${out}\n`);
     expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(out, "utf8"));
+    expect(json.rows.map((row: { verdict: string }) => row.verdict)).toEqual(["pass", "pass"]);
+    expect(json.not_simulated).toMatchObject([
+      {
+        metric: "api_rps_median",
+        stage: "web_terminal",
+        measured: { value: 250 },
+        simulated: { mean: null, ci95: null },
+        error: null,
+        verdict: "not_simulated",
+        reason: "stage web_terminal is not in the scenario",
+      },
+      {
+        metric: "runner_memory_gb",
+        verdict: "not_simulated",
+        reason: "capsim does not simulate this metric",
+      },
+    ]);
+    expect(json.counts).toEqual({ pass: 2, fail: 0, not_simulated: 2 });
     expect(r.stdout).toMatch(/agent_connections\s+all\s+1\s+20\s+-\s+20\s+\+0\.0%\s+pass/);
-    expect(r.stdout).toMatch(/provisioner_queue_wait_p95_s\s+prepare\s+s\s+0\s+-\s+0 \.\. 1\s+\+0\.0%\s+pass/);
-    expect(r.stdout).toContain("api_rps_median (web_terminal): stage web_terminal is not in the scenario");
-    expect(r.stdout).toContain("runner_memory_gb (all): capsim does not simulate this metric");
+    expect(r.stdout).toMatch(
+      /provisioner_queue_wait_p95_s\s+prepare\s+s\s+0\s+-\s+0 \.\. 1\s+\+0\.0%\s+pass/,
+    );
+    expect(r.stdout).toContain(
+      "api_rps_median (web_terminal) measured 250 1/s: stage web_terminal is not in the scenario",
+    );
+    expect(r.stdout).toContain(
+      "runner_memory_gb (all) measured 3.50e+10 bytes: capsim does not simulate this metric",
+    );
     expect(r.stdout).toContain("2 pass, 0 fail, 2 not simulated");
   });
 
@@ -48,7 +74,14 @@ describe("capsim compare", () => {
     expect(fail.stdout).toMatch(/provisioner_queue_wait_p95_s\s+prepare\s+s\s+0\s+-\s+5 \.\. 10\s+-\s+FAIL/);
     expect(fail.stdout).toContain("2 figure(s) outside the tolerance: exit 3.");
 
-    const wide = capsim(["compare", TINY, join(FIX, "pass.yaml"), join(FIX, "fail.yaml"), "--tolerance", "60%"]);
+    const wide = capsim([
+      "compare",
+      TINY,
+      join(FIX, "pass.yaml"),
+      join(FIX, "fail.yaml"),
+      "--tolerance",
+      "60%",
+    ]);
     // The queue-wait range still fails (no relative error against a zero mean): exit 3, one failure.
     expect(wide.code).toBe(3);
     expect(wide.stdout).toContain("3 pass, 1 fail, 2 not simulated");
@@ -58,13 +91,17 @@ describe("capsim compare", () => {
     const malformed = capsim(["compare", TINY, join(FIX, "malformed.yaml"), join(FIX, "missing.yaml")]);
     expect(malformed.code).toBe(2);
     expect(malformed.stdout).toBe("");
-    expect(malformed.stderr).toContain("malformed.yaml:6:12: figures.0.range: give exactly one of value or range");
-    expect(malformed.stderr).toContain("malformed.yaml:8:12: figures.1.value: db_cpu_utilization_median is a fraction");
+    expect(malformed.stderr).toContain(
+      "malformed.yaml:6:12: figures.0.range: give exactly one of value or range",
+    );
+    expect(malformed.stderr).toContain(
+      "malformed.yaml:8:12: figures.1.value: db_cpu_utilization_median is a fraction",
+    );
     expect(malformed.stderr).toContain("missing.yaml: cannot read: no such file");
 
     const tolerance = capsim(["compare", TINY, join(FIX, "pass.yaml"), "--tolerance", "10"]);
     expect(tolerance.code).toBe(2);
-    expect(tolerance.stderr).toContain("--tolerance: \"10\" is ambiguous");
+    expect(tolerance.stderr).toContain('--tolerance: "10" is ambiguous');
 
     const alone = capsim(["compare", TINY]);
     expect(alone.code).toBe(2);
@@ -91,26 +128,53 @@ describe("capsim compare", () => {
     expect(Object.keys(json)).toEqual([
       "capsim_version",
       "scenario",
+      "scenario_file",
+      "scenario_sha256",
       "model",
+      "model_file",
+      "model_sha256",
       "seed",
       "replications",
       "tolerance",
+      "measured_source",
       "measured_files",
       "stage_windows",
       "rows",
+      "not_simulated",
       "skipped",
       "counts",
       "passed",
     ]);
-    expect(json.scenario).toMatchObject({ name: "tiny", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(json.model).toMatchObject({ name: "coder-v2.8", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(json).toMatchObject({ scenario: "tiny", model: "coder-v2.8", seed: 7, replications: 1 });
+    expect(json.scenario_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(json.model_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(json.tolerance).toEqual({ relative: 0.1 });
+    expect(json.measured_source).toBe(join(FIX, "scrapes.prom"));
     expect(json.measured_files).toEqual([
-      { file: join(FIX, "scrapes.prom"), format: "prom-text", sha256: expect.stringMatching(/^[0-9a-f]{64}$/), figures: 2 },
+      {
+        file: join(FIX, "scrapes.prom"),
+        format: "prom-text",
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        figures: 2,
+      },
     ]);
     expect(json.stage_windows.map((s: { name: string }) => s.name)).toEqual(["ssh", "dashboard"]);
     const rps = json.rows.find((row: { metric: string }) => row.metric === "api_rps_median");
     // 100 requests per 15 s scrape interval in the dashboard window.
-    expect(rps).toMatchObject({ stage: "dashboard", unit: "1/s", tolerance: 0.1 });
+    expect(Object.keys(rps)).toEqual([
+      "metric",
+      "stage",
+      "unit",
+      "scope",
+      "simulated",
+      "measured",
+      "tolerance",
+      "error",
+      "verdict",
+      "file",
+      "note",
+    ]);
+    expect(rps).toMatchObject({ stage: "dashboard", unit: "1/s", tolerance: { relative: 0.1 } });
     expect(rps.measured.value).toBeCloseTo(100 / 15, 9);
     expect(rps.simulated.mean).toBeGreaterThan(0);
     expect(["pass", "fail"]).toContain(rps.verdict);
@@ -124,6 +188,7 @@ describe("capsim compare", () => {
         reason: "no capsim metric is computed from this series",
       },
     ]);
+    expect(json.not_simulated).toEqual([]);
     expect(json.passed).toBe(json.counts.fail === 0);
   });
 });

@@ -11,7 +11,16 @@ const metrics: SummaryMetric[] = [
 ];
 
 function figure(f: Partial<MeasuredSample> & Pick<MeasuredSample, "metric" | "unit">): MeasuredSample {
-  return { source: "capsim", rawMetric: f.metric, labels: {}, stage: null, scope: null, t: null, file: "m.yaml", ...f };
+  return {
+    source: "capsim",
+    rawMetric: f.metric,
+    labels: {},
+    stage: null,
+    scope: null,
+    t: null,
+    file: "m.yaml",
+    ...f,
+  };
 }
 
 describe("compareFigures", () => {
@@ -33,7 +42,7 @@ describe("compareFigures", () => {
       unit: "vcpu",
       simulated: { mean: 3, ci95: [2.9, 3.1] },
       measured: { value: 3.7 },
-      tolerance: 0.1,
+      tolerance: { relative: 0.1 },
       verdict: "fail",
       file: "m.yaml",
       line: 4,
@@ -44,7 +53,12 @@ describe("compareFigures", () => {
   });
 
   it("converts the measured unit to the simulated one", () => {
-    const [row] = compareFigures(metrics, [figure({ metric: "agent_api_latency_p95_ms", unit: "s", value: 0.22 })], 0.1, stages);
+    const [row] = compareFigures(
+      metrics,
+      [figure({ metric: "agent_api_latency_p95_ms", unit: "s", value: 0.22 })],
+      0.1,
+      stages,
+    );
     expect(row).toMatchObject({ unit: "ms", measured: { value: 220 }, verdict: "pass" });
   });
 
@@ -76,7 +90,14 @@ describe("compareFigures", () => {
 
   it("refuses a unit that cannot be compared as bad input", () => {
     expect(() =>
-      compareFigures(metrics, [figure({ metric: "agent_api_latency_p95_ms", unit: "bytes", value: 1, line: 9 })], 0.1, stages),
-    ).toThrow(/m.yaml:9: agent_api_latency_p95_ms: measured in bytes, which cannot be compared with the simulated unit ms/);
+      compareFigures(
+        metrics,
+        [figure({ metric: "agent_api_latency_p95_ms", unit: "bytes", value: 1, line: 9 })],
+        0.1,
+        stages,
+      ),
+    ).toThrow(
+      /m.yaml:9: agent_api_latency_p95_ms: measured in bytes, which cannot be compared with the simulated unit ms/,
+    );
   });
 });

@@ -12,7 +12,10 @@ const MEASURED_2000 = join(ROOT, "results/measured/scaletest-2000.yaml");
 
 describe("[scenario] <measured>... positionals", () => {
   it("takes a first file with deployment/workload keys as the scenario", () => {
-    expect(splitScenarioArgs([TINY, PASS, PROM], "compare")).toEqual({ scenarioArg: TINY, measuredFiles: [PASS, PROM] });
+    expect(splitScenarioArgs([TINY, PASS, PROM], "compare")).toEqual({
+      scenarioArg: TINY,
+      measuredFiles: [PASS, PROM],
+    });
   });
 
   it("runs the default scenario when the first file is measured data", () => {
@@ -34,7 +37,10 @@ describe("[scenario] <measured>... positionals", () => {
     const scenario = join(dir, "s.json");
     writeFileSync(scenario, JSON.stringify({ deployment: {}, workload: {}, stages: [] }));
     const prom = join(dir, "q.json");
-    writeFileSync(prom, JSON.stringify({ status: "success", data: { result: [{ metric: { deployment: "coder" } }] } }));
+    writeFileSync(
+      prom,
+      JSON.stringify({ status: "success", data: { result: [{ metric: { deployment: "coder" } }] } }),
+    );
     expect(looksLikeScenario(scenario)).toBe(true);
     expect(looksLikeScenario(prom)).toBe(false);
   });

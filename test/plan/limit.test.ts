@@ -36,7 +36,13 @@ describe("capsim limit", () => {
   it("finds the analytically known saturation point, exactly, and names the resource", () => {
     const r = findLimit(context(), { path: "workload.users", tolerance: { absolute: 0 } });
     expect(knownLimit(0.8)).toBe(799);
-    expect(r).toMatchObject({ status: "found", integer: true, value: 799, firstFailing: 800, confidence: "clear" });
+    expect(r).toMatchObject({
+      status: "found",
+      integer: true,
+      value: 799,
+      firstFailing: 800,
+      confidence: "clear",
+    });
     expect(r.limitedBy[0]).toMatchObject({ kind: "util", name: "coderd-0 cpu", holds: false });
     // Bracketing doubled from the scenario's 500 users to 1000, then bisected.
     expect(r.evaluations.slice(0, 2).map((e) => e.value)).toEqual([500, 1000]);

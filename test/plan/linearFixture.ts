@@ -22,7 +22,8 @@ export function writeLinearFixture(dir: string): string {
     params[key] = { value, source: "test-only: linear-model fixture" };
   };
   model.name = "linear-coderd-test";
-  model.description = "Test-only: coderd CPU utilisation exactly linear in connected agents, other costs negligible.";
+  model.description =
+    "Test-only: coderd CPU utilisation exactly linear in connected agents, other costs negligible.";
   for (const section of ["coderd", "database"]) {
     for (const [key, param] of Object.entries(model[section] as Record<string, Param>)) {
       if (!/cpu/.test(key)) continue;

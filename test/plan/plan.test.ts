@@ -28,7 +28,13 @@ function context(scenario: string, slos: string[], sets: string[] = []): SearchC
 function recheck(ctx: SearchContext, result: PlanResult) {
   const rec = result.recommended!;
   const loaded = variant(ctx, [`workload.users=${result.users}`, ...deploymentOverrides(rec.deployment)]);
-  const outcome = evaluatePoint({ index: 0, loaded, model: ctx.model, replications: ctx.replications, seed: ctx.seed });
+  const outcome = evaluatePoint({
+    index: 0,
+    loaded,
+    model: ctx.model,
+    replications: ctx.replications,
+    seed: ctx.seed,
+  });
   return assess(outcome, ctx.checks);
 }
 
@@ -45,7 +51,11 @@ function expectNeverFailing(ctx: SearchContext, result: PlanResult) {
 
 describe("capsim plan", () => {
   it("finds the analytically cheapest coderd for a linear load, and the database it needs", () => {
-    const ctx = context(writeLinearFixture(dir), ["agent_connections>=1900"], ["workload.builds.create_concurrency=10"]);
+    const ctx = context(
+      writeLinearFixture(dir),
+      ["agent_connections>=1900"],
+      ["workload.builds.create_concurrency=10"],
+    );
     const result = planDeployment(ctx, { users: 2000 });
     expect(result.status).toBe("found");
     const d = result.recommended!.deployment;
@@ -59,7 +69,10 @@ describe("capsim plan", () => {
 
   it("never recommends a deployment that fails its own checks (latency SLOs, a build SLO)", () => {
     const small = join(ROOT, "test/fixtures/sweep/small.yaml");
-    for (const slos of [["api_latency_p95_ms<=80"], ["api_latency_p95_ms<=100", "provisioner_queue_wait_p95_s<=120"]]) {
+    for (const slos of [
+      ["api_latency_p95_ms<=80"],
+      ["api_latency_p95_ms<=100", "provisioner_queue_wait_p95_s<=120"],
+    ]) {
       const ctx = context(small, slos);
       const result = planDeployment(ctx, { users: 100 });
       expectNeverFailing(ctx, result);

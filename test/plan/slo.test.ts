@@ -13,8 +13,16 @@ const METRICS = [
 
 describe("SLOs", () => {
   it("parses metric, optional stage, operator and threshold", () => {
-    expect(parseSlo("api_latency_p95_ms<=300")).toMatchObject({ name: "api_latency_p95_ms", op: "<=", threshold: 300 });
-    expect(parseSlo("api_rps_median@dashboard >= 1e2")).toMatchObject({ stage: "dashboard", op: ">=", threshold: 100 });
+    expect(parseSlo("api_latency_p95_ms<=300")).toMatchObject({
+      name: "api_latency_p95_ms",
+      op: "<=",
+      threshold: 300,
+    });
+    expect(parseSlo("api_rps_median@dashboard >= 1e2")).toMatchObject({
+      stage: "dashboard",
+      op: ">=",
+      threshold: 100,
+    });
     expect(parseSlo("x@all<1").stage).toBeNull();
     expect(() => parseSlo("api_latency_p95_ms=300")).toThrow(InputError);
     expect(() => parseSlo("api_latency_p95_ms<=fast")).toThrow(InputError);
@@ -23,8 +31,12 @@ describe("SLOs", () => {
   it("binds to the scenario's metrics, refusing unknown and ambiguous names", () => {
     const [slo] = resolveSlos([parseSlo("api_latency_p95_ms<=300")], METRICS);
     expect(slo).toMatchObject({ label: "api_latency_p95_ms@all", stage: null });
-    expect(resolveSlos([parseSlo("api_rps_median@dashboard>=5")], METRICS)[0]!.label).toBe("api_rps_median@dashboard");
-    expect(() => resolveSlos([parseSlo("api_rps_median>=5")], METRICS)).toThrow(/say which: api_rps_median@dashboard/);
+    expect(resolveSlos([parseSlo("api_rps_median@dashboard>=5")], METRICS)[0]!.label).toBe(
+      "api_rps_median@dashboard",
+    );
+    expect(() => resolveSlos([parseSlo("api_rps_median>=5")], METRICS)).toThrow(
+      /say which: api_rps_median@dashboard/,
+    );
     expect(() => resolveSlos([parseSlo("nope<=1")], METRICS)).toThrow(/no summary metric "nope"/);
     expect(() => resolveSlos([parseSlo("api_rps_median@prepare>=1")], METRICS)).toThrow(/no stage prepare/);
   });
@@ -38,8 +50,14 @@ describe("checks", () => {
     const straddle = makeCheck("slo", "m", "<=", 300, 290, [270, 310], false);
     expect(straddle).toMatchObject({ holds: true, clear: false });
     expect(makeCheck("slo", "m", "<=", 300, 290, [270, 310], true).holds).toBe(false);
-    expect(makeCheck("slo", "m", ">=", 100, 90, [85, 95], false)).toMatchObject({ holds: false, clear: true });
-    expect(makeCheck("util", "cpu", "<=", 0.8, 0.5, null, false)).toMatchObject({ holds: true, clear: false });
+    expect(makeCheck("slo", "m", ">=", 100, 90, [85, 95], false)).toMatchObject({
+      holds: false,
+      clear: true,
+    });
+    expect(makeCheck("util", "cpu", "<=", 0.8, 0.5, null, false)).toMatchObject({
+      holds: true,
+      clear: false,
+    });
     expect(makeCheck("slo", "m", "<=", 1, null, null, false)).toMatchObject({ holds: false, margin: null });
   });
 });
@@ -48,7 +66,13 @@ describe("Coder's published sizing", () => {
   it("applies the rules of thumb", () => {
     // The 2000-user scale test ran 2 x 4 vCPU coderd and 50 x 0.5 vCPU provisioners: what the rules give.
     const rules = coderSizingRules({ users: 2000, activeUsers: 2000, concurrentBuilds: 50 }).deployment;
-    expect(rules).toMatchObject({ coderdReplicas: 2, coderdVcpu: 4, coderdMemoryGb: 8, dbVcpu: 6, provisioners: 50 });
+    expect(rules).toMatchObject({
+      coderdReplicas: 2,
+      coderdVcpu: 4,
+      coderdMemoryGb: 8,
+      dbVcpu: 6,
+      provisioners: 50,
+    });
     expect(rules.provisionerVcpu).toBe(0.5);
     const small = coderSizingRules({ users: 100, activeUsers: 30, concurrentBuilds: 0 }).deployment;
     expect(small).toMatchObject({ coderdReplicas: 1, coderdVcpu: 1, dbVcpu: 3, provisioners: 1 });

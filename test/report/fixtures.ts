@@ -1,5 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import { mvaExact, type MvaStation } from "../../src/analytic/mva.js";
+import { type MvaStation, mvaExact } from "../../src/analytic/mva.js";
 
 /** Think time of the synthetic sweep: a dashboard user's action interval. */
 export const SWEEP_THINK_SECONDS = 10;
@@ -28,11 +28,9 @@ export function mvaSweepCsv(): string {
     "point",
     "param:workload.users",
     "param:deployment.database.vcpu",
-    ...["api_rps_median@dashboard", "api_latency_p95_ms@all", "db_cpu_utilization_median@all"].flatMap((m) => [
-      `${m}:mean`,
-      `${m}:ci95_lo`,
-      `${m}:ci95_hi`,
-    ]),
+    ...["api_rps_median@dashboard", "api_latency_p95_ms@all", "db_cpu_utilization_median@all"].flatMap(
+      (m) => [`${m}:mean`, `${m}:ci95_lo`, `${m}:ci95_hi`],
+    ),
     ...resources.map((r) => `util:${r}`),
     "bottleneck",
     "bottleneck_utilization",
@@ -76,8 +74,16 @@ export function mvaSweepCsv(): string {
   return stringify([header, ...rows]);
 }
 
+/** The sidecar, in `capsim sweep`'s layout (the parts the report reads). */
 export const SWEEP_META = {
-  scenario: "scaletest-2000",
+  format: "capsim-sweep/1",
+  scenario: { name: "mva-closed-network", file: "test/report/fixtures.ts" },
   replications: 3,
-  grid: { "workload.users": [...SWEEP_USERS, 5000], "deployment.database.vcpu": [...SWEEP_DB_VCPU] },
+  grid: {
+    axes: [
+      { path: "workload.users", values: [...SWEEP_USERS, 5000] },
+      { path: "deployment.database.vcpu", values: [...SWEEP_DB_VCPU] },
+    ],
+    points: 2 * SWEEP_USERS.length + 1,
+  },
 };

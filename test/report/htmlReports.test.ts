@@ -14,6 +14,7 @@ import {
   renderCompareReport,
   renderRunReport,
   renderSweepReport,
+  toleranceBand,
   writeReport,
   writeRunReport,
 } from "../../src/report/html/index.js";
@@ -36,7 +37,7 @@ const dom = (html: string) => parseHTML(html).document;
 
 /** What makes a report self-contained: no URL that a browser would fetch, one inline script, JSON data blocks. */
 function expectSelfContained(html: string): void {
-  const markup = html.replace(/<script>[^]*?<\/script>/g, "");
+  const markup = html.replace(/<script>[\s\S]*?<\/script>/g, "");
   expect(markup).not.toMatch(/<[^>]*\s(?:src|href|xlink:href|srcset|action|poster)\s*=/i);
   expect(markup).not.toMatch(/<link\b|<iframe\b|<object\b|@import|url\((?!#)/i);
   // Clip paths are referenced by id: every id on the page must be unique.
@@ -46,7 +47,9 @@ function expectSelfContained(html: string): void {
   expect(html).toContain(`http-equiv="Content-Security-Policy" content="default-src 'none';`);
   const scripts = [...dom(html).querySelectorAll("script")];
   expect(scripts.filter((s) => !s.getAttribute("type"))).toHaveLength(1);
-  expect(scripts.every((s) => !s.getAttribute("type") || s.getAttribute("type") === "application/json")).toBe(true);
+  expect(scripts.every((s) => !s.getAttribute("type") || s.getAttribute("type") === "application/json")).toBe(
+    true,
+  );
 }
 
 describe("run report", () => {
@@ -138,6 +141,25 @@ describe("sweep report", () => {
     expect(doc.querySelectorAll("figure.chart")).toHaveLength(3 + 2);
   });
 
+  it("reads a real capsim sweep CSV: its sidecar, empty cells, knees beyond the swept range", () => {
+    const file = join(ROOT, "test/fixtures/report/sweep-real-small.csv");
+    const html = renderSweepReport(readSweep(file));
+    expectSelfContained(html);
+    const doc = dom(html);
+    expect(doc.querySelector("h1")!.textContent).toBe("capsim sweep report: sweep-small, workload.users");
+    expect(doc.querySelectorAll("figure.chart").length).toBe(readSweep(file).figures.length + 2);
+    const bounds = [...doc.querySelectorAll("#bounds ~ table tr")].map((tr) => tr.textContent!);
+    expect(bounds.filter((t) => t.includes("(beyond the sweep)"))).toHaveLength(2);
+    // Knees beyond the sweep are not drawn, so the x axis stays on the swept users.
+    expect(doc.querySelector("#sweep-figure-0")!.textContent).not.toContain("N* ≈");
+    expect(doc.querySelector("#meta")!.textContent).toContain("grid.axes.0.path");
+  });
+
+  it("is the same bytes every time", () => {
+    expect(renderSweepReport(readSweep(SWEEP_FIXTURE))).toBe(renderSweepReport(readSweep(SWEEP_FIXTURE)));
+    expect(renderRunReport(readRunResults(run.dir))).toBe(renderRunReport(readRunResults(run.dir)));
+  });
+
   it("escapes what the CSV says", () => {
     const csv = readFileSync(SWEEP_FIXTURE, "utf8").replace(
       "replication 2: simulated time limit reached before the cleanup stage ended",
@@ -157,19 +179,32 @@ describe("compare report", () => {
     expectSelfContained(html);
     const doc = dom(html);
     const figures = [...doc.querySelectorAll("figure.chart")];
-    expect(figures).toHaveLength(10);
+    expect(figures).toHaveLength(14);
     const failed = figures.filter((f) => f.querySelector("figcaption")!.textContent!.startsWith("FAIL"));
     expect(failed.map((f) => f.querySelector("figcaption")!.textContent)).toEqual([
       "FAIL · agent_api_latency_p90_ms @ all (ms)",
-      "FAIL · agent_api_latency_p95_ms @ all (ms)",
     ]);
-    for (const f of failed) {
-      expect(f.querySelector('g[aria-label="rect"]')!.getAttribute("fill")).toBe("#c62828");
-      expect(f.querySelector('g[aria-label="dot"]')!.getAttribute("fill")).toBe("#c62828");
-    }
-    // The measured range of the write-ops figure is a bar, the others a line.
-    expect(doc.querySelector(".callout")!.textContent).toContain("8 of 10 figures within tolerance");
-    expect(figures[8]!.textContent).toContain("measured 6.7 .. 8.4");
+    expect(failed[0]!.querySelector('g[aria-label="rect"]')!.getAttribute("fill")).toBe("#c62828");
+    expect(failed[0]!.querySelector('g[aria-label="dot"]')!.getAttribute("fill")).toBe("#c62828");
+    expect(doc.querySelector(".callout")!.textContent).toContain("13 of 14 figures within tolerance");
+  });
+
+  it("centres the tolerance band on the simulated mean, as capsim compare judges", () => {
+    const data = readCompare(COMPARE_FIXTURE);
+    const row = data.rows.find((r) => r.metric === "coderd_cpu_vcpu_median")!;
+    const mean = row.simulated.mean!;
+    expect(toleranceBand(row)).toEqual([mean * 0.75, mean * 1.25]);
+    expect(toleranceBand({ ...row, tolerance: { relative: 0.1, absolute: 1 } })).toEqual([
+      mean - 1,
+      mean + 1,
+    ]);
+    expect(toleranceBand({ ...row, simulated: { mean: null, ci95: null } })).toBeNull();
+    // A measured range is drawn as a bar between its ends.
+    const ranged = { ...data, rows: [{ ...row, measured: { range: [2.5, 3.5] as [number, number] } }] };
+    const fig = dom(renderCompareReport(ranged, COMPARE_FIXTURE)).querySelector("figure.chart")!;
+    expect(fig.textContent).toContain("measured 2.5 .. 3.5");
+    expect(fig.querySelectorAll('g[aria-label="rect"] rect')).toHaveLength(2);
+    expect(fig.querySelectorAll('g[aria-label="rule"] line').length).toBeGreaterThanOrEqual(4);
   });
 
   it("escapes every string and rejects a malformed comparison with its position", () => {

@@ -7,10 +7,19 @@
  */
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const LABEL_NAME_PREFIX = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 const REAL = /^[+-]?(?:\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\d*\.\d+(?:[eE][+-]?\d+)?)$/;
 const SPECIAL = /^(?:[+-]?(?:inf|infinity)|nan)$/i;
-const TYPES = ["counter", "gauge", "histogram", "gaugehistogram", "stateset", "info", "summary", "unknown"] as const;
+const TYPES = [
+  "counter",
+  "gauge",
+  "histogram",
+  "gaugehistogram",
+  "stateset",
+  "info",
+  "summary",
+  "unknown",
+] as const;
 type MetricType = (typeof TYPES)[number];
 
 const SUFFIXES: Record<MetricType, readonly string[]> = {
@@ -34,7 +43,8 @@ export interface ParsedSample {
 
 function parseNumber(text: string): number | undefined {
   if (REAL.test(text)) return Number(text);
-  if (SPECIAL.test(text)) return text.toLowerCase().includes("nan") ? Number.NaN : text.startsWith("-") ? -Infinity : Infinity;
+  if (SPECIAL.test(text))
+    return text.toLowerCase().includes("nan") ? Number.NaN : text.startsWith("-") ? -Infinity : Infinity;
   return undefined;
 }
 
@@ -44,7 +54,7 @@ function parseLabels(line: string, pos: number): { labels: [string, string][]; e
   let i = pos + 1;
   if (line[i] === "}") return { labels, end: i + 1 };
   for (;;) {
-    const nameMatch = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(line.slice(i));
+    const nameMatch = LABEL_NAME_PREFIX.exec(line.slice(i));
     if (!nameMatch) return `bad label name at column ${i + 1}`;
     const name = nameMatch[0];
     i += name.length;
@@ -94,7 +104,8 @@ function parseSample(line: string, lineNo: number): ParsedSample | string {
   const exemplarAt = rest.indexOf(" # ");
   const main = exemplarAt >= 0 ? rest.slice(0, exemplarAt) : rest;
   const parts = main.split(" ");
-  if (parts.length > 2 || parts.some((p) => p === "")) return "expected value [timestamp] separated by single spaces";
+  if (parts.length > 2 || parts.some((p) => p === ""))
+    return "expected value [timestamp] separated by single spaces";
   const value = parseNumber(parts[0]!);
   if (value === undefined) return `bad number "${parts[0]}"`;
   let timestamp: number | undefined;
@@ -136,11 +147,15 @@ interface FamilyState {
 }
 
 const labelKey = (labels: [string, string][], without: string[] = []) =>
-  JSON.stringify(labels.filter(([k]) => !without.includes(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  JSON.stringify(
+    labels.filter(([k]) => !without.includes(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 
 export function validateOpenMetrics(text: string): string[] {
   const problems: string[] = [];
-  const problem = (line: number, message: string) => problems.push(`line ${line}: ${message}`);
+  const problem = (line: number, message: string): void => {
+    problems.push(`line ${line}: ${message}`);
+  };
   if (text.includes("\r")) problems.push("carriage return found: line endings must be \\n");
   if (text.charCodeAt(0) === 0xfeff) problems.push("byte order mark found");
   const lines = text.split("\n");
@@ -169,7 +184,15 @@ export function validateOpenMetrics(text: string): string[] {
     let f = families.get(name);
     if (f && f !== current) problem(line, `family ${name} is interleaved with another family`);
     if (!f) {
-      f = { name, type: "unknown", metadata: new Set(), samplesSeen: false, finishedMetrics: new Set(), lastTimestamp: new Map(), lastValue: new Map() };
+      f = {
+        name,
+        type: "unknown",
+        metadata: new Set(),
+        samplesSeen: false,
+        finishedMetrics: new Set(),
+        lastTimestamp: new Map(),
+        lastValue: new Map(),
+      };
       families.set(name, f);
     }
     if (current && current !== f) finishHistogramPoint(current);
@@ -177,17 +200,23 @@ export function validateOpenMetrics(text: string): string[] {
     return f;
   };
 
-  lines.forEach((line, index) => {
+  for (const [index, line] of lines.entries()) {
     const n = index + 1;
     if (line === "# EOF") {
       if (index !== lines.length - 1) problem(n, '"# EOF" before the end');
-      return;
+      continue;
     }
     if (line.startsWith("#")) {
       const m = /^# (TYPE|UNIT|HELP) ([^ ]+)(?: (.*))?$/.exec(line);
-      if (!m) return problem(n, "a line starting with # must be TYPE, UNIT, HELP or EOF");
+      if (!m) {
+        problem(n, "a line starting with # must be TYPE, UNIT, HELP or EOF");
+        continue;
+      }
       const [, kind, name, value = ""] = m as unknown as [string, string, string, string | undefined];
-      if (!METRIC_NAME.test(name)) return problem(n, `bad metric family name ${name}`);
+      if (!METRIC_NAME.test(name)) {
+        problem(n, `bad metric family name ${name}`);
+        continue;
+      }
       const f = familyFor(name, n);
       if (f.samplesSeen) problem(n, `${kind} for ${name} after its samples`);
       if (f.metadata.has(kind)) problem(n, `second ${kind} line for ${name}`);
@@ -197,17 +226,22 @@ export function validateOpenMetrics(text: string): string[] {
         else f.type = value as MetricType;
       } else if (kind === "UNIT") {
         if (!/^[a-zA-Z0-9_:]*$/.test(value)) problem(n, `bad unit "${value}"`);
-        if (value !== "" && !name.endsWith(`_${value}`)) problem(n, `unit ${value} is not a suffix of ${name}`);
-        if (value !== "" && (f.type === "stateset" || f.type === "info")) problem(n, `${f.type} must have an empty unit`);
+        if (value !== "" && !name.endsWith(`_${value}`))
+          problem(n, `unit ${value} is not a suffix of ${name}`);
+        if (value !== "" && (f.type === "stateset" || f.type === "info"))
+          problem(n, `${f.type} must have an empty unit`);
         f.unit = value;
       } else {
         const stray = /\\(?![n"\\])/.exec(value);
         if (stray) problem(n, "undefined escape in HELP");
       }
-      return;
+      continue;
     }
     const sample = parseSample(line, n);
-    if (typeof sample === "string") return problem(n, sample);
+    if (typeof sample === "string") {
+      problem(n, sample);
+      continue;
+    }
     // The family is the longest name prefix that is a declared family with a matching suffix.
     let family: FamilyState | undefined;
     let suffix = "";
@@ -234,18 +268,25 @@ export function validateOpenMetrics(text: string): string[] {
     const hasLe = sample.labels.some(([k]) => k === "le");
     const isHistogram = f.type === "histogram" || f.type === "gaugehistogram";
     if (isHistogram && suffix === "_bucket" && !hasLe) problem(n, `${sample.name}: bucket without le`);
-    if (hasLe && !(isHistogram && suffix === "_bucket")) problem(n, `${sample.name}: le label outside a histogram bucket`);
-    const metricKey = labelKey(sample.labels, isHistogram ? ["le"] : f.type === "summary" ? ["quantile"] : []);
+    if (hasLe && !(isHistogram && suffix === "_bucket"))
+      problem(n, `${sample.name}: le label outside a histogram bucket`);
+    const metricKey = labelKey(
+      sample.labels,
+      isHistogram ? ["le"] : f.type === "summary" ? ["quantile"] : [],
+    );
     if (f.currentMetric !== metricKey) {
-      if (f.finishedMetrics.has(metricKey)) problem(n, `${sample.name}${metricKey}: metric interleaved with another of the family`);
+      if (f.finishedMetrics.has(metricKey))
+        problem(n, `${sample.name}${metricKey}: metric interleaved with another of the family`);
       if (f.currentMetric !== undefined) f.finishedMetrics.add(f.currentMetric);
       finishHistogramPoint(f);
       f.currentMetric = metricKey;
     }
     if (f.type === "counter" && suffix === "_total") {
-      if (Number.isNaN(sample.value) || sample.value < 0) problem(n, `${sample.name}: counter total must be a non-negative number`);
+      if (Number.isNaN(sample.value) || sample.value < 0)
+        problem(n, `${sample.name}: counter total must be a non-negative number`);
       const prev = f.lastValue.get(metricKey);
-      if (prev !== undefined && sample.value < prev) problem(n, `${sample.name}: counter decreased from ${prev} to ${sample.value}`);
+      if (prev !== undefined && sample.value < prev)
+        problem(n, `${sample.name}: counter decreased from ${prev} to ${sample.value}`);
       f.lastValue.set(metricKey, sample.value);
     }
     // A MetricPoint is the run of samples of one metric at one timestamp (buckets, count, sum, created...).
@@ -257,28 +298,39 @@ export function validateOpenMetrics(text: string): string[] {
       finishHistogramPoint(f);
       if (f.lastTimestamp.has(metricKey) || (p !== undefined && p.key === metricKey)) {
         const last = f.lastTimestamp.get(metricKey);
-        if (ts === undefined || last === undefined) problem(n, `${sample.name}: a second point of a metric needs timestamps on both`);
+        if (ts === undefined || last === undefined)
+          problem(n, `${sample.name}: a second point of a metric needs timestamps on both`);
         else if (!(ts > last)) problem(n, `${sample.name}: timestamps must increase (${last} then ${ts})`);
       }
       if (ts !== undefined) f.lastTimestamp.set(metricKey, ts);
       else f.lastTimestamp.delete(metricKey);
-      f.point = { key: metricKey, timestamp: ts, seen: new Set(), buckets: [], line: n, histogram: isHistogram };
+      f.point = {
+        key: metricKey,
+        timestamp: ts,
+        seen: new Set(),
+        buckets: [],
+        line: n,
+        histogram: isHistogram,
+      };
     }
     const point = f.point!;
     point.seen.add(sampleId);
-    if (!isHistogram) return;
+    if (!isHistogram) continue;
     if (suffix === "_bucket") {
       const le = sample.labels.find(([k]) => k === "le")![1];
-      if (le !== "+Inf" && !/^-?(?:\d+\.\d+|\d+(?:\.\d+)?e[+-]\d{2,})$/.test(le)) problem(n, `le "${le}" is not a canonical number`);
-      if (!Number.isInteger(sample.value) || sample.value < 0) problem(n, `${sample.name}: bucket values must be non-negative integers`);
+      if (le !== "+Inf" && !/^-?(?:\d+\.\d+|\d+(?:\.\d+)?e[+-]\d{2,})$/.test(le))
+        problem(n, `le "${le}" is not a canonical number`);
+      if (!Number.isInteger(sample.value) || sample.value < 0)
+        problem(n, `${sample.name}: bucket values must be non-negative integers`);
       point.buckets.push({ le, value: sample.value });
     } else if (suffix === "_count" || suffix === "_gcount") {
-      if (!Number.isInteger(sample.value) || sample.value < 0) problem(n, `${sample.name}: count must be a non-negative integer`);
+      if (!Number.isInteger(sample.value) || sample.value < 0)
+        problem(n, `${sample.name}: count must be a non-negative integer`);
       point.count = sample.value;
     } else if (suffix === "_sum" && (Number.isNaN(sample.value) || sample.value < 0)) {
       problem(n, `${sample.name}: histogram sum must be a non-negative number`);
     }
-  });
+  }
   if (current) finishHistogramPoint(current);
   return problems;
 }

@@ -7,12 +7,12 @@ import { loadScenarioAndModel } from "../../src/cli/scenarioInput.js";
 import { InputError } from "../../src/errors.js";
 import { type ReplicationResult, runReplication } from "../../src/model/coderModel.js";
 import { CODERD_LATENCY_BUCKETS_S } from "../../src/model/latencyProbe.js";
+import { canonicalFloat } from "../../src/report/openmetrics/format.js";
 import {
   DEFAULT_OPENMETRICS_START,
   openMetricsText,
   parseOpenMetricsStart,
 } from "../../src/report/openmetrics.js";
-import { canonicalFloat } from "../../src/report/openmetrics/format.js";
 import { sampleLines, validateOpenMetrics } from "./openMetricsValidator.js";
 import { SMALL_RUN } from "./runFixture.js";
 
@@ -76,20 +76,48 @@ foo_sum 324789.3
 foo_created 1520430000.123
 `),
     ).toEqual([]);
-    expect(ok(`# TYPE foo gauge\nfoo{a="x",b="escaping\\" example \\n "} 17.0 123\nfoo{a="x",b="escaping\\" example \\n "} 18.0 456\n`)).toEqual([]);
+    expect(
+      ok(
+        `# TYPE foo gauge\nfoo{a="x",b="escaping\\" example \\n "} 17.0 123\nfoo{a="x",b="escaping\\" example \\n "} 18.0 456\n`,
+      ),
+    ).toEqual([]);
   });
 
   it.each([
     ["no EOF", "# TYPE foo gauge\nfoo 1\n", /must end with "# EOF"/],
     ["interleaved families", "# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na 2\n# EOF\n", /interleaved/],
-    ["interleaved metrics", '# TYPE a gauge\na{x="1"} 1 1\na{x="2"} 1 1\na{x="1"} 1 2\n# EOF\n', /metric interleaved/],
-    ["interleaved points", "# TYPE s summary\ns_count 0 123\ns_count 0 456\ns_sum 0 123\ns_sum 0 456\n# EOF\n", /timestamps must increase/],
+    [
+      "interleaved metrics",
+      '# TYPE a gauge\na{x="1"} 1 1\na{x="2"} 1 1\na{x="1"} 1 2\n# EOF\n',
+      /metric interleaved/,
+    ],
+    [
+      "interleaved points",
+      "# TYPE s summary\ns_count 0 123\ns_count 0 456\ns_sum 0 123\ns_sum 0 456\n# EOF\n",
+      /timestamps must increase/,
+    ],
     ["a decreasing counter", "# TYPE c counter\nc_total 5 1\nc_total 4 2\n# EOF\n", /counter decreased/],
     ["an undefined escape", '# TYPE a gauge\na{x="\\t"} 1\n# EOF\n', /undefined escape/],
-    ["a non-cumulative histogram", '# TYPE h histogram\nh_bucket{le="1.0"} 5\nh_bucket{le="+Inf"} 4\n# EOF\n', /not cumulative/],
-    ["a histogram without +Inf", '# TYPE h histogram\nh_bucket{le="1.0"} 5\n# EOF\n', /without a \+Inf bucket/],
-    ["a non-canonical le", '# TYPE h histogram\nh_bucket{le="1"} 5\nh_bucket{le="+Inf"} 5\n# EOF\n', /canonical/],
-    ["a _count unlike +Inf", '# TYPE h histogram\nh_bucket{le="+Inf"} 5\nh_count 6\nh_sum 1\n# EOF\n', /_count 6 differs/],
+    [
+      "a non-cumulative histogram",
+      '# TYPE h histogram\nh_bucket{le="1.0"} 5\nh_bucket{le="+Inf"} 4\n# EOF\n',
+      /not cumulative/,
+    ],
+    [
+      "a histogram without +Inf",
+      '# TYPE h histogram\nh_bucket{le="1.0"} 5\n# EOF\n',
+      /without a \+Inf bucket/,
+    ],
+    [
+      "a non-canonical le",
+      '# TYPE h histogram\nh_bucket{le="1"} 5\nh_bucket{le="+Inf"} 5\n# EOF\n',
+      /canonical/,
+    ],
+    [
+      "a _count unlike +Inf",
+      '# TYPE h histogram\nh_bucket{le="+Inf"} 5\nh_count 6\nh_sum 1\n# EOF\n',
+      /_count 6 differs/,
+    ],
     ["a unit that is not a suffix", "# TYPE foo counter\n# UNIT foo seconds\n# EOF\n", /not a suffix/],
     ["metadata after samples", "# TYPE foo gauge\nfoo 1\n# HELP foo late\n# EOF\n", /after its samples/],
     ["a bad number", "# TYPE foo gauge\nfoo 1,5\n# EOF\n", /bad number/],
@@ -149,12 +177,18 @@ describe("openMetricsText", () => {
       expect(text).toContain(`${family}\n`);
     }
     const samples = sampleLines(text);
-    expect(samples.every((l) => l.includes('{simulated="true",scenario="small \\"run\\" \\\\ with\\nnewline"'))).toBe(true);
+    expect(
+      samples.every((l) => l.includes('{simulated="true",scenario="small \\"run\\" \\\\ with\\nnewline"')),
+    ).toBe(true);
     for (const r of [0, 1]) {
-      expect(samples.some((l) => l.startsWith(`process_cpu_seconds_total{`) && l.includes(`pod="coderd-${r}"`))).toBe(true);
+      expect(
+        samples.some((l) => l.startsWith(`process_cpu_seconds_total{`) && l.includes(`pod="coderd-${r}"`)),
+      ).toBe(true);
     }
     const les = new Set(
-      samples.filter((l) => l.startsWith("coderd_api_request_latencies_seconds_bucket")).map((l) => /le="([^"]+)"/.exec(l)![1]),
+      samples
+        .filter((l) => l.startsWith("coderd_api_request_latencies_seconds_bucket"))
+        .map((l) => /le="([^"]+)"/.exec(l)![1]),
     );
     expect([...les]).toEqual([...CODERD_LATENCY_BUCKETS_S.map(canonicalFloat), "+Inf"]);
     expect([...les].slice(0, 3)).toEqual(["0.001", "0.005", "0.01"]);
@@ -162,9 +196,16 @@ describe("openMetricsText", () => {
 
   it("carries the simulated values: counters end where the replication's columns end", () => {
     const n = rep.times.length - 1;
-    expect(lastValue("coderd_api_requests_processed_total", 'pod="coderd-1"')).toBe(rep.series.coderd_http_requests_1![n]);
-    expect(lastValue("process_cpu_seconds_total", 'pod="coderd-0"')).toBeCloseTo(rep.series.coderd_cpu_seconds_0![n]!, 6);
-    expect(lastValue("coderd_api_request_latencies_seconds_count", "")).toBe(rep.series.api_latency_bucket_le_inf![n]);
+    expect(lastValue("coderd_api_requests_processed_total", 'pod="coderd-1"')).toBe(
+      rep.series.coderd_http_requests_1![n],
+    );
+    expect(lastValue("process_cpu_seconds_total", 'pod="coderd-0"')).toBeCloseTo(
+      rep.series.coderd_cpu_seconds_0![n]!,
+      6,
+    );
+    expect(lastValue("coderd_api_request_latencies_seconds_count", "")).toBe(
+      rep.series.api_latency_bucket_le_inf![n],
+    );
     expect(lastValue("coderd_api_request_latencies_seconds_count", "")).toBeGreaterThan(0);
   });
 
@@ -188,7 +229,9 @@ describe("parseOpenMetricsStart", () => {
     expect(parseOpenMetricsStart("2024-03-01T01:00:00+01:00")).toBe(START);
     expect(parseOpenMetricsStart("2024-03-01T00:00:00.5Z")).toBe(START + 0.5);
     expect(() => parseOpenMetricsStart("yesterday")).toThrow(InputError);
-    expect(() => parseOpenMetricsStart("2024-03-01")).toThrow(/--openmetrics-start: expected an RFC 3339 time/);
+    expect(() => parseOpenMetricsStart("2024-03-01")).toThrow(
+      /--openmetrics-start: expected an RFC 3339 time/,
+    );
   });
 });
 
@@ -200,12 +243,20 @@ describe("promtool", () => {
     try {
       const file = join(dir, "sim.om");
       writeFileSync(file, text);
-      execFileSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", file, join(dir, "data")], { stdio: "pipe" });
+      execFileSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", file, join(dir, "data")], {
+        stdio: "pipe",
+      });
       const list = execFileSync("promtool", ["tsdb", "list", join(dir, "data")], { encoding: "utf8" });
-      const rows = list.trim().split("\n").slice(1).map((l) => l.trim().split(/\s+/));
+      const rows = list
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.trim().split(/\s+/));
       const samples = rows.reduce((n, r) => n + Number(r[4]), 0);
       expect(samples).toBe(sampleLines(text).length);
-      const series = new Set(sampleLines(text).map((l) => l.slice(0, l.lastIndexOf(" ", l.lastIndexOf(" ") - 1))));
+      const series = new Set(
+        sampleLines(text).map((l) => l.slice(0, l.lastIndexOf(" ", l.lastIndexOf(" ") - 1))),
+      );
       expect(Math.max(...rows.map((r) => Number(r[6])))).toBeLessThanOrEqual(series.size);
       expect(rows.length).toBeGreaterThan(0);
     } finally {

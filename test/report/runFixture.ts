@@ -17,11 +17,17 @@ export interface RunFixture extends RunOutput {
 }
 
 /** Runs the small scenario (with `--set` overrides) and writes summary.json and timeseries.csv as `capsim run` does. */
-export function writeSmallRun(sets: readonly string[] = [], dir = mkdtempSync(join(tmpdir(), "capsim-report-"))): RunFixture {
+export function writeSmallRun(
+  sets: readonly string[] = [],
+  dir = mkdtempSync(join(tmpdir(), "capsim-report-")),
+): RunFixture {
   const { loaded, model } = loadScenarioAndModel(SMALL_RUN, sets);
   const out = runScenario(loaded, model, {});
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "summary.json"), `${JSON.stringify(out.summary, null, 2)}\n`);
-  writeFileSync(join(dir, "timeseries.csv"), timeseriesCsv(out.first, loaded.scenario.deployment.database.vcpu));
+  writeFileSync(
+    join(dir, "timeseries.csv"),
+    timeseriesCsv(out.first, loaded.scenario.deployment.database.vcpu),
+  );
   return { ...out, dir, loaded };
 }

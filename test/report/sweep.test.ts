@@ -26,7 +26,11 @@ describe("the committed sweep fixture", () => {
 describe("parseSweepCsv", () => {
   it("groups the columns by role", () => {
     expect(table.params).toEqual(["workload.users", "deployment.database.vcpu"]);
-    expect(table.figures).toEqual(["api_rps_median@dashboard", "api_latency_p95_ms@all", "db_cpu_utilization_median@all"]);
+    expect(table.figures).toEqual([
+      "api_rps_median@dashboard",
+      "api_latency_p95_ms@all",
+      "db_cpu_utilization_median@all",
+    ]);
     expect(table.resources).toEqual(["coderd-0 cpu", "database cpu", "database notify lock"]);
     expect(table.points).toHaveLength(2 * SWEEP_USERS.length + 1);
     const failed = table.points.at(-1)!;
@@ -42,12 +46,16 @@ describe("parseSweepCsv", () => {
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(InputError);
-      expect((err as InputError).message).toBe('bad.csv:5: api_rps_median@dashboard:mean: expected a number, got "fast"');
+      expect((err as InputError).message).toBe(
+        'bad.csv:5: api_rps_median@dashboard:mean: expected a number, got "fast"',
+      );
     }
   });
 
   it("refuses a CSV that is not a sweep", () => {
-    expect(() => parseSweepCsv("time_s,stage\n0,\n", "ts.csv")).toThrow('ts.csv:1: not a sweep CSV: no "point" column');
+    expect(() => parseSweepCsv("time_s,stage\n0,\n", "ts.csv")).toThrow(
+      'ts.csv:1: not a sweep CSV: no "point" column',
+    );
     expect(() => parseSweepCsv("point,x\n0,1\n", "p.csv")).toThrow(/no "param:<path>" column/);
   });
 });
@@ -57,12 +65,20 @@ describe("axes", () => {
     const axes = chooseAxes(table);
     expect(axes.x).toBe("workload.users");
     expect(axes.numericX && axes.xIsPopulation).toBe(true);
-    expect(axes.groups.map((g) => g.label)).toEqual(["deployment.database.vcpu=2", "deployment.database.vcpu=4"]);
-    expect(axes.groups[0]!.points.map((p) => Number(p.params.get("workload.users")))).toEqual([...SWEEP_USERS, 5000]);
+    expect(axes.groups.map((g) => g.label)).toEqual([
+      "deployment.database.vcpu=2",
+      "deployment.database.vcpu=4",
+    ]);
+    expect(axes.groups[0]!.points.map((p) => Number(p.params.get("workload.users")))).toEqual([
+      ...SWEEP_USERS,
+      5000,
+    ]);
     const flipped = chooseAxes(table, "deployment.database.vcpu");
     expect(flipped.xIsPopulation).toBe(false);
     expect(flipped.groups).toHaveLength(SWEEP_USERS.length + 1);
-    expect(() => chooseAxes(table, "workload.nope")).toThrow(/--x: "workload.nope" is not a varied parameter/);
+    expect(() => chooseAxes(table, "workload.nope")).toThrow(
+      /--x: "workload.nope" is not a varied parameter/,
+    );
   });
 
   it("draws bounds on API RPS unless told otherwise", () => {
@@ -108,12 +124,15 @@ describe("asymptotic bounds from the sweep's own columns", () => {
     for (const vcpu of [2, 4]) {
       const b = boundsFor(vcpu);
       const exact = mvaExact(sweepStations(vcpu), 6000, SWEEP_THINK_SECONDS);
-      for (const s of exact) expect(s.throughputPerSecond).toBeLessThanOrEqual(throughputBound(b, s.population) * (1 + 1e-5));
+      for (const s of exact)
+        expect(s.throughputPerSecond).toBeLessThanOrEqual(throughputBound(b, s.population) * (1 + 1e-5));
     }
   });
 
   it("need two points with throughput", () => {
-    expect(asymptoticBounds([{ population: 10, throughputPerSecond: 1, utilization: new Map([["cpu", 0.1]]) }])).toBeUndefined();
+    expect(
+      asymptoticBounds([{ population: 10, throughputPerSecond: 1, utilization: new Map([["cpu", 0.1]]) }]),
+    ).toBeUndefined();
     expect(
       asymptoticBounds([
         { population: 10, throughputPerSecond: 0, utilization: new Map([["cpu", 0.1]]) },

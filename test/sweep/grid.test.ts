@@ -81,12 +81,25 @@ describe("shards", () => {
 describe("column layout", () => {
   it("unions resource lists keeping each list's order (more replicas slot in after their neighbours)", () => {
     const one = ["coderd-0 cpu", "database cpu", "coderd-0 db pool", "lock"];
-    const two = ["coderd-0 cpu", "coderd-1 cpu", "database cpu", "coderd-0 db pool", "coderd-1 db pool", "lock"];
+    const two = [
+      "coderd-0 cpu",
+      "coderd-1 cpu",
+      "database cpu",
+      "coderd-0 db pool",
+      "coderd-1 db pool",
+      "lock",
+    ];
     expect(orderedUnion([one, two])).toEqual(two);
     expect(orderedUnion([two, one])).toEqual(two);
     const merged = mergeLayouts([
       { metrics: [{ name: "a", stage: null }], resources: one },
-      { metrics: [{ name: "a", stage: null }, { name: "b", stage: "dashboard" }], resources: two },
+      {
+        metrics: [
+          { name: "a", stage: null },
+          { name: "b", stage: "dashboard" },
+        ],
+        resources: two,
+      },
     ]);
     expect(merged.metrics).toEqual([
       { name: "a", stage: null },

@@ -18,7 +18,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function sweepBase(scenario: string, vary: string[], sets: string[] = []): SweepBase {
   const { loaded, model } = loadScenarioAndModel(join(ROOT, scenario), sets);
   const axes = parseAxes(vary);
-  return { loaded, model, sets, axes, link: loadLink(loaded, sets, axes.map((a) => a.path)) };
+  return {
+    loaded,
+    model,
+    sets,
+    axes,
+    link: loadLink(
+      loaded,
+      sets,
+      axes.map((a) => a.path),
+    ),
+  };
 }
 
 /** Runs points in this thread, but point 1 throws (a multi-line message, as a stack would be). */
@@ -45,7 +55,12 @@ describe("runSweep", () => {
     expect(csv.rows.get(1)!.at(-1)).toBe("boom | at somewhere");
     // A failed row keeps its parameters and leaves every figure empty.
     expect(csv.rows.get(1)![1]).toBe("40");
-    expect(csv.rows.get(1)!.slice(2, status).every((c) => c === "")).toBe(true);
+    expect(
+      csv.rows
+        .get(1)!
+        .slice(2, status)
+        .every((c) => c === ""),
+    ).toBe(true);
 
     const seen: number[] = [];
     const second = await runSweep({
@@ -88,7 +103,9 @@ describe("runSweep", () => {
     const [, second] = loadPoints(base, gridPoints(base.axes));
     expect(second!.loaded.scenario.workload).toMatchObject({ users: 1000, workspaces: 1000 });
     // Pinned by --set: no link; left to default (fixture without workspaces): no link needed.
-    expect(sweepBase("scenarios/scaletest-2000.yaml", ["workload.users=500"], ["workload.workspaces=10"]).link).toBeNull();
+    expect(
+      sweepBase("scenarios/scaletest-2000.yaml", ["workload.users=500"], ["workload.workspaces=10"]).link,
+    ).toBeNull();
     expect(sweepBase("test/fixtures/sweep/small.yaml", ["workload.users=500"]).link).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import { renderRunReport } from "./run/runReport.js";
 import { readSweep } from "./sweep/readSweep.js";
 import { renderSweepReport, type SweepReportOptions } from "./sweep/sweepReport.js";
 
+export { type CompareData, type CompareRow, toleranceBand } from "./compare/compareData.js";
 export { readCompare, renderCompareReport } from "./compare/compareReport.js";
 export { parseTimeseriesCsv, readRunResults } from "./run/readRun.js";
 export { renderRunReport } from "./run/runReport.js";
@@ -25,7 +26,8 @@ export interface ReportInput {
 
 /** A results directory (or its summary.json) is a run, a .csv a sweep, any other .json a comparison. */
 export function detectReportInput(path: string): ReportInput {
-  if (!existsSync(path)) throw new InputError({ file: path, path: "", message: "cannot read: no such file or directory" });
+  if (!existsSync(path))
+    throw new InputError({ file: path, path: "", message: "cannot read: no such file or directory" });
   if (statSync(path).isDirectory()) return { kind: "run", path };
   if (basename(path) === "summary.json") return { kind: "run", path: dirname(path) };
   if (path.endsWith(".csv")) return { kind: "sweep", path };
@@ -33,7 +35,8 @@ export function detectReportInput(path: string): ReportInput {
   throw new InputError({
     file: path,
     path: "",
-    message: "expected a results directory (capsim run), a sweep CSV (capsim sweep) or a compare JSON (capsim compare --json)",
+    message:
+      "expected a results directory (capsim run), a sweep CSV (capsim sweep) or a compare JSON (capsim compare --json)",
   });
 }
 
@@ -58,7 +61,11 @@ export function renderReport(input: ReportInput, opts: ReportOptions = {}): stri
 }
 
 /** `capsim report`: detects the input, writes the HTML atomically, returns its path. */
-export function writeReport(inputPath: string, outFile?: string, opts: ReportOptions = {}): { kind: ReportKind; file: string } {
+export function writeReport(
+  inputPath: string,
+  outFile?: string,
+  opts: ReportOptions = {},
+): { kind: ReportKind; file: string } {
   const input = detectReportInput(inputPath);
   const file = resolve(outFile ?? defaultReportPath(input));
   writeFileAtomic(file, renderReport(input, opts));

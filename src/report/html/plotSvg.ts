@@ -31,12 +31,18 @@ export function renderPlot(options: Plot.PlotOptions): RenderedPlot {
 }
 
 /**
- * Plot numbers clip paths from 1 in every chart, and a page holds many charts: ids get a prefix from
- * the chart's content, so they are unique across charts yet the same on every run.
+ * Plot numbers clip paths with a process-wide counter, and a page holds many charts: the ids are
+ * renumbered from 1 per chart and prefixed with a hash of the chart, so they are unique on the page
+ * and the same on every run.
  */
 function uniqueIds(svg: string): string {
-  const prefix = createHash("sha256").update(svg).digest("hex").slice(0, 10);
-  return svg.replace(/plot-clip-(\d+)/g, `plot-clip-${prefix}-$1`);
+  const order = new Map<string, number>();
+  const local = svg.replace(/plot-clip-(\d+)/g, (_, n: string) => {
+    if (!order.has(n)) order.set(n, order.size + 1);
+    return `plot-clip-${order.get(n)}`;
+  });
+  const prefix = createHash("sha256").update(local).digest("hex").slice(0, 10);
+  return local.replace(/plot-clip-(\d+)/g, `plot-clip-${prefix}-$1`);
 }
 
 /** Categorical colours (Observable 10), assigned in order so legends and lines agree without a legend scale. */

@@ -3,7 +3,11 @@ import { escapeHtml } from "./escape.js";
 export type Cell = string | { text: string; className?: string };
 
 /** An HTML table whose every cell is escaped; `className` marks numbers, verdicts and long text. */
-export function htmlTable(header: readonly string[], rows: readonly (readonly Cell[])[], caption?: string): string {
+export function htmlTable(
+  header: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  caption?: string,
+): string {
   const cell = (c: Cell, tag: "td" | "th") => {
     const { text, className } = typeof c === "string" ? { text: c, className: undefined } : c;
     return `<${tag}${className ? ` class="${escapeHtml(className)}"` : ""}>${escapeHtml(text)}</${tag}>`;

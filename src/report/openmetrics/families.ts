@@ -102,15 +102,30 @@ export function metricFamilies(rep: ReplicationResult): Family[] {
       help: "The number of currently running provisioner jobs.",
       series: single("provisioners_busy"),
     },
-    { kind: "gauge", name: "capsim_provisioner_queue_jobs", help: "Provisioner jobs waiting for a daemon.", series: single("provisioner_queue") },
-    { kind: "gauge", name: "capsim_agents_connected", help: "Workspace agents connected to coderd.", series: single("agents_connected") },
+    {
+      kind: "gauge",
+      name: "capsim_provisioner_queue_jobs",
+      help: "Provisioner jobs waiting for a daemon.",
+      series: single("provisioner_queue"),
+    },
+    {
+      kind: "gauge",
+      name: "capsim_agents_connected",
+      help: "Workspace agents connected to coderd.",
+      series: single("agents_connected"),
+    },
     {
       kind: "gauge",
       name: "capsim_workspace_connections",
       help: "Open SSH, web terminal and workspace app connections of the scale-test runner.",
       series: single("workspace_connections"),
     },
-    { kind: "gauge", name: "capsim_dashboard_users", help: "Simulated dashboard users.", series: single("dashboard_users") },
+    {
+      kind: "gauge",
+      name: "capsim_dashboard_users",
+      help: "Simulated dashboard users.",
+      series: single("dashboard_users"),
+    },
     {
       kind: "counter",
       name: "capsim_db_cpu_seconds",
@@ -118,7 +133,12 @@ export function metricFamilies(rep: ReplicationResult): Family[] {
       help: "PostgreSQL CPU time spent, in vCPU seconds.",
       series: single("db_cpu_seconds"),
     },
-    { kind: "counter", name: "capsim_db_write_ops", help: "PostgreSQL write operations.", series: single("db_write_ops_total") },
+    {
+      kind: "counter",
+      name: "capsim_db_write_ops",
+      help: "PostgreSQL write operations.",
+      series: single("db_write_ops_total"),
+    },
     {
       kind: "gauge",
       name: "capsim_db_memory_utilization_ratio",
@@ -156,5 +176,7 @@ export function metricFamilies(rep: ReplicationResult): Family[] {
       })),
     },
   ];
-  return families.filter((f) => (f.kind === "histogram" ? f.buckets.every((b) => b.length > 0) : f.series.length > 0));
+  return families.filter((f) =>
+    f.kind === "histogram" ? f.buckets.every((b) => b.length > 0) : f.series.length > 0,
+  );
 }

@@ -3,9 +3,9 @@ import { z } from "zod";
 const pair = z.tuple([z.number(), z.number()]);
 
 /**
- * The compare JSON the report reads (`capsim compare --json`), documented in docs/report.md. The
- * tolerance band around the measured value is measured ± max(relative·|measured|, absolute); for a
- * measured range [lo, hi] it is [lo − tol(lo), hi + tol(hi)].
+ * The compare JSON the report reads (`capsim compare --json`, src/compare/runCompare.ts), documented in
+ * docs/report.md. The tolerance band is around the simulated mean, as src/compare/verdict.ts judges:
+ * mean ± max(relative·|mean|, absolute); a value passes inside it, a range when it overlaps it.
  */
 export const compareRowSchema = z.object({
   metric: z.string(),
@@ -16,7 +16,7 @@ export const compareRowSchema = z.object({
   tolerance: z
     .object({ relative: z.number().nonnegative().optional(), absolute: z.number().nonnegative().optional() })
     .refine((t) => t.relative !== undefined || t.absolute !== undefined, "give relative, absolute or both"),
-  /** Relative error of the simulated mean against the measured value (0 inside a measured range). */
+  /** (measured − simulated mean) / |simulated mean|; for a range to its nearer end, 0 inside. */
   error: z.number().nullable(),
   verdict: z.enum(["pass", "fail"]),
   note: z.string().optional(),
@@ -27,15 +27,19 @@ export const compareSchema = z.looseObject({
   measured_source: z.string().optional(),
   capsim_version: z.string().optional(),
   rows: z.array(compareRowSchema),
+  /** Measured figures the simulation does not produce: listed, never failures. */
+  not_simulated: z
+    .array(z.object({ metric: z.string(), stage: z.string().nullable(), reason: z.string() }))
+    .optional(),
 });
 
 export type CompareRow = z.infer<typeof compareRowSchema>;
 export type CompareData = z.infer<typeof compareSchema>;
 
-/** The tolerance band in the figure's unit. */
-export function toleranceBand(row: CompareRow): [number, number] {
-  const tol = (v: number) => Math.max((row.tolerance.relative ?? 0) * Math.abs(v), row.tolerance.absolute ?? 0);
-  if ("value" in row.measured) return [row.measured.value - tol(row.measured.value), row.measured.value + tol(row.measured.value)];
-  const [lo, hi] = row.measured.range;
-  return [lo - tol(lo), hi + tol(hi)];
+/** The tolerance band in the figure's unit, around the simulated mean (none without a mean). */
+export function toleranceBand(row: CompareRow): [number, number] | null {
+  const mean = row.simulated.mean;
+  if (mean === null) return null;
+  const tol = Math.max((row.tolerance.relative ?? 0) * Math.abs(mean), row.tolerance.absolute ?? 0);
+  return [mean - tol, mean + tol];
 }

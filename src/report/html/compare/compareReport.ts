@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as Plot from "@observablehq/plot";
 import { InputError } from "../../../errors.js";
 import { formatNumber } from "../../textSummary.js";
+import { displayPath } from "../displayPath.js";
 import { escapeHtml } from "../escape.js";
 import { figureHtml, legendHtml } from "../figure.js";
 import { htmlPage } from "../page.js";
@@ -33,7 +34,9 @@ const measuredText = (r: CompareRow) =>
 const toleranceText = (r: CompareRow) =>
   [
     r.tolerance.relative !== undefined ? `±${formatNumber(r.tolerance.relative * 100, 3)} %` : "",
-    r.tolerance.absolute !== undefined ? `±${formatNumber(r.tolerance.absolute, 4)}${r.unit ? ` ${r.unit}` : ""}` : "",
+    r.tolerance.absolute !== undefined
+      ? `±${formatNumber(r.tolerance.absolute, 4)}${r.unit ? ` ${r.unit}` : ""}`
+      : "",
   ]
     .filter(Boolean)
     .join(" or ");
@@ -45,13 +48,27 @@ function rowChart(r: CompareRow, index: number): string {
   const band = toleranceBand(r);
   const ci = r.simulated.ci95;
   const measured = "value" in r.measured ? [r.measured.value, r.measured.value] : r.measured.range;
-  const values = [...band, ...measured, ...(ci ?? []), ...(r.simulated.mean !== null ? [r.simulated.mean] : [])];
+  const values = [
+    ...(band ?? []),
+    ...measured,
+    ...(ci ?? []),
+    ...(r.simulated.mean !== null ? [r.simulated.mean] : []),
+  ];
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const pad = (hi - lo || Math.abs(hi) || 1) * 0.12;
   const fail = r.verdict === "fail";
   const marks: Plot.Markish[] = [
-    Plot.rectX([band], { x1: (b: number[]) => b[0], x2: (b: number[]) => b[1], fill: fail ? FAIL : PASS, fillOpacity: 0.13 }),
+    ...(band
+      ? [
+          Plot.rectX([band], {
+            x1: (b: number[]) => b[0],
+            x2: (b: number[]) => b[1],
+            fill: fail ? FAIL : PASS,
+            fillOpacity: 0.13,
+          }),
+        ]
+      : []),
     Plot.rectX([measured], {
       x1: (m: number[]) => m[0],
       x2: (m: number[]) => m[1],
@@ -62,11 +79,27 @@ function rowChart(r: CompareRow, index: number): string {
     }),
     Plot.ruleX(measured, { y1: 0.05, y2: 0.5, stroke: MEASURED, strokeWidth: 2 }),
   ];
-  if (ci) marks.push(Plot.link([ci], { x1: (c: number[]) => c[0], x2: (c: number[]) => c[1], y1: 0.75, y2: 0.75, stroke: SIMULATED, strokeWidth: 2 }));
+  if (ci)
+    marks.push(
+      Plot.link([ci], {
+        x1: (c: number[]) => c[0],
+        x2: (c: number[]) => c[1],
+        y1: 0.75,
+        y2: 0.75,
+        stroke: SIMULATED,
+        strokeWidth: 2,
+      }),
+    );
   if (ci) marks.push(Plot.ruleX(ci, { y1: 0.62, y2: 0.88, stroke: SIMULATED, strokeWidth: 2 }));
   if (r.simulated.mean !== null) {
     marks.push(
-      Plot.dot([r.simulated.mean], { x: (m: number) => m, y: 0.75, r: 5, fill: fail ? FAIL : SIMULATED, stroke: "white" }),
+      Plot.dot([r.simulated.mean], {
+        x: (m: number) => m,
+        y: 0.75,
+        r: 5,
+        fill: fail ? FAIL : SIMULATED,
+        stroke: "white",
+      }),
     );
   }
   const plot = renderPlot({
@@ -101,16 +134,19 @@ export function renderCompareReport(data: CompareData, source: string): string {
       : `<div class="callout ${failed.length > 0 ? "fail" : "pass"}"><strong>${escapeHtml(
           `${data.rows.length - failed.length} of ${data.rows.length} figures within tolerance`,
         )}</strong>${
-          failed.length > 0 ? `; failed: ${failed.map((r) => `<code>${escapeHtml(label(r))}</code>`).join(", ")}` : ""
+          failed.length > 0
+            ? `; failed: ${failed.map((r) => `<code>${escapeHtml(label(r))}</code>`).join(", ")}`
+            : ""
         }.</div>`;
   const body = [
     callout,
     legendHtml([
-      { label: "tolerance band (pass)", color: PASS, shape: "box" },
-      { label: "tolerance band (fail)", color: FAIL, shape: "box" },
+      { label: "tolerance around the simulated mean (pass)", color: PASS, shape: "box" },
+      { label: "tolerance (fail)", color: FAIL, shape: "box" },
       { label: "measured value or range", color: MEASURED, shape: "box" },
       { label: "simulated mean and 95 % CI", color: SIMULATED, shape: "line" },
     ]),
+    `<p class="note">The band is the tolerance around the simulated mean: a measured value passes inside it, a measured range when it overlaps it.</p>`,
     `<div class="grid">${data.rows.map(rowChart).join("\n")}</div>`,
     `<h2 id="table">Figures</h2>`,
     htmlTable(
@@ -120,18 +156,35 @@ export function renderCompareReport(data: CompareData, source: string): string {
         r.stage ?? "all",
         r.unit ?? "",
         num(formatNumber(r.simulated.mean, 4)),
-        num(r.simulated.ci95 ? `${formatNumber(r.simulated.ci95[0], 4)} .. ${formatNumber(r.simulated.ci95[1], 4)}` : "-"),
+        num(
+          r.simulated.ci95
+            ? `${formatNumber(r.simulated.ci95[0], 4)} .. ${formatNumber(r.simulated.ci95[1], 4)}`
+            : "-",
+        ),
         num(measuredText(r)),
         num(toleranceText(r)),
         num(errorText(r)),
         { text: r.verdict, className: r.verdict === "pass" ? "verdict-pass" : "verdict-fail" },
       ]),
     ),
+    ...(data.not_simulated && data.not_simulated.length > 0
+      ? [
+          `<h2 id="not-simulated">Measured but not simulated</h2>`,
+          htmlTable(
+            ["metric", "stage", "reason"],
+            data.not_simulated.map((r) => [
+              r.metric,
+              r.stage ?? "all",
+              { text: r.reason, className: "wrap" },
+            ]),
+          ),
+        ]
+      : []),
   ];
   const subtitle = [
     data.scenario ? `scenario ${data.scenario}` : "",
     data.measured_source ? `measured ${data.measured_source}` : "",
-    `from ${source}`,
+    `from ${displayPath(source)}`,
   ]
     .filter(Boolean)
     .join(" · ");

@@ -4,6 +4,7 @@ import { InputError } from "../../../errors.js";
 import { parseCsvRows } from "../../../measured/csvRows.js";
 import { loadModelFile } from "../../../model/loadModel.js";
 import { loadScenario } from "../../../scenario/index.js";
+import { displayPath } from "../displayPath.js";
 import { parseJsonWithSchema } from "../zodInput.js";
 import { flattenConfig } from "./configRows.js";
 import { type ConfigRow, type RunReportData, runSummarySchema, type TimeseriesColumns } from "./runData.js";
@@ -22,9 +23,12 @@ export function parseTimeseriesCsv(text: string, file: string): TimeseriesColumn
   const header = rows[0];
   if (!header) throw new InputError({ file, path: "", message: "empty file: expected a header row" });
   const timeIndex = header.fields.indexOf("time_s");
-  if (timeIndex < 0) throw new InputError({ file, line: header.line, path: "", message: 'no "time_s" column' });
+  if (timeIndex < 0)
+    throw new InputError({ file, line: header.line, path: "", message: 'no "time_s" column' });
   const stageIndex = header.fields.indexOf("stage");
-  const valueColumns = header.fields.flatMap((name, i) => (i === timeIndex || i === stageIndex ? [] : [{ name, i }]));
+  const valueColumns = header.fields.flatMap((name, i) =>
+    i === timeIndex || i === stageIndex ? [] : [{ name, i }],
+  );
   const out: TimeseriesColumns = {
     timeSeconds: [],
     stage: [],
@@ -36,7 +40,12 @@ export function parseTimeseriesCsv(text: string, file: string): TimeseriesColumn
       if (cell === "") return null;
       const v = Number(cell);
       if (!Number.isFinite(v)) {
-        throw new InputError({ file, line: row.line, path: name, message: `expected a number, got "${cell}"` });
+        throw new InputError({
+          file,
+          line: row.line,
+          path: name,
+          message: `expected a number, got "${cell}"`,
+        });
       }
       return v;
     };
@@ -80,7 +89,7 @@ export function readRunResults(dir: string, opts: ReadRunOptions = {}): RunRepor
     scenarioNote: scenario.note,
     modelRows: model.rows,
     modelNote: model.note,
-    source: resolve(dir),
+    source: displayPath(dir),
   };
 }
 
@@ -95,7 +104,8 @@ function configFromFile(
   load: (file: string) => { value: unknown; sha256: string },
 ): { rows?: ConfigRow[]; note?: string } {
   const path = resolve(file);
-  if (!existsSync(path)) return { note: `The ${what} file ${file} is not readable from here, so its parameters are not shown.` };
+  if (!existsSync(path))
+    return { note: `The ${what} file ${file} is not readable from here, so its parameters are not shown.` };
   try {
     const loaded = load(path);
     if (loaded.sha256 !== sha256) {
@@ -105,6 +115,8 @@ function configFromFile(
     }
     return { rows: flattenConfig(loaded.value) };
   } catch (err) {
-    return { note: `The ${what} file ${file} could not be read: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      note: `The ${what} file ${file} could not be read: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }

@@ -27,7 +27,9 @@ export function renderRunReport(data: RunReportData): string {
     .map((spec) => timeseriesChartHtml(data.timeseries, s, spec))
     .filter((h) => h !== "");
   const scrape =
-    data.timeseries.timeSeconds.length > 1 ? data.timeseries.timeSeconds[1]! - data.timeseries.timeSeconds[0]! : 0;
+    data.timeseries.timeSeconds.length > 1
+      ? data.timeseries.timeSeconds[1]! - data.timeseries.timeSeconds[0]!
+      : 0;
   const body = [
     verdict,
     `<h2 id="timeseries">Time series</h2>`,
@@ -39,7 +41,17 @@ export function renderRunReport(data: RunReportData): string {
     `<h2 id="utilization-section">Resources</h2>`,
     utilizationChartHtml(s),
     htmlTable(
-      ["resource", "kind", "servers", "utilisation", "background", "throughput/s", "service s", "response s", "in system"],
+      [
+        "resource",
+        "kind",
+        "servers",
+        "utilisation",
+        "background",
+        "throughput/s",
+        "service s",
+        "response s",
+        "in system",
+      ],
       s.resources.map((r) => [
         r.name,
         r.kind,
@@ -97,8 +109,15 @@ export function renderRunReport(data: RunReportData): string {
   });
 }
 
-function configSection(id: string, title: string, rows: ConfigRow[] | undefined, note: string | undefined, open: boolean): string {
-  if (!rows) return `<div id="${id}"><h3>${escapeHtml(title)}</h3><p class="note">${escapeHtml(note ?? "Not available.")}</p></div>`;
+function configSection(
+  id: string,
+  title: string,
+  rows: ConfigRow[] | undefined,
+  note: string | undefined,
+  open: boolean,
+): string {
+  if (!rows)
+    return `<div id="${id}"><h3>${escapeHtml(title)}</h3><p class="note">${escapeHtml(note ?? "Not available.")}</p></div>`;
   const withSource = rows.some((r) => r.source !== undefined);
   const table = htmlTable(
     withSource ? ["parameter", "value", "source"] : ["parameter", "value"],

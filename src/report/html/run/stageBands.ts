@@ -44,7 +44,12 @@ export function stageBandMarks(stages: readonly StageSpan[]): Plot.Markish[] {
       },
     );
   return [
-    Plot.rectX(rows, { x1: "x1", x2: "x2", fill: (r: (typeof rows)[number]) => stageColor(r.name), fillOpacity: 0.09 }),
+    Plot.rectX(rows, {
+      x1: "x1",
+      x2: "x2",
+      fill: (r: (typeof rows)[number]) => stageColor(r.name),
+      fillOpacity: 0.09,
+    }),
     label(0),
     label(1),
   ];

@@ -28,7 +28,9 @@ const numbered = (ts: TimeseriesColumns, prefix: string, label: (r: string) => s
 
 /** The run report's time-series panels, the ones a Coder scale test's Grafana dashboard shows. */
 export function timeseriesChartSpecs(ts: TimeseriesColumns, summary: RunSummaryData): ChartSpec[] {
-  const coderdVcpu = summary.resources.find((r) => r.kind === "cpu" && /^coderd-\d+ cpu$/.test(r.name))?.servers;
+  const coderdVcpu = summary.resources.find(
+    (r) => r.kind === "cpu" && /^coderd-\d+ cpu$/.test(r.name),
+  )?.servers;
   return [
     {
       id: "ts-coderd-cpu",
@@ -119,7 +121,9 @@ export function timeseriesChartHtml(ts: TimeseriesColumns, summary: RunSummaryDa
     color: paletteColor(i),
     values: ts.columns.get(s.column)!.map((v) => (v === null ? null : v * (s.scale ?? 1))),
   }));
-  const points = series.flatMap((s) => s.values.map((v, i) => ({ t: minutes[i]!, v, name: s.name, color: s.color })));
+  const points = series.flatMap((s) =>
+    s.values.map((v, i) => ({ t: minutes[i]!, v, name: s.name, color: s.color })),
+  );
   const endMinutes = Math.max(minutes.at(-1) ?? 0, ...summary.stages.map((s) => s.end_s / 60));
   const rules = spec.rules ?? [];
   const plot = renderPlot({
@@ -134,7 +138,15 @@ export function timeseriesChartHtml(ts: TimeseriesColumns, summary: RunSummaryDa
       Plot.ruleY([0]),
       ...rules.map((r) => Plot.ruleY([r.y], { stroke: r.color, strokeDasharray: "4,3" })),
       ...rules.map((r) =>
-        Plot.text([r], { x: endMinutes, y: "y", text: "label", textAnchor: "end", dy: -5, fill: r.color, fontSize: 9 }),
+        Plot.text([r], {
+          x: endMinutes,
+          y: "y",
+          text: "label",
+          textAnchor: "end",
+          dy: -5,
+          fill: r.color,
+          fontSize: 9,
+        }),
       ),
       Plot.lineY(points, { x: "t", y: "v", z: "name", stroke: "color", strokeWidth: 1.4 }),
     ],
@@ -150,7 +162,10 @@ export function timeseriesChartHtml(ts: TimeseriesColumns, summary: RunSummaryDa
           xRange: plot.xRange,
           yRange: plot.yRange,
           stage: ts.stage,
-          series: series.map((s) => ({ ...s, values: s.values.map((v) => (v === null ? null : Number(v.toPrecision(6)))) })),
+          series: series.map((s) => ({
+            ...s,
+            values: s.values.map((v) => (v === null ? null : Number(v.toPrecision(6)))),
+          })),
         }
       : undefined;
   return figureHtml({

@@ -4,8 +4,9 @@ import { renderPlot } from "../plotSvg.js";
 import type { RunSummaryData } from "./runData.js";
 
 const BAR = "#4269d0";
-const BACKGROUND = "#1f3f8f";
+const BACKGROUND = "#27408b";
 const BOTTLENECK = "#c62828";
+const BOTTLENECK_BACKGROUND = "#7f1d1d";
 
 /**
  * One bar per resource (per-server utilisation over the traffic stages), its background share
@@ -29,10 +30,24 @@ export function utilizationChartHtml(summary: RunSummaryData): string {
     x: { domain: [0, xMax], tickFormat: ".0%", label: "utilisation", grid: true },
     y: { domain: rows.map((r) => r.name), label: null },
     marks: [
-      Plot.barX(rows, { y: "name", x: "u", fill: (r: (typeof rows)[number]) => (r.isBottleneck ? BOTTLENECK : BAR) }),
-      Plot.barX(rows, { y: "name", x: "bg", fill: BACKGROUND, fillOpacity: 0.55 }),
+      Plot.barX(rows, {
+        y: "name",
+        x: "u",
+        fill: (r: (typeof rows)[number]) => (r.isBottleneck ? BOTTLENECK : BAR),
+      }),
+      Plot.barX(rows, {
+        y: "name",
+        x: "bg",
+        fill: (r: (typeof rows)[number]) => (r.isBottleneck ? BOTTLENECK_BACKGROUND : BACKGROUND),
+      }),
       Plot.ruleX([0.8], { stroke: BOTTLENECK, strokeDasharray: "4,3" }),
-      Plot.text([0.8], { x: (d: number) => d, frameAnchor: "top", text: () => "80 %", dy: -10, fill: BOTTLENECK }),
+      Plot.text([0.8], {
+        x: (d: number) => d,
+        frameAnchor: "top",
+        text: () => "80 %",
+        dy: -10,
+        fill: BOTTLENECK,
+      }),
       Plot.text(rows, {
         y: "name",
         x: "u",

@@ -35,7 +35,11 @@ export interface AsymptoticBounds {
  */
 export function asymptoticBounds(observations: readonly BoundObservation[]): AsymptoticBounds | undefined {
   const usable = observations.filter(
-    (o) => Number.isFinite(o.population) && o.population > 0 && Number.isFinite(o.throughputPerSecond) && o.throughputPerSecond > 0,
+    (o) =>
+      Number.isFinite(o.population) &&
+      o.population > 0 &&
+      Number.isFinite(o.throughputPerSecond) &&
+      o.throughputPerSecond > 0,
   );
   if (usable.length < 2) return undefined;
   const resources = [...new Set(usable.flatMap((o) => [...o.utilization.keys()]))];

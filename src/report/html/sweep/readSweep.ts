@@ -14,11 +14,21 @@ export function parseSweepCsv(text: string, file: string): SweepTable {
   const cols = header.fields;
   const indexOf = (name: string) => cols.indexOf(name);
   if (indexOf("point") < 0) {
-    throw new InputError({ file, line: header.line, path: "", message: 'not a sweep CSV: no "point" column' });
+    throw new InputError({
+      file,
+      line: header.line,
+      path: "",
+      message: 'not a sweep CSV: no "point" column',
+    });
   }
   const params = cols.filter((c) => c.startsWith("param:")).map((c) => c.slice("param:".length));
   if (params.length === 0) {
-    throw new InputError({ file, line: header.line, path: "", message: 'not a sweep CSV: no "param:<path>" column' });
+    throw new InputError({
+      file,
+      line: header.line,
+      path: "",
+      message: 'not a sweep CSV: no "param:<path>" column',
+    });
   }
   const figures: string[] = [];
   for (const c of cols) {
@@ -37,7 +47,12 @@ export function parseSweepCsv(text: string, file: string): SweepTable {
       if (text === "") return null;
       const v = Number(text);
       if (!Number.isFinite(v)) {
-        throw new InputError({ file, line: row.line, path: name, message: `expected a number, got "${text}"` });
+        throw new InputError({
+          file,
+          line: row.line,
+          path: name,
+          message: `expected a number, got "${text}"`,
+        });
       }
       return v;
     };

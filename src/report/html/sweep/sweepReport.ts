@@ -1,11 +1,12 @@
 import * as Plot from "@observablehq/plot";
 import { formatNumber } from "../../textSummary.js";
+import { displayPath } from "../displayPath.js";
 import { escapeHtml } from "../escape.js";
 import { figureHtml, type LegendItem, legendHtml } from "../figure.js";
 import { htmlPage } from "../page.js";
 import { paletteColor, renderPlot } from "../plotSvg.js";
-import { htmlTable, num } from "../table.js";
 import { flattenConfig } from "../run/configRows.js";
+import { htmlTable, num } from "../table.js";
 import { type AsymptoticBounds, asymptoticBounds } from "./bounds.js";
 import { chooseAxes, chooseThroughput, okPoints, type SweepAxes } from "./sweepAxes.js";
 import { isOk, type SweepPoint, type SweepTable } from "./sweepData.js";
@@ -80,12 +81,17 @@ export function renderSweepReport(table: SweepTable, opts: SweepReportOptions = 
   const scenario = typeof meta?.scenario?.name === "string" ? `${meta.scenario.name}, ` : "";
   return htmlPage({
     title: `capsim sweep report: ${scenario}${axes.x}`,
-    subtitle: `from ${table.file} · ${table.params.length} parameter(s) varied: ${table.params.join(", ")}`,
+    subtitle: `from ${displayPath(table.file)} · ${table.params.length} parameter(s) varied: ${table.params.join(", ")}`,
     body: body.join("\n"),
   });
 }
 
-function boundsSection(axes: SweepAxes, styles: GroupStyle[], throughput: string | undefined, sweptMax: number): string {
+function boundsSection(
+  axes: SweepAxes,
+  styles: GroupStyle[],
+  throughput: string | undefined,
+  sweptMax: number,
+): string {
   const head = `<h2 id="bounds">Asymptotic bounds</h2>`;
   if (!axes.xIsPopulation) {
     return `${head}<p class="note">${escapeHtml(`Bounds need a population on the x axis (users or workspaces); ${axes.x} is not one.`)}</p>`;
@@ -101,7 +107,9 @@ function boundsSection(axes: SweepAxes, styles: GroupStyle[], throughput: string
           num(formatNumber(b.cycleSeconds, 4)),
           b.bottleneck,
           num(formatNumber(b.maxThroughputPerSecond, 4)),
-          num(`${formatNumber(b.kneePopulation, 4)}${b.kneePopulation > sweptMax ? " (beyond the sweep)" : ""}`),
+          num(
+            `${formatNumber(b.kneePopulation, 4)}${b.kneePopulation > sweptMax ? " (beyond the sweep)" : ""}`,
+          ),
           num(String(b.points)),
         ]
       : [s.label, "-", "-", "-", "-", "fewer than 2 usable points"];
@@ -148,7 +156,16 @@ function figureChart(
     okPoints(g).flatMap((p) => {
       const f = p.figures.get(key);
       return f && f.mean !== null
-        ? [{ x: xValue(axes, p), mean: f.mean, lo: f.lo ?? f.mean, hi: f.hi ?? f.mean, color: styles[gi]!.color, g: gi }]
+        ? [
+            {
+              x: xValue(axes, p),
+              mean: f.mean,
+              lo: f.lo ?? f.mean,
+              hi: f.hi ?? f.mean,
+              color: styles[gi]!.color,
+              g: gi,
+            },
+          ]
         : [];
     }),
   );
@@ -163,14 +180,28 @@ function figureChart(
   const yMin = Math.min(0, ...rows.map((r) => r.lo));
   const [xLo, xHi] = xExtent(table, axes);
   // A knee beyond the swept range is reported in the bounds table, not drawn (it would squash the data).
-  const knees = styles.filter((s) => s.bounds !== undefined && axes.numericX && s.bounds.kneePopulation <= xHi);
+  const knees = styles.filter(
+    (s) => s.bounds !== undefined && axes.numericX && s.bounds.kneePopulation <= xHi,
+  );
   const bounded = styles.filter((s) => s.bounds !== undefined && axes.numericX);
   if (kind === "throughput") {
     const xMax = xHi;
     for (const s of bounded) {
       const b = s.bounds!;
-      const line = [0, Math.min(b.kneePopulation, xMax), xMax].map((n) => ({ n, x: Math.min(n / b.cycleSeconds, b.maxThroughputPerSecond) }));
-      marks.push(Plot.lineY(line, { x: "n", y: "x", stroke: s.color, strokeDasharray: "2,3", strokeOpacity: 0.9, clip: true }));
+      const line = [0, Math.min(b.kneePopulation, xMax), xMax].map((n) => ({
+        n,
+        x: Math.min(n / b.cycleSeconds, b.maxThroughputPerSecond),
+      }));
+      marks.push(
+        Plot.lineY(line, {
+          x: "n",
+          y: "x",
+          stroke: s.color,
+          strokeDasharray: "2,3",
+          strokeOpacity: 0.9,
+          clip: true,
+        }),
+      );
       if (!knees.includes(s)) continue;
       yMax = Math.max(yMax, b.maxThroughputPerSecond);
       marks.push(
@@ -221,7 +252,13 @@ function figureChart(
   });
 }
 
-function utilizationChart(table: SweepTable, axes: SweepAxes, points: SweepPoint[], style: GroupStyle, index: number): string {
+function utilizationChart(
+  table: SweepTable,
+  axes: SweepAxes,
+  points: SweepPoint[],
+  style: GroupStyle,
+  index: number,
+): string {
   const rows = points.filter(isOk).flatMap((p) =>
     table.resources.flatMap((r, ri) => {
       const u = p.utilization.get(r);
@@ -243,7 +280,12 @@ function utilizationChart(table: SweepTable, axes: SweepAxes, points: SweepPoint
     marginLeft: 56,
     marginRight: 16,
     x: axes.numericX ? { label: axes.x, domain: [xLo, xHi], nice: true } : { label: axes.x, type: "point" },
-    y: { label: "utilisation", grid: true, domain: [0, Math.max(1, ...rows.map((r) => r.u))], tickFormat: ".0%" },
+    y: {
+      label: "utilisation",
+      grid: true,
+      domain: [0, Math.max(1, ...rows.map((r) => r.u))],
+      tickFormat: ".0%",
+    },
     marks,
   });
   return figureHtml({

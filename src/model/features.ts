@@ -1,0 +1,196 @@
+import { type Distribution, distributionFromSpec } from "../engine/random/index.js";
+import type { Scenario } from "../scenario/index.js";
+import type { ModelFile } from "./modelSchema.js";
+
+/**
+ * Issue 7's scenario keys, resolved against the model file in one place. Every feature is off (undefined)
+ * when its key is absent, so a scenario without them runs exactly as before they existed.
+ */
+
+export interface PodSpec {
+  cpuRequestVcpu: number;
+  memoryRequestGb: number;
+  idleVcpu: number;
+  idleMemoryGb: number;
+  burstVcpu: number;
+  burstIntervalSeconds: number;
+  burstDurationSeconds: number;
+}
+
+export interface NodePoolSpec {
+  nodeVcpu: number;
+  nodeMemoryGb: number;
+  maxPods: number;
+  initialNodes: number;
+  placement: "spread" | "pack";
+  pod: PodSpec;
+  autoscaler: {
+    enabled: boolean;
+    minNodes: number;
+    maxNodes: number;
+    scaleOn: "requests" | "usage" | "workspaces";
+    threshold: number;
+    workspacesPerNode: number;
+    nodeStartup: Distribution;
+    scaleDownIdleSeconds: number;
+    scanIntervalSeconds: number;
+  };
+}
+
+export interface RegionSpec {
+  name: string;
+  usersShare: number;
+  /** Index of the region running these users' workspaces. */
+  workspacesIn: number;
+  proxy?: { replicas: number; vcpu: number; memoryGb: number };
+}
+
+export interface GeographySpec {
+  regions: RegionSpec[];
+  /** Round trip between regions i and j, seconds (the model's client RTT on the diagonal). */
+  rttSeconds: number[][];
+}
+
+export interface WorkdaySpec {
+  startSeconds: number;
+  endSeconds: number;
+  activeShare: number;
+  startMeanSeconds: number;
+  startSpreadSeconds: number;
+  autostartShare: number;
+  autostartStepSeconds: number;
+  workMeanSeconds: number;
+  workSpreadSeconds: number;
+  connectedShare: number;
+  connection: "ssh" | "web_terminal" | "workspace_apps";
+  pollIntervalSeconds: number;
+}
+
+export type ScenarioEvent = NonNullable<Scenario["events"]>[number];
+
+export interface Features {
+  nodes?: NodePoolSpec;
+  geography?: GeographySpec;
+  workday?: WorkdaySpec;
+  apiClients?: { count: number; requestsPerMinute: number };
+  rateLimitPerMinute?: number;
+  dbcryptVcpuPerReplica: number;
+  agentStatsMemoryPerAgentMb: number;
+  /** Built-in daemons per replica, whose terraform runs on coderd's CPU. */
+  builtinProvisionersPerReplica: number;
+  events: ScenarioEvent[];
+  /** Most replicas up at any time (arrays are sized for it). */
+  maxReplicas: number;
+}
+
+const distOf = (p: { value: unknown }): Distribution => distributionFromSpec(p.value as never);
+
+export function resolveFeatures(scenario: Scenario, model: ModelFile): Features {
+  const coderd = scenario.deployment.coderd;
+  const events = [...(scenario.events ?? [])].sort((a, b) => a.at_s - b.at_s);
+  let maxReplicas = coderd.replicas;
+  for (const e of events) if (e.kind === "scale_replicas") maxReplicas = Math.max(maxReplicas, e.replicas);
+  return {
+    nodes: scenario.workspace_nodes && resolveNodes(scenario.workspace_nodes, model, scenario.workload.workspaces),
+    geography: scenario.geography && resolveGeography(scenario.geography, model),
+    workday: scenario.workload.workday && resolveWorkday(scenario, model),
+    apiClients: scenario.workload.api_clients && {
+      count: scenario.workload.api_clients.count,
+      requestsPerMinute: scenario.workload.api_clients.requests_per_min,
+    },
+    rateLimitPerMinute: coderd.rate_limit
+      ? (coderd.rate_limit.per_user_per_min ?? model.options.api_rate_limit_per_min.value)
+      : undefined,
+    dbcryptVcpuPerReplica: coderd.database_encryption ? model.options.dbcrypt_vcpu_per_replica.value : 0,
+    agentStatsMemoryPerAgentMb: coderd.prometheus_agent_stats ? model.options.agent_stats_memory_per_agent_mb.value : 0,
+    builtinProvisionersPerReplica: coderd.builtin_provisioners,
+    events,
+    maxReplicas,
+  };
+}
+
+function resolveNodes(
+  n: NonNullable<Scenario["workspace_nodes"]>,
+  model: ModelFile,
+  workspaces: number,
+): NodePoolSpec {
+  const dp = model.data_plane;
+  const w = n.workspace;
+  const pod: PodSpec = {
+    cpuRequestVcpu: w.cpu_request_vcpu ?? dp.workspace_request_vcpu.value,
+    memoryRequestGb: w.memory_request_gb ?? dp.workspace_request_memory_gb.value,
+    idleVcpu: w.idle_vcpu ?? dp.idle_vcpu.value,
+    idleMemoryGb: w.idle_memory_gb ?? dp.idle_memory_gb.value,
+    burstVcpu: w.burst_vcpu ?? dp.burst_vcpu.value,
+    burstIntervalSeconds: w.burst_interval_s ?? dp.burst_interval_s.value,
+    burstDurationSeconds: w.burst_duration_s ?? dp.burst_duration_s.value,
+  };
+  const maxPods = n.max_pods ?? dp.max_pods_per_node.value;
+  const a = n.autoscaler;
+  const fit = podsPerNode(n.vcpu, n.memory_gb, maxPods, pod);
+  return {
+    nodeVcpu: n.vcpu,
+    nodeMemoryGb: n.memory_gb,
+    maxPods,
+    initialNodes: n.initial_nodes ?? a.min_nodes,
+    placement: n.placement,
+    pod,
+    autoscaler: {
+      enabled: a.enabled,
+      minNodes: a.min_nodes,
+      maxNodes: Math.max(a.max_nodes, a.min_nodes),
+      scaleOn: a.scale_on,
+      threshold: a.threshold_pct !== undefined ? a.threshold_pct / 100 : dp.autoscale_threshold.value,
+      workspacesPerNode: Math.max(1, Math.min(a.workspaces_per_node ?? fit, fit || 1, workspaces || 1)),
+      nodeStartup: a.node_startup_s !== undefined ? distributionFromSpec(a.node_startup_s) : distOf(dp.node_startup_s),
+      scaleDownIdleSeconds: a.scale_down_idle_s ?? dp.scale_down_unneeded_s.value,
+      scanIntervalSeconds: a.scan_interval_s ?? dp.autoscaler_scan_s.value,
+    },
+  };
+}
+
+/** Identical pods that fit on one empty node. */
+export function podsPerNode(vcpu: number, memoryGb: number, maxPods: number, pod: PodSpec): number {
+  const byCpu = pod.cpuRequestVcpu > 0 ? Math.floor(vcpu / pod.cpuRequestVcpu + 1e-9) : maxPods;
+  const byMemory = pod.memoryRequestGb > 0 ? Math.floor(memoryGb / pod.memoryRequestGb + 1e-9) : maxPods;
+  return Math.max(0, Math.min(maxPods, byCpu, byMemory));
+}
+
+function resolveGeography(g: NonNullable<Scenario["geography"]>, model: ModelFile): GeographySpec {
+  const names = g.regions.map((r) => r.name);
+  const local = model.network.client_rtt_s.value;
+  const rtt = names.map((_, i) => names.map((__, j) => (i === j ? local : Number.NaN)));
+  for (const link of g.rtt_ms) {
+    const i = names.indexOf(link.from);
+    const j = names.indexOf(link.to);
+    rtt[i]![j] = link.rtt_ms / 1000;
+    rtt[j]![i] = link.rtt_ms / 1000;
+  }
+  return {
+    regions: g.regions.map((r) => ({
+      name: r.name,
+      usersShare: r.users_pct / 100,
+      workspacesIn: r.workspaces_in !== undefined ? names.indexOf(r.workspaces_in) : 0,
+      proxy: r.proxy && { replicas: r.proxy.replicas, vcpu: r.proxy.vcpu, memoryGb: r.proxy.memory_gb },
+    })),
+    rttSeconds: rtt,
+  };
+}
+
+function resolveWorkday(scenario: Scenario, model: ModelFile): WorkdaySpec {
+  const d = scenario.workload.workday!;
+  return {
+    startSeconds: d.start_s,
+    endSeconds: d.start_s + d.duration_s,
+    activeShare: d.active_pct / 100,
+    startMeanSeconds: d.start_mean_s,
+    startSpreadSeconds: d.start_spread_s,
+    autostartShare: d.autostart_pct / 100,
+    autostartStepSeconds: d.autostart_step_s,
+    workMeanSeconds: d.work_mean_s,
+    workSpreadSeconds: d.work_spread_s,
+    connectedShare: d.connected_pct / 100,
+    connection: d.connection,
+    pollIntervalSeconds: scenario.deployment.coderd.autobuild_poll_interval_s ?? model.options.autobuild_poll_s.value,
+  };
+}
