@@ -20,6 +20,16 @@ export interface RequestCatalog {
   connectionSetup: RequestClass;
   /** A replica's periodic deployment-stats refresh (rows = connected agents). */
   deploymentStats: RequestClass;
+  /** A request the API rate limiter refused (429): API-key lookup, no handler. */
+  rateLimited: RequestClass;
+  /** A scripted API client's request (like a dashboard API call, without a browser). */
+  apiClientCall: RequestClass;
+  /** An agent connecting again after a drop: auth, manifest, connection row and tailnet peer update. */
+  agentReconnect: RequestClass;
+  /** A start build requested by coderd's autobuild executor (not an HTTP request). */
+  autostartBuild: RequestClass;
+  /** The autobuild executor's poll for workspaces due to start or stop. */
+  autobuildPoll: RequestClass;
 }
 
 export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): RequestCatalog {
@@ -113,5 +123,40 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
       http: true,
       agentApi: false,
     },
+    rateLimited: {
+      name: "rate_limited",
+      steps: [cpu(d(model.options.rate_limited_cpu_s)), ...reads(1)],
+      http: true,
+      agentApi: false,
+    },
+    apiClientCall: {
+      name: "api_client_call",
+      steps: [cpu(apiCpu), ...reads(model.dashboard.reads_per_api_call.value)],
+      http: true,
+      agentApi: false,
+    },
+    agentReconnect: {
+      name: "agent_reconnect",
+      steps: [
+        cpu(d(model.reconnects.agent_connect_cpu_s)),
+        ...reads(model.reconnects.agent_connect_reads.value),
+        update(true) /* last_connected_at, tailnet peer row */,
+        notify /* tailnet peer update */,
+      ],
+      http,
+      agentApi: false,
+    },
+    autostartBuild: {
+      name: "autostart_build",
+      steps: [
+        cpu(createCpu),
+        ...reads(Math.max(0, model.provisioner.queries_per_create.value - 2)),
+        update(true),
+        notify /* provisioner job posted */,
+      ],
+      http: false,
+      agentApi: false,
+    },
+    autobuildPoll: { name: "autobuild_poll", steps: reads(1), http: false, agentApi: false },
   };
 }

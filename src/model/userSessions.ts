@@ -3,6 +3,8 @@ import type { Simulation } from "../engine/simulation.js";
 import type { StageName } from "../scenario/index.js";
 import type { AgentFleet } from "./agentFleet.js";
 import type { CoderdCluster } from "./coderdCluster.js";
+import type { Geography, ProxyReplica } from "./geography.js";
+import type { RateLimiter } from "./rateLimiter.js";
 import type { RequestPipeline } from "./requestPipeline.js";
 
 export interface UserSessionOptions {
@@ -12,27 +14,47 @@ export interface UserSessionOptions {
   websocketsPerDashboardUser: number;
   bytesPerSecondPerConnection: number;
   directConnections: boolean;
-  classes: { dashboardApi: number; connectionSetup: number };
+  classes: { dashboardApi: number; connectionSetup: number; rateLimited: number };
+  /** Users (a workspace belongs to user workspace mod users). */
+  users: number;
 }
+
+/** Kinds of workspace connection; SSH alone can go peer to peer. */
+export type ConnectionKind = "ssh" | "web_terminal" | "workspace_apps";
 
 interface OpenConnection {
   agent: number;
+  /** coderd replica carrying it (relayed through coderd), or −1. */
   replica: number;
+  /** Workspace proxy replica carrying it, if any. */
+  proxy: ProxyReplica | undefined;
   relayedBytesPerSecond: number;
   websockets: number;
+  /** False while it reconnects after its replica was lost, or once closed. */
+  attached: boolean;
+  closed: boolean;
 }
 
 /**
  * What users do during the traffic stages: dashboard browsers (an action every interval ± jitter, each a
  * burst of API calls, websockets held open) and workspace connections (SSH, web terminal, apps) whose
- * 10 Hz byte stream is carried as a relayed rate on the replica that proxies it.
+ * 10 Hz byte stream is carried as a relayed rate on the replica (or workspace proxy) that relays it.
  */
 export class UserSessions {
   private dashboardActive = false;
   /** API calls of the current page load still outstanding, per dashboard user. */
   private pendingCalls: Int32Array = new Int32Array(0);
   private readonly openByStage = new Map<StageName, OpenConnection[]>();
+  /** Single connections of working users (workday), by workspace. */
+  private readonly singles = new Map<number, OpenConnection>();
+  /** Replica holding each dashboard user's websockets, −1 while it reconnects. */
   private dashboardReplicas: number[] = [];
+  /** Regions, proxies and round trips; undefined = everyone next to coderd. */
+  geography: Geography | undefined;
+  /** The API rate limiter; undefined = not simulated. */
+  rateLimiter: RateLimiter | undefined;
+  /** Told when a workspace gains (+1) or loses (−1) a user connection (drives workspace CPU bursts). */
+  onInUse: ((agent: number, delta: number) => void) | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -61,7 +83,9 @@ export class UserSessions {
 
   stopDashboard(): void {
     this.dashboardActive = false;
-    for (const r of this.dashboardReplicas) this.cluster.otherWebsockets[r]! -= this.opts.websocketsPerDashboardUser;
+    for (const r of this.dashboardReplicas) {
+      if (r >= 0) this.cluster.otherWebsockets[r]! -= this.opts.websocketsPerDashboardUser;
+    }
     this.dashboardReplicas = [];
   }
 
@@ -77,15 +101,19 @@ export class UserSessions {
       return;
     }
     this.pendingCalls[user] = calls;
+    const extraRtt = this.geography ? this.geography.apiExtraRtt(user) : 0;
     // Each API call may land on any replica (one HTTP client per browser, no affinity).
     for (let i = 0; i < calls; i++) {
-      this.pipeline.startRequest(this.opts.classes.dashboardApi, this.cluster.pickReplica(), user);
+      const r = this.cluster.pickReplica();
+      const allowed = this.rateLimiter === undefined || this.rateLimiter.allow(r, user, this.sim.now);
+      const cls = allowed ? this.opts.classes.dashboardApi : this.opts.classes.rateLimited;
+      this.pipeline.startRequest(cls, r, user, 0, extraRtt);
     }
   }
 
-  /** Pipeline callback: one API call of a user's page load returned. */
+  /** Pipeline callback: one API call of a user's page load returned (answered or refused). */
   dashboardCallReturned(user: number): void {
-    if (!this.dashboardActive || user >= this.pendingCalls.length) return;
+    if (!this.dashboardActive || user < 0 || user >= this.pendingCalls.length) return;
     if (--this.pendingCalls[user]! === 0) this.scheduleNextAction(user);
   }
 
@@ -99,40 +127,142 @@ export class UserSessions {
   openConnections(stage: StageName, fraction: number, workspaces: number): void {
     const wanted = Math.round(fraction * workspaces);
     const open: OpenConnection[] = [];
-    // SSH can go peer to peer; terminal and app traffic is proxied by coderd either way.
-    const relayed = stage !== "ssh" || !this.opts.directConnections;
     for (let a = 0; a < workspaces && open.length < wanted; a++) {
       if (!this.fleet.isConnected(a)) continue;
-      const r = this.cluster.pickReplica();
-      const c: OpenConnection = {
-        agent: a,
-        replica: r,
-        relayedBytesPerSecond: relayed ? this.opts.bytesPerSecondPerConnection : 0,
-        websockets: 1,
-      };
-      open.push(c);
-      this.pipeline.startRequest(this.opts.classes.connectionSetup, r);
-      this.cluster.otherWebsockets[r]! += c.websockets;
-      this.cluster.relayedBytesPerSecond[r]! += c.relayedBytesPerSecond;
-      this.fleet.openSession(a);
+      open.push(this.open(a, stage as ConnectionKind));
     }
     this.openByStage.set(stage, open);
     for (let r = 0; r < this.cluster.replicas; r++) this.cluster.refreshFluid(r);
   }
 
   closeConnections(stage: StageName): void {
-    for (const c of this.openByStage.get(stage) ?? []) {
-      this.cluster.otherWebsockets[c.replica]! -= c.websockets;
-      this.cluster.relayedBytesPerSecond[c.replica]! -= c.relayedBytesPerSecond;
-      this.fleet.closeSession(c.agent);
-    }
+    for (const c of this.openByStage.get(stage) ?? []) this.close(c);
     this.openByStage.delete(stage);
     for (let r = 0; r < this.cluster.replicas; r++) this.cluster.refreshFluid(r);
   }
 
+  /** A working user's connection to their workspace (workday). */
+  openWorkspaceConnection(agent: number, kind: ConnectionKind): void {
+    if (this.singles.has(agent) || !this.fleet.isConnected(agent)) return;
+    const c = this.open(agent, kind);
+    this.singles.set(agent, c);
+    if (c.replica >= 0) this.cluster.refreshFluid(c.replica);
+  }
+
+  closeWorkspaceConnection(agent: number): void {
+    const c = this.singles.get(agent);
+    if (!c) return;
+    this.singles.delete(agent);
+    this.close(c);
+    if (c.replica >= 0) this.cluster.refreshFluid(c.replica);
+  }
+
   get openConnectionCount(): number {
-    let n = 0;
+    let n = this.singles.size;
     for (const list of this.openByStage.values()) n += list.length;
     return n;
+  }
+
+  /**
+   * A replica was lost (or scaled away): its relayed connections and dashboard websockets drop and come
+   * back on the survivors after `delay()` seconds, each reconnect a request. Returns how many dropped;
+   * `onReconnected` is told as each one is back.
+   */
+  dropReplica(replica: number, delay: () => number, onReconnected: () => void): number {
+    let dropped = 0;
+    const all = [...this.singles.values(), ...[...this.openByStage.values()].flat()];
+    for (const c of all) {
+      if (!c.attached || c.replica !== replica) continue;
+      this.detach(c);
+      dropped++;
+      this.sim.after(delay(), () => this.reattach(c, delay, onReconnected));
+    }
+    this.dashboardReplicas.forEach((r, u) => {
+      if (r !== replica) return;
+      this.cluster.otherWebsockets[r]! -= this.opts.websocketsPerDashboardUser;
+      this.dashboardReplicas[u] = -1;
+      dropped++;
+      const back = (): void => {
+        if (!this.dashboardActive || this.dashboardReplicas[u] !== -1) return onReconnected();
+        if (this.cluster.upCount === 0) {
+          this.sim.after(delay(), back);
+          return;
+        }
+        const r2 = this.cluster.pickReplica();
+        this.dashboardReplicas[u] = r2;
+        this.cluster.otherWebsockets[r2]! += this.opts.websocketsPerDashboardUser;
+        this.pipeline.startRequest(this.opts.classes.connectionSetup, r2, -1, 0, this.geography?.apiExtraRtt(u) ?? 0);
+        onReconnected();
+      };
+      this.sim.after(delay(), back);
+    });
+    this.cluster.refreshFluid(replica);
+    return dropped;
+  }
+
+  private open(agent: number, kind: ConnectionKind): OpenConnection {
+    // SSH can go peer to peer; terminal and app traffic is relayed by coderd (or a proxy) either way.
+    const direct = kind === "ssh" && this.opts.directConnections;
+    const user = this.opts.users > 0 ? agent % this.opts.users : 0;
+    const r = this.cluster.pickReplica();
+    const relay = this.geography?.relayFor(user, direct);
+    const bytes = direct ? 0 : this.opts.bytesPerSecondPerConnection;
+    const c: OpenConnection = {
+      agent,
+      replica: relay?.kind === "proxy" ? -1 : r,
+      proxy: relay?.kind === "proxy" ? relay.proxy : undefined,
+      relayedBytesPerSecond: bytes,
+      websockets: 1,
+      attached: true,
+      closed: false,
+    };
+    // Opening it is an API request to coderd (a proxy asks coderd for a signed app token).
+    this.pipeline.startRequest(this.opts.classes.connectionSetup, r, -1, 0, this.geography?.apiExtraRtt(user) ?? 0);
+    if (c.proxy) this.geography!.addToProxy(c.proxy, c.relayedBytesPerSecond, c.websockets);
+    else {
+      this.cluster.otherWebsockets[r]! += c.websockets;
+      this.cluster.relayedBytesPerSecond[r]! += c.relayedBytesPerSecond;
+    }
+    if (this.geography && relay) this.geography.recordConnection(user, this.geography.connectionRtt(user, agent, relay));
+    this.fleet.openSession(agent);
+    this.onInUse?.(agent, 1);
+    return c;
+  }
+
+  private close(c: OpenConnection): void {
+    if (c.attached) {
+      if (c.proxy) this.geography!.addToProxy(c.proxy, -c.relayedBytesPerSecond, -c.websockets);
+      else {
+        this.cluster.otherWebsockets[c.replica]! -= c.websockets;
+        this.cluster.relayedBytesPerSecond[c.replica]! -= c.relayedBytesPerSecond;
+      }
+    }
+    c.attached = false;
+    c.closed = true;
+    this.fleet.closeSession(c.agent);
+    this.onInUse?.(c.agent, -1);
+  }
+
+  private detach(c: OpenConnection): void {
+    this.cluster.otherWebsockets[c.replica]! -= c.websockets;
+    this.cluster.relayedBytesPerSecond[c.replica]! -= c.relayedBytesPerSecond;
+    c.attached = false;
+  }
+
+  private reattach(c: OpenConnection, delay: () => number, onReconnected: () => void): void {
+    if (c.closed) return onReconnected();
+    if (this.cluster.upCount === 0) {
+      this.sim.after(delay(), () => this.reattach(c, delay, onReconnected));
+      return;
+    }
+    const r = this.cluster.pickReplica();
+    c.replica = r;
+    c.attached = true;
+    this.cluster.otherWebsockets[r]! += c.websockets;
+    this.cluster.relayedBytesPerSecond[r]! += c.relayedBytesPerSecond;
+    const user = this.opts.users > 0 ? c.agent % this.opts.users : 0;
+    this.pipeline.startRequest(this.opts.classes.connectionSetup, r, -1, 0, this.geography?.apiExtraRtt(user) ?? 0);
+    this.cluster.refreshFluid(r);
+    onReconnected();
   }
 }

@@ -18,6 +18,18 @@ export interface WorkspaceRunnerOptions {
 /** Tags and owners carry (workspace, transition) in one number. */
 const DELETE = 1;
 
+/** Why a workspace is being started: the runner's prepare, or a user's (or autostart's) start in a workday. */
+const BY_PREPARE = 1;
+const BY_WORKDAY = 2;
+
+/** Where a started workspace's pod runs: placed at once unless a node pool decides (workspace_nodes). */
+export interface PodPlacement {
+  /** The pod was created; `onRunning` when it is bound to a node. */
+  place(workspace: number, onRunning: () => void): void;
+  /** The pod is gone (stop or delete build done). */
+  release(workspace: number): void;
+}
+
 /**
  * The scale-test runner's create and cleanup phases: workspace build requests to coderd at a bounded
  * concurrency, jobs queued FIFO for the provisioner daemons (one job per daemon), and agents connecting
@@ -30,10 +42,21 @@ export class WorkspaceRunner {
   private deleteQueue: number[] = [];
   private deletesInFlight = 0;
   private readonly requestedAt: Float64Array;
+  /** Who asked for the start a workspace is waiting on (BY_PREPARE, BY_WORKDAY), 0 for none. */
+  private readonly startedBy: Uint8Array;
+  /** 1 while a workday stop build of the workspace runs. */
+  private readonly stopping: Uint8Array;
   /** Told about each job's provisioner queue wait, with the time the job started. */
   onQueueWait: (waitSeconds: number, startedAtSeconds: number) => void = () => {};
   /** Told about each workspace's time from create request to connected agent. */
   onWorkspaceReady: (seconds: number) => void = () => {};
+  /** Told when a workday start is ready (agent connected), with the time since it was due. */
+  onWorkdayReady: (workspace: number, seconds: number) => void = () => {};
+  /** Pod placement on workspace nodes; undefined = pods run at once. */
+  pods: PodPlacement | undefined;
+  /** Built-in daemons' share of all daemons, and their terraform CPU per busy daemon (runs on coderd). */
+  builtinShare = 0;
+  builtinBuildingVcpu = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -46,6 +69,8 @@ export class WorkspaceRunner {
     workspaces: number,
   ) {
     this.requestedAt = new Float64Array(workspaces);
+    this.startedBy = new Uint8Array(workspaces);
+    this.stopping = new Uint8Array(workspaces);
     provisioners.onComplete((tag, response, wait) => this.jobDone(tag, response, wait));
     fleet.onConnect = (agent) => this.agentConnected(agent);
   }
@@ -80,11 +105,30 @@ export class WorkspaceRunner {
     return this.provisioners.queueLength;
   }
 
+  /**
+   * A workday start of a stopped workspace: a build request (through the API, or coderd's own autobuild
+   * executor with `classId`), due since `dueSeconds` (what the user waits from).
+   */
+  startForWorkday(workspace: number, classId: number, dueSeconds: number): void {
+    if (this.startedBy[workspace] !== 0 || this.fleet.isConnected(workspace)) return;
+    this.startedBy[workspace] = BY_WORKDAY;
+    this.requestedAt[workspace] = dueSeconds;
+    this.pipeline.startRequest(classId, this.cluster.pickReplica(), workspace * 2);
+  }
+
+  /** A workday stop: a stop build; the agent goes and the pod is released when it completes. */
+  stopForWorkday(workspace: number): void {
+    if (this.stopping[workspace] === 1) return;
+    this.stopping[workspace] = 1;
+    this.pipeline.startRequest(this.opts.classes.workspaceCreate, this.cluster.pickReplica(), workspace * 2 + DELETE);
+  }
+
   private pumpCreates(): void {
     const limit = this.opts.createConcurrency === 0 ? Number.POSITIVE_INFINITY : this.opts.createConcurrency;
     while (this.createsInFlight < limit && this.nextToCreate < this.targetWorkspaces) {
       const w = this.nextToCreate++;
       this.createsInFlight++;
+      this.startedBy[w] = BY_PREPARE;
       this.requestedAt[w] = this.sim.now;
       this.pipeline.startRequest(this.opts.classes.workspaceCreate, this.cluster.pickReplica(), w * 2);
     }
@@ -109,25 +153,50 @@ export class WorkspaceRunner {
     const workspace = Math.floor(owner / 2);
     if (owner % 2 === DELETE) {
       this.fleet.disconnect(workspace);
+      this.pods?.release(workspace);
+      if (this.stopping[workspace] === 1) {
+        this.stopping[workspace] = 0;
+        return;
+      }
       this.deletesInFlight--;
       this.pumpDeletes();
       return;
     }
-    this.sim.after(this.opts.connectDelay.sample(this.rng), () => this.fleet.connect(workspace));
+    const pods = this.pods;
+    if (pods === undefined) {
+      this.sim.after(this.opts.connectDelay.sample(this.rng), () => this.fleet.connect(workspace));
+      return;
+    }
+    // The pod waits for a node with room; image pull and agent start follow.
+    pods.place(workspace, () => this.sim.after(this.opts.connectDelay.sample(this.rng), () => this.fleet.connect(workspace)));
   }
 
   private agentConnected(agent: number): void {
-    if (agent >= this.nextToCreate) return;
+    const by = this.startedBy[agent];
+    if (by === BY_WORKDAY) {
+      this.startedBy[agent] = 0;
+      this.onWorkdayReady(agent, this.sim.now - this.requestedAt[agent]!);
+      return;
+    }
+    if (by !== BY_PREPARE || agent >= this.nextToCreate) return;
+    this.startedBy[agent] = 0;
     this.onWorkspaceReady(this.sim.now - this.requestedAt[agent]!);
     this.createsInFlight--;
     this.pumpCreates();
   }
 
-  /** Running builds send UpdateJob every few seconds; spread over replicas as a rate. */
-  private refreshJobUpdates(): void {
-    const perReplica = this.provisioners.busyServers / this.opts.updateIntervalSeconds / this.cluster.replicas;
+  /**
+   * Running builds send UpdateJob every few seconds; spread over live replicas as a rate. Built-in
+   * daemons' terraform runs on the replicas too (their expected share of the busy daemons).
+   */
+  refreshJobUpdates(): void {
+    const live = this.cluster.upCount;
+    const perReplica = this.provisioners.busyServers / this.opts.updateIntervalSeconds / live;
+    const builtinVcpu = live > 0 ? (this.provisioners.busyServers * this.builtinShare * this.builtinBuildingVcpu) / live : 0;
     for (let r = 0; r < this.cluster.replicas; r++) {
-      this.cluster.jobUpdatesPerSecond[r] = perReplica;
+      const up = this.cluster.isUp(r);
+      this.cluster.jobUpdatesPerSecond[r] = up ? perReplica : 0;
+      this.cluster.builtinProvisionerVcpu[r] = up ? builtinVcpu : 0;
       this.cluster.refreshFluid(r);
     }
   }

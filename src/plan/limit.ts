@@ -50,12 +50,24 @@ export interface LimitResult {
   firstFailing: number | null;
   atValue: Assessment | null;
   atFailing: Assessment | null;
-  /** "clear" when every verdict on both sides of the boundary is clear of its CI. */
+  /** "clear" when the verdicts on both sides of the boundary hold anywhere in their CIs (see uncertainChecks). */
   confidence: "clear" | "within_ci";
   /** What fails at `firstFailing`, worst first. */
   limitedBy: Check[];
   evaluations: LimitEvaluation[];
   link: LoadLink | null;
+}
+
+/**
+ * The checks that make the boundary uncertain: at the passing value, any check whose CI straddles its
+ * threshold (it may really fail); at the failing value, the failing checks, but only if none of them
+ * fails clearly (one clear failure settles it).
+ */
+export function uncertainChecks(atValue: Assessment | null, atFailing: Assessment | null): Check[] {
+  const below = atValue?.checks.filter((c) => !c.clear && c.value !== null) ?? [];
+  const failing = atFailing?.failing ?? [];
+  const above = failing.some((c) => c.clear) ? [] : failing;
+  return [...below, ...above];
 }
 
 /** Far beyond any Coder deployment; stops doubling on a parameter that never fails. */
@@ -113,7 +125,7 @@ export function findLimit(ctx: SearchContext, opts: LimitOptions): LimitResult {
   const result = (status: LimitStatus, lo: number | null, hi: number | null): LimitResult => {
     const atValue = lo === null ? null : byValue.get(lo)!;
     const atFailing = hi === null ? null : byValue.get(hi)!;
-    const clear = (atValue?.clear ?? true) && (atFailing?.clear ?? true);
+    const clear = uncertainChecks(atValue, atFailing).length === 0;
     return {
       path: opts.path,
       integer,

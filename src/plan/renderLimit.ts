@@ -1,6 +1,6 @@
 import { CAPSIM_VERSION } from "../version.js";
-import { type Assessment, type Check, describeCheck, fmt } from "./checks.js";
-import type { LimitResult } from "./limit.js";
+import { type Assessment, describeCheck, fmt } from "./checks.js";
+import { type LimitResult, uncertainChecks } from "./limit.js";
 import type { SearchContext } from "./simulate.js";
 
 function checksLine(ctx: SearchContext): string {
@@ -17,15 +17,19 @@ function verdict(a: Assessment): string {
 export function confidenceNote(r: LimitResult): string {
   if (r.value === null || r.firstFailing === null) return "";
   if (r.confidence === "clear") {
-    return `clear: at ${fmt(r.value)} and at ${fmt(r.firstFailing)} every verdict is the same anywhere in its 95% CI.`;
+    return (
+      `clear: at ${fmt(r.value)} every check holds across its 95% CI, and at ${fmt(r.firstFailing)} ` +
+      `${r.limitedBy.length > 1 ? "a check fails" : "the check fails"} across its CI.`
+    );
   }
-  const straddling = [...(r.atValue?.checks ?? []), ...(r.atFailing?.checks ?? [])].filter(
-    (c: Check) => !c.clear && c.value !== null,
-  );
-  const names = [...new Set(straddling.map((c) => c.name))].join(", ");
+  const uncertain = uncertainChecks(r.atValue, r.atFailing);
+  if (uncertain.some((c) => c.ci === null)) {
+    return "unknown: with one replication there is no CI; use --replications 2 or more to know how sure the boundary is.";
+  }
+  const names = [...new Set(uncertain.map((c) => c.name))];
   return (
-    `within the CI: ${names || "a check"} has a 95% CI straddling its threshold at the boundary, ` +
-    "so the true limit may lie a little either side; more --replications narrow it."
+    `within the CI: the 95% CI of ${names.join(", ")} straddles ${names.length > 1 ? "their thresholds" : "its threshold"} ` +
+    "at the boundary, so the true limit may lie a little either side; more --replications narrow it."
   );
 }
 
