@@ -109,7 +109,11 @@ export function registerSweep(program: Command): void {
         [flags.replications, "replications"],
       ] as const) {
         if (flag !== undefined && axes.some((a) => pathKey(a.path) === pathKey(path))) {
-          throw new InputError({ file: `--${path}`, path, message: `conflicts with --vary ${path}; keep one` });
+          throw new InputError({
+            file: `--${path}`,
+            path,
+            message: `conflicts with --vary ${path}; keep one`,
+          });
         }
       }
       const shard = resolveShard(flags);

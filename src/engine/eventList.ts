@@ -8,6 +8,10 @@
  *
  * The heap keeps each entry's time next to its slot (`heapTime`), so sifting compares contiguous
  * memory instead of chasing slots; the sequence number is read per slot, only on equal times.
+ *
+ * `popDeferred` lets the event loop fire an event before taking it out of the heap: if the action then
+ * schedules an event, that event replaces the fired one at the root with a single sift-down (the classic
+ * "hold" operation) instead of a sift-down for the removal plus a sift-up for the insertion.
  */
 
 /** A pending event's identity: slot in the low 24 bits, generation above, so stale handles never match. */
@@ -41,6 +45,8 @@ export class EventList {
   private freeCount = 0;
   private nextFreshSlot = 0;
   private nextSeq = 0;
+  /** The root is an event already fired by `popDeferred`, still physically in the heap. */
+  private firedAtRoot = false;
 
   constructor(initialCapacity = 1024) {
     const n = Math.max(16, initialCapacity);
@@ -56,11 +62,12 @@ export class EventList {
   }
 
   get length(): number {
-    return this.size;
+    return this.firedAtRoot ? this.size - 1 : this.size;
   }
 
   /** Time of the earliest pending event, or +Infinity when empty. */
   peekTime(): number {
+    if (this.firedAtRoot) this.settle();
     return this.size === 0 ? Number.POSITIVE_INFINITY : this.heapTime[0]!;
   }
 
@@ -70,7 +77,13 @@ export class EventList {
     this.seq[slot] = this.nextSeq++;
     this.kindOf[slot] = kind;
     this.argOf[slot] = arg;
-    this.siftUp(this.size++, slot, timeSeconds);
+    if (this.firedAtRoot) {
+      // Hold: the new event takes the fired event's place at the root.
+      this.firedAtRoot = false;
+      this.siftDown(0, slot, timeSeconds);
+    } else {
+      this.siftUp(this.size++, slot, timeSeconds);
+    }
     return this.generation[slot]! * SLOT_SPAN + slot;
   }
 
@@ -79,12 +92,33 @@ export class EventList {
    * next push (the slot is recycled). Returns -1 when empty.
    */
   pop(): number {
+    if (this.firedAtRoot) this.settle();
     if (this.size === 0) return -1;
     const slot = this.heap[0]!;
     const last = --this.size;
     if (last > 0) this.siftDown(0, this.heap[last]!, this.heapTime[last]!);
     this.release(slot);
     return slot;
+  }
+
+  /**
+   * Like `pop`, but the heap is repaired lazily: by the next `push` (which then costs one sift-down for
+   * both) or by any other call. For event loops whose actions usually schedule a follow-up event.
+   */
+  popDeferred(): number {
+    if (this.firedAtRoot) this.settle();
+    if (this.size === 0) return -1;
+    const slot = this.heap[0]!;
+    this.release(slot);
+    this.firedAtRoot = true;
+    return slot;
+  }
+
+  /** Finishes a deferred removal: the last entry fills the root. */
+  private settle(): void {
+    this.firedAtRoot = false;
+    const last = --this.size;
+    if (last > 0) this.siftDown(0, this.heap[last]!, this.heapTime[last]!);
   }
 
   slotTime(slot: number): number {
@@ -125,6 +159,7 @@ export class EventList {
   /** Removes a pending event; false if it already fired or was cancelled. */
   cancel(handle: EventHandle): boolean {
     if (!this.isPending(handle)) return false;
+    if (this.firedAtRoot) this.settle();
     const slot = handle & SLOT_MASK;
     const i = this.position[slot]!;
     const last = --this.size;
@@ -144,6 +179,7 @@ export class EventList {
    */
   reschedule(handle: EventHandle, timeSeconds: number): boolean {
     if (!this.isPending(handle)) return false;
+    if (this.firedAtRoot) this.settle();
     const slot = handle & SLOT_MASK;
     const old = this.time[slot]!;
     this.time[slot] = timeSeconds;

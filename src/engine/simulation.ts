@@ -1,4 +1,4 @@
-import { EventList, type EventHandle } from "./eventList.js";
+import { type EventHandle, EventList } from "./eventList.js";
 
 /** An action the event list can fire: registered once, then scheduled by integer id with a numeric argument. */
 export type Action = (arg: number) => void;
@@ -113,7 +113,8 @@ export class Simulation {
 
   /** Fires the next event; false when there is none. */
   step(): boolean {
-    const slot = this.events.pop();
+    // Deferred: a follow-up event scheduled by the action replaces this one in the heap in one sift.
+    const slot = this.events.popDeferred();
     if (slot < 0) return false;
     this.nowSeconds = this.events.slotTime(slot);
     this.eventCount++;
@@ -132,7 +133,7 @@ export class Simulation {
     while (!this.stopped) {
       const t = events.peekTime();
       if (t > untilSeconds || t === Number.POSITIVE_INFINITY) break;
-      const slot = events.pop();
+      const slot = events.popDeferred();
       this.nowSeconds = t;
       this.eventCount++;
       actions[events.slotKind(slot)]!(events.slotArg(slot));

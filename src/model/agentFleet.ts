@@ -1,7 +1,7 @@
 import type { Rng } from "../engine/random/index.js";
 import type { ActionId, Simulation } from "../engine/simulation.js";
-import type { MetadataPath } from "./coderVersion.js";
 import type { CoderdCluster } from "./coderdCluster.js";
+import type { MetadataPath } from "./coderVersion.js";
 import type { RequestPipeline } from "./requestPipeline.js";
 
 /** Agents' timers carry (agent, epoch) in one number so a reconnected agent's old timers die quietly. */
@@ -185,7 +185,8 @@ export class AgentFleet {
   }
 
   private sendStats(agent: number): void {
-    const cls = this.sessions[agent]! > 0 ? this.opts.classes.statsRpcWithSession : this.opts.classes.statsRpc;
+    const cls =
+      this.sessions[agent]! > 0 ? this.opts.classes.statsRpcWithSession : this.opts.classes.statsRpc;
     this.statsInFlight[agent] = 1;
     this.pipeline.startRequest(cls, this.replicaOf[agent]!, agent, 0, this.rttOf(agent));
   }

@@ -1,21 +1,28 @@
 import { performance } from "node:perf_hooks";
+import { distributionFromSpec, RandomStreams } from "../engine/random/index.js";
 import { Batcher } from "../engine/resources/batcher.js";
 import { FcfsQueue } from "../engine/resources/fcfsQueue.js";
 import type { ResourceStats } from "../engine/resources/resourceStats.js";
-import { distributionFromSpec, RandomStreams } from "../engine/random/index.js";
 import { Simulation } from "../engine/simulation.js";
 import { Sampler } from "../engine/stats/sampler.js";
 import type { Scenario } from "../scenario/index.js";
 import { AgentFleet } from "./agentFleet.js";
+import { ApiClients } from "./apiClients.js";
 import { CoderdCluster } from "./coderdCluster.js";
 import { mechanismsFor, type VersionMechanisms } from "./coderVersion.js";
 import { Database } from "./database.js";
+import { resolveFeatures } from "./features.js";
+import { Geography } from "./geography.js";
 import { CODERD_LATENCY_BUCKETS_S, LatencyProbe } from "./latencyProbe.js";
 import type { ModelFile } from "./modelSchema.js";
+import { NodePool } from "./nodePool.js";
+import { RateLimiter } from "./rateLimiter.js";
 import { buildRequestCatalog } from "./requestClasses.js";
 import { type RequestClass, RequestPipeline } from "./requestPipeline.js";
+import { ScaleEvents } from "./scaleEvents.js";
 import { type StageWindow, Timeline } from "./timeline.js";
 import { UserSessions } from "./userSessions.js";
+import { Workday } from "./workday.js";
 import { WorkspaceRunner } from "./workspaceRunner.js";
 
 /** A resource row of the summary: the engine's statistics plus what kind of resource it is. */
@@ -59,16 +66,39 @@ export function runReplication(
   const w = scenario.workload;
   const dep = scenario.deployment;
 
-  const cluster = new CoderdCluster(sim, scenario, model, streams.stream("load-balancer"), w.agent.heartbeat_interval_s);
+  // Issue 7's keys (nodes, regions, options, events); each is off when its key is absent.
+  const features = resolveFeatures(scenario, model);
+
+  const cluster = new CoderdCluster(
+    sim,
+    scenario,
+    model,
+    streams.stream("load-balancer"),
+    w.agent.heartbeat_interval_s,
+    {
+      maxReplicas: features.maxReplicas,
+      extraVcpuPerReplica: features.dbcryptVcpuPerReplica,
+      extraMemoryPerAgentMb: features.agentStatsMemoryPerAgentMb,
+    },
+  );
   const database = new Database(sim, scenario, model, cluster);
-  const builtin = dep.provisioners.count === 0 ? dep.coderd.builtin_provisioners * dep.coderd.replicas : 0;
-  const provisionerCount = dep.provisioners.count > 0 ? dep.provisioners.count : builtin;
-  const provisioners = new FcfsQueue(sim, { name: "provisioner daemons", servers: Math.max(1, provisionerCount) });
+  // Built-in daemons (per replica) serve the same queue as external ones; their terraform runs on coderd.
+  const builtin = dep.coderd.builtin_provisioners * dep.coderd.replicas;
+  const provisionerCount = dep.provisioners.count + builtin;
+  const provisioners = new FcfsQueue(sim, {
+    name: "provisioner daemons",
+    servers: Math.max(1, provisionerCount),
+  });
 
   const agentProbe = new LatencyProbe();
   const apiProbe = new LatencyProbe();
   const queueWaits = new LatencyProbe();
   const readyTimes = new LatencyProbe();
+  const workdayQueueWaits = new LatencyProbe();
+  /** Every request's latency (events only: the disruption and recovery figures read it). */
+  const allProbe = new LatencyProbe();
+  let failedRequests = 0;
+  let slowRequests = 0;
 
   const pipeline = new RequestPipeline(
     sim,
@@ -83,7 +113,8 @@ export function runReplication(
       rng: streams.stream("request-work"),
     },
     {
-      onRequestDone: (cls, replica, latency, owner) => requestDone(cls, replica, latency, owner),
+      onRequestDone: (cls, replica, latency, owner, failed) =>
+        requestDone(cls, replica, latency, owner, failed),
       onCommit: (logged) => database.countCommit(logged),
     },
   );
@@ -104,13 +135,18 @@ export function runReplication(
     jobEvent: pipeline.define(catalog.jobEvent),
     connectionSetup: pipeline.define(catalog.connectionSetup),
     deploymentStats: pipeline.define(catalog.deploymentStats),
+    rateLimited: pipeline.define(catalog.rateLimited),
+    apiClientCall: pipeline.define(catalog.apiClientCall),
+    agentReconnect: pipeline.define(catalog.agentReconnect),
+    autostartBuild: pipeline.define(catalog.autostartBuild),
+    autobuildPoll: pipeline.define(catalog.autobuildPoll),
   };
   // Each replica refreshes its deployment-stats cache on its own ticker (random phase).
   const statsRefresh = model.coderd.deployment_stats_refresh_s.value;
   const refreshRng = streams.stream("deployment-stats");
   for (let r = 0; r < cluster.replicas; r++) {
     const tick = (): void => {
-      pipeline.startRequest(ids.deploymentStats, r, -1, cluster.totalAgents());
+      if (cluster.isUp(r)) pipeline.startRequest(ids.deploymentStats, r, -1, cluster.totalAgents());
       sim.after(statsRefresh, tick);
     };
     sim.after(refreshRng() * statsRefresh, tick);
@@ -124,6 +160,7 @@ export function runReplication(
       maxBatchSize: Math.max(1, Math.round(model.agent.stats_flush_rows.value)),
       bufferCapacity: Math.max(1, Math.round(model.agent.stats_flush_rows.value)),
     }).onFlush((rows) => {
+      if (!cluster.isUp(r)) return; // rows buffered on a lost replica are lost with it
       database.countAppendedRows(rows);
       pipeline.startRequest(ids.statsInsert, r, -1, rows);
     }),
@@ -140,7 +177,7 @@ export function runReplication(
             whenFull: "drop",
             flushCompletion: "manual",
           }).onFlush((entries) => {
-            if (entries === 0) {
+            if (entries === 0 || !cluster.isUp(r)) {
               metadataBatchers![r]!.flushDone();
               return;
             }
@@ -185,8 +222,13 @@ export function runReplication(
     if (prepareStage && startedAt >= prepareStage.startSeconds && startedAt < prepareStage.endSeconds) {
       queueWaits.record(wait, true);
     }
+    const day = timeline.workday;
+    if (day && startedAt >= day.startSeconds && startedAt < day.endSeconds)
+      workdayQueueWaits.record(wait, true);
   };
   runner.onWorkspaceReady = (seconds) => readyTimes.record(seconds, true);
+  runner.builtinShare = provisionerCount > 0 ? builtin / provisionerCount : 0;
+  runner.builtinBuildingVcpu = model.provisioner.building_vcpu.value;
 
   const sessions = new UserSessions(sim, cluster, fleet, pipeline, streams.stream("users"), {
     dashboardIntervalSeconds: w.dashboard.interval_s,
@@ -197,28 +239,116 @@ export function runReplication(
       (w.traffic.bytes_per_tick / w.traffic.tick_interval_s) * model.workspace_traffic.echo_factor.value,
     directConnections: w.traffic.direct_connections,
     classes: ids,
+    users: w.users,
   });
 
-  function requestDone(cls: RequestClass, replica: number, latency: number, owner: number): void {
+  // Regions and workspace proxies: longer round trips for far users and agents; proxies take relayed bytes.
+  const geography =
+    features.geography && new Geography(sim, features.geography, model, streams.stream("geography"), w.users);
+  if (geography) {
+    sessions.geography = geography;
+    fleet.extraRttSeconds = Float64Array.from({ length: w.workspaces }, (_, a) => geography.agentExtraRtt(a));
+  }
+  const rateLimiter =
+    features.rateLimitPerMinute !== undefined
+      ? new RateLimiter(
+          cluster.replicas,
+          w.users + (features.apiClients?.count ?? 0),
+          features.rateLimitPerMinute,
+        )
+      : undefined;
+  sessions.rateLimiter = rateLimiter;
+  const apiClients =
+    features.apiClients &&
+    new ApiClients(
+      sim,
+      cluster,
+      pipeline,
+      streams.stream("api-clients"),
+      { ...features.apiClients, firstKey: w.users, classes: ids },
+      rateLimiter,
+    );
+  // The data plane: start builds' pods wait for node room; connected users make their workspaces burst.
+  const nodePool = features.nodes && new NodePool(sim, features.nodes, streams.stream("nodes"), w.workspaces);
+  if (nodePool) {
+    runner.pods = nodePool;
+    sessions.onInUse = (agent, delta) => nodePool.setInUse(agent, delta);
+  }
+  const workday =
+    features.workday &&
+    new Workday(
+      sim,
+      features.workday,
+      runner,
+      sessions,
+      pipeline,
+      cluster,
+      streams.stream("workday"),
+      ids,
+      w.workspaces,
+    );
+  if (workday) {
+    runner.onWorkdayReady = (agent, seconds) => workday.ready(agent, seconds);
+    workday.plan();
+  }
+  const events =
+    features.events.length > 0
+      ? new ScaleEvents(sim, cluster, fleet, sessions, pipeline, database, streams.stream("events"), {
+          agentReconnectDelay: dist(model.reconnects.agent_reconnect_delay_s),
+          clientReconnectDelay: dist(model.reconnects.client_reconnect_delay_s),
+          agentReconnectClass: ids.agentReconnect,
+          onReplicasChanged: () => runner.refreshJobUpdates(),
+          onDatabaseChanged: () => refreshDatabaseFluid(),
+        })
+      : undefined;
+  events?.schedule(features.events);
+
+  function requestDone(
+    cls: RequestClass,
+    replica: number,
+    latency: number,
+    owner: number,
+    failed: boolean,
+  ): void {
     const measured = timeline.inTraffic(sim.now);
-    if (cls.http) {
-      cluster.httpRequests[replica]!++;
-      apiProbe.record(latency, measured);
+    if (failed) failedRequests++;
+    else {
+      if (cls.http) {
+        cluster.httpRequests[replica]!++;
+        apiProbe.record(latency, measured);
+      }
+      if (cls.agentApi) agentProbe.record(latency, measured);
+      if (geography) {
+        if (cls === catalog.dashboardApi)
+          geography.apiProbes[geography.regionOfUser(owner)]!.record(latency, measured);
+        else if (cls.agentApi)
+          geography.agentProbes[geography.regionOfWorkspace(owner)]!.record(latency, measured);
+      }
+      if (events) {
+        allProbe.record(latency, measured);
+        if (latency > 1) slowRequests++;
+      }
     }
-    if (cls.agentApi) agentProbe.record(latency, measured);
-    if (cls === catalog.workspaceCreate) runner.buildRequestDone(owner);
+    if (cls === catalog.workspaceCreate || cls === catalog.autostartBuild) runner.buildRequestDone(owner);
     else if (cls === catalog.statsRpc || cls === catalog.statsRpcWithSession) {
       statsBatchers[replica]!.add();
       fleet.statsReturned(owner);
     } else if (cls === catalog.metadataRpc) {
       if (metadataBatchers) for (let i = 0; i < w.agent.metadata.items; i++) metadataBatchers[replica]!.add();
       fleet.metadataReturned(owner);
-    } else if (cls === catalog.dashboardApi) sessions.dashboardCallReturned(owner);
-    else if (cls === catalog.metadataFlush && metadataBatchers) metadataBatchers[owner]!.flushDone();
+    } else if (cls === catalog.dashboardApi || (cls === catalog.rateLimited && owner >= 0)) {
+      sessions.dashboardCallReturned(owner);
+    } else if (cls === catalog.metadataFlush && metadataBatchers) metadataBatchers[owner]!.flushDone();
   }
 
   /** Dense streams carried as rates on the database: heartbeats and provisioner job updates. */
   function refreshDatabaseFluid(): void {
+    if (database.paused) {
+      // A failing-over database serves nothing: heartbeat and job-update writes fail meanwhile.
+      database.fluidLoggedCommitsPerSecond = 0;
+      database.setFluidVcpu(0);
+      return;
+    }
     const db = model.database;
     const writeCost = dist(db.write_query_cpu_s).mean;
     let vcpu = 0;
@@ -295,10 +425,12 @@ export function runReplication(
     ["api", apiProbe],
     ["agent_api", agentProbe],
   ] as const) {
-    CODERD_LATENCY_BUCKETS_S.forEach((le, i) =>
-      sampler.gauge(`${name}_latency_bucket_le_${le}`, () => probe.cumulativeRunCount(i)),
+    CODERD_LATENCY_BUCKETS_S.forEach((le, i) => {
+      sampler.gauge(`${name}_latency_bucket_le_${le}`, () => probe.cumulativeRunCount(i));
+    });
+    sampler.gauge(`${name}_latency_bucket_le_inf`, () =>
+      probe.cumulativeRunCount(CODERD_LATENCY_BUCKETS_S.length),
     );
-    sampler.gauge(`${name}_latency_bucket_le_inf`, () => probe.cumulativeRunCount(CODERD_LATENCY_BUCKETS_S.length));
     sampler.gauge(`${name}_latency_sum_s`, () => probe.runSumSeconds);
   }
   sampler.gauge("agent_api_latency_p50_ms", () => agentProbe.windowQuantile(0.5) * 1000);
@@ -310,6 +442,38 @@ export function runReplication(
     refreshDatabaseFluid();
     return v;
   });
+  // Issue 7's series, only when their feature is in use.
+  if (nodePool) {
+    sampler.gauge("nodes_ready", () => nodePool.readyNodes);
+    sampler.gauge("nodes_live", () => nodePool.liveNodeCount);
+    sampler.gauge("pods_pending", () => nodePool.pendingPods);
+    sampler.gauge("pods_running", () => nodePool.runningPods);
+    sampler.gauge("node_cpu_requested_utilization", () => nodePool.cpuRequestedShare);
+    sampler.gauge("node_cpu_used_utilization", () => nodePool.cpuUsedShare);
+    sampler.gauge("node_hours_total", () => nodePool.nodeHours);
+  }
+  if (workday) sampler.gauge("workday_working", () => workday.working);
+  if (geography) {
+    for (const p of geography.proxies) {
+      const name = p.cpu.name.replace(/ cpu$/, "");
+      sampler.gauge(`wsproxy_cpu_seconds_${name}`, () => p.cpu.cpuSecondsTotal);
+      sampler.gauge(`wsproxy_memory_gb_${name}`, () => geography.proxyMemoryGb(p));
+    }
+  }
+  if (rateLimiter) sampler.gauge("api_rejected_total", () => rateLimiter.rejectedTotal);
+  if (events) {
+    for (let r = 0; r < cluster.replicas; r++)
+      sampler.gauge(`coderd_up_${r}`, () => (cluster.isUp(r) ? 1 : 0));
+    sampler.gauge("request_latency_p95_ms", () => {
+      const v = allProbe.windowQuantile(0.95) * 1000;
+      allProbe.nextWindow();
+      return v;
+    });
+    sampler.gauge("slow_requests_total", () => slowRequests);
+    sampler.gauge("failed_requests_total", () => failedRequests);
+    sampler.gauge("reconnects_pending", () => events.reconnectsPending);
+    sampler.gauge("db_paused", () => (database.paused ? 1 : 0));
+  }
   sampler.start();
 
   // Resource statistics cover the traffic window (or the whole run when there is no traffic stage).
@@ -319,6 +483,7 @@ export function runReplication(
     ...cluster.pools.map((p) => ({ ...p.stats(), kind: "pool" as const })),
     { ...database.notifyLock.stats(), kind: "lock" as const },
     { ...provisioners.stats(), kind: "queue" as const },
+    ...(geography?.proxies ?? []).map((p) => ({ ...p.cpu.stats(), kind: "cpu" as const })),
   ];
   const resetAll = (): void => {
     for (const c of cluster.cpus) c.resetStats();
@@ -326,6 +491,7 @@ export function runReplication(
     for (const p of cluster.pools) p.resetStats();
     database.notifyLock.resetStats();
     provisioners.resetStats();
+    for (const p of geography?.proxies ?? []) p.cpu.resetStats();
   };
   let resources: ResourceRow[] = [];
   const progressStep = onProgress ? timeline.endSeconds / 50 : Number.POSITIVE_INFINITY;
@@ -348,11 +514,59 @@ export function runReplication(
   const traffic = timeline.traffic;
   if (traffic.startSeconds >= sim.now) sim.at(traffic.startSeconds, resetAll);
   else resetAll();
+  if (apiClients) {
+    if (traffic.startSeconds >= sim.now)
+      sim.at(traffic.startSeconds, () => apiClients.run(traffic.endSeconds));
+    else apiClients.run(traffic.endSeconds);
+  }
   sim.at(traffic.endSeconds, () => {
     resources = resourceList();
   });
   runUntil(timeline.endSeconds);
   if (resources.length === 0) resources = resourceList();
+
+  /** Figures of issue 7's features (named with the metric they feed), only for the features in use. */
+  function featureFigures(): Record<string, number> {
+    const f: Record<string, number> = {};
+    if (nodePool) {
+      f.node_wait_p95_s = nodePool.nodeWait.exactQuantile(0.95);
+      f.nodes_added = nodePool.nodesAdded;
+      f.nodes_removed = nodePool.nodesRemoved;
+      f.pods_pending_peak = nodePool.peakPending;
+      f.node_hours = nodePool.nodeHours;
+    }
+    if (workday) {
+      f.workday_ready_p50_s = workday.readyTimes.exactQuantile(0.5);
+      f.workday_ready_p95_s = workday.readyTimes.exactQuantile(0.95);
+      f.workday_ready_p99_s = workday.readyTimes.exactQuantile(0.99);
+      f.workday_queue_wait_p95_s = workdayQueueWaits.exactQuantile(0.95);
+      f.workday_starts = workday.starts;
+      f.workday_autostarts = workday.autostarts;
+      f.workday_working_peak = workday.peakWorking;
+    }
+    if (geography) {
+      geography.regionNames.forEach((name, i) => {
+        const label = `{region="${name}"}`;
+        f[`api_latency_p95_ms${label}`] = geography.apiProbes[i]!.exactQuantile(0.95) * 1000;
+        f[`agent_api_latency_p95_ms${label}`] = geography.agentProbes[i]!.exactQuantile(0.95) * 1000;
+        const n = geography.connectionCount[i]!;
+        f[`workspace_connection_rtt_ms${label}`] =
+          n > 0 ? (geography.connectionRttSum[i]! / n) * 1000 : Number.NaN;
+      });
+    }
+    if (rateLimiter) {
+      f.api_rejected_total = rateLimiter.rejectedTotal;
+      f.api_accepted_total = rateLimiter.acceptedTotal;
+    }
+    if (apiClients) f.api_client_requests = apiClients.sent;
+    for (const r of events?.records ?? []) {
+      const label = `{event="${r.label}"}`;
+      f[`disruption_failed_requests${label}`] = r.failedRequests;
+      f[`disruption_reconnects${label}`] = r.reconnects;
+      f[`disruption_settled_s${label}`] = r.settledSeconds - r.atSeconds;
+    }
+    return f;
+  }
 
   const times = Array.from(sampler.times);
   const series: Record<string, number[]> = {};
@@ -378,6 +592,7 @@ export function runReplication(
       provisioner_queue_wait_p95_s: queueWaits.exactQuantile(0.95),
       workspace_ready_p95_s: readyTimes.exactQuantile(0.95),
       metadata_dropped: metadataBatchers ? metadataBatchers.reduce((n, b) => n + b.stats().dropped, 0) : 0,
+      ...featureFigures(),
     },
     resources,
     timeline,

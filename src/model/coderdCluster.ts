@@ -1,6 +1,6 @@
+import type { Rng } from "../engine/random/index.js";
 import { CountedPool } from "../engine/resources/countedPool.js";
 import { ProcessorSharingCpu } from "../engine/resources/processorSharingCpu.js";
-import type { Rng } from "../engine/random/index.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { Scenario } from "../scenario/index.js";
 import type { ModelFile } from "./modelSchema.js";
@@ -48,7 +48,10 @@ export class CoderdCluster {
     // Scale events may add replicas later: every replica that can ever run exists, the later ones down.
     const n = Math.max(c.replicas, options.maxReplicas ?? 0);
     this.replicas = n;
-    this.cpus = Array.from({ length: n }, (_, i) => new ProcessorSharingCpu(sim, { name: `coderd-${i} cpu`, cores: c.vcpu }));
+    this.cpus = Array.from(
+      { length: n },
+      (_, i) => new ProcessorSharingCpu(sim, { name: `coderd-${i} cpu`, cores: c.vcpu }),
+    );
     this.pools = Array.from(
       { length: n },
       (_, i) => new CountedPool(sim, { name: `coderd-${i} db pool`, size: c.pg_conn_max_open }),

@@ -91,7 +91,8 @@ export function resolveFeatures(scenario: Scenario, model: ModelFile): Features 
   let maxReplicas = coderd.replicas;
   for (const e of events) if (e.kind === "scale_replicas") maxReplicas = Math.max(maxReplicas, e.replicas);
   return {
-    nodes: scenario.workspace_nodes && resolveNodes(scenario.workspace_nodes, model, scenario.workload.workspaces),
+    nodes:
+      scenario.workspace_nodes && resolveNodes(scenario.workspace_nodes, model, scenario.workload.workspaces),
     geography: scenario.geography && resolveGeography(scenario.geography, model),
     workday: scenario.workload.workday && resolveWorkday(scenario, model),
     apiClients: scenario.workload.api_clients && {
@@ -102,7 +103,9 @@ export function resolveFeatures(scenario: Scenario, model: ModelFile): Features 
       ? (coderd.rate_limit.per_user_per_min ?? model.options.api_rate_limit_per_min.value)
       : undefined,
     dbcryptVcpuPerReplica: coderd.database_encryption ? model.options.dbcrypt_vcpu_per_replica.value : 0,
-    agentStatsMemoryPerAgentMb: coderd.prometheus_agent_stats ? model.options.agent_stats_memory_per_agent_mb.value : 0,
+    agentStatsMemoryPerAgentMb: coderd.prometheus_agent_stats
+      ? model.options.agent_stats_memory_per_agent_mb.value
+      : 0,
     builtinProvisionersPerReplica: coderd.builtin_provisioners,
     events,
     maxReplicas,
@@ -142,7 +145,8 @@ function resolveNodes(
       scaleOn: a.scale_on,
       threshold: a.threshold_pct !== undefined ? a.threshold_pct / 100 : dp.autoscale_threshold.value,
       workspacesPerNode: Math.max(1, Math.min(a.workspaces_per_node ?? fit, fit || 1, workspaces || 1)),
-      nodeStartup: a.node_startup_s !== undefined ? distributionFromSpec(a.node_startup_s) : distOf(dp.node_startup_s),
+      nodeStartup:
+        a.node_startup_s !== undefined ? distributionFromSpec(a.node_startup_s) : distOf(dp.node_startup_s),
       scaleDownIdleSeconds: a.scale_down_idle_s ?? dp.scale_down_unneeded_s.value,
       scanIntervalSeconds: a.scan_interval_s ?? dp.autoscaler_scan_s.value,
     },
@@ -191,6 +195,7 @@ function resolveWorkday(scenario: Scenario, model: ModelFile): WorkdaySpec {
     workSpreadSeconds: d.work_spread_s,
     connectedShare: d.connected_pct / 100,
     connection: d.connection,
-    pollIntervalSeconds: scenario.deployment.coderd.autobuild_poll_interval_s ?? model.options.autobuild_poll_s.value,
+    pollIntervalSeconds:
+      scenario.deployment.coderd.autobuild_poll_interval_s ?? model.options.autobuild_poll_s.value,
   };
 }

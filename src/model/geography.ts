@@ -1,5 +1,5 @@
-import { ProcessorSharingCpu } from "../engine/resources/processorSharingCpu.js";
 import type { Rng } from "../engine/random/index.js";
+import { ProcessorSharingCpu } from "../engine/resources/processorSharingCpu.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { GeographySpec } from "./features.js";
 import { LatencyProbe } from "./latencyProbe.js";
@@ -53,7 +53,10 @@ export class Geography {
       Array.from({ length: region.proxy?.replicas ?? 0 }, (_, k) => {
         const p: ProxyReplica = {
           region: i,
-          cpu: new ProcessorSharingCpu(sim, { name: `wsproxy-${region.name}-${k} cpu`, cores: region.proxy!.vcpu }),
+          cpu: new ProcessorSharingCpu(sim, {
+            name: `wsproxy-${region.name}-${k} cpu`,
+            cores: region.proxy!.vcpu,
+          }),
           relayedBytesPerSecond: 0,
           websockets: 0,
         };
@@ -122,7 +125,9 @@ export class Geography {
     p.relayedBytesPerSecond += bytesPerSecond;
     p.websockets += websockets;
     // The proxy runs coderd's relay code (`coder wsproxy`): the same CPU per relayed MiB.
-    p.cpu.setBackgroundLoad(Math.max(0, (p.relayedBytesPerSecond / MIB) * this.model.coderd.relay_cpu_s_per_mib.value));
+    p.cpu.setBackgroundLoad(
+      Math.max(0, (p.relayedBytesPerSecond / MIB) * this.model.coderd.relay_cpu_s_per_mib.value),
+    );
   }
 
   /** A proxy replica's memory, by coderd's accounting (base, websockets, relayed traffic). */

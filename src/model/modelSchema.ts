@@ -7,7 +7,10 @@ import { distributionOrNumberSchema } from "../engine/random/index.js";
  */
 
 const source = () =>
-  z.string().min(1).describe("Where the value comes from: a Coder source file, an issue, a measurement or a fit");
+  z
+    .string()
+    .min(1)
+    .describe("Where the value comes from: a Coder source file, an issue, a measurement or a fit");
 
 /** A scalar parameter with provenance. */
 export const numberParam = (description: string) =>
@@ -87,7 +90,9 @@ export const modelSchema = z
       connection_cpu_vcpu: numberParam(
         "Steady coderd CPU per connected agent (tailnet coordination, pings, runtime), vCPU per agent",
       ),
-      relay_cpu_s_per_mib: numberParam("coderd CPU per MiB relayed (websocket, DERP, wireguard), CPU-seconds per MiB"),
+      relay_cpu_s_per_mib: numberParam(
+        "coderd CPU per MiB relayed (websocket, DERP, wireguard), CPU-seconds per MiB",
+      ),
       heartbeat_cpu_s: numberParam("coderd CPU per agent connection heartbeat, CPU-seconds"),
       job_cpu_s: numberParam("coderd CPU per provisioner job event (acquire, update, complete), CPU-seconds"),
       deployment_stats_refresh_s: numberParam(
@@ -123,7 +128,9 @@ export const modelSchema = z
       write_ops_sampling_s: numberParam(
         "Sampling period of the disk write-ops metric the figures are read from (Cloud SQL: 60 s), seconds",
       ),
-      hot_row_bytes: numberParam("Bytes per hot row (workspace_agents/workspaces) rewritten by heartbeats and bumps"),
+      hot_row_bytes: numberParam(
+        "Bytes per hot row (workspace_agents/workspaces) rewritten by heartbeats and bumps",
+      ),
       page_bytes: numberParam("PostgreSQL page size, bytes"),
       stats_row_bytes: numberParam("Bytes per appended workspace_agent_stats row"),
     }),
@@ -156,7 +163,9 @@ export const modelSchema = z
       idle_vcpu: numberParam("CPU of an idle provisioner daemon, vCPU"),
       update_interval_s: numberParam("Interval of UpdateJob calls (logs, heartbeat) during a build, seconds"),
       queries_per_create: numberParam("Database queries of one workspace-create API call"),
-      writes_per_job_event: numberParam("Database writes per provisioner job event (acquire, update, complete)"),
+      writes_per_job_event: numberParam(
+        "Database writes per provisioner job event (acquire, update, complete)",
+      ),
     }),
     data_plane: z
       .strictObject({
@@ -168,7 +177,9 @@ export const modelSchema = z
         burst_interval_s: numberParam("Mean time between bursts of a workspace in use, seconds"),
         burst_duration_s: numberParam("Mean length of a burst, seconds"),
         max_pods_per_node: numberParam("Most pods per workspace node"),
-        autoscale_threshold: numberParam("Share of node capacity (requests or usage) past which nodes are added"),
+        autoscale_threshold: numberParam(
+          "Share of node capacity (requests or usage) past which nodes are added",
+        ),
         node_startup_s: distParam("From a scale-up decision to a ready node, seconds"),
         autoscaler_scan_s: numberParam("Interval of the cluster autoscaler's evaluation, seconds"),
         scale_down_unneeded_s: numberParam("How long a node must be empty before it is removed, seconds"),
@@ -176,18 +187,24 @@ export const modelSchema = z
       .describe("Workspace pods and the node pool that runs them (used when a scenario has workspace_nodes)"),
     options: z
       .strictObject({
-        dbcrypt_vcpu_per_replica: numberParam("Extra coderd CPU per replica with database encryption on, vCPU"),
+        dbcrypt_vcpu_per_replica: numberParam(
+          "Extra coderd CPU per replica with database encryption on, vCPU",
+        ),
         agent_stats_memory_per_agent_mb: numberParam(
           "Extra coderd memory per connected agent with Prometheus agent stats collection on, MB",
         ),
         api_rate_limit_per_min: numberParam("Coder's default API rate limit, requests per minute per user"),
-        rate_limited_cpu_s: numberParam("coderd CPU of a request answered 429 by the rate limiter, CPU-seconds"),
+        rate_limited_cpu_s: numberParam(
+          "coderd CPU of a request answered 429 by the rate limiter, CPU-seconds",
+        ),
         autobuild_poll_s: numberParam("Interval of coderd's autostart/autostop executor, seconds"),
       })
       .describe("Costs and defaults of deployment options"),
     reconnects: z
       .strictObject({
-        agent_reconnect_delay_s: distParam("From an agent's connection dropping to its reconnect attempt, seconds"),
+        agent_reconnect_delay_s: distParam(
+          "From an agent's connection dropping to its reconnect attempt, seconds",
+        ),
         client_reconnect_delay_s: distParam(
           "From a user's connection (SSH, terminal, app, dashboard websocket) dropping to its reconnect, seconds",
         ),

@@ -35,7 +35,8 @@ export class RateLimiter {
       this.windowOf[i] = window;
     }
     const intoWindow = nowSeconds - window * this.windowSeconds;
-    const rate = (this.previous[i]! * (this.windowSeconds - intoWindow)) / this.windowSeconds + this.current[i]!;
+    const rate =
+      (this.previous[i]! * (this.windowSeconds - intoWindow)) / this.windowSeconds + this.current[i]!;
     if (Math.round(rate) + 1 > this.limitPerMinute) {
       this.rejectedTotal++;
       return false;

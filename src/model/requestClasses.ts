@@ -40,12 +40,23 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
   const read = d(model.database.read_query_cpu_s);
   const write = d(model.database.write_query_cpu_s);
   const notifyCpu = d(model.database.notify_cpu_s);
-  const jobCpu = distributionFromSpec({ dist: "deterministic", value: model.coderd.job_cpu_s.value } as never);
+  const jobCpu = distributionFromSpec({
+    dist: "deterministic",
+    value: model.coderd.job_cpu_s.value,
+  } as never);
 
   const cpu = (work: Distribution): Step => ({ kind: "coderdCpu", work });
   const reads = (n: number): Step[] =>
-    Math.round(n) > 0 ? [{ kind: "query", work: read, statements: Math.round(n), logged: false, notify: false }] : [];
-  const update = (logged: boolean, statements = 1): Step => ({ kind: "query", work: write, statements, logged, notify: false });
+    Math.round(n) > 0
+      ? [{ kind: "query", work: read, statements: Math.round(n), logged: false, notify: false }]
+      : [];
+  const update = (logged: boolean, statements = 1): Step => ({
+    kind: "query",
+    work: write,
+    statements,
+    logged,
+    notify: false,
+  });
   const notify: Step = { kind: "query", work: notifyCpu, statements: 1, logged: false, notify: true };
 
   // HTTP-era agents authenticate every call with database reads; dRPC agents authenticate once per connection.
@@ -76,7 +87,12 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
       http,
       agentApi: true,
     },
-    metadataFlush: { name: "metadata_flush", steps: [batchWrite(false), notify], http: false, agentApi: false },
+    metadataFlush: {
+      name: "metadata_flush",
+      steps: [batchWrite(false), notify],
+      http: false,
+      agentApi: false,
+    },
     metadataNotify: { name: "metadata_notify", steps: [notify], http: false, agentApi: false },
     statsInsert: { name: "stats_insert", steps: [batchWrite(true)], http: false, agentApi: false },
     dashboardApi: {

@@ -1,5 +1,4 @@
-import type { Distribution } from "../engine/random/index.js";
-import type { Rng } from "../engine/random/index.js";
+import type { Distribution, Rng } from "../engine/random/index.js";
 import type { ActionId, Simulation } from "../engine/simulation.js";
 
 /**
@@ -274,7 +273,8 @@ export class RequestPipeline {
       return;
     }
     const step = this.plans[this.cls[id]!]![index]!;
-    if (step.kind === "coderdCpu") this.res.coderdCpu[this.replica[id]!]!.submit(step.work.sample(this.res.rng), id);
+    if (step.kind === "coderdCpu")
+      this.res.coderdCpu[this.replica[id]!]!.submit(step.work.sample(this.res.rng), id);
     else this.res.pools[this.replica[id]!]!.acquire(id);
   }
 

@@ -17,13 +17,13 @@ export interface MetricDefinition {
 }
 
 /** Scrape-to-scrape rate of a counter column: value at i covers (t[i−1], t[i]]. */
-function rateSeries(rep: ReplicationResult, column: string): number[] {
+export function rateSeries(rep: ReplicationResult, column: string): number[] {
   const c = rep.series[column];
   if (!c) return [];
   return c.map((v, i) => (i === 0 ? Number.NaN : (v - c[i - 1]!) / (rep.times[i]! - rep.times[i - 1]!)));
 }
 
-function inWindow(rep: ReplicationResult, values: readonly number[], window: TimeWindow): number[] {
+export function inWindow(rep: ReplicationResult, values: readonly number[], window: TimeWindow): number[] {
   const out: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const t = rep.times[i]!;
@@ -36,11 +36,16 @@ function inWindow(rep: ReplicationResult, values: readonly number[], window: Tim
   return out;
 }
 
-const median = (values: number[]): number =>
-  values.length === 0 ? Number.NaN : sortedQuantile([...values].sort((a, b) => a - b), 0.5);
-const mean = (values: number[]): number =>
+export const median = (values: number[]): number =>
+  values.length === 0
+    ? Number.NaN
+    : sortedQuantile(
+        [...values].sort((a, b) => a - b),
+        0.5,
+      );
+export const mean = (values: number[]): number =>
   values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
-const max = (values: number[]): number => (values.length === 0 ? Number.NaN : Math.max(...values));
+export const max = (values: number[]): number => (values.length === 0 ? Number.NaN : Math.max(...values));
 const min = (values: number[]): number => (values.length === 0 ? Number.NaN : Math.min(...values));
 
 function replicaCount(rep: ReplicationResult): number {
@@ -82,15 +87,31 @@ function sampledWriteOps(rep: ReplicationResult, samplingSeconds: number): numbe
   const step = rep.times.length > 1 ? rep.times[1]! - rep.times[0]! : samplingSeconds;
   const k = Math.max(1, Math.round(samplingSeconds / step));
   // Only scrapes that end a whole sampling period carry a value (aligned to multiples of the period).
-  return c.map((v, i) => (i >= k && Math.abs(rep.times[i]! / samplingSeconds - Math.round(rep.times[i]! / samplingSeconds)) < 1e-9
-    ? (v - c[i - k]!) / (rep.times[i]! - rep.times[i - k]!)
-    : Number.NaN));
+  return c.map((v, i) =>
+    i >= k && Math.abs(rep.times[i]! / samplingSeconds - Math.round(rep.times[i]! / samplingSeconds)) < 1e-9
+      ? (v - c[i - k]!) / (rep.times[i]! - rep.times[i - k]!)
+      : Number.NaN,
+  );
 }
 
-/** Mean over replicas of each replica's CPU, per scrape. */
+/** Mean over replicas of each replica's CPU, per scrape (over the replicas up, when events change them). */
 function meanReplicaCpu(rep: ReplicationResult): number[] {
   const cols = coderdCpuSeries(rep);
-  return rep.times.map((_, i) => cols.reduce((s, c) => s + c[i]!, 0) / cols.length);
+  const up = cols.map((_, r) => rep.series[`coderd_up_${r}`]);
+  if (up.every((u) => u === undefined))
+    return rep.times.map((_, i) => cols.reduce((s, c) => s + c[i]!, 0) / cols.length);
+  return rep.times.map((_, i) => {
+    let sum = 0;
+    let n = 0;
+    cols.forEach((c, r) => {
+      // A replica counts for an interval it was up at either end of.
+      if (up[r]![i] === 1 || (i > 0 && up[r]![i - 1] === 1)) {
+        sum += c[i]!;
+        n++;
+      }
+    });
+    return n > 0 ? sum / n : Number.NaN;
+  });
 }
 
 function maxReplicaCpu(rep: ReplicationResult): number[] {
@@ -108,9 +129,12 @@ export function metricDefinitions(deployment: {
 }): MetricDefinition[] {
   const stageOf = (rep: ReplicationResult, name: StageName): TimeWindow | undefined => {
     const s = rep.timeline.stage(name);
-    return s && { startSeconds: Math.max(s.startSeconds, rep.timeline.warmupSeconds), endSeconds: s.endSeconds };
+    return (
+      s && { startSeconds: Math.max(s.startSeconds, rep.timeline.warmupSeconds), endSeconds: s.endSeconds }
+    );
   };
-  const inStage = (name: StageName, f: (rep: ReplicationResult, w: TimeWindow) => number) =>
+  const inStage =
+    (name: StageName, f: (rep: ReplicationResult, w: TimeWindow) => number) =>
     (rep: ReplicationResult): number => {
       const w = stageOf(rep, name);
       return w ? f(rep, w) : Number.NaN;
@@ -229,7 +253,8 @@ export function metricDefinitions(deployment: {
       name: "db_write_ops_per_s_min",
       stage: null,
       unit: "1/s",
-      description: "Lowest disk write operations per second over one metric sampling period (Cloud SQL write_ops_count)",
+      description:
+        "Lowest disk write operations per second over one metric sampling period (Cloud SQL write_ops_count)",
       compute: (rep, w) => min(inWindow(rep, sampledWriteOps(rep, deployment.writeOpsSamplingSeconds), w)),
     },
     {
@@ -246,7 +271,9 @@ export function metricDefinitions(deployment: {
       description: "Highest scrape of any replica's resident memory",
       compute: (rep, w) => {
         const n = replicaCount(rep);
-        const peaks = Array.from({ length: n }, (_, r) => max(inWindow(rep, rep.series[`coderd_memory_gb_${r}`] ?? [], w)));
+        const peaks = Array.from({ length: n }, (_, r) =>
+          max(inWindow(rep, rep.series[`coderd_memory_gb_${r}`] ?? [], w)),
+        );
         return max(peaks);
       },
     },

@@ -26,7 +26,12 @@ export class Timeline {
   /** How much the stages after prepare were delayed because prepare overran, seconds. */
   prepareOverrunSeconds = 0;
 
+  /** The workday's window, when the scenario has one (its load counts as traffic). */
+  readonly workday: TimeWindow | undefined;
+
   constructor(scenario: Scenario) {
+    const day = scenario.workload.workday;
+    this.workday = day && { startSeconds: day.start_s, endSeconds: day.start_s + day.duration_s };
     this.windows = scenario.stages
       .map((s) => ({
         name: s.name,
@@ -44,7 +49,7 @@ export class Timeline {
   }
 
   get endSeconds(): number {
-    return Math.max(...this.windows.map((s) => s.endSeconds));
+    return Math.max(...this.windows.map((s) => s.endSeconds), this.workday?.endSeconds ?? 0);
   }
 
   /** From the first traffic stage's start to the last one's end (the whole run when there are none). */
@@ -53,7 +58,8 @@ export class Timeline {
   }
 
   private computeTraffic(): TimeWindow {
-    const traffic = this.windows.filter((s) => TRAFFIC_STAGES.includes(s.name));
+    const traffic: TimeWindow[] = this.windows.filter((s) => TRAFFIC_STAGES.includes(s.name));
+    if (this.workday) traffic.push(this.workday);
     return traffic.length > 0
       ? {
           startSeconds: Math.max(this.warmupSeconds, Math.min(...traffic.map((s) => s.startSeconds))),
@@ -69,7 +75,9 @@ export class Timeline {
   /** Stages that start at or after prepare's planned end (all of them when there is no prepare). */
   stagesAfterPrepare(): StageWindow[] {
     const prepare = this.stage("prepare");
-    return this.windows.filter((s) => s.name !== "prepare" && (!prepare || s.startSeconds >= prepare.endSeconds));
+    return this.windows.filter(
+      (s) => s.name !== "prepare" && (!prepare || s.startSeconds >= prepare.endSeconds),
+    );
   }
 
   /** Prepare finished at `doneSeconds`, after its planned end: extend it and move later stages back. */
@@ -91,7 +99,17 @@ export class Timeline {
 
   /** Names of the stages active at time t (a scrape at t covers the interval ending at t). */
   activeAt(tSeconds: number): StageName[] {
-    return this.windows.filter((s) => tSeconds > s.startSeconds && tSeconds <= s.endSeconds).map((s) => s.name);
+    return this.windows
+      .filter((s) => tSeconds > s.startSeconds && tSeconds <= s.endSeconds)
+      .map((s) => s.name);
+  }
+
+  /** Labels of what is going on at time t: the active stages, and "workday" inside the workday. */
+  labelsAt(tSeconds: number): string[] {
+    const labels: string[] = this.activeAt(tSeconds);
+    if (this.workday && tSeconds > this.workday.startSeconds && tSeconds <= this.workday.endSeconds)
+      labels.push("workday");
+    return labels;
   }
 
   /** True when t is inside the traffic window and past warm-up. */

@@ -183,7 +183,10 @@ export class UserSessions {
       this.dashboardReplicas[u] = -1;
       dropped++;
       const back = (): void => {
-        if (!this.dashboardActive || this.dashboardReplicas[u] !== -1) return onReconnected();
+        if (!this.dashboardActive || this.dashboardReplicas[u] !== -1) {
+          onReconnected();
+          return;
+        }
         if (this.cluster.upCount === 0) {
           this.sim.after(delay(), back);
           return;
@@ -191,7 +194,13 @@ export class UserSessions {
         const r2 = this.cluster.pickReplica();
         this.dashboardReplicas[u] = r2;
         this.cluster.otherWebsockets[r2]! += this.opts.websocketsPerDashboardUser;
-        this.pipeline.startRequest(this.opts.classes.connectionSetup, r2, -1, 0, this.geography?.apiExtraRtt(u) ?? 0);
+        this.pipeline.startRequest(
+          this.opts.classes.connectionSetup,
+          r2,
+          -1,
+          0,
+          this.geography?.apiExtraRtt(u) ?? 0,
+        );
         onReconnected();
       };
       this.sim.after(delay(), back);
@@ -217,13 +226,20 @@ export class UserSessions {
       closed: false,
     };
     // Opening it is an API request to coderd (a proxy asks coderd for a signed app token).
-    this.pipeline.startRequest(this.opts.classes.connectionSetup, r, -1, 0, this.geography?.apiExtraRtt(user) ?? 0);
+    this.pipeline.startRequest(
+      this.opts.classes.connectionSetup,
+      r,
+      -1,
+      0,
+      this.geography?.apiExtraRtt(user) ?? 0,
+    );
     if (c.proxy) this.geography!.addToProxy(c.proxy, c.relayedBytesPerSecond, c.websockets);
     else {
       this.cluster.otherWebsockets[r]! += c.websockets;
       this.cluster.relayedBytesPerSecond[r]! += c.relayedBytesPerSecond;
     }
-    if (this.geography && relay) this.geography.recordConnection(user, this.geography.connectionRtt(user, agent, relay));
+    if (this.geography && relay)
+      this.geography.recordConnection(user, this.geography.connectionRtt(user, agent, relay));
     this.fleet.openSession(agent);
     this.onInUse?.(agent, 1);
     return c;
@@ -250,7 +266,10 @@ export class UserSessions {
   }
 
   private reattach(c: OpenConnection, delay: () => number, onReconnected: () => void): void {
-    if (c.closed) return onReconnected();
+    if (c.closed) {
+      onReconnected();
+      return;
+    }
     if (this.cluster.upCount === 0) {
       this.sim.after(delay(), () => this.reattach(c, delay, onReconnected));
       return;
@@ -261,7 +280,13 @@ export class UserSessions {
     this.cluster.otherWebsockets[r]! += c.websockets;
     this.cluster.relayedBytesPerSecond[r]! += c.relayedBytesPerSecond;
     const user = this.opts.users > 0 ? c.agent % this.opts.users : 0;
-    this.pipeline.startRequest(this.opts.classes.connectionSetup, r, -1, 0, this.geography?.apiExtraRtt(user) ?? 0);
+    this.pipeline.startRequest(
+      this.opts.classes.connectionSetup,
+      r,
+      -1,
+      0,
+      this.geography?.apiExtraRtt(user) ?? 0,
+    );
     this.cluster.refreshFluid(r);
     onReconnected();
   }

@@ -1,5 +1,5 @@
-import type { FcfsQueue } from "../engine/resources/fcfsQueue.js";
 import type { Distribution, Rng } from "../engine/random/index.js";
+import type { FcfsQueue } from "../engine/resources/fcfsQueue.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { AgentFleet } from "./agentFleet.js";
 import type { CoderdCluster } from "./coderdCluster.js";
@@ -120,7 +120,11 @@ export class WorkspaceRunner {
   stopForWorkday(workspace: number): void {
     if (this.stopping[workspace] === 1) return;
     this.stopping[workspace] = 1;
-    this.pipeline.startRequest(this.opts.classes.workspaceCreate, this.cluster.pickReplica(), workspace * 2 + DELETE);
+    this.pipeline.startRequest(
+      this.opts.classes.workspaceCreate,
+      this.cluster.pickReplica(),
+      workspace * 2 + DELETE,
+    );
   }
 
   private pumpCreates(): void {
@@ -135,11 +139,16 @@ export class WorkspaceRunner {
   }
 
   private pumpDeletes(): void {
-    const limit = this.opts.cleanupConcurrency === 0 ? Number.POSITIVE_INFINITY : this.opts.cleanupConcurrency;
+    const limit =
+      this.opts.cleanupConcurrency === 0 ? Number.POSITIVE_INFINITY : this.opts.cleanupConcurrency;
     while (this.deletesInFlight < limit && this.deleteQueue.length > 0) {
       const w = this.deleteQueue.pop()!;
       this.deletesInFlight++;
-      this.pipeline.startRequest(this.opts.classes.workspaceCreate, this.cluster.pickReplica(), w * 2 + DELETE);
+      this.pipeline.startRequest(
+        this.opts.classes.workspaceCreate,
+        this.cluster.pickReplica(),
+        w * 2 + DELETE,
+      );
     }
   }
 
@@ -168,7 +177,9 @@ export class WorkspaceRunner {
       return;
     }
     // The pod waits for a node with room; image pull and agent start follow.
-    pods.place(workspace, () => this.sim.after(this.opts.connectDelay.sample(this.rng), () => this.fleet.connect(workspace)));
+    pods.place(workspace, () =>
+      this.sim.after(this.opts.connectDelay.sample(this.rng), () => this.fleet.connect(workspace)),
+    );
   }
 
   private agentConnected(agent: number): void {
@@ -192,7 +203,8 @@ export class WorkspaceRunner {
   refreshJobUpdates(): void {
     const live = this.cluster.upCount;
     const perReplica = this.provisioners.busyServers / this.opts.updateIntervalSeconds / live;
-    const builtinVcpu = live > 0 ? (this.provisioners.busyServers * this.builtinShare * this.builtinBuildingVcpu) / live : 0;
+    const builtinVcpu =
+      live > 0 ? (this.provisioners.busyServers * this.builtinShare * this.builtinBuildingVcpu) / live : 0;
     for (let r = 0; r < this.cluster.replicas; r++) {
       const up = this.cluster.isUp(r);
       this.cluster.jobUpdatesPerSecond[r] = up ? perReplica : 0;

@@ -1,6 +1,8 @@
 import { InputError } from "../errors.js";
 import { linkedOverrides, loadLink, USERS_PATH } from "../sweep/linkedLoad.js";
+import { candidateDeployments, dominates, type FixedSizes, fitsFixed } from "./candidates.js";
 import type { Assessment, Check } from "./checks.js";
+import { type Demand, demandOf, isSizeable, maxDemand, PRUNE_SLACK, predictedUtilization } from "./demand.js";
 import {
   type Deployment,
   deploymentOf,
@@ -13,26 +15,8 @@ import {
   type ReferenceArchitecture,
   referenceDeployment,
 } from "./referenceArchitectures.js";
-import type { SearchContext } from "./simulate.js";
-import { simulate, variant } from "./simulate.js";
+import { type SearchContext, simulate, variant } from "./simulate.js";
 import { coderSizingRules, type RulesSizing } from "./sizingRules.js";
-
-/** Sizes the search tries: replicas (Coder advises fewer than 10), and common vCPU sizes. */
-export const CANDIDATE_SPACE = {
-  coderdReplicas: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
-  coderdVcpu: [1, 2, 4, 8, 16, 32],
-  dbVcpu: [1, 2, 4, 8, 16, 32, 48, 64, 96, 128],
-} as const;
-
-/** A deployment whose utilisation-law prediction exceeds the cap by more than this is not simulated. */
-export const PRUNE_SLACK = 0.1;
-/** Above this measured utilisation a resource is saturated: its demand estimate is only a lower bound. */
-const SATURATED = 0.95;
-
-/** Sizes held fixed because the user set them with `--set`. */
-export type FixedSizes = Partial<
-  Pick<Deployment, "coderdReplicas" | "coderdVcpu" | "dbVcpu" | "provisioners">
->;
 
 export interface PlanOptions {
   users: number;
@@ -40,15 +24,6 @@ export interface PlanOptions {
   maxSimulations?: number;
   fixed?: FixedSizes;
   onSimulation?: (s: PlanSimulation) => void;
-}
-
-/** CPU demand from the utilisation law (U = X·S): busy vCPU is what the load needs, whatever the size. */
-export interface Demand {
-  coderdVcpu: number;
-  dbVcpu: number;
-  /** True when measured on a saturated resource: the real demand is higher. */
-  coderdLowerBound: boolean;
-  dbLowerBound: boolean;
 }
 
 export type SimulationRole = "rules" | "reference" | "candidate" | "provisioners";
@@ -83,74 +58,11 @@ export interface PlanResult {
   nearestRejected: PlanSimulation | null;
 }
 
-const CODERD_CPU = /^coderd-\d+ cpu$/;
-const CODERD_POOL = /^coderd-\d+ db pool$/;
-const DB_CPU = "database cpu";
-const PROVISIONERS = "provisioner daemons";
+export type { FixedSizes } from "./candidates.js";
+export type { Demand } from "./demand.js";
 
 /** Metrics of the prepare stage: an SLO on them makes the provisioner count part of the search. */
 const BUILD_METRICS = /^(provisioner_|workspace_ready)/;
-
-export function demandOf(s: {
-  outcome: { summary: { resources: { name: string; utilization: number; servers: number }[] } };
-}): Demand {
-  let coderd = 0;
-  let coderdMax = 0;
-  let db = 0;
-  let dbUtil = 0;
-  for (const r of s.outcome.summary.resources) {
-    if (CODERD_CPU.test(r.name)) {
-      coderd += r.utilization * r.servers;
-      coderdMax = Math.max(coderdMax, r.utilization);
-    } else if (r.name === DB_CPU) {
-      db = r.utilization * r.servers;
-      dbUtil = r.utilization;
-    }
-  }
-  return {
-    coderdVcpu: coderd,
-    dbVcpu: db,
-    coderdLowerBound: coderdMax >= SATURATED,
-    dbLowerBound: dbUtil >= SATURATED,
-  };
-}
-
-function maxDemand(a: Demand, b: Demand): Demand {
-  return {
-    coderdVcpu: Math.max(a.coderdVcpu, b.coderdVcpu),
-    dbVcpu: Math.max(a.dbVcpu, b.dbVcpu),
-    coderdLowerBound: a.coderdVcpu >= b.coderdVcpu ? a.coderdLowerBound : b.coderdLowerBound,
-    dbLowerBound: a.dbVcpu >= b.dbVcpu ? a.dbLowerBound : b.dbLowerBound,
-  };
-}
-
-/** Utilisation the law predicts for a deployment (coderd: the load spread evenly over replicas). */
-export function predictedUtilization(d: Deployment, demand: Demand): { coderd: number; db: number } {
-  return { coderd: demand.coderdVcpu / (d.coderdReplicas * d.coderdVcpu), db: demand.dbVcpu / d.dbVcpu };
-}
-
-/** Resources no size in the search changes: a failing check on them cannot be planned away. */
-function isSizeable(check: Check): boolean {
-  if (check.kind === "slo") return true;
-  return (
-    CODERD_CPU.test(check.name) ||
-    CODERD_POOL.test(check.name) ||
-    check.name === DB_CPU ||
-    check.name === PROVISIONERS
-  );
-}
-
-function dominates(bigger: Deployment, smaller: Deployment): boolean {
-  return (
-    smaller.coderdReplicas <= bigger.coderdReplicas &&
-    smaller.coderdVcpu <= bigger.coderdVcpu &&
-    smaller.dbVcpu <= bigger.dbVcpu &&
-    smaller.provisioners <= bigger.provisioners
-  );
-}
-
-/** Round to 0.1 GB so memory sizes print cleanly. */
-const gb = (x: number) => Math.max(0.5, Math.round(x * 10) / 10);
 
 /**
  * The cheapest deployment (total vCPU) that holds `users` under the checks, by simulation. It first
@@ -170,8 +82,6 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const concurrency = atUsers.workload.builds.create_concurrency;
   const concurrentBuilds = Math.max(1, Math.min(concurrency === 0 ? workspaces : concurrency, workspaces));
   const base = deploymentOf(atUsers);
-  const coderdGbPerVcpu = base.coderdMemoryGb / base.coderdVcpu;
-  const dbGbPerVcpu = base.dbMemoryGb / base.dbVcpu;
   const fixed = opts.fixed ?? {};
   const provisionersBySimulation = ctx.checks.slos.some((s) => BUILD_METRICS.test(s.name));
 
@@ -207,37 +117,18 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   );
 
   // Comparison runs count as answers only if they respect the sizes the user pinned.
-  const fits = (d: Deployment) =>
-    (fixed.coderdReplicas ?? d.coderdReplicas) === d.coderdReplicas &&
-    (fixed.coderdVcpu ?? d.coderdVcpu) === d.coderdVcpu &&
-    (fixed.dbVcpu ?? d.dbVcpu) === d.dbVcpu &&
-    (fixed.provisioners ?? d.provisioners) === d.provisioners;
   const passingRuns = () =>
     simulations
-      .filter((s) => s.assessment.passes && fits(s.deployment))
+      .filter((s) => s.assessment.passes && fitsFixed(s.deployment, fixed))
       .sort((a, b) => a.vcpu - b.vcpu || a.deployment.coderdReplicas - b.deployment.coderdReplicas);
 
-  const provisionerCount = fixed.provisioners ?? concurrentBuilds;
-  const candidates: Deployment[] = [];
-  for (const coderdReplicas of fixed.coderdReplicas !== undefined
-    ? [fixed.coderdReplicas]
-    : CANDIDATE_SPACE.coderdReplicas)
-    for (const coderdVcpu of fixed.coderdVcpu !== undefined ? [fixed.coderdVcpu] : CANDIDATE_SPACE.coderdVcpu)
-      for (const dbVcpu of fixed.dbVcpu !== undefined ? [fixed.dbVcpu] : CANDIDATE_SPACE.dbVcpu)
-        candidates.push({
-          coderdReplicas,
-          coderdVcpu,
-          coderdMemoryGb: gb(coderdVcpu * coderdGbPerVcpu),
-          dbVcpu,
-          dbMemoryGb: gb(dbVcpu * dbGbPerVcpu),
-          provisioners: provisionerCount,
-          provisionerVcpu: base.provisionerVcpu,
-          provisionerMemoryGb: base.provisionerMemoryGb,
-        });
-  // Cheapest first; at equal cost fewer, larger replicas (Coder advises scaling coderd vertically).
-  candidates.sort(
-    (a, b) => totalVcpu(a) - totalVcpu(b) || a.coderdReplicas - b.coderdReplicas || a.dbVcpu - b.dbVcpu,
-  );
+  const candidates = candidateDeployments(fixed, {
+    provisioners: concurrentBuilds,
+    provisionerVcpu: base.provisionerVcpu,
+    provisionerMemoryGb: base.provisionerMemoryGb,
+    coderdGbPerVcpu: base.coderdMemoryGb / base.coderdVcpu,
+    dbGbPerVcpu: base.dbMemoryGb / base.dbVcpu,
+  });
 
   const budget = opts.maxSimulations ?? 20;
   let searchRuns = 0;

@@ -17,9 +17,10 @@ function verdict(a: Assessment): string {
 export function confidenceNote(r: LimitResult): string {
   if (r.value === null || r.firstFailing === null) return "";
   if (r.confidence === "clear") {
+    const decisive = r.limitedBy.find((c) => c.clear);
     return (
       `clear: at ${fmt(r.value)} every check holds across its 95% CI, and at ${fmt(r.firstFailing)} ` +
-      `${r.limitedBy.length > 1 ? "a check fails" : "the check fails"} across its CI.`
+      `${decisive ? `${decisive.kind === "util" ? `utilisation of ${decisive.name}` : decisive.name} fails` : "it fails"} across its CI.`
     );
   }
   const uncertain = uncertainChecks(r.atValue, r.atFailing);

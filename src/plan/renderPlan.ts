@@ -1,12 +1,11 @@
 import { CAPSIM_VERSION } from "../version.js";
 import { type Assessment, type Check, describeCheck, fmt } from "./checks.js";
+import { CODERD_CPU, DB_CPU } from "./demand.js";
 import type { Deployment } from "./deployment.js";
 import type { PlanResult, PlanSimulation } from "./plan.js";
 import { REFERENCE_ARCHITECTURES_SOURCE } from "./referenceArchitectures.js";
 import type { SearchContext } from "./simulate.js";
 import { SIZING_RULES_SOURCE } from "./sizingRules.js";
-
-const CODERD_CPU = /^coderd-\d+ cpu$/;
 
 /** Highest measured utilisation of a kind of resource in a simulation. */
 function utilOf(a: Assessment, match: (name: string) => boolean): number | null {
@@ -69,7 +68,7 @@ function explanations(r: PlanResult, rec: PlanSimulation): string[] {
       `${coderdTotal(rules)} vCPU at ${pct(utilOf(r.rules.simulation.assessment, (n) => CODERD_CPU.test(n)))}; ` +
       `${refName}'s ${coderdTotal(ref)} vCPU at ${pct(utilOf(r.reference.simulation.assessment, (n) => CODERD_CPU.test(n)))}.`,
   );
-  const db = (s: PlanSimulation) => pct(utilOf(s.assessment, (n) => n === "database cpu"));
+  const db = (s: PlanSimulation) => pct(utilOf(s.assessment, (n) => n === DB_CPU));
   lines.push(
     `database: the load needs ${atLeast(d.dbLowerBound)}${fmt(d.dbVcpu)} vCPU of database CPU. ${rec.deployment.dbVcpu} vCPU ` +
       `runs it at ${db(rec)}; the rule's ${rules.dbVcpu} vCPU at ${db(r.rules.simulation)}; ${refName}'s ` +
@@ -144,7 +143,7 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
       ["total vCPU", ...cell((s) => fmt(s.vcpu))],
       ["verdict", ...cell(verdict)],
       ["coderd util", ...cell((s) => pct(utilOf(s.assessment, (n) => CODERD_CPU.test(n))))],
-      ["database util", ...cell((s) => pct(utilOf(s.assessment, (n) => n === "database cpu")))],
+      ["database util", ...cell((s) => pct(utilOf(s.assessment, (n) => n === DB_CPU)))],
     ]),
   );
   lines.push(

@@ -30,13 +30,11 @@ export function variant(ctx: SearchContext, overrides: readonly string[]): Loade
   return loadScenarioText(ctx.base.text, ctx.base.file, [...ctx.sets, ...overrides]);
 }
 
-let nextIndex = 0;
-
 /** Simulates a variant with the context's seed and replications (common random numbers) and assesses it. */
 export function simulate(ctx: SearchContext, loaded: LoadedScenario): Simulated {
   const run = ctx.evaluate ?? evaluatePoint;
   const outcome = run({
-    index: nextIndex++,
+    index: 0,
     loaded,
     model: ctx.model,
     replications: ctx.replications,

@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { deriveSeed } from "../engine/random/index.js";
 import { confidenceInterval } from "../engine/stats/confidence.js";
 import { type ReplicationResult, type ResourceRow, runReplication } from "../model/coderModel.js";
+import { featureMetricDefinitions } from "../model/featureMetrics.js";
 import type { LoadedModel } from "../model/loadModel.js";
 import { metricDefinitions } from "../model/summaryMetrics.js";
 import type { LoadedScenario } from "../scenario/index.js";
@@ -80,18 +81,24 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
   const results: ReplicationResult[] = [];
   for (let r = 0; r < replications; r++) {
     results.push(
-      runReplication(scenario, model.model, replicationSeed(seed, r), (f) => opts.onProgress?.((r + f) / replications)),
+      runReplication(scenario, model.model, replicationSeed(seed, r), (f) =>
+        opts.onProgress?.((r + f) / replications),
+      ),
     );
   }
   const first = results[0]!;
   const dep = scenario.deployment;
-  const defs = metricDefinitions({
-    dbVcpu: dep.database.vcpu,
-    provisionerCount: dep.provisioners.count,
-    provisionerBuildingVcpu: Math.min(model.model.provisioner.building_vcpu.value, dep.provisioners.vcpu),
-    provisionerIdleVcpu: model.model.provisioner.idle_vcpu.value,
-    writeOpsSamplingSeconds: model.model.database.write_ops_sampling_s.value,
-  });
+  const defs = [
+    ...metricDefinitions({
+      dbVcpu: dep.database.vcpu,
+      provisionerCount: dep.provisioners.count,
+      provisionerBuildingVcpu: Math.min(model.model.provisioner.building_vcpu.value, dep.provisioners.vcpu),
+      provisionerIdleVcpu: model.model.provisioner.idle_vcpu.value,
+      writeOpsSamplingSeconds: model.model.database.write_ops_sampling_s.value,
+    }),
+    // Figures of the data plane, workday, regions, rate limit and events: only when the scenario uses them.
+    ...featureMetricDefinitions(scenario),
+  ];
   const metrics: SummaryMetric[] = [];
   for (const def of defs) {
     if (def.stage !== null && !first.timeline.stage(def.stage)) continue;
@@ -104,7 +111,10 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
       capsim_version: CAPSIM_VERSION,
       scenario: { name: scenario.name, file: loaded.file, sha256: loaded.sha256 },
       model: { name: model.model.name, file: model.file, sha256: model.sha256 },
-      coder_mechanisms: { metadata_path: first.mechanisms.metadataPath, agent_transport: first.mechanisms.agentTransport },
+      coder_mechanisms: {
+        metadata_path: first.mechanisms.metadataPath,
+        agent_transport: first.mechanisms.agentTransport,
+      },
       seed,
       replications,
       simulated_seconds: first.simulatedSeconds,
@@ -113,7 +123,11 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
       metrics,
       resources,
       bottleneck: bottleneckOf(resources, scenario.workload.users),
-      stages: first.timeline.stages.map((s) => ({ name: s.name, start_s: s.startSeconds, end_s: s.endSeconds })),
+      stages: first.timeline.stages.map((s) => ({
+        name: s.name,
+        start_s: s.startSeconds,
+        end_s: s.endSeconds,
+      })),
     },
     first,
     replicationResults: results,

@@ -5,11 +5,15 @@ import {
   coderdCpuSeries,
   dbCpuUtilizationSeries,
   dbWriteOpsSeries,
+  rateSeries,
   websocketSeries,
 } from "../model/summaryMetrics.js";
 
 /** Columns of timeseries.csv, one row per scrape (documented in docs/output.md). */
-export function timeseriesTable(rep: ReplicationResult, dbVcpu: number): { header: string[]; rows: (string | number)[][] } {
+export function timeseriesTable(
+  rep: ReplicationResult,
+  dbVcpu: number,
+): { header: string[]; rows: (string | number)[][] } {
   const cpu = coderdCpuSeries(rep);
   const replicas = cpu.length;
   const columns: [string, readonly number[]][] = [
@@ -34,14 +38,43 @@ export function timeseriesTable(rep: ReplicationResult, dbVcpu: number): { heade
     ["db_notify_lock_queue", rep.series.db_notify_lock_queue ?? []],
     ["provisioners_busy", rep.series.provisioners_busy ?? []],
     ["provisioner_queue", rep.series.provisioner_queue ?? []],
+    ...featureColumns(rep),
   ];
   const header = ["time_s", "stage", ...columns.map(([name]) => name)];
   const rows = rep.times.map((t, i) => [
     round(t),
-    rep.timeline.activeAt(t).join("+"),
+    rep.timeline.labelsAt(t).join("+"),
     ...columns.map(([, values]) => round(values[i] ?? Number.NaN)),
   ]);
   return { header, rows };
+}
+
+/** Columns of issue 7's features (nodes, workday, proxies, rate limit, events), present only when in use. */
+function featureColumns(rep: ReplicationResult): [string, readonly number[]][] {
+  const out: [string, readonly number[]][] = [];
+  const gauge = (name: string) => {
+    const values = rep.series[name];
+    if (values) out.push([name, values]);
+  };
+  const rate = (counter: string, name: string) => {
+    if (rep.series[counter]) out.push([name, rateSeries(rep, counter)]);
+  };
+  for (const name of ["nodes_live", "nodes_ready", "pods_pending", "pods_running"]) gauge(name);
+  for (const name of ["node_cpu_requested_utilization", "node_cpu_used_utilization", "workday_working"])
+    gauge(name);
+  for (const name of Object.keys(rep.series)) {
+    if (name.startsWith("wsproxy_cpu_seconds_"))
+      out.push([`${name.replace("_cpu_seconds_", "_cpu_vcpu_")}`, rateSeries(rep, name)]);
+    else if (name.startsWith("wsproxy_memory_gb_")) gauge(name);
+  }
+  rate("api_rejected_total", "api_rejected_per_s");
+  for (const name of Object.keys(rep.series)) if (name.startsWith("coderd_up_")) gauge(name);
+  gauge("request_latency_p95_ms");
+  rate("failed_requests_total", "failed_requests_per_s");
+  rate("slow_requests_total", "slow_requests_per_s");
+  gauge("reconnects_pending");
+  gauge("db_paused");
+  return out;
 }
 
 /** Empty cell for no data, fixed precision so files diff cleanly. */

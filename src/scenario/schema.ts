@@ -70,7 +70,9 @@ export const coderdSchema = z
       .strictObject({
         per_user_per_min: atLeastOne()
           .optional()
-          .describe("Requests per minute per user (CODER_API_RATE_LIMIT); default the model's options.api_rate_limit_per_min (512)"),
+          .describe(
+            "Requests per minute per user (CODER_API_RATE_LIMIT); default the model's options.api_rate_limit_per_min (512)",
+          ),
       })
       .optional()
       .describe(
@@ -163,14 +165,20 @@ export const CONNECTION_KINDS = ["ssh", "web_terminal", "workspace_apps"] as con
 
 export const workdaySchema = z
   .strictObject({
-    start_s: nonNegative().default(0).describe("When the simulated day begins, seconds from the start of the run"),
+    start_s: nonNegative()
+      .default(0)
+      .describe("When the simulated day begins, seconds from the start of the run"),
     duration_s: positive().describe("Length of the simulated day, seconds"),
     active_pct: percent()
       .default(100)
-      .describe("Share of workspaces used that day; the others stay stopped (the seed: inactive users consume nothing)"),
+      .describe(
+        "Share of workspaces used that day; the others stay stopped (the seed: inactive users consume nothing)",
+      ),
     start_mean_s: nonNegative()
       .default(7200)
-      .describe("Mean time users start their workspaces, seconds after start_s (7200 = 09:00 for a day from 07:00)"),
+      .describe(
+        "Mean time users start their workspaces, seconds after start_s (7200 = 09:00 for a day from 07:00)",
+      ),
     start_spread_s: nonNegative()
       .default(1800)
       .describe("Standard deviation of start times (normal, kept inside the day), seconds"),
@@ -187,7 +195,9 @@ export const workdaySchema = z
     work_spread_s: nonNegative().default(3600).describe("Standard deviation of the time worked, seconds"),
     connected_pct: percent()
       .default(100)
-      .describe("Share of working users holding one connection (IDE over SSH, web terminal or app) to their workspace"),
+      .describe(
+        "Share of working users holding one connection (IDE over SSH, web terminal or app) to their workspace",
+      ),
     connection: z
       .enum(CONNECTION_KINDS)
       .default("ssh")
@@ -203,7 +213,9 @@ export const apiClientsSchema = z
     count: count().describe("Number of scripted API clients, each authenticated as its own user"),
     requests_per_min: positive().describe("Requests each client sends per minute, at a fixed interval"),
   })
-  .describe("Scripted API clients (CI jobs, bots) sending API requests at a fixed rate during the traffic window");
+  .describe(
+    "Scripted API clients (CI jobs, bots) sending API requests at a fixed rate during the traffic window",
+  );
 
 export const workloadSchema = z
   .strictObject({
@@ -266,22 +278,34 @@ export const workspacePodSchema = z
   .strictObject({
     cpu_request_vcpu: positive()
       .optional()
-      .describe("CPU request of a workspace pod, vCPU; default the model's data_plane.workspace_request_vcpu (the seed: 1)"),
+      .describe(
+        "CPU request of a workspace pod, vCPU; default the model's data_plane.workspace_request_vcpu (the seed: 1)",
+      ),
     memory_request_gb: positive()
       .optional()
-      .describe("Memory request of a workspace pod, GB; default the model's data_plane.workspace_request_memory_gb (the seed: 2)"),
+      .describe(
+        "Memory request of a workspace pod, GB; default the model's data_plane.workspace_request_memory_gb (the seed: 2)",
+      ),
     idle_vcpu: nonNegative()
       .optional()
-      .describe("CPU an idle workspace uses (its agent), vCPU; default the model's data_plane.idle_vcpu (the seed: 0.1)"),
+      .describe(
+        "CPU an idle workspace uses (its agent), vCPU; default the model's data_plane.idle_vcpu (the seed: 0.1)",
+      ),
     idle_memory_gb: nonNegative()
       .optional()
-      .describe("Memory an idle workspace uses, GB; default the model's data_plane.idle_memory_gb (the seed: 0.25)"),
+      .describe(
+        "Memory an idle workspace uses, GB; default the model's data_plane.idle_memory_gb (the seed: 0.25)",
+      ),
     burst_vcpu: nonNegative()
       .optional()
-      .describe("CPU a workspace uses while its user builds or tests, vCPU; default the model's data_plane.burst_vcpu"),
+      .describe(
+        "CPU a workspace uses while its user builds or tests, vCPU; default the model's data_plane.burst_vcpu",
+      ),
     burst_interval_s: positive()
       .optional()
-      .describe("Mean time between bursts of a workspace in use, seconds; default the model's data_plane.burst_interval_s"),
+      .describe(
+        "Mean time between bursts of a workspace in use, seconds; default the model's data_plane.burst_interval_s",
+      ),
     burst_duration_s: positive()
       .optional()
       .describe("Mean length of a burst, seconds; default the model's data_plane.burst_duration_s"),
@@ -307,19 +331,27 @@ export const autoscalerSchema = z
       .gt(0)
       .max(100)
       .optional()
-      .describe("Add nodes when requests or usage pass this share of capacity; default the model's data_plane.autoscale_threshold (the seed: 80 %)"),
+      .describe(
+        "Add nodes when requests or usage pass this share of capacity; default the model's data_plane.autoscale_threshold (the seed: 80 %)",
+      ),
     workspaces_per_node: atLeastOne()
       .optional()
       .describe("Target workspaces per node when scale_on is workspaces; default as many as fit"),
     node_startup_s: distributionOrNumberSchema
       .optional()
-      .describe("From the scale-up decision to a ready node, seconds (a number or a distribution); default the model's data_plane.node_startup_s"),
+      .describe(
+        "From the scale-up decision to a ready node, seconds (a number or a distribution); default the model's data_plane.node_startup_s",
+      ),
     scale_down_idle_s: nonNegative()
       .optional()
-      .describe("An empty node is removed after this long (cluster-autoscaler scale-down-unneeded-time); default the model's data_plane.scale_down_unneeded_s"),
+      .describe(
+        "An empty node is removed after this long (cluster-autoscaler scale-down-unneeded-time); default the model's data_plane.scale_down_unneeded_s",
+      ),
     scan_interval_s: positive()
       .optional()
-      .describe("How often the autoscaler re-evaluates, seconds; default the model's data_plane.autoscaler_scan_s"),
+      .describe(
+        "How often the autoscaler re-evaluates, seconds; default the model's data_plane.autoscaler_scan_s",
+      ),
   })
   .describe("Cluster autoscaler of the workspace node pool");
 
@@ -334,7 +366,9 @@ export const workspaceNodesSchema = z
     placement: z
       .enum(["spread", "pack"])
       .default("spread")
-      .describe("kube-scheduler scoring: spread = LeastAllocated (Kubernetes' default), pack = MostAllocated"),
+      .describe(
+        "kube-scheduler scoring: spread = LeastAllocated (Kubernetes' default), pack = MostAllocated",
+      ),
     workspace: workspacePodSchema.prefault({}),
     autoscaler: autoscalerSchema.prefault({}),
   })
@@ -344,9 +378,9 @@ export const workspaceNodesSchema = z
   );
 
 const regionName = () =>
-  z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]*$/, { error: "expected a region name of lower-case letters, digits and dashes" });
+  z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
+    error: "expected a region name of lower-case letters, digits and dashes",
+  });
 
 export const regionSchema = z
   .strictObject({
@@ -374,7 +408,9 @@ export const geographySchema = z
     regions: z
       .array(regionSchema)
       .min(1)
-      .describe("Regions; the first is the primary, where coderd and PostgreSQL run. users_pct must add up to 100"),
+      .describe(
+        "Regions; the first is the primary, where coderd and PostgreSQL run. users_pct must add up to 100",
+      ),
     rtt_ms: z
       .array(
         z
@@ -386,15 +422,25 @@ export const geographySchema = z
           .describe("Round trip between two regions (symmetric)"),
       )
       .default([])
-      .describe("Round trips between regions; every pair of different regions needs one. Within a region: the model's network.client_rtt_s"),
+      .describe(
+        "Round trips between regions; every pair of different regions needs one. Within a region: the model's network.client_rtt_s",
+      ),
   })
   .superRefine((geo, ctx) => {
     const names = geo.regions.map((r) => r.name);
     geo.regions.forEach((r, i) => {
       if (names.indexOf(r.name) !== i)
-        ctx.addIssue({ code: "custom", path: ["regions", i, "name"], message: `region "${r.name}" appears more than once` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["regions", i, "name"],
+          message: `region "${r.name}" appears more than once`,
+        });
       if (r.workspaces_in !== undefined && !names.includes(r.workspaces_in))
-        ctx.addIssue({ code: "custom", path: ["regions", i, "workspaces_in"], message: `no region named "${r.workspaces_in}"` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["regions", i, "workspaces_in"],
+          message: `no region named "${r.workspaces_in}"`,
+        });
     });
     if (geo.regions[0]?.proxy)
       ctx.addIssue({
@@ -409,18 +455,35 @@ export const geographySchema = z
     geo.rtt_ms.forEach((link, i) => {
       for (const key of ["from", "to"] as const)
         if (!names.includes(link[key]))
-          ctx.addIssue({ code: "custom", path: ["rtt_ms", i, key], message: `no region named "${link[key]}"` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["rtt_ms", i, key],
+            message: `no region named "${link[key]}"`,
+          });
       const pair = [link.from, link.to].sort().join(" ");
       if (link.from === link.to)
-        ctx.addIssue({ code: "custom", path: ["rtt_ms", i, "to"], message: "a round trip within a region comes from the model" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["rtt_ms", i, "to"],
+          message: "a round trip within a region comes from the model",
+        });
       else if (seen.has(pair))
-        ctx.addIssue({ code: "custom", path: ["rtt_ms", i], message: `round trip ${link.from}-${link.to} given twice` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["rtt_ms", i],
+          message: `round trip ${link.from}-${link.to} given twice`,
+        });
       seen.add(pair);
     });
-    for (let a = 0; a < names.length; a++)
-      for (let b = a + 1; b < names.length; b++)
-        if (!seen.has([names[a], names[b]].sort().join(" ")))
-          ctx.addIssue({ code: "custom", path: ["rtt_ms"], message: `missing the round trip between ${names[a]} and ${names[b]}` });
+    const unique = [...new Set(names)];
+    for (let a = 0; a < unique.length; a++)
+      for (let b = a + 1; b < unique.length; b++)
+        if (!seen.has([unique[a], unique[b]].sort().join(" ")))
+          ctx.addIssue({
+            code: "custom",
+            path: ["rtt_ms"],
+            message: `missing the round trip between ${unique[a]} and ${unique[b]}`,
+          });
   })
   .describe("Where users, workspaces and workspace proxies are, and the round trips between regions");
 
@@ -441,14 +504,20 @@ export const eventSchema = z
           ),
         restart_after_s: positive()
           .optional()
-          .describe("Kubernetes restarts it this long after the loss; it then takes new connections only. Absent = stays down"),
+          .describe(
+            "Kubernetes restarts it this long after the loss; it then takes new connections only. Absent = stays down",
+          ),
       })
-      .describe("Lose a coderd replica: requests on it fail, its long-lived connections reconnect to the others"),
+      .describe(
+        "Lose a coderd replica: requests on it fail, its long-lived connections reconnect to the others",
+      ),
     z
       .strictObject({
         kind: z.literal("scale_replicas").describe("Change the number of coderd replicas"),
         at_s: nonNegative().describe("When, seconds from the start of the run"),
-        replicas: atLeastOne().describe("Replicas from then on; removed replicas drop their connections (about 1/N each)"),
+        replicas: atLeastOne().describe(
+          "Replicas from then on; removed replicas drop their connections (about 1/N each)",
+        ),
       })
       .describe("Add or remove coderd replicas (the seed discourages autoscaling coderd)"),
     z
@@ -489,7 +558,9 @@ export const scenarioSchema = z
   })
   .superRefine((s, ctx) => {
     // A lost replica must exist at that time: replay the scale events in time order.
-    const events = (s.events ?? []).map((e, i) => ({ e, i })).sort((a, b) => a.e.at_s - b.e.at_s || a.i - b.i);
+    const events = (s.events ?? [])
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => a.e.at_s - b.e.at_s || a.i - b.i);
     let replicas = s.deployment.coderd.replicas;
     for (const { e, i } of events) {
       if (e.kind === "scale_replicas") replicas = e.replicas;

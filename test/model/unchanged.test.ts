@@ -26,7 +26,9 @@ interface Snapshot {
  */
 describe("scaletest-2000 without issue 7's keys", () => {
   it("gives the same summary, resources and time series as before they existed", () => {
-    const snapshot = JSON.parse(readFileSync(resolve(FIXTURES, "scaletest-2000-before.json"), "utf8")) as Snapshot;
+    const snapshot = JSON.parse(
+      readFileSync(resolve(FIXTURES, "scaletest-2000-before.json"), "utf8"),
+    ) as Snapshot;
     const loaded = loadScenario(resolve(FIXTURES, "frozen-scaletest-2000.yaml"));
     const model = loadModel(loaded.scenario.model, loaded.file);
     const { summary, first } = runScenario(loaded, model, { replications: 1 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { makeCheck } from "../../src/plan/checks.js";
+import { type Assessment, type Check, makeCheck } from "../../src/plan/checks.js";
+import { uncertainChecks } from "../../src/plan/limit.js";
 import { nearestReferenceArchitecture } from "../../src/plan/referenceArchitectures.js";
 import { coderSizingRules } from "../../src/plan/sizingRules.js";
 import { parseSlo, resolveSlos } from "../../src/plan/slo.js";
@@ -59,6 +60,33 @@ describe("checks", () => {
       clear: false,
     });
     expect(makeCheck("slo", "m", "<=", 1, null, null, false)).toMatchObject({ holds: false, margin: null });
+  });
+});
+
+describe("confidence at a limit's boundary", () => {
+  const assessment = (checks: Check[]): Assessment => {
+    const failing = checks.filter((c) => !c.holds);
+    return {
+      passes: failing.length === 0,
+      clear: checks.every((c) => c.clear),
+      checks,
+      failing,
+      tightest: checks[0],
+    };
+  };
+  const clearPass = makeCheck("util", "db", "<=", 0.8, 0.7, [0.69, 0.71], false);
+  const foggyPass = makeCheck("util", "coderd", "<=", 0.8, 0.78, [0.75, 0.81], false);
+  const clearFail = makeCheck("util", "db", "<=", 0.8, 0.85, [0.84, 0.86], false);
+  const foggyFail = makeCheck("util", "coderd", "<=", 0.8, 0.81, [0.79, 0.83], false);
+
+  it("is settled by one clear failure above, and by every check clear below", () => {
+    expect(uncertainChecks(assessment([clearPass]), assessment([clearFail, foggyFail]))).toEqual([]);
+    expect(
+      uncertainChecks(assessment([clearPass, foggyPass]), assessment([clearFail])).map((c) => c.name),
+    ).toEqual(["coderd"]);
+    expect(
+      uncertainChecks(assessment([clearPass]), assessment([foggyFail, clearPass])).map((c) => c.name),
+    ).toEqual(["coderd"]);
   });
 });
 
