@@ -91,8 +91,7 @@ export function resolveFeatures(scenario: Scenario, model: ModelFile): Features 
   let maxReplicas = coderd.replicas;
   for (const e of events) if (e.kind === "scale_replicas") maxReplicas = Math.max(maxReplicas, e.replicas);
   return {
-    nodes:
-      scenario.workspace_nodes && resolveNodes(scenario.workspace_nodes, model, scenario.workload.workspaces),
+    nodes: scenario.workspace_nodes && resolveNodes(scenario.workspace_nodes, model),
     geography: scenario.geography && resolveGeography(scenario.geography, model),
     workday: scenario.workload.workday && resolveWorkday(scenario, model),
     apiClients: scenario.workload.api_clients && {
@@ -112,11 +111,7 @@ export function resolveFeatures(scenario: Scenario, model: ModelFile): Features 
   };
 }
 
-function resolveNodes(
-  n: NonNullable<Scenario["workspace_nodes"]>,
-  model: ModelFile,
-  workspaces: number,
-): NodePoolSpec {
+function resolveNodes(n: NonNullable<Scenario["workspace_nodes"]>, model: ModelFile): NodePoolSpec {
   const dp = model.data_plane;
   const w = n.workspace;
   const pod: PodSpec = {
@@ -144,7 +139,8 @@ function resolveNodes(
       maxNodes: Math.max(a.max_nodes, a.min_nodes),
       scaleOn: a.scale_on,
       threshold: a.threshold_pct !== undefined ? a.threshold_pct / 100 : dp.autoscale_threshold.value,
-      workspacesPerNode: Math.max(1, Math.min(a.workspaces_per_node ?? fit, fit || 1, workspaces || 1)),
+      // A target above what fits cannot be met: pods are placed by their requests first.
+      workspacesPerNode: Math.max(1, Math.min(a.workspaces_per_node ?? fit, Math.max(1, fit))),
       nodeStartup:
         a.node_startup_s !== undefined ? distributionFromSpec(a.node_startup_s) : distOf(dp.node_startup_s),
       scaleDownIdleSeconds: a.scale_down_idle_s ?? dp.scale_down_unneeded_s.value,
