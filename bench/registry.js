@@ -13,6 +13,11 @@ export const BENCHMARKS = [
     params: { pending: 100_000, holds: 2_000_000, minEventsPerSecond: 4e6 },
   },
   {
+    id: "hold-1e5-reference",
+    module: "./benchmarks/referenceHold.js",
+    params: { pending: 100_000, holds: 2_000_000 },
+  },
+  {
     id: "hold-memory",
     module: "./benchmarks/holdMemory.js",
     params: { pending: 100_000, shortHolds: 1_000_000, longHolds: 10_000_000 },

@@ -109,6 +109,9 @@ export async function run({
       { name: "speedup 2 vs 1 workers", value: speedup, unit: "×", target: { min: minSpeedup } },
       { name: "CPU per wall second, 1 worker", value: one.cpu / one.wall, unit: "" },
       { name: "CPU per wall second, 2 workers", value: two.cpu / two.wall, unit: "" },
+      // Equal CPU per point means no serialisation: on two free cores 2 workers run at twice the rate.
+      { name: "CPU per point, 1 worker", value: one.cpu / throughputPoints, unit: "s" },
+      { name: "CPU per point, 2 workers", value: two.cpu / throughputPoints, unit: "s" },
     ];
     let sweepSeconds;
     if (mode === "full") {
