@@ -110,7 +110,7 @@ export function runReplication(
       notifyHold: dist(model.database.notify_commit_s),
       dbRttSeconds: model.network.db_rtt_s.value,
       clientRttSeconds: model.network.client_rtt_s.value,
-      rng: streams.stream("request-work"),
+      streamFor: (name) => streams.stream(name),
     },
     {
       onRequestDone: (cls, replica, latency, owner, failed) =>

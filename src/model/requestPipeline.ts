@@ -67,8 +67,16 @@ export interface PipelineResources {
   notifyHold: Distribution;
   dbRttSeconds: number;
   clientRttSeconds: number;
-  rng: Rng;
+  /**
+   * The random stream a request class draws its work from. Each class has its own and draws all of a
+   * request's work when the request starts, so a parameter change that reorders events does not
+   * reshuffle other classes' draws (common random numbers across what-ifs and calibration runs).
+   */
+  streamFor: (name: string) => Rng;
 }
+
+/** Most steps a request plan may have (work for each is drawn when the request starts). */
+const MAX_STEPS = 8;
 
 /**
  * Told when a request finishes, with its end-to-end latency (server time plus client round trip). `failed`
@@ -90,6 +98,11 @@ const NO_OWNER = -1;
 export class RequestPipeline {
   private readonly classes: RequestClass[] = [];
   private readonly plans: PlannedStep[][] = [];
+  private readonly streams: Rng[] = [];
+  /** Work of each step, drawn at request start: request id × MAX_STEPS + step. */
+  private work = new Float64Array(256 * MAX_STEPS);
+  /** How long the request's NOTIFY holds the notify-queue lock, drawn at request start. */
+  private notifyHold = new Float64Array(256);
   private cls = new Int32Array(256);
   private step = new Int32Array(256);
   private replica = new Int32Array(256);
@@ -128,7 +141,9 @@ export class RequestPipeline {
   /** Registers a request class; returns its id. */
   define(cls: RequestClass): number {
     this.classes.push(cls);
+    if (cls.steps.length > MAX_STEPS) throw new RangeError(`${cls.name}: more than ${MAX_STEPS} steps`);
     this.plans.push(planSteps(cls.steps, this.res.dbRttSeconds));
+    this.streams.push(this.res.streamFor(`work/${cls.name}`));
     return this.classes.length - 1;
   }
 
@@ -156,7 +171,33 @@ export class RequestPipeline {
     this.owner[id] = owner;
     this.start[id] = this.sim.now;
     this.inFlight++;
+    this.drawWork(id, classId, rows);
     this.runStep(id);
+  }
+
+  private drawWork(id: number, classId: number, rows: number): void {
+    const plan = this.plans[classId]!;
+    const rng = this.streams[classId]!;
+    const base = id * MAX_STEPS;
+    let notifies = false;
+    for (let i = 0; i < plan.length; i++) {
+      const step = plan[i]!;
+      if (step.kind === "coderdCpu") {
+        this.work[base + i] = step.work.sample(rng);
+        continue;
+      }
+      if (step.holdSteps === 0) continue;
+      // A connection hold's queries run as one database job: draw the sum now.
+      let work = 0;
+      for (let k = i; k < i + step.holdSteps; k++) {
+        const q = plan[k] as QueryStep;
+        if (q.perRowSeconds !== undefined) work += q.perRowSeconds * rows;
+        for (let n = 0; n < q.statements; n++) work += q.work.sample(rng);
+      }
+      this.work[base + i] = work;
+      notifies ||= step.holdNotifies;
+    }
+    this.notifyHold[id] = notifies ? this.res.notifyHold.sample(rng) : 0;
   }
 
   /** Resource callbacks: a coderd or database CPU job finished. */
@@ -167,7 +208,7 @@ export class RequestPipeline {
       return;
     }
     // NOTIFY serialises commits on PostgreSQL's global notify-queue lock.
-    if (step.holdNotifies) this.res.notifyLock.submit(this.res.notifyHold.sample(this.res.rng), id);
+    if (step.holdNotifies) this.res.notifyLock.submit(this.notifyHold[id]!, id);
     else this.committed(id);
   }
 
@@ -229,16 +270,7 @@ export class RequestPipeline {
 
   private submitDatabaseJob(id: number): void {
     this.state[id] = 2;
-    const plan = this.plans[this.cls[id]!]!;
-    const first = this.step[id]!;
-    const rng = this.res.rng;
-    let work = 0;
-    for (let i = first; i < first + plan[first]!.holdSteps; i++) {
-      const q = plan[i] as QueryStep;
-      if (q.perRowSeconds !== undefined) work += q.perRowSeconds * this.rows[id]!;
-      for (let k = 0; k < q.statements; k++) work += q.work.sample(rng);
-    }
-    this.res.dbCpu.submit(work, id);
+    this.res.dbCpu.submit(this.work[id * MAX_STEPS + this.step[id]!]!, id);
   }
 
   private committed(id: number): void {
@@ -273,8 +305,7 @@ export class RequestPipeline {
       return;
     }
     const step = this.plans[this.cls[id]!]![index]!;
-    if (step.kind === "coderdCpu")
-      this.res.coderdCpu[this.replica[id]!]!.submit(step.work.sample(this.res.rng), id);
+    if (step.kind === "coderdCpu") this.res.coderdCpu[this.replica[id]!]!.submit(this.work[id * MAX_STEPS + index]!, id);
     else this.res.pools[this.replica[id]!]!.acquire(id);
   }
 
@@ -312,6 +343,8 @@ export class RequestPipeline {
     this.extraRtt = growFloat(this.extraRtt, n);
     this.state = growBytes(this.state, n);
     this.failed = growBytes(this.failed, n);
+    this.notifyHold = growFloat(this.notifyHold, n);
+    this.work = growFloat(this.work, n * MAX_STEPS);
   }
 }
 

@@ -7,7 +7,7 @@ const VERDICT_TEXT: Record<CheckVerdict, string> = { pass: "PASS", marginal: "PA
 export function formatVerifyReport(report: VerifyReport): string {
   const header = [
     "case",
-    "exact by",
+    "closed form",
     "wait sim (95% CI)",
     "wait exact",
     "response sim (95% CI)",

@@ -114,7 +114,7 @@ describe("failures and scale events", () => {
         notifyHold: distributionFromSpec(0),
         dbRttSeconds: 0,
         clientRttSeconds: 0,
-        rng: new RandomStreams(1).stream("x"),
+        streamFor: (name) => new RandomStreams(1).stream(name),
       },
       {
         onRequestDone: (_cls, _r, latency, _owner, f) => {
