@@ -47,6 +47,8 @@ export class CountedPool implements GaugeSource {
   private readonly waitTally = new Tally();
   private readonly holdTally = new Tally();
   private readonly responseTally = new Tally();
+  /** Start of the measurement window; holds and waits that straddle it count only their part inside. */
+  private windowStartSeconds: number;
 
   constructor(sim: Simulation, options: CountedPoolOptions) {
     const size = options.size;
@@ -61,6 +63,7 @@ export class CountedPool implements GaugeSource {
     this.held = new Uint8Array(size);
     this.grantedAt = new Float64Array(size);
     this.requestedAt = new Float64Array(size);
+    this.windowStartSeconds = sim.now;
     this.inUseLevel = new TimeWeighted(sim);
     this.waitingLevel = new TimeWeighted(sim);
   }
@@ -101,8 +104,8 @@ export class CountedPool implements GaugeSource {
       throw new RangeError(`${this.name}: unit ${unit} is not held`);
     }
     const now = this.sim.now;
-    this.holdTally.add(now - this.grantedAt[unit]!);
-    this.responseTally.add(now - this.requestedAt[unit]!);
+    this.holdTally.add(now - Math.max(this.grantedAt[unit]!, this.windowStartSeconds));
+    this.responseTally.add(now - Math.max(this.requestedAt[unit]!, this.windowStartSeconds));
     this.held[unit] = 0;
     const waiters = this.waiters;
     if (waiters.length > 0) {
@@ -161,6 +164,7 @@ export class CountedPool implements GaugeSource {
     this.waitTally.reset();
     this.holdTally.reset();
     this.responseTally.reset();
+    this.windowStartSeconds = this.sim.now;
   }
 
   gauges(): Record<string, () => number> {
@@ -176,7 +180,7 @@ export class CountedPool implements GaugeSource {
     this.grantedAt[unit] = now;
     this.requestedAt[unit] = requestedSeconds;
     const waitSeconds = now - requestedSeconds;
-    this.waitTally.add(waitSeconds);
+    this.waitTally.add(now - Math.max(requestedSeconds, this.windowStartSeconds));
     if (tag < 0) this.callbacks.take(tag)(unit, waitSeconds);
     else this.listener?.(tag, unit, waitSeconds);
   }

@@ -55,6 +55,11 @@ export class FcfsQueue implements GaugeSource {
   private readonly serviceTally = new Tally();
   private readonly responseSketch: QuantileSketch | undefined;
   private rejectedCount = 0;
+  /**
+   * Start of the measurement window. Jobs that straddle it count only their time inside it, so Little's
+   * law and the utilisation law hold over the window exactly up to the jobs still present at its end.
+   */
+  private windowStartSeconds: number;
 
   constructor(sim: Simulation, options: FcfsQueueOptions) {
     const servers = options.servers ?? 1;
@@ -80,6 +85,7 @@ export class FcfsQueue implements GaugeSource {
     this.queueLevel = new TimeWeighted(sim);
     this.responseSketch = options.trackResponseQuantiles ? new QuantileSketch() : undefined;
     this.doneAction = sim.register((server) => this.finish(server));
+    this.windowStartSeconds = sim.now;
   }
 
   /** Sets the listener told about every tagged job's completion (replaces any previous one). */
@@ -150,6 +156,7 @@ export class FcfsQueue implements GaugeSource {
     this.serviceTally.reset();
     this.responseSketch?.reset();
     this.rejectedCount = 0;
+    this.windowStartSeconds = this.sim.now;
   }
 
   gauges(): Record<string, () => number> {
@@ -192,9 +199,12 @@ export class FcfsQueue implements GaugeSource {
     const tag = this.serverTag[server]!;
     const responseSeconds = now - this.serverArrival[server]!;
     const waitSeconds = this.serverStart[server]! - this.serverArrival[server]!;
-    this.responseTally.add(responseSeconds);
-    this.waitTally.add(waitSeconds);
-    this.serviceTally.add(this.serverService[server]!);
+    const from = this.windowStartSeconds;
+    const arrivedInWindow = Math.max(this.serverArrival[server]!, from);
+    const startedInWindow = Math.max(this.serverStart[server]!, from);
+    this.responseTally.add(now - arrivedInWindow);
+    this.waitTally.add(Math.max(0, this.serverStart[server]! - arrivedInWindow));
+    this.serviceTally.add(now - startedInWindow);
     this.responseSketch?.add(responseSeconds);
     this.jobsInSystem--;
     this.inSystemLevel.set(this.jobsInSystem);

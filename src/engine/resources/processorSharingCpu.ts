@@ -51,6 +51,10 @@ export class ProcessorSharingCpu implements GaugeSource {
   private tagOf = new Float64Array(64);
   private workOf = new Float64Array(64);
   private arrivalOf = new Float64Array(64);
+  /** Service a job had attained when the measurement window started (0 for later arrivals). */
+  private attainedBeforeWindowOf = new Float64Array(64);
+  /** Start of the measurement window; jobs that straddle it count only their time and work inside. */
+  private windowStartSeconds = 0;
   private freeSlots = new Int32Array(64);
   private freeCount = 0;
   private nextFreshSlot = 0;
@@ -88,6 +92,7 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.maxBackgroundShare = share;
     this.capacityCores = options.cores;
     this.lastAdvanceSeconds = sim.now;
+    this.windowStartSeconds = sim.now;
     this.jobCores = new TimeWeighted(sim);
     this.background = new TimeWeighted(sim);
     this.backgroundUnmet = new TimeWeighted(sim);
@@ -208,6 +213,13 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.waitTally.reset();
     this.workTally.reset();
     this.responseSketch?.reset();
+    this.advance();
+    this.windowStartSeconds = this.sim.now;
+    for (let i = 0; i < this.heap.length; i++) {
+      const slot = this.heap.slotAt(i);
+      // Attained service so far = V now − V at arrival, and V at arrival = finish key − work.
+      this.attainedBeforeWindowOf[slot] = this.virtualSeconds - (this.heap.keyOf(slot) - this.workOf[slot]!);
+    }
   }
 
   gauges(): Record<string, () => number> {
@@ -228,6 +240,7 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.tagOf[slot] = tag;
     this.workOf[slot] = workSeconds;
     this.arrivalOf[slot] = this.sim.now;
+    this.attainedBeforeWindowOf[slot] = 0;
     this.heap.push(slot, this.virtualSeconds + workSeconds);
     this.jobs++;
     this.updateRate();
@@ -249,9 +262,11 @@ export class ProcessorSharingCpu implements GaugeSource {
     if (this.jobs === 0) this.virtualSeconds = 0;
     this.updateRate();
     this.scheduleNextFinish();
-    this.responseTally.add(responseSeconds);
-    this.waitTally.add(waitSeconds);
-    this.workTally.add(workSeconds);
+    const responseInWindow = this.sim.now - Math.max(this.arrivalOf[slot]!, this.windowStartSeconds);
+    const workInWindow = workSeconds - this.attainedBeforeWindowOf[slot]!;
+    this.responseTally.add(responseInWindow);
+    this.waitTally.add(Math.max(0, responseInWindow - workInWindow));
+    this.workTally.add(workInWindow);
     this.responseSketch?.add(responseSeconds);
     if (tag < 0) this.callbacks.take(tag)(responseSeconds, waitSeconds);
     else this.listener?.(tag, responseSeconds, waitSeconds);
@@ -298,6 +313,7 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.tagOf = grown(this.tagOf, n);
     this.workOf = grown(this.workOf, n);
     this.arrivalOf = grown(this.arrivalOf, n);
+    this.attainedBeforeWindowOf = grown(this.attainedBeforeWindowOf, n);
     const free = new Int32Array(n);
     free.set(this.freeSlots);
     this.freeSlots = free;

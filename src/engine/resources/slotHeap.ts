@@ -55,6 +55,11 @@ export class SlotHeap {
     heap[i] = slot;
   }
 
+  /** The i-th slot in heap order (0 ≤ i < length), for visiting every slot present. */
+  slotAt(i: number): number {
+    return this.heap[i]!;
+  }
+
   /** Slot with the smallest key, or -1 when empty. */
   peek(): number {
     return this.size === 0 ? -1 : this.heap[0]!;
