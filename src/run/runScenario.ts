@@ -27,6 +27,10 @@ export interface SummaryResource {
   mean_service_s: number;
   mean_response_s: number;
   mean_in_system: number;
+  /** Jobs still present at the window's end (Little: mean_in_system = throughput·response + this). */
+  residual_in_system: number;
+  /** Their work inside the window (utilisation law's remainder). */
+  residual_utilization: number;
 }
 
 export interface RunSummary {
@@ -158,6 +162,8 @@ function averageResources(perReplication: ResourceRow[][]): SummaryResource[] {
     mean_service_s: avg(i, "mean_service_s"),
     mean_response_s: avg(i, "mean_response_s"),
     mean_in_system: avg(i, "mean_in_system"),
+    residual_in_system: avg(i, "residual_in_system"),
+    residual_utilization: avg(i, "residual_utilization"),
   }));
 }
 

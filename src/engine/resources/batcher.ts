@@ -205,6 +205,9 @@ export class Batcher implements GaugeSource {
         this.blockedLevel.max > 0 ? this.bufferCapacity + this.blockedLevel.max : this.bufferedLevel.max,
       completed: itemsFlushed,
       rejected: this.droppedCount,
+      // Items are timed from add to leaving the buffer; the buffer at the window end is its residual.
+      residual_in_system: 0,
+      residual_utilization: 0,
       flushes: { ...this.flushCounts },
       items_added: this.itemsAdded,
       dropped: this.droppedCount,

@@ -152,9 +152,25 @@ export class CountedPool implements GaugeSource {
       max_in_system: this.waitingLevel.max > 0 ? this.size + this.waitingLevel.max : this.inUseLevel.max,
       completed: this.holdTally.count,
       rejected: 0,
+      ...this.residuals(window),
       mean_in_use: inUse,
       max_waiting: this.waitingLevel.max,
     };
+  }
+
+  /** Holders and waiters present now, over their time in the window (see ResourceStats.residual_in_system). */
+  private residuals(window: number): { residual_in_system: number; residual_utilization: number } {
+    if (!(window > 0)) return { residual_in_system: 0, residual_utilization: 0 };
+    const now = this.sim.now;
+    const from = this.windowStartSeconds;
+    let sojourn = this.waiters.timeWaitingSince(from, now);
+    let hold = 0;
+    for (let u = 0; u < this.size; u++) {
+      if (this.held[u] === 0) continue;
+      sojourn += now - Math.max(this.requestedAt[u]!, from);
+      hold += now - Math.max(this.grantedAt[u]!, from);
+    }
+    return { residual_in_system: sojourn / window, residual_utilization: hold / (window * this.size) };
   }
 
   /** Starts a new measurement window now (warm-up removal); holders and waiters stay. */

@@ -136,6 +136,7 @@ export class FcfsQueue implements GaugeSource {
       max_in_system: this.inSystemLevel.max,
       completed: this.responseTally.count,
       rejected: this.rejectedCount,
+      ...this.residuals(window),
     };
     const sketch = this.responseSketch;
     if (sketch) {
@@ -144,6 +145,22 @@ export class FcfsQueue implements GaugeSource {
       stats.response_p99_s = sketch.quantile(0.99);
     }
     return stats;
+  }
+
+  /** Jobs present now, over their time in the window (see ResourceStats.residual_in_system). */
+  private residuals(window: number): { residual_in_system: number; residual_utilization: number } {
+    if (!(window > 0)) return { residual_in_system: 0, residual_utilization: 0 };
+    const now = this.sim.now;
+    const from = this.windowStartSeconds;
+    let sojourn = this.waiting.timeWaitingSince(from, now);
+    let service = 0;
+    const idle = new Set(Array.from(this.idleServers.subarray(0, this.idleCount)));
+    for (let s = 0; s < this.servers; s++) {
+      if (idle.has(s)) continue;
+      sojourn += now - Math.max(this.serverArrival[s]!, from);
+      service += now - Math.max(this.serverStart[s]!, from);
+    }
+    return { residual_in_system: sojourn / window, residual_utilization: service / (window * this.servers) };
   }
 
   /** Starts a new measurement window now (warm-up removal); jobs present stay. */

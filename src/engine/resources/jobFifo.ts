@@ -45,6 +45,13 @@ export class JobFifo {
     return this.sinces[this.head]!;
   }
 
+  /** Σ (now − max(since, from)) over the entries: their waiting time inside a window starting at `from`. */
+  timeWaitingSince(fromSeconds: number, nowSeconds: number): number {
+    let total = 0;
+    for (let k = 0; k < this.count; k++) total += nowSeconds - Math.max(this.sinces[(this.head + k) & this.mask]!, fromSeconds);
+    return total;
+  }
+
   /** Removes the oldest entry. */
   dropHead(): void {
     if (this.count === 0) throw new RangeError("queue is empty");

@@ -190,6 +190,7 @@ export class ProcessorSharingCpu implements GaugeSource {
       max_in_system: this.inSystemLevel.max,
       completed: this.responseTally.count,
       rejected: 0,
+      ...this.residuals(window),
       mean_busy_cores: jobCores + background,
       cpu_seconds: this.jobCores.integral() + this.background.integral(),
       mean_background_unmet_vcpu: this.backgroundUnmet.mean(),
@@ -201,6 +202,22 @@ export class ProcessorSharingCpu implements GaugeSource {
       stats.response_p99_s = sketch.quantile(0.99);
     }
     return stats;
+  }
+
+  /** Jobs present now, over their time and work in the window (see ResourceStats.residual_in_system). */
+  private residuals(window: number): { residual_in_system: number; residual_utilization: number } {
+    if (!(window > 0)) return { residual_in_system: 0, residual_utilization: 0 };
+    this.advance();
+    const now = this.sim.now;
+    let sojourn = 0;
+    let work = 0;
+    for (let i = 0; i < this.heap.length; i++) {
+      const slot = this.heap.slotAt(i);
+      sojourn += now - Math.max(this.arrivalOf[slot]!, this.windowStartSeconds);
+      const attained = this.virtualSeconds - (this.heap.keyOf(slot) - this.workOf[slot]!);
+      work += attained - this.attainedBeforeWindowOf[slot]!;
+    }
+    return { residual_in_system: sojourn / window, residual_utilization: work / (window * this.cores) };
   }
 
   /** Starts a new measurement window now (warm-up removal); jobs present stay. */

@@ -25,6 +25,14 @@ export interface ResourceStats {
   /** Time-average number waiting (PS: jobs in system minus busy job-cores). */
   mean_queue_length: number;
   max_in_system: number;
+  /**
+   * Time-average number of jobs still present at the window's end, counted over their time inside the
+   * window: with it, Little's law over the window is exact, mean_in_system = throughput·response + this.
+   * Near 0 in steady state; large when the resource is overloaded and work piles up.
+   */
+  residual_in_system: number;
+  /** Utilisation from work done inside the window by jobs still present at its end (utilisation law's remainder). */
+  residual_utilization: number;
   completed: number;
   rejected: number;
 }
