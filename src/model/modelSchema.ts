@@ -109,6 +109,9 @@ export const modelSchema = z
       read_query_cpu_s: distParam("PostgreSQL CPU per small read query, CPU-seconds"),
       write_query_cpu_s: distParam("PostgreSQL CPU per single-row write (UPDATE/INSERT), CPU-seconds"),
       notify_cpu_s: distParam("PostgreSQL CPU per NOTIFY (pubsub publish), CPU-seconds"),
+      activity_bump_cpu_s: distParam(
+        "PostgreSQL CPU of ActivityBumpWorkspace (the deadline-extending UPDATE a stats report with open sessions runs), CPU-seconds",
+      ),
       notify_commit_s: distParam(
         "Time a NOTIFYing transaction holds PostgreSQL's global notify-queue lock at commit, seconds",
       ),

@@ -83,7 +83,12 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     statsRpc: { name: "agent_stats", steps: [cpu(rpcCpu), ...auth], http, agentApi: true },
     statsRpcWithSession: {
       name: "agent_stats",
-      steps: [cpu(rpcCpu), ...auth, update(true), notify],
+      steps: [
+        cpu(rpcCpu),
+        ...auth,
+        { kind: "query", work: d(model.database.activity_bump_cpu_s), statements: 1, logged: true, notify: false },
+        notify,
+      ],
       http,
       agentApi: true,
     },
