@@ -10,7 +10,8 @@ import { parseFitSpec } from "../../src/calibrate/fitSpec.js";
 import { modelDocumentText, parseModelDocument } from "../../src/calibrate/modelDocument.js";
 import { loadModelText } from "../../src/model/loadModel.js";
 
-const MODEL_FILE = resolve(import.meta.dirname, "../../models/coder-v2.8.yaml");
+// A frozen copy, so calibrating the shipped model never changes what these tests see.
+const MODEL_FILE = resolve(import.meta.dirname, "../model/fixtures/frozen-coder-v2.8.yaml");
 const doc = parseModelDocument(readFileSync(MODEL_FILE, "utf8"), MODEL_FILE);
 const raw = doc.toJS() as {
   coderd: { connection_cpu_vcpu: { value: number }; agent_rpc_cpu_s: { value: Record<string, number> } };
