@@ -32,4 +32,14 @@ export const BENCHMARKS = [
     module: "./benchmarks/mm4Resources.js",
     params: { customers: 1_000_000, discipline: "ps" },
   },
+  {
+    id: "scaletest-2000",
+    module: "./benchmarks/scenarioRun.js",
+    params: { scenario: "scaletest-2000", maxWallSeconds: 5, maxRssMiB: 300 },
+  },
+  {
+    id: "reference-10k",
+    module: "./benchmarks/scenarioRun.js",
+    params: { scenario: "reference/10k", maxWallSeconds: 25, maxRssMiB: 300 },
+  },
 ];

@@ -1,0 +1,24 @@
+// One replication of a shipped scenario, all stages, on the built model: the issue-3 speed targets
+// (scaletest-2000 <= 5 s wall, reference 10k <= 25 s, peak RSS <= 300 MB on one core).
+import { loadScenarioAndModel } from "../../dist/cli/scenarioInput.js";
+import { runReplication } from "../../dist/model/coderModel.js";
+
+export const description = "one replication of a shipped scenario, all stages";
+
+export function run({ scenario = "scaletest-2000", maxWallSeconds = 5, maxRssMiB = 300, seed = 1 } = {}) {
+  const { loaded, model } = loadScenarioAndModel(scenario);
+  const start = process.hrtime.bigint();
+  const rep = runReplication(loaded.scenario, model.model, seed);
+  const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const rssMiB = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
+  return {
+    figures: [
+      { name: "wall time (one replication)", value: wallSeconds, unit: "s", target: { max: maxWallSeconds } },
+      { name: "events", value: rep.events, unit: "" },
+      { name: "events/s", value: rep.events / wallSeconds, unit: "events/s" },
+      { name: "simulated seconds", value: rep.simulatedSeconds, unit: "s" },
+      { name: "simulated s per wall s", value: rep.simulatedSeconds / wallSeconds, unit: "×" },
+      { name: "peak RSS", value: rssMiB * 2 ** 20, unit: "bytes", target: { max: maxRssMiB * 2 ** 20 } },
+    ],
+  };
+}
