@@ -72,6 +72,16 @@ export class EventList {
   }
 
   push(timeSeconds: number, kind: number, arg: number): EventHandle {
+    const slot = this.insert(timeSeconds, kind, arg);
+    return this.generation[slot]! * SLOT_SPAN + slot;
+  }
+
+  /**
+   * Like `push` but returns the slot, a small integer: callers that never cancel skip building the
+   * handle, which exceeds V8's small-integer range once a slot's generation grows and would then be
+   * boxed (allocated) on every call that is not inlined.
+   */
+  insert(timeSeconds: number, kind: number, arg: number): number {
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount]! : this.freshSlot();
     this.time[slot] = timeSeconds;
     this.seq[slot] = this.nextSeq++;
@@ -84,7 +94,7 @@ export class EventList {
     } else {
       this.siftUp(this.size++, slot, timeSeconds);
     }
-    return this.generation[slot]! * SLOT_SPAN + slot;
+    return slot;
   }
 
   /**
@@ -159,8 +169,13 @@ export class EventList {
   /** Removes a pending event; false if it already fired or was cancelled. */
   cancel(handle: EventHandle): boolean {
     if (!this.isPending(handle)) return false;
+    this.cancelSlot(handle & SLOT_MASK);
+    return true;
+  }
+
+  /** Removes the pending event in `slot` (see `rescheduleSlot` for when that is safe). */
+  cancelSlot(slot: number): void {
     if (this.firedAtRoot) this.settle();
-    const slot = handle & SLOT_MASK;
     const i = this.position[slot]!;
     const last = --this.size;
     if (i !== last) {
@@ -170,7 +185,6 @@ export class EventList {
       if (this.siftDown(i, moved, movedTime) === i) this.siftUp(i, moved, movedTime);
     }
     this.release(slot);
-    return true;
   }
 
   /**
@@ -179,8 +193,16 @@ export class EventList {
    */
   reschedule(handle: EventHandle, timeSeconds: number): boolean {
     if (!this.isPending(handle)) return false;
+    this.rescheduleSlot(handle & SLOT_MASK, timeSeconds);
+    return true;
+  }
+
+  /**
+   * Moves the pending event in `slot` (from `insert`) to a new time. For an owner that knows its event
+   * is pending (it clears the slot when the event fires); no generation check, no boxed handle.
+   */
+  rescheduleSlot(slot: number, timeSeconds: number): void {
     if (this.firedAtRoot) this.settle();
-    const slot = handle & SLOT_MASK;
     const old = this.time[slot]!;
     this.time[slot] = timeSeconds;
     this.seq[slot] = this.nextSeq++;
@@ -188,7 +210,6 @@ export class EventList {
     // A later sequence number can only move it down unless the time decreased.
     if (timeSeconds < old) this.siftUp(i, slot, timeSeconds);
     else this.siftDown(i, slot, timeSeconds);
-    return true;
   }
 
   private freshSlot(): number {

@@ -59,6 +59,31 @@ export class Simulation {
     return this.events.push(this.nowSeconds + delaySeconds, action, arg);
   }
 
+  /** Schedules a registered action `delaySeconds` from now, without a handle (it cannot be cancelled). */
+  post(delaySeconds: number, action: ActionId, arg = 0): void {
+    if (!(delaySeconds >= 0)) throw new RangeError(`delay must be >= 0 seconds, got ${delaySeconds}`);
+    this.events.insert(this.nowSeconds + delaySeconds, action, arg);
+  }
+
+  /**
+   * Slot API for a resource that owns one pending event (a CPU's next completion): `postSlot` returns a
+   * small integer, `rescheduleSlot`/`cancelSlot` act on it. Valid only while that event is pending: the
+   * owner must forget the slot when its action fires. Unlike handles, slots are never boxed by V8.
+   */
+  postSlot(delaySeconds: number, action: ActionId, arg = 0): number {
+    if (!(delaySeconds >= 0)) throw new RangeError(`delay must be >= 0 seconds, got ${delaySeconds}`);
+    return this.events.insert(this.nowSeconds + delaySeconds, action, arg);
+  }
+
+  rescheduleSlot(slot: number, delaySeconds: number): void {
+    if (!(delaySeconds >= 0)) throw new RangeError(`delay must be >= 0 seconds, got ${delaySeconds}`);
+    this.events.rescheduleSlot(slot, this.nowSeconds + delaySeconds);
+  }
+
+  cancelSlot(slot: number): void {
+    this.events.cancelSlot(slot);
+  }
+
   /** Schedules a registered action at an absolute time (not in the past). */
   scheduleAt(timeSeconds: number, action: ActionId, arg = 0): EventHandle {
     if (!(timeSeconds >= this.nowSeconds)) {

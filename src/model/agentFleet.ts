@@ -112,9 +112,9 @@ export class AgentFleet {
     const token = agent + this.epoch[agent]! * EPOCH_SPAN;
     // Each agent starts its collection loops on connect; the phase against other agents is random.
     if (this.opts.metadataItems > 0) {
-      this.sim.schedule(this.rng() * this.metadataPeriodSeconds, this.metadataAction, token);
+      this.sim.post(this.rng() * this.metadataPeriodSeconds, this.metadataAction, token);
     }
-    this.sim.schedule(this.rng() * this.opts.statsIntervalSeconds, this.statsAction, token);
+    this.sim.post(this.rng() * this.opts.statsIntervalSeconds, this.statsAction, token);
     return r;
   }
 
@@ -165,7 +165,7 @@ export class AgentFleet {
     if (agent < 0) return;
     if (this.metadataInFlight[agent]! > 0) this.metadataOwed[agent] = 1;
     else this.sendMetadata(agent);
-    this.sim.schedule(this.metadataPeriodSeconds, this.metadataAction, token);
+    this.sim.post(this.metadataPeriodSeconds, this.metadataAction, token);
   }
 
   private sendMetadata(agent: number): void {
@@ -181,7 +181,7 @@ export class AgentFleet {
     if (agent < 0) return;
     if (this.statsInFlight[agent] === 1) this.statsOwed[agent] = 1;
     else this.sendStats(agent);
-    this.sim.schedule(this.opts.statsIntervalSeconds, this.statsAction, token);
+    this.sim.post(this.opts.statsIntervalSeconds, this.statsAction, token);
   }
 
   private sendStats(agent: number): void {

@@ -37,7 +37,7 @@ export class ApiClients {
   run(endSeconds: number): void {
     this.endSeconds = endSeconds;
     for (let c = 0; c < this.opts.count; c++)
-      this.sim.schedule(this.rng() * this.intervalSeconds, this.tickAction, c);
+      this.sim.post(this.rng() * this.intervalSeconds, this.tickAction, c);
   }
 
   private tick(client: number): void {
@@ -51,6 +51,6 @@ export class ApiClients {
       -1,
     );
     this.sent++;
-    this.sim.schedule(this.intervalSeconds, this.tickAction, client);
+    this.sim.post(this.intervalSeconds, this.tickAction, client);
   }
 }

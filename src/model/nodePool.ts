@@ -292,7 +292,7 @@ export class NodePool implements PodPlacement {
     const pod = this.spec.pod;
     const mean = ending ? pod.burstDurationSeconds : pod.burstIntervalSeconds;
     const token = workspace * 1024 + this.burstEpoch[workspace]!;
-    this.sim.schedule(-mean * Math.log(1 - this.rng()), this.burstAction, token);
+    this.sim.post(-mean * Math.log(1 - this.rng()), this.burstAction, token);
   }
 
   private burstTick(token: number): void {

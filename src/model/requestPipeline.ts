@@ -284,7 +284,7 @@ export class RequestPipeline {
     }
     this.step[id] = last;
     // The connection stays held for the network round trips of the replies.
-    this.sim.schedule(plan[first]!.holdRoundTripSeconds, this.releaseAction, id);
+    this.sim.post(plan[first]!.holdRoundTripSeconds, this.releaseAction, id);
   }
 
   private afterRoundTrip(id: number): void {

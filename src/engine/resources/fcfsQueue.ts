@@ -208,7 +208,7 @@ export class FcfsQueue implements GaugeSource {
     this.serverArrival[server] = arrivalSeconds;
     this.serverStart[server] = this.sim.now;
     this.serverService[server] = serviceSeconds;
-    this.sim.schedule(serviceSeconds, this.doneAction, server);
+    this.sim.post(serviceSeconds, this.doneAction, server);
   }
 
   private finish(server: number): void {

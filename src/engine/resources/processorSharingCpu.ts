@@ -66,7 +66,8 @@ export class ProcessorSharingCpu implements GaugeSource {
   private backgroundRequestedVcpu = 0;
   private backgroundAppliedVcpu = 0;
   private capacityCores: number;
-  private pendingFinish: EventHandle = -1;
+  /** Event-list slot of the one pending completion event, or −1 (see Simulation.postSlot). */
+  private pendingFinishSlot = -1;
   // Statistics.
   private readonly jobCores: TimeWeighted;
   private readonly background: TimeWeighted;
@@ -265,6 +266,7 @@ export class ProcessorSharingCpu implements GaugeSource {
   }
 
   private finishNext(): void {
+    this.pendingFinishSlot = -1; // it just fired
     this.advance();
     const slot = this.heap.pop();
     // The event was timed for V to reach this job's finish; snap away floating-point drift.
@@ -309,13 +311,13 @@ export class ProcessorSharingCpu implements GaugeSource {
   private scheduleNextFinish(): void {
     const next = this.heap.peek();
     if (next < 0) {
-      if (this.pendingFinish >= 0) this.sim.cancel(this.pendingFinish);
-      this.pendingFinish = -1;
+      if (this.pendingFinishSlot >= 0) this.sim.cancelSlot(this.pendingFinishSlot);
+      this.pendingFinishSlot = -1;
       return;
     }
     const delay = Math.max(0, (this.heap.keyOf(next) - this.virtualSeconds) / this.perJobCores);
-    if (this.pendingFinish >= 0 && this.sim.reschedule(this.pendingFinish, delay)) return;
-    this.pendingFinish = this.sim.schedule(delay, this.finishAction);
+    if (this.pendingFinishSlot >= 0) this.sim.rescheduleSlot(this.pendingFinishSlot, delay);
+    else this.pendingFinishSlot = this.sim.postSlot(delay, this.finishAction);
   }
 
   private allocateSlot(): number {
