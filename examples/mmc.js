@@ -1,13 +1,15 @@
 // M/M/c with capsim's engine: c servers, Poisson arrivals, exponential service, Erlang C to compare.
-import { FcfsQueue, RandomStreams, Simulation, confidenceInterval } from "capsim/engine";
+
 import { mmc } from "capsim/analytic";
+import { confidenceInterval, FcfsQueue, RandomStreams, Simulation } from "capsim/engine";
 
 const [servers, lambda, mu, customers] = [4, 3.2, 1, 200_000];
 const waits = [];
 for (let r = 0; r < 10; r++) {
   const sim = new Simulation();
   const rng = new RandomStreams(`mmc-${r}`);
-  const arrivals = rng.stream("arrivals"), service = rng.stream("service");
+  const arrivals = rng.stream("arrivals"),
+    service = rng.stream("service");
   const queue = new FcfsQueue(sim, { name: "servers", servers });
   let arrived = 0;
   const arrive = sim.register(() => {

@@ -24,7 +24,9 @@ export class InputError extends Error {
 /** GNU style, which terminals and editors turn into links. */
 export function formatIssue(issue: InputIssue): string {
   const pos =
-    issue.line === undefined ? issue.file : `${issue.file}:${issue.line}${issue.col === undefined ? "" : `:${issue.col}`}`;
+    issue.line === undefined
+      ? issue.file
+      : `${issue.file}:${issue.line}${issue.col === undefined ? "" : `:${issue.col}`}`;
   return issue.path ? `${pos}: ${issue.path}: ${issue.message}` : `${pos}: ${issue.message}`;
 }
 

@@ -11,4 +11,15 @@ import { registerSweep } from "./sweep.js";
 import { register as registerVerify } from "./verify.js";
 
 /** Each CLI verb registers itself on the program; add new verbs here. */
-export const commandModules: ReadonlyArray<(program: Command) => void> = [registerRun, registerSchema, registerVerify, registerSweep, registerMerge, registerLimit, registerPlan, registerCompare, registerCalibrate, registerReport];
+export const commandModules: ReadonlyArray<(program: Command) => void> = [
+  registerRun,
+  registerSchema,
+  registerVerify,
+  registerSweep,
+  registerMerge,
+  registerLimit,
+  registerPlan,
+  registerCompare,
+  registerCalibrate,
+  registerReport,
+];

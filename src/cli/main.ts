@@ -37,7 +37,9 @@ function reportError(err: unknown): number {
     process.stderr.write(`${err.message}\n`);
     return ExitCode.badInput;
   }
-  process.stderr.write(`capsim: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `capsim: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   return ExitCode.runtimeError;
 }
 

@@ -1,10 +1,10 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import { writeRunReport } from "../report/html/index.js";
 import { DEFAULT_OPENMETRICS_START, parseOpenMetricsStart, writeOpenMetrics } from "../report/openmetrics.js";
 import { renderRunSummary } from "../report/textSummary.js";
-import { InputError } from "../errors.js";
 import { describeEstimate, estimateRun } from "../run/estimate.js";
 import { runScenario } from "../run/runScenario.js";
 import { timeseriesCsv } from "../run/timeseries.js";
@@ -29,16 +29,32 @@ export function registerRun(program: Command): void {
     .command("run")
     .description("Simulate a scenario and report what a scale test would measure (default: scaletest-2000)")
     .argument("[scenario]", "scenario file, or the name of a shipped scenario", undefined)
-    .option("--set <path=value>", "override a scenario value (repeatable), e.g. --set workload.users=3000", collect, [])
+    .option(
+      "--set <path=value>",
+      "override a scenario value (repeatable), e.g. --set workload.users=3000",
+      collect,
+      [],
+    )
     .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
-    .option("--replications <n>", "independent replications (overrides the scenario's)", positiveInt("replications"))
+    .option(
+      "--replications <n>",
+      "independent replications (overrides the scenario's)",
+      positiveInt("replications"),
+    )
     .option("--json", "print the summary as JSON on stdout (shape documented in docs/output.md)")
     .option("--out <dir>", "where summary.json and timeseries.csv go (default results/<scenario name>/)")
     .option("--no-progress", "no progress bar on stderr")
     .option("--max-memory-gb <n>", "refuse runs estimated to need more memory than this", Number, 8)
     .option("--report", "also write report.html (self-contained HTML, docs/report.md) beside summary.json")
-    .option("--openmetrics <file>", "also write replication 1's series as OpenMetrics text for promtool (docs/report.md)")
-    .option("--openmetrics-start <time>", "RFC 3339 wall-clock time of simulated t=0", DEFAULT_OPENMETRICS_START)
+    .option(
+      "--openmetrics <file>",
+      "also write replication 1's series as OpenMetrics text for promtool (docs/report.md)",
+    )
+    .option(
+      "--openmetrics-start <time>",
+      "RFC 3339 wall-clock time of simulated t=0",
+      DEFAULT_OPENMETRICS_START,
+    )
     .action((scenarioArg: string | undefined, flags: RunFlags) => {
       const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
       const estimate = estimateRun(loaded.scenario, flags.replications ?? loaded.scenario.replications);
@@ -49,7 +65,8 @@ export function registerRun(program: Command): void {
           message: `refused: ${describeEstimate(estimate)}, over --max-memory-gb ${flags.maxMemoryGb}`,
         });
       }
-      if (estimate.wallSeconds > 60) process.stderr.write(`capsim: this run needs ${describeEstimate(estimate)}\n`);
+      if (estimate.wallSeconds > 60)
+        process.stderr.write(`capsim: this run needs ${describeEstimate(estimate)}\n`);
       const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
       const progress = createProgress(`run ${loaded.scenario.name}`, { enabled: flags.progress });
       const { summary, first } = runScenario(loaded, model, {
@@ -61,10 +78,16 @@ export function registerRun(program: Command): void {
       const outDir = resolve(flags.out ?? join("results", loaded.scenario.name));
       const json = `${JSON.stringify(summary, null, 2)}\n`;
       writeFileAtomic(join(outDir, "summary.json"), json);
-      writeFileAtomic(join(outDir, "timeseries.csv"), timeseriesCsv(first, loaded.scenario.deployment.database.vcpu));
+      writeFileAtomic(
+        join(outDir, "timeseries.csv"),
+        timeseriesCsv(first, loaded.scenario.deployment.database.vcpu),
+      );
       if (flags.report) process.stderr.write(`wrote ${writeRunReport(outDir, loaded.scenario)}\n`);
       if (flags.openmetrics) {
-        writeOpenMetrics(flags.openmetrics, first, { scenario: loaded.scenario.name, startEpochSeconds: openMetricsStart });
+        writeOpenMetrics(flags.openmetrics, first, {
+          scenario: loaded.scenario.name,
+          startEpochSeconds: openMetricsStart,
+        });
         process.stderr.write(`wrote ${flags.openmetrics}\n`);
       }
       if (flags.json) process.stdout.write(json);

@@ -16,7 +16,11 @@ export function resolveScenarioPath(arg: string | undefined): string {
   const named = given.endsWith(".yaml") ? given : `${given}.yaml`;
   const shipped = resolve(SHIPPED_SCENARIOS_DIR, named);
   if (existsSync(shipped)) return shipped;
-  throw new InputError({ file: given, path: "", message: "cannot read: no such file, and no shipped scenario has that name" });
+  throw new InputError({
+    file: given,
+    path: "",
+    message: "cannot read: no such file, and no shipped scenario has that name",
+  });
 }
 
 export interface ScenarioAndModel {
@@ -25,7 +29,10 @@ export interface ScenarioAndModel {
 }
 
 /** Loads a scenario (with `--set` overrides) and the model it names; bad input throws InputError. */
-export function loadScenarioAndModel(arg: string | undefined, sets: readonly string[] = []): ScenarioAndModel {
+export function loadScenarioAndModel(
+  arg: string | undefined,
+  sets: readonly string[] = [],
+): ScenarioAndModel {
   const loaded = loadScenario(resolveScenarioPath(arg), sets);
   return { loaded, model: loadModel(loaded.scenario.model, loaded.file) };
 }
@@ -40,7 +47,11 @@ export function positiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) {
-      throw new InputError({ file: `--${name}`, path: "", message: `expected a positive integer, got "${value}"` });
+      throw new InputError({
+        file: `--${name}`,
+        path: "",
+        message: `expected a positive integer, got "${value}"`,
+      });
     }
     return n;
   };
@@ -50,7 +61,11 @@ export function nonNegativeInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 0) {
-      throw new InputError({ file: `--${name}`, path: "", message: `expected a non-negative integer, got "${value}"` });
+      throw new InputError({
+        file: `--${name}`,
+        path: "",
+        message: `expected a non-negative integer, got "${value}"`,
+      });
     }
     return n;
   };

@@ -30,6 +30,7 @@ export function mechanismsFor(version: string, model: ModelFile): VersionMechani
       : compareVersions(version, v.agent_metadata_batching.value) >= 0
         ? "agent_batch"
         : "per_item";
-  const agentTransport: AgentTransport = compareVersions(version, v.agent_drpc_api.value) >= 0 ? "drpc" : "http";
+  const agentTransport: AgentTransport =
+    compareVersions(version, v.agent_drpc_api.value) >= 0 ? "drpc" : "http";
   return { metadataPath, agentTransport };
 }

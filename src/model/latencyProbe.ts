@@ -2,7 +2,9 @@ import { QuantileSketch } from "../engine/stats/quantileSketch.js";
 import { histogramQuantile } from "../measured/histogram.js";
 
 /** Bucket bounds of `coderd_api_request_latencies_seconds` (coderd/httpmw/prometheus.go). */
-export const CODERD_LATENCY_BUCKETS_S: readonly number[] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 10, 30];
+export const CODERD_LATENCY_BUCKETS_S: readonly number[] = [
+  0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 10, 30,
+];
 
 /**
  * Latencies of one kind of call, kept three ways: an exact-ish sketch over the measurement window, a
@@ -44,7 +46,10 @@ export class LatencyProbe {
       cumulative += this.bucketCounts[i]!;
       return { le, count: cumulative };
     });
-    buckets.push({ le: Number.POSITIVE_INFINITY, count: cumulative + this.bucketCounts[CODERD_LATENCY_BUCKETS_S.length]! });
+    buckets.push({
+      le: Number.POSITIVE_INFINITY,
+      count: cumulative + this.bucketCounts[CODERD_LATENCY_BUCKETS_S.length]!,
+    });
     return histogramQuantile(q, buckets);
   }
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { canonicalSha256 } from "../scenario/canonicalJson.js";
 import { InputError } from "../errors.js";
+import { canonicalSha256 } from "../scenario/canonicalJson.js";
 import { parseYamlWithSchema } from "../scenario/yamlDocument.js";
 import { type ModelFile, modelSchema } from "./modelSchema.js";
 
@@ -21,7 +21,8 @@ export interface LoadedModel {
  */
 export function resolveModelPath(nameOrPath: string, scenarioFile?: string): string {
   const candidates: string[] = [];
-  const looksLikePath = nameOrPath.includes("/") || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml");
+  const looksLikePath =
+    nameOrPath.includes("/") || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml");
   if (looksLikePath) {
     if (isAbsolute(nameOrPath)) candidates.push(nameOrPath);
     else {

@@ -86,7 +86,13 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
       steps: [
         cpu(rpcCpu),
         ...auth,
-        { kind: "query", work: d(model.database.activity_bump_cpu_s), statements: 1, logged: true, notify: false },
+        {
+          kind: "query",
+          work: d(model.database.activity_bump_cpu_s),
+          statements: 1,
+          logged: true,
+          notify: false,
+        },
         notify,
       ],
       http,

@@ -305,7 +305,8 @@ export class RequestPipeline {
       return;
     }
     const step = this.plans[this.cls[id]!]![index]!;
-    if (step.kind === "coderdCpu") this.res.coderdCpu[this.replica[id]!]!.submit(this.work[id * MAX_STEPS + index]!, id);
+    if (step.kind === "coderdCpu")
+      this.res.coderdCpu[this.replica[id]!]!.submit(this.work[id * MAX_STEPS + index]!, id);
     else this.res.pools[this.replica[id]!]!.acquire(id);
   }
 

@@ -19,16 +19,20 @@ const EVENTS_PER_SECOND = 1.5e6;
 export function estimateRun(scenario: Scenario, replications: number): RunEstimate {
   const w = scenario.workload;
   const end = Math.max(...scenario.stages.map((s) => s.start_s + s.duration_s));
-  const metadataCallsPerSecond = w.agent.metadata.items > 0 ? 1 / Math.max(1, w.agent.metadata.interval_s) : 0;
-  const callsPerAgentSecond = metadataCallsPerSecond * Math.max(1, w.agent.metadata.items) + 1 / w.agent.stats_interval_s;
+  const metadataCallsPerSecond =
+    w.agent.metadata.items > 0 ? 1 / Math.max(1, w.agent.metadata.interval_s) : 0;
+  const callsPerAgentSecond =
+    metadataCallsPerSecond * Math.max(1, w.agent.metadata.items) + 1 / w.agent.stats_interval_s;
   const events = w.workspaces * callsPerAgentSecond * EVENTS_PER_CALL * end * replications;
   const scrapes = end / scenario.scrape_interval_s;
-  const memoryBytes = BASE_BYTES + w.workspaces * BYTES_PER_AGENT + scrapes * 80 * 8 * scenario.deployment.coderd.replicas;
+  const memoryBytes =
+    BASE_BYTES + w.workspaces * BYTES_PER_AGENT + scrapes * 80 * 8 * scenario.deployment.coderd.replicas;
   return { events, memoryBytes, wallSeconds: events / EVENTS_PER_SECOND };
 }
 
 export function describeEstimate(e: RunEstimate): string {
   const minutes = e.wallSeconds / 60;
-  const time = minutes >= 1 ? `${minutes.toFixed(minutes >= 10 ? 0 : 1)} min` : `${e.wallSeconds.toFixed(0)} s`;
+  const time =
+    minutes >= 1 ? `${minutes.toFixed(minutes >= 10 ? 0 : 1)} min` : `${e.wallSeconds.toFixed(0)} s`;
   return `about ${e.events.toExponential(1)} events (~${time} on one core) and ${(e.memoryBytes / 2 ** 30).toFixed(2)} GiB per replication`;
 }

@@ -19,7 +19,8 @@ function shippedScenarios(): string[] {
 /** What-ifs built to show a saturated resource: work piles up, so the window's end holds a real remainder. */
 const OVERLOADED = new Set(["scenarios/what-if/users-5000.yaml"]);
 
-const within = (a: number, b: number, rel: number, abs: number) => Math.abs(a - b) <= Math.max(abs, rel * Math.abs(b));
+const within = (a: number, b: number, rel: number, abs: number) =>
+  Math.abs(a - b) <= Math.max(abs, rel * Math.abs(b));
 
 describe("operational laws hold on every resource of every shipped scenario", () => {
   const files = shippedScenarios();

@@ -48,7 +48,8 @@ export class JobFifo {
   /** Σ (now − max(since, from)) over the entries: their waiting time inside a window starting at `from`. */
   timeWaitingSince(fromSeconds: number, nowSeconds: number): number {
     let total = 0;
-    for (let k = 0; k < this.count; k++) total += nowSeconds - Math.max(this.sinces[(this.head + k) & this.mask]!, fromSeconds);
+    for (let k = 0; k < this.count; k++)
+      total += nowSeconds - Math.max(this.sinces[(this.head + k) & this.mask]!, fromSeconds);
     return total;
   }
 

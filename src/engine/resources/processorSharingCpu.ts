@@ -1,4 +1,3 @@
-import type { EventHandle } from "../eventList.js";
 import type { ActionId, Simulation } from "../simulation.js";
 import { QuantileSketch } from "../stats/quantileSketch.js";
 import type { GaugeSource } from "../stats/sampler.js";
