@@ -1,5 +1,6 @@
 // The classic "hold model" for event sets: n events pending; each event, when fired, schedules one new
-// event at now + Exp(1). It maps onto n agents each with a pending timer (des-anchors.md §3.3).
+// event at now + Exp(1). It maps onto n agents each with a pending timer (des-anchors.md §3.3); timers are
+// posted without a handle (`sim.post`), as the model posts its agent timers.
 import { RandomStreams, Simulation } from "../../dist/engine/index.js";
 
 export const description = "hold model: n pending timers, each pop schedules now + Exp(1)";
@@ -10,9 +11,9 @@ export function run({ pending = 100_000, holds = 2_000_000, seed = 1, minEventsP
   let fired = 0;
   const hold = sim.register(() => {
     if (++fired === holds) sim.stop();
-    sim.schedule(-Math.log(1 - rng()), hold);
+    sim.post(-Math.log(1 - rng()), hold);
   });
-  for (let i = 0; i < pending; i++) sim.schedule(-Math.log(1 - rng()), hold);
+  for (let i = 0; i < pending; i++) sim.post(-Math.log(1 - rng()), hold);
   const start = process.hrtime.bigint();
   sim.run();
   const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
