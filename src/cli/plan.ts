@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { ExitCode } from "../errors.js";
 import { fmt } from "../plan/checks.js";
 import { parseMaxUtil, searchContext } from "../plan/context.js";
@@ -11,6 +11,7 @@ import { pathKey } from "../sweep/grid.js";
 import { collect, loadScenarioAndModel, nonNegativeInt, positiveInt } from "./scenarioInput.js";
 
 interface PlanFlags {
+  survive?: "replica-loss";
   users: number;
   set: string[];
   slo: string[];
@@ -76,6 +77,12 @@ export function registerPlan(program: Command): void {
       positiveInt("max-sims"),
       20,
     )
+    .addOption(
+      new Option(
+        "--survive <event>",
+        "N+1 sizing: the deployment must also hold every check after the event",
+      ).choices(["replica-loss"]),
+    )
     .option("--json", "print the result as JSON on stdout")
     .option("--no-progress", "no per-simulation lines on stderr")
     .action((scenarioArg: string | undefined, flags: PlanFlags) => {
@@ -92,6 +99,7 @@ export function registerPlan(program: Command): void {
         users: flags.users,
         maxSimulations: flags.maxSims,
         fixed: fixedSizes(flags.set, loaded.scenario),
+        survive: flags.survive,
         onSimulation: (s) => {
           if (!flags.progress) return;
           const d = s.deployment;

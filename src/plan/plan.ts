@@ -23,6 +23,11 @@ export interface PlanOptions {
   /** Search simulations at most, besides the rules and reference runs (default 20). */
   maxSimulations?: number;
   fixed?: FixedSizes;
+  /**
+   * N+1 sizing: "replica-loss" also simulates each deployment with one coderd replica fewer (what is
+   * left after a replica is lost) and accepts it only if that holds every check too.
+   */
+  survive?: "replica-loss";
   onSimulation?: (s: PlanSimulation) => void;
 }
 
@@ -93,13 +98,48 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       role,
       deployment,
       vcpu: totalVcpu(deployment),
-      assessment: s.assessment,
+      assessment: opts.survive ? survivingAssessment(deployment, s.assessment) : s.assessment,
       demand: demandOf(s),
     };
     simulations.push(sim);
     opts.onSimulation?.(sim);
     return sim;
   };
+
+  /** With --survive replica-loss: the deployment must also hold every check with one replica fewer. */
+  function survivingAssessment(deployment: Deployment, whole: Assessment): Assessment {
+    const lossCheck = (name: string, holds: boolean, value: number | null): Check => ({
+      kind: "util",
+      name,
+      op: ">=",
+      threshold: 2,
+      value,
+      ci: null,
+      holds,
+      margin: holds ? 0 : -1,
+      clear: true,
+    });
+    if (deployment.coderdReplicas < 2) {
+      const check = lossCheck("coderd replicas (to survive losing one)", false, deployment.coderdReplicas);
+      return {
+        ...whole,
+        passes: false,
+        checks: [...whole.checks, check],
+        failing: [check, ...whole.failing],
+      };
+    }
+    const fewer = { ...deployment, coderdReplicas: deployment.coderdReplicas - 1 };
+    const after = simulate(ctx, variant(ctx, [...loadOverrides, ...deploymentOverrides(fewer)])).assessment;
+    const renamed = (c: Check): Check => ({ ...c, name: `${c.name} after losing a replica` });
+    const failing = [...whole.failing, ...after.failing.map(renamed)];
+    return {
+      passes: whole.passes && after.passes,
+      clear: whole.clear && after.clear,
+      checks: [...whole.checks, ...after.checks.map(renamed)],
+      failing,
+      tightest: whole.tightest,
+    };
+  }
 
   // What the published guidance gives: simulated for comparison, and the first demand estimate.
   const sizing = coderSizingRules({ users: opts.users, activeUsers: workspaces, concurrentBuilds });
@@ -149,7 +189,13 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
         pruned.dominated++;
         continue;
       }
-      const predicted = predictedUtilization(candidate, demand);
+      if (opts.survive && candidate.coderdReplicas < 2) {
+        pruned.utilisationLaw++;
+        continue;
+      }
+      // With N+1 sizing the load must fit the replicas left after losing one.
+      const sized = opts.survive ? { ...candidate, coderdReplicas: candidate.coderdReplicas - 1 } : candidate;
+      const predicted = predictedUtilization(sized, demand);
       if (predicted.coderd > cap + PRUNE_SLACK || predicted.db > cap + PRUNE_SLACK) {
         pruned.utilisationLaw++;
         continue;

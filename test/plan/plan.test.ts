@@ -101,4 +101,25 @@ describe("capsim plan", () => {
     expect(result.recommended!.deployment.dbVcpu).toBe(4);
     expect(totalVcpu(result.recommended!.deployment)).toBe(result.recommended!.vcpu);
   });
+
+  it("with --survive replica-loss, recommends a deployment that also holds with one replica fewer", () => {
+    const ctx = context(join(ROOT, "test/fixtures/sweep/small.yaml"), ["api_latency_p95_ms<=400"]);
+    const result = planDeployment(ctx, { users: 100, survive: "replica-loss" });
+    expectNeverFailing(ctx, result);
+    const rec = result.recommended!;
+    expect(rec.deployment.coderdReplicas).toBeGreaterThanOrEqual(2);
+    // Re-simulate what is left after losing a replica: it must pass its own checks too.
+    const fewer = { ...rec.deployment, coderdReplicas: rec.deployment.coderdReplicas - 1 };
+    const loaded = variant(ctx, [`workload.users=${result.users}`, ...deploymentOverrides(fewer)]);
+    const outcome = evaluatePoint({
+      index: 0,
+      loaded,
+      model: ctx.model,
+      replications: ctx.replications,
+      seed: ctx.seed,
+    });
+    expect(assess(outcome, ctx.checks).passes).toBe(true);
+    // The single-replica rules deployment cannot survive losing its replica.
+    expect(result.rules.simulation.assessment.passes).toBe(false);
+  });
 });
