@@ -2,6 +2,7 @@ import { InputError } from "../errors.js";
 import type { LoadedModel } from "../model/loadModel.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import { probeLayout } from "../sweep/columns.js";
+import { CAPSIM_VERSION } from "../version.js";
 import type { SearchContext } from "./simulate.js";
 import { parseSlo, resolveSlos } from "./slo.js";
 
@@ -38,5 +39,16 @@ export function searchContext(loaded: LoadedScenario, model: LoadedModel, flags:
     replications: flags.replications ?? loaded.scenario.replications,
     seed: flags.seed ?? loaded.scenario.seed,
     checks: { slos, maxUtil: flags.maxUtil, strict: flags.strict },
+  };
+}
+
+/** The provenance every `--json` document of limit and plan starts with. */
+export function jsonHeader(ctx: SearchContext) {
+  return {
+    capsim_version: CAPSIM_VERSION,
+    scenario: { name: ctx.base.scenario.name, file: ctx.base.file, sha256: ctx.base.sha256 },
+    model: { name: ctx.model.model.name, file: ctx.model.file, sha256: ctx.model.sha256 },
+    seed: ctx.seed,
+    replications: ctx.replications,
   };
 }

@@ -1,5 +1,5 @@
-import { CAPSIM_VERSION } from "../version.js";
 import { type Assessment, describeCheck, fmt } from "./checks.js";
+import { jsonHeader } from "./context.js";
 import { type LimitResult, uncertainChecks } from "./limit.js";
 import type { SearchContext } from "./simulate.js";
 
@@ -78,11 +78,7 @@ export function renderLimit(r: LimitResult, ctx: SearchContext): string {
 /** The `--json` document. */
 export function limitJson(r: LimitResult, ctx: SearchContext): unknown {
   return {
-    capsim_version: CAPSIM_VERSION,
-    scenario: { name: ctx.base.scenario.name, file: ctx.base.file, sha256: ctx.base.sha256 },
-    model: { name: ctx.model.model.name, file: ctx.model.file, sha256: ctx.model.sha256 },
-    seed: ctx.seed,
-    replications: ctx.replications,
+    ...jsonHeader(ctx),
     parameter: r.path,
     integer: r.integer,
     status: r.status,

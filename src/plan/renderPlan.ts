@@ -1,5 +1,5 @@
-import { CAPSIM_VERSION } from "../version.js";
 import { type Assessment, type Check, describeCheck, fmt } from "./checks.js";
+import { jsonHeader } from "./context.js";
 import { CODERD_CPU, DB_CPU } from "./demand.js";
 import type { Deployment } from "./deployment.js";
 import type { PlanResult, PlanSimulation } from "./plan.js";
@@ -187,11 +187,7 @@ function simulationJson(s: PlanSimulation | null) {
 /** The `--json` document. */
 export function planJson(r: PlanResult, ctx: SearchContext): unknown {
   return {
-    capsim_version: CAPSIM_VERSION,
-    scenario: { name: ctx.base.scenario.name, file: ctx.base.file, sha256: ctx.base.sha256 },
-    model: { name: ctx.model.model.name, file: ctx.model.file, sha256: ctx.model.sha256 },
-    seed: ctx.seed,
-    replications: ctx.replications,
+    ...jsonHeader(ctx),
     users: r.users,
     workspaces: r.workspaces,
     concurrent_builds: r.concurrentBuilds,
