@@ -1,3 +1,4 @@
+import { normalQuantile as sharedNormalQuantile } from "../random/normal.js";
 /**
  * Student t and standard normal distribution functions for confidence intervals: quantiles within 1e-9
  * relative (typically 1e-13), far inside the 1e-6 needed. No dependencies: simple-statistics has no t quantile.
@@ -7,57 +8,12 @@ const LOG_SQRT_PI = 0.5 * Math.log(Math.PI);
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
- * Inverse standard normal CDF by Wichura's AS241 (PPND16), relative error ~1e-16; ±Infinity at 0 and 1.
- * Reference: Wichura, "Algorithm AS 241: The percentage points of the normal distribution", Appl. Stat. 37 (1988) 477–484.
+ * Inverse standard normal CDF (Acklam's approximation refined by one Halley step, ~1e-14 relative;
+ * shared with the random module); ±Infinity at 0 and 1, RangeError outside [0, 1].
  */
 export function normalQuantile(p: number): number {
   requireProbability(p);
-  if (p === 0) return Number.NEGATIVE_INFINITY;
-  if (p === 1) return Number.POSITIVE_INFINITY;
-  const q = p - 0.5;
-  if (Math.abs(q) <= 0.425) {
-    const r = 0.180625 - q * q;
-    return (q * horner(AS241_CENTRAL_NUMERATOR, r)) / horner(AS241_CENTRAL_DENOMINATOR, r);
-  }
-  const r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
-  const value =
-    r <= 5
-      ? horner(AS241_NEAR_NUMERATOR, r - 1.6) / horner(AS241_NEAR_DENOMINATOR, r - 1.6)
-      : horner(AS241_FAR_NUMERATOR, r - 5) / horner(AS241_FAR_DENOMINATOR, r - 5);
-  return q < 0 ? -value : value;
-}
-
-// AS241 PPND16 coefficients, lowest order first, as the nearest doubles to the published 20-digit values.
-const AS241_CENTRAL_NUMERATOR = [
-  3.3871328727963665, 133.14166789178438, 1971.5909503065513, 13731.69376550946, 45921.95393154987,
-  67265.7709270087, 33430.57558358813, 2509.0809287301227,
-];
-const AS241_CENTRAL_DENOMINATOR = [
-  1, 42.31333070160091, 687.1870074920579, 5394.196021424751, 21213.794301586597, 39307.89580009271,
-  28729.085735721943, 5226.495278852854,
-];
-const AS241_NEAR_NUMERATOR = [
-  1.4234371107496835, 4.630337846156546, 5.769497221460691, 3.6478483247632045, 1.2704582524523684,
-  0.2417807251774506, 0.022723844989269184, 0.0007745450142783414,
-];
-const AS241_NEAR_DENOMINATOR = [
-  1, 2.053191626637759, 1.6763848301838038, 0.6897673349851, 0.14810397642748008, 0.015198666563616457,
-  0.0005475938084995345, 1.0507500716444169e-9,
-];
-const AS241_FAR_NUMERATOR = [
-  6.657904643501103, 5.463784911164114, 1.7848265399172913, 0.29656057182850487, 0.026532189526576124,
-  0.0012426609473880784, 2.7115555687434876e-5, 2.0103343992922881e-7,
-];
-const AS241_FAR_DENOMINATOR = [
-  1, 0.599832206555888, 0.1369298809227358, 0.014875361290850615, 0.0007868691311456133,
-  1.8463183175100548e-5, 1.421511758316446e-7, 2.0442631033899397e-15,
-];
-
-/** Polynomial with coefficients lowest order first, by Horner's rule. */
-function horner(coefficients: readonly number[], x: number): number {
-  let value = 0;
-  for (let i = coefficients.length - 1; i >= 0; i--) value = value * x + coefficients[i]!;
-  return value;
+  return sharedNormalQuantile(p);
 }
 
 /**
