@@ -41,7 +41,7 @@ export function studentTCdf(t: number, df: number): number {
 }
 
 /**
- * Student t quantile: closed forms for df = 1 (tan) and df = 2, the AS241 normal for df = Infinity,
+ * Student t quantile: closed forms for df = 1 (tan) and df = 2, the normal quantile for df = Infinity,
  * otherwise safeguarded Newton on log(tail) from a Cornish–Fisher start, bracketed by bisection.
  * Reference: Hill, "Algorithm 396: Student's t-quantiles", CACM 13 (1970) 619–620 (df 1, 2 and the expansion).
  */
