@@ -77,10 +77,6 @@ export class AgentFleet {
     return this.replicaOf[agent]! >= 0;
   }
 
-  replicaOfAgent(agent: number): number {
-    return this.replicaOf[agent]!;
-  }
-
   connect(agent: number): void {
     if (this.attach(agent) >= 0) this.onConnect(agent);
   }

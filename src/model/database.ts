@@ -54,10 +54,6 @@ export class Database {
     this.cpu.setBackgroundLoad(this.model.database.background_vcpu.value + vcpu);
   }
 
-  get fluidQueryVcpu(): number {
-    return this.fluidVcpu;
-  }
-
   countCommit(logged: boolean): void {
     if (logged) this.loggedCommitsInWindow++;
   }

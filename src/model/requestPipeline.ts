@@ -108,8 +108,6 @@ export class RequestPipeline {
   private replica = new Int32Array(256);
   private owner = new Float64Array(256);
   private start = new Float64Array(256);
-  /** Rows carried by a batched request (scales `perRowSeconds` steps). */
-  private rows = new Float64Array(256);
   /** Pool connection held by the request's current query. */
   private unit = new Int32Array(256);
   /** Round trip beyond the model's client RTT (a client in another region), seconds. */
@@ -123,7 +121,6 @@ export class RequestPipeline {
   private databasePaused = false;
   private free: number[] = [];
   private nextFresh = 0;
-  private inFlight = 0;
   private readonly releaseAction: ActionId;
   private readonly onRequestDone: RequestListener;
   private readonly onCommit: CommitListener;
@@ -147,21 +144,12 @@ export class RequestPipeline {
     return this.classes.length - 1;
   }
 
-  classOf(id: number): RequestClass {
-    return this.classes[id]!;
-  }
-
-  get requestsInFlight(): number {
-    return this.inFlight;
-  }
-
   /**
    * Starts a request of class `classId` on a coderd replica; `owner` is passed back on completion.
    * `extraRttSeconds` is added to the latency the client sees (a client far from coderd).
    */
   startRequest(classId: number, replica: number, owner = NO_OWNER, rows = 0, extraRttSeconds = 0): void {
     const id = this.allocate();
-    this.rows[id] = rows;
     this.extraRtt[id] = extraRttSeconds;
     this.state[id] = 1;
     this.failed[id] = 0;
@@ -170,7 +158,6 @@ export class RequestPipeline {
     this.replica[id] = replica;
     this.owner[id] = owner;
     this.start[id] = this.sim.now;
-    this.inFlight++;
     this.drawWork(id, classId, rows);
     this.runStep(id);
   }
@@ -317,7 +304,6 @@ export class RequestPipeline {
     const failed = this.failed[id] === 1;
     this.state[id] = 0;
     this.free.push(id);
-    this.inFlight--;
     this.onRequestDone(cls, replica, latency, owner, failed);
   }
 
@@ -339,7 +325,6 @@ export class RequestPipeline {
     this.replica = growInt(this.replica, n);
     this.owner = growFloat(this.owner, n);
     this.start = growFloat(this.start, n);
-    this.rows = growFloat(this.rows, n);
     this.unit = growInt(this.unit, n);
     this.extraRtt = growFloat(this.extraRtt, n);
     this.state = growBytes(this.state, n);

@@ -101,10 +101,6 @@ export class WorkspaceRunner {
     return this.nextToCreate >= this.targetWorkspaces && this.createsInFlight === 0;
   }
 
-  get pendingJobs(): number {
-    return this.provisioners.queueLength;
-  }
-
   /**
    * A workday start of a stopped workspace: a build request (through the API, or coderd's own autobuild
    * executor with `classId`), due since `dueSeconds` (what the user waits from).
