@@ -7,7 +7,7 @@ import { requireTag } from "./callbackSlots.js";
 import { JobFifo } from "./jobFifo.js";
 import { type ResourceStats, ratePerSecond } from "./resourceStats.js";
 
-/** Why a batch was flushed (the `reason` label of Coder's batcher metrics). */
+/** Why a batch was flushed (a `reason` label, as batcher metrics carry). */
 export type FlushReason = "capacity" | "scheduled" | "shutdown";
 /** Told about every flush: how many items left the buffer and why. */
 export type FlushListener = (batchSize: number, reason: FlushReason) => void;
@@ -45,7 +45,7 @@ export type BatcherStats = ResourceStats & {
 };
 
 /**
- * A time-or-size batcher (Coder's metadata, heartbeat and stats batchers): items are buffered and
+ * A time-or-size batcher (as write-behind buffers of metadata, heartbeats or stats are): items are buffered and
  * flushed every T seconds or as soon as N are waiting, from a bounded buffer that drops or blocks.
  * The resource's "job" is an item: its response is the time from `add` to leaving the buffer.
  */
