@@ -124,7 +124,22 @@ export async function startLocalServer(log: (line: string) => void): Promise<Loc
     if (user) chownSync(pwfile, user.uid, user.gid);
     const data = join(dir, "data");
     log(`initdb (${found.origin}${user ? `, as user ${user.name}` : ""})`);
-    run(found.initdb, ["-D", data, "-U", "capsim", "--auth=scram-sha-256", `--pwfile=${pwfile}`, "-E", "UTF8", "--locale=C", "--no-sync"], user);
+    run(
+      found.initdb,
+      [
+        "-D",
+        data,
+        "-U",
+        "capsim",
+        "--auth=scram-sha-256",
+        `--pwfile=${pwfile}`,
+        "-E",
+        "UTF8",
+        "--locale=C",
+        "--no-sync",
+      ],
+      user,
+    );
     const port = await freePort();
     const args = ["-D", data, "-p", String(port), ...SERVER_SETTINGS.flatMap((s) => ["-c", s])];
     let stderr = "";
@@ -172,7 +187,8 @@ async function waitReady(url: string, child: ChildProcess, stderr: () => string)
       return;
     } catch {
       await client.end().catch(() => {});
-      if (Date.now() > deadline) throw new Error(`postgres did not accept connections in 30 s: ${stderr().trim()}`);
+      if (Date.now() > deadline)
+        throw new Error(`postgres did not accept connections in 30 s: ${stderr().trim()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
