@@ -519,6 +519,21 @@ SELECT
   ];
 }
 
+/** The ids of the statement classes (for validating a selection before any data exists). */
+export function statementIds(): string[] {
+  const one = ["00000000-0000-0000-0000-000000000001"];
+  const ids = {
+    workspaces: one,
+    users: one,
+    agents: one,
+    agentTokens: one,
+    jobs: one,
+    apiKeys: ["k"],
+    templateId: one[0]!,
+  };
+  return buildCatalog(ids).map((c) => c.id);
+}
+
 /**
  * pubsub.Publish quotes the channel into the text (pg_notify's channel cannot be a parameter): the
  * statement text depends on the channel, passed as the last parameter here and spliced in.

@@ -84,7 +84,9 @@ export class Measurer {
     const n = Math.max(1, Math.min(20_000, Math.floor(batchSeconds / perExecution)));
     const samples: Record<string, number[]> = {};
     const add = (k: string, v: number | undefined) => {
-      if (v !== undefined) (samples[k] ??= []).push(v);
+      if (v === undefined) return;
+      samples[k] ??= [];
+      samples[k].push(v);
     };
     let rows = 0;
     for (let b = 0; b < batches; b++) {
