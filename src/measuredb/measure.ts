@@ -173,9 +173,13 @@ export class Measurer {
     await this.worker.query({ text, values });
   }
 
-  /** Backends report their counters to shared statistics when idle, at most once a second unless forced. */
+  /**
+   * Backends report their counters to shared statistics when idle, at most once a second unless forced:
+   * flush both connections so the batch's deltas hold the worker's statements and nothing earlier.
+   */
   private async flushStats(): Promise<void> {
-    if (this.server.versionNum >= 150000) await this.worker.query("SELECT pg_stat_force_next_flush()");
+    if (this.server.versionNum < 150000) return;
+    for (const c of [this.control, this.worker]) await c.query("SELECT pg_stat_force_next_flush()");
   }
 
   private async resetStatements(): Promise<void> {
