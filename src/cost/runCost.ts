@@ -35,7 +35,7 @@ export interface PricedDeployment {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const money = (currency: string, x: number) => `${currency} ${round2(x).toFixed(2)}`;
+const perHour = (currency: string, x: number) => `${currency} ${Number(x.toPrecision(4))}/h`;
 
 interface Builder {
   components: Record<string, number>;
@@ -46,7 +46,7 @@ function addMonthly(b: Builder, name: string, count: number, unit: Hourly, what:
   const monthly = count * unit.hourly * HOURS_PER_MONTH;
   b.components[name] = round2(monthly);
   b.assumptions.push(
-    `${name}: ${what}, priced as ${unit.basis} at ${money(currency, unit.hourly)}/h each, ${HOURS_PER_MONTH} h/month`,
+    `${name}: ${what}, priced as ${unit.basis} at ${perHour(currency, unit.hourly)} each, ${HOURS_PER_MONTH} h/month`,
   );
 }
 
