@@ -106,6 +106,9 @@ export const CLOUDS = ["gke", "eks", "aks"] as const;
 export const deploymentSchema = z
   .strictObject({
     coder_version: coderVersionSchema,
+    coderd: coderdSchema,
+    provisioners: provisionersSchema,
+    database: databaseSchema,
     cloud: z
       .enum(CLOUDS)
       .optional()
@@ -113,9 +116,6 @@ export const deploymentSchema = z
         "Managed Kubernetes it runs on; picks the shipped price table models/prices/<cloud>.yaml for the cost. " +
           "Default gke (the scale test ran on GKE)",
       ),
-    coderd: coderdSchema,
-    provisioners: provisionersSchema,
-    database: databaseSchema,
   })
   .describe("The Coder deployment under test");
 
@@ -594,6 +594,11 @@ export const scenarioSchema = z
       .default(15)
       .describe("Interval of the simulated Prometheus scrape (time-series resolution), seconds"),
     workspace_nodes: workspaceNodesSchema.optional(),
+    geography: geographySchema.optional(),
+    events: z
+      .array(eventSchema)
+      .optional()
+      .describe("Failures and scale events (replica loss, replica scaling, database failover), in any order"),
     templates: z
       .array(templateSchema)
       .min(1)
@@ -610,11 +615,6 @@ export const scenarioSchema = z
         "A price table file (models/prices/*.yaml format) for the cost, relative to the scenario; default the " +
           "shipped table of deployment.cloud",
       ),
-    geography: geographySchema.optional(),
-    events: z
-      .array(eventSchema)
-      .optional()
-      .describe("Failures and scale events (replica loss, replica scaling, database failover), in any order"),
   })
   .superRefine((s, ctx) => {
     // A lost replica must exist at that time: replay the scale events in time order.
