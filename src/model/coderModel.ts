@@ -20,6 +20,7 @@ import { RateLimiter } from "./rateLimiter.js";
 import { buildRequestCatalog } from "./requestClasses.js";
 import { type RequestClass, RequestPipeline } from "./requestPipeline.js";
 import { ScaleEvents } from "./scaleEvents.js";
+import { workspaceBuildDurations } from "./templates.js";
 import { type StageWindow, Timeline } from "./timeline.js";
 import { UserSessions } from "./userSessions.js";
 import { Workday } from "./workday.js";
@@ -199,6 +200,12 @@ export function runReplication(
     statsIntervalSeconds: w.agent.stats_interval_s,
     classes: ids,
   });
+  const durations = workspaceBuildDurations(
+    scenario.templates,
+    w.workspaces,
+    dist(model.provisioner.build_duration_s),
+    dist(model.provisioner.delete_duration_s),
+  );
   const runner = new WorkspaceRunner(
     sim,
     cluster,
@@ -209,8 +216,8 @@ export function runReplication(
     {
       createConcurrency: w.builds.create_concurrency,
       cleanupConcurrency: w.builds.cleanup_concurrency,
-      buildDuration: dist(model.provisioner.build_duration_s),
-      deleteDuration: dist(model.provisioner.delete_duration_s),
+      buildDuration: durations.build,
+      deleteDuration: durations.stop,
       connectDelay: dist(model.agent.connect_delay_s),
       updateIntervalSeconds: model.provisioner.update_interval_s.value,
       classes: ids,

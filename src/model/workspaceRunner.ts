@@ -8,8 +8,9 @@ import type { RequestPipeline } from "./requestPipeline.js";
 export interface WorkspaceRunnerOptions {
   createConcurrency: number;
   cleanupConcurrency: number;
-  buildDuration: Distribution;
-  deleteDuration: Distribution;
+  /** Duration of a workspace's start build, and of its stop or delete build (its template's). */
+  buildDuration: (workspace: number) => Distribution;
+  deleteDuration: (workspace: number) => Distribution;
   connectDelay: Distribution;
   updateIntervalSeconds: number;
   classes: { workspaceCreate: number; jobEvent: number };
@@ -91,7 +92,10 @@ export class WorkspaceRunner {
   /** Pipeline callback: a build request (create or delete) returned; the job is now queued. */
   buildRequestDone(owner: number): void {
     const isDelete = owner % 2 === DELETE;
-    const duration = (isDelete ? this.opts.deleteDuration : this.opts.buildDuration).sample(this.rng);
+    const workspace = Math.floor(owner / 2);
+    const duration = (isDelete ? this.opts.deleteDuration : this.opts.buildDuration)(workspace).sample(
+      this.rng,
+    );
     this.provisioners.submit(duration, owner);
     this.refreshJobUpdates();
   }

@@ -1,3 +1,4 @@
+import { renderCost } from "../cost/costText.js";
 import type { RunSummary } from "../run/runScenario.js";
 
 /** Left-aligned text table; numbers are pre-formatted by the caller. */
@@ -72,5 +73,7 @@ export function renderRunSummary(s: RunSummary): string {
         `(${b.method}).`,
     );
   }
+  // Summaries written before the cost existed have none.
+  if (s.cost) out.push("", ...renderCost(s.cost));
   return `${out.join("\n")}\n`;
 }

@@ -1,4 +1,7 @@
 import { performance } from "node:perf_hooks";
+import type { LoadedPrices } from "../cost/loadPrices.js";
+import { pricesFor } from "../cost/loadPrices.js";
+import { type CostSummary, type RunUsage, runCost } from "../cost/runCost.js";
 import { deriveSeed } from "../engine/random/index.js";
 import { confidenceInterval } from "../engine/stats/confidence.js";
 import { type ReplicationResult, type ResourceRow, runReplication } from "../model/coderModel.js";
@@ -53,6 +56,8 @@ export interface RunSummary {
     method: string;
   };
   stages: { name: string; start_s: number; end_s: number }[];
+  /** What the deployment would cost per month at the simulated load (src/cost). */
+  cost: CostSummary;
 }
 
 export interface RunOptions {
@@ -62,6 +67,8 @@ export interface RunOptions {
   seed?: number;
   /** Progress in [0, 1] over all replications. */
   onProgress?: (fraction: number) => void;
+  /** The price table for the cost; default the scenario's (`prices:`, else `deployment.cloud`). */
+  prices?: LoadedPrices;
 }
 
 export interface RunOutput {
@@ -81,6 +88,8 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
   const scenario = loaded.scenario;
   const replications = opts.replications ?? scenario.replications;
   const seed = opts.seed ?? scenario.seed;
+  // Bad price input is refused before the simulation runs.
+  const prices = opts.prices ?? pricesFor(scenario, loaded.file);
   const wallStart = performance.now();
   const results: ReplicationResult[] = [];
   for (let r = 0; r < replications; r++) {
@@ -132,9 +141,21 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
         start_s: s.startSeconds,
         end_s: s.endSeconds,
       })),
+      cost: runCost(scenario, model.model, results.map(usageOf), prices),
     },
     first,
     replicationResults: results,
+  };
+}
+
+/** What a replication used that the cost prices: running workspaces, and node-hours when nodes are modelled. */
+function usageOf(rep: ReplicationResult): RunUsage {
+  const agents = rep.series.agents_connected ?? [];
+  const nodeHours = rep.figures.node_hours;
+  return {
+    simulatedSeconds: rep.simulatedSeconds,
+    meanRunningWorkspaces: agents.length ? agents.reduce((a, b) => a + b, 0) / agents.length : 0,
+    ...(nodeHours !== undefined ? { nodeHours } : {}),
   };
 }
 

@@ -100,12 +100,22 @@ export const databaseSchema = z
   })
   .describe("PostgreSQL database");
 
+/** Clouds capsim ships a price table for (models/prices/<cloud>.yaml). */
+export const CLOUDS = ["gke", "eks", "aks"] as const;
+
 export const deploymentSchema = z
   .strictObject({
     coder_version: coderVersionSchema,
     coderd: coderdSchema,
     provisioners: provisionersSchema,
     database: databaseSchema,
+    cloud: z
+      .enum(CLOUDS)
+      .optional()
+      .describe(
+        "Managed Kubernetes it runs on; picks the shipped price table models/prices/<cloud>.yaml for the cost. " +
+          "Default gke (the scale test ran on GKE)",
+      ),
   })
   .describe("The Coder deployment under test");
 
@@ -311,6 +321,40 @@ export const workspacePodSchema = z
       .describe("Mean length of a burst, seconds; default the model's data_plane.burst_duration_s"),
   })
   .describe("What one workspace pod asks for and uses (the same for every workspace)");
+
+const nonNegativeDuration = () =>
+  distributionOrNumberSchema.refine((v) => typeof v !== "number" || v >= 0, {
+    error: "expected a duration of 0 s or more",
+  });
+
+export const templateSchema = z
+  .strictObject({
+    name: z.string().min(1).describe("Template name"),
+    share: positive()
+      .default(1)
+      .describe(
+        "Relative share of workspaces built from this template (shares are normalised over the list)",
+      ),
+    build_s: nonNegativeDuration().describe(
+      "Duration of a start build on a provisioner, seconds: a number (fixed) or a distribution; replaces the model's provisioner.build_duration_s",
+    ),
+    stop_s: nonNegativeDuration()
+      .optional()
+      .describe(
+        "Duration of a stop or delete build, seconds (a number or a distribution); default the model's provisioner.delete_duration_s",
+      ),
+    vcpu: positive()
+      .optional()
+      .describe(
+        "vCPUs a workspace of this template requests (for the cost); default the workspace pod request",
+      ),
+    memory_gb: positive()
+      .optional()
+      .describe(
+        "Memory a workspace of this template requests, GB (for the cost); default the workspace pod request",
+      ),
+  })
+  .describe("A workspace template: how long its builds take and what a workspace requests");
 
 export const AUTOSCALE_SIGNALS = ["requests", "usage", "workspaces"] as const;
 
@@ -555,6 +599,22 @@ export const scenarioSchema = z
       .array(eventSchema)
       .optional()
       .describe("Failures and scale events (replica loss, replica scaling, database failover), in any order"),
+    templates: z
+      .array(templateSchema)
+      .min(1)
+      .optional()
+      .describe(
+        "Workspace templates; when given, their build and stop durations replace the model's, each workspace " +
+          "built from one template, assigned by share",
+      ),
+    prices: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A price table file (models/prices/*.yaml format) for the cost, relative to the scenario; default the " +
+          "shipped table of deployment.cloud",
+      ),
   })
   .superRefine((s, ctx) => {
     // A lost replica must exist at that time: replay the scale events in time order.
