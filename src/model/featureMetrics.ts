@@ -187,7 +187,7 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
     add(
       `disruption_recovery_s${label}`,
       "s",
-      "From the event to the end of the first scrape interval with every reconnect done and request p95 back within 25 % of the 5 minutes before",
+      "From the event to the end of the first whole scrape interval after the disruption ended (every reconnect done, the database back) in which requests complete with p95 within 25 % of the 5 minutes before",
       (rep) => disruption(rep, at, label).recoverySeconds,
     );
     add(
@@ -208,8 +208,9 @@ export interface Disruption {
 
 /**
  * Reads an event's disruption from the scrapes: the baseline is the median scrape p95 of all requests in
- * the 5 minutes before; recovery is the end of the first whole scrape interval after the event in which
- * every reconnect is done (the database back) and the p95 is within 25 % (and 5 ms) of the baseline.
+ * the 5 minutes before; recovery is the end of the first whole scrape interval that starts after the
+ * disruption ended (every reconnect done, the database back) in which requests complete with a p95
+ * within 25 % (and 5 ms) of the baseline.
  */
 export function disruption(rep: ReplicationResult, atSeconds: number, label: string): Disruption {
   const t = rep.times;
@@ -229,11 +230,13 @@ export function disruption(rep: ReplicationResult, atSeconds: number, label: str
   let peak = Number.NaN;
   for (let i = last + 1; i < t.length; i++) {
     if (Number.isFinite(p95[i]!)) peak = Number.isFinite(peak) ? Math.max(peak, p95[i]!) : p95[i]!;
-    const whole = t[i]! - step >= atSeconds - 1e-9;
+    // The whole interval must follow the disruption's end: during a pause nothing slow completes, so an
+    // interval that ends as the pause ends looks calm while the backlog has not run yet.
+    const afterDisruption = t[i]! - step >= settled - 1e-9;
     const calm =
       !Number.isFinite(baseline) ||
       (Number.isFinite(p95[i]!) && p95[i]! <= Math.max(1.25 * baseline, baseline + 5));
-    if (whole && t[i]! >= settled - 1e-9 && calm) {
+    if (afterDisruption && calm) {
       return {
         recoverySeconds: t[i]! - atSeconds,
         delayed: slow[i]! - (last >= 0 ? slow[last]! : 0),
