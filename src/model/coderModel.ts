@@ -298,7 +298,7 @@ export function runReplication(
           onDatabaseChanged: () => refreshDatabaseFluid(),
         })
       : undefined;
-  events?.schedule(features.events);
+  events?.schedule(features.events, timeline);
 
   function requestDone(
     cls: RequestClass,
@@ -508,6 +508,7 @@ export function runReplication(
     timeline.delayAfterPrepare(sim.now);
   }
   for (const stage of timeline.stagesAfterPrepare()) scheduleStage(stage);
+  events?.scheduleAfterPrepare(timeline);
   const traffic = timeline.traffic;
   if (traffic.startSeconds >= sim.now) sim.at(traffic.startSeconds, resetAll);
   else resetAll();
@@ -561,6 +562,7 @@ export function runReplication(
       f[`disruption_failed_requests${label}`] = r.failedRequests;
       f[`disruption_reconnects${label}`] = r.reconnects;
       f[`disruption_settled_s${label}`] = r.settledSeconds - r.atSeconds;
+      f[`disruption_at_s${label}`] = r.atSeconds;
     }
     return f;
   }

@@ -1,5 +1,6 @@
 import type { Scenario } from "../scenario/index.js";
 import type { ReplicationResult } from "./coderModel.js";
+import { plannedEventSeconds, type ScenarioEvent } from "./features.js";
 import { eventLabel } from "./scaleEvents.js";
 import { inWindow, type MetricDefinition, max, mean, median, rateSeries } from "./summaryMetrics.js";
 import type { TimeWindow } from "./timeline.js";
@@ -163,9 +164,11 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
     );
   }
 
-  for (const e of [...(scenario.events ?? [])].sort((a, b) => a.at_s - b.at_s)) {
+  const planned = (e: ScenarioEvent) => plannedEventSeconds(e, scenario.stages);
+  for (const e of [...(scenario.events ?? [])].sort((a, b) => planned(a) - planned(b))) {
     const label = `{event="${eventLabel(e)}"}`;
-    const at = e.at_s;
+    // Where the event actually happened (a stage-relative one moves with its stage).
+    const at = (rep: ReplicationResult) => rep.figures[`disruption_at_s${label}`] ?? planned(e);
     add(
       `disruption_failed_requests${label}`,
       "1",
@@ -182,19 +185,19 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
       `disruption_delayed_requests${label}`,
       "1",
       "Requests that took longer than 1 s between the event and recovery",
-      (rep) => disruption(rep, at, label).delayed,
+      (rep) => disruption(rep, at(rep), label).delayed,
     );
     add(
       `disruption_recovery_s${label}`,
       "s",
       "From the event to the end of the first whole scrape interval after the disruption ended (every reconnect done, the database back) in which requests complete with p95 within 25 % of the 5 minutes before",
-      (rep) => disruption(rep, at, label).recoverySeconds,
+      (rep) => disruption(rep, at(rep), label).recoverySeconds,
     );
     add(
       `disruption_latency_p95_peak_ms${label}`,
       "ms",
       "Highest scrape-interval p95 of all requests between the event and recovery",
-      (rep) => disruption(rep, at, label).peakP95Ms,
+      (rep) => disruption(rep, at(rep), label).peakP95Ms,
     );
   }
   return defs;
