@@ -72,5 +72,10 @@ export function renderRunSummary(s: RunSummary): string {
         `(${b.method}).`,
     );
   }
+  if (s.warnings.length > 0) {
+    out.push("");
+    out.push("Warnings:");
+    for (const w of s.warnings) out.push(`  ${w.kind}: ${w.message}`);
+  }
   return `${out.join("\n")}\n`;
 }

@@ -7,6 +7,7 @@ import type { LoadedModel } from "../model/loadModel.js";
 import { metricDefinitions } from "../model/summaryMetrics.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import { CAPSIM_VERSION } from "../version.js";
+import { type RunWarning, runWarnings } from "./warnings.js";
 
 /** One figure of the summary (stable JSON shape, documented in docs/output.md). */
 export interface SummaryMetric {
@@ -53,6 +54,8 @@ export interface RunSummary {
     method: string;
   };
   stages: { name: string; start_s: number; end_s: number }[];
+  /** What to know before trusting the figures: overruns, cut-off cleanup, misplaced events, caps, memory. */
+  warnings: RunWarning[];
 }
 
 export interface RunOptions {
@@ -132,6 +135,7 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
         start_s: s.startSeconds,
         end_s: s.endSeconds,
       })),
+      warnings: runWarnings(scenario, results),
     },
     first,
     replicationResults: results,
