@@ -56,8 +56,8 @@ export function registerPlan(program: Command): void {
       positiveInt("users"),
     )
     .option(
-      "--slo <metric<=value>",
-      `an SLO (repeatable; default ${DEFAULT_PLAN_SLOS.join(", ")})`,
+      "--slo <'metric<=value'>",
+      `an SLO, quoted (the shell reads < as a redirect); repeatable; default ${DEFAULT_PLAN_SLOS.map((s) => `'${s}'`).join(", ")}`,
       collect,
       [],
     )

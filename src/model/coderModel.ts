@@ -24,7 +24,7 @@ import { workspaceBuildDurations } from "./templates.js";
 import { type StageWindow, Timeline } from "./timeline.js";
 import { UserSessions } from "./userSessions.js";
 import { Workday } from "./workday.js";
-import { WorkspaceRunner } from "./workspaceRunner.js";
+import { makespanSeconds, WorkspaceRunner } from "./workspaceRunner.js";
 
 /** A resource row of the summary: the engine's statistics plus what kind of resource it is. */
 export interface ResourceRow extends ResourceStats {
@@ -224,11 +224,8 @@ export function runReplication(
     },
     w.workspaces,
   );
-  runner.onQueueWait = (wait, startedAt) => {
-    const prepareStage = timeline.stage("prepare");
-    if (prepareStage && startedAt >= prepareStage.startSeconds && startedAt < prepareStage.endSeconds) {
-      queueWaits.record(wait, true);
-    }
+  runner.onQueueWait = (wait, startedAt, forPrepare) => {
+    if (forPrepare) queueWaits.record(wait, true);
     const day = timeline.workday;
     if (day && startedAt >= day.startSeconds && startedAt < day.endSeconds)
       workdayQueueWaits.record(wait, true);
@@ -308,7 +305,7 @@ export function runReplication(
           onDatabaseChanged: () => refreshDatabaseFluid(),
         })
       : undefined;
-  events?.schedule(features.events);
+  events?.schedule(features.events, timeline);
 
   function requestDone(
     cls: RequestClass,
@@ -518,6 +515,7 @@ export function runReplication(
     timeline.delayAfterPrepare(sim.now);
   }
   for (const stage of timeline.stagesAfterPrepare()) scheduleStage(stage);
+  events?.scheduleAfterPrepare(timeline);
   const traffic = timeline.traffic;
   if (traffic.startSeconds >= sim.now) sim.at(traffic.startSeconds, resetAll);
   else resetAll();
@@ -571,6 +569,7 @@ export function runReplication(
       f[`disruption_failed_requests${label}`] = r.failedRequests;
       f[`disruption_reconnects${label}`] = r.reconnects;
       f[`disruption_settled_s${label}`] = r.settledSeconds - r.atSeconds;
+      f[`disruption_at_s${label}`] = r.atSeconds;
     }
     return f;
   }
@@ -598,6 +597,8 @@ export function runReplication(
       api_latency_p95_exact_ms: apiProbe.exactQuantile(0.95) * 1000,
       provisioner_queue_wait_p95_s: queueWaits.exactQuantile(0.95),
       workspace_ready_p95_s: readyTimes.exactQuantile(0.95),
+      workspace_build_makespan_prepare_s: makespanSeconds(runner.prepareBuilds),
+      workspace_build_makespan_cleanup_s: makespanSeconds(runner.cleanupBuilds),
       metadata_dropped: metadataBatchers ? metadataBatchers.reduce((n, b) => n + b.stats().dropped, 0) : 0,
       ...featureFigures(),
     },

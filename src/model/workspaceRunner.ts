@@ -23,6 +23,20 @@ const DELETE = 1;
 const BY_PREPARE = 1;
 const BY_WORKDAY = 2;
 
+/** A stage's builds from its first build request to its last workspace done; `pending` still to finish. */
+export interface BuildSpan {
+  firstRequestSeconds: number;
+  lastDoneSeconds: number;
+  pending: number;
+}
+
+/** First build request to last workspace done (ready, or deleted), seconds; NaN until every build finished. */
+export function makespanSeconds(span: BuildSpan): number {
+  return span.pending === 0 ? span.lastDoneSeconds - span.firstRequestSeconds : Number.NaN;
+}
+
+const emptySpan = (): BuildSpan => ({ firstRequestSeconds: Number.NaN, lastDoneSeconds: Number.NaN, pending: 0 });
+
 /** Where a started workspace's pod runs: placed at once unless a node pool decides (workspace_nodes). */
 export interface PodPlacement {
   /** The pod was created; `onRunning` when it is bound to a node. */
@@ -47,8 +61,14 @@ export class WorkspaceRunner {
   private readonly startedBy: Uint8Array;
   /** 1 while a workday stop build of the workspace runs. */
   private readonly stopping: Uint8Array;
-  /** Told about each job's provisioner queue wait, with the time the job started. */
-  onQueueWait: (waitSeconds: number, startedAtSeconds: number) => void = () => {};
+  /**
+   * Told about each job's provisioner queue wait, with the time the job started and whether prepare asked
+   * for it (prepare's build figures count all its builds, however long prepare ran past its plan).
+   */
+  onQueueWait: (waitSeconds: number, startedAtSeconds: number, forPrepare: boolean) => void = () => {};
+  /** Prepare's creates (done = agent connected) and cleanup's deletes (done = delete build finished). */
+  readonly prepareBuilds: BuildSpan = emptySpan();
+  readonly cleanupBuilds: BuildSpan = emptySpan();
   /** Told about each workspace's time from create request to connected agent. */
   onWorkspaceReady: (seconds: number) => void = () => {};
   /** Told when a workday start is ready (agent connected), with the time since it was due. */
@@ -79,6 +99,7 @@ export class WorkspaceRunner {
   /** Starts creating workspaces 0..count−1. */
   startPrepare(count: number): void {
     this.targetWorkspaces = Math.min(count, this.requestedAt.length);
+    this.prepareBuilds.pending = this.targetWorkspaces - this.nextToCreate;
     this.pumpCreates();
   }
 
@@ -86,6 +107,7 @@ export class WorkspaceRunner {
   startCleanup(): void {
     this.deleteQueue = [];
     for (let w = this.nextToCreate - 1; w >= 0; w--) this.deleteQueue.push(w);
+    this.cleanupBuilds.pending = this.deleteQueue.length;
     this.pumpDeletes();
   }
 
@@ -134,6 +156,7 @@ export class WorkspaceRunner {
       this.createsInFlight++;
       this.startedBy[w] = BY_PREPARE;
       this.requestedAt[w] = this.sim.now;
+      if (Number.isNaN(this.prepareBuilds.firstRequestSeconds)) this.prepareBuilds.firstRequestSeconds = this.sim.now;
       this.pipeline.startRequest(this.opts.classes.workspaceCreate, this.cluster.pickReplica(), w * 2);
     }
   }
@@ -144,6 +167,7 @@ export class WorkspaceRunner {
     while (this.deletesInFlight < limit && this.deleteQueue.length > 0) {
       const w = this.deleteQueue.pop()!;
       this.deletesInFlight++;
+      if (Number.isNaN(this.cleanupBuilds.firstRequestSeconds)) this.cleanupBuilds.firstRequestSeconds = this.sim.now;
       this.pipeline.startRequest(
         this.opts.classes.workspaceCreate,
         this.cluster.pickReplica(),
@@ -153,13 +177,14 @@ export class WorkspaceRunner {
   }
 
   private jobDone(owner: number, responseSeconds: number, waitSeconds: number): void {
-    this.onQueueWait(waitSeconds, this.sim.now - responseSeconds + waitSeconds);
+    const workspace = Math.floor(owner / 2);
+    const forPrepare = owner % 2 !== DELETE && this.startedBy[workspace] === BY_PREPARE;
+    this.onQueueWait(waitSeconds, this.sim.now - responseSeconds + waitSeconds, forPrepare);
     this.refreshJobUpdates();
     // Acquire and completion each write through coderd (UpdateJob in between is fluid).
     const r = this.cluster.pickReplica();
     this.pipeline.startRequest(this.opts.classes.jobEvent, r);
     this.pipeline.startRequest(this.opts.classes.jobEvent, r);
-    const workspace = Math.floor(owner / 2);
     if (owner % 2 === DELETE) {
       this.fleet.disconnect(workspace);
       this.pods?.release(workspace);
@@ -168,6 +193,8 @@ export class WorkspaceRunner {
         return;
       }
       this.deletesInFlight--;
+      this.cleanupBuilds.pending--;
+      this.cleanupBuilds.lastDoneSeconds = this.sim.now;
       this.pumpDeletes();
       return;
     }
@@ -192,6 +219,8 @@ export class WorkspaceRunner {
     if (by !== BY_PREPARE || agent >= this.nextToCreate) return;
     this.startedBy[agent] = 0;
     this.onWorkspaceReady(this.sim.now - this.requestedAt[agent]!);
+    this.prepareBuilds.pending--;
+    this.prepareBuilds.lastDoneSeconds = this.sim.now;
     this.createsInFlight--;
     this.pumpCreates();
   }

@@ -75,5 +75,10 @@ export function renderRunSummary(s: RunSummary): string {
   }
   // Summaries written before the cost existed have none.
   if (s.cost) out.push("", ...renderCost(s.cost));
+  if (s.warnings.length > 0) {
+    out.push("");
+    out.push("Warnings:");
+    for (const w of s.warnings) out.push(`  ${w.kind}: ${w.message}`);
+  }
   return `${out.join("\n")}\n`;
 }

@@ -10,6 +10,7 @@ import type { LoadedModel } from "../model/loadModel.js";
 import { metricDefinitions } from "../model/summaryMetrics.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import { CAPSIM_VERSION } from "../version.js";
+import { type RunWarning, runWarnings } from "./warnings.js";
 
 /** One figure of the summary (stable JSON shape, documented in docs/output.md). */
 export interface SummaryMetric {
@@ -58,6 +59,8 @@ export interface RunSummary {
   stages: { name: string; start_s: number; end_s: number }[];
   /** What the deployment would cost per month at the simulated load (src/cost). */
   cost: CostSummary;
+  /** What to know before trusting the figures: overruns, cut-off cleanup, misplaced events, caps, memory. */
+  warnings: RunWarning[];
 }
 
 export interface RunOptions {
@@ -142,6 +145,7 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
         end_s: s.endSeconds,
       })),
       cost: runCost(scenario, model.model, results.map(usageOf), prices),
+      warnings: runWarnings(scenario, results),
     },
     first,
     replicationResults: results,

@@ -533,12 +533,26 @@ export const geographySchema = z
 
 export const EVENT_KINDS = ["replica_loss", "scale_replicas", "database_failover"] as const;
 
+/** When an event happens: `at_s`, or `at` relative to a stage (it then moves with the stage). */
+const eventTime = {
+  at_s: nonNegative().optional().describe("When, seconds from the start of the run (or give `at`)"),
+  at: z
+    .strictObject({
+      stage: z.enum(STAGE_NAMES).describe("The stage the event is placed in"),
+      offset_s: nonNegative().describe("Seconds after the stage's actual start"),
+    })
+    .optional()
+    .describe(
+      "When, relative to a stage's actual start: moves with the stage when prepare overruns (or give `at_s`)",
+    ),
+};
+
 export const eventSchema = z
   .discriminatedUnion("kind", [
     z
       .strictObject({
         kind: z.literal("replica_loss").describe("A coderd replica dies"),
-        at_s: nonNegative().describe("When, seconds from the start of the run"),
+        ...eventTime,
         replica: count().optional().describe("Which replica (0-based); default the highest-numbered one up"),
         detect_s: nonNegative()
           .default(0)
@@ -558,7 +572,7 @@ export const eventSchema = z
     z
       .strictObject({
         kind: z.literal("scale_replicas").describe("Change the number of coderd replicas"),
-        at_s: nonNegative().describe("When, seconds from the start of the run"),
+        ...eventTime,
         replicas: atLeastOne().describe(
           "Replicas from then on; removed replicas drop their connections (about 1/N each)",
         ),
@@ -567,7 +581,7 @@ export const eventSchema = z
     z
       .strictObject({
         kind: z.literal("database_failover").describe("PostgreSQL fails over to its standby"),
-        at_s: nonNegative().describe("When, seconds from the start of the run"),
+        ...eventTime,
         pause_s: positive().describe("How long the database serves nothing, seconds"),
       })
       .describe("A database failover: queries in flight fail, new ones wait, coderd's pools fill"),
@@ -617,18 +631,31 @@ export const scenarioSchema = z
       ),
   })
   .superRefine((s, ctx) => {
-    // A lost replica must exist at that time: replay the scale events in time order.
+    const stageStart = new Map(s.stages.map((st) => [st.name as string, st.start_s]));
+    (s.events ?? []).forEach((e, i) => {
+      if ((e.at_s === undefined) === (e.at === undefined))
+        ctx.addIssue({ code: "custom", path: ["events", i], message: "give exactly one of at_s and at" });
+      else if (e.at && !stageStart.has(e.at.stage))
+        ctx.addIssue({
+          code: "custom",
+          path: ["events", i, "at", "stage"],
+          message: `stage ${e.at.stage} is not in the scenario's stages`,
+        });
+    });
+    // A lost replica must exist at that time: replay the scale events in (planned) time order.
+    const plannedAt = (e: { at_s?: number; at?: { stage: string; offset_s: number } }): number =>
+      e.at_s ?? (stageStart.get(e.at?.stage ?? "") ?? 0) + (e.at?.offset_s ?? 0);
     const events = (s.events ?? [])
-      .map((e, i) => ({ e, i }))
-      .sort((a, b) => a.e.at_s - b.e.at_s || a.i - b.i);
+      .map((e, i) => ({ e, i, at: plannedAt(e) }))
+      .sort((a, b) => a.at - b.at || a.i - b.i);
     let replicas = s.deployment.coderd.replicas;
-    for (const { e, i } of events) {
+    for (const { e, i, at } of events) {
       if (e.kind === "scale_replicas") replicas = e.replicas;
       else if (e.kind === "replica_loss" && e.replica !== undefined && e.replica >= replicas)
         ctx.addIssue({
           code: "custom",
           path: ["events", i, "replica"],
-          message: `replica ${e.replica} does not exist at ${e.at_s} s (${replicas} replicas, numbered from 0)`,
+          message: `replica ${e.replica} does not exist at ${at} s (${replicas} replicas, numbered from 0)`,
         });
     }
   })
