@@ -65,6 +65,9 @@ export interface ReplicationResult {
 
 const dist = (p: { value: unknown }) => distributionFromSpec(p.value as never);
 
+/** How often the scale-test runner is checked for a finished prepare once its window is over, seconds. */
+const PREPARE_POLL_S = 15;
+
 /** Runs one replication of a scenario under a model. The engine knows nothing of Coder; this file wires it. */
 export function runReplication(
   scenario: Scenario,
@@ -490,7 +493,7 @@ export function runReplication(
   if (prepare) {
     runUntil(prepare.endSeconds);
     const giveUp = prepare.startSeconds + 10 * (prepare.endSeconds - prepare.startSeconds);
-    while (!runner.prepareDone && sim.now < giveUp) runUntil(sim.now + scenario.scrape_interval_s);
+    while (!runner.prepareDone && sim.now < giveUp) runUntil(sim.now + PREPARE_POLL_S);
     timeline.delayAfterPrepare(sim.now);
   }
   for (const stage of timeline.stagesAfterPrepare()) scheduleStage(stage);
