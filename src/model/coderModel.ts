@@ -302,6 +302,7 @@ export function runReplication(
           agentReconnectDelay: dist(model.reconnects.agent_reconnect_delay_s),
           clientReconnectDelay: dist(model.reconnects.client_reconnect_delay_s),
           agentReconnectClass: ids.agentReconnect,
+          agentRetrySeconds: model.reconnects.agent_retry_max_s.value,
           onReplicasChanged: () => runner.refreshJobUpdates(),
           onDatabaseChanged: () => cluster.onFluidChanged?.(),
         })
@@ -382,8 +383,12 @@ export function runReplication(
     for (let r = 0; r < cluster.replicas; r++) {
       const heartbeats = cluster.agents[r]! / w.agent.heartbeat_interval_s;
       if (mech.metadataPath === "coderd_batch") {
-        // Newest coderd batches heartbeats too: a flush every 5 s or at 500 agents.
-        const flushes = heartbeats > 0 ? Math.max(heartbeats / 500, 1 / 5) : 0;
+        // Newest coderd batches heartbeats too: a flush at the batch size or after the longest interval.
+        const m = model.coderd;
+        const flushes =
+          heartbeats > 0
+            ? Math.max(heartbeats / m.heartbeat_batch_agents.value, 1 / m.heartbeat_batch_interval_s.value)
+            : 0;
         vcpu += heartbeats * db.batch_row_cpu_s.value + flushes * writeCost;
         commits += flushes;
       } else {
