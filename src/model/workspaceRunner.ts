@@ -35,7 +35,11 @@ export function makespanSeconds(span: BuildSpan): number {
   return span.pending === 0 ? span.lastDoneSeconds - span.firstRequestSeconds : Number.NaN;
 }
 
-const emptySpan = (): BuildSpan => ({ firstRequestSeconds: Number.NaN, lastDoneSeconds: Number.NaN, pending: 0 });
+const emptySpan = (): BuildSpan => ({
+  firstRequestSeconds: Number.NaN,
+  lastDoneSeconds: Number.NaN,
+  pending: 0,
+});
 
 /** Where a started workspace's pod runs: placed at once unless a node pool decides (workspace_nodes). */
 export interface PodPlacement {
@@ -62,10 +66,15 @@ export class WorkspaceRunner {
   /** 1 while a workday stop build of the workspace runs. */
   private readonly stopping: Uint8Array;
   /**
-   * Told about each job's provisioner queue wait, with the time the job started and whether prepare asked
-   * for it (prepare's build figures count all its builds, however long prepare ran past its plan).
+   * Told about each job's provisioner queue wait, with the time the job started whether prepare asked
+   * for it, and whether it is a delete (prepare's build figures count all its builds, however long prepare ran past its plan).
    */
-  onQueueWait: (waitSeconds: number, startedAtSeconds: number, forPrepare: boolean) => void = () => {};
+  onQueueWait: (
+    waitSeconds: number,
+    startedAtSeconds: number,
+    forPrepare: boolean,
+    isDelete: boolean,
+  ) => void = () => {};
   /** Prepare's creates (done = agent connected) and cleanup's deletes (done = delete build finished). */
   readonly prepareBuilds: BuildSpan = emptySpan();
   readonly cleanupBuilds: BuildSpan = emptySpan();
@@ -156,7 +165,8 @@ export class WorkspaceRunner {
       this.createsInFlight++;
       this.startedBy[w] = BY_PREPARE;
       this.requestedAt[w] = this.sim.now;
-      if (Number.isNaN(this.prepareBuilds.firstRequestSeconds)) this.prepareBuilds.firstRequestSeconds = this.sim.now;
+      if (Number.isNaN(this.prepareBuilds.firstRequestSeconds))
+        this.prepareBuilds.firstRequestSeconds = this.sim.now;
       this.pipeline.startRequest(this.opts.classes.workspaceCreate, this.cluster.pickReplica(), w * 2);
     }
   }
@@ -167,7 +177,8 @@ export class WorkspaceRunner {
     while (this.deletesInFlight < limit && this.deleteQueue.length > 0) {
       const w = this.deleteQueue.pop()!;
       this.deletesInFlight++;
-      if (Number.isNaN(this.cleanupBuilds.firstRequestSeconds)) this.cleanupBuilds.firstRequestSeconds = this.sim.now;
+      if (Number.isNaN(this.cleanupBuilds.firstRequestSeconds))
+        this.cleanupBuilds.firstRequestSeconds = this.sim.now;
       this.pipeline.startRequest(
         this.opts.classes.workspaceCreate,
         this.cluster.pickReplica(),
@@ -179,7 +190,12 @@ export class WorkspaceRunner {
   private jobDone(owner: number, responseSeconds: number, waitSeconds: number): void {
     const workspace = Math.floor(owner / 2);
     const forPrepare = owner % 2 !== DELETE && this.startedBy[workspace] === BY_PREPARE;
-    this.onQueueWait(waitSeconds, this.sim.now - responseSeconds + waitSeconds, forPrepare);
+    this.onQueueWait(
+      waitSeconds,
+      this.sim.now - responseSeconds + waitSeconds,
+      forPrepare,
+      owner % 2 === DELETE,
+    );
     this.refreshJobUpdates();
     // Acquire and completion each write through coderd (UpdateJob in between is fluid).
     const r = this.cluster.pickReplica();

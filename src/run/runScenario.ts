@@ -9,6 +9,7 @@ import { featureMetricDefinitions } from "../model/featureMetrics.js";
 import type { LoadedModel } from "../model/loadModel.js";
 import { metricDefinitions } from "../model/summaryMetrics.js";
 import type { LoadedScenario } from "../scenario/index.js";
+import { selectOne } from "../series/select.js";
 import { CAPSIM_VERSION } from "../version.js";
 import { type RunWarning, runWarnings } from "./warnings.js";
 
@@ -154,7 +155,9 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
 
 /** What a replication used that the cost prices: running workspaces, and node-hours when nodes are modelled. */
 function usageOf(rep: ReplicationResult): RunUsage {
-  const agents = rep.series.agents_connected ?? [];
+  const agents = Array.from(selectOne(rep.metrics, "capsim_agents_connected")?.values ?? []).filter(
+    Number.isFinite,
+  );
   const nodeHours = rep.figures.node_hours;
   return {
     simulatedSeconds: rep.simulatedSeconds,

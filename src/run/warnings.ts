@@ -1,8 +1,9 @@
 import type { ReplicationResult } from "../model/coderModel.js";
 import { plannedEventSeconds, type ScenarioEvent } from "../model/features.js";
-import { CODERD_LATENCY_BUCKETS_S } from "../model/latencyProbe.js";
+import { CODERD_LATENCY_BUCKETS_S, TARGETS } from "../model/metrics/catalog.js";
 import { eventLabel } from "../model/scaleEvents.js";
 import type { Scenario } from "../scenario/index.js";
+import { type Matchers, select, selectOne } from "../series/select.js";
 
 /** Something a reader must know before trusting the figures (stable JSON shape, docs/output.md). */
 export interface RunWarning {
@@ -52,7 +53,7 @@ function cleanupCutOff(results: readonly ReplicationResult[]): RunWarning[] {
   const left = results
     .map((r) => {
       const cleanup = r.timeline.stage("cleanup");
-      return cleanup ? valueAt(r, "agents_connected", cleanup.endSeconds) : 0;
+      return cleanup ? valueAt(r, "capsim_agents_connected", cleanup.endSeconds) : 0;
     })
     .filter((n) => n > 0);
   if (left.length === 0) return [];
@@ -70,11 +71,12 @@ function cleanupCutOff(results: readonly ReplicationResult[]): RunWarning[] {
   ];
 }
 
-/** The last scrape at or before t. */
-function valueAt(rep: ReplicationResult, column: string, t: number): number {
-  const values = rep.series[column] ?? [];
+/** The last scrape at or before t of one simulated series. */
+function valueAt(rep: ReplicationResult, name: string, t: number): number {
+  const series = selectOne(rep.metrics, name);
   let v = Number.NaN;
-  for (let i = 0; i < rep.times.length && rep.times[i]! <= t + 1e-9; i++) v = values[i]!;
+  if (!series) return v;
+  for (let i = 0; i < series.times.length && series.times[i]! <= t + 1e-9; i++) v = series.values[i]!;
   return v;
 }
 
@@ -163,25 +165,26 @@ function latenciesAtCap(results: readonly ReplicationResult[]): RunWarning[] {
 
 /** Pods whose memory peaked over their limit: coderd replicas and workspace proxy replicas. */
 function memoryOverLimit(scenario: Scenario, results: readonly ReplicationResult[]): RunWarning[] {
-  const limits: { pod: string; column: string; limitGb: number }[] = [];
-  for (let r = 0; r < maxReplicas(results); r++)
+  const limits: { pod: string; name: string; matchers: Matchers; limitGb: number }[] = [];
+  for (let r = 0; r < maxReplicas(results); r++) {
+    const pod = TARGETS.coderdPod(r);
     limits.push({
-      pod: `coderd-${r}`,
-      column: `coderd_memory_gb_${r}`,
+      pod,
+      name: "container_memory_working_set_bytes",
+      matchers: { pod, container: "coder" },
       limitGb: scenario.deployment.coderd.memory_gb,
     });
+  }
   for (const region of scenario.geography?.regions ?? []) {
     const proxy = region.proxy;
     for (let k = 0; k < (proxy?.replicas ?? 0); k++) {
       const pod = `wsproxy-${region.name}-${k}`;
-      limits.push({ pod, column: `wsproxy_memory_gb_${pod}`, limitGb: proxy!.memory_gb });
+      limits.push({ pod, name: "capsim_wsproxy_memory_bytes", matchers: { pod }, limitGb: proxy!.memory_gb });
     }
   }
   const warnings: RunWarning[] = [];
-  for (const { pod, column, limitGb } of limits) {
-    const peaks = results
-      .map((r) => Math.max(...(r.series[column] ?? []).filter((v) => Number.isFinite(v))))
-      .filter((p) => p > limitGb);
+  for (const { pod, name, matchers, limitGb } of limits) {
+    const peaks = results.map((r) => peakGb(r, name, matchers)).filter((p) => p > limitGb);
     if (peaks.length === 0) continue;
     const peak = Math.max(...peaks);
     warnings.push({
@@ -198,9 +201,19 @@ function memoryOverLimit(scenario: Scenario, results: readonly ReplicationResult
   return warnings;
 }
 
+/** A pod's highest memory scrape, GB (the series are in bytes). */
+function peakGb(rep: ReplicationResult, name: string, matchers: Matchers): number {
+  let peak = Number.NEGATIVE_INFINITY;
+  for (const s of select(rep.metrics, name, matchers))
+    for (let i = 0; i < s.values.length; i++) if (s.values[i]! > peak) peak = s.values[i]!;
+  return peak / 1e9;
+}
+
 function maxReplicas(results: readonly ReplicationResult[]): number {
   return Math.max(
     0,
-    ...results.map((r) => Object.keys(r.series).filter((k) => k.startsWith("coderd_memory_gb_")).length),
+    ...results.map(
+      (r) => select(r.metrics, "container_memory_working_set_bytes", { container: "coder" }).length,
+    ),
   );
 }

@@ -5,6 +5,7 @@ import { InputError } from "../../src/errors.js";
 import { templateAssignment } from "../../src/model/templates.js";
 import { runScenario } from "../../src/run/runScenario.js";
 import { loadScenarioText } from "../../src/scenario/index.js";
+import { selectOne } from "../../src/series/select.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const HUNDRED = resolve(ROOT, "test/fixtures/cost/templates-100.yaml");
@@ -26,8 +27,8 @@ describe("scenario templates", () => {
     expect(ready).toBeGreaterThan(2400 * 0.9);
     expect(ready).toBeLessThan(2400 * 1.1);
     // Makespan: the last agent connects within 10 % of ceil(100/10) x 240 s.
-    const agents = first.series.agents_connected!;
-    const lastConnect = first.times[agents.findIndex((n) => n >= 100)]!;
+    const agents = selectOne(first.metrics, "capsim_agents_connected")!;
+    const lastConnect = agents.times[Array.from(agents.values).findIndex((n) => n >= 100)]!;
     expect(lastConnect).toBeGreaterThan(2400 * 0.9);
     expect(lastConnect).toBeLessThan(2400 * 1.1);
     const makespan = metric(summary, "workspace_build_makespan_s");

@@ -64,9 +64,7 @@ describe("disruption figures grow with the disruption", () => {
     "a longer database failover pause (Coder %s) is never a smaller disruption",
     (version) => {
       const rows = pauses.map((p) => {
-        const out = summarize(
-          scenario(version, 2, `[{kind: database_failover, at_s: 900, pause_s: ${p}}]`),
-        );
+        const out = summarize(scenario(version, 2, `[{kind: database_failover, at_s: 900, pause_s: ${p}}]`));
         const row = figures(out, ["database_failover@900s"]);
         // Recovery is declared only once the database is back and requests complete again.
         expect(row.disruption_recovery_s).toBeGreaterThan(p);

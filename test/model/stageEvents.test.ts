@@ -31,9 +31,9 @@ describe("events placed relative to a stage", () => {
     expect(rep.figures['disruption_at_s{event="replica_loss@ssh+120s"}']).toBe(ssh.startSeconds + 120);
     expect(rep.figures['disruption_at_s{event="replica_loss@420s"}']).toBe(420);
     // Replica 2 is up until the moved time, down after it.
-    expect(at(rep, "coderd_up_2", ssh.startSeconds + 105)).toBe(1);
-    expect(at(rep, "coderd_up_2", ssh.startSeconds + 135)).toBe(0);
-    expect(at(rep, "coderd_up_1", 435)).toBe(0);
+    expect(at(rep, "up", ssh.startSeconds + 105, { pod: "coder-2" })).toBe(1);
+    expect(at(rep, "up", ssh.startSeconds + 135, { pod: "coder-2" })).toBe(0);
+    expect(at(rep, "up", 435, { pod: "coder-1" })).toBe(0);
   });
 
   it("without an overrun a stage-relative event happens at the planned stage start plus its offset", () => {

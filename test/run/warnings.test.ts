@@ -64,7 +64,7 @@ describe("run warnings", () => {
   });
 
   it("coderd pods over their memory limit, one warning per pod", () => {
-    expect(ofKind("memory_over_limit").map((w) => w.pod)).toEqual(["coderd-0", "coderd-1"]);
+    expect(ofKind("memory_over_limit").map((w) => w.pod)).toEqual(["coder-0", "coder-1"]);
     for (const w of ofKind("memory_over_limit")) {
       expect(w.limit_gb).toBe(0.5);
       expect(w.peak_gb as number).toBeGreaterThan(0.5);

@@ -1,4 +1,5 @@
 import { normalQuantile as sharedNormalQuantile } from "../random/normal.js";
+
 /**
  * Student t and standard normal distribution functions for confidence intervals: quantiles within 1e-9
  * relative (typically 1e-13), far inside the 1e-6 needed. No dependencies: simple-statistics has no t quantile.
