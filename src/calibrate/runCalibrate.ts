@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename, extname, isAbsolute, relative } from "node:path";
 import { performance } from "node:perf_hooks";
-import { loadScenarioAndModel } from "../cli/scenarioInput.js";
 import { type CompareRow, compareFigures, SIMULATED_METRICS } from "../compare/compareFigures.js";
 import { loadMeasuredFigures } from "../compare/measuredFigures.js";
 import { DEFAULT_TOLERANCE } from "../compare/tolerance.js";
@@ -11,6 +10,7 @@ import { type LoadedModel, loadModelText } from "../model/loadModel.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import { formatNumber } from "../report/textSummary.js";
 import { type RunSummary, runScenario } from "../run/runScenario.js";
+import type { LoadedScenario } from "../scenario/index.js";
 import {
   applyParameters,
   describeParameterValue,
@@ -27,9 +27,9 @@ export const DEFAULT_MAX_EVALUATIONS = 40;
 export const DEFAULT_CALIBRATE_REPLICATIONS = 1;
 
 export interface CalibrateOptions {
-  scenarioArg: string | undefined;
+  /** The scenario and model, already loaded (the caller reports their problems first). */
+  scenario: { loaded: LoadedScenario; model: LoadedModel };
   measuredFiles: readonly string[];
-  sets?: readonly string[];
   fits: readonly FitSpec[];
   /** Where the fitted model file is written. */
   out: string;
@@ -80,7 +80,7 @@ export interface CalibrateResult {
 
 /** Fits model parameters to measured figures and writes the fitted model file (atomically). */
 export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
-  const { loaded, model } = loadScenarioAndModel(opts.scenarioArg, opts.sets ?? []);
+  const { loaded, model } = opts.scenario;
   const measured = loadMeasuredFigures(opts.measuredFiles, {
     ...(opts.stagesFile !== undefined ? { stagesFile: opts.stagesFile } : {}),
     simulatedMetrics: SIMULATED_METRICS,

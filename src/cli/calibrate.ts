@@ -8,7 +8,13 @@ import {
 } from "../calibrate/runCalibrate.js";
 import { splitScenarioArgs } from "../compare/scenarioArgs.js";
 import { InputError } from "../errors.js";
-import { collect, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+import {
+  collect,
+  isShippedScenario,
+  loadScenarioAndModel,
+  nonNegativeInt,
+  positiveInt,
+} from "./scenarioInput.js";
 
 interface CalibrateFlags {
   set: string[];
@@ -71,11 +77,11 @@ export function registerCalibrate(program: Command): void {
           message: "give the model file to write: --out models/NAME.yaml",
         });
       }
-      const { scenarioArg, measuredFiles } = splitScenarioArgs(files, "calibrate");
+      const { scenarioArg, measuredFiles } = splitScenarioArgs(files, "calibrate", isShippedScenario);
+      const scenario = loadScenarioAndModel(scenarioArg, flags.set);
       const result = runCalibrate({
-        scenarioArg,
+        scenario,
         measuredFiles,
-        sets: flags.set,
         fits: flags.fit,
         out: flags.out,
         replications: flags.replications,

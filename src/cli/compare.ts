@@ -7,7 +7,13 @@ import { DEFAULT_TOLERANCE, parseTolerance } from "../compare/tolerance.js";
 import { ExitCode } from "../errors.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import { createProgress } from "./progress.js";
-import { collect, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+import {
+  collect,
+  isShippedScenario,
+  loadScenarioAndModel,
+  nonNegativeInt,
+  positiveInt,
+} from "./scenarioInput.js";
 
 interface CompareFlags {
   set: string[];
@@ -53,12 +59,12 @@ export function registerCompare(program: Command): void {
     .option("--out <file>", "also write the JSON comparison to this file")
     .option("--no-progress", "no progress bar on stderr")
     .action((files: string[], flags: CompareFlags) => {
-      const { scenarioArg, measuredFiles } = splitScenarioArgs(files, "compare");
+      const { scenarioArg, measuredFiles } = splitScenarioArgs(files, "compare", isShippedScenario);
+      const scenario = loadScenarioAndModel(scenarioArg, flags.set);
       const progress = createProgress("compare", { enabled: flags.progress });
       const result = runCompare({
-        scenarioArg,
+        scenario,
         measuredFiles,
-        sets: flags.set,
         tolerance: flags.tolerance,
         ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),

@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
-import { type MeasuredSample, type MeasuredScope, metricMapRow } from "../measured/index.js";
+import { figureDefinition } from "../figures/index.js";
+import type { MeasuredSample, MeasuredScope } from "../measured/index.js";
 import { convertUnit } from "../measured/units.js";
 import { metricDefinitions } from "../model/summaryMetrics.js";
 import type { SummaryMetric } from "../run/runScenario.js";
@@ -22,6 +23,10 @@ export interface CompareRow {
   verdict: Verdict;
   /** Why a figure is not simulated. */
   reason?: string;
+  /** For figures evaluated from time series: the recipe's source, its PromQL, and how many series answered. */
+  source?: string;
+  promql?: string;
+  series_count?: number;
   file: string;
   line?: number;
   note?: string;
@@ -93,7 +98,7 @@ function compareFigure(
       reason,
     );
   if (!sim) return notSimulated(whyAbsent(figure, scenarioStages));
-  const simulatedScope = metricMapRow(figure.metric)?.scope ?? null;
+  const simulatedScope = figureDefinition(figure.metric)?.scope ?? null;
   if (figure.scope !== null && simulatedScope !== null && figure.scope !== simulatedScope) {
     return notSimulated(`measured ${figure.scope}, simulated ${simulatedScope}`);
   }
