@@ -27,7 +27,8 @@ export function renderCompare(result: CompareResult): string {
     out.push(`measured: ${f.file} (${f.format}, ${f.figures} figure(s), sha256 ${f.sha256.slice(0, 12)})`);
   }
   if (result.stage_windows.length > 0) {
-    out.push(`stage windows: ${result.stage_windows.map((s) => s.name).join(", ")}`);
+    const windows = result.stage_windows.map((s) => `${s.name} ${s.start}..${s.end}`);
+    out.push(`stage windows (from ${result.window_origin}): ${windows.join(", ")}`);
   }
   out.push("");
   const manyFiles = result.measured_files.length > 1;
@@ -58,6 +59,15 @@ export function renderCompare(result: CompareResult): string {
     for (const r of result.not_simulated) {
       const measured = measuredText(r.measured, (v) => formatNumber(v, 4));
       out.push(`  ${r.metric} (${r.stage ?? "all"}) measured ${measured} ${r.unit}: ${r.reason}`);
+    }
+  }
+  if (result.evaluated.length > 0) {
+    out.push("");
+    out.push("Figures from time series (the figure table, docs/metrics.md):");
+    for (const v of result.evaluated) {
+      const value = v.value === null ? "no value" : `${formatNumber(v.value, 4)} ${v.unit}`;
+      const how = v.promql === null ? "" : ` from ${v.source}, ${v.seriesCount} series: ${v.promql}`;
+      out.push(`  ${v.name} (${v.stage}): ${value}${how}${v.note ? ` [${v.note}]` : ""}`);
     }
   }
   if (result.skipped.length > 0) {

@@ -3,12 +3,13 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, type InputIssue } from "../errors.js";
 import {
-  type Answer,
   ALL,
+  type Answer,
   evaluateFigures,
   FIGURE_NAMES,
   type FigureValue,
   figureDefinition,
+  recipeMetricNames,
   resolveWindows,
   type WindowOrigin,
 } from "../figures/index.js";
@@ -76,7 +77,10 @@ export interface MeasuredFigureOptions {
  * summaries (k6, coder scaletest) keep the samples whose metric capsim simulates. Problems in every file
  * are reported together.
  */
-export function loadMeasuredFigures(paths: readonly string[], opts: MeasuredFigureOptions = {}): MeasuredFigures {
+export function loadMeasuredFigures(
+  paths: readonly string[],
+  opts: MeasuredFigureOptions = {},
+): MeasuredFigures {
   const issues: InputIssue[] = [];
   const read: MeasuredData[] = [];
   for (const path of paths) {
@@ -89,7 +93,10 @@ export function loadMeasuredFigures(paths: readonly string[], opts: MeasuredFigu
   }
   if (issues.length > 0) throw new InputError(issues);
 
-  const given = [...(opts.stages ?? []), ...(opts.stagesFile ? stagesFromFile(opts.stagesFile) : declaredStages(read))];
+  const given = [
+    ...(opts.stages ?? []),
+    ...(opts.stagesFile ? stagesFromFile(opts.stagesFile) : declaredStages(read)),
+  ];
   const timeSeries = read.filter((d) => d.series !== undefined);
   const evaluation = timeSeries.length > 0 ? evaluateTimeSeries(timeSeries, given, opts) : undefined;
   const known = new Set([...FIGURE_NAMES, ...(opts.simulatedMetrics ?? [])]);
@@ -99,8 +106,14 @@ export function loadMeasuredFigures(paths: readonly string[], opts: MeasuredFigu
   for (const data of read) {
     const kept = data.series ? [] : summaryFigures(data, known, skipped);
     if (data.series && data === timeSeries[0]) kept.push(...evaluation!.figures);
+    if (data.series) skipped.push(...unreadSeries(data));
     for (const [metric, count] of data.unmapped ?? [])
-      skipped.push({ file: data.file, metric, count, reason: "neither a metric a recipe reads nor a figure's panel legend" });
+      skipped.push({
+        file: data.file,
+        metric,
+        count,
+        reason: "neither a metric a recipe reads nor a figure's panel legend",
+      });
     figures.push(...kept);
     files.push({ file: data.file, format: data.format, sha256: fileSha256(data.file), figures: kept.length });
   }
@@ -132,6 +145,22 @@ function evaluateTimeSeries(
   return { figures, evaluated, windows, origin };
 }
 
+/** Series of metrics no recipe reads, counted per name. */
+function unreadSeries(data: MeasuredData): SkippedMeasurement[] {
+  const counts = new Map<string, number>();
+  for (const s of data.series!.series) {
+    const name = s.labels.__name__ ?? "";
+    if (recipeMetricNames().has(name) || name.startsWith("capsim_")) continue;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].map(([metric, count]) => ({
+    file: data.file,
+    metric,
+    count,
+    reason: "no figure reads this metric (series counted)",
+  }));
+}
+
 /** An evaluated figure as a measured figure, for the comparison. */
 function asSample(v: FigureValue, file: string): MeasuredSample {
   const definition = figureDefinition(v.name)!;
@@ -150,7 +179,11 @@ function asSample(v: FigureValue, file: string): MeasuredSample {
   };
 }
 
-function summaryFigures(data: MeasuredData, known: ReadonlySet<string>, skipped: SkippedMeasurement[]): MeasuredSample[] {
+function summaryFigures(
+  data: MeasuredData,
+  known: ReadonlySet<string>,
+  skipped: SkippedMeasurement[],
+): MeasuredSample[] {
   if (CAPSIM_FORMATS.includes(data.format)) return data.samples.filter(isFigure);
   const dropped = new Map<string, SkippedMeasurement>();
   const kept: MeasuredSample[] = [];
@@ -181,7 +214,8 @@ function hashInto(hash: ReturnType<typeof createHash>, path: string, name: strin
     hash.update(readFileSync(path));
     return;
   }
-  for (const entry of readdirSync(path).sort()) hashInto(hash, join(path, entry), name ? `${name}/${entry}` : entry);
+  for (const entry of readdirSync(path).sort())
+    hashInto(hash, join(path, entry), name ? `${name}/${entry}` : entry);
 }
 
 function isFigure(s: MeasuredSample): boolean {

@@ -113,7 +113,9 @@ export function runCompare(opts: CompareOptions): CompareResult {
 
 /** The recipe a time-series figure came from, on its row. */
 function attachRecipe(row: CompareRow, evaluated: readonly FigureValue[]): void {
-  const v = evaluated.find((e) => e.name === row.metric && (e.stage === "all" ? null : e.stage) === row.stage);
+  const v = evaluated.find(
+    (e) => e.name === row.metric && (e.stage === "all" ? null : e.stage) === row.stage,
+  );
   if (!v || v.value === null) return;
   row.source = v.source ?? undefined;
   row.promql = v.promql ?? undefined;
@@ -130,6 +132,7 @@ function nothingToCompare(
     ...notSimulated.map((r) => `${r.metric} (${r.stage ?? "all"}): ${r.reason}`),
     ...evaluated.filter((v) => v.value === null).map((v) => `${v.name} (${v.stage}): ${v.note}`),
   ];
-  const why = reasons.length > 0 ? `:\n  ${reasons.join("\n  ")}` : ": the files hold no figure capsim simulates";
+  const why =
+    reasons.length > 0 ? `:\n  ${reasons.join("\n  ")}` : ": the files hold no figure capsim simulates";
   return new InputError({ file: files.join(", "), path: "", message: `no figure could be compared${why}` });
 }

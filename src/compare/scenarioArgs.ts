@@ -24,7 +24,8 @@ export function splitScenarioArgs(
 ): ScenarioAndMeasuredArgs {
   const [first, ...rest] = positionals;
   if (first === undefined) throw noMeasured(command);
-  if (!looksLikeScenario(first, isShippedScenario)) return { scenarioArg: undefined, measuredFiles: [...positionals] };
+  if (!looksLikeScenario(first, isShippedScenario))
+    return { scenarioArg: undefined, measuredFiles: [...positionals] };
   if (rest.length === 0) throw noMeasured(command, first);
   return { scenarioArg: first, measuredFiles: rest };
 }

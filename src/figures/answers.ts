@@ -19,7 +19,9 @@ export function normaliseQuery(query: string): string {
 /** The saved answer to a recipe's PromQL, or to the figure's Grafana panel legend. */
 export function answerFor(answers: readonly Answer[], promql: string, panel?: string): Answer | undefined {
   const wanted = normaliseQuery(promql);
-  return answers.find((a) => normaliseQuery(a.query) === wanted || (panel !== undefined && a.query === `panel:${panel}`));
+  return answers.find(
+    (a) => normaliseQuery(a.query) === wanted || (panel !== undefined && a.query === `panel:${panel}`),
+  );
 }
 
 /**

@@ -158,7 +158,12 @@ function reduce(
   return row(value.value, value.note);
 }
 
-function reductionProblem(reduction: Reduction, results: readonly Result[], ctx: Context, window: Window): string {
+function reductionProblem(
+  reduction: Reduction,
+  results: readonly Result[],
+  ctx: Context,
+  window: Window,
+): string {
   if (reduction.kind === "at_end" && results.length > 1)
     return `${results.length} series answered where one was expected`;
   return `no points in ${window.name} (${window.start}..${window.end}, step ${ctx.step} s)`;
@@ -184,7 +189,9 @@ export function reduceResults(
   }
   if (pooled.length === 0) return undefined;
   pooled.sort((a, b) => a - b);
-  const q = { median: 0.5, min: 0, max: 1, mean: Number.NaN, quantile: reduction.q ?? Number.NaN }[reduction.stat];
+  const q = { median: 0.5, min: 0, max: 1, mean: Number.NaN, quantile: reduction.q ?? Number.NaN }[
+    reduction.stat
+  ];
   const value =
     reduction.stat === "mean" ? pooled.reduce((s, v) => s + v, 0) / pooled.length : sortedQuantile(pooled, q);
   const what = reduction.stat === "quantile" ? `p${(reduction.q ?? 0) * 100}` : reduction.stat;
@@ -194,6 +201,7 @@ export function reduceResults(
 
 function metricNamesIn(data: SeriesSet): Set<string> {
   const names = new Set<string>();
-  for (const s of data.series) if (s.labels.__name__ !== undefined && s.values.length > 0) names.add(s.labels.__name__);
+  for (const s of data.series)
+    if (s.labels.__name__ !== undefined && s.values.length > 0) names.add(s.labels.__name__);
   return names;
 }

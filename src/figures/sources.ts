@@ -8,7 +8,7 @@ export const SOURCES: Readonly<Record<SourceId, { title: string; what: string }>
   },
   process: {
     title: "Go process metrics",
-    what: "`process_cpu_seconds_total`, `process_resident_memory_bytes` from coderd's and provisionerd's own `/metrics`; the scrape job tells them apart (`job=\"coder\"`, `job=\"coder-provisioner\"`)",
+    what: '`process_cpu_seconds_total`, `process_resident_memory_bytes` from coderd\'s and provisionerd\'s own `/metrics`; the scrape job tells them apart (`job="coder"`, `job="coder-provisioner"`)',
   },
   coderd: {
     title: "coderd's own metrics",

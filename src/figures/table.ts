@@ -1,7 +1,13 @@
 import type { FigureDefinition, Recipe, Reduction } from "./types.js";
 
 /** Stages that carry user traffic; their span is the window of stage-less figures ("all"). */
-export const TRAFFIC_STAGE_NAMES: readonly string[] = ["ssh", "web_terminal", "workspace_apps", "dashboard", "workday"];
+export const TRAFFIC_STAGE_NAMES: readonly string[] = [
+  "ssh",
+  "web_terminal",
+  "workspace_apps",
+  "dashboard",
+  "workday",
+];
 
 const RATE = "$__rate_interval";
 const AGENT_PATHS = 'path=~"/api/v2/workspaceagents/me/.*"';
@@ -74,7 +80,7 @@ export const FIGURES: readonly FigureDefinition[] = [
       unit: "1/s",
       scope: "total",
       stages: [stage],
-      description: `Median HTTP API requests per second over all replicas during ${stage}`,
+      description: "Median HTTP API requests per second over all replicas during the stage",
       recipes: [
         {
           source: "coderd",
@@ -106,7 +112,8 @@ export const FIGURES: readonly FigureDefinition[] = [
     unit: "ms",
     scope: "per_agent",
     stages: null,
-    description: "p90 of agent API requests over the window, interpolated on coderd's buckets (as Grafana's histogram_quantile shows it)",
+    description:
+      "p90 of agent API requests over the window, interpolated on coderd's buckets (as Grafana's histogram_quantile shows it)",
     recipes: agentLatency(0.9),
     note: "coderd_agents_connection_latencies_seconds (the DERP latency gauge per agent) is another reading of the published figure; see ../shared/readings-2000.md",
   },
@@ -136,7 +143,12 @@ export const FIGURES: readonly FigureDefinition[] = [
     recipes: [
       {
         source: "coderd",
-        promql: windowQuantile(0.95, "coderd_api_request_latencies_seconds_bucket", NOT_AGENT_PATHS, " * 1000"),
+        promql: windowQuantile(
+          0.95,
+          "coderd_api_request_latencies_seconds_bucket",
+          NOT_AGENT_PATHS,
+          " * 1000",
+        ),
         reduction: AT_END,
       },
     ],
@@ -147,7 +159,9 @@ export const FIGURES: readonly FigureDefinition[] = [
     scope: "total",
     stages: ["dashboard"],
     description: "Mean open websockets over all replicas during dashboard",
-    recipes: [{ source: "coderd", promql: "sum(coderd_api_concurrent_websockets)", reduction: points("mean") }],
+    recipes: [
+      { source: "coderd", promql: "sum(coderd_api_concurrent_websockets)", reduction: points("mean") },
+    ],
     panel: "websockets",
   },
   {

@@ -11,7 +11,10 @@ const STAGE_SERIES = "capsim_stage_active";
  * at t, so a window (start, end] holds the evaluation instants start + k·step, k ≥ 1, up to end. A
  * window shorter than one step is the single instant at its end.
  */
-export function windowInstants(window: Window, stepSeconds: number): { start: number; end: number; step: number } {
+export function windowInstants(
+  window: Window,
+  stepSeconds: number,
+): { start: number; end: number; step: number } {
   const first = window.start + stepSeconds;
   if (first > window.end + 1e-9) return { start: window.end, end: window.end, step: stepSeconds };
   const k = Math.floor((window.end - window.start) / stepSeconds + 1e-9);
@@ -67,7 +70,8 @@ export function resolveWindows(
   given: readonly Window[] = [],
 ): { windows: Window[]; origin: WindowOrigin } {
   const recorded = windowsFromStageSeries(data);
-  const origin: WindowOrigin = recorded.length > 0 ? "capsim_stage_active" : given.length > 0 ? "given" : "data";
+  const origin: WindowOrigin =
+    recorded.length > 0 ? "capsim_stage_active" : given.length > 0 ? "given" : "data";
   const windows = recorded.length > 0 ? recorded : [...given];
   if (!windows.some((w) => w.name === ALL)) {
     const all = trafficWindow(windows) ?? dataSpan(data);

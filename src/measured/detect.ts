@@ -66,7 +66,11 @@ function detectJson(text: string, file: string): Detection {
   const probe = Array.isArray(first) ? first[0] : first;
   if (isObject(probe)) {
     const queryDocument = typeof probe.query === "string" && ("data" in probe || "response" in probe);
-    if (queryDocument || "response" in probe || (typeof probe.status === "string" && ("data" in probe || "error" in probe))) {
+    if (
+      queryDocument ||
+      "response" in probe ||
+      (typeof probe.status === "string" && ("data" in probe || "error" in probe))
+    ) {
       return { format: "prom-api", records };
     }
     if (isObject(probe.runs)) return { format: "coder-scaletest", records };

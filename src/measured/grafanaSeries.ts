@@ -1,14 +1,11 @@
 import type { Answer } from "../figures/answers.js";
-import { metricNamesOf } from "../promql/index.js";
+import { recipeMetricNames } from "../figures/recipeMetrics.js";
 import { FIGURES } from "../figures/table.js";
 import type { Series } from "../series/types.js";
 import { readGrafanaCsv } from "./grafanaCsv.js";
 import type { MeasuredSample } from "./sample.js";
 import { SeriesBuilder } from "./seriesBuilder.js";
 import { convertUnit } from "./units.js";
-
-/** Metric names some recipe reads: a Grafana column named after one is that raw series. */
-const RECIPE_METRICS = new Set(FIGURES.flatMap((f) => f.recipes.flatMap((r) => metricNamesOf(r.promql))));
 
 export interface GrafanaData {
   series: Series[];
@@ -29,7 +26,7 @@ export function readGrafanaSeries(text: string, file: string): GrafanaData {
   const unmapped = new Map<string, number>();
   for (const s of samples) {
     if (s.t === null || s.value === undefined) continue;
-    if (RECIPE_METRICS.has(s.rawMetric)) {
+    if (recipeMetricNames().has(s.rawMetric)) {
       raw.add({ ...s.labels, __name__: s.rawMetric }, s.t, s.value);
       continue;
     }

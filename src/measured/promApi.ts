@@ -13,7 +13,7 @@ export interface PromApiData {
 
 export const NAME_THE_QUERY =
   'save each response with its query: {"query": "<the PromQL>", "data": <the response\'s data>} ' +
-  "(or {\"query\": ..., \"response\": <the whole response>}), e.g. curl -s URL | jq --arg q 'sum(rate(x[1m]))' " +
+  '(or {"query": ..., "response": <the whole response>}), e.g. curl -s URL | jq --arg q \'sum(rate(x[1m]))\' ' +
   "'{query: $q, data: .data}'; see docs/metrics.md";
 
 /**
@@ -42,7 +42,8 @@ function readEntry(
   raw: SeriesBuilder,
   answers: Answer[],
 ): void {
-  if (!isObject(entry)) failAt(record, file, path, "expected a Prometheus API response or a {query, data} object");
+  if (!isObject(entry))
+    failAt(record, file, path, "expected a Prometheus API response or a {query, data} object");
   const query = entry.query;
   if (query !== undefined && (typeof query !== "string" || query.trim() === ""))
     failAt(record, file, [...path, "query"], "query must be the PromQL text");
@@ -50,11 +51,17 @@ function readEntry(
   const responsePath = "response" in entry ? [...path, "response"] : path;
   const results = readResponse(record, file, response, responsePath, query as string | undefined);
   if (results.every((r) => r.labels.__name__ !== undefined)) {
-    for (const r of results) for (let i = 0; i < r.times.length; i++) raw.add(r.labels, r.times[i]!, r.values[i]!);
+    for (const r of results)
+      for (let i = 0; i < r.times.length; i++) raw.add(r.labels, r.times[i]!, r.values[i]!);
     return;
   }
   if (query === undefined)
-    failAt(record, file, path, `a query result without its query text: capsim cannot tell what it measures; ${NAME_THE_QUERY}`);
+    failAt(
+      record,
+      file,
+      path,
+      `a query result without its query text: capsim cannot tell what it measures; ${NAME_THE_QUERY}`,
+    );
   answers.push({ query: query as string, series: results });
 }
 
@@ -83,7 +90,9 @@ function readResponse(
     case "matrix":
     case "vector": {
       if (!Array.isArray(data.result)) failAt(record, file, at(["result"]), "result must be an array");
-      return data.result.map((s, i) => readSeries(record, file, s, at(["result", i]), data.resultType === "matrix"));
+      return data.result.map((s, i) =>
+        readSeries(record, file, s, at(["result", i]), data.resultType === "matrix"),
+      );
     }
     case "scalar": {
       const [t, v] = pair(record, file, data.result, at(["result"]));
@@ -96,7 +105,13 @@ function readResponse(
   }
 }
 
-function readSeries(record: JsonRecord, file: string, series: unknown, path: JsonPath, matrix: boolean): Series {
+function readSeries(
+  record: JsonRecord,
+  file: string,
+  series: unknown,
+  path: JsonPath,
+  matrix: boolean,
+): Series {
   if (!isObject(series)) failAt(record, file, path, "each result must be an object with metric and values");
   if (series.histograms !== undefined || series.histogram !== undefined)
     failAt(record, file, path, "native histograms are not read: query the classic _bucket series instead");
@@ -152,6 +167,7 @@ function pair(record: JsonRecord, file: string, p: unknown, path: JsonPath): [nu
   if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== "number")
     failAt(record, file, path, 'expected [unix_seconds, "value"]');
   const value = typeof p[1] === "string" ? parsePromFloat(p[1]) : typeof p[1] === "number" ? p[1] : undefined;
-  if (value === undefined) failAt(record, file, [...path, 1], `value ${JSON.stringify(p[1])} is not a number`);
+  if (value === undefined)
+    failAt(record, file, [...path, 1], `value ${JSON.stringify(p[1])} is not a number`);
   return [p[0] as number, value as number];
 }

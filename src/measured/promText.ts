@@ -1,8 +1,8 @@
 import { InputError } from "../errors.js";
 import type { Labels, Series } from "../series/types.js";
 import { SeriesBuilder } from "./seriesBuilder.js";
-import { parseUnixSecondsOrRfc3339 } from "./time.js";
 import { splitLines } from "./textPos.js";
+import { parseUnixSecondsOrRfc3339 } from "./time.js";
 import { parsePromFloat } from "./units.js";
 
 /** One sample line of a scrape before interpretation. */
@@ -256,13 +256,25 @@ export function scrapeHeader(text: string, file: string): { time?: number; targe
   const time = TIME_HEADER.exec(text);
   if (time) {
     const seconds = parseUnixSecondsOrRfc3339(time[1]!);
-    if (typeof seconds === "string") throw new InputError({ file, line: lineAt(text, time.index), path: "capsim-scrape-time", message: seconds });
+    if (typeof seconds === "string")
+      throw new InputError({
+        file,
+        line: lineAt(text, time.index),
+        path: "capsim-scrape-time",
+        message: seconds,
+      });
     out.time = seconds;
   }
   const target = TARGET_HEADER.exec(text);
   if (target) {
     const labels = parseTargetLabels(target[1]!);
-    if (typeof labels === "string") throw new InputError({ file, line: lineAt(text, target.index), path: "capsim-target", message: labels });
+    if (typeof labels === "string")
+      throw new InputError({
+        file,
+        line: lineAt(text, target.index),
+        path: "capsim-target",
+        message: labels,
+      });
     out.target = labels;
   }
   return out;
@@ -271,9 +283,13 @@ export function scrapeHeader(text: string, file: string): { time?: number; targe
 /** `job="coder",pod="coder-0"` (quotes optional), or a message saying what is wrong. */
 export function parseTargetLabels(text: string): Labels | string {
   const labels: Record<string, string> = {};
-  for (const part of text.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")) {
     const m = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"?([^"]*)"?$/.exec(part);
-    if (!m) return `expected label=value pairs such as job="coder",pod="coder-0", got ${JSON.stringify(part)}`;
+    if (!m)
+      return `expected label=value pairs such as job="coder",pod="coder-0", got ${JSON.stringify(part)}`;
     labels[m[1]!] = m[2]!;
   }
   return Object.keys(labels).length > 0 ? labels : "no labels given";

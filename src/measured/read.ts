@@ -4,15 +4,15 @@ import { readCapsimCsv } from "./capsimCsv.js";
 import { readCapsimYaml } from "./capsimYaml.js";
 import { readCoderScaletestRecords } from "./coderScaletest.js";
 import { type Detection, detectFormat } from "./detect.js";
+import { readGrafanaSeries } from "./grafanaSeries.js";
 import { parseJsonOrNdjson } from "./jsonRecords.js";
 import { readK6Summary } from "./k6Summary.js";
-import { readGrafanaSeries } from "./grafanaSeries.js";
 import { readPromApiRecords } from "./promApi.js";
 import { readExpositionSeries } from "./promText.js";
-import { readScrapeDirectory } from "./scrapeDir.js";
-import { readTsdbDump } from "./tsdbDump.js";
 import type { MeasuredData, MeasuredFormat } from "./sample.js";
+import { readScrapeDirectory } from "./scrapeDir.js";
 import { stripBom } from "./textPos.js";
+import { readTsdbDump } from "./tsdbDump.js";
 
 /**
  * Reads measured data in any supported format, detected from the content. Time series keep their
@@ -76,7 +76,11 @@ function readAs(detection: Detection, text: string, file: string): Read {
     case "promtool-dump":
       return { samples: [], stages: [], series: { series: readTsdbDump(text, file) } };
     case "scrape-directory":
-      throw new InputError({ file, path: "", message: "a scrape directory is read from disk, not from text" });
+      throw new InputError({
+        file,
+        path: "",
+        message: "a scrape directory is read from disk, not from text",
+      });
     case "prom-api": {
       const { series, answers } = readPromApiRecords(records(), file);
       return { samples: [], stages: [], series: { series }, answers };

@@ -9,8 +9,8 @@ import { parseUnixSecondsOrRfc3339 } from "./time.js";
 
 const HOW =
   "a scrape directory holds one /metrics scrape per file: <dir>/<target>/<time>.prom, where <target> is " +
-  'a label list such as job=coder,pod=coder-0 and <time> is RFC 3339 or unix seconds; or any file with ' +
-  "`# capsim-scrape-time: <time>` and `# capsim-target: job=\"coder\",pod=\"coder-0\"` lines";
+  "a label list such as job=coder,pod=coder-0 and <time> is RFC 3339 or unix seconds; or any file with " +
+  '`# capsim-scrape-time: <time>` and `# capsim-target: job="coder",pod="coder-0"` lines';
 
 /**
  * Reads a directory of raw `/metrics` scrapes (no timestamps in them, as coderd serves them) as the
@@ -58,9 +58,13 @@ function timeFromName(file: string): number | undefined {
   const stem = basename(file, extname(file));
   const direct = parseUnixSecondsOrRfc3339(stem);
   if (typeof direct === "number") return direct;
-  const colons = /^(\d{4}-\d{2}-\d{2}T\d{2})[-_](\d{2})[-_](\d{2}(?:\.\d+)?)(Z|[+-]\d{2}[-_:]?\d{2})$/.exec(stem);
+  const colons = /^(\d{4}-\d{2}-\d{2}T\d{2})[-_](\d{2})[-_](\d{2}(?:\.\d+)?)(Z|[+-]\d{2}[-_:]?\d{2})$/.exec(
+    stem,
+  );
   if (!colons) return undefined;
-  const seconds = parseUnixSecondsOrRfc3339(`${colons[1]}:${colons[2]}:${colons[3]}${colons[4]!.replace("_", ":")}`);
+  const seconds = parseUnixSecondsOrRfc3339(
+    `${colons[1]}:${colons[2]}:${colons[3]}${colons[4]!.replace("_", ":")}`,
+  );
   return typeof seconds === "number" ? seconds : undefined;
 }
 

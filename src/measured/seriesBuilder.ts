@@ -52,6 +52,7 @@ export class SeriesBuilder {
 export function mergeSeriesSets(sets: readonly SeriesSet[]): SeriesSet {
   const builder = new SeriesBuilder();
   for (const set of sets)
-    for (const s of set.series) for (let i = 0; i < s.times.length; i++) builder.add(s.labels, s.times[i]!, s.values[i]!);
+    for (const s of set.series)
+      for (let i = 0; i < s.times.length; i++) builder.add(s.labels, s.times[i]!, s.values[i]!);
   return { series: builder.build() };
 }

@@ -17,20 +17,22 @@ export function isTsdbDump(text: string): boolean {
 export function readTsdbDump(text: string, file: string): Series[] {
   const builder = new SeriesBuilder();
   const lines = splitLines(text);
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === "") continue;
     const fail = (col: number, message: string): never => {
       throw new InputError({ file, line: i + 1, col, path: "", message });
     };
-    const m = DUMP_LINE.exec(line);
-    if (!m) fail(1, 'expected `{__name__="x", label="value"} <value> <timestamp ms>` (promtool tsdb dump)');
-    const labels = parseGoLabels(m![1]!);
-    if (typeof labels === "string") return fail(2, labels);
-    if (!labels.__name__) fail(2, "sample without __name__");
-    const value = parsePromFloat(m![2]!);
-    if (value === undefined) fail(m![1]!.length + 4, `value "${m![2]}" is not a number`);
-    builder.add(labels, Number(m![3]) / 1000, value!);
-  });
+    const m =
+      DUMP_LINE.exec(line) ??
+      fail(1, 'expected `{__name__="x", label="value"} <value> <timestamp ms>` (promtool tsdb dump)');
+    const labels = parseGoLabels(m[1]!);
+    if (typeof labels === "string") fail(2, labels);
+    const named = labels as Record<string, string>;
+    if (!named.__name__) fail(2, "sample without __name__");
+    const value = parsePromFloat(m[2]!) ?? fail(m[1]!.length + 4, `value "${m[2]}" is not a number`);
+    builder.add(named, Number(m[3]) / 1000, value);
+  }
   if (builder.size === 0) throw new InputError({ file, path: "", message: "no samples in the dump" });
   return builder.build((labels, t) => {
     throw new InputError({ file, path: "", message: `${labels.__name__} has two samples at ${t * 1000} ms` });
@@ -54,7 +56,9 @@ function parseGoLabels(text: string): Record<string, string> | string {
 
 function unquoteGo(body: string): string {
   if (!body.includes("\\")) return body;
-  const json = body.replace(/\\([av'])/g, (_, c: string) => (c === "a" ? "\\u0007" : c === "v" ? "\\u000b" : "'"));
+  const json = body.replace(/\\([av'])/g, (_, c: string) =>
+    c === "a" ? "\\u0007" : c === "v" ? "\\u000b" : "'",
+  );
   try {
     return JSON.parse(`"${json}"`) as string;
   } catch {
