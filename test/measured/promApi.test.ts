@@ -82,7 +82,7 @@ describe("query results saved with their query", () => {
       data: { resultType: "matrix", result: [{ metric: { pod: "coder-0" }, values: [[T0, "3"]] }] },
     });
     expect(inputErrorOf(() => parseMeasured(text, "curl.json"))).toMatch(
-      /^curl\.json: a query result without its query text: .*\{"query": "<the PromQL>", "data": /,
+      /^curl\.json:1:1: a query result without its query text: .*\{"query": "<the PromQL>", "data": /,
     );
   });
 });
