@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -139,6 +139,8 @@ describe("capsim compare", () => {
       "measured_source",
       "measured_files",
       "stage_windows",
+      "window_origin",
+      "evaluated",
       "rows",
       "not_simulated",
       "skipped",
@@ -158,9 +160,9 @@ describe("capsim compare", () => {
         figures: 2,
       },
     ]);
-    expect(json.stage_windows.map((s: { name: string }) => s.name)).toEqual(["ssh", "dashboard"]);
+    expect(json.stage_windows.map((s: { name: string }) => s.name)).toEqual(["ssh", "dashboard", "all"]);
+    expect(json.window_origin).toBe("given");
     const rps = json.rows.find((row: { metric: string }) => row.metric === "api_rps_median");
-    // 100 requests per 15 s scrape interval in the dashboard window.
     expect(Object.keys(rps)).toEqual([
       "metric",
       "stage",
@@ -173,9 +175,21 @@ describe("capsim compare", () => {
       "verdict",
       "file",
       "note",
+      "source",
+      "promql",
+      "series_count",
     ]);
-    expect(rps).toMatchObject({ stage: "dashboard", unit: "1/s", tolerance: { relative: 0.1 } });
-    expect(rps.measured.value).toBeCloseTo(100 / 15, 9);
+    expect(rps).toMatchObject({
+      stage: "dashboard",
+      unit: "1/s",
+      tolerance: { relative: 0.1 },
+      source: "coderd",
+      promql: "sum(rate(coderd_api_requests_processed_total[$__rate_interval]))",
+      series_count: 1,
+    });
+    // 100 requests per 15 s scrape over the 30 s of data, rate(...[60s]) at 1709287230 extrapolated as
+    // Prometheus does (by half an interval at the start): 200 × 37.5/30 / 60.
+    expect(rps.measured.value).toBeCloseTo((200 * 1.25) / 60, 9);
     expect(rps.simulated.mean).toBeGreaterThan(0);
     expect(["pass", "fail"]).toContain(rps.verdict);
     const agents = json.rows.find((row: { metric: string }) => row.metric === "agent_connections");
@@ -184,11 +198,40 @@ describe("capsim compare", () => {
       {
         file: join(FIX, "scrapes.prom"),
         metric: "go_goroutines",
-        count: 3,
-        reason: "no capsim metric is computed from this series",
+        count: 1,
+        reason: "no figure reads this metric (series counted)",
       },
     ]);
     expect(json.not_simulated).toEqual([]);
     expect(json.passed).toBe(json.counts.fail === 0);
+    const lacking = json.evaluated.find((v: { name: string }) => v.name === "coderd_cpu_vcpu_median");
+    expect(lacking).toMatchObject({ value: null, source: null });
+    expect(lacking.note).toContain(
+      "needs cadvisor: container_cpu_usage_seconds_total; or process: process_cpu_seconds_total",
+    );
+  });
+
+  it("never passes on nothing: a file no figure can be read from exits 2 with the reason", () => {
+    const file = join(dir, "goroutines.prom");
+    writeFileSync(file, "go_goroutines 12 1709287200000\ngo_goroutines 14 1709287215000\n");
+    const r = capsim(["compare", TINY, file, "--replications", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("no figure could be compared");
+    expect(r.stderr).toContain("agent_connections (all): no series for any recipe");
+  });
+
+  it("refuses a plain curl query_range result with no query text, naming the fix", () => {
+    const file = join(dir, "curl.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        status: "success",
+        data: { resultType: "matrix", result: [{ metric: { pod: "coder-0" }, values: [[1709287200, "3"]] }] },
+      }),
+    );
+    const r = capsim(["compare", TINY, file, "--replications", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('save each response with its query: {"query": "<the PromQL>", "data"');
   });
 });
