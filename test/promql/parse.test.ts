@@ -22,6 +22,7 @@ describe("parsePromQL", () => {
     expect(range("rate(x[90s])")).toBe(90);
     expect(range("rate(x[1h30m])")).toBe(5400);
     expect(range("rate(x[$__rate_interval])", { __rate_interval: 60 })).toBe(60);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} syntax
     expect(range("rate(x[${__interval}])", { $__interval: 15 })).toBe(15);
   });
 
