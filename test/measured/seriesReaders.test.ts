@@ -3,9 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { evaluateFigures } from "../../src/figures/evaluate.js";
+import { resolveWindows } from "../../src/figures/windows.js";
 import { readMeasuredFile } from "../../src/measured/read.js";
 import { readScrapeDirectory } from "../../src/measured/scrapeDir.js";
 import { isTsdbDump, readTsdbDump } from "../../src/measured/tsdbDump.js";
+import type { SeriesSet } from "../../src/series/types.js";
 import { syntheticSet, toOpenMetrics } from "../figures/synthetic.js";
 import { inputErrorOf } from "./fixtures.js";
 
