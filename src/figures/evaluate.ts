@@ -17,10 +17,20 @@ export interface EvaluateOptions {
   answers?: readonly Answer[];
   /** The figures to evaluate; default the whole table. */
   figures?: readonly FigureDefinition[];
+  /** Evaluates the recipes elsewhere than over `data` (a Prometheus server's answers). */
+  evaluator?: FigureEvaluator;
+}
+
+/** Where recipes are evaluated instead of `data`: what it holds, how often it scrapes, its answers. */
+export interface FigureEvaluator {
+  metricNames: ReadonlySet<string>;
+  scrapeSeconds: number;
+  /** The answer to `expr` at the instants of `range` (one instant when start = end). */
+  results(expr: string, range: { start: number; end: number; step: number }): readonly Result[];
 }
 
 /** One result series of an evaluation: what a Prometheus server would return. */
-interface Result {
+export interface Result {
   labels: Labels;
   values: ArrayLike<number>;
 }
@@ -40,8 +50,8 @@ export function evaluateFigures(
   windows: readonly Window[],
   opts: EvaluateOptions = {},
 ): FigureValue[] {
-  const present = metricNamesIn(data);
-  const scrape = scrapeInterval(data) ?? DEFAULT_SCRAPE_SECONDS;
+  const present = opts.evaluator?.metricNames ?? metricNamesIn(data);
+  const scrape = opts.evaluator?.scrapeSeconds ?? scrapeInterval(data) ?? DEFAULT_SCRAPE_SECONDS;
   const step = opts.stepSeconds ?? scrape;
   const out: FigureValue[] = [];
   for (const figure of opts.figures ?? FIGURES) {
@@ -92,12 +102,13 @@ function evaluateFigure(figure: FigureDefinition, window: Window, ctx: Context):
 }
 
 /** Evaluates a recipe's PromQL over the window, with Grafana's variables set for it. */
-function run(recipe: Recipe, window: Window, ctx: Context): Result[] {
+function run(recipe: Recipe, window: Window, ctx: Context): readonly Result[] {
   const expr = promqlFor(recipe, window, { step: ctx.step, scrape: ctx.scrape }, ctx.opts.selector);
   const range =
     recipe.reduction.kind === "at_end"
       ? { start: window.end, end: window.end, step: ctx.step }
       : windowInstants(window, ctx.step);
+  if (ctx.opts.evaluator) return ctx.opts.evaluator.results(expr, range);
   return evaluateRange(expr, ctx.data, range, {
     lookbackSeconds: ctx.opts.lookbackSeconds ?? DEFAULT_LOOKBACK_SECONDS,
   });

@@ -1,6 +1,14 @@
 export { type Answer, answerFor, normaliseQuery } from "./answers.js";
 export { figuresLackedBy, figureTableMarkdown } from "./doc.js";
-export { duration, type EvaluateOptions, evaluateFigures, promqlFor, reduceResults } from "./evaluate.js";
+export {
+  duration,
+  type EvaluateOptions,
+  evaluateFigures,
+  type FigureEvaluator,
+  promqlFor,
+  reduceResults,
+  type Result,
+} from "./evaluate.js";
 export { recipeMetricNames } from "./recipeMetrics.js";
 export { SOURCE_IDS, SOURCES } from "./sources.js";
 export { FIGURE_NAMES, FIGURES, figureDefinition, TRAFFIC_STAGE_NAMES } from "./table.js";
