@@ -1,6 +1,6 @@
 import { formatNumber, textTable } from "../report/textSummary.js";
 import type { CompareRow } from "./compareFigures.js";
-import type { CompareResult } from "./runCompare.js";
+import type { CompareResult, PrometheusReport } from "./runCompare.js";
 import { formatTolerance } from "./tolerance.js";
 import { measuredText } from "./verdict.js";
 
@@ -70,6 +70,7 @@ export function renderCompare(result: CompareResult): string {
       out.push(`  ${v.name} (${v.stage}): ${value}${how}${v.note ? ` [${v.note}]` : ""}`);
     }
   }
+  if (result.prometheus) out.push("", ...renderQueries(result.prometheus));
   if (result.skipped.length > 0) {
     out.push("");
     out.push("Ignored measurements (no figure to compare):");
@@ -83,4 +84,15 @@ export function renderCompare(result: CompareResult): string {
   );
   out.push(result.passed ? "All compared figures pass." : `${fail} figure(s) outside the tolerance: exit 3.`);
   return `${out.join("\n")}\n`;
+}
+
+/** The queries sent to a Prometheus server, one line per figure and window, with the series that answered. */
+export function renderQueries(p: PrometheusReport): string[] {
+  const selector = p.selector ? `, selector ${p.selector}` : "";
+  const out = [
+    `Queries sent to ${p.url} (step ${p.step_seconds} s; scrape interval ${p.scrape_seconds} s from ${p.scrape_from}${selector}):`,
+  ];
+  for (const q of p.queries)
+    out.push(`  ${q.figure} (${q.stage}): ${q.endpoint} ${q.promql} -> ${q.series} series`);
+  return out;
 }

@@ -21,12 +21,13 @@ import {
   readMeasuredFile,
   type StageWindow,
 } from "../measured/index.js";
+import type { PrometheusMeasurement, SentQuery } from "../prometheus/index.js";
 import type { SeriesSet, Window } from "../series/types.js";
 
-/** One measured file as `compare` and `calibrate` record it. */
+/** One measured file (or Prometheus server) as `compare` and `calibrate` record it. */
 export interface MeasuredFileInfo {
   file: string;
-  format: MeasuredFormat;
+  format: MeasuredFormat | "prometheus-server";
   /** SHA-256 of the file's bytes (of the sorted files' names and bytes for a directory). */
   sha256: string;
   /** Figures it contributed (rows of the comparison). */
@@ -52,6 +53,8 @@ export interface MeasuredFigures {
   windowOrigin: WindowOrigin | null;
   /** Every figure the table evaluated on the time series, with or without a value. */
   evaluated: FigureValue[];
+  /** The queries sent when the figures came from a Prometheus server. */
+  queries?: SentQuery[];
 }
 
 const CAPSIM_FORMATS: readonly MeasuredFormat[] = ["capsim-yaml", "capsim-csv"];
@@ -159,6 +162,20 @@ function unreadSeries(data: MeasuredData): SkippedMeasurement[] {
     count,
     reason: "no figure reads this metric (series counted)",
   }));
+}
+
+/** Figures a Prometheus server evaluated (`--prometheus`), as measured figures of one source. */
+export function serverFigures(m: PrometheusMeasurement): MeasuredFigures {
+  const figures = m.evaluated.filter((v) => v.value !== null).map((v) => asSample(v, m.url));
+  return {
+    files: [{ file: m.url, format: "prometheus-server", sha256: m.sha256, figures: figures.length }],
+    figures,
+    skipped: [],
+    stages: m.windows,
+    windowOrigin: m.windowOrigin,
+    evaluated: m.evaluated,
+    queries: m.queries,
+  };
 }
 
 /** An evaluated figure as a measured figure, for the comparison. */

@@ -1,12 +1,18 @@
 import { InputError } from "../errors.js";
 import type { FigureValue, WindowOrigin } from "../figures/index.js";
 import type { LoadedModel } from "../model/loadModel.js";
+import type { PrometheusMeasurement, SentQuery } from "../prometheus/index.js";
 import { runScenario } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import type { Window } from "../series/types.js";
 import { CAPSIM_VERSION } from "../version.js";
 import { type CompareRow, compareFigures, SIMULATED_METRICS } from "./compareFigures.js";
-import { loadMeasuredFigures, type MeasuredFileInfo, type SkippedMeasurement } from "./measuredFigures.js";
+import {
+  loadMeasuredFigures,
+  type MeasuredFileInfo,
+  type SkippedMeasurement,
+  serverFigures,
+} from "./measuredFigures.js";
 
 /** A figure the simulation does not produce: listed, never a failure. */
 export type NotSimulatedRow = CompareRow & { verdict: "not_simulated"; reason: string };
@@ -35,6 +41,8 @@ export interface CompareResult {
   window_origin: WindowOrigin | null;
   /** Every figure evaluated on measured time series: value (or null and why), source, PromQL, series. */
   evaluated: FigureValue[];
+  /** With `--prometheus`: the server, the step, and every query sent with how many series answered. */
+  prometheus?: PrometheusReport;
   rows: CompareRow[];
   not_simulated: NotSimulatedRow[];
   skipped: SkippedMeasurement[];
@@ -54,6 +62,8 @@ export interface CompareOptions {
   stages?: readonly Window[];
   selector?: string;
   stepSeconds?: number;
+  /** Figures already evaluated by a Prometheus server (`--prometheus`), instead of measured files. */
+  prometheus?: PrometheusMeasurement;
   onProgress?: (fraction: number) => void;
 }
 
@@ -63,14 +73,17 @@ export interface CompareOptions {
  */
 export function runCompare(opts: CompareOptions): CompareResult {
   const { loaded, model } = opts.scenario;
-  const measured = loadMeasuredFigures(opts.measuredFiles, {
-    ...(opts.stagesFile !== undefined ? { stagesFile: opts.stagesFile } : {}),
-    ...(opts.stages !== undefined ? { stages: opts.stages } : {}),
-    ...(opts.selector !== undefined ? { selector: opts.selector } : {}),
-    ...(opts.stepSeconds !== undefined ? { stepSeconds: opts.stepSeconds } : {}),
-    simulatedMetrics: SIMULATED_METRICS,
-  });
-  if (measured.figures.length === 0) throw nothingToCompare(opts.measuredFiles, measured.evaluated, []);
+  const measured = opts.prometheus
+    ? serverFigures(opts.prometheus)
+    : loadMeasuredFigures(opts.measuredFiles, {
+        ...(opts.stagesFile !== undefined ? { stagesFile: opts.stagesFile } : {}),
+        ...(opts.stages !== undefined ? { stages: opts.stages } : {}),
+        ...(opts.selector !== undefined ? { selector: opts.selector } : {}),
+        ...(opts.stepSeconds !== undefined ? { stepSeconds: opts.stepSeconds } : {}),
+        simulatedMetrics: SIMULATED_METRICS,
+      });
+  const sources = measured.files.map((f) => f.file);
+  if (measured.figures.length === 0) throw nothingToCompare(sources, measured.evaluated, []);
   const { summary } = runScenario(loaded, model, {
     ...(opts.replications !== undefined ? { replications: opts.replications } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
@@ -85,7 +98,7 @@ export function runCompare(opts: CompareOptions): CompareResult {
   for (const row of all) attachRecipe(row, measured.evaluated);
   const rows = all.filter((r) => r.verdict !== "not_simulated");
   const notSimulated = all.filter((r): r is NotSimulatedRow => r.verdict === "not_simulated");
-  if (rows.length === 0) throw nothingToCompare(opts.measuredFiles, measured.evaluated, notSimulated);
+  if (rows.length === 0) throw nothingToCompare(sources, measured.evaluated, notSimulated);
   const fail = rows.filter((r) => r.verdict === "fail").length;
   return {
     capsim_version: CAPSIM_VERSION,
@@ -103,11 +116,33 @@ export function runCompare(opts: CompareOptions): CompareResult {
     stage_windows: measured.stages.map((s) => ({ name: s.name, start: s.start, end: s.end })),
     window_origin: measured.windowOrigin,
     evaluated: measured.evaluated,
+    ...(opts.prometheus ? { prometheus: prometheusReport(opts.prometheus) } : {}),
     rows,
     not_simulated: notSimulated,
     skipped: measured.skipped,
     counts: { pass: rows.length - fail, fail, not_simulated: notSimulated.length },
     passed: fail === 0,
+  };
+}
+
+/** What was asked of a Prometheus server (stable JSON shape). */
+export interface PrometheusReport {
+  url: string;
+  selector: string | null;
+  scrape_seconds: number;
+  scrape_from: string;
+  step_seconds: number;
+  queries: SentQuery[];
+}
+
+export function prometheusReport(m: PrometheusMeasurement): PrometheusReport {
+  return {
+    url: m.url,
+    selector: m.selector,
+    scrape_seconds: m.scrapeSeconds,
+    scrape_from: m.scrapeFrom,
+    step_seconds: m.stepSeconds,
+    queries: m.queries,
   };
 }
 

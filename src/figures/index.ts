@@ -6,8 +6,8 @@ export {
   evaluateFigures,
   type FigureEvaluator,
   promqlFor,
-  reduceResults,
   type Result,
+  reduceResults,
 } from "./evaluate.js";
 export { recipeMetricNames } from "./recipeMetrics.js";
 export { SOURCE_IDS, SOURCES } from "./sources.js";

@@ -104,7 +104,7 @@ export class PrometheusClient {
         `HTTP ${res.status} ${res.statusText}${snippet ? ` (${snippet})` : ""}; give the server's root URL, e.g. http://prometheus:9090`,
       );
     }
-    if (!body || body.status !== "success")
+    if (body?.status !== "success")
       throw this.fail(
         what,
         "not a Prometheus API answer (no JSON with status success); is the URL a Prometheus server?",
