@@ -1,6 +1,8 @@
 import { sortedQuantile } from "../engine/stats/sampler.js";
 import type { StageName } from "../scenario/index.js";
+import { type Matchers, select, selectOne } from "../series/select.js";
 import type { ReplicationResult } from "./coderModel.js";
+import { BYTES_PER_GB } from "./metrics/coderMetrics.js";
 import type { TimeWindow } from "./timeline.js";
 
 /**
@@ -16,19 +18,39 @@ export interface MetricDefinition {
   compute(rep: ReplicationResult, window: TimeWindow): number;
 }
 
-/** Scrape-to-scrape rate of a counter column: value at i covers (t[i−1], t[i]]. */
-export function rateSeries(rep: ReplicationResult, column: string): number[] {
-  const c = rep.series[column];
-  if (!c) return [];
-  return c.map((v, i) => (i === 0 ? Number.NaN : (v - c[i - 1]!) / (rep.times[i]! - rep.times[i - 1]!)));
+/** The scrape times every series of a replication shares. */
+export function scrapeTimes(rep: ReplicationResult): ArrayLike<number> {
+  return rep.metrics.series[0]?.times ?? [];
+}
+
+/** Values of the series `select` finds, one array per series (as plain arrays). */
+export function seriesValues(rep: ReplicationResult, name: string, matchers: Matchers = {}): number[][] {
+  return select(rep.metrics, name, matchers).map((s) => Array.from(s.values));
+}
+
+/** Scrape-to-scrape rate of a counter: value at i covers (t[i−1], t[i]]. */
+export function rate(rep: ReplicationResult, counter: readonly number[]): number[] {
+  const t = scrapeTimes(rep);
+  return counter.map((v, i) => (i === 0 ? Number.NaN : (v - counter[i - 1]!) / (t[i]! - t[i - 1]!)));
+}
+
+/** Sum of several aligned series, per scrape (an empty list sums to zeros). */
+export function sumSeries(rep: ReplicationResult, series: readonly (readonly number[])[]): number[] {
+  return Array.from(scrapeTimes(rep), (_, i) => series.reduce((s, c) => s + (c[i] ?? Number.NaN), 0));
+}
+
+/** The one series of a name and labels (empty when absent). */
+export function oneSeries(rep: ReplicationResult, name: string, matchers: Matchers = {}): number[] {
+  const s = selectOne(rep.metrics, name, matchers);
+  return s ? Array.from(s.values) : [];
 }
 
 export function inWindow(rep: ReplicationResult, values: readonly number[], window: TimeWindow): number[] {
+  const t = scrapeTimes(rep);
   const out: number[] = [];
   for (let i = 0; i < values.length; i++) {
-    const t = rep.times[i]!;
     // A scrape at t describes the interval ending at t; keep the ones wholly inside the window.
-    if (t - (rep.times[1]! - rep.times[0]!) >= window.startSeconds - 1e-9 && t <= window.endSeconds + 1e-9) {
+    if (t[i]! - (t[1]! - t[0]!) >= window.startSeconds - 1e-9 && t[i]! <= window.endSeconds + 1e-9) {
       const v = values[i]!;
       if (Number.isFinite(v)) out.push(v);
     }
@@ -48,48 +70,53 @@ export const mean = (values: number[]): number =>
 export const max = (values: number[]): number => (values.length === 0 ? Number.NaN : Math.max(...values));
 const min = (values: number[]): number => (values.length === 0 ? Number.NaN : Math.min(...values));
 
-function replicaCount(rep: ReplicationResult): number {
-  return Object.keys(rep.series).filter((k) => k.startsWith("coderd_cpu_seconds_")).length;
+const CODERD = { container: "coder" };
+
+/** Per-replica CPU (vCPU) series, one array per coderd pod, with the pod. */
+export function coderdCpuSeries(rep: ReplicationResult): { pod: string; vcpu: number[] }[] {
+  return select(rep.metrics, "container_cpu_usage_seconds_total", CODERD).map((s) => ({
+    pod: s.labels.pod!,
+    vcpu: rate(rep, Array.from(s.values)),
+  }));
 }
 
-/** Per-replica CPU (vCPU) series, one array per replica. */
-export function coderdCpuSeries(rep: ReplicationResult): number[][] {
-  return Array.from({ length: replicaCount(rep) }, (_, r) => rateSeries(rep, `coderd_cpu_seconds_${r}`));
-}
-
-function sumColumns(rep: ReplicationResult, prefix: string, rate: boolean): number[] {
-  const n = replicaCount(rep);
-  const cols = Array.from({ length: n }, (_, r) =>
-    rate ? rateSeries(rep, `${prefix}${r}`) : (rep.series[`${prefix}${r}`] ?? []),
-  );
-  return rep.times.map((_, i) => cols.reduce((s, c) => s + (c[i] ?? Number.NaN), 0));
-}
-
+/** HTTP requests per second over all replicas (answered or refused: not those a failure cut). */
 export function apiRpsSeries(rep: ReplicationResult): number[] {
-  return sumColumns(rep, "coderd_http_requests_", true);
+  const answered = select(rep.metrics, "coderd_api_requests_processed_total").filter(
+    (s) => s.labels.code !== "500",
+  );
+  return rate(
+    rep,
+    sumSeries(
+      rep,
+      answered.map((s) => Array.from(s.values, (v) => (Number.isNaN(v) ? 0 : v))),
+    ),
+  );
 }
 
 export function websocketSeries(rep: ReplicationResult): number[] {
-  return sumColumns(rep, "coderd_websockets_", false);
+  return sumSeries(rep, seriesValues(rep, "coderd_api_concurrent_websockets"));
 }
 
 export function dbCpuUtilizationSeries(rep: ReplicationResult, dbVcpu: number): number[] {
-  return rateSeries(rep, "db_cpu_seconds").map((v) => v / dbVcpu);
+  return rate(rep, oneSeries(rep, "node_cpu_seconds_total", { mode: "user" })).map((v) => v / dbVcpu);
 }
 
 export function dbWriteOpsSeries(rep: ReplicationResult): number[] {
-  return rateSeries(rep, "db_write_ops_total");
+  return rate(rep, oneSeries(rep, "node_disk_writes_completed_total"));
 }
 
 /** Write ops per second over each sampling period of the disk metric (Cloud SQL: 60 s), as its panel shows. */
 function sampledWriteOps(rep: ReplicationResult, samplingSeconds: number): number[] {
-  const c = rep.series.db_write_ops_total ?? [];
-  const step = rep.times.length > 1 ? rep.times[1]! - rep.times[0]! : samplingSeconds;
-  const k = Math.max(1, Math.round(samplingSeconds / step));
-  // Only scrapes that end a whole sampling period carry a value (aligned to multiples of the period).
-  return c.map((v, i) =>
-    i >= k && Math.abs(rep.times[i]! / samplingSeconds - Math.round(rep.times[i]! / samplingSeconds)) < 1e-9
-      ? (v - c[i - k]!) / (rep.times[i]! - rep.times[i - k]!)
+  const t = scrapeTimes(rep);
+  const perPeriod = oneSeries(
+    rep,
+    "stackdriver_cloudsql_database_cloudsql_googleapis_com_database_disk_write_ops_count",
+  );
+  // One value per period: at the scrapes that end one (aligned to multiples of the period).
+  return perPeriod.map((v, i) =>
+    Math.abs(t[i]! / samplingSeconds - Math.round(t[i]! / samplingSeconds)) < 1e-9
+      ? v / samplingSeconds
       : Number.NaN,
   );
 }
@@ -97,16 +124,15 @@ function sampledWriteOps(rep: ReplicationResult, samplingSeconds: number): numbe
 /** Mean over replicas of each replica's CPU, per scrape (over the replicas up, when events change them). */
 function meanReplicaCpu(rep: ReplicationResult): number[] {
   const cols = coderdCpuSeries(rep);
-  const up = cols.map((_, r) => rep.series[`coderd_up_${r}`]);
-  if (up.every((u) => u === undefined))
-    return rep.times.map((_, i) => cols.reduce((s, c) => s + c[i]!, 0) / cols.length);
-  return rep.times.map((_, i) => {
+  const up = cols.map((c) => oneSeries(rep, "up", { job: "coder", pod: c.pod }));
+  const t = scrapeTimes(rep);
+  return Array.from(t, (_, i) => {
     let sum = 0;
     let n = 0;
     cols.forEach((c, r) => {
       // A replica counts for an interval it was up at either end of.
       if (up[r]![i] === 1 || (i > 0 && up[r]![i - 1] === 1)) {
-        sum += c[i]!;
+        sum += c.vcpu[i]!;
         n++;
       }
     });
@@ -116,7 +142,7 @@ function meanReplicaCpu(rep: ReplicationResult): number[] {
 
 function maxReplicaCpu(rep: ReplicationResult): number[] {
   const cols = coderdCpuSeries(rep);
-  return rep.times.map((_, i) => Math.max(...cols.map((c) => c[i]!)));
+  return Array.from(scrapeTimes(rep), (_, i) => Math.max(...cols.map((c) => c.vcpu[i]!)));
 }
 
 /** The summary metrics, in output order. Deployment sizes the figures need are passed in. */
@@ -170,7 +196,7 @@ export function metricDefinitions(deployment: {
       stage: null,
       unit: "1",
       description: "Mean connected agents",
-      compute: (rep, w) => mean(inWindow(rep, rep.series.agents_connected ?? [], w)),
+      compute: (rep, w) => mean(inWindow(rep, oneSeries(rep, "capsim_agents_connected"), w)),
     },
     {
       name: "agent_api_latency_p90_ms",
@@ -213,7 +239,7 @@ export function metricDefinitions(deployment: {
       unit: "vcpu",
       description: "Median over scrapes of CPU per provisioner daemon during prepare",
       compute: inStage("prepare", (rep, w) => {
-        const busy = rep.series.provisioners_busy ?? [];
+        const busy = sumSeries(rep, seriesValues(rep, "coderd_provisionerd_jobs_current"));
         const n = Math.max(1, deployment.provisionerCount);
         const perDaemon = busy.map(
           (b) => (b * deployment.provisionerBuildingVcpu + (n - b) * deployment.provisionerIdleVcpu) / n,
@@ -247,7 +273,17 @@ export function metricDefinitions(deployment: {
       stage: null,
       unit: "1",
       description: "Mean database memory utilisation",
-      compute: (rep, w) => mean(inWindow(rep, rep.series.db_memory_utilization ?? [], w)),
+      compute: (rep, w) =>
+        mean(
+          inWindow(
+            rep,
+            oneSeries(
+              rep,
+              "stackdriver_cloudsql_database_cloudsql_googleapis_com_database_memory_utilization",
+            ),
+            w,
+          ),
+        ),
     },
     {
       name: "db_write_ops_per_s_min",
@@ -269,13 +305,12 @@ export function metricDefinitions(deployment: {
       stage: null,
       unit: "gb",
       description: "Highest scrape of any replica's resident memory",
-      compute: (rep, w) => {
-        const n = replicaCount(rep);
-        const peaks = Array.from({ length: n }, (_, r) =>
-          max(inWindow(rep, rep.series[`coderd_memory_gb_${r}`] ?? [], w)),
-        );
-        return max(peaks);
-      },
+      compute: (rep, w) =>
+        max(
+          seriesValues(rep, "container_memory_working_set_bytes", CODERD).map((bytes) =>
+            max(inWindow(rep, bytes, w)),
+          ),
+        ) / BYTES_PER_GB,
     },
   );
   return defs;
