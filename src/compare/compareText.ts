@@ -93,6 +93,8 @@ export function renderQueries(p: PrometheusReport): string[] {
     `Queries sent to ${p.url} (step ${p.step_seconds} s; scrape interval ${p.scrape_seconds} s from ${p.scrape_from}${selector}):`,
   ];
   for (const q of p.queries)
-    out.push(`  ${q.figure} (${q.stage}): ${q.endpoint} ${q.promql} -> ${q.series} series`);
+    out.push(
+      `  ${q.figure} (${q.stage}${q.part === "per_series" ? ", per-pod part" : ""}): ${q.endpoint} ${q.promql} -> ${q.series} series`,
+    );
   return out;
 }

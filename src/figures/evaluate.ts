@@ -90,20 +90,29 @@ function evaluateFigure(figure: FigureDefinition, window: Window, ctx: Context):
     const answer = ctx.opts.answers && answerFor(ctx.opts.answers, recipe.promql, figure.panel);
     if (answer) {
       const results = answerInWindow(answer, recipe.reduction, window);
-      return reduce(figure, recipe, window, results, ctx, `answer saved for ${answer.query}`);
+      // An answer to an aggregate over pods is taken as it is: its per-pod series were not saved.
+      const perSeries = recipe.perSeries === undefined ? results : [];
+      return reduce(figure, recipe, window, results, ctx, `answer saved for ${answer.query}`, perSeries);
     }
     const names = metricNamesOf(recipe.promql);
     if (names.length > 0 && names.every((n) => ctx.present.has(n))) {
-      return reduce(figure, recipe, window, run(recipe, window, ctx), ctx, "");
+      const results = run(recipe.promql, recipe, window, ctx);
+      const perSeries = recipe.perSeries === undefined ? results : run(recipe.perSeries, recipe, window, ctx);
+      return reduce(figure, recipe, window, results, ctx, "", perSeries);
     }
   }
   const needs = figure.recipes.map((r) => `${r.source}: ${metricNamesOf(r.promql).join(" + ")}`);
   return none(`no series for any recipe (needs ${needs.join("; or ")})`);
 }
 
-/** Evaluates a recipe's PromQL over the window, with Grafana's variables set for it. */
-function run(recipe: Recipe, window: Window, ctx: Context): readonly Result[] {
-  const expr = promqlFor(recipe, window, { step: ctx.step, scrape: ctx.scrape }, ctx.opts.selector);
+/** Evaluates a recipe's PromQL (or its per-series part) over the window, with Grafana's variables set. */
+function run(promql: string, recipe: Recipe, window: Window, ctx: Context): readonly Result[] {
+  const expr = promqlFor(
+    { ...recipe, promql },
+    window,
+    { step: ctx.step, scrape: ctx.scrape },
+    ctx.opts.selector,
+  );
   const range =
     recipe.reduction.kind === "at_end"
       ? { start: window.end, end: window.end, step: ctx.step }
@@ -144,6 +153,7 @@ function reduce(
   results: readonly Result[],
   ctx: Context,
   from: string,
+  perSeries: readonly Result[] = results,
 ): FigureValue {
   const row = (value: number | null, note: string): FigureValue => ({
     name: figure.name,
@@ -156,11 +166,11 @@ function reduce(
     note: [from, note].filter((s) => s !== "").join("; "),
   });
   if (figure.per !== undefined) {
-    const anonymous = results.filter((r) => !r.labels[figure.per!]).length;
+    const anonymous = perSeries.filter((r) => !r.labels[figure.per!]).length;
     if (anonymous > 0) {
       return row(
         null,
-        `${anonymous} of ${results.length} series have no ${figure.per} label: cannot tell one ${figure.per} from another, so not guessed (give each target its ${figure.per} label)`,
+        `${anonymous} of ${perSeries.length} series have no ${figure.per} label: cannot tell one ${figure.per} from another, so not guessed (give each target its ${figure.per} label)`,
       );
     }
   }

@@ -17,20 +17,20 @@ const CLOUDSQL = "stackdriver_cloudsql_database_cloudsql_googleapis_com_database
 const points = (stat: "median" | "mean" | "max" | "min"): Reduction => ({ kind: "points", stat });
 const AT_END: Reduction = { kind: "at_end" };
 
-/** CPU of one kind of pod, per pod, from cAdvisor and from the process's own counter. */
-function cpuRecipes(container: string, job: string, reduction: Reduction): Recipe[] {
-  return [
-    {
-      source: "cadvisor",
-      promql: `sum by (pod) (rate(container_cpu_usage_seconds_total{container="${container}"}[${RATE}]))`,
-      reduction,
-    },
-    {
-      source: "process",
-      promql: `sum by (pod) (rate(process_cpu_seconds_total{job="${job}"}[${RATE}]))`,
-      reduction,
-    },
-  ];
+/**
+ * CPU of one kind of pod, per pod, from cAdvisor and from the process's own counter; `avg` first takes
+ * the mean over pods at each instant.
+ */
+function cpuRecipes(container: string, job: string, reduction: Reduction, avg = false): Recipe[] {
+  const perPod = {
+    cadvisor: `sum by (pod) (rate(container_cpu_usage_seconds_total{container="${container}"}[${RATE}]))`,
+    process: `sum by (pod) (rate(process_cpu_seconds_total{job="${job}"}[${RATE}]))`,
+  };
+  return (["cadvisor", "process"] as const).map((source) =>
+    avg
+      ? { source, promql: `avg(${perPod[source]})`, reduction, perSeries: perPod[source] }
+      : { source, promql: perPod[source], reduction },
+  );
 }
 
 /** histogram_quantile over the whole window, as Grafana shows a latency panel over a time range. */
@@ -169,8 +169,11 @@ export const FIGURES: readonly FigureDefinition[] = [
     unit: "vcpu",
     scope: "per_daemon",
     stages: ["prepare"],
-    description: "Median of every provisioner pod's CPU points during prepare (vCPU), pooled over pods",
-    recipes: cpuRecipes("provisionerd", "coder-provisioner", points("median")),
+    description:
+      "Median over prepare of the mean CPU per provisioner pod (vCPU): how busy the fleet is, per daemon",
+    // avg across pods at each instant: pooled points of daemons that alternate between building and
+    // idle would have the building CPU itself as their median, whatever the load.
+    recipes: cpuRecipes("provisionerd", "coder-provisioner", points("median"), true),
     per: "pod",
     panel: "provisioner_cpu_vcpu",
   },

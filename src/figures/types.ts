@@ -24,6 +24,11 @@ export interface Recipe {
   /** PromQL over the source's names; `$__rate_interval` and `$__range` are Grafana's variables. */
   promql: string;
   reduction: Reduction;
+  /**
+   * When the PromQL aggregates over pods (e.g. `avg(...)`), the per-pod expression inside it: its series
+   * must each carry the figure's `per` label, or the figure is not attributed.
+   */
+  perSeries?: string;
 }
 
 /** One figure: the only definition of it, used for simulated and measured data alike. */

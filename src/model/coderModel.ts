@@ -6,6 +6,7 @@ import type { ResourceStats } from "../engine/resources/resourceStats.js";
 import { Simulation } from "../engine/simulation.js";
 import { Sampler } from "../engine/stats/sampler.js";
 import type { Scenario } from "../scenario/index.js";
+import type { SeriesSet } from "../series/types.js";
 import { AgentFleet } from "./agentFleet.js";
 import { ApiClients } from "./apiClients.js";
 import { CoderdCluster } from "./coderdCluster.js";
@@ -13,12 +14,28 @@ import { mechanismsFor, type VersionMechanisms } from "./coderVersion.js";
 import { Database } from "./database.js";
 import { resolveFeatures } from "./features.js";
 import { Geography } from "./geography.js";
-import { CODERD_LATENCY_BUCKETS_S, LatencyProbe } from "./latencyProbe.js";
+import { LatencyProbe } from "./latencyProbe.js";
+import { TARGETS } from "./metrics/catalog.js";
+import {
+  agentFamilies,
+  coderdFamilies,
+  databaseFamilies,
+  nodePoolFamilies,
+  provisionerFamilies,
+  proxyFamilies,
+  rateLimitFamilies,
+  sessionFamilies,
+  stageFamilies,
+  workdayFamilies,
+} from "./metrics/coderMetrics.js";
+import { EventMetrics, eventFamilies, queueWaitFamily } from "./metrics/eventMetrics.js";
+import { MetricRegistry } from "./metrics/registry.js";
+import { RequestMetrics } from "./metrics/requestMetrics.js";
 import type { ModelFile } from "./modelSchema.js";
 import { NodePool } from "./nodePool.js";
 import { RateLimiter } from "./rateLimiter.js";
 import { buildRequestCatalog } from "./requestClasses.js";
-import { type RequestClass, RequestPipeline } from "./requestPipeline.js";
+import { RequestPipeline } from "./requestPipeline.js";
 import { ScaleEvents } from "./scaleEvents.js";
 import { type StageWindow, Timeline } from "./timeline.js";
 import { UserSessions } from "./userSessions.js";
@@ -37,10 +54,8 @@ export interface ReplicationResult {
   simulatedSeconds: number;
   wallSeconds: number;
   mechanisms: VersionMechanisms;
-  /** Scrape times, seconds. */
-  times: number[];
-  /** Time series by column name, one value per scrape. */
-  series: Record<string, number[]>;
+  /** The scraped metric families (docs/metrics.md), every series on the same scrape times. */
+  metrics: SeriesSet;
   /** Latency quantiles and other figures not derivable from the series. */
   figures: Record<string, number>;
   /** Resource statistics over the traffic window. */
@@ -95,10 +110,6 @@ export function runReplication(
   const queueWaits = new LatencyProbe();
   const readyTimes = new LatencyProbe();
   const workdayQueueWaits = new LatencyProbe();
-  /** Every request's latency (events only: the disruption and recovery figures read it). */
-  const allProbe = new LatencyProbe();
-  let failedRequests = 0;
-  let slowRequests = 0;
 
   const pipeline = new RequestPipeline(
     sim,
@@ -113,8 +124,8 @@ export function runReplication(
       streamFor: (name) => streams.stream(name),
     },
     {
-      onRequestDone: (cls, replica, latency, owner, failed) =>
-        requestDone(cls, replica, latency, owner, failed),
+      onRequestDone: (classId, replica, latency, owner, failed) =>
+        requestDone(classId, replica, latency, owner, failed),
       onCommit: (logged) => database.countCommit(logged),
     },
   );
@@ -217,15 +228,6 @@ export function runReplication(
     },
     w.workspaces,
   );
-  runner.onQueueWait = (wait, startedAt) => {
-    const prepareStage = timeline.stage("prepare");
-    if (prepareStage && startedAt >= prepareStage.startSeconds && startedAt < prepareStage.endSeconds) {
-      queueWaits.record(wait, true);
-    }
-    const day = timeline.workday;
-    if (day && startedAt >= day.startSeconds && startedAt < day.endSeconds)
-      workdayQueueWaits.record(wait, true);
-  };
   runner.onWorkspaceReady = (seconds) => readyTimes.record(seconds, true);
   runner.builtinShare = provisionerCount > 0 ? builtin / provisionerCount : 0;
   runner.builtinBuildingVcpu = model.provisioner.building_vcpu.value;
@@ -298,54 +300,75 @@ export function runReplication(
           clientReconnectDelay: dist(model.reconnects.client_reconnect_delay_s),
           agentReconnectClass: ids.agentReconnect,
           onReplicasChanged: () => runner.refreshJobUpdates(),
-          onDatabaseChanged: () => refreshDatabaseFluid(),
+          onDatabaseChanged: () => cluster.onFluidChanged?.(),
         })
       : undefined;
   events?.schedule(features.events);
+  // Every request's latency per 15 s window, for the disruption figures (built before the sampler starts).
+  const eventMetrics = events ? new EventMetrics(sim) : undefined;
 
   function requestDone(
-    cls: RequestClass,
+    classId: number,
     replica: number,
     latency: number,
     owner: number,
     failed: boolean,
   ): void {
-    const measured = timeline.inTraffic(sim.now);
-    if (failed) failedRequests++;
-    else {
-      if (cls.http) {
-        cluster.httpRequests[replica]!++;
-        apiProbe.record(latency, measured);
-      }
-      if (cls.agentApi) agentProbe.record(latency, measured);
-      if (geography) {
-        if (cls === catalog.dashboardApi)
-          geography.apiProbes[geography.regionOfUser(owner)]!.record(latency, measured);
-        else if (cls.agentApi)
-          geography.agentProbes[geography.regionOfWorkspace(owner)]!.record(latency, measured);
-      }
-      if (events) {
-        allProbe.record(latency, measured);
-        if (latency > 1) slowRequests++;
-      }
+    requestMetrics.record(classId, replica, latency, failed);
+    if (failed) {
+      if (eventMetrics) eventMetrics.failedRequests++;
+      return;
     }
-    if (cls === catalog.workspaceCreate || cls === catalog.autostartBuild) runner.buildRequestDone(owner);
-    else if (cls === catalog.statsRpc || cls === catalog.statsRpcWithSession) {
-      statsBatchers[replica]!.add();
-      fleet.statsReturned(owner);
-    } else if (cls === catalog.metadataRpc) {
-      if (metadataBatchers) for (let i = 0; i < w.agent.metadata.items; i++) metadataBatchers[replica]!.add();
-      fleet.metadataReturned(owner);
-    } else if (cls === catalog.dashboardApi || (cls === catalog.rateLimited && owner >= 0)) {
-      sessions.dashboardCallReturned(owner);
-    } else if (cls === catalog.metadataFlush && metadataBatchers) metadataBatchers[owner]!.flushDone();
+    const cls = pipeline.classAt(classId);
+    const measured = timeline.inTraffic(sim.now);
+    if (cls.http) apiProbe.record(latency, measured);
+    if (cls.agentApi) agentProbe.record(latency, measured);
+    if (geography) {
+      if (classId === ids.dashboardApi)
+        geography.apiProbes[geography.regionOfUser(owner)]!.record(latency, measured);
+      else if (cls.agentApi)
+        geography.agentProbes[geography.regionOfWorkspace(owner)]!.record(latency, measured);
+    }
+    eventMetrics?.requestDone(latency);
   }
 
+  // What each class does when a request finishes (failed or not): its owner is the class's to interpret.
+  const buildDone = (workspaceBuild: number): void => runner.buildRequestDone(workspaceBuild);
+  pipeline.onDone(ids.workspaceCreate, buildDone);
+  pipeline.onDone(ids.autostartBuild, buildDone);
+  const statsDone = (agent: number, replica: number): void => {
+    statsBatchers[replica]!.add();
+    fleet.statsReturned(agent);
+  };
+  pipeline.onDone(ids.statsRpc, statsDone);
+  pipeline.onDone(ids.statsRpcWithSession, statsDone);
+  pipeline.onDone(ids.metadataRpc, (agent, replica) => {
+    if (metadataBatchers) for (let i = 0; i < w.agent.metadata.items; i++) metadataBatchers[replica]!.add();
+    fleet.metadataReturned(agent);
+  });
+  pipeline.onDone(ids.dashboardApi, (user) => sessions.dashboardCallReturned(user));
+  // A refused call of a dashboard user (owner ≥ 0) still ends its part of the page load; API clients don't wait.
+  pipeline.onDone(ids.rateLimited, (user) => {
+    if (user >= 0) sessions.dashboardCallReturned(user);
+  });
+  pipeline.onDone(ids.metadataFlush, (replica) => metadataBatchers?.[replica]?.flushDone());
+
   /** Dense streams carried as rates on the database: heartbeats and provisioner job updates. */
+  // The database's fluid load follows its inputs (agents per replica, job updates, replicas up, a pause),
+  // recomputed once per instant however many of them changed.
+  let fluidPending = false;
+  const refreshFluidAction = sim.register(() => refreshDatabaseFluid());
+  cluster.onFluidChanged = () => {
+    if (fluidPending) return;
+    fluidPending = true;
+    sim.post(0, refreshFluidAction);
+  };
+  cluster.onFluidChanged();
   function refreshDatabaseFluid(): void {
+    fluidPending = false;
     if (database.paused) {
       // A failing-over database serves nothing: heartbeat and job-update writes fail meanwhile.
-      database.fluidLoggedCommitsPerSecond = 0;
+      database.setFluidCommits(0, sim.now);
       database.setFluidVcpu(0);
       return;
     }
@@ -368,7 +391,7 @@ export function runReplication(
       vcpu += jobUpdates * writeCost;
       commits += jobUpdates;
     }
-    database.fluidLoggedCommitsPerSecond = commits;
+    database.setFluidCommits(commits, sim.now);
     database.setFluidVcpu(vcpu);
   }
 
@@ -397,83 +420,43 @@ export function runReplication(
   const afterPrepare = new Set(timeline.stagesAfterPrepare());
   for (const stage of timeline.stages) if (!afterPrepare.has(stage)) scheduleStage(stage);
 
-  // The simulated Prometheus scrape.
+  // The simulated Prometheus scrape: readers only, every series labelled as its exporter labels it.
   const sampler = new Sampler(sim, { intervalSeconds: scenario.scrape_interval_s });
-  sim.after(0, refreshDatabaseFluid);
-  for (let r = 0; r < cluster.replicas; r++) {
-    sampler.gauge(`coderd_cpu_seconds_${r}`, () => cluster.cpus[r]!.cpuSecondsTotal);
-    sampler.gauge(`coderd_http_requests_${r}`, () => cluster.httpRequests[r]!);
-    sampler.gauge(`coderd_memory_gb_${r}`, () => cluster.memoryGb(r));
-    sampler.gauge(`coderd_websockets_${r}`, () => cluster.websockets(r));
-  }
-  sampler.gauge("agents_connected", () => fleet.connectedAgents);
-  sampler.gauge("db_cpu_seconds", () => database.cpu.cpuSecondsTotal);
-  sampler.gauge("db_write_ops_total", () => {
-    database.accrueWriteOps(sim.now);
-    return database.writeOpsTotal;
-  });
-  sampler.gauge("db_memory_utilization", () => database.memoryUtilization());
-  sampler.gauge("db_pool_in_use", () => cluster.pools.reduce((n, p) => n + p.inUse, 0));
-  sampler.gauge("db_pool_waiting", () => cluster.pools.reduce((n, p) => n + p.waiting, 0));
-  sampler.gauge("db_notify_lock_queue", () => database.notifyLock.inSystem);
-  sampler.gauge("provisioners_busy", () => provisioners.busyServers);
-  sampler.gauge("provisioner_queue", () => provisioners.queueLength);
-  sampler.gauge("dashboard_users", () => sessions.dashboardUsers);
-  sampler.gauge("workspace_connections", () => sessions.openConnectionCount);
-  // Cumulative histograms, as coderd exports them (for OpenMetrics output).
-  for (const [name, probe] of [
-    ["api", apiProbe],
-    ["agent_api", agentProbe],
-  ] as const) {
-    CODERD_LATENCY_BUCKETS_S.forEach((le, i) => {
-      sampler.gauge(`${name}_latency_bucket_le_${le}`, () => probe.cumulativeRunCount(i));
-    });
-    sampler.gauge(`${name}_latency_bucket_le_inf`, () =>
-      probe.cumulativeRunCount(CODERD_LATENCY_BUCKETS_S.length),
-    );
-    sampler.gauge(`${name}_latency_sum_s`, () => probe.runSumSeconds);
-  }
-  sampler.gauge("agent_api_latency_p50_ms", () => agentProbe.windowQuantile(0.5) * 1000);
-  sampler.gauge("agent_api_latency_p95_ms", () => agentProbe.windowQuantile(0.95) * 1000);
-  sampler.gauge("api_latency_p95_ms", () => {
-    const v = apiProbe.windowQuantile(0.95) * 1000;
-    agentProbe.nextWindow();
-    apiProbe.nextWindow();
-    refreshDatabaseFluid();
-    return v;
-  });
-  // Issue 7's series, only when their feature is in use.
-  if (nodePool) {
-    sampler.gauge("nodes_ready", () => nodePool.readyNodes);
-    sampler.gauge("nodes_live", () => nodePool.liveNodeCount);
-    sampler.gauge("pods_pending", () => nodePool.pendingPods);
-    sampler.gauge("pods_running", () => nodePool.runningPods);
-    sampler.gauge("node_cpu_requested_utilization", () => nodePool.cpuRequestedShare);
-    sampler.gauge("node_cpu_used_utilization", () => nodePool.cpuUsedShare);
-    sampler.gauge("node_hours_total", () => nodePool.nodeHours);
-  }
-  if (workday) sampler.gauge("workday_working", () => workday.working);
-  if (geography) {
-    for (const p of geography.proxies) {
-      const name = p.cpu.name.replace(/ cpu$/, "");
-      sampler.gauge(`wsproxy_cpu_seconds_${name}`, () => p.cpu.cpuSecondsTotal);
-      sampler.gauge(`wsproxy_memory_gb_${name}`, () => geography.proxyMemoryGb(p));
+  const registry = new MetricRegistry(sampler, { namespace: TARGETS.namespace });
+  coderdFamilies(registry, cluster);
+  agentFamilies(registry, sim, cluster, fleet);
+  provisionerFamilies(
+    registry,
+    sim,
+    {
+      queue: provisioners,
+      external: dep.provisioners.count,
+      builtinPerReplica: dep.coderd.builtin_provisioners,
+      buildingVcpu: Math.min(model.provisioner.building_vcpu.value, dep.provisioners.vcpu),
+      idleVcpu: model.provisioner.idle_vcpu.value,
+    },
+    cluster.replicas,
+  );
+  databaseFamilies(registry, sim, database);
+  sessionFamilies(registry, sessions);
+  stageFamilies(registry, timeline);
+  const requestMetrics = new RequestMetrics(registry, pipeline.definedClasses, cluster.replicas);
+  const recordQueueWait = queueWaitFamily(registry);
+  runner.onQueueWait = (wait, startedAt, isDelete) => {
+    recordQueueWait(wait, isDelete);
+    const prepareStage = timeline.stage("prepare");
+    if (prepareStage && startedAt >= prepareStage.startSeconds && startedAt < prepareStage.endSeconds) {
+      queueWaits.record(wait, true);
     }
-  }
-  if (rateLimiter) sampler.gauge("api_rejected_total", () => rateLimiter.rejectedTotal);
-  if (events) {
-    for (let r = 0; r < cluster.replicas; r++)
-      sampler.gauge(`coderd_up_${r}`, () => (cluster.isUp(r) ? 1 : 0));
-    sampler.gauge("request_latency_p95_ms", () => {
-      const v = allProbe.windowQuantile(0.95) * 1000;
-      allProbe.nextWindow();
-      return v;
-    });
-    sampler.gauge("slow_requests_total", () => slowRequests);
-    sampler.gauge("failed_requests_total", () => failedRequests);
-    sampler.gauge("reconnects_pending", () => events.reconnectsPending);
-    sampler.gauge("db_paused", () => (database.paused ? 1 : 0));
-  }
+    const day = timeline.workday;
+    if (day && startedAt >= day.startSeconds && startedAt < day.endSeconds)
+      workdayQueueWaits.record(wait, true);
+  };
+  if (nodePool) nodePoolFamilies(registry, nodePool);
+  if (workday) workdayFamilies(registry, workday);
+  if (geography) proxyFamilies(registry, geography);
+  if (rateLimiter) rateLimitFamilies(registry, rateLimiter);
+  if (events && eventMetrics) eventFamilies(registry, eventMetrics, events, database);
   sampler.start();
 
   // Resource statistics cover the traffic window (or the whole run when there is no traffic stage).
@@ -568,18 +551,13 @@ export function runReplication(
     return f;
   }
 
-  const times = Array.from(sampler.times);
-  const series: Record<string, number[]> = {};
-  for (const name of sampler.names) series[name] = Array.from(sampler.column(name));
-
   return {
     seed,
     events: sim.eventsProcessed,
     simulatedSeconds: sim.now,
     wallSeconds: (performance.now() - wallStart) / 1000,
     mechanisms: mech,
-    times,
-    series,
+    metrics: registry.seriesSet(),
     figures: {
       agent_api_latency_p50_ms: agentProbe.bucketedQuantile(0.5) * 1000,
       agent_api_latency_p90_ms: agentProbe.bucketedQuantile(0.9) * 1000,

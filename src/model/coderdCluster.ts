@@ -23,10 +23,10 @@ export class CoderdCluster {
   readonly relayedBytesPerSecond: Float64Array;
   /** Provisioner job updates handled per replica, per second (fluid). */
   readonly jobUpdatesPerSecond: Float64Array;
-  /** HTTP requests completed per replica (coderd_api_requests_processed_total). */
-  readonly httpRequests: Float64Array;
   /** Terraform of built-in provisioner daemons running on the replica, vCPU (fluid). */
   readonly builtinProvisionerVcpu: Float64Array;
+  /** Told after a replica's fluid inputs changed (agents, job updates, up or down): the database follows. */
+  onFluidChanged: (() => void) | undefined;
   /** Replicas behind the load balancer now (ready pods). */
   private readonly up: Uint8Array;
   private upList: number[];
@@ -60,7 +60,6 @@ export class CoderdCluster {
     this.otherWebsockets = new Float64Array(n);
     this.relayedBytesPerSecond = new Float64Array(n);
     this.jobUpdatesPerSecond = new Float64Array(n);
-    this.httpRequests = new Float64Array(n);
     this.builtinProvisionerVcpu = new Float64Array(n);
     this.up = new Uint8Array(n);
     this.upList = [];
@@ -108,6 +107,13 @@ export class CoderdCluster {
     if (this.builtinProvisionerVcpu[r]! > 0) vcpu += this.builtinProvisionerVcpu[r]!;
     if (this.extraVcpuPerReplica > 0 && this.up[r] === 1) vcpu += this.extraVcpuPerReplica;
     this.cpus[r]!.setBackgroundLoad(vcpu);
+    this.onFluidChanged?.();
+  }
+
+  /** Database connections replica r's pool holds open: those in use, or its idle minimum. */
+  openConnections(r: number): number {
+    const pool = this.pools[r]!;
+    return Math.max(pool.inUse, Math.ceil(pool.size / 3));
   }
 
   websockets(r: number): number {

@@ -6,6 +6,12 @@ import type { CoderdCluster } from "./coderdCluster.js";
 import type { ModelFile } from "./modelSchema.js";
 
 /**
+ * Seconds between accruals of disk write ops: the WAL-flush estimate averages the commit rate over this
+ * window (it used to follow the scrape interval, whose default it keeps).
+ */
+const WRITE_OPS_ACCRUAL_S = 15;
+
+/**
  * PostgreSQL: a processor-sharing CPU, the global notify-queue lock that serialises NOTIFYing commits,
  * and the write path to disk (WAL writer flushes plus checkpoint write-back), with memory.
  */
@@ -14,17 +20,26 @@ export class Database {
   readonly notifyLock: FcfsQueue;
   readonly vcpu: number;
   readonly memoryGb: number;
-  /** WAL-producing commits since the last scrape (discrete requests). */
+  /** WAL-producing commits since the last accrual (discrete requests). */
   private loggedCommitsInWindow = 0;
-  /** Rows appended to workspace_agent_stats since the last scrape. */
+  /** Rows appended to workspace_agent_stats since the last accrual. */
   private appendedRowsInWindow = 0;
   /** Fluid WAL-producing commits per second (per-row heartbeats, job updates). */
-  fluidLoggedCommitsPerSecond = 0;
+  private fluidLoggedCommitsPerSecond = 0;
   /** Fluid CPU demand besides the background, vCPU. */
   private fluidVcpu = 0;
-  /** Disk write operations so far (a counter, like Cloud SQL's write_ops_count). */
+  /** Disk write operations so far (a counter, like node_disk_writes_completed_total). */
   writeOpsTotal = 0;
-  private lastScrapeSeconds = 0;
+  private lastAccrualSeconds = 0;
+  /** Commits so far: discrete ones, and the fluid ones integrated up to `fluidSince`. */
+  private discreteCommits = 0;
+  private fluidCommits = 0;
+  private fluidSince = 0;
+  /** Write ops and CPU utilisation of the last complete Cloud SQL sampling period (NaN before the first). */
+  periodWriteOps = Number.NaN;
+  periodCpuUtilization = Number.NaN;
+  private periodStartWriteOps = 0;
+  private periodStartCpuSeconds = 0;
   // Checkpoint cycle state: pages dirtied in the current interval, pages the running checkpoint writes.
   private dirtyHotPages = 0;
   private dirtyAppendedPages = 0;
@@ -41,12 +56,47 @@ export class Database {
     this.memoryGb = scenario.deployment.database.memory_gb;
     this.cpu = new ProcessorSharingCpu(sim, { name: "database cpu", cores: this.vcpu });
     this.notifyLock = new FcfsQueue(sim, { name: "database notify lock", servers: 1 });
-    this.lastScrapeSeconds = sim.now;
+    this.lastAccrualSeconds = sim.now;
+    this.fluidSince = sim.now;
     this.setFluidVcpu(0);
+    // Its own clocks, never the scrape's: built before the sampler starts, so at a shared instant they
+    // run first and a scrape reads what they have just computed.
+    const accrue = (): void => {
+      this.accrueWriteOps(sim.now);
+      sim.after(WRITE_OPS_ACCRUAL_S, accrue);
+    };
+    sim.after(WRITE_OPS_ACCRUAL_S, accrue);
+    const period = model.database.write_ops_sampling_s.value;
+    const closePeriod = (): void => {
+      this.accrueWriteOps(sim.now);
+      this.periodWriteOps = this.writeOpsTotal - this.periodStartWriteOps;
+      this.periodStartWriteOps = this.writeOpsTotal;
+      const cpu = this.cpu.cpuSecondsTotal;
+      this.periodCpuUtilization = (cpu - this.periodStartCpuSeconds) / (period * this.vcpu);
+      this.periodStartCpuSeconds = cpu;
+      sim.after(period, closePeriod);
+    };
+    sim.after(period, closePeriod);
   }
 
   /** True while a failover pause lasts: no query runs, fluid writes stop. */
   paused = false;
+
+  /** Sets the fluid commit rate (heartbeats, job updates), integrated for the commit counter. */
+  setFluidCommits(commitsPerSecond: number, nowSeconds: number): void {
+    this.fluidCommits += this.fluidLoggedCommitsPerSecond * (nowSeconds - this.fluidSince);
+    this.fluidSince = nowSeconds;
+    this.fluidLoggedCommitsPerSecond = commitsPerSecond;
+  }
+
+  /** Commits so far (pg_stat_database_xact_commit), a pure read. */
+  commitsTotal(nowSeconds: number): number {
+    return (
+      this.discreteCommits +
+      this.fluidCommits +
+      this.fluidLoggedCommitsPerSecond * (nowSeconds - this.fluidSince)
+    );
+  }
 
   /** Sets the fluid query load (heartbeat and job-update writes), on top of the idle background. */
   setFluidVcpu(vcpu: number): void {
@@ -55,6 +105,7 @@ export class Database {
   }
 
   countCommit(logged: boolean): void {
+    this.discreteCommits++;
     if (logged) this.loggedCommitsInWindow++;
   }
 
@@ -69,20 +120,20 @@ export class Database {
    * `checkpoint_completion_target` of its own interval and then idle until the next one: that cycle is
    * what makes the write-ops series swing between a low and a high.
    */
-  accrueWriteOps(nowSeconds: number): void {
-    const dt = nowSeconds - this.lastScrapeSeconds;
+  private accrueWriteOps(nowSeconds: number): void {
+    const dt = nowSeconds - this.lastAccrualSeconds;
     if (dt <= 0) return;
     const db = this.model.database;
     const T = db.wal_flush_interval_s.value;
     const lambda = this.loggedCommitsInWindow / dt + this.fluidLoggedCommitsPerSecond;
     this.writeOpsTotal += (dt / T) * (1 - Math.exp(-lambda * T));
-    // Pages dirtied in this scrape interval: the hot agent rows (rewritten every heartbeat) and the
-    // stats pages appended since the last scrape.
+    // Pages dirtied in this window: the hot agent rows (rewritten every heartbeat) and the stats pages
+    // appended since the last accrual.
     const hotPages = (this.cluster.totalAgents() * db.hot_row_bytes.value) / db.page_bytes.value;
     this.dirtyAppendedPages += (this.appendedRowsInWindow * db.stats_row_bytes.value) / db.page_bytes.value;
     this.dirtyHotPages = Math.max(this.dirtyHotPages, hotPages);
-    this.writeOpsTotal += this.checkpointWrites(this.lastScrapeSeconds, nowSeconds);
-    this.lastScrapeSeconds = nowSeconds;
+    this.writeOpsTotal += this.checkpointWrites(this.lastAccrualSeconds, nowSeconds);
+    this.lastAccrualSeconds = nowSeconds;
     this.loggedCommitsInWindow = 0;
     this.appendedRowsInWindow = 0;
   }
@@ -111,14 +162,14 @@ export class Database {
     return writes;
   }
 
-  /** shared_buffers, a base, and one backend per open connection (coderd keeps max_open/3 idle). */
+  /** shared_buffers, a base, and one backend per open connection (the pools', plus pubsub's). */
   memoryUtilization(): number {
     const db = this.model.database;
     let connections = 0;
-    this.cluster.pools.forEach((pool, r) => {
+    for (let r = 0; r < this.cluster.replicas; r++) {
       // A replica that is down holds no connections.
-      if (this.cluster.isUp(r)) connections += Math.max(pool.inUse, Math.ceil(pool.size / 3)) + 1;
-    });
+      if (this.cluster.isUp(r)) connections += this.cluster.openConnections(r) + 1;
+    }
     const gb =
       db.shared_buffers_fraction.value * this.memoryGb +
       db.memory_base_gb.value +

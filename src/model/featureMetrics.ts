@@ -1,7 +1,18 @@
 import type { Scenario } from "../scenario/index.js";
 import type { ReplicationResult } from "./coderModel.js";
+import { BYTES_PER_GB } from "./metrics/coderMetrics.js";
 import { eventLabel } from "./scaleEvents.js";
-import { inWindow, type MetricDefinition, max, mean, median, rateSeries } from "./summaryMetrics.js";
+import {
+  inWindow,
+  type MetricDefinition,
+  max,
+  mean,
+  median,
+  oneSeries,
+  rate,
+  scrapeTimes,
+  seriesValues,
+} from "./summaryMetrics.js";
 import type { TimeWindow } from "./timeline.js";
 
 /**
@@ -21,10 +32,10 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
 
   if (scenario.workspace_nodes) {
     add("nodes_peak", "1", "Most workspace nodes at once (ready or starting), over the run", (rep) =>
-      max(inWindow(rep, rep.series.nodes_live ?? [], whole(rep))),
+      max(inWindow(rep, oneSeries(rep, "capsim_workspace_nodes", { state: "live" }), whole(rep))),
     );
     add("nodes_mean", "1", "Mean workspace nodes (ready or starting) over the traffic window", (rep, w) =>
-      mean(inWindow(rep, rep.series.nodes_live ?? [], w)),
+      mean(inWindow(rep, oneSeries(rep, "capsim_workspace_nodes", { state: "live" }), w)),
     );
     add(
       "node_hours",
@@ -50,13 +61,14 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
       "node_cpu_requested_utilization_peak",
       "1",
       "Highest scrape of requested CPU over ready node capacity",
-      (rep, w) => max(inWindow(rep, rep.series.node_cpu_requested_utilization ?? [], w)),
+      (rep, w) =>
+        max(inWindow(rep, oneSeries(rep, "capsim_workspace_node_cpu_ratio", { kind: "requested" }), w)),
     );
     add(
       "node_cpu_used_utilization_peak",
       "1",
       "Highest scrape of used CPU (idle agents plus bursts) over ready node capacity",
-      (rep, w) => max(inWindow(rep, rep.series.node_cpu_used_utilization ?? [], w)),
+      (rep, w) => max(inWindow(rep, oneSeries(rep, "capsim_workspace_node_cpu_ratio", { kind: "used" }), w)),
     );
   }
 
@@ -79,7 +91,7 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
       "provisioner_queue_peak",
       "1",
       "Most builds waiting for a provisioner at once (scrapes over the run)",
-      (rep) => max(inWindow(rep, rep.series.provisioner_queue ?? [], whole(rep))),
+      (rep) => max(inWindow(rep, oneSeries(rep, "capsim_provisioner_queue_jobs"), whole(rep))),
     );
     add(
       "workday_starts",
@@ -123,15 +135,17 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
       );
       const proxies = region.proxy?.replicas ?? 0;
       if (proxies > 0) {
-        const columns = Array.from(
-          { length: proxies },
-          (_, k) => `wsproxy_cpu_seconds_wsproxy-${region.name}-${k}`,
-        );
+        const region_ = { region: region.name };
         add(
           `wsproxy_cpu_vcpu_peak${label}`,
           "vcpu",
           `Highest scrape of any workspace proxy replica's CPU in ${region.name}`,
-          (rep, w) => max(columns.flatMap((c) => inWindow(rep, rateSeries(rep, c), w))),
+          (rep, w) =>
+            max(
+              seriesValues(rep, "capsim_wsproxy_cpu_seconds_total", region_).flatMap((c) =>
+                inWindow(rep, rate(rep, c), w),
+              ),
+            ),
         );
         add(
           `wsproxy_memory_gb_peak${label}`,
@@ -139,10 +153,10 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
           `Highest scrape of any workspace proxy replica's memory in ${region.name}`,
           (rep, w) =>
             max(
-              Array.from({ length: proxies }, (_, k) =>
-                max(inWindow(rep, rep.series[`wsproxy_memory_gb_wsproxy-${region.name}-${k}`] ?? [], w)),
+              seriesValues(rep, "capsim_wsproxy_memory_bytes", region_).map((bytes) =>
+                max(inWindow(rep, bytes, w)),
               ),
-            ),
+            ) / BYTES_PER_GB,
         );
       }
     }
@@ -153,7 +167,7 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
       "api_rejected_per_s",
       "1/s",
       "Mean requests per second the API rate limiter refused (429) over the traffic window",
-      (rep, w) => mean(inWindow(rep, rateSeries(rep, "api_rejected_total"), w)),
+      (rep, w) => mean(inWindow(rep, rate(rep, oneSeries(rep, "capsim_api_rejected_total")), w)),
     );
     add(
       "api_rejected_total",
@@ -212,9 +226,9 @@ export interface Disruption {
  * every reconnect is done (the database back) and the p95 is within 25 % (and 5 ms) of the baseline.
  */
 export function disruption(rep: ReplicationResult, atSeconds: number, label: string): Disruption {
-  const t = rep.times;
-  const p95 = rep.series.request_latency_p95_ms ?? [];
-  const slow = rep.series.slow_requests_total ?? [];
+  const t = scrapeTimes(rep);
+  const p95 = oneSeries(rep, "capsim_request_latency_p95_seconds").map((s) => s * 1000);
+  const slow = oneSeries(rep, "capsim_slow_requests_total");
   const settled = atSeconds + (rep.figures[`disruption_settled_s${label}`] ?? Number.NaN);
   const step = t.length > 1 ? t[1]! - t[0]! : 15;
   const before: number[] = [];

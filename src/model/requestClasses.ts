@@ -1,7 +1,7 @@
 import { type Distribution, distributionFromSpec } from "../engine/random/index.js";
 import type { VersionMechanisms } from "./coderVersion.js";
 import type { ModelFile } from "./modelSchema.js";
-import type { RequestClass, Step } from "./requestPipeline.js";
+import type { RequestClass, Route, Step } from "./requestPipeline.js";
 
 /** The request classes of the Coder model, built once per run from the model file and the version. */
 export interface RequestCatalog {
@@ -31,6 +31,24 @@ export interface RequestCatalog {
   /** The autobuild executor's poll for workspaces due to start or stop. */
   autobuildPoll: RequestClass;
 }
+
+/**
+ * coderd routes (chi patterns, the `path` label of coderd_api_* metrics) of the HTTP request classes, from
+ * coderd/coderd.go. Agent routes are those of v2.x agents before dRPC; a dashboard page load is represented
+ * by its workspace list call.
+ */
+export const ROUTES = {
+  METADATA: { method: "POST", path: "/api/v2/workspaceagents/me/metadata" },
+  STATS: { method: "POST", path: "/api/v2/workspaceagents/me/report-stats" },
+  AGENT_COORDINATE: { method: "GET", path: "/api/v2/workspaceagents/me/coordinate" },
+  WORKSPACES: { method: "GET", path: "/api/v2/workspaces" },
+  CREATE: { method: "POST", path: "/api/v2/organizations/{organization}/members/{user}/workspaces" },
+  CLIENT_COORDINATE: { method: "GET", path: "/api/v2/workspaceagents/{workspaceagent}/coordinate" },
+  USER: { method: "GET", path: "/api/v2/users/{user}" },
+} as const satisfies Record<string, Route>;
+
+/** Names of the agent API classes (their latency is "agent API latency" whatever their transport). */
+export const AGENT_API_CLASS_NAMES: readonly string[] = ["agent_metadata", "agent_stats"];
 
 export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): RequestCatalog {
   const d = (p: { value: unknown }): Distribution => distributionFromSpec(p.value as never);
@@ -79,8 +97,20 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
   });
 
   return {
-    metadataRpc: { name: "agent_metadata", steps: metadataSteps, http, agentApi: true },
-    statsRpc: { name: "agent_stats", steps: [cpu(rpcCpu), ...auth], http, agentApi: true },
+    metadataRpc: {
+      name: "agent_metadata",
+      steps: metadataSteps,
+      route: ROUTES.METADATA,
+      http,
+      agentApi: true,
+    },
+    statsRpc: {
+      name: "agent_stats",
+      steps: [cpu(rpcCpu), ...auth],
+      route: ROUTES.STATS,
+      http,
+      agentApi: true,
+    },
     statsRpcWithSession: {
       name: "agent_stats",
       steps: [
@@ -95,6 +125,7 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
         },
         notify,
       ],
+      route: ROUTES.STATS,
       http,
       agentApi: true,
     },
@@ -109,6 +140,7 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     dashboardApi: {
       name: "dashboard_api",
       steps: [cpu(apiCpu), ...reads(model.dashboard.reads_per_api_call.value)],
+      route: ROUTES.WORKSPACES,
       http: true,
       agentApi: false,
     },
@@ -120,6 +152,8 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
         update(true),
         notify /* provisioner job posted */,
       ],
+      route: ROUTES.CREATE,
+      code: "201",
       http: true,
       agentApi: false,
     },
@@ -147,18 +181,22 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     connectionSetup: {
       name: "workspace_connection_setup",
       steps: [cpu(apiCpu), ...reads(model.workspace_traffic.setup_reads.value)],
+      route: ROUTES.CLIENT_COORDINATE,
       http: true,
       agentApi: false,
     },
     rateLimited: {
       name: "rate_limited",
       steps: [cpu(d(model.options.rate_limited_cpu_s)), ...reads(1)],
+      route: ROUTES.WORKSPACES,
+      code: "429",
       http: true,
       agentApi: false,
     },
     apiClientCall: {
       name: "api_client_call",
       steps: [cpu(apiCpu), ...reads(model.dashboard.reads_per_api_call.value)],
+      route: ROUTES.USER,
       http: true,
       agentApi: false,
     },
@@ -170,6 +208,7 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
         update(true) /* last_connected_at, tailnet peer row */,
         notify /* tailnet peer update */,
       ],
+      route: ROUTES.AGENT_COORDINATE,
       http,
       agentApi: false,
     },

@@ -35,6 +35,12 @@ type PlannedStep = Step & {
 };
 type QueryStep = Extract<PlannedStep, { kind: "query" }>;
 
+/** coderd's chi route of an HTTP request: the `method` and `path` labels of its metrics. */
+export interface Route {
+  method: string;
+  path: string;
+}
+
 /** A request class: its steps and what to count when it finishes. */
 export interface RequestClass {
   name: string;
@@ -43,6 +49,10 @@ export interface RequestClass {
   http: boolean;
   /** Counted as an agent API call (agent API latency). */
   agentApi: boolean;
+  /** coderd's route for it (HTTP requests; agent calls keep theirs when they travel over dRPC). */
+  route?: Route;
+  /** HTTP status it answers with when not cut by a failure (default "200"). */
+  code?: string;
 }
 
 /** What the pipeline needs of a CPU (processor sharing) resource. */
@@ -83,12 +93,18 @@ const MAX_STEPS = 8;
  * marks a request cut by a failure (its replica died, or its query ran when the database failed over).
  */
 export type RequestListener = (
-  cls: RequestClass,
+  classId: number,
   replica: number,
   latencySeconds: number,
   owner: number,
   failed: boolean,
 ) => void;
+
+/**
+ * What a request class does when one of its requests finishes (failed or not), with the owner it was
+ * started for (an agent, a user, a workspace build: the class's handler knows which).
+ */
+export type CompletionHandler = (owner: number, replica: number) => void;
 
 /** Told when a query commits (to count WAL-producing commits). */
 export type CommitListener = (logged: boolean, notify: boolean) => void;
@@ -97,6 +113,7 @@ const NO_OWNER = -1;
 
 export class RequestPipeline {
   private readonly classes: RequestClass[] = [];
+  private readonly handlers: (CompletionHandler | undefined)[] = [];
   private readonly plans: PlannedStep[][] = [];
   private readonly streams: Rng[] = [];
   /** Work of each step, drawn at request start: request id × MAX_STEPS + step. */
@@ -138,10 +155,28 @@ export class RequestPipeline {
   /** Registers a request class; returns its id. */
   define(cls: RequestClass): number {
     this.classes.push(cls);
+    this.handlers.push(undefined);
     if (cls.steps.length > MAX_STEPS) throw new RangeError(`${cls.name}: more than ${MAX_STEPS} steps`);
     this.plans.push(planSteps(cls.steps, this.res.dbRttSeconds));
     this.streams.push(this.res.streamFor(`work/${cls.name}`));
     return this.classes.length - 1;
+  }
+
+  /** Sets what class `classId` does when a request finishes (one handler per class). */
+  onDone(classId: number, handler: CompletionHandler): void {
+    if (this.handlers[classId] !== undefined)
+      throw new Error(`${this.classes[classId]!.name}: handler already set`);
+    this.handlers[classId] = handler;
+  }
+
+  /** The class registered as `classId`. */
+  classAt(classId: number): RequestClass {
+    return this.classes[classId]!;
+  }
+
+  /** Classes registered so far, by id. */
+  get definedClasses(): readonly RequestClass[] {
+    return this.classes;
   }
 
   /**
@@ -288,7 +323,7 @@ export class RequestPipeline {
     const cls = this.classes[this.cls[id]!]!;
     const index = this.step[id]!;
     if (index >= cls.steps.length) {
-      this.finish(id, cls);
+      this.finish(id);
       return;
     }
     const step = this.plans[this.cls[id]!]![index]!;
@@ -297,14 +332,16 @@ export class RequestPipeline {
     else this.res.pools[this.replica[id]!]!.acquire(id);
   }
 
-  private finish(id: number, cls: RequestClass): void {
+  private finish(id: number): void {
+    const classId = this.cls[id]!;
     const latency = this.sim.now - this.start[id]! + this.res.clientRttSeconds + this.extraRtt[id]!;
     const replica = this.replica[id]!;
     const owner = this.owner[id]!;
     const failed = this.failed[id] === 1;
     this.state[id] = 0;
     this.free.push(id);
-    this.onRequestDone(cls, replica, latency, owner, failed);
+    this.onRequestDone(classId, replica, latency, owner, failed);
+    this.handlers[classId]?.(owner, replica);
   }
 
   private currentStep(id: number): PlannedStep {

@@ -1,11 +1,14 @@
 import { sortedQuantile } from "../engine/stats/sampler.js";
+import { ALL, evaluateFigures, FIGURES, type FigureValue, resolveWindows } from "../figures/index.js";
 import type { StageName } from "../scenario/index.js";
+import { type Matchers, select, selectOne } from "../series/select.js";
 import type { ReplicationResult } from "./coderModel.js";
 import type { TimeWindow } from "./timeline.js";
 
 /**
- * The figures a scale test reports, each computed from one replication the way its Grafana panel would
- * (median or peak over scrapes in a stage). Names and units are part of capsim's stable JSON output.
+ * The figures a scale test reports, each computed from one replication by the figure table
+ * (src/figures/table.ts): the PromQL and window reduction `capsim compare` applies to measured data,
+ * evaluated on the replication's own series. Names and units are part of capsim's stable JSON output.
  */
 export interface MetricDefinition {
   name: string;
@@ -16,19 +19,39 @@ export interface MetricDefinition {
   compute(rep: ReplicationResult, window: TimeWindow): number;
 }
 
-/** Scrape-to-scrape rate of a counter column: value at i covers (t[i−1], t[i]]. */
-export function rateSeries(rep: ReplicationResult, column: string): number[] {
-  const c = rep.series[column];
-  if (!c) return [];
-  return c.map((v, i) => (i === 0 ? Number.NaN : (v - c[i - 1]!) / (rep.times[i]! - rep.times[i - 1]!)));
+/** The scrape times every series of a replication shares. */
+export function scrapeTimes(rep: ReplicationResult): ArrayLike<number> {
+  return rep.metrics.series[0]?.times ?? [];
+}
+
+/** Values of the series `select` finds, one array per series (as plain arrays). */
+export function seriesValues(rep: ReplicationResult, name: string, matchers: Matchers = {}): number[][] {
+  return select(rep.metrics, name, matchers).map((s) => Array.from(s.values));
+}
+
+/** Scrape-to-scrape rate of a counter: value at i covers (t[i−1], t[i]]. */
+export function rate(rep: ReplicationResult, counter: readonly number[]): number[] {
+  const t = scrapeTimes(rep);
+  return counter.map((v, i) => (i === 0 ? Number.NaN : (v - counter[i - 1]!) / (t[i]! - t[i - 1]!)));
+}
+
+/** Sum of several aligned series, per scrape (an empty list sums to zeros). */
+export function sumSeries(rep: ReplicationResult, series: readonly (readonly number[])[]): number[] {
+  return Array.from(scrapeTimes(rep), (_, i) => series.reduce((s, c) => s + (c[i] ?? Number.NaN), 0));
+}
+
+/** The one series of a name and labels (empty when absent). */
+export function oneSeries(rep: ReplicationResult, name: string, matchers: Matchers = {}): number[] {
+  const s = selectOne(rep.metrics, name, matchers);
+  return s ? Array.from(s.values) : [];
 }
 
 export function inWindow(rep: ReplicationResult, values: readonly number[], window: TimeWindow): number[] {
+  const t = scrapeTimes(rep);
   const out: number[] = [];
   for (let i = 0; i < values.length; i++) {
-    const t = rep.times[i]!;
     // A scrape at t describes the interval ending at t; keep the ones wholly inside the window.
-    if (t - (rep.times[1]! - rep.times[0]!) >= window.startSeconds - 1e-9 && t <= window.endSeconds + 1e-9) {
+    if (t[i]! - (t[1]! - t[0]!) >= window.startSeconds - 1e-9 && t[i]! <= window.endSeconds + 1e-9) {
       const v = values[i]!;
       if (Number.isFinite(v)) out.push(v);
     }
@@ -46,237 +69,76 @@ export const median = (values: number[]): number =>
 export const mean = (values: number[]): number =>
   values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
 export const max = (values: number[]): number => (values.length === 0 ? Number.NaN : Math.max(...values));
-const min = (values: number[]): number => (values.length === 0 ? Number.NaN : Math.min(...values));
 
-function replicaCount(rep: ReplicationResult): number {
-  return Object.keys(rep.series).filter((k) => k.startsWith("coderd_cpu_seconds_")).length;
+const CODERD = { container: "coder" };
+
+/** Per-replica CPU (vCPU) series, one array per coderd pod, with the pod. */
+export function coderdCpuSeries(rep: ReplicationResult): { pod: string; vcpu: number[] }[] {
+  return select(rep.metrics, "container_cpu_usage_seconds_total", CODERD).map((s) => ({
+    pod: s.labels.pod!,
+    vcpu: rate(rep, Array.from(s.values)),
+  }));
 }
 
-/** Per-replica CPU (vCPU) series, one array per replica. */
-export function coderdCpuSeries(rep: ReplicationResult): number[][] {
-  return Array.from({ length: replicaCount(rep) }, (_, r) => rateSeries(rep, `coderd_cpu_seconds_${r}`));
-}
-
-function sumColumns(rep: ReplicationResult, prefix: string, rate: boolean): number[] {
-  const n = replicaCount(rep);
-  const cols = Array.from({ length: n }, (_, r) =>
-    rate ? rateSeries(rep, `${prefix}${r}`) : (rep.series[`${prefix}${r}`] ?? []),
-  );
-  return rep.times.map((_, i) => cols.reduce((s, c) => s + (c[i] ?? Number.NaN), 0));
-}
-
+/** HTTP requests per second over all replicas (answered or refused: not those a failure cut). */
 export function apiRpsSeries(rep: ReplicationResult): number[] {
-  return sumColumns(rep, "coderd_http_requests_", true);
+  const answered = select(rep.metrics, "coderd_api_requests_processed_total").filter(
+    (s) => s.labels.code !== "500",
+  );
+  return rate(
+    rep,
+    sumSeries(
+      rep,
+      answered.map((s) => Array.from(s.values, (v) => (Number.isNaN(v) ? 0 : v))),
+    ),
+  );
 }
 
 export function websocketSeries(rep: ReplicationResult): number[] {
-  return sumColumns(rep, "coderd_websockets_", false);
+  return sumSeries(rep, seriesValues(rep, "coderd_api_concurrent_websockets"));
 }
 
 export function dbCpuUtilizationSeries(rep: ReplicationResult, dbVcpu: number): number[] {
-  return rateSeries(rep, "db_cpu_seconds").map((v) => v / dbVcpu);
+  return rate(rep, oneSeries(rep, "node_cpu_seconds_total", { mode: "user" })).map((v) => v / dbVcpu);
 }
 
 export function dbWriteOpsSeries(rep: ReplicationResult): number[] {
-  return rateSeries(rep, "db_write_ops_total");
+  return rate(rep, oneSeries(rep, "node_disk_writes_completed_total"));
 }
 
-/** Write ops per second over each sampling period of the disk metric (Cloud SQL: 60 s), as its panel shows. */
-function sampledWriteOps(rep: ReplicationResult, samplingSeconds: number): number[] {
-  const c = rep.series.db_write_ops_total ?? [];
-  const step = rep.times.length > 1 ? rep.times[1]! - rep.times[0]! : samplingSeconds;
-  const k = Math.max(1, Math.round(samplingSeconds / step));
-  // Only scrapes that end a whole sampling period carry a value (aligned to multiples of the period).
-  return c.map((v, i) =>
-    i >= k && Math.abs(rep.times[i]! / samplingSeconds - Math.round(rep.times[i]! / samplingSeconds)) < 1e-9
-      ? (v - c[i - k]!) / (rep.times[i]! - rep.times[i - k]!)
-      : Number.NaN,
-  );
-}
+const evaluated = new WeakMap<ReplicationResult, FigureValue[]>();
 
-/** Mean over replicas of each replica's CPU, per scrape (over the replicas up, when events change them). */
-function meanReplicaCpu(rep: ReplicationResult): number[] {
-  const cols = coderdCpuSeries(rep);
-  const up = cols.map((_, r) => rep.series[`coderd_up_${r}`]);
-  if (up.every((u) => u === undefined))
-    return rep.times.map((_, i) => cols.reduce((s, c) => s + c[i]!, 0) / cols.length);
-  return rep.times.map((_, i) => {
-    let sum = 0;
-    let n = 0;
-    cols.forEach((c, r) => {
-      // A replica counts for an interval it was up at either end of.
-      if (up[r]![i] === 1 || (i > 0 && up[r]![i - 1] === 1)) {
-        sum += c[i]!;
-        n++;
-      }
-    });
-    return n > 0 ? sum / n : Number.NaN;
-  });
-}
-
-function maxReplicaCpu(rep: ReplicationResult): number[] {
-  const cols = coderdCpuSeries(rep);
-  return rep.times.map((_, i) => Math.max(...cols.map((c) => c[i]!)));
-}
-
-/** The summary metrics, in output order. Deployment sizes the figures need are passed in. */
-export function metricDefinitions(deployment: {
-  dbVcpu: number;
-  provisionerCount: number;
-  provisionerBuildingVcpu: number;
-  provisionerIdleVcpu: number;
-  writeOpsSamplingSeconds: number;
-}): MetricDefinition[] {
-  const stageOf = (rep: ReplicationResult, name: StageName): TimeWindow | undefined => {
-    const s = rep.timeline.stage(name);
-    return (
-      s && { startSeconds: Math.max(s.startSeconds, rep.timeline.warmupSeconds), endSeconds: s.endSeconds }
-    );
-  };
-  const inStage =
-    (name: StageName, f: (rep: ReplicationResult, w: TimeWindow) => number) =>
-    (rep: ReplicationResult): number => {
-      const w = stageOf(rep, name);
-      return w ? f(rep, w) : Number.NaN;
-    };
-  const defs: MetricDefinition[] = [
-    {
-      name: "coderd_cpu_vcpu_median",
-      stage: null,
-      unit: "vcpu",
-      description: "Median over scrapes of coderd CPU per replica (rate of process_cpu_seconds_total)",
-      compute: (rep, w) => median(inWindow(rep, meanReplicaCpu(rep), w)),
-    },
-    {
-      name: "coderd_cpu_vcpu_peak",
-      stage: null,
-      unit: "vcpu",
-      description: "Highest scrape of any replica's CPU",
-      compute: (rep, w) => max(inWindow(rep, maxReplicaCpu(rep), w)),
-    },
-  ];
-  for (const stage of ["dashboard", "web_terminal", "workspace_apps"] as const) {
-    defs.push({
-      name: "api_rps_median",
-      stage,
-      unit: "1/s",
-      description: `Median HTTP API requests per second over all replicas during ${stage}`,
-      compute: inStage(stage, (rep, w) => median(inWindow(rep, apiRpsSeries(rep), w))),
-    });
+/**
+ * Every figure of one replication, evaluated once, over the stage windows its `capsim_stage_active`
+ * series record: exactly the windows a reader of its OpenMetrics export finds.
+ */
+export function replicationFigures(rep: ReplicationResult): FigureValue[] {
+  let values = evaluated.get(rep);
+  if (!values) {
+    values = evaluateFigures(rep.metrics, resolveWindows(rep.metrics).windows);
+    evaluated.set(rep, values);
   }
-  defs.push(
-    {
-      name: "agent_connections",
-      stage: null,
-      unit: "1",
-      description: "Mean connected agents",
-      compute: (rep, w) => mean(inWindow(rep, rep.series.agents_connected ?? [], w)),
-    },
-    {
-      name: "agent_api_latency_p90_ms",
-      stage: null,
-      unit: "ms",
-      description: "p90 of agent API calls, interpolated on coderd's histogram buckets (as Grafana shows it)",
-      compute: (rep) => rep.figures.agent_api_latency_p90_ms!,
-    },
-    {
-      name: "agent_api_latency_p95_ms",
-      stage: null,
-      unit: "ms",
-      description: "p95 of agent API calls, interpolated on coderd's histogram buckets (as Grafana shows it)",
-      compute: (rep) => rep.figures.agent_api_latency_p95_ms!,
-    },
-    {
-      name: "agent_api_latency_p95_exact_ms",
-      stage: null,
-      unit: "ms",
-      description: "p95 of agent API calls from the raw latencies (1% relative accuracy)",
-      compute: (rep) => rep.figures.agent_api_latency_p95_exact_ms!,
-    },
-    {
-      name: "api_latency_p95_ms",
-      stage: null,
-      unit: "ms",
-      description: "p95 of HTTP API requests, interpolated on coderd's histogram buckets",
-      compute: (rep) => rep.figures.api_latency_p95_ms!,
-    },
-    {
-      name: "websockets_mean",
-      stage: "dashboard",
-      unit: "1",
-      description: "Mean concurrent websockets (coderd_api_concurrent_websockets) during dashboard",
-      compute: inStage("dashboard", (rep, w) => mean(inWindow(rep, websocketSeries(rep), w))),
-    },
-    {
-      name: "provisioner_cpu_vcpu_median",
-      stage: "prepare",
-      unit: "vcpu",
-      description: "Median over scrapes of CPU per provisioner daemon during prepare",
-      compute: inStage("prepare", (rep, w) => {
-        const busy = rep.series.provisioners_busy ?? [];
-        const n = Math.max(1, deployment.provisionerCount);
-        const perDaemon = busy.map(
-          (b) => (b * deployment.provisionerBuildingVcpu + (n - b) * deployment.provisionerIdleVcpu) / n,
-        );
-        return median(inWindow(rep, perDaemon, w));
-      }),
-    },
-    {
-      name: "provisioner_queue_wait_p95_s",
-      stage: "prepare",
-      unit: "s",
-      description: "p95 of provisioner job queue waits of jobs started during prepare",
-      compute: inStage("prepare", (rep) => rep.figures.provisioner_queue_wait_p95_s!),
-    },
-    {
-      name: "workspace_ready_p95_s",
-      stage: "prepare",
-      unit: "s",
-      description: "p95 from a workspace create request to its agent connecting",
-      compute: inStage("prepare", (rep) => rep.figures.workspace_ready_p95_s!),
-    },
-    {
-      name: "db_cpu_utilization_median",
-      stage: null,
-      unit: "1",
-      description: "Median over scrapes of database CPU utilisation",
-      compute: (rep, w) => median(inWindow(rep, dbCpuUtilizationSeries(rep, deployment.dbVcpu), w)),
-    },
-    {
-      name: "db_memory_utilization_mean",
-      stage: null,
-      unit: "1",
-      description: "Mean database memory utilisation",
-      compute: (rep, w) => mean(inWindow(rep, rep.series.db_memory_utilization ?? [], w)),
-    },
-    {
-      name: "db_write_ops_per_s_min",
-      stage: null,
-      unit: "1/s",
-      description:
-        "Lowest disk write operations per second over one metric sampling period (Cloud SQL write_ops_count)",
-      compute: (rep, w) => min(inWindow(rep, sampledWriteOps(rep, deployment.writeOpsSamplingSeconds), w)),
-    },
-    {
-      name: "db_write_ops_per_s_max",
-      stage: null,
-      unit: "1/s",
-      description: "Highest disk write operations per second over one metric sampling period",
-      compute: (rep, w) => max(inWindow(rep, sampledWriteOps(rep, deployment.writeOpsSamplingSeconds), w)),
-    },
-    {
-      name: "coderd_memory_gb_peak",
-      stage: null,
-      unit: "gb",
-      description: "Highest scrape of any replica's resident memory",
-      compute: (rep, w) => {
-        const n = replicaCount(rep);
-        const peaks = Array.from({ length: n }, (_, r) =>
-          max(inWindow(rep, rep.series[`coderd_memory_gb_${r}`] ?? [], w)),
-        );
-        return max(peaks);
+  return values;
+}
+
+/**
+ * The summary metrics, in the figure table's order. Figures without a recipe (exact quantiles of every
+ * request) come from the simulator's probes.
+ */
+export function metricDefinitions(): MetricDefinition[] {
+  return FIGURES.map((figure) => {
+    const stage = (figure.stages?.[0] ?? null) as StageName | null;
+    return {
+      name: figure.name,
+      stage,
+      unit: figure.unit,
+      description: figure.description,
+      compute: (rep: ReplicationResult): number => {
+        if (figure.recipes.length === 0) return rep.figures[figure.name] ?? Number.NaN;
+        const window = stage ?? ALL;
+        const value = replicationFigures(rep).find((f) => f.name === figure.name && f.stage === window);
+        return value?.value ?? Number.NaN;
       },
-    },
-  );
-  return defs;
+    };
+  });
 }

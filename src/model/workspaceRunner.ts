@@ -46,8 +46,8 @@ export class WorkspaceRunner {
   private readonly startedBy: Uint8Array;
   /** 1 while a workday stop build of the workspace runs. */
   private readonly stopping: Uint8Array;
-  /** Told about each job's provisioner queue wait, with the time the job started. */
-  onQueueWait: (waitSeconds: number, startedAtSeconds: number) => void = () => {};
+  /** Told about each job's provisioner queue wait, with the time the job started and its transition. */
+  onQueueWait: (waitSeconds: number, startedAtSeconds: number, isDelete: boolean) => void = () => {};
   /** Told about each workspace's time from create request to connected agent. */
   onWorkspaceReady: (seconds: number) => void = () => {};
   /** Told when a workday start is ready (agent connected), with the time since it was due. */
@@ -149,7 +149,7 @@ export class WorkspaceRunner {
   }
 
   private jobDone(owner: number, responseSeconds: number, waitSeconds: number): void {
-    this.onQueueWait(waitSeconds, this.sim.now - responseSeconds + waitSeconds);
+    this.onQueueWait(waitSeconds, this.sim.now - responseSeconds + waitSeconds, owner % 2 === DELETE);
     this.refreshJobUpdates();
     // Acquire and completion each write through coderd (UpdateJob in between is fluid).
     const r = this.cluster.pickReplica();

@@ -47,6 +47,8 @@ export interface PrometheusOptions {
 export interface SentQuery {
   figure: string;
   stage: string;
+  /** The figure's PromQL, or the per-pod part of an aggregating recipe (checked for attribution). */
+  part: "figure" | "per_series";
   endpoint: "query_range" | "query";
   promql: string;
   start: number;
@@ -130,19 +132,19 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
 
   const queries: SentQuery[] = [];
   for (const v of evaluated) {
-    const sent = sentFor(v, windows, { step, scrape: scrapeSeconds }, selector);
-    if (!sent) continue;
-    const answer = answers.get(keyOf(sent)) ?? [];
-    queries.push({
-      figure: v.name,
-      stage: v.stage,
-      endpoint: sent.start === sent.end ? "query" : "query_range",
-      promql: sent.expr,
-      start: sent.start,
-      end: sent.end,
-      step: sent.step,
-      series: answer.length,
-    });
+    for (const sent of sentFor(v, windows, { step, scrape: scrapeSeconds }, selector)) {
+      queries.push({
+        figure: v.name,
+        stage: v.stage,
+        part: sent.part,
+        endpoint: sent.start === sent.end ? "query" : "query_range",
+        promql: sent.expr,
+        start: sent.start,
+        end: sent.end,
+        step: sent.step,
+        series: (answers.get(keyOf(sent)) ?? []).length,
+      });
+    }
   }
   await markAmbiguous(client, evaluated, queries, windows);
   const hash = createHash("sha256");
@@ -261,20 +263,30 @@ async function fetchAll(
   return out;
 }
 
-/** The query sent for an evaluated figure's window (the same text `evaluateFigures` built), if any. */
+/**
+ * The queries sent for an evaluated figure's window (the texts `evaluateFigures` built): the figure's,
+ * and the per-pod part of an aggregating recipe, whose series are checked for attribution.
+ */
 function sentFor(
   v: FigureValue,
   windows: readonly Window[],
   seconds: { step: number; scrape: number },
   selector: string | undefined,
-): Request | undefined {
+): (Request & { part: SentQuery["part"] })[] {
   const recipe = definitionOf(v)?.recipes.find((r) => r.source === v.source && r.promql === v.promql);
   const window = windows.find((w) => w.name === v.stage);
-  if (!recipe || !window || v.note.startsWith("answer saved")) return undefined;
-  const expr = promqlFor(recipe, window, seconds, selector);
-  if (recipe.reduction.kind === "at_end")
-    return { expr, start: window.end, end: window.end, step: seconds.step };
-  return { expr, ...windowInstants(window, seconds.step) };
+  if (!recipe || !window || v.note.startsWith("answer saved")) return [];
+  const range =
+    recipe.reduction.kind === "at_end"
+      ? { start: window.end, end: window.end, step: seconds.step }
+      : windowInstants(window, seconds.step);
+  const parts: [SentQuery["part"], string][] = [["figure", recipe.promql]];
+  if (recipe.perSeries !== undefined) parts.push(["per_series", recipe.perSeries]);
+  return parts.map(([part, promql]) => ({
+    part,
+    expr: promqlFor({ ...recipe, promql }, window, seconds, selector),
+    ...range,
+  }));
 }
 
 function definitionOf(v: FigureValue): FigureDefinition | undefined {

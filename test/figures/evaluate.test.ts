@@ -118,6 +118,7 @@ describe("evaluateFigures on series shaped as FAMILIES.md", () => {
     const anonymous: SeriesSet = {
       series: set.series.map((s) => {
         if (s.labels.__name__ !== "process_cpu_seconds_total") return s;
+        // Every target's pod label lost: coderd's and the provisioners' series merge by job.
         const { pod, ...rest } = s.labels;
         return { ...s, labels: { ...rest, instance: pod! } };
       }),
@@ -125,6 +126,8 @@ describe("evaluateFigures on series shaped as FAMILIES.md", () => {
     const cpu = figures(anonymous).get("coderd_cpu_vcpu_median/all")!;
     expect(cpu.value).toBeNull();
     expect(cpu.note).toMatch(/no pod label: cannot tell one pod from another/);
+    // Also where the recipe averages over pods (its per-pod part is checked).
+    expect(figures(anonymous).get("provisioner_cpu_vcpu_median/prepare")!.value).toBeNull();
   });
 
   it("adds a selector's matchers to every vector selector", () => {

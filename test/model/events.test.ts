@@ -28,21 +28,23 @@ replications: 1
 `;
 
 const totalWebsockets = (rep: ReturnType<typeof replicate>, t: number, replicas: number) =>
-  Array.from({ length: replicas }, (_, r) => at(rep, `coderd_websockets_${r}`, t)).reduce((a, b) => a + b, 0);
+  Array.from({ length: replicas }, (_, r) =>
+    at(rep, "coderd_api_concurrent_websockets", t, { pod: `coder-${r}` }),
+  ).reduce((a, b) => a + b, 0);
 
 describe("failures and scale events", () => {
   it("a lost replica's connections all move to the survivors: exactly its websockets reconnect", () => {
     // Loss at 902.5 s, between scrapes, so the scrape at 900 s shows the replica as it was.
     const rep = replicate(withEvents(3, "[{kind: replica_loss, at_s: 902.5, replica: 2}]"));
-    const onLost = at(rep, "coderd_websockets_2", 900);
+    const onLost = at(rep, "coderd_api_concurrent_websockets", 900, { pod: "coder-2" });
     expect(onLost).toBeGreaterThan(20);
     expect(rep.figures['disruption_reconnects{event="replica_loss@902.5s"}']).toBe(onLost);
-    expect(at(rep, "coderd_websockets_2", 960)).toBe(0);
-    expect(at(rep, "coderd_up_2", 960)).toBe(0);
+    expect(at(rep, "coderd_api_concurrent_websockets", 960, { pod: "coder-2" })).toBe(0);
+    expect(at(rep, "up", 960, { pod: "coder-2" })).toBe(0);
     // Everything is back on replicas 0 and 1: agents, browsers' websockets and SSH connections.
     expect(totalWebsockets(rep, 960, 3)).toBe(totalWebsockets(rep, 900, 3));
-    expect(at(rep, "agents_connected", 960)).toBe(100);
-    expect(at(rep, "reconnects_pending", 960)).toBe(0);
+    expect(at(rep, "capsim_agents_connected", 960)).toBe(100);
+    expect(at(rep, "capsim_reconnects_pending", 960)).toBe(0);
     // Agents reconnect within the model's 0.1-1 s; browsers and SSH clients within 0.5-3 s.
     expect(rep.figures['disruption_settled_s{event="replica_loss@902.5s"}']).toBeLessThanOrEqual(3);
   });
@@ -51,14 +53,14 @@ describe("failures and scale events", () => {
     const rep = replicate(
       withEvents(3, "[{kind: replica_loss, at_s: 902.5, replica: 2, restart_after_s: 60}]"),
     );
-    expect(at(rep, "coderd_up_2", 975)).toBe(1);
+    expect(at(rep, "up", 975, { pod: "coder-2" })).toBe(1);
     // Only connections opened after the restart could land on it; none are opened in this window.
-    expect(at(rep, "coderd_websockets_2", 1050)).toBe(0);
+    expect(at(rep, "coderd_api_concurrent_websockets", 1050, { pod: "coder-2" })).toBe(0);
   });
 
   it("scaling 4 replicas down to 3 drops the removed replica's connections (about 1/4 of them)", () => {
     const rep = replicate(withEvents(4, "[{kind: scale_replicas, at_s: 902.5, replicas: 3}]"));
-    const onRemoved = at(rep, "coderd_websockets_3", 900);
+    const onRemoved = at(rep, "coderd_api_concurrent_websockets", 900, { pod: "coder-3" });
     const total = totalWebsockets(rep, 900, 4);
     const dropped = rep.figures['disruption_reconnects{event="scale_replicas@902.5s"}']!;
     expect(dropped).toBe(onRemoved);
@@ -71,20 +73,20 @@ describe("failures and scale events", () => {
 
   it("scaling up adds empty replicas that only new connections reach", () => {
     const rep = replicate(withEvents(2, "[{kind: scale_replicas, at_s: 902.5, replicas: 3}]"));
-    expect(at(rep, "coderd_up_2", 900)).toBe(0);
-    expect(at(rep, "coderd_up_2", 915)).toBe(1);
-    expect(at(rep, "coderd_websockets_2", 1050)).toBe(0);
-    expect(at(rep, "coderd_http_requests_2", 1050)).toBeGreaterThan(0); // API calls reach it at once
+    expect(at(rep, "up", 900, { pod: "coder-2" })).toBe(0);
+    expect(at(rep, "up", 915, { pod: "coder-2" })).toBe(1);
+    expect(at(rep, "coderd_api_concurrent_websockets", 1050, { pod: "coder-2" })).toBe(0);
+    expect(at(rep, "coderd_api_requests_processed_total", 1050, { pod: "coder-2" })).toBeGreaterThan(0); // API calls reach it at once
   });
 
   it("a database failover queues requests and fills the pools, then recovers", () => {
     const out = summarize(withEvents(2, "[{kind: database_failover, at_s: 902.5, pause_s: 20}]"));
     const rep = out.first;
     // During the pause every pool connection is held and requests wait for one.
-    expect(at(rep, "db_paused", 915)).toBe(1);
-    expect(at(rep, "db_pool_in_use", 915)).toBe(20);
-    expect(at(rep, "db_pool_waiting", 915)).toBeGreaterThan(0);
-    expect(at(rep, "db_paused", 930)).toBe(0);
+    expect(at(rep, "capsim_db_paused", 915)).toBe(1);
+    expect(at(rep, "go_sql_in_use_connections", 915)).toBe(20);
+    expect(at(rep, "capsim_sql_waiting_requests", 915)).toBeGreaterThan(0);
+    expect(at(rep, "capsim_db_paused", 930)).toBe(0);
     const label = '{event="database_failover@902.5s"}';
     // Requests held through the pause take up to its 20 s; the slowest scrape's p95 shows it.
     expect(metric(out, `disruption_latency_p95_peak_ms${label}`)).toBeGreaterThan(10_000);

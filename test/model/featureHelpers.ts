@@ -4,6 +4,7 @@ import { loadModel } from "../../src/model/loadModel.js";
 import type { ModelFile } from "../../src/model/modelSchema.js";
 import { type RunOutput, runScenario } from "../../src/run/runScenario.js";
 import { type LoadedScenario, loadScenarioText } from "../../src/scenario/index.js";
+import { type Matchers, select } from "../../src/series/select.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -45,10 +46,19 @@ export function metric(out: RunOutput, name: string): number {
   return m.mean ?? Number.NaN;
 }
 
-/** Value of a series at the scrape closest to time t. */
-export function at(rep: ReplicationResult, column: string, t: number): number {
-  const i = rep.times.findIndex((x) => x >= t - 1e-9);
-  return rep.series[column]![i]!;
+/** Sum of the series of a metric matching `matchers`, at the first scrape at or after time t. */
+export function at(rep: ReplicationResult, name: string, t: number, matchers: Matchers = {}): number {
+  const found = select(rep.metrics, name, matchers);
+  if (found.length === 0) throw new Error(`no series ${name} ${JSON.stringify(matchers)}`);
+  const i = Array.from(found[0]!.times).findIndex((x) => x >= t - 1e-9);
+  return found.reduce((sum, s) => sum + s.values[i]!, 0);
+}
+
+/** All values of the one series of a metric. */
+export function values(rep: ReplicationResult, name: string, matchers: Matchers = {}): number[] {
+  const found = select(rep.metrics, name, matchers);
+  if (found.length !== 1) throw new Error(`${found.length} series ${name} ${JSON.stringify(matchers)}`);
+  return Array.from(found[0]!.values);
 }
 
 /** A small deployment and load every feature test starts from: 1 replica, 100 agents, short stages. */

@@ -23,7 +23,7 @@ describe("deployment options that cost CPU or memory", () => {
     const plain = replicate(SMALL);
     const collecting = replicate(withCoderd(", prometheus_agent_stats: true"));
     const memory = (rep: typeof plain) =>
-      at(rep, "coderd_memory_gb_0", 900) + at(rep, "coderd_memory_gb_1", 900);
+      at(rep, "container_memory_working_set_bytes", 900, { container: "coder" }) / 1e9;
     expect(memory(collecting) - memory(plain)).toBeCloseTo((100 * 0.5) / 1024, 9);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { at, metric, modelWith, replicate, summarize } from "./featureHelpers.js";
+import { at, metric, modelWith, replicate, summarize, values } from "./featureHelpers.js";
 
 /** Builds take exactly 60 s, agents connect 10 s after, coderd and the database are nearly free. */
 const fixed = modelWith({
@@ -36,13 +36,13 @@ describe("the workday (morning start)", () => {
     const out = summarize(text, fixed);
     expect(metric(out, "workday_starts")).toBe(20);
     expect(metric(out, "workday_autostarts")).toBe(20);
-    expect(at(out.first, "provisioner_queue", 1815)).toBe(15);
+    expect(at(out.first, "capsim_provisioner_queue_jobs", 1815)).toBe(15);
     expect(metric(out, "provisioner_queue_peak")).toBe(15);
     expect(metric(out, "workday_ready_p50_s")).toBeGreaterThan(129);
     expect(metric(out, "workday_ready_p50_s")).toBeLessThan(192);
     expect(metric(out, "workday_ready_p99_s")).toBeCloseTo(250, -1);
     expect(metric(out, "workday_queue_wait_p95_s")).toBeCloseTo(180, -1);
-    expect(at(out.first, "agents_connected", 2100)).toBe(20);
+    expect(at(out.first, "capsim_agents_connected", 2100)).toBe(20);
   });
 
   it("waits for the autobuild poll: due at 1900 s with a 300 s poll starts at 2100 s", () => {
@@ -52,8 +52,8 @@ describe("the workday (morning start)", () => {
       ", autobuild_poll_interval_s: 300",
     );
     const rep = replicate(text, fixed);
-    expect(at(rep, "provisioners_busy", 2085)).toBe(0);
-    expect(at(rep, "provisioners_busy", 2115)).toBe(5);
+    expect(at(rep, "coderd_provisionerd_jobs_current", 2085)).toBe(0);
+    expect(at(rep, "coderd_provisionerd_jobs_current", 2115)).toBe(5);
     expect(rep.figures.workday_ready_p50_s).toBeGreaterThan(200 + 120); // the second wave, 200 s late
   });
 
@@ -65,9 +65,9 @@ describe("the workday (morning start)", () => {
     const starts = rep.figures.workday_starts!;
     expect(starts).toBeGreaterThan(3);
     expect(starts).toBeLessThan(17);
-    expect(Math.max(...rep.series.agents_connected!)).toBe(starts);
+    expect(Math.max(...values(rep, "capsim_agents_connected"))).toBe(starts);
     // 1200 s after ready (ready by about 900 s), each stops: a 30 s stop build, then the agent is gone.
-    expect(at(rep, "agents_connected", 2400)).toBe(0);
+    expect(at(rep, "capsim_agents_connected", 2400)).toBe(0);
   });
 
   it("makes pods wait for node room: the morning's time to ready includes the autoscaler's scale-up", () => {

@@ -75,8 +75,8 @@ describe("run report", () => {
     expect(cpu.querySelectorAll('g[aria-label="line"] path')).toHaveLength(2);
     expect(cpu.querySelectorAll('g[aria-label="rect"] rect')).toHaveLength(run.summary.stages.length);
     const hover = JSON.parse(doc.getElementById("hover-ts-coderd-cpu")!.textContent!);
-    expect(hover.series.map((s: { name: string }) => s.name)).toEqual(["coderd-0", "coderd-1"]);
-    expect(hover.x).toHaveLength(run.first.times.length);
+    expect(hover.series.map((s: { name: string }) => s.name)).toEqual(["coder-0", "coder-1"]);
+    expect(hover.x).toHaveLength(run.first.metrics.series[0]!.times.length);
     const util = doc.querySelector("#utilization")!;
     const bars = util.querySelectorAll('g[aria-label="bar"]')[0]!.querySelectorAll("rect");
     expect(bars).toHaveLength(run.summary.resources.length);

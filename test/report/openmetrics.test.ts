@@ -6,13 +6,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadScenarioAndModel } from "../../src/cli/scenarioInput.js";
 import { InputError } from "../../src/errors.js";
 import { type ReplicationResult, runReplication } from "../../src/model/coderModel.js";
-import { CODERD_LATENCY_BUCKETS_S } from "../../src/model/latencyProbe.js";
+import { CODERD_LATENCY_BUCKETS_S } from "../../src/model/metrics/catalog.js";
 import { canonicalFloat } from "../../src/report/openmetrics/format.js";
 import {
   DEFAULT_OPENMETRICS_START,
   openMetricsText,
   parseOpenMetricsStart,
 } from "../../src/report/openmetrics.js";
+import { select } from "../../src/series/select.js";
 import { sampleLines, validateOpenMetrics } from "./openMetricsValidator.js";
 import { SMALL_RUN } from "./runFixture.js";
 
@@ -164,25 +165,30 @@ describe("openMetricsText", () => {
     expect(text.endsWith("\n# EOF\n")).toBe(true);
   });
 
-  it("uses Coder's metric names, one series per replica pod, and labels every series simulated", () => {
+  it("uses the exporters' metric names, one series per replica pod, and labels every series with the scenario", () => {
     for (const family of [
+      "# TYPE container_cpu_usage_seconds counter",
       "# TYPE process_cpu_seconds counter",
       "# TYPE coderd_api_requests_processed counter",
       "# TYPE coderd_api_concurrent_websockets gauge",
       "# TYPE coderd_api_request_latencies_seconds histogram",
+      "# TYPE container_memory_working_set_bytes gauge",
       "# TYPE process_resident_memory_bytes gauge",
-      "# TYPE capsim_db_cpu_seconds counter",
+      "# TYPE node_cpu_seconds counter",
+      "# TYPE stackdriver_cloudsql_database_cloudsql_googleapis_com_database_disk_write_ops_count gauge",
+      "# TYPE go_sql_in_use_connections gauge",
+      "# TYPE pg_stat_database_xact_commit counter",
       "# TYPE capsim_stage_active gauge",
     ]) {
       expect(text).toContain(`${family}\n`);
     }
     const samples = sampleLines(text);
-    expect(
-      samples.every((l) => l.includes('{simulated="true",scenario="small \\"run\\" \\\\ with\\nnewline"')),
-    ).toBe(true);
+    expect(samples.every((l) => l.includes('{scenario="small \\"run\\" \\\\ with\\nnewline"'))).toBe(true);
     for (const r of [0, 1]) {
       expect(
-        samples.some((l) => l.startsWith(`process_cpu_seconds_total{`) && l.includes(`pod="coderd-${r}"`)),
+        samples.some(
+          (l) => l.startsWith(`container_cpu_usage_seconds_total{`) && l.includes(`pod="coder-${r}"`),
+        ),
       ).toBe(true);
     }
     const les = new Set(
@@ -194,19 +200,30 @@ describe("openMetricsText", () => {
     expect([...les].slice(0, 3)).toEqual(["0.001", "0.005", "0.01"]);
   });
 
-  it("carries the simulated values: counters end where the replication's columns end", () => {
-    const n = rep.times.length - 1;
-    expect(lastValue("coderd_api_requests_processed_total", 'pod="coderd-1"')).toBe(
-      rep.series.coderd_http_requests_1![n],
-    );
-    expect(lastValue("process_cpu_seconds_total", 'pod="coderd-0"')).toBeCloseTo(
-      rep.series.coderd_cpu_seconds_0![n]!,
+  it("carries the simulated values: every series ends where the replication's ends", () => {
+    const last = (name: string, matchers: Record<string, string>): number => {
+      const [s] = select(rep.metrics, name, matchers);
+      if (!s) throw new Error(`no series ${name}`);
+      return s.values[s.values.length - 1]!;
+    };
+    const path = "/api/v2/workspaceagents/me/report-stats";
+    expect(
+      lastValue(
+        "coderd_api_requests_processed_total",
+        `pod="coder-1",code="200",method="POST",path="${path}"`,
+      ),
+    ).toBe(last("coderd_api_requests_processed_total", { pod: "coder-1", code: "200", path }));
+    expect(lastValue("container_cpu_usage_seconds_total", 'pod="coder-0"')).toBeCloseTo(
+      last("container_cpu_usage_seconds_total", { pod: "coder-0", container: "coder" }),
       6,
     );
-    expect(lastValue("coderd_api_request_latencies_seconds_count", "")).toBe(
-      rep.series.api_latency_bucket_le_inf![n],
+    expect(lastValue("container_memory_working_set_bytes", 'pod="coder-0"')).toBe(
+      last("container_memory_working_set_bytes", { pod: "coder-0" }),
     );
-    expect(lastValue("coderd_api_request_latencies_seconds_count", "")).toBeGreaterThan(0);
+    expect(lastValue("coderd_api_request_latencies_seconds_count", `path="${path}"`)).toBe(
+      last("coderd_api_request_latencies_seconds_count", { pod: "coder-1", path }),
+    );
+    expect(lastValue("coderd_api_request_latencies_seconds_count", `path="${path}"`)).toBeGreaterThan(0);
   });
 
   it("stamps scrapes from the start time, in seconds", () => {
@@ -214,8 +231,9 @@ describe("openMetricsText", () => {
     const stamps = sampleLines(text)
       .filter((l) => l.startsWith("capsim_agents_connected{"))
       .map((l) => Number(l.split(" ").at(-1)));
-    expect(stamps[0]).toBe(START + rep.times[0]!);
-    expect(stamps.at(-1)).toBe(START + rep.times.at(-1)!);
+    const times = rep.metrics.series[0]!.times;
+    expect(stamps[0]).toBe(START + times[0]!);
+    expect(stamps.at(-1)).toBe(START + times[times.length - 1]!);
     expect(stamps[1]! - stamps[0]!).toBe(15);
   });
 

@@ -49,6 +49,10 @@ export class CountedPool implements GaugeSource {
   private readonly responseTally = new Tally();
   /** Start of the measurement window; holds and waits that straddle it count only their part inside. */
   private windowStartSeconds: number;
+  /** Grants that had to wait, since construction (like database/sql's WaitCount; not reset by resetStats). */
+  waitCountTotal = 0;
+  /** Seconds those grants waited, since construction (database/sql's WaitDuration). */
+  waitSecondsTotal = 0;
 
   constructor(sim: Simulation, options: CountedPoolOptions) {
     const size = options.size;
@@ -196,6 +200,10 @@ export class CountedPool implements GaugeSource {
     this.grantedAt[unit] = now;
     this.requestedAt[unit] = requestedSeconds;
     const waitSeconds = now - requestedSeconds;
+    if (waitSeconds > 0) {
+      this.waitCountTotal++;
+      this.waitSecondsTotal += waitSeconds;
+    }
     this.waitTally.add(now - Math.max(requestedSeconds, this.windowStartSeconds));
     if (tag < 0) this.callbacks.take(tag)(unit, waitSeconds);
     else this.listener?.(tag, unit, waitSeconds);

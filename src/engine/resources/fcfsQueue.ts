@@ -43,6 +43,9 @@ export class FcfsQueue implements GaugeSource {
   private readonly serverArrival: Float64Array;
   private readonly serverStart: Float64Array;
   private readonly serverService: Float64Array;
+  /** Per server: seconds busy before its current job, and 1 while it serves one. */
+  private readonly serverBusyBefore: Float64Array;
+  private readonly serverBusyNow: Uint8Array;
   private readonly idleServers: Int32Array;
   private idleCount: number;
   private jobsInSystem = 0;
@@ -77,6 +80,8 @@ export class FcfsQueue implements GaugeSource {
     this.serverArrival = new Float64Array(servers);
     this.serverStart = new Float64Array(servers);
     this.serverService = new Float64Array(servers);
+    this.serverBusyBefore = new Float64Array(servers);
+    this.serverBusyNow = new Uint8Array(servers);
     // Stack of idle servers with server 0 on top, so the lowest-numbered idle server starts next.
     this.idleServers = Int32Array.from({ length: servers }, (_, i) => servers - 1 - i);
     this.idleCount = servers;
@@ -203,7 +208,19 @@ export class FcfsQueue implements GaugeSource {
     return true;
   }
 
+  /** True while server `server` serves a job. */
+  serverBusy(server: number): boolean {
+    return this.serverBusyNow[server] === 1;
+  }
+
+  /** Seconds server `server` has been busy since construction (not reset by resetStats). */
+  serverBusySeconds(server: number): number {
+    const before = this.serverBusyBefore[server]!;
+    return this.serverBusyNow[server] === 1 ? before + (this.sim.now - this.serverStart[server]!) : before;
+  }
+
   private start(server: number, tag: number, serviceSeconds: number, arrivalSeconds: number): void {
+    this.serverBusyNow[server] = 1;
     this.serverTag[server] = tag;
     this.serverArrival[server] = arrivalSeconds;
     this.serverStart[server] = this.sim.now;
@@ -216,6 +233,8 @@ export class FcfsQueue implements GaugeSource {
     const tag = this.serverTag[server]!;
     const responseSeconds = now - this.serverArrival[server]!;
     const waitSeconds = this.serverStart[server]! - this.serverArrival[server]!;
+    this.serverBusyBefore[server]! += now - this.serverStart[server]!;
+    this.serverBusyNow[server] = 0;
     const from = this.windowStartSeconds;
     const arrivedInWindow = Math.max(this.serverArrival[server]!, from);
     const startedInWindow = Math.max(this.serverStart[server]!, from);

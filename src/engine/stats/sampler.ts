@@ -51,10 +51,22 @@ export class Sampler {
   /** Adds a gauge; rows scraped before it was added read NaN. */
   gauge(name: string, read: () => number): this {
     if (this.columnIndex.has(name)) throw new RangeError(`gauge "${name}" is already registered`);
-    this.columnIndex.set(name, this.readers.length);
+    this.columnIndex.set(name, this.addColumn(read));
+    return this;
+  }
+
+  /** Adds an unnamed column (the caller keeps its own names or labels); returns its index. */
+  addColumn(read: () => number): number {
     this.readers.push(read);
     this.columns.push(new Float64Array(this.timeColumn.length).fill(Number.NaN));
-    return this;
+    return this.readers.length - 1;
+  }
+
+  /** Column `index`'s values, aligned with `times` (a view). */
+  columnAt(index: number): Float64Array {
+    const column = this.columns[index];
+    if (column === undefined) throw new RangeError(`no column ${index}`);
+    return column.subarray(0, this.rows);
   }
 
   /** Adds every gauge of a source as `<source name>.<gauge name>`. */

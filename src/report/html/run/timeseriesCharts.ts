@@ -1,4 +1,5 @@
 import * as Plot from "@observablehq/plot";
+import { parseSeriesKey } from "../../../series/select.js";
 import { figureHtml, type HoverData, type LegendItem } from "../figure.js";
 import { paletteColor, renderPlot } from "../plotSvg.js";
 import type { RunSummaryData, TimeseriesColumns } from "./runData.js";
@@ -21,10 +22,12 @@ interface ChartSpec {
   note?: string;
 }
 
-const numbered = (ts: TimeseriesColumns, prefix: string, label: (r: string) => string): SeriesSpec[] =>
-  [...ts.columns.keys()]
-    .filter((c) => c.startsWith(prefix) && /^\d+$/.test(c.slice(prefix.length)))
-    .map((c) => ({ column: c, label: label(c.slice(prefix.length)) }));
+/** The per-pod columns of a quantity (`name{pod="coder-0"}`), labelled by their pod. */
+const perPod = (ts: TimeseriesColumns, name: string): SeriesSpec[] =>
+  [...ts.columns.keys()].flatMap((column) => {
+    const labels = parseSeriesKey(column);
+    return labels?.__name__ === name && labels.pod !== undefined ? [{ column, label: labels.pod }] : [];
+  });
 
 /** The run report's time-series panels, the ones a Coder scale test's Grafana dashboard shows. */
 export function timeseriesChartSpecs(ts: TimeseriesColumns, summary: RunSummaryData): ChartSpec[] {
@@ -36,9 +39,9 @@ export function timeseriesChartSpecs(ts: TimeseriesColumns, summary: RunSummaryD
       id: "ts-coderd-cpu",
       title: "coderd CPU per replica",
       unit: "vCPU",
-      series: numbered(ts, "coderd_cpu_vcpu_", (r) => `coderd-${r}`),
+      series: perPod(ts, "coderd_cpu_vcpu"),
       rules: coderdVcpu ? [{ y: coderdVcpu, label: `limit ${coderdVcpu} vCPU`, color: "#c62828" }] : [],
-      note: "rate of process_cpu_seconds_total per replica pod",
+      note: "rate of container_cpu_usage_seconds_total per coderd pod",
     },
     {
       id: "ts-api-rps",
@@ -94,7 +97,7 @@ export function timeseriesChartSpecs(ts: TimeseriesColumns, summary: RunSummaryD
     },
     {
       id: "ts-latency",
-      title: "Latency percentiles per scrape interval",
+      title: "Latency percentiles per scrape interval (from the latency histograms)",
       unit: "ms",
       series: [
         { column: "agent_api_latency_p50_ms", label: "agent API p50" },
@@ -106,7 +109,7 @@ export function timeseriesChartSpecs(ts: TimeseriesColumns, summary: RunSummaryD
       id: "ts-coderd-memory",
       title: "coderd memory per replica",
       unit: "GB",
-      series: numbered(ts, "coderd_memory_gb_", (r) => `coderd-${r}`),
+      series: perPod(ts, "coderd_memory_gb"),
     },
   ];
 }
