@@ -22,7 +22,12 @@ import { describeWithPrometheus, type PrometheusServer, startPrometheus } from "
 import { capsim, ROOT } from "./cli.js";
 import { familiesFixture } from "./fixture.js";
 
-const SMALL = join(ROOT, "test/fixtures/figures/small-scaletest.yaml");
+const SMALL = "test/fixtures/figures/small-scaletest.yaml";
+/** docs/prometheus.md's recipe, as the test runs it (URL: the test's server). */
+const RECIPE = {
+  run: ["run", SMALL, "--replications", "1", "--openmetrics", "sim.om"],
+  compare: (url: string) => ["compare", SMALL, "--prometheus", url, "--tolerance", "1%"],
+};
 
 /** The 14 published figures of the 2000-user test (results/measured/scaletest-2000.yaml). */
 const PUBLISHED: [string, string][] = [
@@ -100,7 +105,7 @@ describeWithPrometheus("capsim run --openmetrics, promtool blocks, capsim compar
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "capsim-prometheus-export-"));
     // What `capsim run SMALL --replications 1 --openmetrics sim.om` writes (the CLI calls the same function).
-    const scenario = loadScenarioAndModel(SMALL);
+    const scenario = loadScenarioAndModel(join(ROOT, SMALL));
     const { first } = runScenario(scenario.loaded, scenario.model, { replications: 1 });
     const om = join(dir, "sim.om");
     writeOpenMetrics(om, first, {
@@ -145,6 +150,14 @@ describeWithPrometheus("capsim run --openmetrics, promtool blocks, capsim compar
       /coderd_cpu_vcpu_median \(all\): query_range sum by \(pod\) \(rate\(container_cpu_usage_seconds_total\{container="coder"\}\[60s\]\)\) -> 2 series/,
     );
   }, 180_000);
+
+  it("is the recipe docs/prometheus.md gives", () => {
+    const doc = readFileSync(join(ROOT, "docs/prometheus.md"), "utf8");
+    expect(doc).toContain(`capsim ${RECIPE.run.join(" ")}`);
+    expect(doc).toContain("promtool tsdb create-blocks-from openmetrics sim.om data");
+    expect(doc).toContain("--storage.tsdb.retention.time=100y");
+    expect(doc).toContain(`capsim ${RECIPE.compare("http://127.0.0.1:9090").join(" ")}`);
+  });
 
   it.concurrent("the same data with a wrong --selector exits 2 with the reason, never 0", async () => {
     const r = await capsim([
