@@ -159,6 +159,26 @@ describeWithPrometheus("capsim run --openmetrics, promtool blocks, capsim compar
     expect(doc).toContain(`capsim ${RECIPE.compare("http://127.0.0.1:9090").join(" ")}`);
   });
 
+  it.concurrent("capsim calibrate --prometheus fits against the server's figures", async () => {
+    const model = join(dir, "fitted.yaml");
+    const r = await capsim([
+      "calibrate",
+      SMALL,
+      "--prometheus",
+      server.url,
+      "--fit",
+      "coderd.connection_cpu_vcpu",
+      "--max-evals",
+      "1",
+      "--out",
+      model,
+      "--no-progress",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Queries sent to ${server.url} (step 15 s`);
+    expect(readFileSync(model, "utf8")).toContain(`fitted by capsim calibrate on ${server.url} (sha256 `);
+  }, 180_000);
+
   it.concurrent("the same data with a wrong --selector exits 2 with the reason, never 0", async () => {
     const r = await capsim([
       "compare",
