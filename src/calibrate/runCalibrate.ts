@@ -1,16 +1,18 @@
 import { readFileSync } from "node:fs";
 import { basename, extname, isAbsolute, relative } from "node:path";
 import { performance } from "node:perf_hooks";
-import { loadScenarioAndModel } from "../cli/scenarioInput.js";
 import { type CompareRow, compareFigures, SIMULATED_METRICS } from "../compare/compareFigures.js";
-import { loadMeasuredFigures } from "../compare/measuredFigures.js";
+import { loadMeasuredFigures, serverFigures } from "../compare/measuredFigures.js";
 import { DEFAULT_TOLERANCE } from "../compare/tolerance.js";
 import { measuredText } from "../compare/verdict.js";
 import { InputError } from "../errors.js";
 import { type LoadedModel, loadModelText } from "../model/loadModel.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
+import type { PrometheusMeasurement } from "../prometheus/index.js";
 import { formatNumber } from "../report/textSummary.js";
 import { type RunSummary, runScenario } from "../run/runScenario.js";
+import type { LoadedScenario } from "../scenario/index.js";
+import type { Window } from "../series/types.js";
 import {
   applyParameters,
   describeParameterValue,
@@ -27,9 +29,9 @@ export const DEFAULT_MAX_EVALUATIONS = 40;
 export const DEFAULT_CALIBRATE_REPLICATIONS = 1;
 
 export interface CalibrateOptions {
-  scenarioArg: string | undefined;
+  /** The scenario and model, already loaded (the caller reports their problems first). */
+  scenario: { loaded: LoadedScenario; model: LoadedModel };
   measuredFiles: readonly string[];
-  sets?: readonly string[];
   fits: readonly FitSpec[];
   /** Where the fitted model file is written. */
   out: string;
@@ -37,6 +39,11 @@ export interface CalibrateOptions {
   maxEvaluations?: number;
   seed?: number;
   stagesFile?: string;
+  stages?: readonly Window[];
+  selector?: string;
+  stepSeconds?: number;
+  /** Figures already evaluated by a Prometheus server (`--prometheus`), instead of measured files. */
+  prometheus?: PrometheusMeasurement;
   onEvaluation?: (report: EvaluationReport) => void;
 }
 
@@ -80,11 +87,16 @@ export interface CalibrateResult {
 
 /** Fits model parameters to measured figures and writes the fitted model file (atomically). */
 export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
-  const { loaded, model } = loadScenarioAndModel(opts.scenarioArg, opts.sets ?? []);
-  const measured = loadMeasuredFigures(opts.measuredFiles, {
-    ...(opts.stagesFile !== undefined ? { stagesFile: opts.stagesFile } : {}),
-    simulatedMetrics: SIMULATED_METRICS,
-  });
+  const { loaded, model } = opts.scenario;
+  const measured = opts.prometheus
+    ? serverFigures(opts.prometheus)
+    : loadMeasuredFigures(opts.measuredFiles, {
+        ...(opts.stagesFile !== undefined ? { stagesFile: opts.stagesFile } : {}),
+        ...(opts.stages !== undefined ? { stages: opts.stages } : {}),
+        ...(opts.selector !== undefined ? { selector: opts.selector } : {}),
+        ...(opts.stepSeconds !== undefined ? { stepSeconds: opts.stepSeconds } : {}),
+        simulatedMetrics: SIMULATED_METRICS,
+      });
   const doc = parseModelDocument(readFileSync(model.file, "utf8"), model.file);
   const params = resolveFitParameters(doc.toJS(), opts.fits, model.file);
   const replications = opts.replications ?? DEFAULT_CALIBRATE_REPLICATIONS;
@@ -110,7 +122,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     .map((r) => ({ metric: r.metric, stage: r.stage, measured: r.measured }));
   if (targets.length === 0) {
     throw new InputError({
-      file: opts.measuredFiles.join(", "),
+      file: measured.files.map((f) => f.file).join(", "),
       path: "",
       message: `none of the measured figures is simulated by scenario ${loaded.scenario.name}: nothing to fit`,
     });

@@ -6,28 +6,42 @@ import {
   DEFAULT_MAX_EVALUATIONS,
   runCalibrate,
 } from "../calibrate/runCalibrate.js";
+import { renderQueries } from "../compare/compareText.js";
+import { prometheusReport } from "../compare/runCompare.js";
 import { splitScenarioArgs } from "../compare/scenarioArgs.js";
 import { InputError } from "../errors.js";
-import { collect, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+import {
+  addServerOptions,
+  fileSeriesOptions,
+  type ServerFlags,
+  serverMeasurement,
+  serverScenarioArg,
+} from "./compare.js";
+import {
+  collect,
+  isShippedScenario,
+  loadScenarioAndModel,
+  nonNegativeInt,
+  positiveInt,
+} from "./scenarioInput.js";
 
-interface CalibrateFlags {
+interface CalibrateFlags extends ServerFlags {
   set: string[];
   fit: FitSpec[];
   out?: string;
   replications: number;
   maxEvals: number;
   seed?: number;
-  stages?: string;
   progress: boolean;
 }
 
 export function registerCalibrate(program: Command): void {
-  program
+  const command = program
     .command("calibrate")
     .description("Fit model parameters to measured figures and write a new model file (docs/compare.md)")
     .argument(
-      "<files...>",
-      "[scenario] then measured files; without a scenario file or name first, the default scaletest-2000 runs",
+      "[files...]",
+      "[scenario] then measured files (or only [scenario] with --prometheus); without a scenario file or name first, the default scaletest-2000 runs",
     )
     .option(
       "--fit <path[=lo..hi]>",
@@ -53,10 +67,10 @@ export function registerCalibrate(program: Command): void {
       "--seed <n>",
       "base random seed of every evaluation (overrides the scenario's)",
       nonNegativeInt("seed"),
-    )
-    .option("--stages <file>", "capsim YAML with stages: [{name, start, end}] for time-series measured files")
+    );
+  addServerOptions(command)
     .option("--no-progress", "no progress lines on stderr")
-    .action((files: string[], flags: CalibrateFlags) => {
+    .action(async (files: string[], flags: CalibrateFlags) => {
       if (flags.fit.length === 0) {
         throw new InputError({
           file: "--fit",
@@ -71,17 +85,22 @@ export function registerCalibrate(program: Command): void {
           message: "give the model file to write: --out models/NAME.yaml",
         });
       }
-      const { scenarioArg, measuredFiles } = splitScenarioArgs(files, "calibrate");
+      const { scenarioArg, measuredFiles } =
+        flags.prometheus !== undefined
+          ? { scenarioArg: serverScenarioArg(files, "calibrate"), measuredFiles: [] }
+          : splitScenarioArgs(files, "calibrate", isShippedScenario);
+      const scenario = loadScenarioAndModel(scenarioArg, flags.set);
+      const prometheus = await serverMeasurement(flags);
+      if (prometheus) process.stderr.write(`${renderQueries(prometheusReport(prometheus)).join("\n")}\n`);
       const result = runCalibrate({
-        scenarioArg,
+        scenario,
         measuredFiles,
-        sets: flags.set,
         fits: flags.fit,
         out: flags.out,
         replications: flags.replications,
         maxEvaluations: flags.maxEvals,
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-        ...(flags.stages !== undefined ? { stagesFile: flags.stages } : {}),
+        ...(prometheus ? { prometheus } : fileSeriesOptions(flags)),
         onEvaluation: (e) => {
           if (!flags.progress) return;
           const label = e.index === 0 ? "start" : `eval ${e.index}/${e.maxEvaluations}`;

@@ -2,33 +2,124 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { renderCompare } from "../compare/compareText.js";
 import { runCompare } from "../compare/runCompare.js";
-import { splitScenarioArgs } from "../compare/scenarioArgs.js";
+import { looksLikeScenario, splitScenarioArgs } from "../compare/scenarioArgs.js";
 import { DEFAULT_TOLERANCE, parseTolerance } from "../compare/tolerance.js";
-import { ExitCode } from "../errors.js";
+import { ExitCode, InputError } from "../errors.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
+import {
+  measureFromPrometheus,
+  type PrometheusMeasurement,
+  parseInstant,
+  parseStep,
+  readStagesFile,
+  stageFlags,
+} from "../prometheus/index.js";
+import type { Window } from "../series/types.js";
 import { createProgress } from "./progress.js";
-import { collect, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+import {
+  collect,
+  isShippedScenario,
+  loadScenarioAndModel,
+  nonNegativeInt,
+  positiveInt,
+} from "./scenarioInput.js";
 
-interface CompareFlags {
+interface CompareFlags extends ServerFlags {
   set: string[];
   tolerance: number;
   replications?: number;
   seed?: number;
-  stages?: string;
   json?: boolean;
   out?: string;
   progress: boolean;
 }
 
+/** Options shared by compare and calibrate for time-series data and a Prometheus server. */
+export interface ServerFlags {
+  prometheus?: string;
+  selector?: string;
+  start?: string;
+  end?: string;
+  step?: string;
+  stage: string[];
+  stages?: string;
+}
+
+export function addServerOptions(command: Command): Command {
+  return command
+    .option(
+      "--prometheus <url>",
+      "read the measured figures from a Prometheus server's HTTP API instead of files (docs/prometheus.md)",
+    )
+    .option(
+      "--selector <matchers>",
+      "label matchers added to every selector of every figure's PromQL, e.g. '{namespace=\"coder\"}'",
+    )
+    .option("--start <time>", "with --prometheus: start of the data to use (RFC 3339 or unix seconds)")
+    .option("--end <time>", "with --prometheus: end of the data to use (RFC 3339 or unix seconds)")
+    .option("--step <duration>", "seconds between evaluation instants (default: the data's scrape interval)")
+    .option("--stage <name=start..end>", "a stage window, e.g. dashboard=T1..T2 (repeatable)", collect, [])
+    .option(
+      "--stages <file>",
+      "stage windows: YAML/JSON [{name, start, end}] (capsim YAML with stages: for measured files)",
+    );
+}
+
+/** The positionals with --prometheus: only the scenario, if any. */
+export function serverScenarioArg(files: readonly string[], command: string): string | undefined {
+  if (files.length === 0) return undefined;
+  if (files.length === 1 && looksLikeScenario(files[0]!, isShippedScenario)) return files[0];
+  throw new InputError({
+    file: command,
+    path: "",
+    message: `with --prometheus give only the scenario, not measured files (got ${files.join(" ")})`,
+  });
+}
+
+/** Reads the figures from the server (--prometheus), or undefined without it. */
+export async function serverMeasurement(flags: ServerFlags): Promise<PrometheusMeasurement | undefined> {
+  if (flags.prometheus === undefined) {
+    for (const option of ["start", "end"] as const)
+      if (flags[option] !== undefined)
+        throw new InputError({ file: `--${option}`, path: "", message: "needs --prometheus" });
+    return undefined;
+  }
+  const given = [...stageFlags(flags.stage), ...(flags.stages ? readStagesFile(flags.stages) : [])];
+  const measurement = await measureFromPrometheus({
+    url: flags.prometheus,
+    ...(flags.selector !== undefined ? { selector: flags.selector } : {}),
+    ...(flags.start !== undefined ? { start: parseInstant(flags.start, "--start") } : {}),
+    ...(flags.end !== undefined ? { end: parseInstant(flags.end, "--end") } : {}),
+    ...(flags.step !== undefined ? { stepSeconds: parseStep(flags.step) } : {}),
+    ...(given.length > 0 ? { stages: given } : {}),
+  });
+  return measurement;
+}
+
+/** The file options of time-series measured files. */
+export function fileSeriesOptions(flags: ServerFlags): {
+  stagesFile?: string;
+  stages?: Window[];
+  selector?: string;
+  stepSeconds?: number;
+} {
+  return {
+    ...(flags.stages !== undefined ? { stagesFile: flags.stages } : {}),
+    ...(flags.stage.length > 0 ? { stages: stageFlags(flags.stage) } : {}),
+    ...(flags.selector !== undefined ? { selector: flags.selector } : {}),
+    ...(flags.step !== undefined ? { stepSeconds: parseStep(flags.step) } : {}),
+  };
+}
+
 export function registerCompare(program: Command): void {
-  program
+  const command = program
     .command("compare")
     .description(
       "Simulate a scenario and compare it with measured figures; exit 3 when any is outside the tolerance (docs/compare.md)",
     )
     .argument(
-      "<files...>",
-      "[scenario] then measured files; without a scenario file or name first, the default scaletest-2000 runs",
+      "[files...]",
+      "[scenario] then measured files (or only [scenario] with --prometheus); without a scenario file or name first, the default scaletest-2000 runs",
     )
     .option(
       "--set <path=value>",
@@ -47,22 +138,26 @@ export function registerCompare(program: Command): void {
       "independent replications (overrides the scenario's)",
       positiveInt("replications"),
     )
-    .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
-    .option("--stages <file>", "capsim YAML with stages: [{name, start, end}] for time-series measured files")
+    .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"));
+  addServerOptions(command)
     .option("--json", "print the comparison as JSON on stdout (shape in docs/compare.md)")
     .option("--out <file>", "also write the JSON comparison to this file")
     .option("--no-progress", "no progress bar on stderr")
-    .action((files: string[], flags: CompareFlags) => {
-      const { scenarioArg, measuredFiles } = splitScenarioArgs(files, "compare");
+    .action(async (files: string[], flags: CompareFlags) => {
+      const server = flags.prometheus !== undefined;
+      const { scenarioArg, measuredFiles } = server
+        ? { scenarioArg: serverScenarioArg(files, "compare"), measuredFiles: [] }
+        : splitScenarioArgs(files, "compare", isShippedScenario);
+      const scenario = loadScenarioAndModel(scenarioArg, flags.set);
+      const prometheus = await serverMeasurement(flags);
       const progress = createProgress("compare", { enabled: flags.progress });
       const result = runCompare({
-        scenarioArg,
+        scenario,
         measuredFiles,
-        sets: flags.set,
         tolerance: flags.tolerance,
         ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-        ...(flags.stages !== undefined ? { stagesFile: flags.stages } : {}),
+        ...(prometheus ? { prometheus } : fileSeriesOptions(flags)),
         onProgress: (f) => progress.update(f),
       });
       progress.stop();

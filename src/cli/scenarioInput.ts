@@ -23,6 +23,16 @@ export function resolveScenarioPath(arg: string | undefined): string {
   });
 }
 
+/** True when `name` is a shipped scenario's name (compare/calibrate tell scenarios from measured files). */
+export function isShippedScenario(name: string): boolean {
+  try {
+    resolveScenarioPath(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface ScenarioAndModel {
   loaded: LoadedScenario;
   model: LoadedModel;

@@ -1,7 +1,7 @@
 import { InputError } from "../errors.js";
-import { type MeasuredSample, type MeasuredScope, metricMapRow } from "../measured/index.js";
+import { FIGURES, figureDefinition } from "../figures/index.js";
+import type { MeasuredSample, MeasuredScope } from "../measured/index.js";
 import { convertUnit } from "../measured/units.js";
-import { metricDefinitions } from "../model/summaryMetrics.js";
 import type { SummaryMetric } from "../run/runScenario.js";
 import { judge, type MeasuredValue, type Verdict } from "./verdict.js";
 
@@ -22,22 +22,19 @@ export interface CompareRow {
   verdict: Verdict;
   /** Why a figure is not simulated. */
   reason?: string;
+  /** For figures evaluated from time series: the recipe's source, its PromQL, and how many series answered. */
+  source?: string;
+  promql?: string;
+  series_count?: number;
   file: string;
   line?: number;
   note?: string;
 }
 
-/**
- * Every (metric, stage) the simulator can report, whatever the scenario's stages. Only names, stages and
- * units are read here, so any deployment sizes do (a proxy answering 1 keeps this independent of which
- * sizes the definitions take).
- */
-const anyDeployment = new Proxy({}, { get: () => 1 }) as Parameters<typeof metricDefinitions>[0];
-const SIMULATED_DEFINITIONS = metricDefinitions(anyDeployment).map((d) => ({
-  name: d.name,
-  stage: d.stage as string | null,
-  unit: d.unit,
-}));
+/** Every (metric, stage) the simulator can report, whatever the scenario's stages: the figure table's rows. */
+const SIMULATED_DEFINITIONS = FIGURES.flatMap((f) =>
+  (f.stages ?? [null]).map((stage) => ({ name: f.name, stage, unit: f.unit })),
+);
 
 /** Names of every metric the simulator reports. */
 export const SIMULATED_METRICS: readonly string[] = [...new Set(SIMULATED_DEFINITIONS.map((d) => d.name))];
@@ -93,7 +90,7 @@ function compareFigure(
       reason,
     );
   if (!sim) return notSimulated(whyAbsent(figure, scenarioStages));
-  const simulatedScope = metricMapRow(figure.metric)?.scope ?? null;
+  const simulatedScope = figureDefinition(figure.metric)?.scope ?? null;
   if (figure.scope !== null && simulatedScope !== null && figure.scope !== simulatedScope) {
     return notSimulated(`measured ${figure.scope}, simulated ${simulatedScope}`);
   }

@@ -1,6 +1,6 @@
 import { formatNumber, textTable } from "../report/textSummary.js";
 import type { CompareRow } from "./compareFigures.js";
-import type { CompareResult } from "./runCompare.js";
+import type { CompareResult, PrometheusReport } from "./runCompare.js";
 import { formatTolerance } from "./tolerance.js";
 import { measuredText } from "./verdict.js";
 
@@ -27,7 +27,8 @@ export function renderCompare(result: CompareResult): string {
     out.push(`measured: ${f.file} (${f.format}, ${f.figures} figure(s), sha256 ${f.sha256.slice(0, 12)})`);
   }
   if (result.stage_windows.length > 0) {
-    out.push(`stage windows: ${result.stage_windows.map((s) => s.name).join(", ")}`);
+    const windows = result.stage_windows.map((s) => `${s.name} ${s.start}..${s.end}`);
+    out.push(`stage windows (from ${result.window_origin}): ${windows.join(", ")}`);
   }
   out.push("");
   const manyFiles = result.measured_files.length > 1;
@@ -60,6 +61,16 @@ export function renderCompare(result: CompareResult): string {
       out.push(`  ${r.metric} (${r.stage ?? "all"}) measured ${measured} ${r.unit}: ${r.reason}`);
     }
   }
+  if (result.evaluated.length > 0) {
+    out.push("");
+    out.push("Figures from time series (the figure table, docs/metrics.md):");
+    for (const v of result.evaluated) {
+      const value = v.value === null ? "no value" : `${formatNumber(v.value, 4)} ${v.unit}`;
+      const how = v.promql === null ? "" : ` from ${v.source}, ${v.seriesCount} series: ${v.promql}`;
+      out.push(`  ${v.name} (${v.stage}): ${value}${how}${v.note ? ` [${v.note}]` : ""}`);
+    }
+  }
+  if (result.prometheus) out.push("", ...renderQueries(result.prometheus));
   if (result.skipped.length > 0) {
     out.push("");
     out.push("Ignored measurements (no figure to compare):");
@@ -73,4 +84,17 @@ export function renderCompare(result: CompareResult): string {
   );
   out.push(result.passed ? "All compared figures pass." : `${fail} figure(s) outside the tolerance: exit 3.`);
   return `${out.join("\n")}\n`;
+}
+
+/** The queries sent to a Prometheus server, one line per figure and window, with the series that answered. */
+export function renderQueries(p: PrometheusReport): string[] {
+  const selector = p.selector ? `, selector ${p.selector}` : "";
+  const out = [
+    `Queries sent to ${p.url} (step ${p.step_seconds} s; scrape interval ${p.scrape_seconds} s from ${p.scrape_from}${selector}):`,
+  ];
+  for (const q of p.queries)
+    out.push(
+      `  ${q.figure} (${q.stage}${q.part === "per_series" ? ", per-pod part" : ""}): ${q.endpoint} ${q.promql} -> ${q.series} series`,
+    );
+  return out;
 }

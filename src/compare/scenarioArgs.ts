@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { resolveScenarioPath } from "../cli/scenarioInput.js";
 import { InputError } from "../errors.js";
 
 /** The positionals of `compare`/`calibrate`: `[scenario] <measured file>...`. */
@@ -18,10 +17,15 @@ const SCENARIO_KEYS = ["deployment", "workload"];
  * scenario (and is not a file), or is a file whose top level has a `deployment:` or `workload:` key
  * (YAML, or a JSON object); otherwise every argument is a measured file and the default scenario runs.
  */
-export function splitScenarioArgs(positionals: readonly string[], command: string): ScenarioAndMeasuredArgs {
+export function splitScenarioArgs(
+  positionals: readonly string[],
+  command: string,
+  isShippedScenario: (name: string) => boolean,
+): ScenarioAndMeasuredArgs {
   const [first, ...rest] = positionals;
   if (first === undefined) throw noMeasured(command);
-  if (!looksLikeScenario(first)) return { scenarioArg: undefined, measuredFiles: [...positionals] };
+  if (!looksLikeScenario(first, isShippedScenario))
+    return { scenarioArg: undefined, measuredFiles: [...positionals] };
   if (rest.length === 0) throw noMeasured(command, first);
   return { scenarioArg: first, measuredFiles: rest };
 }
@@ -36,17 +40,12 @@ function noMeasured(command: string, scenario?: string): InputError {
 }
 
 /** True when `arg` is a scenario file (by its top-level keys) or the name of a shipped scenario. */
-export function looksLikeScenario(arg: string): boolean {
+export function looksLikeScenario(arg: string, isShippedScenario: (name: string) => boolean): boolean {
   if (existsSync(arg)) {
     if (!statSync(arg).isFile()) return false;
     return hasScenarioKeys(readFileSync(arg, "utf8"));
   }
-  try {
-    resolveScenarioPath(arg);
-    return true;
-  } catch {
-    return false;
-  }
+  return isShippedScenario(arg);
 }
 
 function hasScenarioKeys(text: string): boolean {

@@ -1,4 +1,4 @@
-import { CAPSIM_METRICS, metricMapRow } from "./metricMap.js";
+import { FIGURE_NAMES, figureDefinition } from "../figures/table.js";
 import { MEASURED_SCOPES, type MeasuredSample, type MeasuredScope, SCALETEST_STAGES } from "./sample.js";
 import { convertUnit, isKnownUnit, KNOWN_UNITS, siUnitOf } from "./units.js";
 
@@ -48,7 +48,7 @@ export function validateFigure(
     issue("metric", "metric must be a name such as coderd_cpu_vcpu_median");
     return { issues };
   }
-  const row = metricMapRow(metric);
+  const row = figureDefinition(metric);
   const typoOf = row ? undefined : closestCapsimMetric(metric);
   if (typoOf) issue("metric", `unknown capsim metric ${metric}; did you mean ${typoOf}?`);
 
@@ -178,7 +178,7 @@ function checkPlausible(figure: CapsimFigure, known: boolean, issue: (f: string,
 export function closestCapsimMetric(name: string): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 6));
-  for (const candidate of CAPSIM_METRICS) {
+  for (const candidate of FIGURE_NAMES) {
     const d = editDistance(name, candidate);
     if (d > 0 && d <= bestDistance) {
       best = candidate;

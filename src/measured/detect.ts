@@ -6,6 +6,7 @@ import { k6SummaryShape } from "./k6Summary.js";
 import { isOpenMetrics, parseSampleLine } from "./promText.js";
 import type { MeasuredFormat } from "./sample.js";
 import { splitLines } from "./textPos.js";
+import { isTsdbDump } from "./tsdbDump.js";
 
 /** A detected format, with the parsed JSON records when the file was JSON (so it is parsed once). */
 export interface Detection {
@@ -20,6 +21,7 @@ const CAPSIM_YAML_KEY = /^(?:-[ \t]+)?(metric|figures|stages|source)[ \t]*:/;
 export function detectFormat(text: string, file: string): Detection {
   const trimmed = text.trimStart();
   if (trimmed === "") throw new InputError({ file, path: "", message: "empty file" });
+  if (isTsdbDump(trimmed)) return { format: "promtool-dump" };
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) return detectJson(text, file);
 
   const lines = splitLines(text);
@@ -38,7 +40,7 @@ export function detectFormat(text: string, file: string): Detection {
     line: lines.indexOf(first) + 1,
     path: "",
     message:
-      "unrecognised format: expected capsim YAML/CSV, Prometheus text, Prometheus API JSON, a Grafana CSV export, " +
+      "unrecognised format: expected capsim YAML/CSV, Prometheus text or OpenMetrics, promtool tsdb dump output, Prometheus API JSON, a Grafana CSV export, " +
       "coder scaletest JSON or a k6 summary",
   });
 }
@@ -63,7 +65,12 @@ function detectJson(text: string, file: string): Detection {
   const first = records[0]!.value;
   const probe = Array.isArray(first) ? first[0] : first;
   if (isObject(probe)) {
-    if ("response" in probe || (typeof probe.status === "string" && ("data" in probe || "error" in probe))) {
+    const queryDocument = typeof probe.query === "string" && ("data" in probe || "response" in probe);
+    if (
+      queryDocument ||
+      "response" in probe ||
+      (typeof probe.status === "string" && ("data" in probe || "error" in probe))
+    ) {
       return { format: "prom-api", records };
     }
     if (isObject(probe.runs)) return { format: "coder-scaletest", records };
@@ -79,7 +86,7 @@ function detectJson(text: string, file: string): Detection {
     line: 1,
     path: "",
     message:
-      "JSON not recognised: expected a Prometheus API response (status, data), {query, response} pairs, " +
+      "JSON not recognised: expected a Prometheus API response (status, data), {query, data} or {query, response} documents, " +
       "coder scaletest results (runs) or a k6 summary (metrics or version + results)",
   });
 }

@@ -2,38 +2,10 @@ export { formatCapsimCsv, readCapsimCsv } from "./capsimCsv.js";
 export type { CapsimFigure } from "./capsimFigure.js";
 export { type CapsimDocument, formatCapsimYaml, readCapsimYaml } from "./capsimYaml.js";
 export { detectFormat } from "./detect.js";
-export { type DeriveOptions, deriveFigures } from "./figures.js";
-export {
-  CAPSIM_METRICS,
-  componentOf,
-  type FigureReduction,
-  METRIC_MAP,
-  type MetricMapRow,
-  mapToCapsimSeries,
-  metricMapRow,
-  type SeriesCombine,
-  type SeriesInput,
-} from "./metricMap.js";
-export { recogniseQuery } from "./promApi.js";
+export { foldIntoBuckets, histogramQuantile } from "./histogram.js";
+export { NAME_THE_QUERY, readPromApiRecords } from "./promApi.js";
+export { readExpositionSeries } from "./promText.js";
 export { parseMeasured, readMeasuredFile } from "./read.js";
-export {
-  counterRates,
-  DEFAULT_LOOKBACK_SECONDS,
-  foldIntoBuckets,
-  groupSeries,
-  histogramIncrease,
-  histogramQuantile,
-  inWindow,
-  quantile,
-  reduceInWindows,
-  reduceValues,
-  type SeriesPoint,
-  type SeriesReduction,
-  sumAtInstants,
-  sumHistograms,
-  sumPerReplicaMax,
-  windowHistogram,
-} from "./reduce.js";
 export {
   type CounterDerivation,
   type Histogram,
@@ -47,5 +19,8 @@ export {
   SCALETEST_STAGES,
   type StageWindow,
 } from "./sample.js";
+export { readScrapeDirectory } from "./scrapeDir.js";
+export { labelKey, mergeSeriesSets, SeriesBuilder } from "./seriesBuilder.js";
 export { parseStageWindows, type StageWindowInput, toStageWindows } from "./stages.js";
+export { readTsdbDump } from "./tsdbDump.js";
 export { convertUnit, KNOWN_UNITS, parseQuantity } from "./units.js";

@@ -1,68 +1,68 @@
-import { InputError } from "../errors.js";
+import type { Answer } from "../figures/answers.js";
+import type { Labels, Series } from "../series/types.js";
 import type { JsonPath } from "./jsonLocate.js";
-import { failAt, isObject, type JsonRecord, parseJsonOrNdjson } from "./jsonRecords.js";
-import { pointsToSamples, type RawPoint } from "./promSeries.js";
-import type { Histogram, MeasuredSample } from "./sample.js";
-import { parsePromFloat, rateUnitOfPromName, unitOfPromName } from "./units.js";
+import { failAt, isObject, type JsonRecord } from "./jsonRecords.js";
+import { SeriesBuilder } from "./seriesBuilder.js";
+import { parsePromFloat } from "./units.js";
 
-/** What a PromQL expression evaluates, when it is simple enough to recognise. */
-export interface RecognisedQuery {
-  rawMetric: string;
-  rate: boolean;
+/** What a file of Prometheus HTTP API results holds: raw series, and answers to named queries. */
+export interface PromApiData {
+  series: Series[];
+  answers: Answer[];
 }
 
-const NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
-const AGGREGATION = String.raw`(?:(?:sum|avg|max|min)\s*(?:(?:by|without)\s*\([^)]*\)\s*)?\(\s*)?`;
-const RATE_QUERY = new RegExp(String.raw`^\s*${AGGREGATION}(?:i?rate)\s*\(\s*(${NAME})\s*[{[]`);
-const SELECTOR_QUERY = new RegExp(
-  String.raw`^\s*${AGGREGATION}(${NAME})\s*(?:\{[^}]*\}\s*)?\)?(?:\s*(?:by|without)\s*\([^)]*\))?\s*$`,
-);
+export const NAME_THE_QUERY =
+  'save each response with its query: {"query": "<the PromQL>", "data": <the response\'s data>} ' +
+  '(or {"query": ..., "response": <the whole response>}), e.g. curl -s URL | jq --arg q \'sum(rate(x[1m]))\' ' +
+  "'{query: $q, data: .data}'; see docs/metrics.md";
 
 /**
- * Recognises `rate(x[5m])`, `sum by (pod) (irate(x{...}[1m]))`, `x{...}` and `sum(x)`; function
- * results lose `__name__`, so this is how their series find their capsim mapping.
+ * Reads Prometheus HTTP API results: `{query, response}` or `{query, data}` documents (a JSON array of
+ * them, or one per line), or a bare response whose series all carry `__name__` (a raw selector's, which
+ * names itself). A result of a function has lost `__name__`: without its query text nobody can tell
+ * what it measures, so such a response without a query is refused. `status: "error"` is an InputError.
  */
-export function recogniseQuery(query: string): RecognisedQuery | undefined {
-  const rate = RATE_QUERY.exec(query);
-  if (rate) return { rawMetric: rate[1]!, rate: true };
-  const selector = SELECTOR_QUERY.exec(query);
-  if (selector && !/^(sum|avg|max|min|rate|irate)$/.test(selector[1]!))
-    return { rawMetric: selector[1]!, rate: false };
-  return undefined;
-}
-
-/**
- * Reads Prometheus HTTP API results: one `query_range` (matrix) or `query` (vector/scalar) response,
- * or `{query, response}` pairs as a JSON array or one per line. `status: "error"` is an InputError.
- */
-export function readPromApi(text: string, file: string): MeasuredSample[] {
-  return readPromApiRecords(parseJsonOrNdjson(text, file).records, file);
-}
-
-/** As readPromApi, on already parsed JSON records. */
-export function readPromApiRecords(records: readonly JsonRecord[], file: string): MeasuredSample[] {
-  const samples: MeasuredSample[] = [];
+export function readPromApiRecords(records: readonly JsonRecord[], file: string): PromApiData {
+  const raw = new SeriesBuilder();
+  const answers: Answer[] = [];
   for (const record of records) {
-    const value = record.value;
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => {
-        samples.push(...readEntry(record, file, item, [i]));
-      });
-    } else samples.push(...readEntry(record, file, value, []));
+    const entries = Array.isArray(record.value) ? record.value : [record.value];
+    entries.forEach((entry, i) => {
+      readEntry(record, file, entry, Array.isArray(record.value) ? [i] : [], raw, answers);
+    });
   }
-  return samples;
+  return { series: dropRepeats(raw.build()), answers };
 }
 
-function readEntry(record: JsonRecord, file: string, entry: unknown, path: JsonPath): MeasuredSample[] {
+function readEntry(
+  record: JsonRecord,
+  file: string,
+  entry: unknown,
+  path: JsonPath,
+  raw: SeriesBuilder,
+  answers: Answer[],
+): void {
   if (!isObject(entry))
-    failAt(record, file, path, "expected a Prometheus API response or a {query, response} object");
-  if ("response" in entry) {
-    const query = entry.query;
-    if (query !== undefined && typeof query !== "string")
-      failAt(record, file, [...path, "query"], "query must be a string");
-    return readResponse(record, file, entry.response, [...path, "response"], query);
+    failAt(record, file, path, "expected a Prometheus API response or a {query, data} object");
+  const query = entry.query;
+  if (query !== undefined && (typeof query !== "string" || query.trim() === ""))
+    failAt(record, file, [...path, "query"], "query must be the PromQL text");
+  const response = "response" in entry ? entry.response : entry;
+  const responsePath = "response" in entry ? [...path, "response"] : path;
+  const results = readResponse(record, file, response, responsePath, query as string | undefined);
+  if (results.every((r) => r.labels.__name__ !== undefined)) {
+    for (const r of results)
+      for (let i = 0; i < r.times.length; i++) raw.add(r.labels, r.times[i]!, r.values[i]!);
+    return;
   }
-  return readResponse(record, file, entry, path, undefined);
+  if (query === undefined)
+    failAt(
+      record,
+      file,
+      path,
+      `a query result without its query text: capsim cannot tell what it measures; ${NAME_THE_QUERY}`,
+    );
+  answers.push({ query: query as string, series: results });
 }
 
 function readResponse(
@@ -71,7 +71,7 @@ function readResponse(
   response: unknown,
   path: JsonPath,
   query: string | undefined,
-): MeasuredSample[] {
+): Series[] {
   if (!isObject(response)) failAt(record, file, path, "expected a Prometheus API response object");
   if (response.status === "error") {
     const kind = typeof response.errorType === "string" ? `${response.errorType}: ` : "";
@@ -79,26 +79,24 @@ function readResponse(
     const forQuery = query ? ` (query ${query})` : "";
     failAt(record, file, [...path, "status"], `Prometheus returned an error${forQuery}: ${kind}${what}`);
   }
-  if (response.status !== "success")
+  if (response.status !== undefined && response.status !== "success")
     failAt(record, file, [...path, "status"], 'status must be "success" or "error"');
-  const data = response.data;
-  if (!isObject(data)) failAt(record, file, [...path, "data"], "missing data object");
-  const at = (sub: JsonPath): JsonPath => [...path, "data", ...sub];
-  const ctx: SeriesContext = { record, file, query };
+  // `{query, data}` documents hold the data object itself.
+  const data = "resultType" in response ? response : response.data;
+  const dataPath = "resultType" in response ? path : [...path, "data"];
+  if (!isObject(data)) failAt(record, file, dataPath, "missing data object (resultType, result)");
+  const at = (sub: JsonPath): JsonPath => [...dataPath, ...sub];
   switch (data.resultType) {
     case "matrix":
     case "vector": {
       if (!Array.isArray(data.result)) failAt(record, file, at(["result"]), "result must be an array");
-      const points: RawPoint[] = [];
-      const evaluated: MeasuredSample[] = [];
-      data.result.forEach((series, i) => {
-        readSeries(ctx, series, at(["result", i]), data.resultType === "matrix", points, evaluated);
-      });
-      return [...pointsToSamples(points, new Map(), failContext(record, file)), ...evaluated];
+      return data.result.map((s, i) =>
+        readSeries(record, file, s, at(["result", i]), data.resultType === "matrix"),
+      );
     }
     case "scalar": {
-      const [t, v] = pair(ctx, data.result, at(["result"]));
-      return [evaluatedSample(ctx, query ?? "scalar", {}, t, v)];
+      const [t, v] = pair(record, file, data.result, at(["result"]));
+      return [{ labels: {}, times: [t], values: [v] }];
     }
     case "string":
       return failAt(record, file, at(["resultType"]), "a string result carries no measurements");
@@ -107,185 +105,69 @@ function readResponse(
   }
 }
 
-/** The line of a one-line (NDJSON) record; a whole-file document has no single line. */
-function recordLine(record: JsonRecord): number | undefined {
-  return record.text.includes("\n") ? undefined : record.firstLine;
-}
-
-function lineOf(record: JsonRecord): { line?: number } {
-  const line = recordLine(record);
-  return line === undefined ? {} : { line };
-}
-
-interface SeriesContext {
-  record: JsonRecord;
-  file: string;
-  query: string | undefined;
-}
-
-function failContext(record: JsonRecord, file: string) {
-  return {
-    source: "prom-range" as const,
-    file,
-    fail: (line: number | undefined, message: string): never => {
-      const at = line ?? recordLine(record);
-      throw new InputError({ file, ...(at === undefined ? {} : { line: at }), path: "", message });
-    },
-  };
-}
-
-/** Raw series (with `__name__`) become points for counter/histogram handling; evaluated ones become samples. */
 function readSeries(
-  ctx: SeriesContext,
+  record: JsonRecord,
+  file: string,
   series: unknown,
   path: JsonPath,
   matrix: boolean,
-  points: RawPoint[],
-  evaluated: MeasuredSample[],
-): void {
-  const { record, file } = ctx;
+): Series {
   if (!isObject(series)) failAt(record, file, path, "each result must be an object with metric and values");
-  const labels = readLabels(ctx, series.metric, [...path, "metric"]);
-  const name = labels.__name__;
-  delete labels.__name__;
-  const values: [number, number][] = [];
-  if (matrix) {
-    if (series.values !== undefined) {
-      if (!Array.isArray(series.values))
-        failAt(record, file, [...path, "values"], "values must be an array of [time, value]");
-      series.values.forEach((p, i) => {
-        values.push(pair(ctx, p, [...path, "values", i]));
-      });
-    }
-  } else if (series.value !== undefined) values.push(pair(ctx, series.value, [...path, "value"]));
-  if (series.histograms !== undefined || series.histogram !== undefined) {
-    evaluated.push(...nativeHistograms(ctx, series, path, name, labels, matrix));
-  }
-  for (const [t, v] of values) {
-    if (name !== undefined) points.push({ name, labels, t, value: v, ...lineOf(record) });
-    else evaluated.push(evaluatedSample(ctx, undefined, labels, t, v));
-  }
-}
-
-function evaluatedSample(
-  ctx: SeriesContext,
-  fallbackName: string | undefined,
-  labels: Record<string, string>,
-  t: number,
-  value: number,
-): MeasuredSample {
-  const recognised = ctx.query ? recogniseQuery(ctx.query) : undefined;
-  const rawMetric = recognised?.rawMetric ?? ctx.query ?? fallbackName ?? labelSetName(labels);
-  const unit = recognised
-    ? recognised.rate
-      ? rateUnitOfPromName(rawMetric)
-      : unitOfPromName(rawMetric)
-    : "1";
-  return {
-    source: "prom-range",
-    metric: rawMetric,
-    rawMetric,
-    labels,
-    stage: null,
-    unit,
-    scope: null,
-    t,
-    value,
-    ...(recognised?.rate ? { derived: "rate" as const } : {}),
-    file: ctx.file,
-    ...lineOf(ctx.record),
-    ...(ctx.query ? { note: `query: ${ctx.query}${recognised ? "" : " (unit unknown)"}` } : {}),
+  if (series.histograms !== undefined || series.histogram !== undefined)
+    failAt(record, file, path, "native histograms are not read: query the classic _bucket series instead");
+  const labels = readLabels(record, file, series.metric, [...path, "metric"]);
+  const times: number[] = [];
+  const values: number[] = [];
+  const add = ([t, v]: [number, number]): void => {
+    times.push(t);
+    values.push(v);
   };
+  if (matrix) {
+    if (series.values !== undefined && !Array.isArray(series.values))
+      failAt(record, file, [...path, "values"], "values must be an array of [time, value]");
+    ((series.values as unknown[] | undefined) ?? []).forEach((p, i) => {
+      add(pair(record, file, p, [...path, "values", i]));
+    });
+  } else if (series.value !== undefined) add(pair(record, file, series.value, [...path, "value"]));
+  return { labels, times, values };
 }
 
-function labelSetName(labels: Record<string, string>): string {
-  const inner = Object.entries(labels)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(", ");
-  return `{${inner}}`;
+/**
+ * A raw series queried at a step finer than its scrape interval repeats the last scrape at every step;
+ * only the first of a run of equal values is a scrape, so the repeats are dropped (rates and medians
+ * over scrapes then see each scrape once).
+ */
+function dropRepeats(series: Series[]): Series[] {
+  return series.map((s) => {
+    const times: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < s.times.length; i++) {
+      const v = s.values[i]!;
+      if (i > 0 && Object.is(v, s.values[i - 1])) continue;
+      times.push(s.times[i]!);
+      values.push(v);
+    }
+    return { labels: s.labels, times, values };
+  });
 }
 
-function readLabels(ctx: SeriesContext, metric: unknown, path: JsonPath): Record<string, string> {
+function readLabels(record: JsonRecord, file: string, metric: unknown, path: JsonPath): Labels {
   if (metric === undefined) return {};
-  if (!isObject(metric))
-    failAt(ctx.record, ctx.file, path, "metric must be an object of label names to values");
+  if (!isObject(metric)) failAt(record, file, path, "metric must be an object of label names to values");
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(metric)) {
-    if (typeof v !== "string") failAt(ctx.record, ctx.file, [...path, k], "label values must be strings");
+    if (typeof v !== "string") failAt(record, file, [...path, k], "label values must be strings");
     labels[k] = v;
   }
   return labels;
 }
 
 /** `[unix_seconds, "value"]`; values are strings in the API and may be "NaN" or "+Inf". */
-function pair(ctx: SeriesContext, p: unknown, path: JsonPath): [number, number] {
-  if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== "number") {
-    failAt(ctx.record, ctx.file, path, 'expected [unix_seconds, "value"]');
-  }
+function pair(record: JsonRecord, file: string, p: unknown, path: JsonPath): [number, number] {
+  if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== "number")
+    failAt(record, file, path, 'expected [unix_seconds, "value"]');
   const value = typeof p[1] === "string" ? parsePromFloat(p[1]) : typeof p[1] === "number" ? p[1] : undefined;
   if (value === undefined)
-    failAt(ctx.record, ctx.file, [...path, 1], `value ${JSON.stringify(p[1])} is not a number`);
-  return [p[0], value];
-}
-
-/** Native histograms (`histograms: [[t, {count, sum, buckets: [[rule, left, right, count]]}]]`) as cumulative `le` buckets. */
-function nativeHistograms(
-  ctx: SeriesContext,
-  series: Record<string, unknown>,
-  path: JsonPath,
-  name: string | undefined,
-  labels: Record<string, string>,
-  matrix: boolean,
-): MeasuredSample[] {
-  const key = matrix ? "histograms" : "histogram";
-  const list = matrix ? series.histograms : [series.histogram];
-  if (!Array.isArray(list)) failAt(ctx.record, ctx.file, [...path, key], "histograms must be an array");
-  return list.map((entry, i) => {
-    const at: JsonPath = matrix ? [...path, key, i] : [...path, key];
-    if (!Array.isArray(entry) || typeof entry[0] !== "number" || !isObject(entry[1])) {
-      failAt(ctx.record, ctx.file, at, "expected [unix_seconds, {count, sum, buckets}]");
-    }
-    const histogram = nativeToClassic(ctx, entry[1], [...at, 1]);
-    const rawMetric = name ?? ctx.query ?? "histogram";
-    return {
-      source: "prom-range" as const,
-      metric: rawMetric,
-      rawMetric,
-      labels,
-      stage: null,
-      unit: unitOfPromName(rawMetric),
-      scope: null,
-      t: entry[0],
-      histogram,
-      ...(name !== undefined ? { derived: "cumulative" as const } : {}),
-      file: ctx.file,
-      ...lineOf(ctx.record),
-    };
-  });
-}
-
-function nativeToClassic(ctx: SeriesContext, h: Record<string, unknown>, path: JsonPath): Histogram {
-  const num = (v: unknown, sub: JsonPath): number => {
-    const n = typeof v === "string" ? parsePromFloat(v) : typeof v === "number" ? v : undefined;
-    if (n === undefined) failAt(ctx.record, ctx.file, [...path, ...sub], "expected a number");
-    return n;
-  };
-  const count = num(h.count, ["count"]);
-  const sum = num(h.sum, ["sum"]);
-  const raw = h.buckets ?? [];
-  if (!Array.isArray(raw)) failAt(ctx.record, ctx.file, [...path, "buckets"], "buckets must be an array");
-  const spans = raw.map((b, i) => {
-    if (!Array.isArray(b) || b.length !== 4)
-      failAt(ctx.record, ctx.file, [...path, "buckets", i], "expected [rule, left, right, count]");
-    return { right: num(b[2], ["buckets", i, 2]), count: num(b[3], ["buckets", i, 3]) };
-  });
-  spans.sort((a, b) => a.right - b.right);
-  let cumulative = 0;
-  const buckets = spans.map((s) => {
-    cumulative += s.count;
-    return { le: s.right, count: cumulative };
-  });
-  if (buckets[buckets.length - 1]?.le !== Number.POSITIVE_INFINITY)
-    buckets.push({ le: Number.POSITIVE_INFINITY, count });
-  return { buckets, count, sum };
+    failAt(record, file, [...path, 1], `value ${JSON.stringify(p[1])} is not a number`);
+  return [p[0] as number, value as number];
 }

@@ -1,8 +1,31 @@
 import { InputError } from "../errors.js";
-import { type PromType, pointsToSamples, type RawPoint } from "./promSeries.js";
-import type { MeasuredSample } from "./sample.js";
+import type { Labels, Series } from "../series/types.js";
+import { SeriesBuilder } from "./seriesBuilder.js";
 import { splitLines } from "./textPos.js";
+import { parseUnixSecondsOrRfc3339 } from "./time.js";
 import { parsePromFloat } from "./units.js";
+
+/** One sample line of a scrape before interpretation. */
+export interface RawPoint {
+  name: string;
+  labels: Record<string, string>;
+  /** Unix seconds, or null when the line had no timestamp. */
+  t: number | null;
+  value: number;
+  line?: number;
+}
+
+/** Metric types of the text format and OpenMetrics. */
+export type PromType =
+  | "counter"
+  | "gauge"
+  | "histogram"
+  | "gaugehistogram"
+  | "summary"
+  | "untyped"
+  | "info"
+  | "stateset"
+  | "unknown";
 
 const TYPES: readonly PromType[] = [
   "counter",
@@ -193,15 +216,85 @@ function quoted(line: string, start: number): [string, number] {
   throw new LineProblem(start + 1, "unterminated label value (missing closing quote)");
 }
 
-/** Reads a Prometheus text or OpenMetrics file into samples. */
-export function readPromText(text: string, file: string): MeasuredSample[] {
+/** Where and when an exposition without its own timestamps and target labels was scraped. */
+export interface ScrapeContext {
+  /** Unix seconds of the scrape, for lines without a timestamp. */
+  time?: number;
+  /** Target labels a Prometheus scrape would add (`job`, `pod`, ...). */
+  target?: Labels;
+}
+
+const CREATED_OF = ["counter", "histogram", "summary", "gaugehistogram"];
+
+/**
+ * Reads a Prometheus text or OpenMetrics exposition (one scrape, several with timestamps, or capsim's
+ * own export) as the series a TSDB would store: names as written (`x_total`, `x_bucket{le}`), values
+ * as scraped (counters stay cumulative). `_created` series are dropped, as Prometheus does.
+ */
+export function readExpositionSeries(text: string, file: string, context: ScrapeContext = {}): Series[] {
   const { points, types } = parseExposition(text, file);
   if (points.length === 0) throw new InputError({ file, path: "", message: "no samples in the exposition" });
-  return pointsToSamples(points, types, {
-    source: "prom-text",
-    file,
-    fail: (line, message) => {
-      throw new InputError({ file, ...(line === undefined ? {} : { line }), path: "", message });
-    },
-  });
+  const header = scrapeHeader(text, file);
+  const time = header.time ?? context.time;
+  const target = { ...context.target, ...header.target };
+  const builder = new SeriesBuilder();
+  for (const point of points) {
+    const created = point.name.endsWith("_created") ? types.get(point.name.slice(0, -8)) : undefined;
+    if (created !== undefined && CREATED_OF.includes(created)) continue;
+    const t = point.t ?? time ?? 0;
+    builder.add({ ...target, ...point.labels, __name__: point.name }, t, point.value);
+  }
+  return builder.build();
+}
+
+const TIME_HEADER = /^#\s*capsim-scrape-time:\s*(.*?)\s*$/m;
+const TARGET_HEADER = /^#\s*capsim-target:\s*(.*?)\s*$/m;
+
+/** `# capsim-scrape-time: <RFC 3339 | unix seconds>` and `# capsim-target: job="coder",pod="coder-0"` lines. */
+export function scrapeHeader(text: string, file: string): { time?: number; target?: Labels } {
+  const out: { time?: number; target?: Labels } = {};
+  const time = TIME_HEADER.exec(text);
+  if (time) {
+    const seconds = parseUnixSecondsOrRfc3339(time[1]!);
+    if (typeof seconds === "string")
+      throw new InputError({
+        file,
+        line: lineAt(text, time.index),
+        path: "capsim-scrape-time",
+        message: seconds,
+      });
+    out.time = seconds;
+  }
+  const target = TARGET_HEADER.exec(text);
+  if (target) {
+    const labels = parseTargetLabels(target[1]!);
+    if (typeof labels === "string")
+      throw new InputError({
+        file,
+        line: lineAt(text, target.index),
+        path: "capsim-target",
+        message: labels,
+      });
+    out.target = labels;
+  }
+  return out;
+}
+
+/** `job="coder",pod="coder-0"` (quotes optional), or a message saying what is wrong. */
+export function parseTargetLabels(text: string): Labels | string {
+  const labels: Record<string, string> = {};
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")) {
+    const m = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"?([^"]*)"?$/.exec(part);
+    if (!m)
+      return `expected label=value pairs such as job="coder",pod="coder-0", got ${JSON.stringify(part)}`;
+    labels[m[1]!] = m[2]!;
+  }
+  return Object.keys(labels).length > 0 ? labels : "no labels given";
+}
+
+function lineAt(text: string, index: number): number {
+  return text.slice(0, index).split("\n").length;
 }

@@ -1,29 +1,28 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { readCapsimCsv } from "./capsimCsv.js";
 import { readCapsimYaml } from "./capsimYaml.js";
 import { readCoderScaletestRecords } from "./coderScaletest.js";
 import { type Detection, detectFormat } from "./detect.js";
-import { readGrafanaCsv } from "./grafanaCsv.js";
+import { readGrafanaSeries } from "./grafanaSeries.js";
 import { parseJsonOrNdjson } from "./jsonRecords.js";
 import { readK6Summary } from "./k6Summary.js";
-import { mapToCapsimSeries } from "./metricMap.js";
 import { readPromApiRecords } from "./promApi.js";
-import { readPromText } from "./promText.js";
-import type { MeasuredData, MeasuredFormat, MeasuredSample } from "./sample.js";
+import { readExpositionSeries } from "./promText.js";
+import type { MeasuredData, MeasuredFormat } from "./sample.js";
+import { readScrapeDirectory } from "./scrapeDir.js";
 import { stripBom } from "./textPos.js";
+import { readTsdbDump } from "./tsdbDump.js";
 
 /**
- * Reads measured data in any supported format, detected from the content. Raw metrics the metric map
- * knows are renamed to capsim series (see docs/metrics.md). Bad input is always an InputError.
+ * Reads measured data in any supported format, detected from the content. Time series keep their
+ * metric names and labels (the figure table reads them, docs/metrics.md). Bad input is always an InputError.
  */
 export function parseMeasured(text: string, fileName: string): MeasuredData {
   try {
     const body = stripBom(text);
     const detection = detectFormat(body, fileName);
-    const { samples, stages } = readAs(detection, body, fileName);
-    const mapped = detection.format.startsWith("capsim") ? samples : samples.map(mapToCapsimSeries);
-    return { file: fileName, format: detection.format, samples: mapped, stages };
+    return { file: fileName, format: detection.format, ...readAs(detection, body, fileName) };
   } catch (error) {
     if (error instanceof InputError) throw error;
     // Whatever the input (absurd nesting, huge numbers), callers only ever see an InputError.
@@ -32,9 +31,13 @@ export function parseMeasured(text: string, fileName: string): MeasuredData {
   }
 }
 
-/** Reads a measured-data file from disk (synchronously, like scenario loading). */
+/** Reads a measured-data file, or a directory of scrapes, from disk (synchronously, like scenario loading). */
 export function readMeasuredFile(path: string): MeasuredData {
   let text: string;
+  if (isDirectory(path)) {
+    const series = readScrapeDirectory(path);
+    return { file: path, format: "scrape-directory", samples: [], stages: [], series: { series } };
+  }
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
@@ -46,11 +49,17 @@ export function readMeasuredFile(path: string): MeasuredData {
   return parseMeasured(text, path);
 }
 
-function readAs(
-  detection: Detection,
-  text: string,
-  file: string,
-): { samples: MeasuredSample[]; stages: MeasuredData["stages"] } {
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+type Read = Omit<MeasuredData, "file" | "format">;
+
+function readAs(detection: Detection, text: string, file: string): Read {
   const format: MeasuredFormat = detection.format;
   const records = (): NonNullable<Detection["records"]> =>
     detection.records ?? parseJsonOrNdjson(text, file).records;
@@ -63,11 +72,23 @@ function readAs(
       return { samples: readCapsimCsv(text, file), stages: [] };
     case "prom-text":
     case "openmetrics":
-      return { samples: readPromText(text, file), stages: [] };
-    case "prom-api":
-      return { samples: readPromApiRecords(records(), file), stages: [] };
-    case "grafana-csv":
-      return { samples: readGrafanaCsv(text, file), stages: [] };
+      return { samples: [], stages: [], series: { series: readExpositionSeries(text, file) } };
+    case "promtool-dump":
+      return { samples: [], stages: [], series: { series: readTsdbDump(text, file) } };
+    case "scrape-directory":
+      throw new InputError({
+        file,
+        path: "",
+        message: "a scrape directory is read from disk, not from text",
+      });
+    case "prom-api": {
+      const { series, answers } = readPromApiRecords(records(), file);
+      return { samples: [], stages: [], series: { series }, answers };
+    }
+    case "grafana-csv": {
+      const { series, answers, unmapped } = readGrafanaSeries(text, file);
+      return { samples: [], stages: [], series: { series }, answers, unmapped };
+    }
     case "coder-scaletest":
       return { samples: readCoderScaletestRecords(records(), file), stages: [] };
     case "k6-summary":

@@ -1,3 +1,6 @@
+import type { Answer } from "../figures/answers.js";
+import type { SeriesSet } from "../series/types.js";
+
 /** Where a measured sample came from: the reader that produced it. */
 export type MeasuredSource =
   | "capsim"
@@ -82,6 +85,8 @@ export type MeasuredFormat =
   | "capsim-csv"
   | "prom-text"
   | "openmetrics"
+  | "promtool-dump"
+  | "scrape-directory"
   | "prom-api"
   | "grafana-csv"
   | "coder-scaletest"
@@ -89,10 +94,18 @@ export type MeasuredFormat =
   | "k6-summary-v1"
   | "k6-summary-export";
 
-/** What reading one file yields. `stages` is only ever non-empty for capsim YAML, which may declare them. */
+/**
+ * What reading one file yields. Summary formats give `samples` (figures, distributions); time-series
+ * formats give `series` under their metric names and `answers` (saved query results), which the figure
+ * table evaluates. `stages` is only ever non-empty for capsim YAML, which may declare them.
+ */
 export interface MeasuredData {
   file: string;
   format: MeasuredFormat;
   samples: MeasuredSample[];
   stages: StageWindow[];
+  series?: SeriesSet;
+  answers?: Answer[];
+  /** Time-series columns no figure reads, with their point counts. */
+  unmapped?: Map<string, number>;
 }

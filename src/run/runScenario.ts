@@ -104,15 +104,8 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
     );
   }
   const first = results[0]!;
-  const dep = scenario.deployment;
   const defs = [
-    ...metricDefinitions({
-      dbVcpu: dep.database.vcpu,
-      provisionerCount: dep.provisioners.count,
-      provisionerBuildingVcpu: Math.min(model.model.provisioner.building_vcpu.value, dep.provisioners.vcpu),
-      provisionerIdleVcpu: model.model.provisioner.idle_vcpu.value,
-      writeOpsSamplingSeconds: model.model.database.write_ops_sampling_s.value,
-    }),
+    ...metricDefinitions(),
     // Figures of the data plane, workday, regions, rate limit and events: only when the scenario uses them.
     ...featureMetricDefinitions(scenario),
   ];

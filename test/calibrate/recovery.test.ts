@@ -53,7 +53,7 @@ beforeAll(() => {
   writeMeasuredFromKnownModel();
   fittedFile = join(dir, "coder-v2.8-fit.yaml");
   result = runCalibrate({
-    scenarioArg: TINY,
+    scenario: loadScenarioAndModel(TINY),
     measuredFiles: [measuredFile],
     fits: FITS,
     out: fittedFile,
@@ -109,9 +109,8 @@ describe("capsim calibrate recovers parameters from data the simulator produced"
 
   it("the fitted model reproduces the data: compare passes at 5 %", () => {
     const compared = runCompare({
-      scenarioArg: TINY,
+      scenario: loadScenarioAndModel(TINY, [`model=${fittedFile}`]),
       measuredFiles: [measuredFile],
-      sets: [`model=${fittedFile}`],
       tolerance: 0.05,
       replications: 1,
       seed: SEED,

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,7 +56,9 @@ describe("capsim compare", () => {
     expect(json.counts).toEqual({ pass: 2, fail: 0, not_simulated: 2 });
     expect(r.stdout).toMatch(/agent_connections\s+all\s+1\s+20\s+-\s+20\s+\+0\.0%\s+pass/);
     expect(r.stdout).toMatch(
-      /provisioner_queue_wait_p95_s\s+prepare\s+s\s+0\s+-\s+0 \.\. 1\s+\+0\.0%\s+pass/,
+      // Builds never queue in tiny: every wait is in coderd's lowest bucket (0, 0.1 s], which
+      // histogram_quantile(0.95) interpolates to 0.095 s, as Grafana would show it.
+      /provisioner_queue_wait_p95_s\s+prepare\s+s\s+0\.095\s+-\s+0 \.\. 1\s+\+0\.0%\s+pass/,
     );
     expect(r.stdout).toContain(
       "api_rps_median (web_terminal) measured 250 1/s: stage web_terminal is not in the scenario",
@@ -67,11 +69,13 @@ describe("capsim compare", () => {
     expect(r.stdout).toContain("2 pass, 0 fail, 2 not simulated");
   });
 
-  it("exits 3 when a figure is outside the tolerance; a wider tolerance admits values, not a range a zero mean misses", () => {
+  it("exits 3 when a figure is outside the tolerance; a wider tolerance admits values, not a range far off", () => {
     const fail = capsim(["compare", TINY, join(FIX, "fail.yaml"), "--replications", "1"]);
     expect(fail.code).toBe(3);
     expect(fail.stdout).toMatch(/agent_connections\s+all\s+1\s+20\s+-\s+30\s+\+50%\s+FAIL/);
-    expect(fail.stdout).toMatch(/provisioner_queue_wait_p95_s\s+prepare\s+s\s+0\s+-\s+5 \.\. 10\s+-\s+FAIL/);
+    expect(fail.stdout).toMatch(
+      /provisioner_queue_wait_p95_s\s+prepare\s+s\s+0\.095\s+-\s+5 \.\. 10\s+\+5163%\s+FAIL/,
+    );
     expect(fail.stdout).toContain("2 figure(s) outside the tolerance: exit 3.");
 
     const wide = capsim([
@@ -82,7 +86,7 @@ describe("capsim compare", () => {
       "--tolerance",
       "60%",
     ]);
-    // The queue-wait range still fails (no relative error against a zero mean): exit 3, one failure.
+    // The queue-wait range (5..10 s against 0.095 s) still fails: exit 3, one failure.
     expect(wide.code).toBe(3);
     expect(wide.stdout).toContain("3 pass, 1 fail, 2 not simulated");
   });
@@ -139,6 +143,8 @@ describe("capsim compare", () => {
       "measured_source",
       "measured_files",
       "stage_windows",
+      "window_origin",
+      "evaluated",
       "rows",
       "not_simulated",
       "skipped",
@@ -158,9 +164,9 @@ describe("capsim compare", () => {
         figures: 2,
       },
     ]);
-    expect(json.stage_windows.map((s: { name: string }) => s.name)).toEqual(["ssh", "dashboard"]);
+    expect(json.stage_windows.map((s: { name: string }) => s.name)).toEqual(["ssh", "dashboard", "all"]);
+    expect(json.window_origin).toBe("given");
     const rps = json.rows.find((row: { metric: string }) => row.metric === "api_rps_median");
-    // 100 requests per 15 s scrape interval in the dashboard window.
     expect(Object.keys(rps)).toEqual([
       "metric",
       "stage",
@@ -173,9 +179,21 @@ describe("capsim compare", () => {
       "verdict",
       "file",
       "note",
+      "source",
+      "promql",
+      "series_count",
     ]);
-    expect(rps).toMatchObject({ stage: "dashboard", unit: "1/s", tolerance: { relative: 0.1 } });
-    expect(rps.measured.value).toBeCloseTo(100 / 15, 9);
+    expect(rps).toMatchObject({
+      stage: "dashboard",
+      unit: "1/s",
+      tolerance: { relative: 0.1 },
+      source: "coderd",
+      promql: "sum(rate(coderd_api_requests_processed_total[$__rate_interval]))",
+      series_count: 1,
+    });
+    // 100 requests per 15 s scrape over the 30 s of data, rate(...[60s]) at 1709287230 extrapolated as
+    // Prometheus does (by half an interval at the start): 200 × 37.5/30 / 60.
+    expect(rps.measured.value).toBeCloseTo((200 * 1.25) / 60, 9);
     expect(rps.simulated.mean).toBeGreaterThan(0);
     expect(["pass", "fail"]).toContain(rps.verdict);
     const agents = json.rows.find((row: { metric: string }) => row.metric === "agent_connections");
@@ -184,11 +202,40 @@ describe("capsim compare", () => {
       {
         file: join(FIX, "scrapes.prom"),
         metric: "go_goroutines",
-        count: 3,
-        reason: "no capsim metric is computed from this series",
+        count: 1,
+        reason: "no figure reads this metric (series counted)",
       },
     ]);
     expect(json.not_simulated).toEqual([]);
     expect(json.passed).toBe(json.counts.fail === 0);
+    const lacking = json.evaluated.find((v: { name: string }) => v.name === "coderd_cpu_vcpu_median");
+    expect(lacking).toMatchObject({ value: null, source: null });
+    expect(lacking.note).toContain(
+      "needs cadvisor: container_cpu_usage_seconds_total; or process: process_cpu_seconds_total",
+    );
+  });
+
+  it("never passes on nothing: a file no figure can be read from exits 2 with the reason", () => {
+    const file = join(dir, "goroutines.prom");
+    writeFileSync(file, "go_goroutines 12 1709287200000\ngo_goroutines 14 1709287215000\n");
+    const r = capsim(["compare", TINY, file, "--replications", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("no figure could be compared");
+    expect(r.stderr).toContain("agent_connections (all): no series for any recipe");
+  });
+
+  it("refuses a plain curl query_range result with no query text, naming the fix", () => {
+    const file = join(dir, "curl.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        status: "success",
+        data: { resultType: "matrix", result: [{ metric: { pod: "coder-0" }, values: [[1709287200, "3"]] }] },
+      }),
+    );
+    const r = capsim(["compare", TINY, file, "--replications", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('save each response with its query: {"query": "<the PromQL>", "data"');
   });
 });

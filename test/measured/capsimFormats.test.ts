@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { FIGURE_NAMES as CAPSIM_METRICS, figureDefinition as metricMapRow } from "../../src/figures/table.js";
 import { formatCapsimCsv, readCapsimCsv } from "../../src/measured/capsimCsv.js";
 import { formatCapsimYaml, readCapsimYaml } from "../../src/measured/capsimYaml.js";
-import { CAPSIM_METRICS, metricMapRow } from "../../src/measured/metricMap.js";
 import { parseMeasured } from "../../src/measured/read.js";
 import { MEASURED_SCOPES, type MeasuredSample, SCALETEST_STAGES } from "../../src/measured/sample.js";
 import { fixtureText, inputErrorOf } from "./fixtures.js";

@@ -9,15 +9,16 @@ describe("Grafana panel CSV", () => {
   it("reads a BOM, sep= line, quoted label-set headers, CRLF rows and epoch ms", () => {
     const data = parseMeasured(fixtureText("grafana-panel.csv"), "panel.csv");
     expect(data.format).toBe("grafana-csv");
-    expect(data.samples.map((s) => [s.labels.pod, s.t, s.value, s.line])).toEqual([
-      ["coderd-0", T0, 2.9, 3],
-      ["coderd-1", T0, 3.1, 3],
-      ["coderd-0", T0 + 15, 3.0, 4],
-      ["coderd-1", T0 + 15, 3.7, 4],
-      ["coderd-1", T0 + 30, 3.2, 5], // the empty cell is a gap, not a zero
+    // A column whose legend is a figure's panel name is that figure's evaluated answer, per pod.
+    expect(data.answers).toEqual([
+      {
+        query: "panel:coderd_cpu_vcpu",
+        series: [
+          { labels: { pod: "coderd-0" }, times: [T0, T0 + 15], values: [2.9, 3.0] },
+          { labels: { pod: "coderd-1" }, times: [T0, T0 + 15, T0 + 30], values: [3.1, 3.7, 3.2] }, // the empty cell is a gap
+        ],
+      },
     ]);
-    // Columns named after a capsim series map to it and take its unit.
-    expect(data.samples.every((s) => s.metric === "coderd_cpu_vcpu" && s.unit === "vcpu")).toBe(true);
   });
 
   it("converts formatted values with unit suffixes to SI and reads zone-less dates as UTC", () => {

@@ -1,96 +1,89 @@
 import { describe, expect, it } from "vitest";
-import { readPromApi, recogniseQuery } from "../../src/measured/promApi.js";
+import { parseJsonOrNdjson } from "../../src/measured/jsonRecords.js";
+import { readPromApiRecords } from "../../src/measured/promApi.js";
 import { parseMeasured } from "../../src/measured/read.js";
 import { fixtureText, inputErrorOf } from "./fixtures.js";
 
 const T0 = 1709287200;
 
-describe("Prometheus query_range results", () => {
-  const samples = readPromApi(fixtureText("prom-query-range.json"), "range.json");
+function readPromApi(text: string, file: string) {
+  return readPromApiRecords(parseJsonOrNdjson(text, file).records, file);
+}
 
-  it("rates raw counter series between points, handling a reset", () => {
-    const cpu = samples.filter((s) => s.rawMetric === "process_cpu_seconds_total");
-    expect(cpu.map((s) => [s.labels.pod, s.t, s.value])).toEqual([
-      ["coderd-0", T0 + 15, 3],
-      ["coderd-0", T0 + 30, 3],
-      ["coderd-1", T0 + 15, 3.6],
-      ["coderd-1", T0 + 30, 100 / 15],
+describe("a bare query_range response of raw series", () => {
+  const { series, answers } = readPromApi(fixtureText("prom-query-range.json"), "range.json");
+
+  it("keeps raw series (they name themselves) as a TSDB holds them, counters cumulative", () => {
+    expect(answers).toEqual([]);
+    const cpu = series.filter((s) => s.labels.__name__ === "process_cpu_seconds_total");
+    expect(cpu.map((s) => [s.labels.pod, Array.from(s.values)])).toEqual([
+      ["coderd-0", [1000, 1045, 1090]],
+      ["coderd-1", [2000, 2054, 100]],
     ]);
-    expect(cpu.every((s) => s.derived === "rate" && s.unit === "vcpu" && s.source === "prom-range")).toBe(
-      true,
-    );
   });
 
   it("keeps gauges, string values and NaN", () => {
-    const ws = samples.filter((s) => s.rawMetric === "coderd_api_concurrent_websockets").map((s) => s.value);
-    expect(ws[0]).toBe(1200);
-    expect(ws[1]).toBeNaN();
-    expect(ws[2]).toBe(1300);
+    const ws = series.find((s) => s.labels.__name__ === "coderd_api_concurrent_websockets")!;
+    expect(ws.values[0]).toBe(1200);
+    expect(ws.values[1]).toBeNaN();
+    expect(ws.values[2]).toBe(1300);
+  });
+
+  it("drops the repeats of a step finer than the scrape interval", () => {
+    const text = JSON.stringify({
+      status: "success",
+      data: {
+        resultType: "matrix",
+        result: [
+          {
+            metric: { __name__: "x_total" },
+            values: [
+              [T0, "1"],
+              [T0 + 5, "1"],
+              [T0 + 10, "1"],
+              [T0 + 15, "4"],
+            ],
+          },
+        ],
+      },
+    });
+    const [x] = readPromApi(text, "fine.json").series;
+    expect(Array.from(x!.times)).toEqual([T0, T0 + 15]);
   });
 });
 
-describe("{query, response} pairs", () => {
-  it("reads NDJSON pairs of matrix, vector and scalar results", () => {
+describe("query results saved with their query", () => {
+  it("reads NDJSON {query, response} pairs: function results become answers to their query", () => {
     const data = parseMeasured(fixtureText("prom-query-pairs.ndjson"), "pairs.ndjson");
     expect(data.format).toBe("prom-api");
-    const rps = data.samples.filter((s) => s.metric === "api_rps");
-    expect(rps.map((s) => [s.t, s.value, s.derived, s.line])).toEqual([
-      [T0, 350, "rate", 1],
-      [T0 + 15, 340, "rate", 1],
-      [T0 + 30, 360, "rate", 1],
-    ]);
-    const agents = data.samples.find((s) => s.rawMetric === "coderd_agents_connections");
-    expect(agents).toMatchObject({ metric: "agent_connections", t: T0 + 30, value: 1, line: 2 });
-    const quantile = data.samples.find((s) => s.line === 3);
-    expect(quantile).toMatchObject({
-      rawMetric: expect.stringMatching(/^histogram_quantile/),
-      unit: "1",
-      value: 0.8125,
-    });
-    expect(data.samples.find((s) => s.line === 4)).toMatchObject({
-      rawMetric: "scalar(time())",
-      value: T0 + 30,
-    });
+    const rps = data.answers!.find((a) => a.query === "sum(rate(coderd_api_requests_processed_total[1m]))")!;
+    expect(Array.from(rps.series[0]!.values)).toEqual([350, 340, 360]);
+    expect(data.series!.series.map((s) => s.labels.__name__)).toContain("coderd_agents_connections");
+    expect(data.answers!.find((a) => a.query === "scalar(time())")!.series[0]!.values[0]).toBe(T0 + 30);
   });
 
-  it("reads a JSON array of pairs", () => {
-    const text = JSON.stringify([
-      {
-        query: "coderd_api_concurrent_websockets",
-        response: { status: "success", data: { resultType: "vector", result: [] } },
-      },
+  it("reads {query, data} documents", () => {
+    const text = JSON.stringify({
+      query: "sum(coderd_api_concurrent_websockets)",
+      data: { resultType: "vector", result: [{ metric: {}, value: [T0, "2400"] }] },
+    });
+    const data = parseMeasured(text, "doc.json");
+    expect(data.answers).toEqual([
       {
         query: "sum(coderd_api_concurrent_websockets)",
-        response: {
-          status: "success",
-          data: { resultType: "vector", result: [{ metric: {}, value: [T0, "2400"] }] },
-        },
+        series: [{ labels: {}, times: [T0], values: [2400] }],
       },
     ]);
-    const [s] = readPromApi(text, "pairs.json");
-    expect(s).toMatchObject({ rawMetric: "coderd_api_concurrent_websockets", value: 2400, t: T0 });
-    expect(s?.derived).toBeUndefined();
   });
 
-  it("recognises simple queries so evaluated series can be mapped", () => {
-    expect(recogniseQuery("rate(process_cpu_seconds_total[1m])")).toEqual({
-      rawMetric: "process_cpu_seconds_total",
-      rate: true,
+  it("refuses a function's result without its query, naming the fix", () => {
+    const text = JSON.stringify({
+      status: "success",
+      data: { resultType: "matrix", result: [{ metric: { pod: "coder-0" }, values: [[T0, "3"]] }] },
     });
-    expect(recogniseQuery('sum by (pod) (irate(process_cpu_seconds_total{job="coderd"}[5m]))')).toEqual({
-      rawMetric: "process_cpu_seconds_total",
-      rate: true,
-    });
-    expect(recogniseQuery('coderd_agents_connections{status="connected"}')).toEqual({
-      rawMetric: "coderd_agents_connections",
-      rate: false,
-    });
-    expect(recogniseQuery("sum(coderd_api_concurrent_websockets) by (pod)")).toEqual({
-      rawMetric: "coderd_api_concurrent_websockets",
-      rate: false,
-    });
-    expect(recogniseQuery("histogram_quantile(0.95, sum by (le) (rate(x_bucket[5m])))")).toBeUndefined();
-    expect(recogniseQuery("a / b")).toBeUndefined();
+    expect(inputErrorOf(() => parseMeasured(text, "curl.json"))).toMatch(
+      /^curl\.json:1:1: a query result without its query text: .*\{"query": "<the PromQL>", "data": /,
+    );
   });
 });
 

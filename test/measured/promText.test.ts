@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseExposition, parseSampleLine, readPromText } from "../../src/measured/promText.js";
+import { parseExposition, parseSampleLine, readExpositionSeries } from "../../src/measured/promText.js";
 import { parseMeasured } from "../../src/measured/read.js";
 import { fixtureText, inputErrorOf } from "./fixtures.js";
 
@@ -32,88 +32,54 @@ describe("Prometheus text sample lines", () => {
   });
 });
 
-describe("readPromText", () => {
-  const samples = readPromText(fixtureText("prom-scrapes.txt"), "scrapes.txt");
+describe("readExpositionSeries", () => {
+  const series = readExpositionSeries(fixtureText("prom-scrapes.txt"), "scrapes.txt");
+  const named = (name: string) => series.filter((s) => s.labels.__name__ === name);
 
-  it("turns counters into per-series rates between consecutive scrapes", () => {
-    const cpu = samples.filter((s) => s.rawMetric === "process_cpu_seconds_total");
-    expect(cpu.map((s) => [s.labels.pod, s.value, s.unit, s.derived, s.intervalSeconds, s.t])).toEqual([
-      ["coderd-0", 3, "vcpu", "rate", 15, T0 + 15],
-      ["coderd-1", 3.6, "vcpu", "rate", 15, T0 + 15],
-      ["coder-provisioner-0", 0.35, "vcpu", "rate", 15, T0 + 15],
-    ]);
-    const rps = samples.filter((s) => s.rawMetric === "coderd_api_requests_processed_total");
-    expect(rps.map((s) => [s.value, s.unit])).toEqual([
-      [200, "1/s"],
-      [150, "1/s"],
+  it("keeps counters cumulative, one series per label set, as a TSDB stores them", () => {
+    const cpu = named("process_cpu_seconds_total");
+    expect(cpu.map((s) => [s.labels.pod, Array.from(s.times), Array.from(s.values)])).toEqual([
+      ["coderd-0", [T0, T0 + 15], [1000, 1045]],
+      ["coderd-1", [T0, T0 + 15], [2000, 2054]],
+      ["coder-provisioner-0", [T0, T0 + 15], [50, 55.25]],
     ]);
   });
 
-  it("keeps gauges as values with their line numbers", () => {
-    const ws = samples.filter((s) => s.rawMetric === "coderd_api_concurrent_websockets");
-    expect(ws.map((s) => [s.value, s.t, s.line])).toEqual([
-      [1200, T0, 17],
-      [1100, T0, 18],
-      [1250, T0 + 15, 59],
-      [1150, T0 + 15, 60],
+  it("keeps gauges, escapes, NaN and infinities", () => {
+    const ws = named("coderd_api_concurrent_websockets");
+    expect(ws.map((s) => Array.from(s.values))).toEqual([
+      [1200, 1250],
+      [1100, 1150],
     ]);
-    const escapes = samples.find((s) => s.rawMetric === "capsim_fixture_escapes");
-    expect(escapes?.labels.msg).toBe('a "quoted" \\ back\nslash, {braces}');
-    expect(escapes?.value).toBeNaN();
-    expect(samples.find((s) => s.rawMetric === "capsim_fixture_infinite")?.value).toBe(Infinity);
+    const escapes = named("capsim_fixture_escapes")[0]!;
+    expect(escapes.labels.msg).toBe('a "quoted" \\ back\nslash, {braces}');
+    expect(escapes.values[0]).toBeNaN();
+    expect(named("capsim_fixture_infinite")[0]!.values[0]).toBe(Infinity);
   });
 
-  it("assembles histograms per scrape and the increase between scrapes", () => {
-    const h = samples.filter((s) => s.rawMetric === "coderd_api_request_latencies_seconds");
-    expect(h.map((s) => s.derived)).toEqual(["cumulative", "cumulative", "increase"]);
-    const first = h[0]!.histogram!;
-    expect(first.count).toBe(1000);
-    expect(first.sum).toBe(150.5);
-    expect(first.buckets).toHaveLength(12);
-    expect(first.buckets[11]).toEqual({ le: Infinity, count: 1000 });
-    expect(h[0]!.labels).toEqual({ method: "GET", path: "/api/v2/workspaces" });
-    const inc = h[2]!;
-    expect(inc.intervalSeconds).toBe(15);
-    expect(inc.histogram!.count).toBe(1000);
-    expect(inc.histogram!.sum).toBe(300);
-    expect(inc.histogram!.buckets.map((b) => b.count)).toEqual([
-      0, 0, 10, 40, 150, 400, 900, 980, 1000, 1000, 1000, 1000,
+  it("keeps histogram buckets, sums and counts as their own series", () => {
+    const buckets = named("coderd_api_request_latencies_seconds_bucket");
+    expect(buckets).toHaveLength(12);
+    expect(buckets.find((b) => b.labels.le === "+Inf")!.values[0]).toBe(1000);
+    expect(named("coderd_api_request_latencies_seconds_sum")[0]!.values[0]).toBe(150.5);
+  });
+
+  it("places an unstamped scrape at its header's time, with its target labels", () => {
+    const text =
+      "# capsim-scrape-time: 2024-03-01T10:00:00Z\n# capsim-target: job=coder,pod=coder-0\nx_total 42\n";
+    expect(readExpositionSeries(text, "one.txt")).toEqual([
+      { labels: { job: "coder", pod: "coder-0", __name__: "x_total" }, times: [T0], values: [42] },
     ]);
   });
 
-  it("keeps a counter seen once as a cumulative total", () => {
-    const [s] = readPromText("# TYPE x_total counter\nx_total 42\n", "one.txt");
-    expect(s).toMatchObject({ rawMetric: "x_total", value: 42, derived: "cumulative", t: null });
-  });
-
-  it("treats a drop in a counter as a reset", () => {
-    const text = "c_total 100 1709287200000\nc_total 5 1709287210000\n";
-    expect(readPromText(text, "reset.txt")[0]?.value).toBeCloseTo(0.5, 12);
-  });
-
-  it("reads OpenMetrics: _total counters, _created skipped, seconds timestamps, # EOF", () => {
+  it("reads OpenMetrics: _total names kept, _created dropped, seconds timestamps", () => {
     const data = parseMeasured(fixtureText("openmetrics.txt"), "om.txt");
     expect(data.format).toBe("openmetrics");
-    expect(data.samples.map((s) => s.rawMetric)).toEqual([
-      "process_cpu_seconds_total",
-      "coderd_provisioner_job_queue_wait_seconds",
-    ]);
-    expect(data.samples[0]).toMatchObject({
-      value: 3,
-      derived: "rate",
-      t: T0 + 10,
-      metric: "coderd_cpu_vcpu",
-    });
-    expect(data.samples[1]!.histogram).toEqual({
-      buckets: [
-        { le: 0.1, count: 2 },
-        { le: 1, count: 6 },
-        { le: 10, count: 9 },
-        { le: Infinity, count: 10 },
-      ],
-      count: 10,
-      sum: 31.5,
-    });
+    const names = data.series!.series.map((s) => s.labels.__name__);
+    expect(names).toContain("process_cpu_seconds_total");
+    expect(names.some((n) => n?.endsWith("_created"))).toBe(false);
+    const cpu = data.series!.series.find((s) => s.labels.__name__ === "process_cpu_seconds_total")!;
+    expect(Array.from(cpu.times)).toEqual([T0, T0 + 10]);
   });
 
   it("records TYPE lines", () => {
@@ -127,34 +93,31 @@ describe("readPromText", () => {
 
 describe("Prometheus text errors", () => {
   it("positions malformed lines", () => {
-    expect(inputErrorOf(() => readPromText("ok 1\nbad{a=1} 2\n", "f.txt"))).toBe(
+    expect(inputErrorOf(() => readExpositionSeries("ok 1\nbad{a=1} 2\n", "f.txt"))).toBe(
       "f.txt:2:7: label a: value must be in double quotes",
     );
-    expect(inputErrorOf(() => readPromText('ok 1\n\nm{a="x"} twelve\n', "f.txt"))).toBe(
+    expect(inputErrorOf(() => readExpositionSeries('ok 1\n\nm{a="x"} twelve\n', "f.txt"))).toBe(
       'f.txt:3:10: value "twelve" is not a number',
     );
-    expect(inputErrorOf(() => readPromText('m{a="x} 1\n', "f.txt"))).toBe(
+    expect(inputErrorOf(() => readExpositionSeries('m{a="x} 1\n', "f.txt"))).toBe(
       "f.txt:1:5: unterminated label value (missing closing quote)",
     );
-    expect(inputErrorOf(() => readPromText("m 1 12.5\n", "f.txt"))).toBe(
+    expect(inputErrorOf(() => readExpositionSeries("m 1 12.5\n", "f.txt"))).toBe(
       'f.txt:1:5: timestamp "12.5" is not integer milliseconds',
     );
-    expect(inputErrorOf(() => readPromText("# TYPE m countr\nm 1\n", "f.txt"))).toBe(
+    expect(inputErrorOf(() => readExpositionSeries("# TYPE m countr\nm 1\n", "f.txt"))).toBe(
       'f.txt:1:10: unknown metric type "countr"',
     );
   });
 
   it("rejects several scrapes without timestamps", () => {
-    expect(inputErrorOf(() => readPromText("a 1\nb 2\na 3\n", "f.txt"))).toMatch(
+    expect(inputErrorOf(() => readExpositionSeries("a 1\nb 2\na 3\n", "f.txt"))).toMatch(
       /^f\.txt:3:1: a appears again without a timestamp/,
     );
   });
 
-  it("rejects histograms without +Inf or count, and text after # EOF", () => {
-    expect(inputErrorOf(() => readPromText('h_bucket{le="1"} 3\nh_sum 2\n', "f.txt"))).toBe(
-      'f.txt:1: histogram h has no le="+Inf" bucket and no _count',
-    );
-    expect(inputErrorOf(() => readPromText("a 1 1\n# EOF\nb 2\n", "f.txt"))).toBe(
+  it("rejects text after # EOF", () => {
+    expect(inputErrorOf(() => readExpositionSeries("a 1 1\n# EOF\nb 2\n", "f.txt"))).toBe(
       "f.txt:3:1: text after `# EOF`",
     );
   });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { CAPSIM_METRICS } from "../../src/measured/metricMap.js";
+import { FIGURE_NAMES as CAPSIM_METRICS } from "../../src/figures/table.js";
 import { readMeasuredFile } from "../../src/measured/read.js";
 
 const FILE = fileURLToPath(new URL("../../results/measured/scaletest-2000.yaml", import.meta.url));

@@ -1,0 +1,323 @@
+/**
+ * The figure table evaluated by a Prometheus server: each figure's recipe (the first whose metric names
+ * the server holds, after the selector) is sent as PromQL with the selector's matchers added, at a step
+ * of the data's scrape interval, and the answers are reduced over the stage windows by the same code as
+ * simulated series (`evaluateFigures` with the server as its evaluator).
+ */
+import { createHash } from "node:crypto";
+import { InputError } from "../errors.js";
+import {
+  ALL,
+  duration,
+  evaluateFigures,
+  FIGURES,
+  type FigureDefinition,
+  type FigureValue,
+  promqlFor,
+  type Result,
+  resolveWindows,
+  scrapeInterval,
+  type WindowOrigin,
+  windowInstants,
+  windowsFromStageSeries,
+} from "../figures/index.js";
+import { metricNamesOf, PromQLError, withMatchers } from "../promql/index.js";
+import type { SeriesSet, Window } from "../series/types.js";
+import { attributionProblem } from "./attribution.js";
+import { PrometheusClient, type PromSeries } from "./client.js";
+import { vectorSelectorsOf } from "./selectors.js";
+
+export interface PrometheusOptions {
+  url: string;
+  /** Label matchers added to every vector selector, e.g. `{namespace="coder"}`. */
+  selector?: string;
+  /** Bounds of the data to use (unix seconds); without them, all the server holds. */
+  start?: number;
+  end?: number;
+  /** Seconds between evaluation instants; default the data's scrape interval. */
+  stepSeconds?: number;
+  /** Windows given by --stages / --stage, used when the server has no `capsim_stage_active`. */
+  stages?: readonly Window[];
+  timeoutSeconds?: number;
+  /** Time of "now" for a search of all the data (tests); default the clock. */
+  now?: number;
+}
+
+/** One query sent for a figure's window, and how many series answered. */
+export interface SentQuery {
+  figure: string;
+  stage: string;
+  /** The figure's PromQL, or the per-pod part of an aggregating recipe (checked for attribution). */
+  part: "figure" | "per_series";
+  endpoint: "query_range" | "query";
+  promql: string;
+  start: number;
+  end: number;
+  step: number;
+  series: number;
+}
+
+export interface PrometheusMeasurement {
+  url: string;
+  selector: string | null;
+  windows: Window[];
+  windowOrigin: WindowOrigin;
+  scrapeSeconds: number;
+  /** Where the scrape interval was read: the query whose raw samples' median spacing it is. */
+  scrapeFrom: string;
+  stepSeconds: number;
+  /** Every figure of the table for every window, with or without a value. */
+  evaluated: FigureValue[];
+  queries: SentQuery[];
+  /** SHA-256 of every answer, in order: identifies the data compared. */
+  sha256: string;
+}
+
+const STAGE_SERIES = "capsim_stage_active";
+/** How far back raw samples are read to find the scrape interval. */
+const SPACING_RANGE = "10m";
+const CONCURRENCY = 4;
+
+interface Request {
+  expr: string;
+  start: number;
+  end: number;
+  step: number;
+}
+
+const keyOf = (r: Request): string => `${r.expr}\n${r.start}\n${r.end}\n${r.step}`;
+
+export async function measureFromPrometheus(opts: PrometheusOptions): Promise<PrometheusMeasurement> {
+  const selector = checkSelector(opts.selector);
+  if ((opts.start === undefined) !== (opts.end === undefined))
+    throw new InputError({
+      file: opts.start === undefined ? "--start" : "--end",
+      path: "",
+      message: "give --start and --end together",
+    });
+  if (opts.start !== undefined && opts.end! <= opts.start)
+    throw new InputError({ file: "--end", path: "", message: "must be after --start" });
+  const client = new PrometheusClient(opts.url, {
+    ...(opts.timeoutSeconds !== undefined ? { timeoutSeconds: opts.timeoutSeconds } : {}),
+  });
+  const { windows, origin } = await stageWindows(client, opts);
+  const span = {
+    start: Math.min(...windows.map((w) => w.start)),
+    end: Math.max(...windows.map((w) => w.end)),
+  };
+  const names = await client.metricNames(selector, span.start, span.end);
+  const spacing = await findScrapeInterval(client, names, selector, span.end);
+  const scrapeSeconds = spacing?.seconds ?? opts.stepSeconds;
+  if (scrapeSeconds === undefined) throw nothingToRead(client.url, selector, names);
+  const step = opts.stepSeconds ?? scrapeSeconds;
+
+  const evaluate = (results: (r: Request) => readonly Result[]): FigureValue[] =>
+    evaluateFigures({ series: [] }, windows, {
+      stepSeconds: step,
+      ...(selector !== undefined ? { selector } : {}),
+      evaluator: {
+        metricNames: names,
+        scrapeSeconds,
+        results: (expr, range) => results({ expr, ...range }),
+      },
+    });
+  // The recipes chosen depend only on the names, so a first pass lists every query to send.
+  const requests = new Map<string, Request>();
+  evaluate((r) => {
+    requests.set(keyOf(r), r);
+    return [];
+  });
+  const answers = await fetchAll(client, [...requests.values()]);
+  const evaluated = evaluate((r) => answers.get(keyOf(r)) ?? []);
+
+  const queries: SentQuery[] = [];
+  for (const v of evaluated) {
+    for (const sent of sentFor(v, windows, { step, scrape: scrapeSeconds }, selector)) {
+      queries.push({
+        figure: v.name,
+        stage: v.stage,
+        part: sent.part,
+        endpoint: sent.start === sent.end ? "query" : "query_range",
+        promql: sent.expr,
+        start: sent.start,
+        end: sent.end,
+        step: sent.step,
+        series: (answers.get(keyOf(sent)) ?? []).length,
+      });
+    }
+  }
+  await markAmbiguous(client, evaluated, queries, windows);
+  const hash = createHash("sha256");
+  for (const r of requests.values()) hash.update(`${keyOf(r)}\n${JSON.stringify(answers.get(keyOf(r)))}\n`);
+  return {
+    url: client.url,
+    selector: selector ?? null,
+    windows,
+    windowOrigin: origin,
+    scrapeSeconds,
+    scrapeFrom: spacing?.from ?? "--step (no raw samples found)",
+    stepSeconds: step,
+    evaluated,
+    queries,
+    sha256: hash.digest("hex"),
+  };
+}
+
+/** The selector validated as `{...}` matchers (undefined when empty). */
+function checkSelector(selector: string | undefined): string | undefined {
+  if (selector === undefined || selector.trim() === "" || /^\{\s*\}$/.test(selector.trim())) return undefined;
+  try {
+    withMatchers("up", selector);
+  } catch (err) {
+    if (err instanceof PromQLError)
+      throw new InputError({ file: "--selector", path: "", message: `${selector}: ${err.message}` });
+    throw err;
+  }
+  return selector.trim();
+}
+
+/**
+ * Windows from the server's `capsim_stage_active` when it has the series, else the given ones, else
+ * --start..--end as one window `all`; "all" is added from the traffic stages as for simulated data.
+ */
+async function stageWindows(
+  client: PrometheusClient,
+  opts: PrometheusOptions,
+): Promise<{ windows: Window[]; origin: WindowOrigin }> {
+  const end = opts.end ?? Math.ceil(opts.now ?? Date.now() / 1000);
+  const start = opts.start ?? 0;
+  const raw = await client.query(`${STAGE_SERIES}[${duration(end - start)}]`, end);
+  const stageData: SeriesSet = { series: raw };
+  const given =
+    opts.stages && opts.stages.length > 0
+      ? [...opts.stages]
+      : opts.start !== undefined
+        ? [{ name: ALL, start: opts.start, end: opts.end! }]
+        : [];
+  if (windowsFromStageSeries(stageData).length === 0 && given.length === 0)
+    throw new InputError({
+      file: "--prometheus",
+      path: "",
+      message: `${client.url} has no ${STAGE_SERIES} series to take stage windows from: give --start and --end, --stages FILE or --stage NAME=START..END`,
+    });
+  return resolveWindows(stageData, given);
+}
+
+/**
+ * The scrape interval: the median spacing of raw samples of the first metric a figure reads, over the
+ * last 10 minutes of the data.
+ */
+async function findScrapeInterval(
+  client: PrometheusClient,
+  names: ReadonlySet<string>,
+  selector: string | undefined,
+  at: number,
+): Promise<{ seconds: number; from: string } | undefined> {
+  const metric = firstReadMetric(names);
+  if (metric === undefined) return undefined;
+  const expr = withMatchers(`${metric}[${SPACING_RANGE}]`, selector ?? "");
+  const raw = await client.query(expr, at);
+  const seconds = scrapeInterval({ series: raw });
+  return seconds === undefined ? undefined : { seconds, from: `median spacing of ${expr} at ${at}` };
+}
+
+/** The first metric of the first recipe (in table order) whose names the server holds. */
+function firstReadMetric(names: ReadonlySet<string>): string | undefined {
+  for (const figure of FIGURES) {
+    for (const recipe of figure.recipes) {
+      const needs = metricNamesOf(recipe.promql);
+      if (needs.length > 0 && needs.every((n) => names.has(n))) return needs[0];
+    }
+  }
+  return undefined;
+}
+
+function nothingToRead(url: string, selector: string | undefined, names: ReadonlySet<string>): InputError {
+  const after = selector ? ` matching ${selector}` : "";
+  const held = names.size === 0 ? "no series at all" : `${names.size} metric(s), none a figure reads`;
+  return new InputError({
+    file: "--prometheus",
+    path: "",
+    message: `${url} holds ${held}${after} in the windows: no figure can be read (docs/metrics.md lists the names each figure needs)`,
+  });
+}
+
+/** Sends every query, a few at a time; answers by request key. */
+async function fetchAll(
+  client: PrometheusClient,
+  requests: readonly Request[],
+): Promise<Map<string, PromSeries[]>> {
+  const out = new Map<string, PromSeries[]>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < requests.length) {
+      const r = requests[next++]!;
+      const answer =
+        r.start === r.end
+          ? await client.query(r.expr, r.end)
+          : await client.queryRange(r.expr, r.start, r.end, r.step);
+      out.set(keyOf(r), answer);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, requests.length) }, worker));
+  return out;
+}
+
+/**
+ * The queries sent for an evaluated figure's window (the texts `evaluateFigures` built): the figure's,
+ * and the per-pod part of an aggregating recipe, whose series are checked for attribution.
+ */
+function sentFor(
+  v: FigureValue,
+  windows: readonly Window[],
+  seconds: { step: number; scrape: number },
+  selector: string | undefined,
+): (Request & { part: SentQuery["part"] })[] {
+  const recipe = definitionOf(v)?.recipes.find((r) => r.source === v.source && r.promql === v.promql);
+  const window = windows.find((w) => w.name === v.stage);
+  if (!recipe || !window || v.note.startsWith("answer saved")) return [];
+  const range =
+    recipe.reduction.kind === "at_end"
+      ? { start: window.end, end: window.end, step: seconds.step }
+      : windowInstants(window, seconds.step);
+  const parts: [SentQuery["part"], string][] = [["figure", recipe.promql]];
+  if (recipe.perSeries !== undefined) parts.push(["per_series", recipe.perSeries]);
+  return parts.map(([part, promql]) => ({
+    part,
+    expr: promqlFor({ ...recipe, promql }, window, seconds, selector),
+    ...range,
+  }));
+}
+
+function definitionOf(v: FigureValue): FigureDefinition | undefined {
+  return FIGURES.find((f) => f.name === v.name && (f.stages ?? [ALL]).includes(v.stage));
+}
+
+/**
+ * A per-pod figure whose series come from several namespaces is listed with value null and why: its pods
+ * cannot be told to be the deployment's.
+ */
+async function markAmbiguous(
+  client: PrometheusClient,
+  evaluated: FigureValue[],
+  queries: readonly SentQuery[],
+  windows: readonly Window[],
+): Promise<void> {
+  const seen = new Map<string, string | undefined>();
+  for (const [i, v] of evaluated.entries()) {
+    const per = definitionOf(v)?.per;
+    const sent = queries.find((q) => q.figure === v.name && q.stage === v.stage);
+    const window = windows.find((w) => w.name === v.stage);
+    if (per === undefined || v.value === null || !sent || !window) continue;
+    const selectors = vectorSelectorsOf(sent.promql);
+    const key = `${per}\n${selectors.join("\n")}\n${window.start}\n${window.end}`;
+    if (!seen.has(key)) {
+      const labels = (
+        await Promise.all(selectors.map((s) => client.series(s, window.start, window.end)))
+      ).flat();
+      seen.set(key, attributionProblem(per, labels));
+    }
+    const problem = seen.get(key);
+    if (problem) evaluated[i] = { ...v, value: null, note: v.note ? `${problem}; ${v.note}` : problem };
+  }
+}
