@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { basename, extname, isAbsolute, relative } from "node:path";
 import { performance } from "node:perf_hooks";
-import { loadScenarioAndModel } from "../cli/scenarioInput.js";
 import { type CompareRow, compareFigures, SIMULATED_METRICS } from "../compare/compareFigures.js";
 import { loadMeasuredFigures } from "../compare/measuredFigures.js";
 import { DEFAULT_TOLERANCE } from "../compare/tolerance.js";
 import { measuredText } from "../compare/verdict.js";
 import { InputError } from "../errors.js";
 import { type LoadedModel, loadModelText } from "../model/loadModel.js";
+import { loadScenarioAndModel } from "../model/loadScenarioAndModel.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import { formatNumber } from "../report/textSummary.js";
 import { type RunSummary, runScenario } from "../run/runScenario.js";

@@ -1,4 +1,4 @@
-import { loadScenarioAndModel } from "../cli/scenarioInput.js";
+import { loadScenarioAndModel } from "../model/loadScenarioAndModel.js";
 import { runScenario } from "../run/runScenario.js";
 import { CAPSIM_VERSION } from "../version.js";
 import { type CompareRow, compareFigures, SIMULATED_METRICS } from "./compareFigures.js";

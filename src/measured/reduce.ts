@@ -1,3 +1,6 @@
+import { quantile } from "../series/quantile.js";
+import { intervalRates } from "../series/rate.js";
+import { mean } from "../series/statistics.js";
 import { histogramIncrease, sumHistograms } from "./histogram.js";
 import type { Histogram, MeasuredSample, StageWindow } from "./sample.js";
 
@@ -15,21 +18,8 @@ export interface SeriesPoint {
 /** PromQL's default lookback: a series counts at an instant if it has a point this recent. */
 export const DEFAULT_LOOKBACK_SECONDS = 300;
 
-/**
- * The q-quantile with linear interpolation between closest ranks (PromQL `quantile_over_time`,
- * R type 7); the median is q = 0.5. NaN for no values.
- */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0 || Number.isNaN(q)) return Number.NaN;
-  if (q < 0) return Number.NEGATIVE_INFINITY;
-  if (q > 1) return Number.POSITIVE_INFINITY;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = q * (sorted.length - 1);
-  const lower = Math.floor(rank);
-  const upper = Math.min(sorted.length - 1, lower + 1);
-  const weight = rank - lower;
-  return sorted[lower]! * (1 - weight) + sorted[upper]! * weight;
-}
+/** The q-quantile with linear interpolation between closest ranks (PromQL `quantile_over_time`). */
+export { quantile } from "../series/quantile.js";
 
 /** Applies a reduction, ignoring NaN points as Grafana ignores nulls. NaN when nothing is left. */
 export function reduceValues(values: readonly number[], reduction: SeriesReduction): number {
@@ -41,7 +31,7 @@ export function reduceValues(values: readonly number[], reduction: SeriesReducti
     case "quantile":
       return quantile(finite, reduction.q);
     case "mean":
-      return finite.reduce((a, b) => a + b, 0) / finite.length;
+      return mean(finite);
     case "max":
       return finite.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
     case "min":
@@ -195,14 +185,15 @@ export function histogramIncreases(
 
 /** Per-second rates between consecutive counter points; a drop is a reset, as in PromQL `rate`. */
 export function counterRates(points: readonly SeriesPoint[]): (SeriesPoint & { intervalSeconds: number })[] {
+  const times = points.map((p) => p.t);
+  const rates = intervalRates(
+    times,
+    points.map((p) => p.value),
+  );
   const out: (SeriesPoint & { intervalSeconds: number })[] = [];
   for (let i = 1; i < points.length; i++) {
-    const before = points[i - 1]!;
-    const after = points[i]!;
-    const seconds = after.t - before.t;
-    if (seconds <= 0) continue;
-    const increase = after.value >= before.value ? after.value - before.value : after.value;
-    out.push({ t: after.t, value: increase / seconds, intervalSeconds: seconds });
+    const seconds = times[i]! - times[i - 1]!;
+    if (seconds > 0) out.push({ t: times[i]!, value: rates[i]!, intervalSeconds: seconds });
   }
   return out;
 }

@@ -1,6 +1,7 @@
-import { sortedQuantile } from "../engine/stats/sampler.js";
 import type { StageName } from "../scenario/index.js";
+import { intervalRates } from "../series/rate.js";
 import { type Matchers, select, selectOne } from "../series/select.js";
+import { mean, median } from "../series/statistics.js";
 import type { ReplicationResult } from "./coderModel.js";
 import { BYTES_PER_GB } from "./metrics/coderMetrics.js";
 import type { TimeWindow } from "./timeline.js";
@@ -30,8 +31,7 @@ export function seriesValues(rep: ReplicationResult, name: string, matchers: Mat
 
 /** Scrape-to-scrape rate of a counter: value at i covers (t[i−1], t[i]]. */
 export function rate(rep: ReplicationResult, counter: readonly number[]): number[] {
-  const t = scrapeTimes(rep);
-  return counter.map((v, i) => (i === 0 ? Number.NaN : (v - counter[i - 1]!) / (t[i]! - t[i - 1]!)));
+  return Array.from(intervalRates(scrapeTimes(rep), counter));
 }
 
 /** Sum of several aligned series, per scrape (an empty list sums to zeros). */
@@ -58,15 +58,7 @@ export function inWindow(rep: ReplicationResult, values: readonly number[], wind
   return out;
 }
 
-export const median = (values: number[]): number =>
-  values.length === 0
-    ? Number.NaN
-    : sortedQuantile(
-        [...values].sort((a, b) => a - b),
-        0.5,
-      );
-export const mean = (values: number[]): number =>
-  values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+export { mean, median } from "../series/statistics.js";
 export const max = (values: number[]): number => (values.length === 0 ? Number.NaN : Math.max(...values));
 const min = (values: number[]): number => (values.length === 0 ? Number.NaN : Math.min(...values));
 
