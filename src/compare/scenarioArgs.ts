@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { resolveScenarioPath } from "../model/loadScenarioAndModel.js";
 
 /** The positionals of `compare`/`calibrate`: `[scenario] <measured file>...`. */
 export interface ScenarioAndMeasuredArgs {

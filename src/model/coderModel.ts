@@ -2,7 +2,6 @@ import { performance } from "node:perf_hooks";
 import { distributionFromSpec, RandomStreams } from "../engine/random/index.js";
 import { Batcher } from "../engine/resources/batcher.js";
 import { FcfsQueue } from "../engine/resources/fcfsQueue.js";
-import type { ResourceStats } from "../engine/resources/resourceStats.js";
 import { Simulation } from "../engine/simulation.js";
 import { Sampler } from "../engine/stats/sampler.js";
 import type { Scenario } from "../scenario/index.js";
@@ -11,6 +10,18 @@ import { AgentFleet } from "./agentFleet.js";
 import { ApiClients } from "./apiClients.js";
 import { CoderdCluster } from "./coderdCluster.js";
 import { mechanismsFor, type VersionMechanisms } from "./coderVersion.js";
+import { coderdComponent } from "./components/coderdComponent.js";
+import {
+  componentFigures,
+  installMetrics,
+  type ModelComponent,
+  type ResourceRow,
+  resetWindowStats,
+  resourceRows,
+} from "./components/component.js";
+import { databaseComponent } from "./components/databaseComponent.js";
+import { geographyComponent } from "./components/geographyComponent.js";
+import { provisionerComponent } from "./components/provisionerComponent.js";
 import { Database } from "./database.js";
 import { resolveFeatures } from "./features.js";
 import { Geography } from "./geography.js";
@@ -18,11 +29,7 @@ import { LatencyProbe } from "./latencyProbe.js";
 import { TARGETS } from "./metrics/catalog.js";
 import {
   agentFamilies,
-  coderdFamilies,
-  databaseFamilies,
   nodePoolFamilies,
-  provisionerFamilies,
-  proxyFamilies,
   rateLimitFamilies,
   sessionFamilies,
   stageFamilies,
@@ -43,10 +50,7 @@ import { UserSessions } from "./userSessions.js";
 import { Workday } from "./workday.js";
 import { makespanSeconds, WorkspaceRunner } from "./workspaceRunner.js";
 
-/** A resource row of the summary: the engine's statistics plus what kind of resource it is. */
-export interface ResourceRow extends ResourceStats {
-  kind: "cpu" | "pool" | "queue" | "lock";
-}
+export type { ResourceRow } from "./components/component.js";
 
 /** Everything one replication produces. */
 export interface ReplicationResult {
@@ -438,23 +442,27 @@ export function runReplication(
   // The simulated Prometheus scrape: readers only, every series labelled as its exporter labels it.
   const sampler = new Sampler(sim, { intervalSeconds: scenario.scrape_interval_s });
   const registry = new MetricRegistry(sampler, { namespace: TARGETS.namespace });
-  coderdFamilies(registry, cluster);
-  agentFamilies(registry, sim, cluster, fleet);
-  provisionerFamilies(
-    registry,
-    sim,
-    {
-      queue: provisioners,
-      external: dep.provisioners.count,
-      builtinPerReplica: dep.coderd.builtin_provisioners,
-      buildingVcpu: Math.min(model.provisioner.building_vcpu.value, dep.provisioners.vcpu),
-      idleVcpu: model.provisioner.idle_vcpu.value,
-    },
-    cluster.replicas,
-  );
-  databaseFamilies(registry, sim, database);
-  sessionFamilies(registry, sessions);
-  stageFamilies(registry, timeline);
+  const geographyPart = geography ? geographyComponent(geography) : undefined;
+  // Composition order is the order of the series and of the resource rows within a section.
+  const components: ModelComponent[] = [
+    coderdComponent(cluster),
+    { installMetrics: (registry) => agentFamilies(registry, sim, cluster, fleet) },
+    provisionerComponent(
+      sim,
+      {
+        queue: provisioners,
+        external: dep.provisioners.count,
+        builtinPerReplica: dep.coderd.builtin_provisioners,
+        buildingVcpu: Math.min(model.provisioner.building_vcpu.value, dep.provisioners.vcpu),
+        idleVcpu: model.provisioner.idle_vcpu.value,
+      },
+      cluster.replicas,
+    ),
+    databaseComponent(sim, database),
+    { installMetrics: (registry) => sessionFamilies(registry, sessions) },
+    { installMetrics: (registry) => stageFamilies(registry, timeline) },
+  ];
+  installMetrics(components, registry);
   const requestMetrics = new RequestMetrics(registry, pipeline.definedClasses, cluster.replicas);
   const recordQueueWait = queueWaitFamily(registry);
   runner.onQueueWait = (wait, startedAt, forPrepare, isDelete) => {
@@ -466,28 +474,15 @@ export function runReplication(
   };
   if (nodePool) nodePoolFamilies(registry, nodePool);
   if (workday) workdayFamilies(registry, workday);
-  if (geography) proxyFamilies(registry, geography);
+  if (geographyPart) installMetrics([geographyPart], registry);
   if (rateLimiter) rateLimitFamilies(registry, rateLimiter);
   if (events && eventMetrics) eventFamilies(registry, eventMetrics, events, database);
   sampler.start();
 
   // Resource statistics cover the traffic window (or the whole run when there is no traffic stage).
-  const resourceList = (): ResourceRow[] => [
-    ...cluster.cpus.map((c) => ({ ...c.stats(), kind: "cpu" as const })),
-    { ...database.cpu.stats(), kind: "cpu" as const },
-    ...cluster.pools.map((p) => ({ ...p.stats(), kind: "pool" as const })),
-    { ...database.notifyLock.stats(), kind: "lock" as const },
-    { ...provisioners.stats(), kind: "queue" as const },
-    ...(geography?.proxies ?? []).map((p) => ({ ...p.cpu.stats(), kind: "cpu" as const })),
-  ];
-  const resetAll = (): void => {
-    for (const c of cluster.cpus) c.resetStats();
-    database.cpu.resetStats();
-    for (const p of cluster.pools) p.resetStats();
-    database.notifyLock.resetStats();
-    provisioners.resetStats();
-    for (const p of geography?.proxies ?? []) p.cpu.resetStats();
-  };
+  if (geographyPart) components.push(geographyPart);
+  const resourceList = (): ResourceRow[] => resourceRows(components);
+  const resetAll = (): void => resetWindowStats(components);
   let resources: ResourceRow[] = [];
   const progressStep = onProgress ? timeline.endSeconds / 50 : Number.POSITIVE_INFINITY;
   const runUntil = (t: number): void => {
@@ -540,16 +535,7 @@ export function runReplication(
       f.workday_autostarts = workday.autostarts;
       f.workday_working_peak = workday.peakWorking;
     }
-    if (geography) {
-      geography.regionNames.forEach((name, i) => {
-        const label = `{region="${name}"}`;
-        f[`api_latency_p95_ms${label}`] = geography.apiProbes[i]!.exactQuantile(0.95) * 1000;
-        f[`agent_api_latency_p95_ms${label}`] = geography.agentProbes[i]!.exactQuantile(0.95) * 1000;
-        const n = geography.connectionCount[i]!;
-        f[`workspace_connection_rtt_ms${label}`] =
-          n > 0 ? (geography.connectionRttSum[i]! / n) * 1000 : Number.NaN;
-      });
-    }
+    Object.assign(f, componentFigures(geographyPart ? [geographyPart] : []));
     if (rateLimiter) {
       f.api_rejected_total = rateLimiter.rejectedTotal;
       f.api_accepted_total = rateLimiter.acceptedTotal;

@@ -1,5 +1,5 @@
 import { QuantileSketch } from "../engine/stats/quantileSketch.js";
-import { histogramQuantile } from "../measured/histogram.js";
+import { histogramQuantile } from "../series/histogram.js";
 import { CODERD_LATENCY_BUCKETS_S } from "./metrics/catalog.js";
 
 /**

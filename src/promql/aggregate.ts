@@ -1,10 +1,11 @@
 /** Aggregation operators (sum, avg, min, max, count, group, quantile, stddev, stdvar, topk, bottomk) by/without labels. */
+
+import { quantileSorted } from "../series/quantile.js";
 import type { Labels } from "../series/types.js";
 import type { Aggregate } from "./ast.js";
 import { type EvalContext, evaluateScalar, evaluateVector } from "./eval.js";
 import { addToMean } from "./functions.js";
 import { keepLabels, labelsKey, NAME, removeLabels } from "./labels.js";
-import { quantileSorted } from "./quantile.js";
 import { getOrInsert, newSeries, type StepSeries, type Value } from "./vector.js";
 
 interface Group {

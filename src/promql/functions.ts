@@ -1,10 +1,11 @@
 /** PromQL functions, each as Prometheus 2.42 computes it (promql/functions.go). */
+
+import { quantileSorted } from "../series/quantile.js";
 import type { Call, MatrixSelector, PromExpr } from "./ast.js";
 import { PromQLError } from "./errors.js";
 import { type EvalContext, evaluate, evaluateScalar, evaluateVector, forEachWindow } from "./eval.js";
 import { histogramQuantile } from "./histogram.js";
 import { dropName } from "./labels.js";
-import { quantileSorted } from "./quantile.js";
 import type { StoredSeries } from "./store.js";
 import { collect, newSeries, type StepSeries, type Value } from "./vector.js";
 

@@ -1,5 +1,4 @@
 import { stringify } from "csv-stringify/sync";
-import { histogramQuantile } from "../measured/histogram.js";
 import type { ReplicationResult } from "../model/coderModel.js";
 import { BYTES_PER_GB } from "../model/metrics/coderMetrics.js";
 import { AGENT_API_CLASS_NAMES, ROUTES } from "../model/requestClasses.js";
@@ -15,6 +14,7 @@ import {
   sumSeries,
   websocketSeries,
 } from "../model/summaryMetrics.js";
+import { histogramQuantile } from "../series/histogram.js";
 import { type Matchers, select, seriesKey } from "../series/select.js";
 import type { Series } from "../series/types.js";
 

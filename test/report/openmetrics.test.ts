@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadScenarioAndModel } from "../../src/cli/scenarioInput.js";
 import { InputError } from "../../src/errors.js";
 import { type ReplicationResult, runReplication } from "../../src/model/coderModel.js";
+import { loadScenarioAndModel } from "../../src/model/loadScenarioAndModel.js";
 import { CODERD_LATENCY_BUCKETS_S } from "../../src/model/metrics/catalog.js";
 import { canonicalFloat } from "../../src/report/openmetrics/format.js";
 import {

@@ -1,3 +1,4 @@
+import { quantileSorted, sumSimple } from "simple-statistics";
 import type { ActionId, Simulation } from "../simulation.js";
 
 /** Something with named gauges a sampler can scrape, such as a resource. */
@@ -180,11 +181,10 @@ export function seriesSummary(values: ArrayLike<number>): SeriesSummary {
     return { samples: 0, min: nan, mean: nan, median: nan, p95: nan, max: nan, last: nan };
   }
   const sorted = [...present].sort((a, b) => a - b);
-  const mean = present.reduce((s, v) => s + v, 0) / present.length;
   return {
     samples: present.length,
     min: sorted[0]!,
-    mean,
+    mean: sumSimple(present) / present.length,
     median: sortedQuantile(sorted, 0.5),
     p95: sortedQuantile(sorted, 0.95),
     max: sorted[sorted.length - 1]!,
@@ -195,11 +195,7 @@ export function seriesSummary(values: ArrayLike<number>): SeriesSummary {
 /** The q-quantile of ascending values by linear interpolation between order statistics (type 7). */
 export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
   if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile must be in [0, 1], got ${q}`);
-  if (sorted.length === 0) return Number.NaN;
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+  return sorted.length === 0 ? Number.NaN : quantileSorted(Array.from(sorted), q);
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Prometheus' quantile of a sample set (the quantile aggregation and quantile_over_time). */
+/** Prometheus' quantile of a sample set (the quantile aggregation and quantile_over_time): the one implementation. */
 
 /**
  * The q-quantile of `sorted` (ascending, as Float64Array.sort leaves it: NaNs last), interpolating
@@ -17,4 +17,9 @@ export function quantileSorted(q: number, sorted: Float64Array): number {
   const upper = Math.min(n - 1, lower + 1);
   const weight = rank - Math.floor(rank);
   return at(lower) * (1 - weight) + at(upper) * weight;
+}
+
+/** The q-quantile of unsorted values as PromQL `quantile_over_time` gives it (the median is q = 0.5). */
+export function quantile(values: readonly number[], q: number): number {
+  return quantileSorted(q, Float64Array.from(values).sort());
 }

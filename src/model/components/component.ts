@@ -1,0 +1,54 @@
+import type { ResourceStats } from "../../engine/resources/resourceStats.js";
+import type { MetricRegistry } from "../metrics/registry.js";
+
+/** A resource row of the summary: the engine's statistics plus what kind of resource it is. */
+export interface ResourceRow extends ResourceStats {
+  kind: "cpu" | "pool" | "queue" | "lock";
+}
+
+/** Where a resource's row goes in the table: sections in this order, components' rows in theirs. */
+export const RESOURCE_SECTIONS = ["compute", "connections", "provisioning", "proxies"] as const;
+export type ResourceSection = (typeof RESOURCE_SECTIONS)[number];
+
+/** A resource a component owns, with its window statistics. */
+export interface OwnedResource {
+  readonly section: ResourceSection;
+  readonly kind: ResourceRow["kind"];
+  readonly resource: { stats(): ResourceStats; resetStats(): void };
+}
+
+/**
+ * One part of the Coder deployment model (coderd cluster, database, provisioners, ...). Its constructor
+ * installs its resources; these say how it is measured.
+ */
+export interface ModelComponent {
+  /** Registers its metric families (before the sampler starts). */
+  installMetrics?(registry: MetricRegistry): void;
+  /** Its resources, whose statistics cover the traffic window. */
+  resources?(): readonly OwnedResource[];
+  /** Figures only the simulator knows (not derivable from the series), named as in the JSON output. */
+  figures?(): Record<string, number>;
+}
+
+/** Installs every component's metric families, in composition order (the series' order). */
+export function installMetrics(components: readonly ModelComponent[], registry: MetricRegistry): void {
+  for (const c of components) c.installMetrics?.(registry);
+}
+
+/** Starts every component's window statistics afresh. */
+export function resetWindowStats(components: readonly ModelComponent[]): void {
+  for (const c of components) for (const r of c.resources?.() ?? []) r.resource.resetStats();
+}
+
+/** The resource table: by section, then in composition order. */
+export function resourceRows(components: readonly ModelComponent[]): ResourceRow[] {
+  const owned = components.flatMap((c) => c.resources?.() ?? []);
+  return RESOURCE_SECTIONS.flatMap((section) =>
+    owned.filter((r) => r.section === section).map((r) => ({ ...r.resource.stats(), kind: r.kind })),
+  );
+}
+
+/** Every component's simulator-only figures, in composition order. */
+export function componentFigures(components: readonly ModelComponent[]): Record<string, number> {
+  return Object.assign({}, ...components.map((c) => c.figures?.() ?? {}));
+}
