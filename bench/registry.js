@@ -42,4 +42,9 @@ export const BENCHMARKS = [
     module: "./benchmarks/scenarioRun.js",
     params: { scenario: "reference/10k", maxWallSeconds: 25, maxRssMiB: 300 },
   },
+  {
+    id: "model-vs-kernel",
+    module: "./benchmarks/modelVsKernel.js",
+    params: { customers: 1_000_000, minPercent: 40 },
+  },
 ];

@@ -15,8 +15,10 @@ if (selected.length === 0) fail(`no benchmark matches --only ${options.only.join
 const results = [];
 for (const bench of selected) {
   const runs = [];
-  for (let r = 0; r < options.runs; r++) {
-    process.stderr.write(`bench ${bench.id}: run ${r + 1}/${options.runs}\n`);
+  // An entry may cap its runs (the plan benchmarks take minutes each).
+  const runsOf = Math.min(options.runs, bench.maxRuns ?? options.runs);
+  for (let r = 0; r < runsOf; r++) {
+    process.stderr.write(`bench ${bench.id}: run ${r + 1}/${runsOf}\n`);
     runs.push(runOnce(bench));
   }
   results.push({
@@ -75,6 +77,7 @@ function format(value, unit) {
   if (unit === "ns") return `${value.toFixed(0)} ns`;
   if (unit === "B/event") return `${value.toFixed(0)} B/event`;
   if (unit === "×") return `${value.toFixed(3)}×`;
+  if (unit === "%") return `${value.toFixed(1)} %`;
   return Number.isInteger(value) ? String(value) : value.toPrecision(5);
 }
 

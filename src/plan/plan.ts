@@ -4,7 +4,7 @@ import { InputError } from "../errors.js";
 import { linkedOverrides, loadLink, USERS_PATH } from "../sweep/linkedLoad.js";
 import { candidateDeployments, dominates, type FixedSizes, fitsFixed } from "./candidates.js";
 import type { Assessment, Check } from "./checks.js";
-import { type Demand, demandOf, isSizeable, maxDemand, PRUNE_SLACK, predictedUtilization } from "./demand.js";
+import { type Demand, demandOf, isSizeable, maxDemand } from "./demand.js";
 import {
   type Deployment,
   deploymentOf,
@@ -17,6 +17,7 @@ import {
   type ReferenceArchitecture,
   referenceDeployment,
 } from "./referenceArchitectures.js";
+import { type MeasuredLoad, measureLoad, screen } from "./screen.js";
 import { type SearchContext, simulate, variant } from "./simulate.js";
 import { coderSizingRules, type RulesSizing } from "./sizingRules.js";
 
@@ -67,7 +68,8 @@ export interface PlanResult {
   /** The demand estimate the search used (largest seen). */
   demand: Demand;
   simulations: PlanSimulation[];
-  pruned: { utilisationLaw: number; dominated: number };
+  /** Candidates removed without simulating: by the asymptotic bounds, by MVA, by dominance. */
+  pruned: { utilisationLaw: number; mva: number; dominated: number };
   /** Provisioners sized by simulation (a build SLO was given) or one per concurrent build. */
   provisionersBySimulation: boolean;
   /** Checks that fail and that no size in the search space changes (e.g. a single lock). */
@@ -86,9 +88,10 @@ const BUILD_METRICS = /^(provisioner_|workspace_ready)/;
 
 /**
  * The cheapest deployment (monthly cost at list prices, models/prices) that holds `users` under the checks, by simulation. It first
- * simulates what Coder's sizing rules and the nearest reference architecture give, takes the CPU
- * demand from those runs (utilisation law), then simulates candidates in cost order, skipping those the
- * law says are far over the cap and those no bigger than one that already failed. Only a simulated
+ * simulates what Coder's sizing rules and the nearest reference architecture give, measures each CPU's
+ * service demand and the think time from those runs (src/plan/screen.ts), then simulates candidates in
+ * cost order, skipping those the asymptotic bounds put far over the cap, those whose latency MVA puts far
+ * over an SLO, and those no bigger than one that already failed. Only a simulated
  * deployment whose every check held is ever recommended.
  */
 export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResult {
@@ -114,9 +117,14 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
     costOf(a).total - costOf(b).total || totalVcpu(a) - totalVcpu(b) || a.coderdReplicas - b.coderdReplicas;
 
   const simulations: PlanSimulation[] = [];
+  // What each run measured: the screen's service demands, think time and latencies.
+  const loads: MeasuredLoad[] = [];
+  const sources = opts.users + workspaces;
+  const variantOf = (d: Deployment) => variant(ctx, [...loadOverrides, ...deploymentOverrides(d)]);
   const run = (deployment: Deployment, role: SimulationRole): PlanSimulation => {
-    const loaded = variant(ctx, [...loadOverrides, ...deploymentOverrides(deployment)]);
-    const s = simulate(ctx, loaded);
+    const s = simulate(ctx, variantOf(deployment));
+    const load = measureLoad(s.outcome, deployment, sources, ctx.checks.slos);
+    if (load) loads.push(load);
     const sim = {
       role,
       deployment,
@@ -170,6 +178,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const rulesSim = run(sizing.deployment, "rules");
   const architecture = nearestReferenceArchitecture(opts.users);
   const refDeployment = referenceDeployment(architecture);
+  ctx.prefetch?.([variantOf(sizing.deployment), variantOf(refDeployment)]);
   const referenceSim = sameDeployment(refDeployment, sizing.deployment)
     ? rulesSim
     : run(refDeployment, "reference");
@@ -202,35 +211,36 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   let searchRuns = 0;
   // Failing comparison runs prune too: nothing no bigger than a failed deployment can pass.
   const failed: Deployment[] = simulations.filter((s) => !s.assessment.passes).map((s) => s.deployment);
-  const pruned = { utilisationLaw: 0, dominated: 0 };
+  const pruned = { utilisationLaw: 0, mva: 0, dominated: 0 };
   let found: PlanSimulation | null = null;
-  const cap = ctx.checks.maxUtil;
+  // With N+1 sizing the load must fit the replicas left after losing one.
+  const sized = (d: Deployment) => (opts.survive ? { ...d, coderdReplicas: d.coderdReplicas - 1 } : d);
+  const skip = (candidate: Deployment): keyof typeof pruned | null => {
+    if (failed.some((f) => dominates(f, candidate))) return "dominated";
+    if (opts.survive && candidate.coderdReplicas < 2) return "utilisationLaw";
+    const verdict = screen(loads, sized(candidate), ctx.checks.maxUtil);
+    return verdict.keep ? null : verdict.step === "bounds" ? "utilisationLaw" : "mva";
+  };
   if (unsizeable.length === 0) {
-    for (const candidate of candidates) {
+    for (const [i, candidate] of candidates.entries()) {
       // A passing deployment already simulated (rules, reference) that costs no more ends the search.
       const cheapestPassing = passingRuns()[0];
       if (cheapestPassing && byCost(cheapestPassing.deployment, candidate) <= 0) {
         found = cheapestPassing;
         break;
       }
-      if (failed.some((f) => dominates(f, candidate))) {
-        pruned.dominated++;
-        continue;
-      }
-      if (opts.survive && candidate.coderdReplicas < 2) {
-        pruned.utilisationLaw++;
-        continue;
-      }
-      // With N+1 sizing the load must fit the replicas left after losing one.
-      const sized = opts.survive ? { ...candidate, coderdReplicas: candidate.coderdReplicas - 1 } : candidate;
-      const predicted = predictedUtilization(sized, demand);
-      if (predicted.coderd > cap + PRUNE_SLACK || predicted.db > cap + PRUNE_SLACK) {
-        pruned.utilisationLaw++;
+      const reason = skip(candidate);
+      if (reason) {
+        pruned[reason]++;
         continue;
       }
       const known = simulations.find((s) => sameDeployment(s.deployment, candidate));
       if (!known && searchRuns >= budget) break;
-      if (!known) searchRuns++;
+      if (!known) {
+        searchRuns++;
+        // The short list's next entries, for a caller that simulates ahead on idle workers.
+        if (ctx.prefetch) ctx.prefetch(shortList(candidates.slice(i + 1), skip, 1).map(variantOf));
+      }
       const sim = known ?? run(candidate, "candidate");
       demand = maxDemand(demand, sim.demand);
       if (sim.assessment.passes) {
@@ -286,4 +296,14 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
     nearestRejected,
     prices,
   };
+}
+
+/** The first `n` candidates the screen keeps (what the search simulates next if the current one fails). */
+function shortList(rest: readonly Deployment[], skip: (d: Deployment) => unknown, n: number): Deployment[] {
+  const out: Deployment[] = [];
+  for (const d of rest) {
+    if (out.length >= n) break;
+    if (!skip(d)) out.push(d);
+  }
+  return out;
 }

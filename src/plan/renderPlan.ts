@@ -158,7 +158,8 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
     "",
     `search: ${r.simulations.length} simulations (${byRole("rules") + byRole("reference")} comparisons, ` +
       `${byRole("candidate")} candidates, ${byRole("provisioners")} provisioner counts); skipped ` +
-      `${r.pruned.utilisationLaw} candidates the utilisation law puts over the cap and ${r.pruned.dominated} no bigger than one that failed.`,
+      `${r.pruned.utilisationLaw} candidates the asymptotic bounds (utilisation law) put over the cap, ` +
+      `${r.pruned.mva} whose latency mean-value analysis puts over an SLO, and ${r.pruned.dominated} no bigger than one that failed.`,
     `sources: ${SIZING_RULES_SOURCE}; ${REFERENCE_ARCHITECTURES_SOURCE}.`,
     `costs: ${r.prices.table.cloud} list prices (${r.prices.file}), coderd, provisioners and the database for ` +
       `${HOURS_PER_MONTH} h/month; workspaces, storage and network are the same for every column and left out. ` +
@@ -242,7 +243,7 @@ export function planJson(r: PlanResult, ctx: SearchContext): unknown {
     demand_vcpu: r.demand,
     provisioners_by_simulation: r.provisionersBySimulation,
     unsizeable: r.unsizeable,
-    pruned: { utilisation_law: r.pruned.utilisationLaw, dominated: r.pruned.dominated },
+    pruned: { utilisation_law: r.pruned.utilisationLaw, mva: r.pruned.mva, dominated: r.pruned.dominated },
     simulations: r.simulations.map(simulationJson),
   };
 }

@@ -17,6 +17,8 @@ export interface SearchContext {
   seed: number;
   checks: AssessOptions;
   evaluate?: Evaluate;
+  /** Hint: variants the search will probably simulate next (a parallel caller starts them early). */
+  prefetch?: (variants: LoadedScenario[]) => void;
 }
 
 export interface Simulated {
