@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerCalibrate } from "./calibrate.js";
 import { registerCompare } from "./compare.js";
 import { registerLimit } from "./limit.js";
+import { registerMeasureDb } from "./measureDb.js";
 import { registerMerge } from "./merge.js";
 import { registerPlan } from "./plan.js";
 import { registerReport } from "./report.js";
@@ -22,4 +23,5 @@ export const commandModules: ReadonlyArray<(program: Command) => void> = [
   registerCompare,
   registerCalibrate,
   registerReport,
+  registerMeasureDb,
 ];

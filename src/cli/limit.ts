@@ -38,8 +38,8 @@ export function registerLimit(program: Command): void {
     .argument("[scenario]", "scenario file, or the name of a shipped scenario", undefined)
     .requiredOption("--vary <path>", "the parameter to push up, e.g. workload.users")
     .option(
-      "--slo <metric<=value>",
-      "an SLO on a summary metric (repeatable), e.g. api_latency_p95_ms<=300",
+      "--slo <'metric<=value'>",
+      "an SLO on a summary metric (repeatable), e.g. 'api_latency_p95_ms<=300' (quoted: the shell reads < as a redirect)",
       collect,
       [],
     )

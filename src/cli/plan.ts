@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import { pricesFor } from "../cost/loadPrices.js";
 import { ExitCode } from "../errors.js";
 import { fmt } from "../plan/checks.js";
 import { parseMaxUtil, searchContext } from "../plan/context.js";
@@ -22,6 +23,7 @@ interface PlanFlags {
   maxSims: number;
   json?: boolean;
   progress: boolean;
+  prices?: string;
 }
 
 /** Sizes the user pinned with --set stay out of the search. */
@@ -40,7 +42,9 @@ function fixedSizes(sets: readonly string[], scenario: Scenario): FixedSizes {
 export function registerPlan(program: Command): void {
   program
     .command("plan")
-    .description("Find the smallest deployment (total vCPU) that holds N users under the SLOs, by simulation")
+    .description(
+      "Find the cheapest deployment (monthly list price) that holds N users under the SLOs, by simulation",
+    )
     .argument(
       "[scenario]",
       "scenario file, or the name of a shipped scenario (its workload shape is kept)",
@@ -52,8 +56,8 @@ export function registerPlan(program: Command): void {
       positiveInt("users"),
     )
     .option(
-      "--slo <metric<=value>",
-      `an SLO (repeatable; default ${DEFAULT_PLAN_SLOS.join(", ")})`,
+      "--slo <'metric<=value'>",
+      `an SLO, quoted (the shell reads < as a redirect); repeatable; default ${DEFAULT_PLAN_SLOS.map((s) => `'${s}'`).join(", ")}`,
       collect,
       [],
     )
@@ -83,6 +87,10 @@ export function registerPlan(program: Command): void {
         "N+1 sizing: the deployment must also hold every check after the event",
       ).choices(["replica-loss"]),
     )
+    .option(
+      "--prices <file>",
+      "price table candidates are ranked by (models/prices/*.yaml format); default the scenario's",
+    )
     .option("--json", "print the result as JSON on stdout")
     .option("--no-progress", "no per-simulation lines on stderr")
     .action((scenarioArg: string | undefined, flags: PlanFlags) => {
@@ -95,8 +103,10 @@ export function registerPlan(program: Command): void {
         replications: flags.replications,
         seed: flags.seed,
       });
+      const prices = pricesFor(loaded.scenario, loaded.file, flags.prices);
       const result = planDeployment(ctx, {
         users: flags.users,
+        prices,
         maxSimulations: flags.maxSims,
         fixed: fixedSizes(flags.set, loaded.scenario),
         survive: flags.survive,
@@ -106,7 +116,7 @@ export function registerPlan(program: Command): void {
           const worst = s.assessment.failing[0];
           process.stderr.write(
             `  ${s.role}: coderd ${describeCoderd(d)}, db ${d.dbVcpu} vCPU, ${d.provisioners} provisioners ` +
-              `(${fmt(s.vcpu)} vCPU): ${s.assessment.passes ? "holds" : `fails on ${worst?.name ?? "?"}`}\n`,
+              `(${fmt(s.vcpu)} vCPU, ${s.cost.currency} ${Math.round(s.cost.total)}/month): ${s.assessment.passes ? "holds" : `fails on ${worst?.name ?? "?"}`}\n`,
           );
         },
       });

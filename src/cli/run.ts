@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { pricesFor } from "../cost/loadPrices.js";
 import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import { writeRunReport } from "../report/html/index.js";
@@ -22,6 +23,7 @@ interface RunFlags {
   openmetrics?: string;
   openmetricsStart: string;
   maxMemoryGb: number;
+  prices?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -44,6 +46,10 @@ export function registerRun(program: Command): void {
     .option("--json", "print the summary as JSON on stdout (shape documented in docs/output.md)")
     .option("--out <dir>", "where summary.json and timeseries.csv go (default results/<scenario name>/)")
     .option("--no-progress", "no progress bar on stderr")
+    .option(
+      "--prices <file>",
+      "price table for the cost (models/prices/*.yaml format); default the scenario's prices: or deployment.cloud",
+    )
     .option("--max-memory-gb <n>", "refuse runs estimated to need more memory than this", Number, 8)
     .option("--report", "also write report.html (self-contained HTML, docs/report.md) beside summary.json")
     .option(
@@ -57,6 +63,7 @@ export function registerRun(program: Command): void {
     )
     .action((scenarioArg: string | undefined, flags: RunFlags) => {
       const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
+      const prices = pricesFor(loaded.scenario, loaded.file, flags.prices);
       const estimate = estimateRun(loaded.scenario, flags.replications ?? loaded.scenario.replications);
       if (estimate.memoryBytes > flags.maxMemoryGb * 2 ** 30) {
         throw new InputError({
@@ -73,6 +80,7 @@ export function registerRun(program: Command): void {
         seed: flags.seed,
         replications: flags.replications,
         onProgress: (f) => progress.update(f),
+        prices,
       });
       progress.stop();
       const outDir = resolve(flags.out ?? join("results", loaded.scenario.name));

@@ -200,6 +200,20 @@ export const FIGURES: readonly FigureDefinition[] = [
     recipes: [],
     note: "simulator only: coderd exports no create-to-connected latency; `coder exp scaletest` JSON has per-run durations",
   },
+  ...(["prepare", "cleanup"] as const).map(
+    (stage): FigureDefinition => ({
+      name: "workspace_build_makespan_s",
+      unit: "s",
+      scope: "total",
+      stages: [stage],
+      description:
+        stage === "prepare"
+          ? "From prepare's first create request to its last workspace's agent connecting"
+          : "From cleanup's first delete request to its last delete build finishing (none if cut off)",
+      recipes: [],
+      note: "simulator only: coderd exports no per-build spans; `coder exp scaletest` JSON has per-run timings",
+    }),
+  ),
   {
     name: "db_cpu_utilization_median",
     unit: "1",

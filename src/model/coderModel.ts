@@ -37,10 +37,11 @@ import { RateLimiter } from "./rateLimiter.js";
 import { buildRequestCatalog } from "./requestClasses.js";
 import { RequestPipeline } from "./requestPipeline.js";
 import { ScaleEvents } from "./scaleEvents.js";
+import { workspaceBuildDurations } from "./templates.js";
 import { type StageWindow, Timeline } from "./timeline.js";
 import { UserSessions } from "./userSessions.js";
 import { Workday } from "./workday.js";
-import { WorkspaceRunner } from "./workspaceRunner.js";
+import { makespanSeconds, WorkspaceRunner } from "./workspaceRunner.js";
 
 /** A resource row of the summary: the engine's statistics plus what kind of resource it is. */
 export interface ResourceRow extends ResourceStats {
@@ -210,6 +211,12 @@ export function runReplication(
     statsIntervalSeconds: w.agent.stats_interval_s,
     classes: ids,
   });
+  const durations = workspaceBuildDurations(
+    scenario.templates,
+    w.workspaces,
+    dist(model.provisioner.build_duration_s),
+    dist(model.provisioner.delete_duration_s),
+  );
   const runner = new WorkspaceRunner(
     sim,
     cluster,
@@ -220,8 +227,8 @@ export function runReplication(
     {
       createConcurrency: w.builds.create_concurrency,
       cleanupConcurrency: w.builds.cleanup_concurrency,
-      buildDuration: dist(model.provisioner.build_duration_s),
-      deleteDuration: dist(model.provisioner.delete_duration_s),
+      buildDuration: durations.build,
+      deleteDuration: durations.stop,
       connectDelay: dist(model.agent.connect_delay_s),
       updateIntervalSeconds: model.provisioner.update_interval_s.value,
       classes: ids,
@@ -303,7 +310,7 @@ export function runReplication(
           onDatabaseChanged: () => cluster.onFluidChanged?.(),
         })
       : undefined;
-  events?.schedule(features.events);
+  events?.schedule(features.events, timeline);
   // Every request's latency per 15 s window, for the disruption figures (built before the sampler starts).
   const eventMetrics = events ? new EventMetrics(sim) : undefined;
 
@@ -442,12 +449,9 @@ export function runReplication(
   stageFamilies(registry, timeline);
   const requestMetrics = new RequestMetrics(registry, pipeline.definedClasses, cluster.replicas);
   const recordQueueWait = queueWaitFamily(registry);
-  runner.onQueueWait = (wait, startedAt, isDelete) => {
+  runner.onQueueWait = (wait, startedAt, isDelete, forPrepare) => {
     recordQueueWait(wait, isDelete);
-    const prepareStage = timeline.stage("prepare");
-    if (prepareStage && startedAt >= prepareStage.startSeconds && startedAt < prepareStage.endSeconds) {
-      queueWaits.record(wait, true);
-    }
+    if (forPrepare) queueWaits.record(wait, true);
     const day = timeline.workday;
     if (day && startedAt >= day.startSeconds && startedAt < day.endSeconds)
       workdayQueueWaits.record(wait, true);
@@ -494,6 +498,7 @@ export function runReplication(
     timeline.delayAfterPrepare(sim.now);
   }
   for (const stage of timeline.stagesAfterPrepare()) scheduleStage(stage);
+  events?.scheduleAfterPrepare(timeline);
   const traffic = timeline.traffic;
   if (traffic.startSeconds >= sim.now) sim.at(traffic.startSeconds, resetAll);
   else resetAll();
@@ -547,6 +552,7 @@ export function runReplication(
       f[`disruption_failed_requests${label}`] = r.failedRequests;
       f[`disruption_reconnects${label}`] = r.reconnects;
       f[`disruption_settled_s${label}`] = r.settledSeconds - r.atSeconds;
+      f[`disruption_at_s${label}`] = r.atSeconds;
     }
     return f;
   }
@@ -569,6 +575,8 @@ export function runReplication(
       api_latency_p95_exact_ms: apiProbe.exactQuantile(0.95) * 1000,
       provisioner_queue_wait_p95_s: queueWaits.exactQuantile(0.95),
       workspace_ready_p95_s: readyTimes.exactQuantile(0.95),
+      'workspace_build_makespan_s{stage="prepare"}': makespanSeconds(runner.prepareBuilds),
+      'workspace_build_makespan_s{stage="cleanup"}': makespanSeconds(runner.cleanupBuilds),
       metadata_dropped: metadataBatchers ? metadataBatchers.reduce((n, b) => n + b.stats().dropped, 0) : 0,
       ...featureFigures(),
     },

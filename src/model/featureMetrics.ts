@@ -1,5 +1,6 @@
 import type { Scenario } from "../scenario/index.js";
 import type { ReplicationResult } from "./coderModel.js";
+import { plannedEventSeconds, type ScenarioEvent } from "./features.js";
 import { BYTES_PER_GB } from "./metrics/coderMetrics.js";
 import { eventLabel } from "./scaleEvents.js";
 import {
@@ -177,9 +178,11 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
     );
   }
 
-  for (const e of [...(scenario.events ?? [])].sort((a, b) => a.at_s - b.at_s)) {
+  const planned = (e: ScenarioEvent) => plannedEventSeconds(e, scenario.stages);
+  for (const e of [...(scenario.events ?? [])].sort((a, b) => planned(a) - planned(b))) {
     const label = `{event="${eventLabel(e)}"}`;
-    const at = e.at_s;
+    // Where the event actually happened (a stage-relative one moves with its stage).
+    const at = (rep: ReplicationResult) => rep.figures[`disruption_at_s${label}`] ?? planned(e);
     add(
       `disruption_failed_requests${label}`,
       "1",
@@ -196,19 +199,19 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
       `disruption_delayed_requests${label}`,
       "1",
       "Requests that took longer than 1 s between the event and recovery",
-      (rep) => disruption(rep, at, label).delayed,
+      (rep) => disruption(rep, at(rep), label).delayed,
     );
     add(
       `disruption_recovery_s${label}`,
       "s",
-      "From the event to the end of the first scrape interval with every reconnect done and request p95 back within 25 % of the 5 minutes before",
-      (rep) => disruption(rep, at, label).recoverySeconds,
+      "From the event to the end of the first whole scrape interval after the disruption ended (every reconnect done, the database back) in which requests complete with p95 within 25 % of the 5 minutes before",
+      (rep) => disruption(rep, at(rep), label).recoverySeconds,
     );
     add(
       `disruption_latency_p95_peak_ms${label}`,
       "ms",
       "Highest scrape-interval p95 of all requests between the event and recovery",
-      (rep) => disruption(rep, at, label).peakP95Ms,
+      (rep) => disruption(rep, at(rep), label).peakP95Ms,
     );
   }
   return defs;
@@ -222,8 +225,9 @@ export interface Disruption {
 
 /**
  * Reads an event's disruption from the scrapes: the baseline is the median scrape p95 of all requests in
- * the 5 minutes before; recovery is the end of the first whole scrape interval after the event in which
- * every reconnect is done (the database back) and the p95 is within 25 % (and 5 ms) of the baseline.
+ * the 5 minutes before; recovery is the end of the first whole scrape interval that starts after the
+ * disruption ended (every reconnect done, the database back) in which requests complete with a p95
+ * within 25 % (and 5 ms) of the baseline.
  */
 export function disruption(rep: ReplicationResult, atSeconds: number, label: string): Disruption {
   const t = scrapeTimes(rep);
@@ -243,11 +247,13 @@ export function disruption(rep: ReplicationResult, atSeconds: number, label: str
   let peak = Number.NaN;
   for (let i = last + 1; i < t.length; i++) {
     if (Number.isFinite(p95[i]!)) peak = Number.isFinite(peak) ? Math.max(peak, p95[i]!) : p95[i]!;
-    const whole = t[i]! - step >= atSeconds - 1e-9;
+    // The whole interval must follow the disruption's end: during a pause nothing slow completes, so an
+    // interval that ends as the pause ends looks calm while the backlog has not run yet.
+    const afterDisruption = t[i]! - step >= settled - 1e-9;
     const calm =
       !Number.isFinite(baseline) ||
       (Number.isFinite(p95[i]!) && p95[i]! <= Math.max(1.25 * baseline, baseline + 5));
-    if (whole && t[i]! >= settled - 1e-9 && calm) {
+    if (afterDisruption && calm) {
       return {
         recoverySeconds: t[i]! - atSeconds,
         delayed: slow[i]! - (last >= 0 ? slow[last]! : 0),

@@ -68,6 +68,13 @@ export interface WorkdaySpec {
 
 export type ScenarioEvent = NonNullable<Scenario["events"]>[number];
 
+/** When an event is planned: its `at_s`, or its stage's planned start plus the offset. */
+export function plannedEventSeconds(e: ScenarioEvent, stages: Scenario["stages"]): number {
+  if (e.at_s !== undefined) return e.at_s;
+  const stage = stages.find((s) => s.name === e.at?.stage);
+  return (stage?.start_s ?? 0) + (e.at?.offset_s ?? 0);
+}
+
 export interface Features {
   nodes?: NodePoolSpec;
   geography?: GeographySpec;
@@ -87,7 +94,8 @@ const distOf = (p: { value: unknown }): Distribution => distributionFromSpec(p.v
 
 export function resolveFeatures(scenario: Scenario, model: ModelFile): Features {
   const coderd = scenario.deployment.coderd;
-  const events = [...(scenario.events ?? [])].sort((a, b) => a.at_s - b.at_s);
+  const at = (e: ScenarioEvent) => plannedEventSeconds(e, scenario.stages);
+  const events = [...(scenario.events ?? [])].sort((a, b) => at(a) - at(b));
   let maxReplicas = coderd.replicas;
   for (const e of events) if (e.kind === "scale_replicas") maxReplicas = Math.max(maxReplicas, e.replicas);
   return {

@@ -3,8 +3,9 @@ import type { Simulation } from "../engine/simulation.js";
 import type { AgentFleet } from "./agentFleet.js";
 import type { CoderdCluster } from "./coderdCluster.js";
 import type { Database } from "./database.js";
-import type { ScenarioEvent } from "./features.js";
+import { plannedEventSeconds, type ScenarioEvent } from "./features.js";
 import type { RequestPipeline } from "./requestPipeline.js";
+import type { Timeline } from "./timeline.js";
 import type { UserSessions } from "./userSessions.js";
 
 /** What one event did, as the simulation saw it (recovery is read from the time series afterwards). */
@@ -21,9 +22,9 @@ export interface EventRecord {
   settledSeconds: number;
 }
 
-/** A label that names an event in metric names: `replica_loss@3600s`. */
+/** A label that names an event in metric names: `replica_loss@3600s`, or `replica_loss@ssh+300s` relative to a stage. */
 export function eventLabel(e: ScenarioEvent): string {
-  return `${e.kind}@${e.at_s}s`;
+  return e.at ? `${e.kind}@${e.at.stage}+${e.at.offset_s}s` : `${e.kind}@${e.at_s}s`;
 }
 
 /**
@@ -37,6 +38,8 @@ export function eventLabel(e: ScenarioEvent): string {
  */
 export class ScaleEvents {
   readonly records: EventRecord[] = [];
+  /** Events placed in a stage that waits for prepare: scheduled once prepare is done and the stage's start known. */
+  private readonly afterPrepare: { e: ScenarioEvent; record: EventRecord }[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -57,19 +60,35 @@ export class ScaleEvents {
     },
   ) {}
 
-  schedule(events: readonly ScenarioEvent[]): void {
+  schedule(events: readonly ScenarioEvent[], timeline: Timeline): void {
+    const moving = new Set(timeline.stagesAfterPrepare().map((s) => s.name));
     for (const e of events) {
       const record: EventRecord = {
         label: eventLabel(e),
-        atSeconds: e.at_s,
+        atSeconds: Number.NaN,
         failedRequests: 0,
         reconnects: 0,
         reconnectsPending: 0,
         settledSeconds: Number.NaN,
       };
       this.records.push(record);
-      this.sim.at(e.at_s, () => this.fire(e, record));
+      if (e.at && moving.has(e.at.stage)) this.afterPrepare.push({ e, record });
+      else
+        this.fireAt(e.at_s ?? (timeline.stage(e.at!.stage)?.startSeconds ?? 0) + e.at!.offset_s, e, record);
     }
+  }
+
+  /** Prepare is done and the later stages' actual starts are known: schedule the events placed in them. */
+  scheduleAfterPrepare(timeline: Timeline): void {
+    for (const { e, record } of this.afterPrepare.splice(0)) {
+      const stage = timeline.stage(e.at!.stage)!;
+      this.fireAt(Math.max(this.sim.now, stage.startSeconds + e.at!.offset_s), e, record);
+    }
+  }
+
+  private fireAt(seconds: number, e: ScenarioEvent, record: EventRecord): void {
+    record.atSeconds = seconds;
+    this.sim.at(seconds, () => this.fire(e, record));
   }
 
   /** Reconnects not yet completed, over all events. */

@@ -8,8 +8,9 @@ import type { RequestPipeline } from "./requestPipeline.js";
 export interface WorkspaceRunnerOptions {
   createConcurrency: number;
   cleanupConcurrency: number;
-  buildDuration: Distribution;
-  deleteDuration: Distribution;
+  /** Duration of a workspace's start build, and of its stop or delete build (its template's). */
+  buildDuration: (workspace: number) => Distribution;
+  deleteDuration: (workspace: number) => Distribution;
   connectDelay: Distribution;
   updateIntervalSeconds: number;
   classes: { workspaceCreate: number; jobEvent: number };
@@ -21,6 +22,24 @@ const DELETE = 1;
 /** Why a workspace is being started: the runner's prepare, or a user's (or autostart's) start in a workday. */
 const BY_PREPARE = 1;
 const BY_WORKDAY = 2;
+
+/** A stage's builds from its first build request to its last workspace done; `pending` still to finish. */
+export interface BuildSpan {
+  firstRequestSeconds: number;
+  lastDoneSeconds: number;
+  pending: number;
+}
+
+/** First build request to last workspace done (ready, or deleted), seconds; NaN until every build finished. */
+export function makespanSeconds(span: BuildSpan): number {
+  return span.pending === 0 ? span.lastDoneSeconds - span.firstRequestSeconds : Number.NaN;
+}
+
+const emptySpan = (): BuildSpan => ({
+  firstRequestSeconds: Number.NaN,
+  lastDoneSeconds: Number.NaN,
+  pending: 0,
+});
 
 /** Where a started workspace's pod runs: placed at once unless a node pool decides (workspace_nodes). */
 export interface PodPlacement {
@@ -46,8 +65,19 @@ export class WorkspaceRunner {
   private readonly startedBy: Uint8Array;
   /** 1 while a workday stop build of the workspace runs. */
   private readonly stopping: Uint8Array;
-  /** Told about each job's provisioner queue wait, with the time the job started and its transition. */
-  onQueueWait: (waitSeconds: number, startedAtSeconds: number, isDelete: boolean) => void = () => {};
+  /**
+   * Told about each job's provisioner queue wait, with the time the job started, its transition and whether prepare asked
+   * for it (prepare's build figures count all its builds, however long prepare ran past its plan).
+   */
+  onQueueWait: (
+    waitSeconds: number,
+    startedAtSeconds: number,
+    isDelete: boolean,
+    forPrepare: boolean,
+  ) => void = () => {};
+  /** Prepare's creates (done = agent connected) and cleanup's deletes (done = delete build finished). */
+  readonly prepareBuilds: BuildSpan = emptySpan();
+  readonly cleanupBuilds: BuildSpan = emptySpan();
   /** Told about each workspace's time from create request to connected agent. */
   onWorkspaceReady: (seconds: number) => void = () => {};
   /** Told when a workday start is ready (agent connected), with the time since it was due. */
@@ -78,6 +108,7 @@ export class WorkspaceRunner {
   /** Starts creating workspaces 0..count−1. */
   startPrepare(count: number): void {
     this.targetWorkspaces = Math.min(count, this.requestedAt.length);
+    this.prepareBuilds.pending = this.targetWorkspaces - this.nextToCreate;
     this.pumpCreates();
   }
 
@@ -85,13 +116,17 @@ export class WorkspaceRunner {
   startCleanup(): void {
     this.deleteQueue = [];
     for (let w = this.nextToCreate - 1; w >= 0; w--) this.deleteQueue.push(w);
+    this.cleanupBuilds.pending = this.deleteQueue.length;
     this.pumpDeletes();
   }
 
   /** Pipeline callback: a build request (create or delete) returned; the job is now queued. */
   buildRequestDone(owner: number): void {
     const isDelete = owner % 2 === DELETE;
-    const duration = (isDelete ? this.opts.deleteDuration : this.opts.buildDuration).sample(this.rng);
+    const workspace = Math.floor(owner / 2);
+    const duration = (isDelete ? this.opts.deleteDuration : this.opts.buildDuration)(workspace).sample(
+      this.rng,
+    );
     this.provisioners.submit(duration, owner);
     this.refreshJobUpdates();
   }
@@ -130,6 +165,8 @@ export class WorkspaceRunner {
       this.createsInFlight++;
       this.startedBy[w] = BY_PREPARE;
       this.requestedAt[w] = this.sim.now;
+      if (Number.isNaN(this.prepareBuilds.firstRequestSeconds))
+        this.prepareBuilds.firstRequestSeconds = this.sim.now;
       this.pipeline.startRequest(this.opts.classes.workspaceCreate, this.cluster.pickReplica(), w * 2);
     }
   }
@@ -140,6 +177,8 @@ export class WorkspaceRunner {
     while (this.deletesInFlight < limit && this.deleteQueue.length > 0) {
       const w = this.deleteQueue.pop()!;
       this.deletesInFlight++;
+      if (Number.isNaN(this.cleanupBuilds.firstRequestSeconds))
+        this.cleanupBuilds.firstRequestSeconds = this.sim.now;
       this.pipeline.startRequest(
         this.opts.classes.workspaceCreate,
         this.cluster.pickReplica(),
@@ -149,13 +188,19 @@ export class WorkspaceRunner {
   }
 
   private jobDone(owner: number, responseSeconds: number, waitSeconds: number): void {
-    this.onQueueWait(waitSeconds, this.sim.now - responseSeconds + waitSeconds, owner % 2 === DELETE);
+    const workspace = Math.floor(owner / 2);
+    const forPrepare = owner % 2 !== DELETE && this.startedBy[workspace] === BY_PREPARE;
+    this.onQueueWait(
+      waitSeconds,
+      this.sim.now - responseSeconds + waitSeconds,
+      owner % 2 === DELETE,
+      forPrepare,
+    );
     this.refreshJobUpdates();
     // Acquire and completion each write through coderd (UpdateJob in between is fluid).
     const r = this.cluster.pickReplica();
     this.pipeline.startRequest(this.opts.classes.jobEvent, r);
     this.pipeline.startRequest(this.opts.classes.jobEvent, r);
-    const workspace = Math.floor(owner / 2);
     if (owner % 2 === DELETE) {
       this.fleet.disconnect(workspace);
       this.pods?.release(workspace);
@@ -164,6 +209,8 @@ export class WorkspaceRunner {
         return;
       }
       this.deletesInFlight--;
+      this.cleanupBuilds.pending--;
+      this.cleanupBuilds.lastDoneSeconds = this.sim.now;
       this.pumpDeletes();
       return;
     }
@@ -188,6 +235,8 @@ export class WorkspaceRunner {
     if (by !== BY_PREPARE || agent >= this.nextToCreate) return;
     this.startedBy[agent] = 0;
     this.onWorkspaceReady(this.sim.now - this.requestedAt[agent]!);
+    this.prepareBuilds.pending--;
+    this.prepareBuilds.lastDoneSeconds = this.sim.now;
     this.createsInFlight--;
     this.pumpCreates();
   }

@@ -25,8 +25,12 @@ export interface CandidateShape {
   dbGbPerVcpu: number;
 }
 
-/** Every deployment of the search space (pinned sizes held), cheapest first; at equal cost fewer, larger replicas. */
-export function candidateDeployments(fixed: FixedSizes, shape: CandidateShape): Deployment[] {
+/** Every deployment of the search space (pinned sizes held), cheapest first (by `cheaperFirst`, default total vCPU); at equal cost fewer, larger replicas. */
+export function candidateDeployments(
+  fixed: FixedSizes,
+  shape: CandidateShape,
+  cheaperFirst: (a: Deployment, b: Deployment) => number = byVcpu,
+): Deployment[] {
   const options = <T>(pinned: T | undefined, all: readonly T[]) => (pinned === undefined ? all : [pinned]);
   const out: Deployment[] = [];
   for (const coderdReplicas of options(fixed.coderdReplicas, CANDIDATE_SPACE.coderdReplicas))
@@ -42,10 +46,12 @@ export function candidateDeployments(fixed: FixedSizes, shape: CandidateShape): 
           provisionerVcpu: shape.provisionerVcpu,
           provisionerMemoryGb: shape.provisionerMemoryGb,
         });
-  // Coder advises scaling coderd vertically, hence fewer replicas first at equal cost.
-  return out.sort(
-    (a, b) => totalVcpu(a) - totalVcpu(b) || a.coderdReplicas - b.coderdReplicas || a.dbVcpu - b.dbVcpu,
-  );
+  return out.sort((a, b) => cheaperFirst(a, b) || a.coderdReplicas - b.coderdReplicas || a.dbVcpu - b.dbVcpu);
+}
+
+/** Total vCPU first; Coder advises scaling coderd vertically, hence fewer replicas first at equal cost. */
+function byVcpu(a: Deployment, b: Deployment): number {
+  return totalVcpu(a) - totalVcpu(b) || a.coderdReplicas - b.coderdReplicas || a.dbVcpu - b.dbVcpu;
 }
 
 /** True when a deployment has the sizes the user pinned. */

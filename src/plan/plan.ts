@@ -1,3 +1,5 @@
+import { type LoadedPrices, pricesFor } from "../cost/loadPrices.js";
+import { deploymentCost } from "../cost/runCost.js";
 import { InputError } from "../errors.js";
 import { linkedOverrides, loadLink, USERS_PATH } from "../sweep/linkedLoad.js";
 import { candidateDeployments, dominates, type FixedSizes, fitsFixed } from "./candidates.js";
@@ -29,6 +31,8 @@ export interface PlanOptions {
    */
   survive?: "replica-loss";
   onSimulation?: (s: PlanSimulation) => void;
+  /** Prices candidates are ranked by; default the scenario's price table. */
+  prices?: LoadedPrices;
 }
 
 export type SimulationRole = "rules" | "reference" | "candidate" | "provisioners";
@@ -37,8 +41,17 @@ export interface PlanSimulation {
   role: SimulationRole;
   deployment: Deployment;
   vcpu: number;
+  /** Monthly cost of coderd, provisioners and the database at list prices: what the search minimises. */
+  cost: DeploymentCost;
   assessment: Assessment;
   demand: Demand;
+}
+
+export interface DeploymentCost {
+  currency: string;
+  total: number;
+  components: Record<string, number>;
+  assumptions: string[];
 }
 
 export type PlanStatus = "found" | "best_seen" | "none";
@@ -59,6 +72,8 @@ export interface PlanResult {
   provisionersBySimulation: boolean;
   /** Checks that fail and that no size in the search space changes (e.g. a single lock). */
   unsizeable: Check[];
+  /** The price table the search ranked by. */
+  prices: LoadedPrices;
   /** The costliest failed run with less coderd or database than the recommendation: why it is not smaller. */
   nearestRejected: PlanSimulation | null;
 }
@@ -70,7 +85,7 @@ export type { Demand } from "./demand.js";
 const BUILD_METRICS = /^(provisioner_|workspace_ready)/;
 
 /**
- * The cheapest deployment (total vCPU) that holds `users` under the checks, by simulation. It first
+ * The cheapest deployment (monthly cost at list prices, models/prices) that holds `users` under the checks, by simulation. It first
  * simulates what Coder's sizing rules and the nearest reference architecture give, takes the CPU
  * demand from those runs (utilisation law), then simulates candidates in cost order, skipping those the
  * law says are far over the cap and those no bigger than one that already failed. Only a simulated
@@ -89,6 +104,14 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const base = deploymentOf(atUsers);
   const fixed = opts.fixed ?? {};
   const provisionersBySimulation = ctx.checks.slos.some((s) => BUILD_METRICS.test(s.name));
+  const prices = opts.prices ?? pricesFor(ctx.base.scenario, ctx.base.file);
+  const costOf = (d: Deployment): DeploymentCost => ({
+    currency: prices.table.currency,
+    ...deploymentCost(d, prices),
+  });
+  // Cheaper first; at equal cost (or where nothing is priced) fewer vCPU, then fewer replicas.
+  const byCost = (a: Deployment, b: Deployment) =>
+    costOf(a).total - costOf(b).total || totalVcpu(a) - totalVcpu(b) || a.coderdReplicas - b.coderdReplicas;
 
   const simulations: PlanSimulation[] = [];
   const run = (deployment: Deployment, role: SimulationRole): PlanSimulation => {
@@ -98,6 +121,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       role,
       deployment,
       vcpu: totalVcpu(deployment),
+      cost: costOf(deployment),
       assessment: opts.survive ? survivingAssessment(deployment, s.assessment) : s.assessment,
       demand: demandOf(s),
     };
@@ -160,15 +184,19 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const passingRuns = () =>
     simulations
       .filter((s) => s.assessment.passes && fitsFixed(s.deployment, fixed))
-      .sort((a, b) => a.vcpu - b.vcpu || a.deployment.coderdReplicas - b.deployment.coderdReplicas);
+      .sort((a, b) => byCost(a.deployment, b.deployment));
 
-  const candidates = candidateDeployments(fixed, {
-    provisioners: concurrentBuilds,
-    provisionerVcpu: base.provisionerVcpu,
-    provisionerMemoryGb: base.provisionerMemoryGb,
-    coderdGbPerVcpu: base.coderdMemoryGb / base.coderdVcpu,
-    dbGbPerVcpu: base.dbMemoryGb / base.dbVcpu,
-  });
+  const candidates = candidateDeployments(
+    fixed,
+    {
+      provisioners: concurrentBuilds,
+      provisionerVcpu: base.provisionerVcpu,
+      provisionerMemoryGb: base.provisionerMemoryGb,
+      coderdGbPerVcpu: base.coderdMemoryGb / base.coderdVcpu,
+      dbGbPerVcpu: base.dbMemoryGb / base.dbVcpu,
+    },
+    byCost,
+  );
 
   const budget = opts.maxSimulations ?? 20;
   let searchRuns = 0;
@@ -181,7 +209,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
     for (const candidate of candidates) {
       // A passing deployment already simulated (rules, reference) that costs no more ends the search.
       const cheapestPassing = passingRuns()[0];
-      if (cheapestPassing && cheapestPassing.vcpu <= totalVcpu(candidate)) {
+      if (cheapestPassing && byCost(cheapestPassing.deployment, candidate) <= 0) {
         found = cheapestPassing;
         break;
       }
@@ -240,7 +268,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
             (coderdOf(s.deployment) < coderdOf(recommended.deployment) ||
               s.deployment.dbVcpu < recommended.deployment.dbVcpu),
         )
-        .sort((a, b) => b.vcpu - a.vcpu)[0] ?? null)
+        .sort((a, b) => byCost(b.deployment, a.deployment))[0] ?? null)
     : null;
   return {
     status,
@@ -256,5 +284,6 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
     provisionersBySimulation,
     unsizeable,
     nearestRejected,
+    prices,
   };
 }

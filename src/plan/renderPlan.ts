@@ -1,8 +1,9 @@
+import { HOURS_PER_MONTH } from "../cost/pricing.js";
 import { type Assessment, type Check, describeCheck, fmt } from "./checks.js";
 import { jsonHeader } from "./context.js";
 import { CODERD_CPU, DB_CPU } from "./demand.js";
 import type { Deployment } from "./deployment.js";
-import type { PlanResult, PlanSimulation } from "./plan.js";
+import type { DeploymentCost, PlanResult, PlanSimulation } from "./plan.js";
 import { REFERENCE_ARCHITECTURES_SOURCE } from "./referenceArchitectures.js";
 import type { SearchContext } from "./simulate.js";
 import { SIZING_RULES_SOURCE } from "./sizingRules.js";
@@ -123,6 +124,7 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
         ["database", `${d.dbVcpu} vCPU, ${fmt(d.dbMemoryGb)} GB`],
         ["provisioners", `${d.provisioners} x ${d.provisionerVcpu} vCPU`],
         ["total", `${fmt(rec.vcpu)} vCPU`],
+        ["cost per month", money(rec.cost)],
       ]),
     );
     lines.push("margins:", ...table(marginRows(rec.assessment)));
@@ -141,6 +143,7 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
       ["database vCPU", ...cell((s) => String(s.deployment.dbVcpu))],
       ["provisioners", ...cell((s) => `${s.deployment.provisioners} x ${s.deployment.provisionerVcpu}`)],
       ["total vCPU", ...cell((s) => fmt(s.vcpu))],
+      ...costRows(cols.map(([, s]) => s)),
       ["verdict", ...cell(verdict)],
       ["coderd util", ...cell((s) => pct(utilOf(s.assessment, (n) => CODERD_CPU.test(n))))],
       ["database util", ...cell((s) => pct(utilOf(s.assessment, (n) => n === DB_CPU)))],
@@ -157,8 +160,27 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
       `${byRole("candidate")} candidates, ${byRole("provisioners")} provisioner counts); skipped ` +
       `${r.pruned.utilisationLaw} candidates the utilisation law puts over the cap and ${r.pruned.dominated} no bigger than one that failed.`,
     `sources: ${SIZING_RULES_SOURCE}; ${REFERENCE_ARCHITECTURES_SOURCE}.`,
+    `costs: ${r.prices.table.cloud} list prices (${r.prices.file}), coderd, provisioners and the database for ` +
+      `${HOURS_PER_MONTH} h/month; workspaces, storage and network are the same for every column and left out. ` +
+      `The search ranks candidates by this cost.`,
   );
+  const unpriced = (rec ?? r.rules.simulation).cost.assumptions.filter((a) => a.includes("not priced"));
+  for (const a of unpriced) lines.push(`  ${a}`);
   return `${lines.join("\n")}\n`;
+}
+
+function money(c: DeploymentCost): string {
+  return `${c.currency} ${c.total.toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: 0 })}`;
+}
+
+/** Monthly cost rows of the side-by-side table: each priced component, then the total. */
+function costRows(sims: (PlanSimulation | null)[]): string[][] {
+  const names = [...new Set(sims.flatMap((s) => (s ? Object.keys(s.cost.components) : [])))];
+  const whole = (x: number) => Math.round(x).toLocaleString("en-US");
+  return [
+    ...names.map((n) => [`${n} /month`, ...sims.map((s) => (s ? whole(s.cost.components[n] ?? 0) : "-"))]),
+    ["cost /month", ...sims.map((s) => (s ? money(s.cost) : "-"))],
+  ];
 }
 
 function deploymentJson(d: Deployment) {
@@ -175,6 +197,12 @@ function simulationJson(s: PlanSimulation | null) {
     role: s.role,
     deployment: deploymentJson(s.deployment),
     total_vcpu: s.vcpu,
+    cost_per_month: {
+      currency: s.cost.currency,
+      total: s.cost.total,
+      components: s.cost.components,
+      assumptions: s.cost.assumptions,
+    },
     passes: s.assessment.passes,
     clear: s.assessment.clear,
     checks: s.assessment.checks,
@@ -197,6 +225,7 @@ export function planJson(r: PlanResult, ctx: SearchContext): unknown {
       strict: ctx.checks.strict,
     },
     status: r.status,
+    price_table: { cloud: r.prices.table.cloud, file: r.prices.file, sha256: r.prices.sha256 },
     recommended: simulationJson(r.recommended),
     coder_rules: {
       ...simulationJson(r.rules.simulation),

@@ -94,13 +94,17 @@ function reduceGroup(op: Aggregate["op"], members: readonly StepSeries[], r: Ste
 }
 
 function quantileGroup(members: readonly StepSeries[], q: Float64Array, r: StepSeries): void {
-  const buf = new Float64Array(members.length);
-  for (let k = 0; k < r.values.length; k++) {
-    let n = 0;
-    for (const s of members) if (s.present[k]) buf[n++] = s.values[k]!;
+  // Step-major copy of the members' values: reads each series once, then sorts one row per step.
+  const width = members.length;
+  const steps = r.values.length;
+  const rows = new Float64Array(steps * width);
+  const counts = new Int32Array(steps);
+  for (const s of members)
+    for (let k = 0; k < steps; k++) if (s.present[k]) rows[k * width + counts[k]!++] = s.values[k]!;
+  for (let k = 0; k < steps; k++) {
+    const n = counts[k]!;
     if (n === 0) continue;
-    const sorted = buf.subarray(0, n).sort();
-    r.values[k] = quantileSorted(q[k]!, sorted);
+    r.values[k] = quantileSorted(q[k]!, rows.subarray(k * width, k * width + n).sort());
     r.present[k] = 1;
   }
 }

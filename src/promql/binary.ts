@@ -165,7 +165,8 @@ function vectorVector(e: Binary, lhs: StepSeries[], rhs: StepSeries[], m: Vector
     const results = new Map<StepSeries, StepSeries>();
     for (let k = 0; k < steps; k++) {
       if (!s.present[k]) continue;
-      const o = ones.find((x) => x.present[k]);
+      const o =
+        ones.length === 1 ? (ones[0]!.present[k] ? ones[0] : undefined) : ones.find((x) => x.present[k]);
       if (!o) continue;
       const vl = swapped ? o.values[k]! : s.values[k]!;
       const vr = swapped ? s.values[k]! : o.values[k]!;

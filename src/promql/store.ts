@@ -1,6 +1,7 @@
 /** A SeriesSet indexed for selection: series by metric name, sample times in integer milliseconds, NaN dropped. */
-import type { Labels, SeriesSet } from "../series/types.js";
+import type { Labels, Series, SeriesSet } from "../series/types.js";
 import type { LabelMatcher } from "./ast.js";
+import { labelsKey } from "./labels.js";
 import { matches } from "./parse.js";
 import { getOrInsert } from "./vector.js";
 
@@ -14,24 +15,37 @@ export interface StoredSeries {
 export interface Store {
   readonly byName: ReadonlyMap<string, readonly StoredSeries[]>;
   readonly all: readonly StoredSeries[];
+  /** What the index was built from, to notice a SeriesSet that changed after all. */
+  readonly source: readonly Series[];
+  readonly sampleCount: number;
 }
 
 const cache = new WeakMap<SeriesSet, Store>();
 
-/** The index of `data`, built once per SeriesSet object (series sets are immutable). */
+/** The index of `data`, built once per SeriesSet object (rebuilt if its series were replaced or grew). */
 export function storeOf(data: SeriesSet): Store {
   let store = cache.get(data);
-  if (!store) {
+  if (!store || store.source !== data.series || store.sampleCount !== sampleCount(data)) {
     store = buildStore(data);
     cache.set(data, store);
   }
   return store;
 }
 
+function sampleCount(data: SeriesSet): number {
+  let n = 0;
+  for (const s of data.series) n += s.times.length;
+  return n;
+}
+
 function buildStore(data: SeriesSet): Store {
   const byName = new Map<string, StoredSeries[]>();
   const all: StoredSeries[] = [];
+  const keys = new Set<string>();
   for (const s of data.series) {
+    const key = labelsKey(s.labels);
+    if (keys.has(key)) throw new Error(`two series with the same labels ${JSON.stringify(s.labels)}`);
+    keys.add(key);
     const n = s.times.length;
     let kept = 0;
     for (let i = 0; i < n; i++) if (!Number.isNaN(s.values[i]!)) kept++;
@@ -56,7 +70,7 @@ function buildStore(data: SeriesSet): Store {
     const name = s.labels.__name__ ?? "";
     getOrInsert(byName, name, () => []).push(stored);
   }
-  return { byName, all };
+  return { byName, all, source: data.series, sampleCount: sampleCount(data) };
 }
 
 /** The stored series a selector's matchers select. */

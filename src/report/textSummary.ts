@@ -1,3 +1,4 @@
+import { renderCost } from "../cost/costText.js";
 import type { RunSummary } from "../run/runScenario.js";
 
 /** Left-aligned text table; numbers are pre-formatted by the caller. */
@@ -71,6 +72,13 @@ export function renderRunSummary(s: RunSummary): string {
       `  reaches 80% at about ${b.users_at_80pct ?? "-"} users and 100% at about ${b.users_at_100pct ?? "-"} users ` +
         `(${b.method}).`,
     );
+  }
+  // Summaries written before the cost existed have none.
+  if (s.cost) out.push("", ...renderCost(s.cost));
+  if (s.warnings.length > 0) {
+    out.push("");
+    out.push("Warnings:");
+    for (const w of s.warnings) out.push(`  ${w.kind}: ${w.message}`);
   }
   return `${out.join("\n")}\n`;
 }

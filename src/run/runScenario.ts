@@ -1,4 +1,7 @@
 import { performance } from "node:perf_hooks";
+import type { LoadedPrices } from "../cost/loadPrices.js";
+import { pricesFor } from "../cost/loadPrices.js";
+import { type CostSummary, type RunUsage, runCost } from "../cost/runCost.js";
 import { deriveSeed } from "../engine/random/index.js";
 import { confidenceInterval } from "../engine/stats/confidence.js";
 import { type ReplicationResult, type ResourceRow, runReplication } from "../model/coderModel.js";
@@ -6,7 +9,9 @@ import { featureMetricDefinitions } from "../model/featureMetrics.js";
 import type { LoadedModel } from "../model/loadModel.js";
 import { metricDefinitions } from "../model/summaryMetrics.js";
 import type { LoadedScenario } from "../scenario/index.js";
+import { selectOne } from "../series/select.js";
 import { CAPSIM_VERSION } from "../version.js";
+import { type RunWarning, runWarnings } from "./warnings.js";
 
 /** One figure of the summary (stable JSON shape, documented in docs/output.md). */
 export interface SummaryMetric {
@@ -53,6 +58,10 @@ export interface RunSummary {
     method: string;
   };
   stages: { name: string; start_s: number; end_s: number }[];
+  /** What the deployment would cost per month at the simulated load (src/cost). */
+  cost: CostSummary;
+  /** What to know before trusting the figures: overruns, cut-off cleanup, misplaced events, caps, memory. */
+  warnings: RunWarning[];
 }
 
 export interface RunOptions {
@@ -62,6 +71,8 @@ export interface RunOptions {
   seed?: number;
   /** Progress in [0, 1] over all replications. */
   onProgress?: (fraction: number) => void;
+  /** The price table for the cost; default the scenario's (`prices:`, else `deployment.cloud`). */
+  prices?: LoadedPrices;
 }
 
 export interface RunOutput {
@@ -81,6 +92,8 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
   const scenario = loaded.scenario;
   const replications = opts.replications ?? scenario.replications;
   const seed = opts.seed ?? scenario.seed;
+  // Bad price input is refused before the simulation runs.
+  const prices = opts.prices ?? pricesFor(scenario, loaded.file);
   const wallStart = performance.now();
   const results: ReplicationResult[] = [];
   for (let r = 0; r < replications; r++) {
@@ -125,9 +138,22 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
         start_s: s.startSeconds,
         end_s: s.endSeconds,
       })),
+      cost: runCost(scenario, model.model, results.map(usageOf), prices),
+      warnings: runWarnings(scenario, results),
     },
     first,
     replicationResults: results,
+  };
+}
+
+/** What a replication used that the cost prices: running workspaces, and node-hours when nodes are modelled. */
+function usageOf(rep: ReplicationResult): RunUsage {
+  const agents = Array.from(selectOne(rep.metrics, "capsim_agents_connected")?.values ?? []);
+  const nodeHours = rep.figures.node_hours;
+  return {
+    simulatedSeconds: rep.simulatedSeconds,
+    meanRunningWorkspaces: agents.length ? agents.reduce((a, b) => a + b, 0) / agents.length : 0,
+    ...(nodeHours !== undefined ? { nodeHours } : {}),
   };
 }
 

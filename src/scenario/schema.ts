@@ -100,12 +100,22 @@ export const databaseSchema = z
   })
   .describe("PostgreSQL database");
 
+/** Clouds capsim ships a price table for (models/prices/<cloud>.yaml). */
+export const CLOUDS = ["gke", "eks", "aks"] as const;
+
 export const deploymentSchema = z
   .strictObject({
     coder_version: coderVersionSchema,
     coderd: coderdSchema,
     provisioners: provisionersSchema,
     database: databaseSchema,
+    cloud: z
+      .enum(CLOUDS)
+      .optional()
+      .describe(
+        "Managed Kubernetes it runs on; picks the shipped price table models/prices/<cloud>.yaml for the cost. " +
+          "Default gke (the scale test ran on GKE)",
+      ),
   })
   .describe("The Coder deployment under test");
 
@@ -312,6 +322,40 @@ export const workspacePodSchema = z
   })
   .describe("What one workspace pod asks for and uses (the same for every workspace)");
 
+const nonNegativeDuration = () =>
+  distributionOrNumberSchema.refine((v) => typeof v !== "number" || v >= 0, {
+    error: "expected a duration of 0 s or more",
+  });
+
+export const templateSchema = z
+  .strictObject({
+    name: z.string().min(1).describe("Template name"),
+    share: positive()
+      .default(1)
+      .describe(
+        "Relative share of workspaces built from this template (shares are normalised over the list)",
+      ),
+    build_s: nonNegativeDuration().describe(
+      "Duration of a start build on a provisioner, seconds: a number (fixed) or a distribution; replaces the model's provisioner.build_duration_s",
+    ),
+    stop_s: nonNegativeDuration()
+      .optional()
+      .describe(
+        "Duration of a stop or delete build, seconds (a number or a distribution); default the model's provisioner.delete_duration_s",
+      ),
+    vcpu: positive()
+      .optional()
+      .describe(
+        "vCPUs a workspace of this template requests (for the cost); default the workspace pod request",
+      ),
+    memory_gb: positive()
+      .optional()
+      .describe(
+        "Memory a workspace of this template requests, GB (for the cost); default the workspace pod request",
+      ),
+  })
+  .describe("A workspace template: how long its builds take and what a workspace requests");
+
 export const AUTOSCALE_SIGNALS = ["requests", "usage", "workspaces"] as const;
 
 export const autoscalerSchema = z
@@ -489,12 +533,26 @@ export const geographySchema = z
 
 export const EVENT_KINDS = ["replica_loss", "scale_replicas", "database_failover"] as const;
 
+/** When an event happens: `at_s`, or `at` relative to a stage (it then moves with the stage). */
+const eventTime = {
+  at_s: nonNegative().optional().describe("When, seconds from the start of the run (or give `at`)"),
+  at: z
+    .strictObject({
+      stage: z.enum(STAGE_NAMES).describe("The stage the event is placed in"),
+      offset_s: nonNegative().describe("Seconds after the stage's actual start"),
+    })
+    .optional()
+    .describe(
+      "When, relative to a stage's actual start: moves with the stage when prepare overruns (or give `at_s`)",
+    ),
+};
+
 export const eventSchema = z
   .discriminatedUnion("kind", [
     z
       .strictObject({
         kind: z.literal("replica_loss").describe("A coderd replica dies"),
-        at_s: nonNegative().describe("When, seconds from the start of the run"),
+        ...eventTime,
         replica: count().optional().describe("Which replica (0-based); default the highest-numbered one up"),
         detect_s: nonNegative()
           .default(0)
@@ -514,7 +572,7 @@ export const eventSchema = z
     z
       .strictObject({
         kind: z.literal("scale_replicas").describe("Change the number of coderd replicas"),
-        at_s: nonNegative().describe("When, seconds from the start of the run"),
+        ...eventTime,
         replicas: atLeastOne().describe(
           "Replicas from then on; removed replicas drop their connections (about 1/N each)",
         ),
@@ -523,7 +581,7 @@ export const eventSchema = z
     z
       .strictObject({
         kind: z.literal("database_failover").describe("PostgreSQL fails over to its standby"),
-        at_s: nonNegative().describe("When, seconds from the start of the run"),
+        ...eventTime,
         pause_s: positive().describe("How long the database serves nothing, seconds"),
       })
       .describe("A database failover: queries in flight fail, new ones wait, coderd's pools fill"),
@@ -555,20 +613,49 @@ export const scenarioSchema = z
       .array(eventSchema)
       .optional()
       .describe("Failures and scale events (replica loss, replica scaling, database failover), in any order"),
+    templates: z
+      .array(templateSchema)
+      .min(1)
+      .optional()
+      .describe(
+        "Workspace templates; when given, their build and stop durations replace the model's, each workspace " +
+          "built from one template, assigned by share",
+      ),
+    prices: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A price table file (models/prices/*.yaml format) for the cost, relative to the scenario; default the " +
+          "shipped table of deployment.cloud",
+      ),
   })
   .superRefine((s, ctx) => {
-    // A lost replica must exist at that time: replay the scale events in time order.
+    const stageStart = new Map(s.stages.map((st) => [st.name as string, st.start_s]));
+    (s.events ?? []).forEach((e, i) => {
+      if ((e.at_s === undefined) === (e.at === undefined))
+        ctx.addIssue({ code: "custom", path: ["events", i], message: "give exactly one of at_s and at" });
+      else if (e.at && !stageStart.has(e.at.stage))
+        ctx.addIssue({
+          code: "custom",
+          path: ["events", i, "at", "stage"],
+          message: `stage ${e.at.stage} is not in the scenario's stages`,
+        });
+    });
+    // A lost replica must exist at that time: replay the scale events in (planned) time order.
+    const plannedAt = (e: { at_s?: number; at?: { stage: string; offset_s: number } }): number =>
+      e.at_s ?? (stageStart.get(e.at?.stage ?? "") ?? 0) + (e.at?.offset_s ?? 0);
     const events = (s.events ?? [])
-      .map((e, i) => ({ e, i }))
-      .sort((a, b) => a.e.at_s - b.e.at_s || a.i - b.i);
+      .map((e, i) => ({ e, i, at: plannedAt(e) }))
+      .sort((a, b) => a.at - b.at || a.i - b.i);
     let replicas = s.deployment.coderd.replicas;
-    for (const { e, i } of events) {
+    for (const { e, i, at } of events) {
       if (e.kind === "scale_replicas") replicas = e.replicas;
       else if (e.kind === "replica_loss" && e.replica !== undefined && e.replica >= replicas)
         ctx.addIssue({
           code: "custom",
           path: ["events", i, "replica"],
-          message: `replica ${e.replica} does not exist at ${e.at_s} s (${replicas} replicas, numbered from 0)`,
+          message: `replica ${e.replica} does not exist at ${at} s (${replicas} replicas, numbered from 0)`,
         });
     }
   })

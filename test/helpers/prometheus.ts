@@ -224,3 +224,26 @@ function promValue(v: string): number {
   if (v === "-Inf") return Number.NEGATIVE_INFINITY;
   return Number(v);
 }
+
+/** Runs /api/v1/query at `time` (seconds) and returns the answer as a Matrix of one point per series. */
+export async function queryInstant(url: string, query: string, time: number): Promise<Matrix> {
+  const body = new URLSearchParams({ query, time: String(time) });
+  const res = await fetch(`${url}/api/v1/query`, { method: "POST", body });
+  const json = (await res.json()) as {
+    status: string;
+    error?: string;
+    data?: { resultType: string; result: unknown };
+  };
+  if (json.status !== "success" || !json.data) throw new Error(`query ${query}: ${json.error ?? res.status}`);
+  const { resultType, result } = json.data;
+  if (resultType === "scalar") {
+    const [t, v] = result as [number, string];
+    return [{ labels: {}, times: [t], values: [promValue(v)] }];
+  }
+  if (resultType !== "vector") throw new Error(`query ${query}: unexpected result type ${resultType}`);
+  return (result as { metric: Record<string, string>; value: [number, string] }[]).map((r) => ({
+    labels: r.metric,
+    times: [r.value[0]],
+    values: [promValue(r.value[1])],
+  }));
+}

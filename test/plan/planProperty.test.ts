@@ -109,7 +109,7 @@ describe("plan (property)", () => {
           if (pinnedDb !== undefined) expect(rec.deployment.dbVcpu).toBe(pinnedDb);
           for (const s of result.simulations) {
             const fits = pinnedDb === undefined || s.deployment.dbVcpu === pinnedDb;
-            if (s.assessment.passes && fits) expect(rec.vcpu).toBeLessThanOrEqual(s.vcpu);
+            if (s.assessment.passes && fits) expect(rec.cost.total).toBeLessThanOrEqual(s.cost.total);
           }
         },
       ),

@@ -308,6 +308,16 @@ describe("functions", () => {
     expect(m[0]!.values[0]).toBe(3);
   });
 
+  it("notices a SeriesSet whose series grew, and refuses two series with one label set", () => {
+    const growing = { series: [{ labels: { __name__: "n" }, times: [0], values: [1] }] };
+    expect(evaluateRange("n", growing, { start: 0, end: 0, step: 1 })[0]!.values).toEqual([1]);
+    growing.series[0]!.times.push(10);
+    growing.series[0]!.values.push(2);
+    expect(evaluateRange("n", growing, { start: 10, end: 10, step: 1 })[0]!.values).toEqual([2]);
+    const twice = { series: [growing.series[0]!, growing.series[0]!] };
+    expect(() => evaluateRange("n", twice, { start: 0, end: 0, step: 1 })).toThrow(/same labels/);
+  });
+
   it("refuses a result with two series of the same labels", () => {
     const twice: SeriesSet = {
       series: [series({ __name__: "a", pod: "p" }, [1]), series({ __name__: "b", pod: "p" }, [1])],

@@ -59,6 +59,10 @@ describe("withMatchers", () => {
       'sum by (pod) (rate(container_cpu_usage_seconds_total{container="coder", namespace="coder", pod=~"coder-.*"}[$__rate_interval])) / on(pod) up{namespace="coder", pod=~"coder-.*"} + {__name__="x", namespace="coder", pod=~"coder-.*"} * 2',
     );
     expect(withMatchers("x", "{}")).toBe("x");
+    // Text capsim does not evaluate (a subquery) is still rewritten for a real Prometheus.
+    expect(withMatchers("max_over_time(rate(x[1m])[5m:1m])", '{job="a"}')).toBe(
+      'max_over_time(rate(x{job="a"}[1m])[5m:1m])',
+    );
   });
 
   it("refuses a selector that is not label matchers", () => {

@@ -225,6 +225,10 @@ const QUERIES = [
   "quantile(0.95, container_memory_working_set_bytes)",
   'quantile by (code) (0.5, rate(coderd_api_requests_processed_total{code=~"2..|5.."}[1m]))',
   "stddev(container_memory_working_set_bytes)",
+  // NaN samples (0/0): Prometheus sorts them before every number and min/max replace them.
+  "quantile(0.4, (container_memory_working_set_bytes > bool 1.3e9) / (container_memory_working_set_bytes > bool 1.3e9))",
+  "quantile(0.8, (container_memory_working_set_bytes > bool 1.3e9) / (container_memory_working_set_bytes > bool 1.3e9))",
+  "min((container_memory_working_set_bytes > bool 1.3e9) / (container_memory_working_set_bytes > bool 1.3e9)) + max((container_memory_working_set_bytes > bool 1.3e9) / (container_memory_working_set_bytes > bool 1.3e9))",
   "histogram_quantile(0.95, sum by (le) (rate(coderd_api_request_latencies_seconds_bucket[1m])))",
   "histogram_quantile(0.5, sum by (le, path) (rate(coderd_api_request_latencies_seconds_bucket[5m])))",
   "histogram_quantile(0.99, rate(coderd_api_request_latencies_seconds_bucket[2m]))",

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +14,7 @@ import {
   parseOpenMetricsStart,
 } from "../../src/report/openmetrics.js";
 import { select } from "../../src/series/select.js";
+import { commandRuns, requireTool } from "../helpers/tools.js";
 import { sampleLines, validateOpenMetrics } from "./openMetricsValidator.js";
 import { SMALL_RUN } from "./runFixture.js";
 
@@ -253,10 +254,14 @@ describe("parseOpenMetricsStart", () => {
   });
 });
 
-const hasPromtool = spawnSync("promtool", ["--version"]).status === 0;
+const HAS_PROMTOOL = requireTool(
+  "promtool (on PATH)",
+  commandRuns("promtool"),
+  "run .ci/install-tools.sh or `apt-get install prometheus`",
+);
 
-describe("promtool", () => {
-  it.skipIf(!hasPromtool)("loads the file into TSDB blocks with every sample and series", () => {
+describe.skipIf(!HAS_PROMTOOL)("promtool", () => {
+  it("loads the file into TSDB blocks with every sample and series", () => {
     const dir = mkdtempSync(join(tmpdir(), "capsim-promtool-"));
     try {
       const file = join(dir, "sim.om");

@@ -70,7 +70,7 @@ describe("scenario JSON Schema", () => {
         "scrape_interval_s",
       ]),
     );
-    expect(keys("deployment")).toEqual(["coder_version", "coderd", "provisioners", "database"]);
+    expect(keys("deployment")).toEqual(["coder_version", "coderd", "provisioners", "database", "cloud"]);
     expect(keys("deployment.coderd")).toEqual(
       expect.arrayContaining(["replicas", "vcpu", "memory_gb", "pg_conn_max_open"]),
     );

@@ -1,0 +1,123 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { ExitCode, InputError } from "../errors.js";
+import { statementIds } from "../measuredb/catalog.js";
+import { overlayDocument, textTable } from "../measuredb/overlay.js";
+import { runMeasureDb } from "../measuredb/runMeasureDb.js";
+import { DEFAULT_VOLUME } from "../measuredb/schema.js";
+import { writeFileAtomic } from "../output/atomicFile.js";
+
+interface MeasureDbFlags {
+  databaseUrl?: string;
+  out?: string;
+  workspaces: string;
+  durationS: string;
+  statsHistoryMin: string;
+  batches: string;
+  only?: string;
+}
+
+function positive(option: string, text: string, integer: boolean, min = integer ? 1 : 0): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new InputError({
+      file: option,
+      path: "",
+      message: `must be a positive ${integer ? "integer" : "number"}${min > 1 ? ` of at least ${min}` : ""}, got "${text}"`,
+    });
+  }
+  return value;
+}
+
+function databaseUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const url = new URL(text);
+    if (url.protocol === "postgres:" || url.protocol === "postgresql:") return text;
+  } catch {
+    // reported below
+  }
+  throw new InputError({
+    file: "--database-url",
+    path: "",
+    message: "must be a postgres:// or postgresql:// URL",
+  });
+}
+
+export function registerMeasureDb(program: Command): void {
+  program
+    .command("measure-db")
+    .description(
+      "Measure the PostgreSQL cost (CPU, WAL, disk flushes) of the statements coderd issues and write a model overlay (docs/measure-db.md)",
+    )
+    .option(
+      "--database-url <url>",
+      "measure on this server (a schema is created and dropped); default: start one here",
+    )
+    .option("--out <file>", "the overlay YAML (default results/measure-db/<date>.yaml)")
+    .option(
+      "--workspaces <n>",
+      "workspaces (and agents, users) in the data",
+      String(DEFAULT_VOLUME.workspaces),
+    )
+    .option("--duration-s <s>", "seconds of measurement over all statements (set-up not included)", "60")
+    .option(
+      "--stats-history-min <m>",
+      "minutes of agent stats history (a row per agent per 30 s)",
+      String(DEFAULT_VOLUME.statsHistoryMinutes),
+    )
+    .option("--batches <n>", "batches per statement (the confidence intervals are over batches)", "5")
+    .option("--only <ids>", "only these statement classes (comma-separated ids, see docs/measure-db.md)")
+    .action(async (flags: MeasureDbFlags) => {
+      const volume = {
+        ...DEFAULT_VOLUME,
+        workspaces: positive("--workspaces", flags.workspaces, true, 10),
+        statsHistoryMinutes: positive("--stats-history-min", flags.statsHistoryMin, true),
+      };
+      const durationSeconds = positive("--duration-s", flags.durationS, false);
+      const batches = positive("--batches", flags.batches, true, 2);
+      const url = databaseUrl(flags.databaseUrl);
+      const only = flags.only
+        ?.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const unknown = (only ?? []).filter((id) => !statementIds().includes(id));
+      if (unknown.length > 0) {
+        throw new InputError({
+          file: "--only",
+          path: "",
+          message: `unknown statement class ${unknown.join(", ")}; known: ${statementIds().join(", ")}`,
+        });
+      }
+      const date = new Date().toISOString().slice(0, 10);
+      const outPath = resolve(flags.out ?? `results/measure-db/${date}.yaml`);
+      const command = ["capsim measure-db", ...process.argv.slice(3)].join(" ");
+
+      const abort = new AbortController();
+      const onSignal = () => abort.abort();
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      const log = (line: string) => process.stderr.write(`measure-db: ${line}\n`);
+      try {
+        const result = await runMeasureDb({
+          databaseUrl: url,
+          volume,
+          durationSeconds,
+          batches,
+          only,
+          log,
+          signal: abort.signal,
+        });
+        writeFileAtomic(outPath, overlayDocument(result, command));
+        process.stdout.write(textTable(result));
+        log(`overlay written to ${outPath}`);
+      } catch (err) {
+        if (!abort.signal.aborted) throw err;
+        log("interrupted; server stopped and its directory removed");
+        process.exitCode = ExitCode.interrupted;
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+}

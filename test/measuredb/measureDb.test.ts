@@ -1,0 +1,142 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
+import { overlayDocument, textTable } from "../../src/measuredb/overlay.js";
+import { type MeasureDbResult, runMeasureDb } from "../../src/measuredb/runMeasureDb.js";
+import { findBinaries } from "../../src/measuredb/server.js";
+
+const { found, tried } = await findBinaries();
+if (!found) {
+  const reason = `no PostgreSQL to start (${tried.join("; ")})`;
+  if (process.env.CAPSIM_REQUIRE_TOOLS === "1") throw new Error(`CAPSIM_REQUIRE_TOOLS=1 but ${reason}`);
+  console.warn(`skipping measure-db tests: ${reason}`);
+}
+
+const CLASSES = [
+  "api_key_lookup",
+  "heartbeat_update",
+  "metadata_update_per_agent",
+  "metadata_notify_per_agent",
+  "stats_insert_large",
+  "deployment_agent_stats",
+];
+
+interface Figure {
+  value: number;
+  unit: string;
+  source: string;
+}
+interface Overlay {
+  statements: Record<string, Record<string, unknown> & { statement: string }>;
+  model_parameters: { database: Record<string, Figure> };
+  measured_with: { postgresql: { settings: Record<string, string> } };
+}
+
+const scratchDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith("capsim-measure-db-")).length;
+
+describe.skipIf(!found)("measure-db against a real PostgreSQL", () => {
+  let result: MeasureDbResult;
+  let dirsBefore = 0;
+
+  beforeAll(async () => {
+    dirsBefore = scratchDirs();
+    result = await runMeasureDb({
+      volume: { workspaces: 100, statsHistoryMinutes: 10, logLinesPerJob: 5 },
+      durationSeconds: 4,
+      batches: 3,
+      only: CLASSES,
+      log: () => {},
+    });
+  });
+
+  const by = (id: string) => result.results.find((r) => r.cls.id === id)!;
+
+  it("measures every selected statement with positive, finite CPU per execution", () => {
+    expect(result.results.map((r) => r.cls.id).sort()).toEqual([...CLASSES].sort());
+    for (const r of result.results) {
+      const cpu = r.backendCpuSeconds ?? r.cpuSeconds;
+      expect(Number.isFinite(cpu.mean), r.cls.id).toBe(true);
+      expect(cpu.mean, r.cls.id).toBeGreaterThan(0);
+      expect(r.cpuSeconds.mean, r.cls.id).toBeGreaterThan(0);
+      expect(r.batches).toBe(3);
+    }
+    expect(result.server.local).toBe(true);
+  });
+
+  it("orders costs sensibly: a 500-row insert costs more than a one-row update, a logged write more WAL than a read", () => {
+    const cpu = (id: string) => (by(id).backendCpuSeconds ?? by(id).cpuSeconds).mean;
+    expect(cpu("stats_insert_large")).toBeGreaterThan(cpu("heartbeat_update"));
+    expect(by("stats_insert_large").rows).toBe(500);
+    expect(by("heartbeat_update").walBytes.mean).toBeGreaterThan(0);
+    expect(by("stats_insert_large").walBytes.mean).toBeGreaterThan(by("heartbeat_update").walBytes.mean);
+    expect(by("heartbeat_update").walBytes.mean).toBeGreaterThan(by("api_key_lookup").walBytes.mean);
+    // workspace_agent_metadata is UNLOGGED: its update writes only a commit record.
+    expect(by("metadata_update_per_agent").statementWalBytes.mean).toBe(0);
+    expect(by("metadata_update_per_agent").walBytes.mean).toBeLessThan(by("heartbeat_update").walBytes.mean);
+  });
+
+  it("counts one WAL flush per logged commit when a client commits alone", () => {
+    const syncs = by("heartbeat_update").walSyncs;
+    if (result.server.versionNum < 150000) return; // no reliable WAL I/O counters before 15
+    expect(syncs!.mean).toBeGreaterThanOrEqual(0.9);
+    expect(syncs!.mean).toBeLessThanOrEqual(1.5);
+  });
+
+  it("writes an overlay whose every number has value, unit and a source naming machine, version, volume and date", () => {
+    const doc = YAML.parse(overlayDocument(result, "capsim measure-db --test")) as Overlay;
+    const source = (f: Figure) => f.source;
+    const checkFigure = (f: Figure, where: string) => {
+      expect(typeof f.value, where).toBe("number");
+      expect(Number.isFinite(f.value), where).toBe(true);
+      expect(typeof f.unit, where).toBe("string");
+      expect(source(f), where).toContain(`PostgreSQL ${result.server.version}`);
+      expect(source(f), where).toContain(result.machine.cpuModel);
+      expect(source(f), where).toContain("100 workspaces");
+      expect(source(f), where).toContain(result.date.slice(0, 10));
+    };
+    for (const [id, entry] of Object.entries(doc.statements)) {
+      expect(entry.statement, id).toBeTruthy();
+      for (const [k, v] of Object.entries(entry)) {
+        if (v && typeof v === "object" && "value" in v) checkFigure(v as Figure, `${id}.${k}`);
+      }
+      expect((entry.cpu_s_per_execution as Figure).value, id).toBeGreaterThan(0);
+    }
+    const params = doc.model_parameters.database;
+    for (const k of [
+      "read_query_cpu_s",
+      "write_query_cpu_s",
+      "notify_cpu_s",
+      "deployment_stats_cpu_s_per_agent",
+    ]) {
+      checkFigure(params[k]!, k);
+      expect(params[k]!.value, k).toBeGreaterThan(0);
+    }
+    expect(doc.measured_with.postgresql.settings.synchronous_commit).toBe("on");
+  });
+
+  it("prints a table with every statement and leaves no server directory behind", () => {
+    const table = textTable(result);
+    for (const id of CLASSES) expect(table).toContain(id);
+    expect(scratchDirs()).toBe(dirsBefore);
+  });
+});
+
+describe("measure-db command line", () => {
+  const cli = join(process.cwd(), "dist/cli/main.js");
+  it.skipIf(!existsSync(cli))("refuses bad options with exit 2 and writes nothing", () => {
+    const out = join(tmpdir(), `capsim-measure-db-test-${process.pid}.yaml`);
+    for (const [args, message] of [
+      [["--workspaces", "0"], "--workspaces: must be a positive integer"],
+      [["--only", "nope"], "--only: unknown statement class nope"],
+      [["--database-url", "http://x"], "--database-url: must be a postgres://"],
+    ] as const) {
+      const r = spawnSync(process.execPath, [cli, "measure-db", ...args, "--out", out], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+});
