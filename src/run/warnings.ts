@@ -5,25 +5,81 @@ import { BYTES_PER_GB } from "../model/metrics/coderMetrics.js";
 import { eventLabel } from "../model/scaleEvents.js";
 import type { Scenario } from "../scenario/index.js";
 import { select, selectOne } from "../series/select.js";
+import type { BottleneckVerdict } from "./verdict.js";
 
 /** Something a reader must know before trusting the figures (stable JSON shape, docs/output.md). */
 export interface RunWarning {
-  kind: "stage_overrun" | "cleanup_cut_off" | "event_outside_stage" | "latency_at_cap" | "memory_over_limit";
+  kind:
+    | "stage_overrun"
+    | "cleanup_cut_off"
+    | "event_outside_stage"
+    | "latency_at_cap"
+    | "memory_over_limit"
+    | "saturated"
+    | "queue_growing"
+    | "not_steady";
   message: string;
   /** How many of the run's replications showed it. */
   replications: number;
   [detail: string]: unknown;
 }
 
-/** The warnings of a run, each once, from every replication's results. */
-export function runWarnings(scenario: Scenario, results: readonly ReplicationResult[]): RunWarning[] {
+/** The warnings of a run, each once, from every replication's results and the bottleneck verdict. */
+export function runWarnings(
+  scenario: Scenario,
+  results: readonly ReplicationResult[],
+  verdict?: BottleneckVerdict,
+): RunWarning[] {
   return [
     ...stageOverrun(scenario, results),
     ...cleanupCutOff(results),
     ...eventsOutsideStages(scenario, results),
     ...latenciesAtCap(results),
     ...memoryOverLimit(scenario, results),
+    ...(verdict ? overload(verdict, results.length) : []),
   ];
+}
+
+/** A saturated resource, each growing queue, and that an overloaded run's figures are no steady state. */
+function overload(verdict: BottleneckVerdict, replications: number): RunWarning[] {
+  const warnings: RunWarning[] = [];
+  const of = (n: number) => (replications > 1 ? ` (in ${n} of ${replications} replications)` : "");
+  for (const resource of verdict.saturated) {
+    const evidence = verdict.evidence.filter((e) => e.resource === resource);
+    const windows = [...new Set(evidence.map((e) => e.window))];
+    const n = Math.max(0, ...evidence.map((e) => e.replications));
+    warnings.push({
+      kind: "saturated",
+      resource,
+      windows,
+      evidence: [...new Set(evidence.map((e) => e.kind))],
+      replications: n,
+      message: `${resource} is saturated${of(n)}: ${evidence.map((e) => e.message).join("; ")}`,
+    });
+  }
+  for (const e of verdict.evidence.filter((x) => x.kind === "queue_growing"))
+    warnings.push({
+      kind: "queue_growing",
+      resource: e.resource,
+      window: e.window,
+      slope_per_s: e.slope_per_s,
+      replications: e.replications,
+      message: `${e.message}${of(e.replications)}: arrivals outran service`,
+    });
+  const overloaded =
+    verdict.saturated.length > 0 || verdict.evidence.some((e) => e.kind === "latency_at_cap");
+  if (overloaded) {
+    const windows = [...new Set(verdict.evidence.map((e) => e.window))];
+    warnings.push({
+      kind: "not_steady",
+      windows,
+      replications: Math.max(0, ...verdict.evidence.map((e) => e.replications)),
+      message:
+        `the run was overloaded in ${windows.join(", ")}: its figures are not a steady state's ` +
+        "(latencies and queues depend on how long the overload lasted, not on the load alone)",
+    });
+  }
+  return warnings;
 }
 
 const fmt = (v: number, digits = 3): string => Number(v.toPrecision(digits)).toString();
