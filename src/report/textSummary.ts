@@ -108,20 +108,28 @@ export function renderBottleneck(b: RunSummary["bottleneck"]): string[] {
       : `  users at 80%/100%: ${b.method}.`,
   );
   if (b.windows.length > 0) {
-    out.push("", "Utilisation per window (mean / worst 5 minutes; ~ = not steady, ! = saturated):");
-    const names = [...new Set(b.windows.flatMap((w) => w.resources.map((r) => r.resource)))];
+    out.push(
+      "",
+      "Utilisation per window, busiest first (mean / worst 5 minutes; ~ = not steady, ! = saturated):",
+    );
+    const cell = (r: RunSummary["bottleneck"]["windows"][number]["resources"][number] | undefined) =>
+      r
+        ? `${r.resource} ${pct(r.utilization)} / ${pct(r.worst_5m.utilization)}${r.steady ? "" : "~"}${r.saturated ? "!" : ""}`
+        : "";
     out.push(
       textTable(
-        ["resource", ...b.windows.map((w) => w.name)],
-        names.map((name) => [
-          name,
-          ...b.windows.map((w) => {
-            const r = w.resources.find((x) => x.resource === name);
-            if (!r) return "-";
-            const mark = `${r.steady ? "" : "~"}${r.saturated ? "!" : ""}`;
-            return `${pct(r.utilization)} / ${pct(r.worst_5m.utilization)}${mark}`;
-          }),
-        ]),
+        ["window", "from s", "to s", "busiest", "next", "third"],
+        b.windows.map((w) => {
+          const top = [...w.resources].sort((x, y) => y.worst_5m.utilization - x.worst_5m.utilization);
+          return [
+            w.name,
+            formatNumber(w.start_s, 6),
+            formatNumber(w.end_s, 6),
+            cell(top[0]),
+            cell(top[1]),
+            cell(top[2]),
+          ];
+        }),
       ),
     );
   }

@@ -114,6 +114,8 @@ function windowsOf(rep: ReplicationResult): Span[] {
 interface RepCell extends WindowResource {
   at80: number;
   at100: number;
+  /** The worst 5 minutes less sampling error: what near-ties and the highest resource are judged on. */
+  sure: number;
 }
 
 interface RepVerdict {
@@ -137,9 +139,10 @@ function replicationVerdict(rep: ReplicationResult, scenario: Scenario): RepVerd
         utilization: w.mean,
         worst_5m: { utilization: w.worst, end_s: w.worstEnd },
         steady: w.steady.steady,
-        saturated: w.worst >= FULL,
+        saturated: w.worstSure >= FULL,
         at80: w.at80,
         at100: w.at100,
+        sure: w.worstSure,
       };
       if (cell.saturated)
         evidence.push({
@@ -178,11 +181,11 @@ function replicationVerdict(rep: ReplicationResult, scenario: Scenario): RepVerd
 
 /** A window's p95 at the 30 s bucket: the deployment could not keep up; it speaks for the busiest resource. */
 function latencyAtCap(rep: ReplicationResult, span: Span, cells: RepCell[], evidence: Found[]): void {
-  const busiest = [...cells].sort((a, b) => b.worst_5m.utilization - a.worst_5m.utilization)[0];
+  const busiest = [...cells].sort((a, b) => b.sure - a.sure)[0];
   for (const h of LATENCY_HISTOGRAMS) {
     const { value, promql } = windowP95(rep, h, span.start, span.end);
     if (!(value >= CAP_SECONDS - 1e-9)) continue;
-    const culprit = busiest && busiest.worst_5m.utilization >= 0.9 ? busiest : undefined;
+    const culprit = busiest && busiest.sure >= 0.9 ? busiest : undefined;
     if (culprit) culprit.saturated = true;
     evidence.push({
       kind: "latency_at_cap",
@@ -238,13 +241,14 @@ function combineWindows(reps: RepVerdict[]): { window: VerdictWindow; cells: Rep
         saturated: all.some((c) => c.saturated),
         at80: earliest((c) => c.at80),
         at100: earliest((c) => c.at100),
+        sure: avg((c) => c.sure),
       };
     });
     const window: VerdictWindow = {
       name: span.name,
       start_s: span.start,
       end_s: span.end,
-      resources: cells.map(({ at80: _a, at100: _b, ...rest }) => rest),
+      resources: cells.map(({ at80: _a, at100: _b, sure: _c, ...rest }) => rest),
     };
     return { window, cells };
   });
@@ -313,25 +317,29 @@ export function bottleneckVerdict(
       near_ties: [],
       ...base,
     };
-  const cells = combined.find((c) => c.window.name === head.window)!.cells;
+  // Judged in the narrowest window holding the crossing's 5 minutes' end (a phase rather than its stage).
+  const judged = combined
+    .filter(
+      ({ window: w, cells: cs }) =>
+        w.start_s < head.at_s && head.at_s <= w.end_s + 1e-9 && cs.some((c) => c.resource === head.resource),
+    )
+    .sort((a, b) => a.window.end_s - a.window.start_s - (b.window.end_s - b.window.start_s))[0]!;
+  const window = judged.window.name;
+  const cells = judged.cells;
   const cell = cells.find((c) => c.resource === head.resource)!;
   const near_ties = cells
-    .filter(
-      (c) =>
-        c.resource !== head.resource &&
-        Math.abs(c.worst_5m.utilization - cell.worst_5m.utilization) <= NEAR_TIE_POINTS,
-    )
+    .filter((c) => c.resource !== head.resource && Math.abs(c.sure - cell.sure) <= NEAR_TIE_POINTS)
     .map((c) => ({
       resource: c.resource,
-      window: head.window,
+      window,
       utilization: c.worst_5m.utilization,
       points_behind: Number(((cell.worst_5m.utilization - c.worst_5m.utilization) * 100).toFixed(2)),
     }));
   return {
     resource: head.resource,
     utilization: cell.worst_5m.utilization,
-    ...extrapolation(scenario.workload.users, head.window, cell, saturated.includes(head.resource)),
-    window: head.window,
+    ...extrapolation(scenario.workload.users, window, cell, saturated.includes(head.resource)),
+    window,
     near_ties,
     ...base,
   };
@@ -341,12 +349,12 @@ function highest(combined: { window: VerdictWindow; cells: RepCell[] }[]): Cross
   let best: Crossing | null = null;
   for (const { window, cells } of combined)
     for (const c of cells)
-      if (c.worst_5m.utilization > 0 && (!best || c.worst_5m.utilization > best.utilization))
+      if (c.sure > 0 && (!best || c.sure > best.utilization))
         best = {
           resource: c.resource,
           window: window.name,
           at_s: c.worst_5m.end_s,
-          utilization: c.worst_5m.utilization,
+          utilization: c.sure,
         };
   return best;
 }

@@ -67,6 +67,8 @@ export interface WindowUtilization {
   /** The highest 5-minute mean, and the scrape time that 5 minutes ends at. */
   worst: number;
   worstEnd: number;
+  /** The highest 5-minute mean less its sampling error (= worst for a counter's rate): what is judged. */
+  worstSure: number;
   /** The first scrape time at which the 5-minute mean reached 0.8 / 0.98, or NaN. */
   at80: number;
   at100: number;
@@ -87,20 +89,22 @@ export function windowUtilization(
   const k = Math.min(sustainedSteps(steps), to - from + 1);
   let worst = Number.NEGATIVE_INFINITY;
   let worstEnd = Number.NaN;
+  let worstSure = Number.NEGATIVE_INFINITY;
   let at80 = Number.NaN;
   let at100 = Number.NaN;
   for (let end = from + k - 1; end <= to; end++) {
     const m = meanOf(u, end - k + 1, end);
     const sure = sampled ? m - sampleError(u, end - k + 1, end) : m;
     const t = steps.times[end]!;
-    if (sure > worst) {
-      worst = sure;
+    if (m > worst) {
+      worst = m;
       worstEnd = t;
     }
+    worstSure = Math.max(worstSure, sure);
     if (Number.isNaN(at80) && sure >= 0.8) at80 = t;
     if (Number.isNaN(at100) && sure >= 0.98) at100 = t;
   }
-  return { mean, worst, worstEnd, at80, at100, steady: steadiness(u, steps, from, to, sampled) };
+  return { mean, worst, worstEnd, worstSure, at80, at100, steady: steadiness(u, steps, from, to, sampled) };
 }
 
 /** Block means over a window: 5-minute blocks, or quarters of a window shorter than 20 minutes. */
