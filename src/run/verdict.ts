@@ -54,6 +54,8 @@ interface Found {
 }
 
 export interface Evidence extends Found {
+  /** Every window it held in (`window` is the first). */
+  windows: string[];
   /** How many replications showed it. */
   replications: number;
 }
@@ -254,16 +256,28 @@ function combineWindows(reps: RepVerdict[]): { window: VerdictWindow; cells: Rep
   });
 }
 
+/** One item per kind, resource and histogram: the first window's details, and every window it held in. */
 function combineEvidence(reps: RepVerdict[]): Evidence[] {
-  const byKey = new Map<string, Evidence>();
-  for (const r of reps)
+  const byKey = new Map<string, Evidence & { windows: string[]; seenIn: Set<number> }>();
+  reps.forEach((r, rep) => {
     for (const e of r.evidence) {
-      const key = `${e.kind}|${e.resource}|${e.window}|${String(e.histogram ?? "")}`;
+      const key = `${e.kind}|${e.resource}|${String(e.histogram ?? "")}`;
       const seen = byKey.get(key);
-      if (seen) seen.replications++;
-      else byKey.set(key, { ...e, replications: 1 } as Evidence);
+      if (!seen) byKey.set(key, { ...e, windows: [e.window], seenIn: new Set([rep]), replications: 0 });
+      else {
+        if (!seen.windows.includes(e.window)) seen.windows.push(e.window);
+        seen.seenIn.add(rep);
+      }
     }
-  return [...byKey.values()];
+  });
+  return [...byKey.values()].map(({ seenIn, ...e }) => {
+    const more = e.windows.length - 1;
+    return {
+      ...e,
+      replications: seenIn.size,
+      message: more > 0 ? `${e.message} (and in ${more} more window${more > 1 ? "s" : ""})` : e.message,
+    } as Evidence;
+  });
 }
 
 function firstCrossing(

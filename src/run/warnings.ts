@@ -46,7 +46,7 @@ function overload(verdict: BottleneckVerdict, replications: number): RunWarning[
   const of = (n: number) => (replications > 1 ? ` (in ${n} of ${replications} replications)` : "");
   for (const resource of verdict.saturated) {
     const evidence = verdict.evidence.filter((e) => e.resource === resource);
-    const windows = [...new Set(evidence.map((e) => e.window))];
+    const windows = [...new Set(evidence.flatMap((e) => e.windows))];
     const n = Math.max(0, ...evidence.map((e) => e.replications));
     warnings.push({
       kind: "saturated",
@@ -62,6 +62,7 @@ function overload(verdict: BottleneckVerdict, replications: number): RunWarning[
       kind: "queue_growing",
       resource: e.resource,
       window: e.window,
+      windows: e.windows,
       slope_per_s: e.slope_per_s,
       replications: e.replications,
       message: `${e.message}${of(e.replications)}: arrivals outran service`,
@@ -69,7 +70,7 @@ function overload(verdict: BottleneckVerdict, replications: number): RunWarning[
   const overloaded =
     verdict.saturated.length > 0 || verdict.evidence.some((e) => e.kind === "latency_at_cap");
   if (overloaded) {
-    const windows = [...new Set(verdict.evidence.map((e) => e.window))];
+    const windows = [...new Set(verdict.evidence.flatMap((e) => e.windows))];
     warnings.push({
       kind: "not_steady",
       windows,
