@@ -66,6 +66,9 @@ export interface ReplicationResult {
 
 const dist = (p: { value: unknown }) => distributionFromSpec(p.value as never);
 
+/** How often the scale-test runner is checked for a finished prepare once its window is over, seconds. */
+const PREPARE_POLL_S = 15;
+
 /** Runs one replication of a scenario under a model. The engine knows nothing of Coder; this file wires it. */
 export function runReplication(
   scenario: Scenario,
@@ -306,6 +309,7 @@ export function runReplication(
           agentReconnectDelay: dist(model.reconnects.agent_reconnect_delay_s),
           clientReconnectDelay: dist(model.reconnects.client_reconnect_delay_s),
           agentReconnectClass: ids.agentReconnect,
+          agentRetrySeconds: model.reconnects.agent_retry_max_s.value,
           onReplicasChanged: () => runner.refreshJobUpdates(),
           onDatabaseChanged: () => cluster.onFluidChanged?.(),
         })
@@ -386,8 +390,12 @@ export function runReplication(
     for (let r = 0; r < cluster.replicas; r++) {
       const heartbeats = cluster.agents[r]! / w.agent.heartbeat_interval_s;
       if (mech.metadataPath === "coderd_batch") {
-        // Newest coderd batches heartbeats too: a flush every 5 s or at 500 agents.
-        const flushes = heartbeats > 0 ? Math.max(heartbeats / 500, 1 / 5) : 0;
+        // Newest coderd batches heartbeats too: a flush at the batch size or after the longest interval.
+        const m = model.coderd;
+        const flushes =
+          heartbeats > 0
+            ? Math.max(heartbeats / m.heartbeat_batch_agents.value, 1 / m.heartbeat_batch_interval_s.value)
+            : 0;
         vcpu += heartbeats * db.batch_row_cpu_s.value + flushes * writeCost;
         commits += flushes;
       } else {
@@ -494,7 +502,7 @@ export function runReplication(
   if (prepare) {
     runUntil(prepare.endSeconds);
     const giveUp = prepare.startSeconds + 10 * (prepare.endSeconds - prepare.startSeconds);
-    while (!runner.prepareDone && sim.now < giveUp) runUntil(sim.now + scenario.scrape_interval_s);
+    while (!runner.prepareDone && sim.now < giveUp) runUntil(sim.now + PREPARE_POLL_S);
     timeline.delayAfterPrepare(sim.now);
   }
   for (const stage of timeline.stagesAfterPrepare()) scheduleStage(stage);

@@ -113,7 +113,7 @@ export class CoderdCluster {
   /** Database connections replica r's pool holds open: those in use, or its idle minimum. */
   openConnections(r: number): number {
     const pool = this.pools[r]!;
-    return Math.max(pool.inUse, Math.ceil(pool.size / 3));
+    return Math.max(pool.inUse, Math.ceil(pool.size / this.model.coderd.pg_conn_idle_divisor.value));
   }
 
   websockets(r: number): number {

@@ -94,6 +94,15 @@ export const modelSchema = z
         "coderd CPU per MiB relayed (websocket, DERP, wireguard), CPU-seconds per MiB",
       ),
       heartbeat_cpu_s: numberParam("coderd CPU per agent connection heartbeat, CPU-seconds"),
+      heartbeat_batch_agents: numberParam(
+        "Versions with coderd's batcher: agents' heartbeat updates written per batch at most (a flush at this many)",
+      ),
+      heartbeat_batch_interval_s: numberParam(
+        "Versions with coderd's batcher: longest time between heartbeat batch flushes, seconds",
+      ),
+      pg_conn_idle_divisor: numberParam(
+        "coderd keeps max_open / this many database connections open when idle (CODER_PG_CONN_MAX_IDLE=auto)",
+      ),
       job_cpu_s: numberParam("coderd CPU per provisioner job event (acquire, update, complete), CPU-seconds"),
       deployment_stats_refresh_s: numberParam(
         "Interval of each replica's deployment-stats cache refresh (metricscache, AgentStatsRefreshInterval), seconds",
@@ -213,6 +222,9 @@ export const modelSchema = z
         ),
         agent_connect_cpu_s: distParam("coderd CPU of an agent (re)connection, CPU-seconds"),
         agent_connect_reads: numberParam("Database reads of an agent (re)connection (auth and manifest)"),
+        agent_retry_max_s: numberParam(
+          "Longest wait between an agent's reconnect attempts while no coderd replica answers, seconds",
+        ),
       })
       .describe("What reconnecting after a replica loss costs (used by scenario events)"),
   })

@@ -53,6 +53,8 @@ export class ScaleEvents {
       agentReconnectDelay: Distribution;
       clientReconnectDelay: Distribution;
       agentReconnectClass: number;
+      /** An agent's longest wait between reconnect attempts while no replica answers, seconds. */
+      agentRetrySeconds: number;
       /** Called when a replica leaves or joins (job-update and provisioner loads are respread). */
       onReplicasChanged: () => void;
       /** Called when the database pauses or resumes (its fluid load follows). */
@@ -168,8 +170,8 @@ export class ScaleEvents {
 
   private reconnectAgent(agent: number, done: () => void): void {
     if (this.cluster.upCount === 0) {
-      // Nothing to connect to: the agent retries (its backoff tops out at 10 s).
-      this.sim.after(10, () => this.reconnectAgent(agent, done));
+      // Nothing to connect to: the agent retries (at its backoff's longest wait).
+      this.sim.after(this.opts.agentRetrySeconds, () => this.reconnectAgent(agent, done));
       return;
     }
     const r = this.fleet.reconnect(agent);

@@ -22,7 +22,9 @@ export interface SampledSeriesJSON {
 /**
  * Records named gauges at a fixed scrape interval of simulated time, like Prometheus, into growing
  * Float64Array columns, so medians and peaks can be read the way a Grafana panel shows them (see
- * `seriesSummary`, `counterRate`). Scrapes fall at start + k·interval, without drift.
+ * `seriesSummary`, `counterRate`). Scrapes fall at start + k·interval, without drift. A scrape reads the
+ * state after every event scheduled for its instant before the instant began (it wakes, then scrapes
+ * behind them), so what it sees does not depend on the interval: a reader never races a same-time event.
  */
 export class Sampler {
   readonly intervalSeconds: number;
@@ -32,6 +34,8 @@ export class Sampler {
   private timeColumn = new Float64Array(64);
   private rows = 0;
   private readonly scrapeAction: ActionId;
+  private readonly wakeAction: ActionId;
+  private running = false;
   private pending = -1;
   private startSeconds = 0;
   private nextIndex = 0;
@@ -46,6 +50,7 @@ export class Sampler {
     }
     this.intervalSeconds = interval;
     this.scrapeAction = sim.register(() => this.onTick());
+    this.wakeAction = sim.register(() => this.sim.post(0, this.scrapeAction));
   }
 
   /** Adds a gauge; rows scraped before it was added read NaN. */
@@ -81,13 +86,15 @@ export class Sampler {
     if (this.pending >= 0) throw new Error("sampler already started");
     this.startSeconds = this.sim.now;
     this.nextIndex = 0;
-    this.pending = this.sim.scheduleAt(this.startSeconds, this.scrapeAction);
+    this.running = true;
+    this.pending = this.sim.scheduleAt(this.startSeconds, this.wakeAction);
   }
 
   /** Stops the ticker (a final `scrape()` may still be taken by hand). */
   stop(): void {
     if (this.pending >= 0) this.sim.cancel(this.pending);
     this.pending = -1;
+    this.running = false;
   }
 
   /** Records one row at the current time. */
@@ -128,11 +135,12 @@ export class Sampler {
   }
 
   private onTick(): void {
+    if (!this.running) return; // stopped between its wake-up and its scrape
     this.scrape();
     this.nextIndex++;
     this.pending = this.sim.scheduleAt(
       this.startSeconds + this.nextIndex * this.intervalSeconds,
-      this.scrapeAction,
+      this.wakeAction,
     );
   }
 
