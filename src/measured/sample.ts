@@ -47,7 +47,7 @@ export type CounterDerivation = "rate" | "increase" | "cumulative";
 /** One normalised measurement: every reader turns its format into a list of these. */
 export interface MeasuredSample {
   source: MeasuredSource;
-  /** capsim series or figure name when the metric map knows the raw metric, else the raw name. */
+  /** Figure name (capsim formats), or the name as written (other summaries). */
   metric: string;
   /** Name as found in the file. */
   rawMetric: string;

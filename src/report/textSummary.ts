@@ -64,15 +64,7 @@ export function renderRunSummary(s: RunSummary): string {
     ),
   );
   out.push("");
-  const b = s.bottleneck;
-  if (b.resource === "none") out.push("Bottleneck: none (no resource was used).");
-  else {
-    out.push(`Bottleneck: ${b.resource} at ${pct(b.utilization)} utilisation.`);
-    out.push(
-      `  reaches 80% at about ${b.users_at_80pct ?? "-"} users and 100% at about ${b.users_at_100pct ?? "-"} users ` +
-        `(${b.method}).`,
-    );
-  }
+  out.push(...renderBottleneck(s.bottleneck));
   // Summaries written before the cost existed have none.
   if (s.cost) out.push("", ...renderCost(s.cost));
   if (s.warnings.length > 0) {
@@ -81,4 +73,65 @@ export function renderRunSummary(s: RunSummary): string {
     for (const w of s.warnings) out.push(`  ${w.kind}: ${w.message}`);
   }
   return `${out.join("\n")}\n`;
+}
+
+/** The bottleneck verdict: per window, at the worst 5 minutes, saturation and its evidence. */
+export function renderBottleneck(b: RunSummary["bottleneck"]): string[] {
+  if (b.resource === "none") return ["Bottleneck: none (no resource was used)."];
+  // Summaries written before the window verdict have only the whole-window fields.
+  if (!b.windows) {
+    return [
+      `Bottleneck: ${b.resource} at ${pct(b.utilization)} utilisation.`,
+      `  reaches 80% at about ${b.users_at_80pct ?? "-"} users and 100% at about ${b.users_at_100pct ?? "-"} users (${b.method}).`,
+    ];
+  }
+  const saturated = b.saturated.includes(b.resource);
+  const out = [
+    `Bottleneck: ${b.resource} ${saturated ? "SATURATED" : `at ${pct(b.utilization)}`} in ${b.window}` +
+      ` (worst 5 minutes ${pct(b.utilization)}).`,
+  ];
+  const crossing = (label: string, c: RunSummary["bottleneck"]["first_80"]) =>
+    c
+      ? `  first to ${label}: ${c.resource} in ${c.window}, 5 minutes ending at ${formatNumber(c.at_s, 6)} s`
+      : `  first to ${label}: none`;
+  out.push(crossing("80%", b.first_80), crossing("100%", b.first_100));
+  for (const t of b.near_ties)
+    out.push(
+      `  near-tie: ${t.resource} at ${pct(t.utilization)} in ${t.window} (${formatNumber(Math.abs(t.points_behind), 3)} points ${t.points_behind >= 0 ? "behind" : "ahead"})`,
+    );
+  const others = b.saturated.filter((r) => r !== b.resource);
+  if (others.length > 0) out.push(`  also saturated: ${others.join(", ")}`);
+  for (const e of b.evidence) out.push(`  evidence (${e.kind}): ${e.message}`);
+  out.push(
+    b.users_at_80pct !== null
+      ? `  reaches 80% at about ${b.users_at_80pct} users and 100% at about ${b.users_at_100pct} users (${b.method}).`
+      : `  users at 80%/100%: ${b.method}.`,
+  );
+  if (b.windows.length > 0) {
+    out.push(
+      "",
+      "Utilisation per window, busiest first (mean / worst 5 minutes; ~ = not steady, ! = saturated):",
+    );
+    const cell = (r: RunSummary["bottleneck"]["windows"][number]["resources"][number] | undefined) =>
+      r
+        ? `${r.resource} ${pct(r.utilization)} / ${pct(r.worst_5m.utilization)}${r.steady ? "" : "~"}${r.saturated ? "!" : ""}`
+        : "";
+    out.push(
+      textTable(
+        ["window", "from s", "to s", "busiest", "next", "third"],
+        b.windows.map((w) => {
+          const top = [...w.resources].sort((x, y) => y.worst_5m.utilization - x.worst_5m.utilization);
+          return [
+            w.name,
+            formatNumber(w.start_s, 6),
+            formatNumber(w.end_s, 6),
+            cell(top[0]),
+            cell(top[1]),
+            cell(top[2]),
+          ];
+        }),
+      ),
+    );
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ import { metricDefinitions } from "../model/summaryMetrics.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import { selectOne } from "../series/select.js";
 import { CAPSIM_VERSION } from "../version.js";
+import { type BottleneckVerdict, bottleneckVerdict } from "./verdict.js";
 import { type RunWarning, runWarnings } from "./warnings.js";
 
 /** One figure of the summary (stable JSON shape, documented in docs/output.md). */
@@ -50,13 +51,8 @@ export interface RunSummary {
   events: number;
   metrics: SummaryMetric[];
   resources: SummaryResource[];
-  bottleneck: {
-    resource: string;
-    utilization: number;
-    users_at_80pct: number | null;
-    users_at_100pct: number | null;
-    method: string;
-  };
+  /** The bottleneck judged per traffic window and at the worst 5 minutes (src/run/verdict.ts). */
+  bottleneck: BottleneckVerdict;
   stages: { name: string; start_s: number; end_s: number }[];
   /** What the deployment would cost per month at the simulated load (src/cost). */
   cost: CostSummary;
@@ -116,6 +112,7 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
     metrics.push({ name: def.name, stage: def.stage, unit: def.unit, ...meanAndCi(values) });
   }
   const resources = averageResources(results.map((r) => r.resources));
+  const bottleneck = bottleneckVerdict(scenario, results);
   return {
     summary: {
       capsim_version: CAPSIM_VERSION,
@@ -132,14 +129,14 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
       events: results.reduce((n, r) => n + r.events, 0),
       metrics,
       resources,
-      bottleneck: bottleneckOf(resources, scenario.workload.users),
+      bottleneck,
       stages: first.timeline.stages.map((s) => ({
         name: s.name,
         start_s: s.startSeconds,
         end_s: s.endSeconds,
       })),
       cost: runCost(scenario, model.model, results.map(usageOf), prices),
-      warnings: runWarnings(scenario, results),
+      warnings: runWarnings(scenario, results, bottleneck),
     },
     first,
     replicationResults: results,
@@ -186,22 +183,4 @@ function averageResources(perReplication: ResourceRow[][]): SummaryResource[] {
     residual_in_system: avg(i, "residual_in_system"),
     residual_utilization: avg(i, "residual_utilization"),
   }));
-}
-
-/**
- * The most utilised resource, and the users at which it would reach 80% and 100% by the utilisation
- * law, assuming its utilisation grows in proportion to users (an extrapolation, labelled as such).
- */
-function bottleneckOf(resources: SummaryResource[], users: number): RunSummary["bottleneck"] {
-  const top = [...resources].sort((a, b) => b.utilization - a.utilization)[0];
-  if (!top || top.utilization <= 0) {
-    return { resource: "none", utilization: 0, users_at_80pct: null, users_at_100pct: null, method: "" };
-  }
-  return {
-    resource: top.name,
-    utilization: top.utilization,
-    users_at_80pct: users > 0 ? Math.round((users * 0.8) / top.utilization) : null,
-    users_at_100pct: users > 0 ? Math.round(users / top.utilization) : null,
-    method: "utilisation-law extrapolation: utilisation assumed proportional to users",
-  };
 }

@@ -1,28 +1,86 @@
 import type { ReplicationResult } from "../model/coderModel.js";
 import { plannedEventSeconds, type ScenarioEvent } from "../model/features.js";
-import { CODERD_LATENCY_BUCKETS_S, TARGETS } from "../model/metrics/catalog.js";
+import { CODERD_LATENCY_BUCKETS_S } from "../model/metrics/catalog.js";
+import { BYTES_PER_GB } from "../model/metrics/coderMetrics.js";
 import { eventLabel } from "../model/scaleEvents.js";
 import type { Scenario } from "../scenario/index.js";
-import { type Matchers, select, selectOne } from "../series/select.js";
+import { select, selectOne } from "../series/select.js";
+import type { BottleneckVerdict } from "./verdict.js";
 
 /** Something a reader must know before trusting the figures (stable JSON shape, docs/output.md). */
 export interface RunWarning {
-  kind: "stage_overrun" | "cleanup_cut_off" | "event_outside_stage" | "latency_at_cap" | "memory_over_limit";
+  kind:
+    | "stage_overrun"
+    | "cleanup_cut_off"
+    | "event_outside_stage"
+    | "latency_at_cap"
+    | "memory_over_limit"
+    | "saturated"
+    | "queue_growing"
+    | "not_steady";
   message: string;
   /** How many of the run's replications showed it. */
   replications: number;
   [detail: string]: unknown;
 }
 
-/** The warnings of a run, each once, from every replication's results. */
-export function runWarnings(scenario: Scenario, results: readonly ReplicationResult[]): RunWarning[] {
+/** The warnings of a run, each once, from every replication's results and the bottleneck verdict. */
+export function runWarnings(
+  scenario: Scenario,
+  results: readonly ReplicationResult[],
+  verdict?: BottleneckVerdict,
+): RunWarning[] {
   return [
     ...stageOverrun(scenario, results),
     ...cleanupCutOff(results),
     ...eventsOutsideStages(scenario, results),
     ...latenciesAtCap(results),
     ...memoryOverLimit(scenario, results),
+    ...(verdict ? overload(verdict, results.length) : []),
   ];
+}
+
+/** A saturated resource, each growing queue, and that an overloaded run's figures are no steady state. */
+function overload(verdict: BottleneckVerdict, replications: number): RunWarning[] {
+  const warnings: RunWarning[] = [];
+  const of = (n: number) => (replications > 1 ? ` (in ${n} of ${replications} replications)` : "");
+  for (const resource of verdict.saturated) {
+    const evidence = verdict.evidence.filter((e) => e.resource === resource);
+    const windows = [...new Set(evidence.flatMap((e) => e.windows))];
+    const n = Math.max(0, ...evidence.map((e) => e.replications));
+    warnings.push({
+      kind: "saturated",
+      resource,
+      windows,
+      evidence: [...new Set(evidence.map((e) => e.kind))],
+      replications: n,
+      message: `${resource} is saturated${of(n)}: ${evidence.map((e) => e.message).join("; ")}`,
+    });
+  }
+  for (const e of verdict.evidence.filter((x) => x.kind === "queue_growing"))
+    warnings.push({
+      kind: "queue_growing",
+      resource: e.resource,
+      window: e.window,
+      windows: e.windows,
+      slope_per_s: e.slope_per_s,
+      replications: e.replications,
+      message: `${e.message}${of(e.replications)}: arrivals outran service`,
+    });
+  const overloaded =
+    verdict.saturated.length > 0 || verdict.evidence.some((e) => e.kind === "latency_at_cap");
+  if (overloaded) {
+    const windows = [...new Set(verdict.evidence.flatMap((e) => e.windows))];
+    warnings.push({
+      kind: "not_steady",
+      windows,
+      replications: Math.max(0, ...verdict.evidence.map((e) => e.replications)),
+      message:
+        `the run was overloaded in ${windows.join(", ")}: its figures are not a steady state's ` +
+        "(latencies and queues depend on how long the overload lasted, not on the load alone)",
+    });
+  }
+  return warnings;
 }
 
 const fmt = (v: number, digits = 3): string => Number(v.toPrecision(digits)).toString();
@@ -71,7 +129,7 @@ function cleanupCutOff(results: readonly ReplicationResult[]): RunWarning[] {
   ];
 }
 
-/** The last scrape at or before t of one simulated series. */
+/** The last scrape at or before t of the one series of a name. */
 function valueAt(rep: ReplicationResult, name: string, t: number): number {
   const series = selectOne(rep.metrics, name);
   let v = Number.NaN;
@@ -165,28 +223,37 @@ function latenciesAtCap(results: readonly ReplicationResult[]): RunWarning[] {
 
 /** Pods whose memory peaked over their limit: coderd replicas and workspace proxy replicas. */
 function memoryOverLimit(scenario: Scenario, results: readonly ReplicationResult[]): RunWarning[] {
-  const limits: { pod: string; name: string; matchers: Matchers; limitGb: number }[] = [];
-  for (let r = 0; r < maxReplicas(results); r++) {
-    const pod = TARGETS.coderdPod(r);
-    limits.push({
-      pod,
-      name: "container_memory_working_set_bytes",
-      matchers: { pod, container: "coder" },
-      limitGb: scenario.deployment.coderd.memory_gb,
-    });
-  }
-  for (const region of scenario.geography?.regions ?? []) {
-    const proxy = region.proxy;
-    for (let k = 0; k < (proxy?.replicas ?? 0); k++) {
-      const pod = `wsproxy-${region.name}-${k}`;
-      limits.push({ pod, name: "capsim_wsproxy_memory_bytes", matchers: { pod }, limitGb: proxy!.memory_gb });
+  const limits = new Map<string, number>();
+  const proxyLimits = new Map(
+    (scenario.geography?.regions ?? []).map((region) => [region.name, region.proxy?.memory_gb]),
+  );
+  const peaksByPod = new Map<string, number[]>();
+  for (const r of results) {
+    const pods = [
+      ...select(r.metrics, "container_memory_working_set_bytes", { container: "coder" }).map((s) => ({
+        s,
+        limitGb: scenario.deployment.coderd.memory_gb,
+      })),
+      ...select(r.metrics, "capsim_wsproxy_memory_bytes").map((s) => ({
+        s,
+        limitGb: proxyLimits.get(s.labels.region ?? ""),
+      })),
+    ];
+    for (const { s, limitGb } of pods) {
+      const pod = s.labels.pod ?? "";
+      if (limitGb === undefined) continue;
+      limits.set(pod, limitGb);
+      let peak = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < s.values.length; i++)
+        if (Number.isFinite(s.values[i]!)) peak = Math.max(peak, s.values[i]!);
+      const peakGb = peak / BYTES_PER_GB;
+      if (peakGb > limitGb) peaksByPod.set(pod, [...(peaksByPod.get(pod) ?? []), peakGb]);
     }
   }
   const warnings: RunWarning[] = [];
-  for (const { pod, name, matchers, limitGb } of limits) {
-    const peaks = results.map((r) => peakGb(r, name, matchers)).filter((p) => p > limitGb);
-    if (peaks.length === 0) continue;
+  for (const [pod, peaks] of peaksByPod) {
     const peak = Math.max(...peaks);
+    const limitGb = limits.get(pod)!;
     warnings.push({
       kind: "memory_over_limit",
       pod,
@@ -199,21 +266,4 @@ function memoryOverLimit(scenario: Scenario, results: readonly ReplicationResult
     });
   }
   return warnings;
-}
-
-/** A pod's highest memory scrape, GB (the series are in bytes). */
-function peakGb(rep: ReplicationResult, name: string, matchers: Matchers): number {
-  let peak = Number.NEGATIVE_INFINITY;
-  for (const s of select(rep.metrics, name, matchers))
-    for (let i = 0; i < s.values.length; i++) if (s.values[i]! > peak) peak = s.values[i]!;
-  return peak / 1e9;
-}
-
-function maxReplicas(results: readonly ReplicationResult[]): number {
-  return Math.max(
-    0,
-    ...results.map(
-      (r) => select(r.metrics, "container_memory_working_set_bytes", { container: "coder" }).length,
-    ),
-  );
 }

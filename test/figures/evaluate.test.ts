@@ -26,7 +26,7 @@ const EXPECTED = {
   "agent_api_latency_p90_ms/all": 100,
   "agent_api_latency_p95_ms/all": 322.222,
   "agent_api_latency_p95_exact_ms/all": null,
-  "api_latency_p95_ms/all": 9.75,
+  "api_latency_p95_ms/all": 211.111,
   "websockets_mean/dashboard": 2400,
   "provisioner_cpu_vcpu_median/prepare": 0.35,
   "provisioner_queue_wait_p95_s/prepare": null,

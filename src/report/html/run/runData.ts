@@ -41,6 +41,9 @@ export const runSummarySchema = z.looseObject({
     users_at_80pct: finiteOrNull,
     users_at_100pct: finiteOrNull,
     method: z.string(),
+    // The window verdict (src/run/verdict.ts); absent in summaries written before it.
+    window: z.string().nullable().optional(),
+    saturated: z.array(z.string()).optional(),
   }),
   stages: z.array(z.object({ name: z.string(), start_s: z.number(), end_s: z.number() })),
 });

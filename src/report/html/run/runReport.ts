@@ -17,7 +17,7 @@ export function renderRunReport(data: RunReportData): string {
   const verdict =
     b.resource === "none"
       ? `<div class="callout">No resource was busy during the traffic stages.</div>`
-      : `<div class="callout${b.utilization >= 0.8 ? " fail" : ""}"><strong>Bottleneck: ${escapeHtml(b.resource)}</strong> at ${escapeHtml(pct(b.utilization))} utilisation.` +
+      : `<div class="callout${b.utilization >= 0.8 ? " fail" : ""}"><strong>Bottleneck: ${escapeHtml(b.resource)}</strong>${b.saturated?.includes(b.resource) ? " <strong>saturated</strong>" : ""} at ${escapeHtml(pct(b.utilization))} utilisation${b.window ? ` (worst 5 minutes, in ${escapeHtml(b.window)})` : ""}.` +
         (b.users_at_80pct !== null
           ? ` It would reach 80 % at about ${escapeHtml(formatNumber(b.users_at_80pct, 6))} users and 100 % at about ${escapeHtml(formatNumber(b.users_at_100pct, 6))} users`
           : "") +
