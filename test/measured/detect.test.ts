@@ -22,7 +22,10 @@ describe("format detection from content", () => {
     expect(data.format).toBe(format);
     // Time-series formats give series (and saved answers); summary formats give samples.
     const count =
-      data.samples.length + (data.series?.series.length ?? 0) + (data.answers?.length ?? 0) + (data.unmapped?.size ?? 0);
+      data.samples.length +
+      (data.series?.series.length ?? 0) +
+      (data.answers?.length ?? 0) +
+      (data.unmapped?.size ?? 0);
     expect(count).toBeGreaterThan(0);
     expect(data.samples.every((s) => s.source === source && s.file === fixturePath(name))).toBe(true);
   });

@@ -45,12 +45,10 @@ describe("promtool tsdb dump output", () => {
       const set = syntheticSet();
       const om = join(dir, "sim.om");
       // Block times must be recent enough for promtool: shift the synthetic 0..1800 s to T0.
-      writeFileSync(
-        om,
-        toOpenMetrics({
-          series: set.series.map((s) => ({ ...s, times: Array.from(s.times, (t) => t + T0) })),
-        }),
-      );
+      const shifted: SeriesSet = {
+        series: set.series.map((s) => ({ ...s, times: Array.from(s.times, (t) => t + T0) })),
+      };
+      writeFileSync(om, toOpenMetrics(shifted));
       const blocks = join(dir, "blocks");
       const made = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", om, blocks], {
         encoding: "utf8",
@@ -72,6 +70,10 @@ describe("promtool tsdb dump output", () => {
       )!;
       expect(Array.from(cpu.values)).toEqual(Array.from(want.values));
       expect(cpu.times[1]! - cpu.times[0]!).toBe(15);
+      // The same figures from the dump as from the series it was made of.
+      const figuresOf = (d: SeriesSet) =>
+        evaluateFigures(d, resolveWindows(d).windows).map((f) => [f.name, f.stage, f.value]);
+      expect(figuresOf(data.series!)).toEqual(figuresOf(shifted));
     },
   );
 });
