@@ -1,6 +1,8 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolveScenarioPath } from "../cli/scenarioInput.js";
 import { InputError } from "../errors.js";
+import { inputLimits } from "../input/limits.js";
+import { readInputText } from "../input/readInput.js";
 
 /** The positionals of `compare`/`calibrate`: `[scenario] <measured file>...`. */
 export interface ScenarioAndMeasuredArgs {
@@ -39,7 +41,7 @@ function noMeasured(command: string, scenario?: string): InputError {
 export function looksLikeScenario(arg: string): boolean {
   if (existsSync(arg)) {
     if (!statSync(arg).isFile()) return false;
-    return hasScenarioKeys(readFileSync(arg, "utf8"));
+    return hasScenarioKeys(readInputText(arg, { what: "input", maxBytes: inputLimits.measuredBytes }));
   }
   try {
     resolveScenarioPath(arg);

@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { inputLimits, MAX_INPUT_OPTION } from "../input/limits.js";
+import { readInputText } from "../input/readInput.js";
 import { readCapsimCsv } from "./capsimCsv.js";
 import { readCapsimYaml } from "./capsimYaml.js";
 import { readCoderScaletestRecords } from "./coderScaletest.js";
@@ -32,18 +33,10 @@ export function parseMeasured(text: string, fileName: string): MeasuredData {
   }
 }
 
-/** Reads a measured-data file from disk (synchronously, like scenario loading). */
+/** Reads a measured-data file from disk: a regular file within the size cap (docs/security.md). */
 export function readMeasuredFile(path: string): MeasuredData {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message;
-    throw new InputError({ file: path, path: "", message: `cannot read: ${why}` });
-  }
-  return parseMeasured(text, path);
+  const cap = { what: "measured data", maxBytes: inputLimits.measuredBytes, raiseWith: MAX_INPUT_OPTION };
+  return parseMeasured(readInputText(path, cap), path);
 }
 
 function readAs(
