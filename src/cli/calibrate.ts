@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { renderCalibrate } from "../calibrate/calibrateText.js";
 import { collectFitSpec, type FitSpec } from "../calibrate/fitSpec.js";
@@ -8,7 +9,17 @@ import {
 } from "../calibrate/runCalibrate.js";
 import { splitScenarioArgs } from "../compare/scenarioArgs.js";
 import { InputError } from "../errors.js";
-import { collect, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+import { checkOutputFile } from "../input/paths.js";
+import { estimateRun, refuseOverBudget } from "../run/estimate.js";
+import {
+  addBudgetOptions,
+  addInputCapOption,
+  budgetOf,
+  collect,
+  loadScenarioAndModel,
+  nonNegativeInt,
+  positiveInt,
+} from "./scenarioInput.js";
 
 interface CalibrateFlags {
   set: string[];
@@ -19,10 +30,12 @@ interface CalibrateFlags {
   seed?: number;
   stages?: string;
   progress: boolean;
+  maxMemoryGb: number;
+  maxHours: number;
 }
 
 export function registerCalibrate(program: Command): void {
-  program
+  const command = program
     .command("calibrate")
     .description("Fit model parameters to measured figures and write a new model file (docs/compare.md)")
     .argument(
@@ -55,49 +68,56 @@ export function registerCalibrate(program: Command): void {
       nonNegativeInt("seed"),
     )
     .option("--stages <file>", "capsim YAML with stages: [{name, start, end}] for time-series measured files")
-    .option("--no-progress", "no progress lines on stderr")
-    .action((files: string[], flags: CalibrateFlags) => {
-      if (flags.fit.length === 0) {
-        throw new InputError({
-          file: "--fit",
-          path: "",
-          message: "name at least one parameter: --fit coderd.connection_cpu_vcpu",
-        });
-      }
-      if (!flags.out) {
-        throw new InputError({
-          file: "--out",
-          path: "",
-          message: "give the model file to write: --out models/NAME.yaml",
-        });
-      }
-      const { scenarioArg, measuredFiles } = splitScenarioArgs(files, "calibrate");
-      const result = runCalibrate({
-        scenarioArg,
-        measuredFiles,
-        sets: flags.set,
-        fits: flags.fit,
-        out: flags.out,
-        replications: flags.replications,
-        maxEvaluations: flags.maxEvals,
-        ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-        ...(flags.stages !== undefined ? { stagesFile: flags.stages } : {}),
-        onEvaluation: (e) => {
-          if (!flags.progress) return;
-          const label = e.index === 0 ? "start" : `eval ${e.index}/${e.maxEvaluations}`;
-          const values = e.values.map((v) => `${v.path}=${v.value}`).join(" ");
-          const how = e.invalid
-            ? `refused: ${e.invalid}`
-            : e.cached
-              ? "cached"
-              : `${e.wallSeconds.toFixed(1)} s`;
-          process.stderr.write(
-            `calibrate ${label}  objective ${fmt(e.objective)}  best ${fmt(e.best)}  ${values}  (${how})\n`,
-          );
-        },
+    .option("--no-progress", "no progress lines on stderr");
+  addInputCapOption(addBudgetOptions(command)).action((files: string[], flags: CalibrateFlags) => {
+    if (flags.fit.length === 0) {
+      throw new InputError({
+        file: "--fit",
+        path: "",
+        message: "name at least one parameter: --fit coderd.connection_cpu_vcpu",
       });
-      process.stdout.write(renderCalibrate(result));
+    }
+    if (!flags.out) {
+      throw new InputError({
+        file: "--out",
+        path: "",
+        message: "give the model file to write: --out models/NAME.yaml",
+      });
+    }
+    const { scenarioArg, measuredFiles } = splitScenarioArgs(files, "calibrate");
+    // Checked before the search: every evaluation's cost, and that the model file can be written.
+    const { loaded } = loadScenarioAndModel(scenarioArg, flags.set);
+    refuseOverBudget(loaded, estimateRun(loaded.scenario, flags.replications), budgetOf(flags), {
+      replicationsOption: "--replications",
+      runs: flags.maxEvals,
     });
+    checkOutputFile(resolve(flags.out), "--out", { regularOnly: true });
+    const result = runCalibrate({
+      scenarioArg,
+      measuredFiles,
+      sets: flags.set,
+      fits: flags.fit,
+      out: flags.out,
+      replications: flags.replications,
+      maxEvaluations: flags.maxEvals,
+      ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+      ...(flags.stages !== undefined ? { stagesFile: flags.stages } : {}),
+      onEvaluation: (e) => {
+        if (!flags.progress) return;
+        const label = e.index === 0 ? "start" : `eval ${e.index}/${e.maxEvaluations}`;
+        const values = e.values.map((v) => `${v.path}=${v.value}`).join(" ");
+        const how = e.invalid
+          ? `refused: ${e.invalid}`
+          : e.cached
+            ? "cached"
+            : `${e.wallSeconds.toFixed(1)} s`;
+        process.stderr.write(
+          `calibrate ${label}  objective ${fmt(e.objective)}  best ${fmt(e.best)}  ${values}  (${how})\n`,
+        );
+      },
+    });
+    process.stdout.write(renderCalibrate(result));
+  });
 }
 
 const fmt = (v: number): string => (Number.isFinite(v) ? v.toPrecision(4) : "inf");

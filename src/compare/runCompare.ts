@@ -1,8 +1,14 @@
 import { loadScenarioAndModel } from "../cli/scenarioInput.js";
+import { InputError } from "../errors.js";
 import { runScenario } from "../run/runScenario.js";
 import { CAPSIM_VERSION } from "../version.js";
 import { type CompareRow, compareFigures, SIMULATED_METRICS } from "./compareFigures.js";
-import { loadMeasuredFigures, type MeasuredFileInfo, type SkippedMeasurement } from "./measuredFigures.js";
+import {
+  loadMeasuredFigures,
+  type MeasuredFigures,
+  type MeasuredFileInfo,
+  type SkippedMeasurement,
+} from "./measuredFigures.js";
 
 /** A figure the simulation does not produce: listed, never a failure. */
 export type NotSimulatedRow = CompareRow & { verdict: "not_simulated"; reason: string };
@@ -46,6 +52,24 @@ export interface CompareOptions {
   onProgress?: (fraction: number) => void;
 }
 
+/** Measured files with no finite figure of a simulated metric: exit 2 before simulating, not a vacuous pass. */
+function refuseNothingToCompare(measured: MeasuredFigures): void {
+  const simulated = new Set<string>(SIMULATED_METRICS);
+  const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  const usable = measured.figures.some(
+    (f) =>
+      simulated.has(f.metric) &&
+      (finite(f.value) || (f.range !== undefined && finite(f.range[0]) && finite(f.range[1]))),
+  );
+  if (usable) return;
+  const skipped = measured.skipped.reduce((n, s) => n + s.count, 0);
+  throw new InputError({
+    file: measured.files.map((f) => f.file).join(", "),
+    path: "",
+    message: `no measured figure to compare: none is a finite value of a metric capsim simulates${skipped > 0 ? ` (${skipped} measurements skipped: not simulated or not figures)` : ""}`,
+  });
+}
+
 /** Reads the scenario, model and measured files before simulating (bad input fails fast), then compares. */
 export function runCompare(opts: CompareOptions): CompareResult {
   const { loaded, model } = loadScenarioAndModel(opts.scenarioArg, opts.sets ?? []);
@@ -53,6 +77,7 @@ export function runCompare(opts: CompareOptions): CompareResult {
     ...(opts.stagesFile !== undefined ? { stagesFile: opts.stagesFile } : {}),
     simulatedMetrics: SIMULATED_METRICS,
   });
+  refuseNothingToCompare(measured);
   const { summary } = runScenario(loaded, model, {
     ...(opts.replications !== undefined ? { replications: opts.replications } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),

@@ -9,6 +9,7 @@ import {
   parseDocument,
 } from "yaml";
 import { InputError, type InputIssue } from "../errors.js";
+import { describeBytes, inputLimits } from "../input/limits.js";
 import { duplicateKeys } from "../scenario/duplicateKeys.js";
 import {
   allowedStages,
@@ -38,6 +39,12 @@ export interface CapsimDocument {
  * `file:line:col: path: message`, all at once.
  */
 export function readCapsimYaml(text: string, file: string): CapsimDocument {
+  if (text.length > inputLimits.measuredYamlBytes)
+    throw new InputError({
+      file,
+      path: "",
+      message: `capsim YAML over ${describeBytes(inputLimits.measuredYamlBytes)}: write that many figures as capsim CSV`,
+    });
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,

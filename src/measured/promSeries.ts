@@ -106,8 +106,8 @@ export function pointsToSamples(
     else if (role.kind === "bucket" || role.kind === "sum" || role.kind === "count")
       parts.push({ point, role });
   }
-  samples.push(...counterSamples(counters, ctx), ...histogramSamples(parts, ctx));
-  return samples;
+  // concat, not push(...): spreading 100 000+ samples as arguments overflows the stack.
+  return samples.concat(counterSamples(counters, ctx), histogramSamples(parts, ctx));
 }
 
 function base(point: RawPoint, ctx: Context, unit: string): MeasuredSample {

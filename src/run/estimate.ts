@@ -52,7 +52,8 @@ const BYTES_PER_DAEMON = 200;
 const BYTES_PER_NODE = 1000;
 const BYTES_PER_EVENT_ENTRY = 200;
 const BASE_BYTES = 120 * 1024 * 1024;
-const EVENTS_PER_SECOND = 1.5e6;
+/** Conservative simulation speed on one core of a small machine. */
+export const SIMULATED_EVENTS_PER_SECOND = 1.5e6;
 /** Model defaults the scenario may leave out (the seed model's values, rounded down to be safe). */
 const DEFAULT_SCAN_INTERVAL_S = 10;
 const DEFAULT_BURST_INTERVAL_S = 300;
@@ -179,7 +180,7 @@ export function estimateRun(scenario: Scenario, replications: number): RunEstima
   return {
     events,
     memoryBytes: BASE_BYTES + peak + retainedBytes,
-    wallSeconds: events / EVENTS_PER_SECOND,
+    wallSeconds: events / SIMULATED_EVENTS_PER_SECOND,
     simulatedSeconds: end,
     replications,
     terms,
@@ -272,7 +273,7 @@ export function refuseOverBudget(
   loaded: LoadedScenario,
   estimate: RunEstimate,
   budget: Budget,
-  opts: { replicationsOption?: string; runs?: number; runsOption?: string } = {},
+  opts: { replicationsOption?: string; runs?: number } = {},
 ): void {
   const scenario = loaded.scenario;
   const end = simulatedEnd(scenario);

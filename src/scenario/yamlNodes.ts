@@ -21,28 +21,28 @@ function keyText(pair: Pair): string | undefined {
 }
 
 /** Key → first index, per mapping: positioning 100 000 issues in one mapping must not be quadratic. */
-const keyIndexes = new WeakMap<object, Map<string, number>>();
+const keyIndexes = new WeakMap<object, { length: number; index: Map<string, number> }>();
 
 function keyIndex(map: { items: unknown[] }): Map<string, number> {
+  const cached = keyIndexes.get(map);
+  if (cached && cached.length === map.items.length) return cached.index;
   const index = new Map<string, number>();
   map.items.forEach((item, i) => {
     const key = keyText(item as Pair);
     if (key !== undefined && !index.has(key)) index.set(key, i);
   });
-  keyIndexes.set(map, index);
+  keyIndexes.set(map, { length: map.items.length, index });
   return index;
 }
 
 /** Keys compare as text because JS objects (and zod paths) stringify YAML keys like `1:`. */
 export function findPair(map: { items: unknown[] }, key: PathSegment): Pair | undefined {
   const wanted = String(key);
-  let index = keyIndexes.get(map);
-  // Overrides add and replace pairs: rebuild when the cached entry no longer holds.
-  if (!index || index.size > map.items.length) index = keyIndex(map);
-  let i = index.get(wanted);
-  if (i === undefined || keyText(map.items[i] as Pair) !== wanted) {
-    index = keyIndex(map);
-    i = index.get(wanted);
+  let i = keyIndex(map).get(wanted);
+  // Overrides replace pairs in place: a stale entry is rebuilt once.
+  if (i !== undefined && keyText(map.items[i] as Pair) !== wanted) {
+    keyIndexes.delete(map);
+    i = keyIndex(map).get(wanted);
   }
   return i === undefined ? undefined : (map.items[i] as Pair);
 }

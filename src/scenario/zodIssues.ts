@@ -106,7 +106,8 @@ function isMissingKey(input: unknown, path: readonly PathSegment[]): boolean {
   return !Object.hasOwn(parent, String(path[path.length - 1]));
 }
 
-const MAX_UNKNOWN_KEYS_SHOWN = 50;
+/** One less than the messages shown: the next one also counts the rest. */
+const MAX_UNKNOWN_KEYS_SHOWN = 49;
 
 /** Turns zod issues into path issues, one per unknown key, with friendlier wording for common cases. */
 export function toPathIssues(issues: readonly ZodIssue[], schema: unknown, input: unknown): PathIssue[] {
@@ -119,8 +120,14 @@ export function toPathIssues(issues: readonly ZodIssue[], schema: unknown, input
       for (const key of issue.keys.slice(0, MAX_UNKNOWN_KEYS_SHOWN)) {
         result.push({ path: [...path, key], message: unknownKeyMessage(key, allowed), target: "key" });
       }
-      const more = issue.keys.length - MAX_UNKNOWN_KEYS_SHOWN;
-      if (more > 0) result.push({ path, message: `... and ${more} more unknown keys`, target: "value" });
+      const next = issue.keys[MAX_UNKNOWN_KEYS_SHOWN];
+      const more = issue.keys.length - MAX_UNKNOWN_KEYS_SHOWN - 1;
+      if (next !== undefined)
+        result.push({
+          path: [...path, next],
+          message: `unknown key "${next}"${more > 0 ? `, and ${more} more unknown keys after it` : ""}`,
+          target: "key",
+        });
     } else if (issue.code === "invalid_type" && path.length === 0 && input == null) {
       result.push({ path, message: `the document is empty (expected ${issue.expected})`, target: "value" });
     } else if (issue.code === "invalid_type" && isMissingKey(input, path)) {
