@@ -227,7 +227,7 @@ function dominantTerm(e: RunEstimate, by: "events" | "bytes"): EstimateTerm {
 }
 
 /**
- * The value to blame: the replications when one replication would fit, the simulated span when it is
+ * The value to blame: the replications when there are many and one would fit, the simulated span when it is
  * over a year (it multiplies every rate), else the largest term.
  */
 function culprit(
@@ -241,7 +241,8 @@ function culprit(
   const term = dominantTerm(e, by);
   if (by === "bytes") return e.retainedBytes > term.bytes ? "replications" : term.path;
   const oneReplication = (e.wallSeconds / Math.max(1, e.replications)) * runs;
-  if (e.replications > 1 && oneReplication <= budget.maxHours * 3600) return "replications";
+  // Many replications of a reasonable run: the count is what to lower.
+  if (e.replications > 10 && oneReplication <= budget.maxHours * 3600) return "replications";
   return term.path;
 }
 
@@ -250,15 +251,15 @@ function hardLimitIssue(
   scenario: Scenario,
   end: { seconds: number; path: string },
 ): { path: string; message: string } | undefined {
-  if (scenario.workload.workspaces > MAX_AGENTS)
-    return {
-      path: "workload.workspaces",
-      message: `at most ${MAX_AGENTS} workspaces (agents) per run, got ${scenario.workload.workspaces}`,
-    };
   if (scenario.workload.users > MAX_USERS)
     return {
       path: "workload.users",
       message: `at most ${MAX_USERS} users per run, got ${scenario.workload.users}`,
+    };
+  if (scenario.workload.workspaces > MAX_AGENTS)
+    return {
+      path: "workload.workspaces",
+      message: `at most ${MAX_AGENTS} workspaces (agents) per run, got ${scenario.workload.workspaces}`,
     };
   if (!Number.isFinite(end.seconds))
     return { path: end.path, message: `the run would never end (simulated end at ${end.seconds} s)` };
