@@ -1,7 +1,9 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
+import { dirname } from "node:path";
 import { InputError } from "../errors.js";
 import { writeAll } from "../output/atomicFile.js";
+import { makeDirectories } from "../output/directories.js";
 
 /** The lock file of a sweep's CSV: `<csv>.lock`, holding the owner's pid, host and start time. */
 export function lockPath(csvPath: string): string {
@@ -58,6 +60,7 @@ export interface SweepLock {
  */
 export function lockSweep(csvPath: string): SweepLock {
   const path = lockPath(csvPath);
+  makeDirectories(dirname(path));
   const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
     try {
