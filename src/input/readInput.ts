@@ -45,11 +45,11 @@ export function readInputText(path: string, opts: ReadInputOptions): string {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below anyway.
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    return refuse(`cannot read ${opts.what} file: ${reasonOf(error)}`);
+    return refuse(`cannot read: ${reasonOf(error)}`);
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) return refuse(`cannot read ${opts.what} file: ${kindOf(stats)}, not a regular file`);
+    if (!stats.isFile()) return refuse(`cannot read: ${kindOf(stats)}, not a regular file`);
     const tooLarge = (size: string) =>
       refuse(
         `${opts.what} file too large (${size}; the limit is ${describeBytes(opts.maxBytes)}` +
@@ -59,7 +59,7 @@ export function readInputText(path: string, opts: ReadInputOptions): string {
     return readBounded(fd, opts.maxBytes, () => tooLarge(`more than ${describeBytes(opts.maxBytes)}`));
   } catch (error) {
     if (error instanceof InputError) throw error;
-    return refuse(`cannot read ${opts.what} file: ${reasonOf(error)}`);
+    return refuse(`cannot read: ${reasonOf(error)}`);
   } finally {
     closeSync(fd);
   }

@@ -33,11 +33,11 @@ describe("readInputText", () => {
     mkdirSync(join(dir, "folder"));
     const started = performance.now();
     expect(message(() => read("/dev/zero"))).toBe(
-      "/dev/zero: cannot read scenario file: a character device, not a regular file",
+      "/dev/zero: cannot read: a character device, not a regular file",
     );
-    expect(message(() => read(fifo))).toMatch(/: cannot read scenario file: a pipe, not a regular file$/);
+    expect(message(() => read(fifo))).toMatch(/: cannot read: a pipe, not a regular file$/);
     expect(message(() => read(join(dir, "folder")))).toMatch(
-      /: cannot read scenario file: a directory, not a regular file$/,
+      /: cannot read: a directory, not a regular file$/,
     );
     expect(performance.now() - started).toBeLessThan(1000);
   });
@@ -60,7 +60,7 @@ describe("readInputText", () => {
 
   it("says what is missing without the system's error text", () => {
     expect(message(() => read(join(dir, "missing.yaml")))).toMatch(
-      /missing\.yaml: cannot read scenario file: no such file$/,
+      /missing\.yaml: cannot read: no such file$/,
     );
   });
 });

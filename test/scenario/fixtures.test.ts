@@ -131,7 +131,7 @@ describe("bad scenarios give exactly the expected positioned lines", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       new RegExp(
-        `^${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot read scenario file: no such file$`,
+        `^${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot read: no such file$`,
       ),
     );
   });
