@@ -5,8 +5,8 @@ import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { DEFAULT_INPUT_LIMITS, MAX_INPUT_OPTION, setMeasuredLimitMb } from "../input/limits.js";
 import { type LoadedModel, loadModel } from "../model/loadModel.js";
-import { type Budget, DEFAULT_BUDGET } from "../run/estimate.js";
-import { type LoadedScenario, loadScenario } from "../scenario/index.js";
+import { type Budget, DEFAULT_BUDGET, estimateRun, refuseOverBudget } from "../run/estimate.js";
+import { type LoadedScenario, loadScenario, overrideSource } from "../scenario/index.js";
 
 /** Scenarios shipped with capsim, and the one `capsim run` uses when given none. */
 export const SHIPPED_SCENARIOS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../scenarios");
@@ -123,4 +123,30 @@ export function addInputCapOption(command: Command): Command {
       return mb;
     },
   );
+}
+
+/**
+ * For commands that simulate variants of the scenario (plan, limit): refuses, before the search, a
+ * variant (the scenario with `extra` --set arguments) beyond the simulator's range or the budget.
+ */
+export function refuseVariantOverBudget(
+  scenarioArg: string | undefined,
+  sets: readonly string[],
+  variant: { set: string; option: string },
+  budget: Budget,
+  opts: { replications?: number; runs?: number } = {},
+): void {
+  try {
+    const loaded = loadScenario(resolveScenarioPath(scenarioArg), [...sets, variant.set]);
+    const estimate = estimateRun(loaded.scenario, opts.replications ?? loaded.scenario.replications);
+    refuseOverBudget(loaded, estimate, budget, {
+      ...(opts.replications !== undefined ? { replicationsOption: "--replications" } : {}),
+      ...(opts.runs !== undefined ? { runs: opts.runs } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    // Named after the option the user typed, not the --set it became.
+    const source = overrideSource(variant.set);
+    throw new InputError(error.issues.map((i) => (i.file === source ? { ...i, file: variant.option } : i)));
+  }
 }

@@ -122,6 +122,22 @@ describe("the up-front estimate refuses before any work", () => {
     expect(r.ms).toBeLessThan(REFUSAL_MS);
   });
 
+  it("plan and limit refuse a search whose simulations would be beyond range, naming their option", async () => {
+    fresh();
+    const s = writeSmallScenario(box);
+    for (const [args, message] of [
+      [["plan", s, "--users", "1000000000"], /^--users 1000000000: workload\.users: at most 1000000 users/],
+      [["limit", s, "--vary", "workload.users", "--max", "1e12"], /^--max 1000000000000: workload\.users: at most/],
+      [["limit", s, "--vary", "scrape_interval_s", "--min", "1e-9"], /^--min 1e-9: scrape_interval_s: refused/],
+    ] as const) {
+      snapshot(box);
+      const r = await capsimInProcess([...args, "--no-progress"], box.cwd);
+      expectPromiseKept(r, box, args.join(" "));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
   it("--max-memory-gb abc is bad input, not a disabled guard", () => {
     fresh();
     const r = run(["run", writeSmallScenario(box), "--max-memory-gb", "abc"]);
@@ -206,7 +222,7 @@ describe("smaller cases", () => {
     for (const [name, text] of [
       ["nan.prom", "coderd_api_requests_processed_total NaN\n"],
       ["unknown.prom", "some_metric_capsim_does_not_know 1\n"],
-    ]) {
+    ] as const) {
       const path = join(box.cwd, name);
       writeFileSync(path, text);
       const r = run(["compare", s, path, "--no-progress"]);
