@@ -192,6 +192,11 @@ export function registerSweep(program: Command): void {
       axes.map((a) => a.path),
     );
     const base: SweepBase = { loaded, model, sets: flags.set, axes, link };
+    // The corners first: an absurd range is refused in a second, not after loading the whole grid.
+    refuseSweepOverBudget(loadPoints(base, cornerPoints(axes)), null, flags.replications, 1, {
+      ...budgetOf(flags),
+      maxHours: Number.POSITIVE_INFINITY,
+    });
     const points = loadPoints(base, gridPoints(axes));
     if (link) process.stderr.write(`note: ${describeLink(link)}\n`);
 

@@ -66,20 +66,24 @@ export function readSweepCsv(path: string, opts: { lenient?: boolean } = {}): Sw
   }
   const rows = new Map<number, string[]>();
   const duplicates: number[] = [];
-  body.forEach((row, i) => {
+  for (const [i, row] of body.entries()) {
     const line = i + 2;
     const bad = (at: string, reason: string): void => {
       if (!opts.lenient) throw new InputError({ file: path, line, path: at, message: reason });
       dropped.push({ line, reason });
     };
-    if (row.length !== header.length) return bad("", `${row.length} cells, the header has ${header.length}`);
+    if (row.length !== header.length) {
+      bad("", `${row.length} cells, the header has ${header.length}`);
+      continue;
+    }
     const index = Number(row[0]);
     if (!Number.isSafeInteger(index) || index < 0 || row[0]!.trim() !== row[0]) {
-      return bad("point", `not a point index: "${row[0]!.slice(0, 40)}"`);
+      bad("point", `not a point index: "${row[0]!.slice(0, 40)}"`);
+      continue;
     }
     if (rows.has(index)) duplicates.push(index);
     else rows.set(index, row);
-  });
+  }
   return { header, rows, duplicates, dropped };
 }
 
