@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { renderCalibrate } from "../calibrate/calibrateText.js";
 import { collectFitSpec, type FitSpec } from "../calibrate/fitSpec.js";
@@ -10,6 +11,8 @@ import { renderQueries } from "../compare/compareText.js";
 import { prometheusReport } from "../compare/runCompare.js";
 import { splitScenarioArgs } from "../compare/scenarioArgs.js";
 import { InputError } from "../errors.js";
+import { checkOutputFile } from "../input/paths.js";
+import { estimateRun, refuseOverBudget } from "../run/estimate.js";
 import {
   addServerOptions,
   fileSeriesOptions,
@@ -18,6 +21,9 @@ import {
   serverScenarioArg,
 } from "./compare.js";
 import {
+  addBudgetOptions,
+  addInputCapOption,
+  budgetOf,
   collect,
   isShippedScenario,
   loadScenarioAndModel,
@@ -27,6 +33,8 @@ import {
 
 interface CalibrateFlags extends ServerFlags {
   set: string[];
+  maxMemoryGb: number;
+  maxHours: number;
   fit: FitSpec[];
   out?: string;
   replications: number;
@@ -68,7 +76,7 @@ export function registerCalibrate(program: Command): void {
       "base random seed of every evaluation (overrides the scenario's)",
       nonNegativeInt("seed"),
     );
-  addServerOptions(command)
+  addInputCapOption(addBudgetOptions(addServerOptions(command)))
     .option("--no-progress", "no progress lines on stderr")
     .action(async (files: string[], flags: CalibrateFlags) => {
       if (flags.fit.length === 0) {
@@ -90,6 +98,17 @@ export function registerCalibrate(program: Command): void {
           ? { scenarioArg: serverScenarioArg(files, "calibrate"), measuredFiles: [] }
           : splitScenarioArgs(files, "calibrate", isShippedScenario);
       const scenario = loadScenarioAndModel(scenarioArg, flags.set);
+      // Checked before the search: every evaluation's cost, and that the model file can be written.
+      refuseOverBudget(
+        scenario.loaded,
+        estimateRun(scenario.loaded.scenario, flags.replications),
+        budgetOf(flags),
+        {
+          replicationsOption: "--replications",
+          runs: flags.maxEvals,
+        },
+      );
+      checkOutputFile(resolve(flags.out), "--out", { regularOnly: true });
       const prometheus = await serverMeasurement(flags);
       if (prometheus) process.stderr.write(`${renderQueries(prometheusReport(prometheus)).join("\n")}\n`);
       const result = runCalibrate({

@@ -4,7 +4,8 @@ import { renderCompare } from "../compare/compareText.js";
 import { runCompare } from "../compare/runCompare.js";
 import { looksLikeScenario, splitScenarioArgs } from "../compare/scenarioArgs.js";
 import { DEFAULT_TOLERANCE, parseTolerance } from "../compare/tolerance.js";
-import { ExitCode, InputError } from "../errors.js";
+import { ExitCode, InputError, printable } from "../errors.js";
+import { checkOutputFile } from "../input/paths.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import {
   measureFromPrometheus,
@@ -14,9 +15,13 @@ import {
   readStagesFile,
   stageFlags,
 } from "../prometheus/index.js";
+import { estimateRun, refuseOverBudget } from "../run/estimate.js";
 import type { Window } from "../series/types.js";
 import { createProgress } from "./progress.js";
 import {
+  addBudgetOptions,
+  addInputCapOption,
+  budgetOf,
   collect,
   isShippedScenario,
   loadScenarioAndModel,
@@ -26,6 +31,8 @@ import {
 
 interface CompareFlags extends ServerFlags {
   set: string[];
+  maxMemoryGb: number;
+  maxHours: number;
   tolerance: number;
   replications?: number;
   seed?: number;
@@ -139,7 +146,7 @@ export function registerCompare(program: Command): void {
       positiveInt("replications"),
     )
     .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"));
-  addServerOptions(command)
+  addInputCapOption(addBudgetOptions(addServerOptions(command)))
     .option("--json", "print the comparison as JSON on stdout (shape in docs/compare.md)")
     .option("--out <file>", "also write the JSON comparison to this file")
     .option("--no-progress", "no progress bar on stderr")
@@ -149,6 +156,17 @@ export function registerCompare(program: Command): void {
         ? { scenarioArg: serverScenarioArg(files, "compare"), measuredFiles: [] }
         : splitScenarioArgs(files, "compare", isShippedScenario);
       const scenario = loadScenarioAndModel(scenarioArg, flags.set);
+      // Checked before anything runs: the simulation's cost, and where the JSON goes.
+      const replications = flags.replications ?? scenario.loaded.scenario.replications;
+      refuseOverBudget(
+        scenario.loaded,
+        estimateRun(scenario.loaded.scenario, replications),
+        budgetOf(flags),
+        {
+          ...(flags.replications !== undefined ? { replicationsOption: "--replications" } : {}),
+        },
+      );
+      if (flags.out) checkOutputFile(resolve(flags.out), "--out");
       const prometheus = await serverMeasurement(flags);
       const progress = createProgress("compare", { enabled: flags.progress });
       const result = runCompare({
@@ -164,7 +182,7 @@ export function registerCompare(program: Command): void {
       const json = `${JSON.stringify(result, null, 2)}\n`;
       if (flags.out) {
         writeFileAtomic(resolve(flags.out), json);
-        process.stderr.write(`wrote ${flags.out}\n`);
+        process.stderr.write(`wrote ${printable(flags.out)}\n`);
       }
       process.stdout.write(flags.json ? json : renderCompare(result));
       process.exitCode = result.passed ? ExitCode.ok : ExitCode.checksFailed;

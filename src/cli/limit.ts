@@ -4,7 +4,15 @@ import { describeCheck, fmt } from "../plan/checks.js";
 import { parseMaxUtil, searchContext } from "../plan/context.js";
 import { findLimit, parseTolerance } from "../plan/limit.js";
 import { limitJson, renderLimit } from "../plan/renderLimit.js";
-import { collect, loadScenarioAndModel, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+import {
+  addBudgetOptions,
+  budgetOf,
+  collect,
+  loadScenarioAndModel,
+  nonNegativeInt,
+  positiveInt,
+  refuseVariantOverBudget,
+} from "./scenarioInput.js";
 
 interface LimitFlags {
   vary: string;
@@ -19,6 +27,8 @@ interface LimitFlags {
   tolerance: string;
   json?: boolean;
   progress: boolean;
+  maxMemoryGb: number;
+  maxHours: number;
 }
 
 function numberOption(name: string, text: string | undefined): number | undefined {
@@ -30,7 +40,7 @@ function numberOption(name: string, text: string | undefined): number | undefine
 }
 
 export function registerLimit(program: Command): void {
-  program
+  const command = program
     .command("limit")
     .description(
       "Find the largest value of a parameter (e.g. users) that holds every SLO and the utilisation cap",
@@ -60,38 +70,49 @@ export function registerLimit(program: Command): void {
       "1%",
     )
     .option("--json", "print the result as JSON on stdout")
-    .option("--no-progress", "no per-simulation lines on stderr")
-    .action((scenarioArg: string | undefined, flags: LimitFlags) => {
-      const tolerance = parseTolerance(flags.tolerance);
-      const min = numberOption("min", flags.min);
-      const max = numberOption("max", flags.max);
-      const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
-      const ctx = searchContext(loaded, model, {
-        sets: flags.set,
-        slos: flags.slo,
-        maxUtil: flags.maxUtil,
-        strict: flags.strict ?? false,
-        replications: flags.replications,
-        seed: flags.seed,
+    .option("--no-progress", "no per-simulation lines on stderr");
+  addBudgetOptions(command).action((scenarioArg: string | undefined, flags: LimitFlags) => {
+    const tolerance = parseTolerance(flags.tolerance);
+    const min = numberOption("min", flags.min);
+    const max = numberOption("max", flags.max);
+    const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
+    // The search's ends, before it starts: each simulation must be within range and budget.
+    for (const [option, end] of [
+      ["--min", min],
+      ["--max", max],
+    ] as const) {
+      if (end === undefined) continue;
+      const variant = { set: `${flags.vary}=${end}`, option: `${option} ${end}` };
+      refuseVariantOverBudget(scenarioArg, flags.set, variant, budgetOf(flags), {
+        ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
       });
-      const result = findLimit(ctx, {
-        path: flags.vary,
-        min,
-        max,
-        tolerance,
-        onEvaluation: (e) => {
-          if (!flags.progress) return;
-          const a = e.assessment;
-          const why = a.passes
-            ? a.tightest
-              ? `tightest ${describeCheck(a.tightest)}`
-              : ""
-            : describeCheck(a.failing[0]!);
-          process.stderr.write(`  ${flags.vary}=${fmt(e.value)}: ${a.passes ? "holds" : "fails"}; ${why}\n`);
-        },
-      });
-      if (flags.json) process.stdout.write(`${JSON.stringify(limitJson(result, ctx), null, 2)}\n`);
-      else process.stdout.write(renderLimit(result, ctx));
-      if (result.status === "none_holds") process.exitCode = ExitCode.checksFailed;
+    }
+    const ctx = searchContext(loaded, model, {
+      sets: flags.set,
+      slos: flags.slo,
+      maxUtil: flags.maxUtil,
+      strict: flags.strict ?? false,
+      replications: flags.replications,
+      seed: flags.seed,
     });
+    const result = findLimit(ctx, {
+      path: flags.vary,
+      min,
+      max,
+      tolerance,
+      onEvaluation: (e) => {
+        if (!flags.progress) return;
+        const a = e.assessment;
+        const why = a.passes
+          ? a.tightest
+            ? `tightest ${describeCheck(a.tightest)}`
+            : ""
+          : describeCheck(a.failing[0]!);
+        process.stderr.write(`  ${flags.vary}=${fmt(e.value)}: ${a.passes ? "holds" : "fails"}; ${why}\n`);
+      },
+    });
+    if (flags.json) process.stdout.write(`${JSON.stringify(limitJson(result, ctx), null, 2)}\n`);
+    else process.stdout.write(renderLimit(result, ctx));
+    if (result.status === "none_holds") process.exitCode = ExitCode.checksFailed;
+  });
 }

@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { printable } from "../errors.js";
+import { checkOutputFile } from "../input/paths.js";
 import { formatIndexRanges, mergeSweeps, writeMergedSweep } from "../sweep/merge.js";
 import { sidecarPath } from "../sweep/sidecar.js";
 
@@ -12,11 +14,12 @@ export function registerMerge(program: Command): void {
     .argument("<csv...>", "shard CSVs written by `capsim sweep --shard` (each with its .meta.json sidecar)")
     .requiredOption("-o, --out <file.csv>", "the merged CSV (its sidecar goes to <file>.meta.json)")
     .action((files: string[], flags: { out: string }) => {
-      const merged = mergeSweeps(files.map((f) => resolve(f)));
       const outPath = resolve(flags.out);
+      checkOutputFile(outPath, "--out", { regularOnly: true });
+      const merged = mergeSweeps(files.map((f) => resolve(f)));
       writeMergedSweep(outPath, merged);
       process.stderr.write(
-        `merged ${files.length} files: ${merged.rows.size} points to ${outPath}; sidecar ${sidecarPath(outPath)}\n`,
+        `merged ${files.length} files: ${merged.rows.size} points to ${printable(outPath)}; sidecar ${printable(sidecarPath(outPath))}\n`,
       );
       if (merged.errorPoints.length > 0) {
         process.stderr.write(

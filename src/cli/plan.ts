@@ -9,7 +9,15 @@ import { planJson, renderPlan } from "../plan/renderPlan.js";
 import { DEFAULT_PLAN_SLOS } from "../plan/slo.js";
 import { parseSetOverride, type Scenario } from "../scenario/index.js";
 import { pathKey } from "../sweep/grid.js";
-import { collect, loadScenarioAndModel, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+import {
+  addBudgetOptions,
+  budgetOf,
+  collect,
+  loadScenarioAndModel,
+  nonNegativeInt,
+  positiveInt,
+  refuseVariantOverBudget,
+} from "./scenarioInput.js";
 
 interface PlanFlags {
   survive?: "replica-loss";
@@ -24,6 +32,8 @@ interface PlanFlags {
   json?: boolean;
   progress: boolean;
   prices?: string;
+  maxMemoryGb: number;
+  maxHours: number;
 }
 
 /** Sizes the user pinned with --set stay out of the search. */
@@ -40,7 +50,7 @@ function fixedSizes(sets: readonly string[], scenario: Scenario): FixedSizes {
 }
 
 export function registerPlan(program: Command): void {
-  program
+  const command = program
     .command("plan")
     .description(
       "Find the cheapest deployment (monthly list price) that holds N users under the SLOs, by simulation",
@@ -92,36 +102,42 @@ export function registerPlan(program: Command): void {
       "price table candidates are ranked by (models/prices/*.yaml format); default the scenario's",
     )
     .option("--json", "print the result as JSON on stdout")
-    .option("--no-progress", "no per-simulation lines on stderr")
-    .action((scenarioArg: string | undefined, flags: PlanFlags) => {
-      const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
-      const ctx = searchContext(loaded, model, {
-        sets: flags.set,
-        slos: flags.slo.length > 0 ? flags.slo : [...DEFAULT_PLAN_SLOS],
-        maxUtil: flags.maxUtil,
-        strict: flags.strict ?? false,
-        replications: flags.replications,
-        seed: flags.seed,
-      });
-      const prices = pricesFor(loaded.scenario, loaded.file, flags.prices);
-      const result = planDeployment(ctx, {
-        users: flags.users,
-        prices,
-        maxSimulations: flags.maxSims,
-        fixed: fixedSizes(flags.set, loaded.scenario),
-        survive: flags.survive,
-        onSimulation: (s) => {
-          if (!flags.progress) return;
-          const d = s.deployment;
-          const worst = s.assessment.failing[0];
-          process.stderr.write(
-            `  ${s.role}: coderd ${describeCoderd(d)}, db ${d.dbVcpu} vCPU, ${d.provisioners} provisioners ` +
-              `(${fmt(s.vcpu)} vCPU, ${s.cost.currency} ${Math.round(s.cost.total)}/month): ${s.assessment.passes ? "holds" : `fails on ${worst?.name ?? "?"}`}\n`,
-          );
-        },
-      });
-      if (flags.json) process.stdout.write(`${JSON.stringify(planJson(result, ctx), null, 2)}\n`);
-      else process.stdout.write(renderPlan(result, ctx));
-      if (result.status === "none") process.exitCode = ExitCode.checksFailed;
+    .option("--no-progress", "no per-simulation lines on stderr");
+  addBudgetOptions(command).action((scenarioArg: string | undefined, flags: PlanFlags) => {
+    const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
+    // The planned load, before the search: each simulation must be within range and budget.
+    const variant = { set: `workload.users=${flags.users}`, option: `--users ${flags.users}` };
+    refuseVariantOverBudget(scenarioArg, flags.set, variant, budgetOf(flags), {
+      ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
+      runs: flags.maxSims,
     });
+    const ctx = searchContext(loaded, model, {
+      sets: flags.set,
+      slos: flags.slo.length > 0 ? flags.slo : [...DEFAULT_PLAN_SLOS],
+      maxUtil: flags.maxUtil,
+      strict: flags.strict ?? false,
+      replications: flags.replications,
+      seed: flags.seed,
+    });
+    const prices = pricesFor(loaded.scenario, loaded.file, flags.prices);
+    const result = planDeployment(ctx, {
+      users: flags.users,
+      prices,
+      maxSimulations: flags.maxSims,
+      fixed: fixedSizes(flags.set, loaded.scenario),
+      survive: flags.survive,
+      onSimulation: (s) => {
+        if (!flags.progress) return;
+        const d = s.deployment;
+        const worst = s.assessment.failing[0];
+        process.stderr.write(
+          `  ${s.role}: coderd ${describeCoderd(d)}, db ${d.dbVcpu} vCPU, ${d.provisioners} provisioners ` +
+            `(${fmt(s.vcpu)} vCPU, ${s.cost.currency} ${Math.round(s.cost.total)}/month): ${s.assessment.passes ? "holds" : `fails on ${worst?.name ?? "?"}`}\n`,
+        );
+      },
+    });
+    if (flags.json) process.stdout.write(`${JSON.stringify(planJson(result, ctx), null, 2)}\n`);
+    else process.stdout.write(renderPlan(result, ctx));
+    if (result.status === "none") process.exitCode = ExitCode.checksFailed;
+  });
 }

@@ -1,4 +1,7 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
+import { printable } from "../errors.js";
+import { checkOutputFile } from "../input/paths.js";
 import { writeReport } from "../report/html/index.js";
 
 interface ReportFlags {
@@ -27,7 +30,8 @@ export function registerReport(program: Command): void {
       "sweep: the figure the asymptotic bounds are drawn on (default: API RPS)",
     )
     .action((input: string, flags: ReportFlags) => {
+      if (flags.output) checkOutputFile(resolve(flags.output), "--output");
       const { kind, file } = writeReport(input, flags.output, { x: flags.x, throughput: flags.throughput });
-      process.stderr.write(`wrote ${kind} report ${file}\n`);
+      process.stderr.write(`wrote ${kind} report ${printable(file)}\n`);
     });
 }

@@ -1,16 +1,24 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { pricesFor } from "../cost/loadPrices.js";
-import { InputError } from "../errors.js";
+import { printable } from "../errors.js";
+import { checkOutputDirectory, checkOutputFile, defaultOutputDir } from "../input/paths.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import { writeRunReport } from "../report/html/index.js";
 import { DEFAULT_OPENMETRICS_START, parseOpenMetricsStart, writeOpenMetrics } from "../report/openmetrics.js";
 import { renderRunSummary } from "../report/textSummary.js";
-import { describeEstimate, estimateRun } from "../run/estimate.js";
+import { describeEstimate, estimateRun, refuseOverBudget } from "../run/estimate.js";
 import { runScenario } from "../run/runScenario.js";
 import { timeseriesCsv } from "../run/timeseries.js";
 import { createProgress } from "./progress.js";
-import { collect, loadScenarioAndModel, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+import {
+  addBudgetOptions,
+  budgetOf,
+  collect,
+  loadScenarioAndModel,
+  nonNegativeInt,
+  positiveInt,
+} from "./scenarioInput.js";
 
 interface RunFlags {
   set: string[];
@@ -22,12 +30,13 @@ interface RunFlags {
   report?: boolean;
   openmetrics?: string;
   openmetricsStart: string;
-  maxMemoryGb: number;
   prices?: string;
+  maxMemoryGb: number;
+  maxHours: number;
 }
 
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command("run")
     .description("Simulate a scenario and report what a scale test would measure (default: scaletest-2000)")
     .argument("[scenario]", "scenario file, or the name of a shipped scenario", undefined)
@@ -46,11 +55,6 @@ export function registerRun(program: Command): void {
     .option("--json", "print the summary as JSON on stdout (shape documented in docs/output.md)")
     .option("--out <dir>", "where summary.json and timeseries.csv go (default results/<scenario name>/)")
     .option("--no-progress", "no progress bar on stderr")
-    .option(
-      "--prices <file>",
-      "price table for the cost (models/prices/*.yaml format); default the scenario's prices: or deployment.cloud",
-    )
-    .option("--max-memory-gb <n>", "refuse runs estimated to need more memory than this", Number, 8)
     .option("--report", "also write report.html (self-contained HTML, docs/report.md) beside summary.json")
     .option(
       "--openmetrics <file>",
@@ -61,45 +65,49 @@ export function registerRun(program: Command): void {
       "RFC 3339 wall-clock time of simulated t=0",
       DEFAULT_OPENMETRICS_START,
     )
-    .action((scenarioArg: string | undefined, flags: RunFlags) => {
-      const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
-      const prices = pricesFor(loaded.scenario, loaded.file, flags.prices);
-      const estimate = estimateRun(loaded.scenario, flags.replications ?? loaded.scenario.replications);
-      if (estimate.memoryBytes > flags.maxMemoryGb * 2 ** 30) {
-        throw new InputError({
-          file: loaded.file,
-          path: "workload.workspaces",
-          message: `refused: ${describeEstimate(estimate)}, over --max-memory-gb ${flags.maxMemoryGb}`,
-        });
-      }
-      if (estimate.wallSeconds > 60)
-        process.stderr.write(`capsim: this run needs ${describeEstimate(estimate)}\n`);
-      const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
-      const progress = createProgress(`run ${loaded.scenario.name}`, { enabled: flags.progress });
-      const { summary, first } = runScenario(loaded, model, {
-        seed: flags.seed,
-        replications: flags.replications,
-        onProgress: (f) => progress.update(f),
-        prices,
-      });
-      progress.stop();
-      const outDir = resolve(flags.out ?? join("results", loaded.scenario.name));
-      const json = `${JSON.stringify(summary, null, 2)}\n`;
-      writeFileAtomic(join(outDir, "summary.json"), json);
-      writeFileAtomic(
-        join(outDir, "timeseries.csv"),
-        timeseriesCsv(first, loaded.scenario.deployment.database.vcpu),
-      );
-      if (flags.report) process.stderr.write(`wrote ${writeRunReport(outDir, loaded.scenario)}\n`);
-      if (flags.openmetrics) {
-        writeOpenMetrics(flags.openmetrics, first, {
-          scenario: loaded.scenario.name,
-          startEpochSeconds: openMetricsStart,
-        });
-        process.stderr.write(`wrote ${flags.openmetrics}\n`);
-      }
-      if (flags.json) process.stdout.write(json);
-      else process.stdout.write(renderRunSummary(summary));
-      process.stderr.write(`wrote ${join(outDir, "summary.json")} and timeseries.csv\n`);
+    .option(
+      "--prices <file>",
+      "price table for the cost (models/prices/*.yaml format); default the scenario's prices: or deployment.cloud",
+    );
+  addBudgetOptions(command).action((scenarioArg: string | undefined, flags: RunFlags) => {
+    const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
+    // Bad price input is refused before the simulation, like every other input.
+    const prices = pricesFor(loaded.scenario, loaded.file, flags.prices);
+    const estimate = estimateRun(loaded.scenario, flags.replications ?? loaded.scenario.replications);
+    refuseOverBudget(loaded, estimate, budgetOf(flags), {
+      ...(flags.replications !== undefined ? { replicationsOption: "--replications" } : {}),
     });
+    const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
+    // Every output location is checked before the simulation, so a bad one costs nothing.
+    const outDir = flags.out ? resolve(flags.out) : defaultOutputDir(loaded.scenario.name);
+    checkOutputDirectory(outDir, flags.out ? "--out" : "results");
+    if (flags.openmetrics) checkOutputFile(resolve(flags.openmetrics), "--openmetrics");
+    if (estimate.wallSeconds > 60)
+      process.stderr.write(`capsim: this run needs ${describeEstimate(estimate)}\n`);
+    const progress = createProgress(`run ${loaded.scenario.name}`, { enabled: flags.progress });
+    const { summary, first } = runScenario(loaded, model, {
+      seed: flags.seed,
+      replications: flags.replications,
+      onProgress: (f) => progress.update(f),
+      prices,
+    });
+    progress.stop();
+    const json = `${JSON.stringify(summary, null, 2)}\n`;
+    writeFileAtomic(join(outDir, "summary.json"), json);
+    writeFileAtomic(
+      join(outDir, "timeseries.csv"),
+      timeseriesCsv(first, loaded.scenario.deployment.database.vcpu),
+    );
+    if (flags.report) process.stderr.write(`wrote ${printable(writeRunReport(outDir, loaded.scenario))}\n`);
+    if (flags.openmetrics) {
+      writeOpenMetrics(flags.openmetrics, first, {
+        scenario: loaded.scenario.name,
+        startEpochSeconds: openMetricsStart,
+      });
+      process.stderr.write(`wrote ${printable(flags.openmetrics)}\n`);
+    }
+    if (flags.json) process.stdout.write(json);
+    else process.stdout.write(renderRunSummary(summary));
+    process.stderr.write(`wrote ${printable(join(outDir, "summary.json"))} and timeseries.csv\n`);
+  });
 }

@@ -1,17 +1,26 @@
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { ExitCode, InputError } from "../errors.js";
+import { ExitCode, InputError, printable } from "../errors.js";
+import { checkOutputFile, defaultOutputDir } from "../input/paths.js";
+import { type Budget, estimateRun, refuseOverBudget, SIMULATED_EVENTS_PER_SECOND } from "../run/estimate.js";
 import { parseSetOverride } from "../scenario/index.js";
-import { gridPoints, parseAxes, pathKey } from "../sweep/grid.js";
+import { cornerPoints, gridPoints, parseAxes, pathKey } from "../sweep/grid.js";
 import { describeLink, loadLink } from "../sweep/linkedLoad.js";
-import { loadPoints, type SweepBase } from "../sweep/pointScenario.js";
+import { type LoadedPoint, loadPoints, type SweepBase } from "../sweep/pointScenario.js";
 import { runSweep } from "../sweep/runSweep.js";
 import { inShard, parseShard, type Shard, shardFromEnv } from "../sweep/shard.js";
 import { sidecarPath } from "../sweep/sidecar.js";
 import { createPointRunner } from "../sweep/workerPool.js";
 import { createProgress } from "./progress.js";
-import { collect, loadScenarioAndModel, nonNegativeInt, positiveInt } from "./scenarioInput.js";
+import {
+  addBudgetOptions,
+  budgetOf,
+  collect,
+  loadScenarioAndModel,
+  nonNegativeInt,
+  positiveInt,
+} from "./scenarioInput.js";
 
 interface SweepFlags {
   vary: string[];
@@ -26,6 +35,8 @@ interface SweepFlags {
   shardFromEnv?: boolean;
   shards?: number;
   progress: boolean;
+  maxMemoryGb: number;
+  maxHours: number;
 }
 
 /** Exit status of a sweep stopped by a signal (shell convention 128 + signal number). */
@@ -64,8 +75,61 @@ function checkConflicts(
   });
 }
 
+/**
+ * The whole grid against the budget before any point runs: every point within the simulator's range
+ * and memory (named by its --vary value), and all of them together within --max-hours over the jobs.
+ */
+function refuseSweepOverBudget(
+  points: readonly LoadedPoint[],
+  shard: Shard | null,
+  replications: number | undefined,
+  jobs: number,
+  budget: Budget,
+): void {
+  let events = 0;
+  let peakBytes = 0;
+  let mine = 0;
+  for (const p of points) {
+    if (!inShard(p.point.index, shard)) continue;
+    const estimate = estimateRun(p.loaded.scenario, replications ?? p.loaded.scenario.replications);
+    try {
+      refuseOverBudget(
+        p.loaded,
+        estimate,
+        { ...budget, maxHours: Number.POSITIVE_INFINITY },
+        {
+          ...(replications !== undefined ? { replicationsOption: "--replications" } : {}),
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError(
+        error.issues.map((issue) => ({
+          ...issue,
+          file: issue.file.replace(/^--set /, "--vary "),
+          message: `point ${p.point.index}: ${issue.message}`,
+        })),
+      );
+    }
+    events += estimate.events;
+    peakBytes = Math.max(peakBytes, estimate.memoryBytes);
+    mine++;
+  }
+  // Each worker thread holds one point at a time.
+  const memory = peakBytes * jobs;
+  const hours = events / SIMULATED_EVENTS_PER_SECOND / 3600 / jobs;
+  const over =
+    memory > budget.maxMemoryGb * 2 ** 30
+      ? `${(memory / 2 ** 30).toFixed(1)} GiB with ${jobs} jobs, over --max-memory-gb ${budget.maxMemoryGb} (try fewer --jobs)`
+      : hours > budget.maxHours
+        ? `about ${events.toExponential(1)} events, ~${hours.toFixed(0)} h with ${jobs} jobs, over --max-hours ${budget.maxHours}`
+        : undefined;
+  if (over)
+    throw new InputError({ file: "--vary", path: "", message: `refused: ${mine} points need ${over}` });
+}
+
 export function registerSweep(program: Command): void {
-  program
+  const command = program
     .command("sweep")
     .description("Run a scenario over a grid of parameter values, one CSV row per point (docs/sweep.md)")
     .argument("[scenario]", "scenario file, or the name of a shipped scenario", undefined)
@@ -96,87 +160,94 @@ export function registerSweep(program: Command): void {
     .option("--shard <i/n>", "run only points with index % n == i-1 (1-based, like vitest)")
     .option("--shard-from-env", "take the shard from JOB_COMPLETION_INDEX (0-based; Kubernetes Indexed Job)")
     .option("--shards <n>", "number of shards, with --shard-from-env", positiveInt("shards"))
-    .option("--no-progress", "no progress bar on stderr")
-    .action(async (scenarioArg: string | undefined, flags: SweepFlags) => {
-      const axes = parseAxes(flags.vary);
-      checkConflicts(
-        flags.vary,
-        flags.set,
-        axes.map((a) => a.path),
-      );
-      for (const [flag, path] of [
-        [flags.seed, "seed"],
-        [flags.replications, "replications"],
-      ] as const) {
-        if (flag !== undefined && axes.some((a) => pathKey(a.path) === pathKey(path))) {
-          throw new InputError({
-            file: `--${path}`,
-            path,
-            message: `conflicts with --vary ${path}; keep one`,
-          });
-        }
-      }
-      const shard = resolveShard(flags);
-      const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
-      const link = loadLink(
-        loaded,
-        flags.set,
-        axes.map((a) => a.path),
-      );
-      const base: SweepBase = { loaded, model, sets: flags.set, axes, link };
-      const points = loadPoints(base, gridPoints(axes));
-      if (link) process.stderr.write(`note: ${describeLink(link)}\n`);
-
-      const name = loaded.scenario.name;
-      const defaultFile = shard ? `sweep.shard-${shard.index}-of-${shard.count}.csv` : "sweep.csv";
-      const outPath = resolve(flags.out ?? join("results", name, defaultFile));
-      const mine = points.filter((p) => inShard(p.point.index, shard)).length;
-      const jobs = Math.max(1, Math.min(flags.jobs ?? availableParallelism(), mine));
-      const runner = createPointRunner(jobs);
-      const progress = createProgress(`sweep ${name}`, { enabled: flags.progress });
-      const controller = new AbortController();
-      let signalName: string | undefined;
-      const onSignal = (signal: NodeJS.Signals) => {
-        signalName ??= signal;
-        controller.abort();
-      };
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
-      try {
-        const result = await runSweep({
-          base,
-          points,
-          shard,
-          replications: flags.replications,
-          seed: flags.seed,
-          outPath,
-          resume: flags.resume ?? false,
-          overwrite: flags.overwrite ?? false,
-          runner,
-          signal: controller.signal,
-          onProgress: (done, total) =>
-            progress.update(total > 0 ? done / total : 1, `${done}/${total} points`),
+    .option("--no-progress", "no progress bar on stderr");
+  addBudgetOptions(command).action(async (scenarioArg: string | undefined, flags: SweepFlags) => {
+    const axes = parseAxes(flags.vary);
+    checkConflicts(
+      flags.vary,
+      flags.set,
+      axes.map((a) => a.path),
+    );
+    for (const [flag, path] of [
+      [flags.seed, "seed"],
+      [flags.replications, "replications"],
+    ] as const) {
+      if (flag !== undefined && axes.some((a) => pathKey(a.path) === pathKey(path))) {
+        throw new InputError({
+          file: `--${path}`,
+          path,
+          message: `conflicts with --vary ${path}; keep one`,
         });
-        progress.stop();
-        const shardNote = shard ? ` (shard ${shard.index}/${shard.count})` : "";
-        const resumed = result.skipped > 0 ? `, ${result.skipped} kept from before` : "";
-        process.stderr.write(
-          `wrote ${result.written} of ${result.total} points${shardNote} to ${outPath}${resumed}; sidecar ${sidecarPath(outPath)}\n`,
-        );
-        if (result.interrupted) {
-          process.stderr.write(
-            `interrupted: ${result.total - result.written} points left; run again with --resume\n`,
-          );
-          process.exitCode = SIGNAL_EXIT[signalName ?? "SIGINT"] ?? ExitCode.interrupted;
-        } else if (result.errors > 0) {
-          process.stderr.write(`${result.errors} points failed: see the rows with status=error\n`);
-          process.exitCode = ExitCode.runtimeError;
-        }
-      } finally {
-        progress.stop();
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        await runner.close();
       }
+    }
+    const shard = resolveShard(flags);
+    const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
+    const name = loaded.scenario.name;
+    const defaultFile = shard ? `sweep.shard-${shard.index}-of-${shard.count}.csv` : "sweep.csv";
+    const outPath = flags.out ? resolve(flags.out) : join(defaultOutputDir(name), defaultFile);
+    checkOutputFile(outPath, flags.out ? "--out" : "results", { regularOnly: true });
+    const link = loadLink(
+      loaded,
+      flags.set,
+      axes.map((a) => a.path),
+    );
+    const base: SweepBase = { loaded, model, sets: flags.set, axes, link };
+    // The corners first: an absurd range is refused in a second, not after loading the whole grid.
+    refuseSweepOverBudget(loadPoints(base, cornerPoints(axes)), null, flags.replications, 1, {
+      ...budgetOf(flags),
+      maxHours: Number.POSITIVE_INFINITY,
     });
+    const points = loadPoints(base, gridPoints(axes));
+    if (link) process.stderr.write(`note: ${describeLink(link)}\n`);
+
+    const mine = points.filter((p) => inShard(p.point.index, shard)).length;
+    const jobs = Math.max(1, Math.min(flags.jobs ?? availableParallelism(), mine));
+    refuseSweepOverBudget(points, shard, flags.replications, jobs, budgetOf(flags));
+    const runner = createPointRunner(jobs);
+    const progress = createProgress(`sweep ${name}`, { enabled: flags.progress });
+    const controller = new AbortController();
+    let signalName: string | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signalName ??= signal;
+      controller.abort();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+      const result = await runSweep({
+        base,
+        points,
+        shard,
+        replications: flags.replications,
+        seed: flags.seed,
+        outPath,
+        onNote: (message) => process.stderr.write(`${printable(message, 2000)}\n`),
+        resume: flags.resume ?? false,
+        overwrite: flags.overwrite ?? false,
+        runner,
+        signal: controller.signal,
+        onProgress: (done, total) => progress.update(total > 0 ? done / total : 1, `${done}/${total} points`),
+      });
+      progress.stop();
+      const shardNote = shard ? ` (shard ${shard.index}/${shard.count})` : "";
+      const resumed = result.skipped > 0 ? `, ${result.skipped} kept from before` : "";
+      process.stderr.write(
+        `wrote ${result.written} of ${result.total} points${shardNote} to ${printable(outPath)}${resumed}; sidecar ${printable(sidecarPath(outPath))}\n`,
+      );
+      if (result.interrupted) {
+        process.stderr.write(
+          `interrupted: ${result.total - result.written} points left; run again with --resume\n`,
+        );
+        process.exitCode = SIGNAL_EXIT[signalName ?? "SIGINT"] ?? ExitCode.interrupted;
+      } else if (result.errors > 0) {
+        process.stderr.write(`${result.errors} points failed: see the rows with status=error\n`);
+        process.exitCode = ExitCode.runtimeError;
+      }
+    } finally {
+      progress.stop();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      await runner.close();
+    }
+  });
 }

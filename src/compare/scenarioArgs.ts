@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { inputLimits } from "../input/limits.js";
+import { readInputText } from "../input/readInput.js";
 import { resolveScenarioPath } from "../model/loadScenarioAndModel.js";
 
 /** The positionals of `compare`/`calibrate`: `[scenario] <measured file>...`. */
@@ -44,7 +46,7 @@ function noMeasured(command: string, scenario?: string): InputError {
 export function looksLikeScenario(arg: string, isShippedScenario: (name: string) => boolean): boolean {
   if (existsSync(arg)) {
     if (!statSync(arg).isFile()) return false;
-    return hasScenarioKeys(readFileSync(arg, "utf8"));
+    return hasScenarioKeys(readInputText(arg, { what: "input", maxBytes: inputLimits.measuredBytes }));
   }
   return isShippedScenario(arg);
 }

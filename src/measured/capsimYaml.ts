@@ -9,6 +9,8 @@ import {
   parseDocument,
 } from "yaml";
 import { InputError, type InputIssue } from "../errors.js";
+import { describeBytes, inputLimits } from "../input/limits.js";
+import { duplicateKeys } from "../scenario/duplicateKeys.js";
 import {
   allowedStages,
   type CapsimFigure,
@@ -37,22 +39,30 @@ export interface CapsimDocument {
  * `file:line:col: path: message`, all at once.
  */
 export function readCapsimYaml(text: string, file: string): CapsimDocument {
+  if (text.length > inputLimits.measuredYamlBytes)
+    throw new InputError({
+      file,
+      path: "",
+      message: `capsim YAML over ${describeBytes(inputLimits.measuredYamlBytes)}: write that many figures as capsim CSV`,
+    });
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
     schema: "core",
     merge: false,
-    uniqueKeys: true,
+    uniqueKeys: false, // checked in linear time below; yaml's own check is quadratic
     prettyErrors: false,
   });
   const syntax = [...doc.errors, ...doc.warnings];
-  if (syntax.length > 0) {
-    throw new InputError(
-      syntax.map((e) => {
+  const duplicates = duplicateKeys(doc, lineCounter).map((d) => ({ file, path: "", ...d }));
+  if (syntax.length > 0 || duplicates.length > 0) {
+    throw new InputError([
+      ...syntax.map((e) => {
         const pos = e.pos[0] >= 0 ? lineCounter.linePos(e.pos[0]) : undefined;
         return { file, ...(pos ?? {}), path: "", message: e.message.split("\n")[0] ?? e.code };
       }),
-    );
+      ...duplicates,
+    ]);
   }
   const issues: InputIssue[] = [];
   const at = (path: Path, message: string, onKey = false): void => {

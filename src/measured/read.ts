@@ -1,5 +1,7 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { inputLimits, MAX_INPUT_OPTION } from "../input/limits.js";
+import { readInputText } from "../input/readInput.js";
 import { readCapsimCsv } from "./capsimCsv.js";
 import { readCapsimYaml } from "./capsimYaml.js";
 import { readCoderScaletestRecords } from "./coderScaletest.js";
@@ -31,22 +33,14 @@ export function parseMeasured(text: string, fileName: string): MeasuredData {
   }
 }
 
-/** Reads a measured-data file, or a directory of scrapes, from disk (synchronously, like scenario loading). */
+/** Reads a measured-data file (a regular file within the size cap, docs/security.md), or a directory of scrapes. */
 export function readMeasuredFile(path: string): MeasuredData {
-  let text: string;
   if (isDirectory(path)) {
     const series = readScrapeDirectory(path);
     return { file: path, format: "scrape-directory", samples: [], stages: [], series: { series } };
   }
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message;
-    throw new InputError({ file: path, path: "", message: `cannot read: ${why}` });
-  }
-  return parseMeasured(text, path);
+  const cap = { what: "measured data", maxBytes: inputLimits.measuredBytes, raiseWith: MAX_INPUT_OPTION };
+  return parseMeasured(readInputText(path, cap), path);
 }
 
 function isDirectory(path: string): boolean {

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
+import { inputLimits } from "../input/limits.js";
+import { readInputText } from "../input/readInput.js";
 import { canonicalSha256 } from "../scenario/canonicalJson.js";
 import { parseYamlWithSchema } from "../scenario/yamlDocument.js";
 import { type ModelFile, modelSchema } from "./modelSchema.js";
@@ -46,17 +48,11 @@ export function resolveModelPath(nameOrPath: string, scenarioFile?: string): str
 }
 
 export function loadModelFile(file: string): LoadedModel {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new InputError({ file, path: "", message: `cannot read: ${(err as Error).message}` });
-  }
-  return loadModelText(text, file);
+  return loadModelText(readInputText(file, { what: "model", maxBytes: inputLimits.modelBytes }), file);
 }
 
 export function loadModelText(text: string, file: string): LoadedModel {
-  const { value } = parseYamlWithSchema(text, file, modelSchema);
+  const { value } = parseYamlWithSchema(text, file, modelSchema, { kind: "model" });
   return { model: value, file, sha256: canonicalSha256(value) };
 }
 

@@ -1,38 +1,299 @@
-import type { Scenario } from "../scenario/index.js";
+import { InputError, type InputIssue } from "../errors.js";
+import { type LoadedScenario, locatePath, type Scenario } from "../scenario/index.js";
 
-/** Up-front cost estimate of a run, so an absurd scenario is refused before it starts. */
-export interface RunEstimate {
+/**
+ * Up-front cost of a run, so an absurd scenario is refused (exit 2) before any work. Every quantity that
+ * drives events or memory is a term with the scenario path it comes from, so a refusal names the value
+ * to change. The constants are deliberately generous (measured on the 2-core CI machine, docs/security.md).
+ */
+export interface EstimateTerm {
+  /** Scenario path of the quantity (`scrape_interval_s`, `deployment.coderd.replicas`). */
+  path: string;
+  /** Events of one replication. */
   events: number;
-  /** Peak memory of one replication, bytes. */
+  /** Peak bytes of one replication. */
+  bytes: number;
+}
+
+export interface RunEstimate {
+  /** Events of all replications. */
+  events: number;
+  /** Peak memory of the whole run (one replication at a time, each one's series kept), bytes. */
   memoryBytes: number;
   /** Wall time at a conservative 1.5 M events/s on one core, seconds. */
   wallSeconds: number;
+  simulatedSeconds: number;
+  replications: number;
+  /** Per replication; the replications multiply events, and their kept series add memory. */
+  terms: EstimateTerm[];
+  /** Series kept by the replications after the first, bytes. */
+  retainedBytes: number;
 }
 
-/** Events per agent-second of the periodic calls (timer, coderd CPU, database job, lock, release). */
+/** Events per agent call (timer, coderd CPU, database job, lock, release). */
 const EVENTS_PER_CALL = 5;
-/** Typed-array state and pending timers per agent, bytes (measured: 126 MB RSS for 2000 agents is mostly V8). */
+/** Events per dashboard page load (its API calls and the think time). */
+const EVENTS_PER_PAGE = 10;
+/** Scraping one series costs about this many events' time (quantile windows, fluid refresh). */
+const EVENTS_PER_SERIES_SCRAPE = 10;
+/** Series scraped at any size, then per coderd replica and per workspace proxy. */
+const FIXED_SERIES = 50;
+const SERIES_PER_REPLICA = 5;
+/** Measured: ~180 bytes per scraped sample during a run (columns, windows, copies). */
+const BYTES_PER_SAMPLE = 200;
+/** Kept after each replication for the summary and timeseries.csv. */
+const RETAINED_BYTES_PER_SAMPLE = 16;
 const BYTES_PER_AGENT = 400;
+const BYTES_PER_USER = 400;
+/** Measured: 55 KB per coderd replica, 60 B per pool connection, 110 B per daemon, 400 B per node. */
+const BYTES_PER_REPLICA = 100_000;
+const BYTES_PER_POOL_UNIT = 100;
+const BYTES_PER_DAEMON = 200;
+const BYTES_PER_NODE = 1000;
+const BYTES_PER_EVENT_ENTRY = 200;
 const BASE_BYTES = 120 * 1024 * 1024;
-const EVENTS_PER_SECOND = 1.5e6;
+/** Conservative simulation speed on one core of a small machine. */
+export const SIMULATED_EVENTS_PER_SECOND = 1.5e6;
+/** Model defaults the scenario may leave out (the seed model's values, rounded down to be safe). */
+const DEFAULT_SCAN_INTERVAL_S = 10;
+const DEFAULT_BURST_INTERVAL_S = 300;
+
+/** The simulator's design range: typed arrays index agents and users (the model refuses 2^22 agents). */
+export const MAX_AGENTS = 1_000_000;
+export const MAX_USERS = 1_000_000;
+
+/** Simulated end: the last stage's or the workday's end. */
+export function simulatedEnd(scenario: Scenario): { seconds: number; path: string } {
+  let seconds = 0;
+  let path = "stages";
+  scenario.stages.forEach((s, i) => {
+    if (!(s.start_s + s.duration_s <= seconds)) {
+      seconds = s.start_s + s.duration_s;
+      path = `stages.${i}.${s.duration_s >= s.start_s ? "duration_s" : "start_s"}`;
+    }
+  });
+  const day = scenario.workload.workday;
+  if (day && !(day.start_s + day.duration_s <= seconds)) {
+    seconds = day.start_s + day.duration_s;
+    path = "workload.workday.duration_s";
+  }
+  return { seconds, path };
+}
+
+/** Coderd replicas at their most (scale events can add them), and the path that says so. */
+function peakReplicas(scenario: Scenario): { replicas: number; path: string } {
+  let replicas = scenario.deployment.coderd.replicas;
+  let path = "deployment.coderd.replicas";
+  (scenario.events ?? []).forEach((e, i) => {
+    if (e.kind === "scale_replicas" && e.replicas > replicas) {
+      replicas = e.replicas;
+      path = `events.${i}.replicas`;
+    }
+  });
+  return { replicas, path };
+}
+
+/** Workspace nodes at their most: the initial count, else what the autoscaler may add for the pods. */
+function peakNodes(scenario: Scenario): { nodes: number; path: string } {
+  const pool = scenario.workspace_nodes;
+  if (!pool) return { nodes: 0, path: "workspace_nodes" };
+  const a = pool.autoscaler;
+  const initial = pool.initial_nodes ?? a.min_nodes;
+  const grown = a.enabled ? Math.max(a.min_nodes, Math.min(a.max_nodes, scenario.workload.workspaces)) : 0;
+  return initial >= grown
+    ? {
+        nodes: initial,
+        path:
+          pool.initial_nodes !== undefined
+            ? "workspace_nodes.initial_nodes"
+            : "workspace_nodes.autoscaler.min_nodes",
+      }
+    : { nodes: grown, path: "workspace_nodes.autoscaler.max_nodes" };
+}
+
+function termsOf(scenario: Scenario, end: number): EstimateTerm[] {
+  const w = scenario.workload;
+  const agents = w.workspaces;
+  const { replicas, path: replicasPath } = peakReplicas(scenario);
+  const { nodes, path: nodesPath } = peakNodes(scenario);
+  const proxies = (scenario.geography?.regions ?? []).reduce((n, r) => n + (r.proxy?.replicas ?? 0), 0);
+  const series = FIXED_SERIES + SERIES_PER_REPLICA * replicas + 2 * proxies;
+  const scrapes = end / scenario.scrape_interval_s;
+  const pool = scenario.workspace_nodes;
+  const scan = pool?.autoscaler.scan_interval_s ?? DEFAULT_SCAN_INTERVAL_S;
+  const burst = pool?.workspace.burst_interval_s ?? DEFAULT_BURST_INTERVAL_S;
+  const clients = w.api_clients;
+  const dep = scenario.deployment;
+  const term = (path: string, events: number, bytes: number): EstimateTerm => ({ path, events, bytes });
+  return [
+    term("workload.workspaces", 0, agents * BYTES_PER_AGENT),
+    term("workload.users", 0, w.users * BYTES_PER_USER),
+    term(
+      "workload.agent.metadata.interval_s",
+      ((agents * w.agent.metadata.items) / w.agent.metadata.interval_s) * EVENTS_PER_CALL * end,
+      0,
+    ),
+    term("workload.agent.stats_interval_s", (agents / w.agent.stats_interval_s) * EVENTS_PER_CALL * end, 0),
+    term("workload.dashboard.interval_s", (w.users / w.dashboard.interval_s) * EVENTS_PER_PAGE * end, 0),
+    term(
+      "workload.api_clients.count",
+      clients ? ((clients.count * clients.requests_per_min) / 60) * EVENTS_PER_CALL * end : 0,
+      (clients?.count ?? 0) * BYTES_PER_USER,
+    ),
+    term(
+      "scrape_interval_s",
+      scrapes * series * EVENTS_PER_SERIES_SCRAPE,
+      scrapes * series * BYTES_PER_SAMPLE,
+    ),
+    term(replicasPath, 0, replicas * BYTES_PER_REPLICA),
+    term(
+      "deployment.coderd.pg_conn_max_open",
+      0,
+      replicas * dep.coderd.pg_conn_max_open * BYTES_PER_POOL_UNIT,
+    ),
+    term("deployment.provisioners.count", 0, dep.provisioners.count * BYTES_PER_DAEMON),
+    term(
+      "deployment.coderd.builtin_provisioners",
+      0,
+      replicas * dep.coderd.builtin_provisioners * BYTES_PER_DAEMON,
+    ),
+    term(nodesPath, pool ? (end / scan) * nodes : 0, nodes * BYTES_PER_NODE),
+    term("workspace_nodes.workspace.burst_interval_s", pool ? ((2 * agents) / burst) * end : 0, 0),
+    term(
+      "events",
+      (scenario.events?.length ?? 0) * (agents + w.users),
+      (scenario.events?.length ?? 0) * BYTES_PER_EVENT_ENTRY,
+    ),
+  ];
+}
 
 export function estimateRun(scenario: Scenario, replications: number): RunEstimate {
-  const w = scenario.workload;
-  const end = Math.max(...scenario.stages.map((s) => s.start_s + s.duration_s));
-  const metadataCallsPerSecond =
-    w.agent.metadata.items > 0 ? 1 / Math.max(1, w.agent.metadata.interval_s) : 0;
-  const callsPerAgentSecond =
-    metadataCallsPerSecond * Math.max(1, w.agent.metadata.items) + 1 / w.agent.stats_interval_s;
-  const events = w.workspaces * callsPerAgentSecond * EVENTS_PER_CALL * end * replications;
-  const scrapes = end / scenario.scrape_interval_s;
-  const memoryBytes =
-    BASE_BYTES + w.workspaces * BYTES_PER_AGENT + scrapes * 80 * 8 * scenario.deployment.coderd.replicas;
-  return { events, memoryBytes, wallSeconds: events / EVENTS_PER_SECOND };
+  const end = simulatedEnd(scenario).seconds;
+  const terms = termsOf(scenario, end);
+  const perReplication = terms.reduce((n, t) => n + t.events, 0);
+  const peak = terms.reduce((n, t) => n + t.bytes, 0);
+  const samples =
+    (end / scenario.scrape_interval_s) *
+    (FIXED_SERIES + SERIES_PER_REPLICA * peakReplicas(scenario).replicas);
+  const events = perReplication * replications;
+  const retainedBytes = samples * RETAINED_BYTES_PER_SAMPLE * Math.max(0, replications - 1);
+  return {
+    events,
+    memoryBytes: BASE_BYTES + peak + retainedBytes,
+    wallSeconds: events / SIMULATED_EVENTS_PER_SECOND,
+    simulatedSeconds: end,
+    replications,
+    terms,
+    retainedBytes,
+  };
+}
+
+function formatCount(n: number): string {
+  return Number.isFinite(n) ? n.toExponential(1).replace("e+", "e") : "unbounded";
+}
+
+function formatWall(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "forever";
+  const hours = seconds / 3600;
+  if (hours >= 1) return `${hours >= 1e5 ? formatCount(hours) : hours.toFixed(hours >= 10 ? 0 : 1)} h`;
+  const minutes = seconds / 60;
+  return minutes >= 1 ? `${minutes.toFixed(minutes >= 10 ? 0 : 1)} min` : `${seconds.toFixed(0)} s`;
+}
+
+function formatGiB(bytes: number): string {
+  const gib = bytes / 2 ** 30;
+  return Number.isFinite(gib)
+    ? gib >= 1e5
+      ? formatCount(gib)
+      : gib.toFixed(gib >= 10 ? 0 : 2)
+    : "unbounded";
 }
 
 export function describeEstimate(e: RunEstimate): string {
-  const minutes = e.wallSeconds / 60;
-  const time =
-    minutes >= 1 ? `${minutes.toFixed(minutes >= 10 ? 0 : 1)} min` : `${e.wallSeconds.toFixed(0)} s`;
-  return `about ${e.events.toExponential(1)} events (~${time} on one core) and ${(e.memoryBytes / 2 ** 30).toFixed(2)} GiB per replication`;
+  return `about ${formatCount(e.events)} events (~${formatWall(e.wallSeconds)} on one core) and ${formatGiB(e.memoryBytes)} GiB`;
+}
+
+/** What a command may spend: `--max-memory-gb` and `--max-hours`. */
+export interface Budget {
+  maxMemoryGb: number;
+  maxHours: number;
+}
+
+export const DEFAULT_BUDGET: Budget = { maxMemoryGb: 8, maxHours: 24 };
+
+/** The term that contributes most to what is over budget. */
+function dominantTerm(e: RunEstimate, by: "events" | "bytes"): EstimateTerm {
+  return e.terms.reduce((best, t) => (t[by] > best[by] || !Number.isFinite(t[by]) ? t : best));
+}
+
+/**
+ * The value to blame: the replications when there are many and one would fit, the simulated span when it is
+ * over a year (it multiplies every rate), else the largest term.
+ */
+function culprit(
+  e: RunEstimate,
+  end: { seconds: number; path: string },
+  by: "events" | "bytes",
+  budget: Budget,
+  runs: number,
+): string {
+  if (end.seconds > 3.2e7) return end.path;
+  const term = dominantTerm(e, by);
+  if (by === "bytes") return e.retainedBytes > term.bytes ? "replications" : term.path;
+  const oneReplication = (e.wallSeconds / Math.max(1, e.replications)) * runs;
+  // Many replications of a reasonable run: the count is what to lower.
+  if (e.replications > 10 && oneReplication <= budget.maxHours * 3600) return "replications";
+  return term.path;
+}
+
+/** Refusals that do not depend on the budget: sizes beyond the simulator's range, an unbounded run. */
+function hardLimitIssue(
+  scenario: Scenario,
+  end: { seconds: number; path: string },
+): { path: string; message: string } | undefined {
+  if (scenario.workload.users > MAX_USERS)
+    return {
+      path: "workload.users",
+      message: `at most ${MAX_USERS} users per run, got ${scenario.workload.users}`,
+    };
+  if (scenario.workload.workspaces > MAX_AGENTS)
+    return {
+      path: "workload.workspaces",
+      message: `at most ${MAX_AGENTS} workspaces (agents) per run, got ${scenario.workload.workspaces}`,
+    };
+  if (!Number.isFinite(end.seconds))
+    return { path: end.path, message: `the run would never end (simulated end at ${end.seconds} s)` };
+  return undefined;
+}
+
+/**
+ * Throws an InputError (exit 2) when the run is beyond the simulator's range or over budget, located at
+ * the value most responsible (its file position, or the `--set` / option that gave it).
+ */
+export function refuseOverBudget(
+  loaded: LoadedScenario,
+  estimate: RunEstimate,
+  budget: Budget,
+  opts: { replicationsOption?: string; runs?: number } = {},
+): void {
+  const scenario = loaded.scenario;
+  const end = simulatedEnd(scenario);
+  const at = (path: string, message: string): InputError => {
+    if (path === "replications" && opts.replicationsOption)
+      return new InputError({ file: opts.replicationsOption, path: "", message });
+    return new InputError({ ...locatePath(loaded, path), path, message } satisfies InputIssue);
+  };
+  const hard = hardLimitIssue(scenario, end);
+  if (hard) throw at(hard.path, hard.message);
+  const runs = opts.runs ?? 1;
+  const memoryOver = !(estimate.memoryBytes <= budget.maxMemoryGb * 2 ** 30);
+  const timeOver = !(estimate.wallSeconds * runs <= budget.maxHours * 3600);
+  if (!memoryOver && !timeOver) return;
+  const what = `refused: ${runs > 1 ? `${runs} simulations of ` : ""}${describeEstimate(estimate)}`;
+  const over = memoryOver
+    ? `over --max-memory-gb ${budget.maxMemoryGb}`
+    : `over --max-hours ${budget.maxHours}`;
+  const path = culprit(estimate, end, memoryOver ? "bytes" : "events", budget, runs);
+  const span = `${formatCount(end.seconds)} simulated s, ${estimate.replications} replication(s)`;
+  throw at(path, `${what} (${span}), ${over}`);
 }

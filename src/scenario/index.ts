@@ -1,6 +1,8 @@
 export { canonicalJson, canonicalSha256 } from "./canonicalJson.js";
+export { duplicateKeys } from "./duplicateKeys.js";
 export { SCENARIO_SCHEMA_ID, scenarioJsonSchema, scenarioJsonSchemaText } from "./jsonSchema.js";
 export { type LoadedScenario, loadScenario, loadScenarioText, scenarioNameFromFile } from "./load.js";
+export { locatePath } from "./locate.js";
 export {
   CODER_VERSION_PATTERN,
   type Scenario,
@@ -11,5 +13,11 @@ export {
   type StageName,
   scenarioSchema,
 } from "./schema.js";
-export { applySetOverride, parseSetOverride, parseSetOverrides, type SetOverride } from "./setOverride.js";
+export {
+  applySetOverride,
+  overrideSource,
+  parseSetOverride,
+  parseSetOverrides,
+  type SetOverride,
+} from "./setOverride.js";
 export { MAX_ALIAS_COUNT, type ParseYamlOptions, parseYamlWithSchema } from "./yamlDocument.js";

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { InputError } from "../errors.js";
+import { inputLimits } from "../input/limits.js";
+import { readInputText } from "../input/readInput.js";
 import { canonicalSha256 } from "./canonicalJson.js";
 import { type Scenario, scenarioSchema } from "./schema.js";
 import { parseSetOverrides } from "./setOverride.js";
@@ -15,6 +15,8 @@ export interface LoadedScenario {
   sha256: string;
   /** The file text as read, before overrides. */
   text: string;
+  /** The `--set` arguments applied, in order (messages about a value name the one that set it). */
+  sets: readonly string[];
 }
 
 /** `scenarios/2k.yaml` → `2k`: the default scenario name. */
@@ -31,19 +33,17 @@ export function loadScenarioText(
   overrides: readonly string[] = [],
 ): LoadedScenario {
   const parsed = parseSetOverrides(overrides);
-  const { value } = parseYamlWithSchema(text, file, scenarioSchema, { overrides: parsed });
+  const { value } = parseYamlWithSchema(text, file, scenarioSchema, { overrides: parsed, kind: "scenario" });
   const name = value.name ?? scenarioNameFromFile(file);
   const scenario: Scenario = { ...value, name };
-  return { scenario, file, name, sha256: canonicalSha256(scenario), text };
+  return { scenario, file, name, sha256: canonicalSha256(scenario), text, sets: [...overrides] };
 }
 
-/** Reads and validates a scenario file; a missing or unreadable file is an InputError too. */
+/**
+ * Reads and validates a scenario file; a missing, unreadable, non-regular or oversized file is an
+ * InputError too.
+ */
 export function loadScenario(path: string, overrides: readonly string[] = []): LoadedScenario {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new InputError({ file: path, path: "", message: `cannot read: ${(error as Error).message}` });
-  }
+  const text = readInputText(path, { what: "scenario", maxBytes: inputLimits.scenarioBytes });
   return loadScenarioText(text, path, overrides);
 }

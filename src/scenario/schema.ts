@@ -20,6 +20,13 @@ const atLeastOne = () => z.number().int().min(1);
 const positive = () => z.number().positive();
 const nonNegative = () => z.number().min(0);
 const percent = () => z.number().min(0).max(100);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: names reach terminals and file names; no controls
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+/** One-line text from input: no control characters (terminal escape sequences, newlines). */
+const oneLine = () =>
+  z.string().refine((text) => !CONTROL_CHARACTERS.test(text), {
+    error: "control characters (escape sequences, newlines) are not allowed",
+  });
 
 const coderVersionSchema = z
   .string({
@@ -591,11 +598,15 @@ export const eventSchema = z
 /** The scenario file as written; `name` is optional here because its default is the file name. */
 export const scenarioSchema = z
   .strictObject({
-    name: z.string().min(1).optional().describe("Scenario name; defaults to the file name without extension"),
-    description: z.string().optional().describe("Free-text description"),
-    model: z
-      .string()
+    name: oneLine()
       .min(1)
+      .max(200)
+      .optional()
+      .describe("Scenario name; defaults to the file name without extension"),
+    description: z.string().optional().describe("Free-text description"),
+    model: oneLine()
+      .min(1)
+      .max(1000)
       .default("coder-v2.8")
       .describe("Performance model: a file in models/ named without .yaml (e.g. coder-v2.8), or a path"),
     deployment: deploymentSchema,

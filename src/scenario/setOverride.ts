@@ -1,6 +1,7 @@
 import type { Document, Node } from "yaml";
-import { isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { InputError, type InputIssue } from "../errors.js";
+import { duplicateKeys } from "./duplicateKeys.js";
 import { asIndex, findPair } from "./yamlNodes.js";
 
 /** A Helm-like `--set dotted.path=value`: the value is a YAML scalar or flow value, typed like the file. */
@@ -12,9 +13,16 @@ export interface SetOverride {
   text: string;
 }
 
-/** Issues caused by an override name it instead of a file position. */
+/** Longest `--set` argument quoted in messages: a 100 KB value is not echoed whole. */
+const MAX_SHOWN_ARGUMENT = 120;
+
+/** Issues caused by an override name it instead of a file position (long arguments cut). */
 export function overrideSource(text: string): string {
-  return `--set ${text}`;
+  const shown =
+    text.length > MAX_SHOWN_ARGUMENT
+      ? `${text.slice(0, MAX_SHOWN_ARGUMENT)}... (${text.length - MAX_SHOWN_ARGUMENT} more characters)`
+      : text;
+  return `--set ${shown}`;
 }
 
 /** Splits on unescaped dots; `\.` keeps a dot inside a key and `\\` a backslash. */
@@ -58,13 +66,16 @@ export function parseSetOverride(text: string): SetOverride {
   let value: unknown;
   try {
     // Core schema, no custom tags, no aliases: a value is data, never code.
+    const lineCounter = new LineCounter();
     const doc = parseDocument(valueText, {
+      lineCounter,
       schema: "core",
       merge: false,
+      uniqueKeys: false,
       prettyErrors: false,
       logLevel: "error",
     });
-    const problem = doc.errors[0] ?? doc.warnings[0];
+    const problem = doc.errors[0] ?? doc.warnings[0] ?? duplicateKeys(doc, lineCounter)[0];
     if (problem) return fail(`cannot parse value ${quoted(valueText)}: ${problem.message}`);
     value = doc.toJS({ maxAliasCount: 0 });
   } catch (error) {

@@ -1,10 +1,11 @@
 import type { Document, YAMLError } from "yaml";
-import { LineCounter, parseDocument, visit } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { InputError, type InputIssue } from "../errors.js";
+import { duplicateKeys } from "./duplicateKeys.js";
 import { applySetOverride, overrideSource, type SetOverride } from "./setOverride.js";
 import { nodeAtPath, offsetOf, type PathSegment, positionOfPath } from "./yamlNodes.js";
-import { type PathIssue, toPathIssues } from "./zodIssues.js";
+import { allowedKeysAt, type PathIssue, toPathIssues } from "./zodIssues.js";
 
 export type { SetOverride } from "./setOverride.js";
 
@@ -16,6 +17,11 @@ export const MAX_REPORTED_ISSUES = 50;
 export interface ParseYamlOptions {
   /** Applied to the document before validation, in order, so they are typed and checked like the file. */
   overrides?: readonly SetOverride[];
+  /**
+   * "scenario", "model": a file whose top level is not mostly the schema's keys is refused as
+   * `not a capsim <kind> file` before any message could echo its lines (docs/security.md).
+   */
+  kind?: string;
 }
 
 /** Parses YAML and validates it against a zod schema; every problem becomes a positioned InputIssue. */
@@ -26,7 +32,7 @@ export function parseYamlWithSchema<T>(
   opts: ParseYamlOptions = {},
 ): { value: T; doc: Document } {
   try {
-    return parseAndValidate(text, file, schema, opts.overrides ?? []);
+    return parseAndValidate(text, file, schema, opts.overrides ?? [], opts.kind);
   } catch (error) {
     if (error instanceof InputError) throw error;
     // Whatever the input, callers only ever see InputError (e.g. a stack overflow on absurd nesting).
@@ -43,17 +49,27 @@ function parseAndValidate<T>(
   file: string,
   schema: z.ZodType<T>,
   overrides: readonly SetOverride[],
+  kind: string | undefined,
 ): { value: T; doc: Document } {
   const lineCounter = new LineCounter();
   // Core schema with no custom tags or merge keys, even under a `%YAML 1.1` directive: data only.
+  // Duplicate keys are checked below in linear time (yaml's own check is quadratic).
   const doc = parseDocument(text, {
     lineCounter,
     schema: "core",
     merge: false,
-    uniqueKeys: true,
+    uniqueKeys: false,
     prettyErrors: false,
     logLevel: "error",
   });
+  const keys = allowedKeysAt(schema, []) ?? [];
+  if (kind && !isKind(doc, keys)) {
+    throw new InputError({
+      file,
+      path: "",
+      message: `not a capsim ${kind} file (expected a YAML mapping of ${keys.slice(0, 6).join(", ")}, ...)`,
+    });
+  }
   const syntaxProblems: YAMLError[] = [...doc.errors, ...doc.warnings];
   const exhaustion = syntaxProblems.find((problem) => problem.code === "RESOURCE_EXHAUSTION");
   if (exhaustion) {
@@ -62,8 +78,12 @@ function parseAndValidate<T>(
       { ...syntaxIssue(file, lineCounter, exhaustion), message: `nesting too deep (${exhaustion.message})` },
     ]);
   }
-  if (syntaxProblems.length > 0) {
-    throw inputError(syntaxProblems.map((problem) => syntaxIssue(file, lineCounter, problem)));
+  const duplicates = duplicateKeys(doc, lineCounter).map((d) => ({ file, path: "", ...d }));
+  if (syntaxProblems.length > 0 || duplicates.length > 0) {
+    throw inputError([
+      ...syntaxProblems.map((problem) => syntaxIssue(file, lineCounter, problem)),
+      ...duplicates,
+    ]);
   }
 
   const overrideIssues: InputIssue[] = [];
@@ -95,6 +115,18 @@ function parseAndValidate<T>(
   if (result.success) return { value: result.data, doc };
   const pathIssues = toPathIssues(result.error.issues, schema, input);
   throw inputError(pathIssues.map((issue) => validationIssue(file, doc, lineCounter, overrides, issue)));
+}
+
+/**
+ * Empty, or a mapping whose keys are mostly the schema's: a file of some other kind (a config file,
+ * /etc/passwd) fails this, so its keys never appear in "unknown key" messages.
+ */
+function isKind(doc: Document, keys: readonly string[]): boolean {
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return true;
+  if (!isMap(root)) return false;
+  const known = root.items.filter((pair) => isScalar(pair.key) && keys.includes(String(pair.key.value)));
+  return known.length > root.items.length - known.length;
 }
 
 function syntaxIssue(file: string, lineCounter: LineCounter, problem: YAMLError): InputIssue {

@@ -15,15 +15,36 @@ export function resolveAlias(doc: Document, node: unknown): unknown {
   return isAlias(node) ? node.resolve(doc) : node;
 }
 
+function keyText(pair: Pair): string | undefined {
+  const k = isScalar(pair.key) ? pair.key.value : pair.key;
+  return k !== null && typeof k !== "object" ? String(k) : undefined;
+}
+
+/** Key → first index, per mapping: positioning 100 000 issues in one mapping must not be quadratic. */
+const keyIndexes = new WeakMap<object, { length: number; index: Map<string, number> }>();
+
+function keyIndex(map: { items: unknown[] }): Map<string, number> {
+  const cached = keyIndexes.get(map);
+  if (cached && cached.length === map.items.length) return cached.index;
+  const index = new Map<string, number>();
+  map.items.forEach((item, i) => {
+    const key = keyText(item as Pair);
+    if (key !== undefined && !index.has(key)) index.set(key, i);
+  });
+  keyIndexes.set(map, { length: map.items.length, index });
+  return index;
+}
+
 /** Keys compare as text because JS objects (and zod paths) stringify YAML keys like `1:`. */
 export function findPair(map: { items: unknown[] }, key: PathSegment): Pair | undefined {
   const wanted = String(key);
-  for (const item of map.items) {
-    const pair = item as Pair;
-    const k = isScalar(pair.key) ? pair.key.value : pair.key;
-    if (k !== null && typeof k !== "object" && String(k) === wanted) return pair;
+  let i = keyIndex(map).get(wanted);
+  // Overrides replace pairs in place: a stale entry is rebuilt once.
+  if (i !== undefined && keyText(map.items[i] as Pair) !== wanted) {
+    keyIndexes.delete(map);
+    i = keyIndex(map).get(wanted);
   }
-  return undefined;
+  return i === undefined ? undefined : (map.items[i] as Pair);
 }
 
 /** A sequence index from a path segment (`1` or `"1"`), or undefined when it is not one. */

@@ -63,6 +63,7 @@ function editDistance(a: string, b: string): number {
 
 /** The closest candidate when it is plausibly a typo of `word`. */
 function closest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > 64) return undefined; // no typo is that long, and edit distance is quadratic
   const ranked = candidates
     .map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate.toLowerCase()) }))
     .sort((x, y) => x.distance - y.distance || x.candidate.localeCompare(y.candidate));
@@ -105,6 +106,9 @@ function isMissingKey(input: unknown, path: readonly PathSegment[]): boolean {
   return !Object.hasOwn(parent, String(path[path.length - 1]));
 }
 
+/** One less than the messages shown: the next one also counts the rest. */
+const MAX_UNKNOWN_KEYS_SHOWN = 49;
+
 /** Turns zod issues into path issues, one per unknown key, with friendlier wording for common cases. */
 export function toPathIssues(issues: readonly ZodIssue[], schema: unknown, input: unknown): PathIssue[] {
   const result: PathIssue[] = [];
@@ -112,9 +116,18 @@ export function toPathIssues(issues: readonly ZodIssue[], schema: unknown, input
     const path = toSegments(issue.path);
     if (issue.code === "unrecognized_keys") {
       const allowed = allowedKeysAt(schema, path);
-      for (const key of issue.keys) {
+      // Only so many are ever shown: 100 000 unknown keys must not cost 100 000 positioned messages.
+      for (const key of issue.keys.slice(0, MAX_UNKNOWN_KEYS_SHOWN)) {
         result.push({ path: [...path, key], message: unknownKeyMessage(key, allowed), target: "key" });
       }
+      const next = issue.keys[MAX_UNKNOWN_KEYS_SHOWN];
+      const more = issue.keys.length - MAX_UNKNOWN_KEYS_SHOWN - 1;
+      if (next !== undefined)
+        result.push({
+          path: [...path, next],
+          message: `unknown key "${next}"${more > 0 ? `, and ${more} more unknown keys after it` : ""}`,
+          target: "key",
+        });
     } else if (issue.code === "invalid_type" && path.length === 0 && input == null) {
       result.push({ path, message: `the document is empty (expected ${issue.expected})`, target: "value" });
     } else if (issue.code === "invalid_type" && isMissingKey(input, path)) {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { LoadedModel } from "../model/loadModel.js";
 import { runScenario } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
@@ -17,7 +18,42 @@ export interface SweepLayout {
   resources: string[];
 }
 
-export const TRAILING_COLUMNS = ["bottleneck", "bottleneck_utilization", "status", "error"] as const;
+/**
+ * The last columns: the point's resolved scenario hash, and a hash of the row before it, so a resume
+ * can tell rows of another scenario and hand-edited rows from this sweep's own (docs/sweep.md).
+ */
+export const CHECK_COLUMNS = ["scenario_sha256", "row_sha256"] as const;
+export const TRAILING_COLUMNS = [
+  "bottleneck",
+  "bottleneck_utilization",
+  "status",
+  "error",
+  ...CHECK_COLUMNS,
+] as const;
+
+/** SHA-256 of a row's cells before its own hash, one cell per line (cells never hold newlines). */
+export function rowHash(cells: readonly string[]): string {
+  return createHash("sha256").update(cells.join("\n")).digest("hex");
+}
+
+/** A row as written: its cells, the point's scenario hash, and the hash of both. */
+export function sealRow(cells: readonly string[], scenarioSha256: string): string[] {
+  const withScenario = [...cells, scenarioSha256];
+  return [...withScenario, rowHash(withScenario)];
+}
+
+/** Why a row read back is not this point's row as written, or undefined when it is. */
+export function rowProblem(
+  row: readonly string[],
+  expected: readonly string[],
+  scenarioSha256: string,
+): string | undefined {
+  const n = row.length;
+  if (rowHash(row.slice(0, n - 1)) !== row[n - 1]) return "edited (its row_sha256 does not match its cells)";
+  if (row[n - 2] !== scenarioSha256) return "computed for another scenario (scenario_sha256 differs)";
+  if (expected.some((cell, i) => row[i] !== cell)) return "its parameters are not this grid point's";
+  return undefined;
+}
 
 /** `api_rps_median@dashboard`, `api_latency_p95_ms@all`: the name SLOs and CSV columns use. */
 export function metricLabel(m: MetricKey): string {
@@ -105,7 +141,7 @@ function numberCell(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? "" : String(value);
 }
 
-function leadingCells(point: GridPoint): string[] {
+export function leadingCells(point: GridPoint): string[] {
   return [String(point.index), ...point.values.map((v) => cellOfValue(v.value))];
 }
 

@@ -1,8 +1,10 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { InputError } from "../errors.js";
-import { writeFileAtomic } from "../output/atomicFile.js";
+import { inputLimits } from "../input/limits.js";
+import { readInputText } from "../input/readInput.js";
+import { writeAll, writeFileAtomic } from "../output/atomicFile.js";
 
 /** One CSV record, newline-terminated. Cells are already strings, so equal rows give equal bytes. */
 export function csvLine(cells: readonly string[]): string {
@@ -30,16 +32,23 @@ export interface SweepCsv {
   rows: Map<number, string[]>;
   /** Point indexes that appear more than once (only possible in hand-edited or concatenated files). */
   duplicates: number[];
+  /** With `lenient`: rows left out because they are malformed (a torn or edited line), and why. */
+  dropped: { line: number; reason: string }[];
 }
 
 /**
  * Reads a sweep CSV. Every record is one line, so a last line torn by a crash (no final newline) is
  * dropped rather than failing the whole file.
  */
-export function readSweepCsv(path: string): SweepCsv {
-  if (!existsSync(path)) throw new InputError({ file: path, path: "", message: "no such file" });
-  let text = readFileSync(path, "utf8");
-  if (text.length > 0 && !text.endsWith("\n")) text = text.slice(0, text.lastIndexOf("\n") + 1);
+export function readSweepCsv(path: string, opts: { lenient?: boolean } = {}): SweepCsv {
+  let text = readInputText(path, { what: "sweep CSV", maxBytes: inputLimits.sweepBytes });
+  const dropped: SweepCsv["dropped"] = [];
+  if (text.length > 0 && !text.endsWith("\n")) {
+    const cut = text.lastIndexOf("\n") + 1;
+    if (cut > 0)
+      dropped.push({ line: text.slice(0, cut).split("\n").length, reason: "torn (no end of line)" });
+    text = text.slice(0, cut);
+  }
   let records: string[][];
   try {
     records = parse(text, { relax_column_count: true }) as string[][];
@@ -57,27 +66,32 @@ export function readSweepCsv(path: string): SweepCsv {
   }
   const rows = new Map<number, string[]>();
   const duplicates: number[] = [];
-  body.forEach((row, i) => {
+  for (const [i, row] of body.entries()) {
     const line = i + 2;
+    const bad = (at: string, reason: string): void => {
+      if (!opts.lenient) throw new InputError({ file: path, line, path: at, message: reason });
+      dropped.push({ line, reason });
+    };
     if (row.length !== header.length) {
-      throw new InputError({
-        file: path,
-        line,
-        path: "",
-        message: `${row.length} cells, the header has ${header.length}`,
-      });
+      bad("", `${row.length} cells, the header has ${header.length}`);
+      continue;
     }
     const index = Number(row[0]);
-    if (!Number.isInteger(index) || index < 0 || row[0]!.trim() !== row[0]) {
-      throw new InputError({ file: path, line, path: "point", message: `not a point index: "${row[0]}"` });
+    if (!Number.isSafeInteger(index) || index < 0 || row[0]!.trim() !== row[0]) {
+      bad("point", `not a point index: "${row[0]!.slice(0, 40)}"`);
+      continue;
     }
     if (rows.has(index)) duplicates.push(index);
     else rows.set(index, row);
-  });
-  return { header, rows, duplicates };
+  }
+  return { header, rows, duplicates, dropped };
 }
 
-/** Appends rows durably: each one is on disk (fsync) before `append` returns. */
+/**
+ * Appends rows durably: each one is on disk (fsync) before `append` returns. A short write is carried
+ * on until every byte is written; a failed one (disk full) is cut back off, so the file never keeps
+ * half a row followed by whole ones.
+ */
 export class DurableAppender {
   private fd: number | undefined;
 
@@ -87,8 +101,18 @@ export class DurableAppender {
 
   append(cells: readonly string[]): void {
     if (this.fd === undefined) throw new Error(`appender for ${this.path} is closed`);
-    writeSync(this.fd, csvLine(cells));
-    fsyncSync(this.fd);
+    const before = fstatSync(this.fd).size;
+    try {
+      writeAll(this.fd, csvLine(cells));
+      fsyncSync(this.fd);
+    } catch (error) {
+      try {
+        ftruncateSync(this.fd, before);
+      } catch {
+        // the torn row is then dropped by the next --resume
+      }
+      throw error;
+    }
   }
 
   close(): void {

@@ -22,7 +22,8 @@ export interface GridPoint {
 
 /** More points than this on one axis is almost certainly a typo in a range. */
 export const MAX_AXIS_VALUES = 100_000;
-export const MAX_GRID_POINTS = 1_000_000;
+/** Every point is loaded and checked before any runs (about 1 ms each): more is refused at once. */
+export const MAX_GRID_POINTS = 10_000;
 
 const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
 const RANGE = new RegExp(`^\\s*(${NUMBER})\\s*\\.\\.\\s*(${NUMBER})\\s*(?::\\s*(${NUMBER})\\s*)?$`);
@@ -31,10 +32,14 @@ function fail(arg: string, message: string): never {
   throw new InputError({ file: `--vary ${arg}`, path: "", message });
 }
 
-/** Decimal places written in a number's text, so range values print as typed (0.1 + 0.2 → 0.3). */
+/**
+ * Decimal places a number's text needs, so range values print as typed (0.1 + 0.2 → 0.3); an
+ * exponent moves them (`1e-3` needs 3, `2.5e2` none).
+ */
 function decimalsOf(text: string): number {
-  const m = /\.(\d+)/.exec(text.split(/[eE]/)[0] ?? "");
-  return m ? m[1]!.length : 0;
+  const [mantissa = "", exponent = "0"] = text.split(/[eE]/);
+  const m = /\.(\d+)/.exec(mantissa);
+  return Math.min(100, Math.max(0, (m ? m[1]!.length : 0) - Number(exponent)));
 }
 
 /** `start..end:step` (step defaults to 1; end < start counts down), both ends included. */
@@ -45,8 +50,9 @@ function rangeValues(arg: string, m: RegExpExecArray): string[] {
   const step = Number(stepText);
   if (!(step > 0) || !Number.isFinite(step))
     fail(arg, `range step must be a positive number, got ${stepText}`);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) fail(arg, "range ends must be finite numbers");
   const count = Math.floor(Math.abs(end - start) / step + 1e-9) + 1;
-  if (count > MAX_AXIS_VALUES) fail(arg, `range has ${count} values (at most ${MAX_AXIS_VALUES})`);
+  if (!(count <= MAX_AXIS_VALUES)) fail(arg, `range has ${count} values (at most ${MAX_AXIS_VALUES})`);
   const decimals = Math.max(decimalsOf(startText), decimalsOf(stepText));
   const sign = end >= start ? 1 : -1;
   return Array.from({ length: count }, (_, i) => String(Number((start + sign * i * step).toFixed(decimals))));
@@ -133,6 +139,26 @@ export function gridPoint(axes: readonly Axis[], index: number): GridPoint {
     rest = Math.floor(rest / axis.values.length);
   }
   return { index, values };
+}
+
+/**
+ * The grid's corners (each axis at its first and last value; up to 6 axes, the rest at their first):
+ * loaded before the whole grid, they show an absurd range at once.
+ */
+export function cornerPoints(axes: readonly Axis[]): GridPoint[] {
+  const varied = axes
+    .map((a, i) => ({ i, last: a.values.length - 1 }))
+    .filter((a) => a.last > 0)
+    .slice(0, 6);
+  const indexes = new Set<number>();
+  for (let mask = 0; mask < 1 << varied.length; mask++) {
+    const chosen = new Array<number>(axes.length).fill(0);
+    varied.forEach((a, bit) => {
+      if (mask & (1 << bit)) chosen[a.i] = a.last;
+    });
+    indexes.add(chosen.reduce((index, v, a) => index * axes[a]!.values.length + v, 0));
+  }
+  return [...indexes].sort((a, b) => a - b).map((index) => gridPoint(axes, index));
 }
 
 /** Every point in canonical order. */

@@ -1,6 +1,6 @@
 import { InputError, type InputIssue } from "../errors.js";
 import { type LoadedModel, loadModel } from "../model/loadModel.js";
-import { type LoadedScenario, loadScenarioText } from "../scenario/index.js";
+import { type LoadedScenario, loadScenarioText, overrideSource } from "../scenario/index.js";
 import type { Axis, GridPoint } from "./grid.js";
 import { type LoadLink, linkedOverrides, USERS_PATH } from "./linkedLoad.js";
 
@@ -29,7 +29,7 @@ export function pointOverrides(base: SweepBase, point: GridPoint): { fixed: stri
 
 /** Issues a varied value causes are named after `--vary`, the argument the user typed. */
 function renameVaryIssues(error: InputError, varied: readonly string[]): InputError {
-  const variedSources = new Set(varied.map((v) => `--set ${v}`));
+  const variedSources = new Set(varied.map(overrideSource));
   return new InputError(
     error.issues.map((issue) =>
       variedSources.has(issue.file) ? { ...issue, file: issue.file.replace(/^--set /, "--vary ") } : issue,

@@ -1,10 +1,20 @@
 import { existsSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { CAPSIM_VERSION } from "../version.js";
-import { errorRow, layoutOfPoints, okRow, type SweepLayout, sweepHeader } from "./columns.js";
+import {
+  errorRow,
+  layoutOfPoints,
+  leadingCells,
+  okRow,
+  rowProblem,
+  type SweepLayout,
+  sealRow,
+  sweepHeader,
+} from "./columns.js";
 import { DurableAppender, readSweepCsv, writeSweepCsv } from "./csvFile.js";
 import type { PointOutcome } from "./evaluate.js";
 import { gridSize } from "./grid.js";
+import { lockSweep } from "./lock.js";
 import type { LoadedPoint, SweepBase } from "./pointScenario.js";
 import { inShard, type Shard } from "./shard.js";
 import { readSidecar, type SweepMeta, sidecarPath, sweepMismatches, writeSidecar } from "./sidecar.js";
@@ -31,6 +41,8 @@ export interface SweepOptions {
   onProgress?: (done: number, total: number) => void;
   /** After each row is on disk, with what the point produced. */
   onPoint?: (point: LoadedPoint, result: { outcome?: PointOutcome; error?: string }) => void;
+  /** What a resume did with the rows it found (kept, dropped and why). */
+  onNote?: (message: string) => void;
 }
 
 export interface SweepResult {
@@ -39,6 +51,8 @@ export interface SweepResult {
   total: number;
   /** Finished points found in the file and not run again. */
   skipped: number;
+  /** Rows found by --resume and dropped (torn, edited, of another scenario): their points ran again. */
+  dropped: { point?: number; line?: number; reason: string }[];
   /** Points run now. */
   ran: number;
   /** Rows with status=error in the final file. */
@@ -87,8 +101,23 @@ export function costEstimate(p: LoadedPoint): number {
   return (s.workload.users + s.workload.workspaces + 1) * end;
 }
 
-/** Rows of an existing sweep that a resume keeps, after checking it is the same sweep. */
-function resumableRows(outPath: string, meta: SweepMeta): Map<number, string[]> {
+/** A row found by a resume that is not kept, and why. */
+export interface DroppedRow {
+  point?: number;
+  line?: number;
+  reason: string;
+}
+
+/**
+ * Rows of an existing sweep that a resume keeps, after checking it is the same sweep (else bad input):
+ * each row must be whole, a point of this grid and shard with its parameters, computed for that point's
+ * scenario (scenario_sha256) and unedited (row_sha256). Other rows are dropped and their points re-run.
+ */
+function resumableRows(
+  outPath: string,
+  meta: SweepMeta,
+  points: ReadonlyMap<number, LoadedPoint>,
+): { kept: Map<number, string[]>; dropped: DroppedRow[] } {
   const previous = readSidecar(outPath);
   const mismatches = sweepMismatches(meta, previous, { shard: true });
   if (mismatches.length > 0) {
@@ -100,29 +129,36 @@ function resumableRows(outPath: string, meta: SweepMeta): Map<number, string[]> 
       })),
     );
   }
-  const csv = readSweepCsv(outPath);
+  const csv = readSweepCsv(outPath, { lenient: true });
   if (csv.header.join("\u0000") !== meta.columns.join("\u0000")) {
     throw new InputError({
       file: outPath,
       line: 1,
       path: "",
-      message: "cannot resume: the columns differ from this sweep's",
+      message: "cannot resume: the columns differ from this sweep's; use another --out, or --overwrite",
     });
   }
+  const dropped: DroppedRow[] = csv.dropped.map((d) => ({ line: d.line, reason: d.reason }));
+  for (const index of csv.duplicates) dropped.push({ point: index, reason: "appears more than once" });
   const kept = new Map<number, string[]>();
   const status = meta.columns.indexOf("status");
   for (const [index, row] of csv.rows) {
-    if (index >= meta.grid.points || !inShard(index, meta.shard)) {
-      throw new InputError({
-        file: outPath,
-        path: "",
-        message: `cannot resume: point ${index} is not in this sweep's grid or shard`,
-      });
+    const point = points.get(index);
+    if (!point || !inShard(index, meta.shard)) {
+      dropped.push({ point: index, reason: "not a point of this sweep's grid or shard" });
+      continue;
     }
+    const problem = rowProblem(row, leadingCells(point.point), point.loaded.sha256);
+    if (problem) dropped.push({ point: index, reason: problem });
     // Failed points are run again: a crash may have been the machine's, not the point's.
-    if (row[status] === "ok") kept.set(index, row);
+    else if (row[status] === "ok") kept.set(index, row);
   }
-  return kept;
+  for (const d of dropped) if (d.point !== undefined) kept.delete(d.point);
+  return { kept, dropped };
+}
+
+function describeDropped(d: DroppedRow): string {
+  return `${d.point !== undefined ? `point ${d.point}` : `line ${d.line}`}: ${d.reason}`;
 }
 
 /**
@@ -131,13 +167,33 @@ function resumableRows(outPath: string, meta: SweepMeta): Map<number, string[]> 
  * An abort (Ctrl-C) keeps every finished row.
  */
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
+  // Before anything reads or writes the CSV: a second sweep on the same file stops here.
+  const lock = lockSweep(opts.outPath);
+  try {
+    return await lockedSweep(opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function lockedSweep(opts: SweepOptions): Promise<SweepResult> {
   const layout = layoutOfPoints(opts.points);
   const meta = sweepMeta(opts.base, layout, opts);
   const header = meta.columns;
   let rows = new Map<number, string[]>();
+  let dropped: DroppedRow[] = [];
   if (existsSync(opts.outPath)) {
-    if (opts.resume) rows = resumableRows(opts.outPath, meta);
-    else if (!opts.overwrite) {
+    if (opts.resume) {
+      const byIndex = new Map(opts.points.map((p) => [p.point.index, p]));
+      ({ kept: rows, dropped } = resumableRows(opts.outPath, meta, byIndex));
+      if (dropped.length > 0) {
+        const shown = dropped.slice(0, 10).map(describeDropped).join("; ");
+        const more = dropped.length > 10 ? `; ... and ${dropped.length - 10} more` : "";
+        opts.onNote?.(
+          `resume: dropped ${dropped.length} row(s) of ${opts.outPath}, their points run again (${shown}${more})`,
+        );
+      }
+    } else if (!opts.overwrite) {
       throw new InputError({
         file: opts.outPath,
         path: "",
@@ -163,7 +219,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     void opts.runner.close();
   };
   opts.signal?.addEventListener("abort", onAbort, { once: true });
-  const record = (p: LoadedPoint, cells: string[], result: { outcome?: PointOutcome; error?: string }) => {
+  const record = (p: LoadedPoint, unsealed: string[], result: { outcome?: PointOutcome; error?: string }) => {
+    const cells = sealRow(unsealed, p.loaded.sha256);
     appender.append(cells);
     rows.set(p.point.index, cells);
     ran++;
@@ -206,6 +263,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     outPath: opts.outPath,
     total: mine.length,
     skipped,
+    dropped,
     ran,
     errors,
     written: rows.size,

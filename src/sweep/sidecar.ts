@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { InputError } from "../errors.js";
+import { inputLimits } from "../input/limits.js";
+import { readInputText } from "../input/readInput.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import { canonicalJson } from "../scenario/index.js";
 
@@ -44,8 +45,9 @@ export function readSidecar(csvPath: string): SweepMeta {
   const file = sidecarPath(csvPath);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, "utf8"));
+    json = JSON.parse(readInputText(file, { what: "sweep sidecar", maxBytes: inputLimits.sweepBytes }));
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError({
       file,
       path: "",

@@ -130,7 +130,7 @@ describe("bad scenarios give exactly the expected positioned lines", () => {
     const lines = inputErrorLines(() => loadScenario(missing));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      new RegExp(`^${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot read: ENOENT`),
+      new RegExp(`^${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot read: no such file$`),
     );
   });
 

@@ -112,6 +112,13 @@ describe("parseYamlWithSchema", () => {
   it("caps very long issue lists", () => {
     const text = `items: []\n${Array.from({ length: 80 }, (_, i) => `k${i}: 1`).join("\n")}\n`;
     const issues = lines(text);
+    expect(issues).toHaveLength(MAX_REPORTED_ISSUES);
+    expect(issues.at(-1)).toBe('f.yaml:51:1: k49: unknown key "k49", and 30 more unknown keys after it');
+  });
+
+  it("caps long lists of other problems", () => {
+    const text = `items:\n${Array.from({ length: 80 }, () => "  - {x: oops}").join("\n")}\n`;
+    const issues = lines(text);
     expect(issues).toHaveLength(MAX_REPORTED_ISSUES + 1);
     expect(issues.at(-1)).toBe("f.yaml: ... and 30 more problems");
   });

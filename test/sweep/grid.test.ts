@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { mergeLayouts, orderedUnion } from "../../src/sweep/columns.js";
-import { cellOfValue, gridPoint, gridPoints, gridSize, parseAxes, parseAxis } from "../../src/sweep/grid.js";
+import {
+  cellOfValue,
+  cornerPoints,
+  gridPoint,
+  gridPoints,
+  gridSize,
+  parseAxes,
+  parseAxis,
+} from "../../src/sweep/grid.js";
 import { formatIndexRanges } from "../../src/sweep/merge.js";
 import { inShard, parseShard, shardFromEnv } from "../../src/sweep/shard.js";
 
@@ -13,6 +21,36 @@ describe("--vary lists", () => {
     expect(texts("x=0.1..0.5:0.1")).toEqual(["0.1", "0.2", "0.3", "0.4", "0.5"]);
     expect(texts("x=3..1")).toEqual(["3", "2", "1"]);
     expect(texts("x=500..6000:141")).toHaveLength(40);
+  });
+
+  it("takes exponents in range ends and steps", () => {
+    expect(texts("x=1e3..1e4:1e3")).toEqual([
+      "1000",
+      "2000",
+      "3000",
+      "4000",
+      "5000",
+      "6000",
+      "7000",
+      "8000",
+      "9000",
+      "10000",
+    ]);
+    expect(texts("x=1e-3..5e-3:1e-3")).toEqual(["0.001", "0.002", "0.003", "0.004", "0.005"]);
+    expect(texts("x=1.5e-1..4.5e-1:1.5e-1")).toEqual(["0.15", "0.3", "0.45"]);
+    expect(() => parseAxis("x=1e400..1:1")).toThrow(/finite/);
+    expect(() => parseAxis("x=0..1:1e-9")).toThrow(/at most 100000/);
+  });
+
+  it("loads a grid's corners first: each axis at its ends", () => {
+    const axes = parseAxes(["a=1..10", "b=1,2,3", "c=7"]);
+    expect(cornerPoints(axes).map((p) => p.values.map((v) => v.value))).toEqual([
+      [1, 1, 7],
+      [1, 3, 7],
+      [10, 1, 7],
+      [10, 3, 7],
+    ]);
+    expect(() => parseAxes(["a=1..1000", "b=1..1000"])).toThrow(/grid has 1000000 points \(at most 10000\)/);
   });
 
   it("types list items like --set, and keeps quoted commas together", () => {

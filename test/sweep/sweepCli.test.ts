@@ -52,11 +52,21 @@ describe("capsim sweep", () => {
     ]);
     expect(header).toContain("api_rps_median@dashboard:ci95_hi");
     expect(header).toContain("util:coderd-1 cpu");
-    expect(header.slice(-4)).toEqual(["bottleneck", "bottleneck_utilization", "status", "error"]);
+    expect(header.slice(-6)).toEqual([
+      "bottleneck",
+      "bottleneck_utilization",
+      "status",
+      "error",
+      "scenario_sha256",
+      "row_sha256",
+    ]);
     const rows = dataRows(csv).map((l) => l.split(","));
     expect(rows.map((r) => r[0])).toEqual(["0", "1", "2", "3", "4", "5", "6", "7"]);
     expect(rows.map((r) => `${r[1]}/${r[2]}`).slice(0, 3)).toEqual(["20/1", "20/2", "40/1"]);
-    expect(rows.every((r) => r.at(-2) === "ok" && r.at(-1) === "")).toBe(true);
+    expect(rows.every((r) => r.at(-4) === "ok" && r.at(-3) === "")).toBe(true);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.at(-2)!) && /^[0-9a-f]{64}$/.test(r.at(-1)!))).toBe(
+      true,
+    );
     // One replica has no coderd-1: its cell is empty, not zero.
     const c1 = header.indexOf("util:coderd-1 cpu");
     expect(rows[0]![c1]).toBe("");

@@ -28,6 +28,9 @@ export type ProcessorSharingCpuStats = ResourceStats &
     mean_background_unmet_vcpu: number;
   };
 
+/** Negative fluid loads smaller than this share of the cores are rounding, and count as zero. */
+export const FLUID_ROUNDING = 1e-9;
+
 /**
  * A processor-sharing CPU with c cores: each of n jobs runs at min(1, c_eff/n) of a core, where
  * c_eff = c − background and background is a fluid load (high-frequency traffic modelled as a rate).
@@ -123,7 +126,9 @@ export class ProcessorSharingCpu implements GaugeSource {
    * Sets the background (fluid) load in vCPU from now on. It takes its share before jobs, capped at
    * maxBackgroundShare·c; the excess is reported as unmet.
    */
-  setBackgroundLoad(vcpu: number): void {
+  setBackgroundLoad(requested: number): void {
+    // A fluid load is a running sum of rates added and removed; rounding can leave -5e-19 where 0 is meant.
+    const vcpu = requested < 0 && requested > -FLUID_ROUNDING * this.cores ? 0 : requested;
     if (!(vcpu >= 0 && Number.isFinite(vcpu)))
       throw new RangeError(`background load must be >= 0 vCPU, got ${vcpu}`);
     this.advance();

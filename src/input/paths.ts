@@ -1,0 +1,122 @@
+import { closeSync, openSync, type Stats, statSync, unlinkSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { InputError } from "../errors.js";
+
+/**
+ * The path policy (docs/security.md): output locations capsim picks itself stay inside results/, named
+ * by a slug of the scenario name; paths the user passes in an option (--out, --openmetrics, ...) are
+ * theirs and used as given, but checked before any work; files read as input are read by readInputText.
+ */
+export const RESULTS_DIR = "results";
+
+const MAX_SLUG_LENGTH = 100;
+
+/**
+ * A file-name-safe form of a scenario name: letters, digits, `.`, `_` and `-` only, no `..`, no leading
+ * dot, at most 100 characters. `../../etc` becomes `etc`, `a/b` becomes `a-b`.
+ */
+export function safeSlug(name: string): string {
+  const slug = name
+    .normalize("NFKC")
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/\.{2,}/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[-.]+|[-.]+$/g, "")
+    .slice(0, MAX_SLUG_LENGTH)
+    .replace(/[-.]+$/, "");
+  return slug === "" ? "unnamed" : slug;
+}
+
+/** `results/<slug of name>` under `cwd`, proven to be inside results/. */
+export function defaultOutputDir(name: string, cwd = process.cwd()): string {
+  const root = resolve(cwd, RESULTS_DIR);
+  const dir = join(root, safeSlug(name));
+  const rel = relative(root, dir);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+    throw new InputError({ file: "name", path: "name", message: `cannot make an output folder name of it` });
+  }
+  return dir;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw error;
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "read-only file system",
+    ENOSPC: "no space left on device",
+    EDQUOT: "disk quota exceeded",
+    ENOENT: "cannot create files there",
+    ENOTDIR: "a part of the path is not a directory",
+    ENAMETOOLONG: "file name too long",
+    ELOOP: "too many symbolic links",
+  };
+  return (code && reasons[code]) ?? (error as Error).message;
+}
+
+/** The closest directory of `path` (itself included) that exists; a file on the way is an error. */
+function nearestExisting(path: string, option: string): { dir: string; exists: boolean } {
+  let current = path;
+  for (;;) {
+    const stats = statOrUndefined(current);
+    if (stats) {
+      if (!stats.isDirectory()) {
+        throw new InputError({
+          file: option,
+          path: "",
+          message: `${current === path ? path : `${path}: ${current}`} is a file, not a directory`,
+        });
+      }
+      return { dir: current, exists: current === path };
+    }
+    const parent = dirname(current);
+    if (parent === current) return { dir: current, exists: false };
+    current = parent;
+  }
+}
+
+/** Creates and removes a file in `dir`: the only reliable test (root ignores modes; EROFS, /proc, quotas). */
+function probeWritable(dir: string, option: string, target: string): void {
+  const probe = join(dir, `.capsim-probe-${process.pid}-${Date.now()}`);
+  try {
+    closeSync(openSync(probe, "wx"));
+    unlinkSync(probe);
+  } catch (error) {
+    throw new InputError({ file: option, path: "", message: `cannot write ${target}: ${reasonOf(error)}` });
+  }
+}
+
+/**
+ * Checks, before any work, that `dir` is (or can be created as) a writable directory. Nothing is
+ * created: a probe file is made and removed in the closest existing directory.
+ */
+export function checkOutputDirectory(dir: string, option: string): void {
+  const { dir: existing } = nearestExisting(dir, option);
+  probeWritable(existing, option, dir);
+}
+
+/**
+ * Checks, before any work, that `file` can be written: not a directory, its folder writable or
+ * creatable. An existing regular file is replaced; a device (e.g. /dev/null) is written to as it is.
+ */
+export function checkOutputFile(file: string, option: string, opts: { regularOnly?: boolean } = {}): void {
+  const stats = statOrUndefined(file);
+  if (stats?.isDirectory()) {
+    throw new InputError({ file: option, path: "", message: `${file} is a directory; give a file name` });
+  }
+  if (stats && !stats.isFile() && opts.regularOnly) {
+    throw new InputError({ file: option, path: "", message: `${file} is not a regular file` });
+  }
+  if (stats && !stats.isFile()) return;
+  checkOutputDirectory(dirname(file), option);
+}
