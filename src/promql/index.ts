@@ -22,4 +22,4 @@ export { typeOf } from "./ast.js";
 export { PromQLError } from "./errors.js";
 export { type EvalOptions, evaluateInstant, evaluateRange, type Matrix, type MatrixSeries } from "./eval.js";
 export { parsePromQL } from "./parse.js";
-export { metricNamesOf, withMatchers } from "./rewrite.js";
+export { metricNamesOf, vectorSelectors, withMatchers } from "./rewrite.js";

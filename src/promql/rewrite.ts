@@ -1,5 +1,5 @@
 /** Text-level rewrites of PromQL that will be sent to a real Prometheus, and what an expression reads. */
-import type { PromExpr } from "./ast.js";
+import type { PromExpr, VectorSelector } from "./ast.js";
 import { PromQLError } from "./errors.js";
 import { unquote } from "./literals.js";
 import { labelMatcher, parsePromQL, syntaxTree } from "./parse.js";
@@ -81,14 +81,13 @@ function validateMatcher(text: string, m: SyntaxNode): void {
   );
 }
 
-/** Metric names the expression selects by name (selectors with `__name__` equality, written or implied). */
-export function metricNamesOf(expr: string | PromExpr): string[] {
-  const ast = typeof expr === "string" ? parsePromQL(expr, ANY_VARS) : expr;
-  const names = new Set<string>();
+/** Every vector selector of an expression, a range vector's included, in the order written (one walk of the tree). */
+export function vectorSelectors(expr: PromExpr): VectorSelector[] {
+  const out: VectorSelector[] = [];
   const visit = (e: PromExpr): void => {
     switch (e.kind) {
       case "selector":
-        for (const m of e.matchers) if (m.name === "__name__" && m.op === "=") names.add(m.value);
+        out.push(e);
         return;
       case "range":
         visit(e.selector);
@@ -112,6 +111,15 @@ export function metricNamesOf(expr: string | PromExpr): string[] {
         return;
     }
   };
-  visit(ast);
+  visit(expr);
+  return out;
+}
+
+/** Metric names the expression selects by name (selectors with `__name__` equality, written or implied). */
+export function metricNamesOf(expr: string | PromExpr): string[] {
+  const ast = typeof expr === "string" ? parsePromQL(expr, ANY_VARS) : expr;
+  const names = new Set<string>();
+  for (const selector of vectorSelectors(ast))
+    for (const m of selector.matchers) if (m.name === "__name__" && m.op === "=") names.add(m.value);
   return [...names];
 }
