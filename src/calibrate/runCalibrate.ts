@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { basename, extname, isAbsolute, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { type CompareRow, compareFigures, SIMULATED_METRICS } from "../compare/compareFigures.js";
-import { loadMeasuredFigures, serverFigures } from "../compare/measuredFigures.js";
+import { measuredFiguresOf } from "../compare/measuredFigures.js";
 import { DEFAULT_TOLERANCE } from "../compare/tolerance.js";
 import { measuredText } from "../compare/verdict.js";
 import { InputError } from "../errors.js";
@@ -89,15 +89,7 @@ export interface CalibrateResult {
 /** Fits model parameters to measured figures and writes the fitted model file (atomically). */
 export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   const { loaded, model } = opts.scenario;
-  const measured = opts.prometheus
-    ? serverFigures(opts.prometheus)
-    : loadMeasuredFigures(opts.measuredFiles, {
-        ...(opts.stagesFile !== undefined ? { stagesFile: opts.stagesFile } : {}),
-        ...(opts.stages !== undefined ? { stages: opts.stages } : {}),
-        ...(opts.selector !== undefined ? { selector: opts.selector } : {}),
-        ...(opts.stepSeconds !== undefined ? { stepSeconds: opts.stepSeconds } : {}),
-        simulatedMetrics: SIMULATED_METRICS,
-      });
+  const measured = measuredFiguresOf(opts, SIMULATED_METRICS);
   const doc = parseModelDocument(readFileSync(model.file, "utf8"), model.file);
   const params = resolveFitParameters(doc.toJS(), opts.fits, model.file);
   const replications = opts.replications ?? DEFAULT_CALIBRATE_REPLICATIONS;

@@ -269,3 +269,28 @@ function stagesFromFile(path: string): StageWindow[] {
   }
   return data.stages;
 }
+
+/** Where compare and calibrate take measured figures from: a Prometheus server, else files. */
+export interface MeasurementSource {
+  measuredFiles: readonly string[];
+  stagesFile?: string;
+  stages?: readonly Window[];
+  selector?: string;
+  stepSeconds?: number;
+  prometheus?: PrometheusMeasurement;
+}
+
+/** The measured figures of a source, for the metrics capsim simulates. */
+export function measuredFiguresOf(
+  source: MeasurementSource,
+  simulatedMetrics: readonly string[],
+): MeasuredFigures {
+  if (source.prometheus) return serverFigures(source.prometheus);
+  return loadMeasuredFigures(source.measuredFiles, {
+    ...(source.stagesFile !== undefined ? { stagesFile: source.stagesFile } : {}),
+    ...(source.stages !== undefined ? { stages: source.stages } : {}),
+    ...(source.selector !== undefined ? { selector: source.selector } : {}),
+    ...(source.stepSeconds !== undefined ? { stepSeconds: source.stepSeconds } : {}),
+    simulatedMetrics,
+  });
+}

@@ -7,12 +7,7 @@ import type { LoadedScenario } from "../scenario/index.js";
 import type { Window } from "../series/types.js";
 import { CAPSIM_VERSION } from "../version.js";
 import { type CompareRow, compareFigures, SIMULATED_METRICS } from "./compareFigures.js";
-import {
-  loadMeasuredFigures,
-  type MeasuredFileInfo,
-  type SkippedMeasurement,
-  serverFigures,
-} from "./measuredFigures.js";
+import { type MeasuredFileInfo, measuredFiguresOf, type SkippedMeasurement } from "./measuredFigures.js";
 
 /** A figure the simulation does not produce: listed, never a failure. */
 export type NotSimulatedRow = CompareRow & { verdict: "not_simulated"; reason: string };
@@ -73,15 +68,7 @@ export interface CompareOptions {
  */
 export function runCompare(opts: CompareOptions): CompareResult {
   const { loaded, model } = opts.scenario;
-  const measured = opts.prometheus
-    ? serverFigures(opts.prometheus)
-    : loadMeasuredFigures(opts.measuredFiles, {
-        ...(opts.stagesFile !== undefined ? { stagesFile: opts.stagesFile } : {}),
-        ...(opts.stages !== undefined ? { stages: opts.stages } : {}),
-        ...(opts.selector !== undefined ? { selector: opts.selector } : {}),
-        ...(opts.stepSeconds !== undefined ? { stepSeconds: opts.stepSeconds } : {}),
-        simulatedMetrics: SIMULATED_METRICS,
-      });
+  const measured = measuredFiguresOf(opts, SIMULATED_METRICS);
   const sources = measured.files.map((f) => f.file);
   if (measured.figures.length === 0) throw nothingToCompare(sources, measured.evaluated, []);
   const { summary } = runScenario(loaded, model, {
