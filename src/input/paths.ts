@@ -1,4 +1,4 @@
-import { closeSync, openSync, type Stats, statSync, unlinkSync } from "node:fs";
+import { closeSync, openSync, realpathSync, type Stats, statSync, unlinkSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 
@@ -119,4 +119,35 @@ export function checkOutputFile(file: string, option: string, opts: { regularOnl
   }
   if (stats && !stats.isFile()) return;
   checkOutputDirectory(dirname(file), option);
+}
+
+/**
+ * A file a scenario names (e.g. `workload.day_profile`), confined like capsim's own output under
+ * results/: relative to the scenario's folder and inside it once symbolic links are followed, so a
+ * scenario cannot make capsim read `/etc/shadow` or `../../secrets`. `where` positions the refusal.
+ */
+export function confinedInputPath(
+  baseDir: string,
+  given: string,
+  where: { file: string; path: string },
+): string {
+  const refuse = (message: string): never => {
+    throw new InputError({ file: where.file, path: where.path, message });
+  };
+  if (isAbsolute(given)) refuse("give a path relative to the scenario's folder, not an absolute one");
+  const root = realOrSelf(resolve(baseDir));
+  const target = realOrSelf(resolve(baseDir, given));
+  const rel = relative(root, target);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel))
+    refuse("the file must be inside the scenario's folder (no `..` out of it, no link leading out)");
+  return target;
+}
+
+/** The path with symbolic links resolved, or as given when it does not exist (reading it then says so). */
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

@@ -22,8 +22,9 @@ import {
 import { databaseComponent } from "./components/databaseComponent.js";
 import { geographyComponent } from "./components/geographyComponent.js";
 import { provisionerComponent } from "./components/provisionerComponent.js";
+import { sessionMixComponent, weekComponent } from "./components/workloadComponent.js";
 import { Database } from "./database.js";
-import { resolveFeatures } from "./features.js";
+import { resolveFeatures, type WeekSpec } from "./features.js";
 import { Geography } from "./geography.js";
 import { LatencyProbe } from "./latencyProbe.js";
 import { TARGETS } from "./metrics/catalog.js";
@@ -41,12 +42,14 @@ import { RequestMetrics } from "./metrics/requestMetrics.js";
 import type { ModelFile } from "./modelSchema.js";
 import { NodePool } from "./nodePool.js";
 import { RateLimiter } from "./rateLimiter.js";
-import { buildRequestCatalog } from "./requestClasses.js";
+import { buildRequestCatalog, insightsQueryClass } from "./requestClasses.js";
 import { RequestPipeline } from "./requestPipeline.js";
 import { ScaleEvents } from "./scaleEvents.js";
+import { SessionMix } from "./sessionMix.js";
 import { workspaceBuildDurations } from "./templates.js";
 import { type StageWindow, Timeline } from "./timeline.js";
 import { UserSessions } from "./userSessions.js";
+import { WeekWorkload } from "./weekWorkload.js";
 import { Workday } from "./workday.js";
 import { makespanSeconds, WorkspaceRunner } from "./workspaceRunner.js";
 
@@ -307,6 +310,33 @@ export function runReplication(
     runner.onWorkdayReady = (agent, seconds) => workday.ready(agent, seconds);
     workday.plan();
   }
+  // Issue 14: working users' session mix, and arrivals from a day profile (with insights users).
+  const mix =
+    features.sessions &&
+    new SessionMix(sim, features.sessions, sessions, streams.stream("session-mix"), w.workspaces, timeline);
+  if (workday) workday.mix = mix;
+  const week = features.week && planWeek(features.week);
+  function planWeek(spec: WeekSpec): WeekWorkload {
+    const insights = spec.insights ? insightsQueryClass(model) : undefined;
+    const insightsQuery = insights && pipeline.define(insights);
+    const week = new WeekWorkload(
+      sim,
+      spec,
+      runner,
+      mix,
+      pipeline,
+      cluster,
+      database.cpu,
+      streams.stream("week"),
+      { ...ids, insightsQuery },
+      w.workspaces,
+      model.insights?.requests_per_load.value ?? 0,
+    );
+    runner.onWorkdayReady = (agent, seconds) => week.ready(agent, seconds);
+    runner.onWorkdayStopped = (agent) => week.stopped(agent);
+    week.plan();
+    return week;
+  }
   const events =
     features.events.length > 0
       ? new ScaleEvents(sim, cluster, fleet, sessions, pipeline, database, streams.stream("events"), {
@@ -475,6 +505,8 @@ export function runReplication(
   if (nodePool) nodePoolFamilies(registry, nodePool);
   if (workday) workdayFamilies(registry, workday);
   if (geographyPart) installMetrics([geographyPart], registry);
+  const workloadParts = [...(week ? [weekComponent(week)] : []), ...(mix ? [sessionMixComponent(mix)] : [])];
+  installMetrics(workloadParts, registry);
   if (rateLimiter) rateLimitFamilies(registry, rateLimiter);
   if (events && eventMetrics) eventFamilies(registry, eventMetrics, events, database);
   sampler.start();
@@ -536,6 +568,7 @@ export function runReplication(
       f.workday_working_peak = workday.peakWorking;
     }
     Object.assign(f, componentFigures(geographyPart ? [geographyPart] : []));
+    Object.assign(f, componentFigures(workloadParts));
     if (rateLimiter) {
       f.api_rejected_total = rateLimiter.rejectedTotal;
       f.api_accepted_total = rateLimiter.acceptedTotal;

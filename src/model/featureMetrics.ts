@@ -109,6 +109,23 @@ export function featureMetricDefinitions(scenario: Scenario): MetricDefinition[]
     );
   }
 
+  if (scenario.workload.day_profile !== undefined) dayProfileMetrics(scenario, add, figure);
+  if (scenario.workload.sessions) {
+    add(
+      "sessions_active_mean",
+      "1",
+      "Mean sessions active at once (all kinds) over the traffic window",
+      figure("sessions_active_mean"),
+    );
+    for (const kind of new Set(scenario.workload.sessions.map((s) => s.kind)))
+      add(
+        `sessions_active_mean{kind="${kind}"}`,
+        "1",
+        `Mean ${kind} sessions active at once over the traffic window`,
+        figure(`sessions_active_mean{kind="${kind}"}`),
+      );
+  }
+
   if (scenario.geography) {
     const regions = scenario.geography.regions;
     const hostsWorkspaces = new Set(regions.map((r) => r.workspaces_in ?? regions[0]!.name));
@@ -262,4 +279,56 @@ export function disruption(rep: ReplicationResult, atSeconds: number, label: str
     }
   }
   return { recoverySeconds: Number.NaN, delayed: Number.NaN, peakP95Ms: peak };
+}
+
+type Add = (name: string, unit: string, description: string, compute: MetricDefinition["compute"]) => void;
+
+/** Figures of the day-profile workload: starts, time to ready, rebuilds, insights, the busiest 15 minutes. */
+function dayProfileMetrics(
+  scenario: Scenario,
+  add: Add,
+  figure: (name: string) => (rep: ReplicationResult) => number,
+): void {
+  add("workday_ready_p50_s", "s", "Median time to ready of the week's starts", figure("workday_ready_p50_s"));
+  add("workday_ready_p95_s", "s", "p95 of the week's time to ready", figure("workday_ready_p95_s"));
+  add("workday_starts", "1", "Workspace starts (manual, autostart and rebuilds)", figure("workday_starts"));
+  add("workday_autostarts", "1", "Workspace starts by autostart schedules", figure("workday_autostarts"));
+  add("workday_working_peak", "1", "Most users working at once", figure("workday_working_peak"));
+  add(
+    "workspace_rebuilds",
+    "1",
+    "Rebuilds (stop then start) of running workspaces",
+    figure("workspace_rebuilds"),
+  );
+  if (scenario.workload.insights) add("insights_loads", "1", "Insights page loads", figure("insights_loads"));
+  add(
+    "busiest_window_start_s",
+    "s",
+    "Start of the 15 minutes with the most coderd CPU, seconds from Monday 00:00",
+    figure("busiest_window_start_s"),
+  );
+  add(
+    "busiest_window_coderd_vcpu",
+    "vcpu",
+    "coderd CPU (all replicas) in the busiest 15 minutes",
+    figure("busiest_window_coderd_vcpu"),
+  );
+  add(
+    "busiest_window_database_vcpu",
+    "vcpu",
+    "Database CPU in the busiest 15 minutes",
+    figure("busiest_window_database_vcpu"),
+  );
+  add(
+    "busiest_window_working_users",
+    "1",
+    "Users working (mean) in the busiest 15 minutes",
+    figure("busiest_window_working_users"),
+  );
+  add(
+    "busiest_window_sessions_active",
+    "1",
+    "Sessions active (mean) in the busiest 15 minutes",
+    figure("busiest_window_sessions_active"),
+  );
 }

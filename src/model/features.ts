@@ -1,6 +1,9 @@
 import { type Distribution, distributionFromSpec } from "../engine/random/index.js";
+import { InputError } from "../errors.js";
 import type { Scenario } from "../scenario/index.js";
+import { weekSchema } from "../scenario/schema.js";
 import type { ModelFile } from "./modelSchema.js";
+import type { SessionKindSpec } from "./sessionMix.js";
 
 /**
  * Issue 7's scenario keys, resolved against the model file in one place. Every feature is off (undefined)
@@ -66,6 +69,20 @@ export interface WorkdaySpec {
   pollIntervalSeconds: number;
 }
 
+/** The day-profile workload (workload.day_profile and workload.week), resolved. */
+export interface WeekSpec {
+  /** 96 values, users active per 15 minutes, divided by their peak (the busiest slot is 1). */
+  profile: number[];
+  days: number;
+  peakShare: number;
+  weekendShare: number;
+  autostartShare: number;
+  autostartStepSeconds: number;
+  rebuildsPerUserPerDay: number;
+  pollIntervalSeconds: number;
+  insights?: { users: number; loadsPerDay: number };
+}
+
 export type ScenarioEvent = NonNullable<Scenario["events"]>[number];
 
 /** When an event is planned: its `at_s`, or its stage's planned start plus the offset. */
@@ -79,6 +96,8 @@ export interface Features {
   nodes?: NodePoolSpec;
   geography?: GeographySpec;
   workday?: WorkdaySpec;
+  week?: WeekSpec;
+  sessions?: SessionKindSpec[];
   apiClients?: { count: number; requestsPerMinute: number };
   rateLimitPerMinute?: number;
   dbcryptVcpuPerReplica: number;
@@ -102,6 +121,8 @@ export function resolveFeatures(scenario: Scenario, model: ModelFile): Features 
     nodes: scenario.workspace_nodes && resolveNodes(scenario.workspace_nodes, model),
     geography: scenario.geography && resolveGeography(scenario.geography, model),
     workday: scenario.workload.workday && resolveWorkday(scenario, model),
+    week: scenario.workload.day_profile !== undefined ? resolveWeek(scenario, model) : undefined,
+    sessions: scenario.workload.sessions && resolveSessions(scenario.workload.sessions, model),
     apiClients: scenario.workload.api_clients && {
       count: scenario.workload.api_clients.count,
       requestsPerMinute: scenario.workload.api_clients.requests_per_min,
@@ -202,4 +223,58 @@ function resolveWorkday(scenario: Scenario, model: ModelFile): WorkdaySpec {
     pollIntervalSeconds:
       scenario.deployment.coderd.autobuild_poll_interval_s ?? model.options.autobuild_poll_s.value,
   };
+}
+
+function resolveWeek(scenario: Scenario, model: ModelFile): WeekSpec {
+  const w = scenario.workload;
+  const profile = w.day_profile;
+  // The loader turns a named or file profile into its values; a string here was never loaded.
+  if (!Array.isArray(profile)) throw new Error("workload.day_profile was not loaded (loadScenario reads it)");
+  const peak = Math.max(...profile);
+  const week = weekSchema.parse(w.week ?? {});
+  return {
+    profile: profile.map((v) => (peak > 0 ? v / peak : 0)),
+    days: week.days,
+    peakShare: week.peak_active_pct / 100,
+    weekendShare: week.weekend_active_pct / 100,
+    autostartShare: week.autostart_pct / 100,
+    autostartStepSeconds: week.autostart_step_s,
+    rebuildsPerUserPerDay: week.rebuilds_per_user_per_day,
+    pollIntervalSeconds:
+      scenario.deployment.coderd.autobuild_poll_interval_s ?? model.options.autobuild_poll_s.value,
+    insights: w.insights && { users: w.insights.users, loadsPerDay: w.insights.loads_per_day },
+  };
+}
+
+/** The session mix with the model's defaults filled in; a kind the model keeps relayed cannot go direct. */
+export function resolveSessions(
+  sessions: NonNullable<Scenario["workload"]["sessions"]>,
+  model: ModelFile,
+  scenarioFile = "scenario",
+): SessionKindSpec[] {
+  const kinds = model.session_kinds;
+  if (!kinds)
+    throw new InputError({
+      file: "model",
+      path: "session_kinds",
+      message: "the model has no session_kinds section, which workload.sessions needs",
+    });
+  const total = sessions.reduce((sum, s) => sum + s.share, 0);
+  return sessions.map((s, i) => {
+    const k = kinds[s.kind];
+    if (s.direct && k.can_go_direct.value === 0)
+      throw new InputError({
+        file: scenarioFile,
+        path: `workload.sessions.${i}.direct`,
+        message: `${s.kind} sessions cannot go direct (${k.can_go_direct.source})`,
+      });
+    return {
+      kind: s.kind,
+      share: s.share / total,
+      active: s.active_s !== undefined ? distributionFromSpec(s.active_s) : distOf(k.active_s),
+      idle: s.idle_s !== undefined ? distributionFromSpec(s.idle_s) : distOf(k.idle_s),
+      activeBytesPerSecond: s.active_bytes_per_s ?? k.active_bytes_per_s.value,
+      direct: s.direct,
+    };
+  });
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
 import { type LoadedScenario, loadScenario } from "../scenario/index.js";
+import { resolveSessions } from "./features.js";
 import { type LoadedModel, loadModel } from "./loadModel.js";
 
 /** Scenarios shipped with capsim, and the one `capsim run` uses when given none. */
@@ -34,5 +35,9 @@ export function loadScenarioAndModel(
   sets: readonly string[] = [],
 ): ScenarioAndModel {
   const loaded = loadScenario(resolveScenarioPath(arg), sets);
-  return { loaded, model: loadModel(loaded.scenario.model, loaded.file) };
+  const model = loadModel(loaded.scenario.model, loaded.file);
+  // A session mix the model cannot carry (a browser kind sent direct) is refused before any run.
+  const sessions = loaded.scenario.workload.sessions;
+  if (sessions) resolveSessions(sessions, model.model, loaded.file);
+  return { loaded, model };
 }

@@ -38,6 +38,26 @@ const versionParam = (description: string) =>
     })
     .describe(description);
 
+/** How one kind of user session behaves: its idle/active pattern, bytes when active, whether it can go direct. */
+const sessionKindSchema = z
+  .strictObject({
+    active_s: distParam("Length of one active burst of the session, seconds"),
+    idle_s: distParam("Length of one idle gap between bursts, seconds"),
+    active_bytes_per_s: numberParam("Bytes per second while active, both directions"),
+    can_go_direct: numberParam("1 when the kind can travel peer to peer (tailnet), 0 when always relayed"),
+  })
+  .describe("One kind of user session with a workspace");
+
+const sessionKindsSchema = z
+  .strictObject({
+    ssh: sessionKindSchema,
+    jetbrains: sessionKindSchema,
+    web_terminal: sessionKindSchema,
+    apps: sessionKindSchema,
+    port_forward: sessionKindSchema,
+  })
+  .describe("User sessions by kind (used by a scenario's workload.sessions)");
+
 export const modelSchema = z
   .strictObject({
     name: z.string().min(1),
@@ -227,6 +247,16 @@ export const modelSchema = z
         ),
       })
       .describe("What reconnecting after a replica loss costs (used by scenario events)"),
+    session_kinds: sessionKindsSchema.optional(),
+    insights: z
+      .strictObject({
+        requests_per_load: numberParam(
+          "API requests one insights page load makes, each running an insights query",
+        ),
+        query_cpu_s: distParam("Database CPU of one insights query (reads the stats tables), CPU-seconds"),
+      })
+      .optional()
+      .describe("What an insights page load costs (used by a scenario's workload.insights)"),
   })
   .describe("A capsim performance model of Coder: calibrated numbers with provenance");
 

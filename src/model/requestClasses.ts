@@ -45,6 +45,7 @@ export const ROUTES = {
   CREATE: { method: "POST", path: "/api/v2/organizations/{organization}/members/{user}/workspaces" },
   CLIENT_COORDINATE: { method: "GET", path: "/api/v2/workspaceagents/{workspaceagent}/coordinate" },
   USER: { method: "GET", path: "/api/v2/users/{user}" },
+  INSIGHTS: { method: "GET", path: "/api/v2/insights/templates" },
 } as const satisfies Record<string, Route>;
 
 /** Names of the agent API classes (their latency is "agent API latency" whatever their transport). */
@@ -224,5 +225,25 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
       agentApi: false,
     },
     autobuildPoll: { name: "autobuild_poll", steps: reads(1), http: false, agentApi: false },
+  };
+}
+
+/**
+ * One request of an insights page load (workload.insights): API work on coderd, then one insights query
+ * that aggregates the stats tables on the database. Defined only when a scenario has insights users, so
+ * other runs keep their request classes (and series) as they were.
+ */
+export function insightsQueryClass(model: ModelFile): RequestClass | undefined {
+  if (!model.insights) return undefined;
+  const d = (p: { value: unknown }): Distribution => distributionFromSpec(p.value as never);
+  return {
+    name: "insights_query",
+    steps: [
+      { kind: "coderdCpu", work: d(model.coderd.api_request_cpu_s) },
+      { kind: "query", work: d(model.insights.query_cpu_s), statements: 1, logged: false, notify: false },
+    ],
+    route: ROUTES.INSIGHTS,
+    http: true,
+    agentApi: false,
   };
 }

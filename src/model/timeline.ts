@@ -1,4 +1,10 @@
 import type { Scenario, StageName } from "../scenario/index.js";
+import { weekSchema } from "../scenario/schema.js";
+
+/** Days a day-profile workload runs (workload.week.days, default 7). */
+export function dayProfileDays(scenario: Scenario): number {
+  return weekSchema.parse(scenario.workload.week ?? {}).days;
+}
 
 /** A closed-open window of simulated time, seconds. */
 export interface TimeWindow {
@@ -32,6 +38,9 @@ export class Timeline {
   constructor(scenario: Scenario) {
     const day = scenario.workload.workday;
     this.workday = day && { startSeconds: day.start_s, endSeconds: day.start_s + day.duration_s };
+    // A day-profile workload is a workday as long as its days (from Monday 00:00).
+    if (scenario.workload.day_profile !== undefined)
+      this.workday = { startSeconds: 0, endSeconds: dayProfileDays(scenario) * 86400 };
     this.windows = scenario.stages
       .map((s) => ({
         name: s.name,

@@ -24,6 +24,8 @@ export type ConnectionKind = "ssh" | "web_terminal" | "workspace_apps";
 
 interface OpenConnection {
   agent: number;
+  /** Peer to peer: its bytes never reach a relay. */
+  direct: boolean;
   /** coderd replica carrying it (relayed through coderd), or −1. */
   replica: number;
   /** Workspace proxy replica carrying it, if any. */
@@ -149,6 +151,32 @@ export class UserSessions {
     if (c.replica >= 0) this.cluster.refreshFluid(c.replica);
   }
 
+  /**
+   * A working user's session of a mix kind (workload.sessions): relayed unless `direct`, carrying
+   * `bytesPerSecond` from the start (setSessionBytes changes it as the session goes active or idle).
+   */
+  openSession(agent: number, direct: boolean, bytesPerSecond: number): boolean {
+    if (this.singles.has(agent) || !this.fleet.isConnected(agent)) return false;
+    const c = this.open(agent, "ssh", { direct, bytesPerSecond: direct ? 0 : bytesPerSecond });
+    this.singles.set(agent, c);
+    if (c.replica >= 0) this.cluster.refreshFluid(c.replica);
+    return true;
+  }
+
+  /** A relayed session's bytes per second change (active or idle); direct sessions carry none. */
+  setSessionBytes(agent: number, bytesPerSecond: number): void {
+    const c = this.singles.get(agent);
+    if (!c || c.direct) return;
+    const delta = bytesPerSecond - c.relayedBytesPerSecond;
+    c.relayedBytesPerSecond = bytesPerSecond;
+    if (!c.attached || delta === 0) return;
+    if (c.proxy) this.geography!.addToProxy(c.proxy, delta, 0);
+    else {
+      this.cluster.relayedBytesPerSecond[c.replica]! += delta;
+      this.cluster.refreshFluid(c.replica);
+    }
+  }
+
   closeWorkspaceConnection(agent: number): void {
     const c = this.singles.get(agent);
     if (!c) return;
@@ -209,15 +237,20 @@ export class UserSessions {
     return dropped;
   }
 
-  private open(agent: number, kind: ConnectionKind): OpenConnection {
+  private open(
+    agent: number,
+    kind: ConnectionKind,
+    route?: { direct: boolean; bytesPerSecond: number },
+  ): OpenConnection {
     // SSH can go peer to peer; terminal and app traffic is relayed by coderd (or a proxy) either way.
-    const direct = kind === "ssh" && this.opts.directConnections;
+    const direct = route ? route.direct : kind === "ssh" && this.opts.directConnections;
     const user = this.opts.users > 0 ? agent % this.opts.users : 0;
     const r = this.cluster.pickReplica();
     const relay = this.geography?.relayFor(user, direct);
-    const bytes = direct ? 0 : this.opts.bytesPerSecondPerConnection;
+    const bytes = route ? route.bytesPerSecond : direct ? 0 : this.opts.bytesPerSecondPerConnection;
     const c: OpenConnection = {
       agent,
+      direct,
       replica: relay?.kind === "proxy" ? -1 : r,
       proxy: relay?.kind === "proxy" ? relay.proxy : undefined,
       relayedBytesPerSecond: bytes,

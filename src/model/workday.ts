@@ -4,6 +4,7 @@ import type { CoderdCluster } from "./coderdCluster.js";
 import type { WorkdaySpec } from "./features.js";
 import { LatencyProbe } from "./latencyProbe.js";
 import type { RequestPipeline } from "./requestPipeline.js";
+import type { SessionMix } from "./sessionMix.js";
 import type { UserSessions } from "./userSessions.js";
 import type { WorkspaceRunner } from "./workspaceRunner.js";
 
@@ -22,6 +23,8 @@ export class Workday {
   stops = 0;
   working = 0;
   peakWorking = 0;
+  /** The session mix (workload.sessions); absent = one `connection` at the traffic stages' rate. */
+  mix: SessionMix | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -83,14 +86,16 @@ export class Workday {
     this.working++;
     this.peakWorking = Math.max(this.peakWorking, this.working);
     const connected = this.rng() < s.connectedShare;
-    if (connected) this.sessions.openWorkspaceConnection(workspace, s.connection);
+    if (connected && this.mix) this.mix.open(workspace);
+    else if (connected) this.sessions.openWorkspaceConnection(workspace, s.connection);
     const worked = Math.max(60, s.workMeanSeconds + s.workSpreadSeconds * standardNormal(this.rng));
     const stopAt = this.sim.now + worked;
     // Users who would stop after the simulated day ends keep working to the end of the run.
     if (stopAt >= s.endSeconds) return;
     this.sim.at(stopAt, () => {
       this.working--;
-      if (connected) this.sessions.closeWorkspaceConnection(workspace);
+      if (connected && this.mix) this.mix.close(workspace);
+      else if (connected) this.sessions.closeWorkspaceConnection(workspace);
       this.stops++;
       this.runner.stopForWorkday(workspace);
     });

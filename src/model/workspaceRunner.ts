@@ -82,6 +82,8 @@ export class WorkspaceRunner {
   onWorkspaceReady: (seconds: number) => void = () => {};
   /** Told when a workday start is ready (agent connected), with the time since it was due. */
   onWorkdayReady: (workspace: number, seconds: number) => void = () => {};
+  /** Told when a workday stop build finished (the workspace is stopped and may start again). */
+  onWorkdayStopped: (workspace: number) => void = () => {};
   /** Pod placement on workspace nodes; undefined = pods run at once. */
   pods: PodPlacement | undefined;
   /** Built-in daemons' share of all daemons, and their terraform CPU per busy daemon (runs on coderd). */
@@ -206,6 +208,7 @@ export class WorkspaceRunner {
       this.pods?.release(workspace);
       if (this.stopping[workspace] === 1) {
         this.stopping[workspace] = 0;
+        this.onWorkdayStopped(workspace);
         return;
       }
       this.deletesInFlight--;

@@ -1,4 +1,5 @@
 import { InputError, type InputIssue } from "../errors.js";
+import { dayProfileDays } from "../model/timeline.js";
 import { type LoadedScenario, locatePath, type Scenario } from "../scenario/index.js";
 
 /**
@@ -76,6 +77,10 @@ export function simulatedEnd(scenario: Scenario): { seconds: number; path: strin
   if (day && !(day.start_s + day.duration_s <= seconds)) {
     seconds = day.start_s + day.duration_s;
     path = "workload.workday.duration_s";
+  }
+  if (scenario.workload.day_profile !== undefined && dayProfileDays(scenario) * 86400 > seconds) {
+    seconds = dayProfileDays(scenario) * 86400;
+    path = "workload.week.days";
   }
   return { seconds, path };
 }

@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { inputLimits } from "../input/limits.js";
 import { readInputText } from "../input/readInput.js";
 import { canonicalSha256 } from "./canonicalJson.js";
+import { loadDayProfile } from "./dayProfile.js";
 import { type Scenario, scenarioSchema } from "./schema.js";
 import { parseSetOverrides } from "./setOverride.js";
 import { parseYamlWithSchema } from "./yamlDocument.js";
@@ -35,8 +36,15 @@ export function loadScenarioText(
   const parsed = parseSetOverrides(overrides);
   const { value } = parseYamlWithSchema(text, file, scenarioSchema, { overrides: parsed, kind: "scenario" });
   const name = value.name ?? scenarioNameFromFile(file);
-  const scenario: Scenario = { ...value, name };
+  const scenario: Scenario = withDayProfile({ ...value, name }, file);
   return { scenario, file, name, sha256: canonicalSha256(scenario), text, sets: [...overrides] };
+}
+
+/** A day profile given by name or file becomes its 96 values: runs (and the scenario's hash) carry the data. */
+function withDayProfile(scenario: Scenario, file: string): Scenario {
+  const profile = scenario.workload.day_profile;
+  if (typeof profile !== "string") return scenario;
+  return { ...scenario, workload: { ...scenario.workload, day_profile: loadDayProfile(profile, file) } };
 }
 
 /**

@@ -20,6 +20,11 @@ const atLeastOne = () => z.number().int().min(1);
 const positive = () => z.number().positive();
 const nonNegative = () => z.number().min(0);
 const percent = () => z.number().min(0).max(100);
+const nonNegativeDuration = () =>
+  distributionOrNumberSchema.refine((v) => typeof v !== "number" || v >= 0, {
+    error: "expected a duration of 0 s or more",
+  });
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: names reach terminals and file names; no controls
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 /** One-line text from input: no control characters (terminal escape sequences, newlines). */
@@ -234,6 +239,108 @@ export const apiClientsSchema = z
     "Scripted API clients (CI jobs, bots) sending API requests at a fixed rate during the traffic window",
   );
 
+/** Kinds of user session with a workspace in a workload mix (`workload.sessions`). */
+export const SESSION_KINDS = ["ssh", "jetbrains", "web_terminal", "apps", "port_forward"] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+
+export const sessionSchema = z
+  .strictObject({
+    kind: z
+      .enum(SESSION_KINDS)
+      .describe(
+        "ssh (VS Code Remote or a terminal over `coder ssh`), jetbrains (JetBrains Gateway over SSH), web_terminal " +
+          "(the dashboard's terminal), apps (workspace apps in the browser), port_forward (`coder port-forward`)",
+      ),
+    share: positive()
+      .default(1)
+      .describe(
+        "Relative share of working users holding this kind of session (shares are normalised over the list)",
+      ),
+    active_s: nonNegativeDuration()
+      .optional()
+      .describe(
+        "Length of one active burst (typing, builds, a page in use), seconds: a number or a distribution; default the " +
+          "model's session_kinds.<kind>.active_s",
+      ),
+    idle_s: nonNegativeDuration()
+      .optional()
+      .describe(
+        "Length of one idle gap between bursts (the session stays open, nothing flows), seconds; default the model's " +
+          "session_kinds.<kind>.idle_s",
+      ),
+    active_bytes_per_s: nonNegative()
+      .optional()
+      .describe(
+        "Bytes per second the session carries while active, both directions; default the model's " +
+          "session_kinds.<kind>.active_bytes_per_s",
+      ),
+    direct: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Peer to peer (NAT traversal succeeded): its bytes bypass coderd and workspace proxies. Only kinds the model " +
+          "lets go direct (session_kinds.<kind>.can_go_direct); false relays through coderd or a workspace proxy",
+      ),
+  })
+  .describe("One kind of session in the mix: how many hold it, its active/idle pattern, and how it travels");
+
+/** Slots of a day profile: users active per 15 minutes, from 00:00. */
+export const DAY_PROFILE_SLOTS = 96;
+
+export const weekSchema = z
+  .strictObject({
+    days: z
+      .number()
+      .int()
+      .min(1)
+      .max(28)
+      .default(7)
+      .describe("Days simulated, from Monday 00:00 (7 = a week); days 6 and 7 of each week are the weekend"),
+    peak_active_pct: percent()
+      .default(60)
+      .describe(
+        "Users working at a weekday's busiest 15 minutes, percent of users: the day profile is scaled to this peak " +
+          "(assumed: 60)",
+      ),
+    weekend_active_pct: percent()
+      .default(10)
+      .describe(
+        "A weekend day's activity as a share of a weekday's, percent: the profile is scaled by it on Saturdays and Sundays (assumed: 10)",
+      ),
+    autostart_pct: percent()
+      .default(0)
+      .describe(
+        "Share of starts made by an autostart schedule (on the autostart_step_s grid, at or before the user arrives; " +
+          "coderd's autobuild executor starts due workspaces at its next poll)",
+      ),
+    autostart_step_s: positive().default(1800).describe("Grid of autostart schedule times, seconds"),
+    rebuilds_per_user_per_day: nonNegative()
+      .default(0)
+      .describe(
+        "Restarts (a stop build then a start build) per user active that day, spread over working time; the day's " +
+          "active users are its peak count",
+      ),
+  })
+  .describe(
+    "Arrivals from the day profile: how many days, how busy the peak and the weekend are, autostart and rebuilds",
+  );
+
+export const insightsSchema = z
+  .strictObject({
+    users: count().describe(
+      "Users who open the insights pages (template insights, deployment DAUs): admins, template owners",
+    ),
+    loads_per_day: positive()
+      .default(4)
+      .describe(
+        "Insights page loads per such user per weekday, at times that follow the day profile (assumed: 4)",
+      ),
+  })
+  .describe(
+    "Insights/dashboard users: each page load runs the insights queries (the model's insights section), which read " +
+      "the whole stats tables and load the database",
+  );
+
 export const workloadSchema = z
   .strictObject({
     users: count().describe("Number of users"),
@@ -244,6 +351,32 @@ export const workloadSchema = z
     builds: buildsSchema,
     workday: workdaySchema.optional(),
     api_clients: apiClientsSchema.optional(),
+    sessions: z
+      .array(sessionSchema)
+      .min(1)
+      .optional()
+      .describe(
+        "The session mix of working users (workday or day profile): each working user holds one session of one " +
+          "kind, drawn by share. Absent = the workday's single `connection` at the traffic stages' rate",
+      ),
+    day_profile: z
+      .union([
+        oneLine().min(1).max(1000),
+        z.array(nonNegative()).length(DAY_PROFILE_SLOTS).describe("The 96 values inline"),
+      ])
+      .optional()
+      .describe(
+        "Arrivals from a day profile: users active per 15 minutes from 00:00 (96 values). `office` is the shipped " +
+          "default (models/day-profiles/office.csv); else a CSV file `time,users` relative to the scenario's folder, as " +
+          "exported from coderd_agents_connections history. Scaled to week.peak_active_pct at its busiest slot. " +
+          "Users start (or autostart) their workspace as the count rises and stop it as it falls",
+      ),
+    week: weekSchema
+      .optional()
+      .describe(
+        "Days, peak, weekend, autostart and rebuilds of the day-profile workload; defaults when absent",
+      ),
+    insights: insightsSchema.optional(),
   })
   .transform(({ workspaces, ...rest }) => ({ ...rest, workspaces: workspaces ?? rest.users }))
   .describe("The load applied to the deployment");
@@ -270,7 +403,6 @@ export const stageSchema = z
 /** Each stage name may appear once; checked even when other stages are invalid so all problems show at once. */
 export const stagesSchema = z
   .array(stageSchema)
-  .min(1)
   .superRefine(
     (stages, ctx) => {
       const firstIndex = new Map<string, number>();
@@ -289,7 +421,9 @@ export const stagesSchema = z
     },
     { when: (payload) => Array.isArray(payload.value) },
   )
-  .describe("Stages of the run; each stage name may appear once");
+  .describe(
+    "Stages of the run; each stage name may appear once. At least one, unless workload.workday or workload.day_profile drives the run",
+  );
 
 export const workspacePodSchema = z
   .strictObject({
@@ -328,11 +462,6 @@ export const workspacePodSchema = z
       .describe("Mean length of a burst, seconds; default the model's data_plane.burst_duration_s"),
   })
   .describe("What one workspace pod asks for and uses (the same for every workspace)");
-
-const nonNegativeDuration = () =>
-  distributionOrNumberSchema.refine((v) => typeof v !== "number" || v >= 0, {
-    error: "expected a duration of 0 s or more",
-  });
 
 export const templateSchema = z
   .strictObject({
@@ -595,6 +724,38 @@ export const eventSchema = z
   ])
   .describe("A failure or scale event");
 
+type CheckContext = { addIssue(issue: { code: "custom"; path: PropertyKey[]; message: string }): void };
+
+/** What the workload keys need of each other: something to run, one arrival process, a profile for the week. */
+function workloadChecks(
+  s: {
+    stages: unknown[];
+    workload: { workday?: unknown; day_profile?: unknown; week?: unknown; insights?: unknown };
+  },
+  ctx: CheckContext,
+): void {
+  const w = s.workload;
+  if (s.stages.length === 0 && !w.workday && w.day_profile === undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["stages"],
+      message: "give at least one stage, or a workload.workday or workload.day_profile",
+    });
+  if (w.workday && w.day_profile !== undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["workload", "day_profile"],
+      message: "give workload.workday or workload.day_profile, not both",
+    });
+  for (const key of ["week", "insights"] as const)
+    if (w[key] !== undefined && w.day_profile === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["workload", key],
+        message: `workload.${key} needs a workload.day_profile (\`office\` is the shipped one)`,
+      });
+}
+
 /** The scenario file as written; `name` is optional here because its default is the file name. */
 export const scenarioSchema = z
   .strictObject({
@@ -642,6 +803,7 @@ export const scenarioSchema = z
       ),
   })
   .superRefine((s, ctx) => {
+    workloadChecks(s, ctx);
     const stageStart = new Map(s.stages.map((st) => [st.name as string, st.start_s]));
     (s.events ?? []).forEach((e, i) => {
       if ((e.at_s === undefined) === (e.at === undefined))

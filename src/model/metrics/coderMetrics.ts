@@ -169,7 +169,7 @@ export function nodePoolFamilies(registry: MetricRegistry, nodes: NodePool): voi
   registry.series(FAMILIES.nodeHours, {}, () => nodes.nodeHours);
 }
 
-export function workdayFamilies(registry: MetricRegistry, workday: Workday): void {
+export function workdayFamilies(registry: MetricRegistry, workday: { readonly working: number }): void {
   registry.series(FAMILIES.workdayWorking, {}, () => workday.working);
 }
 

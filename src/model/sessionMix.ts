@@ -1,0 +1,136 @@
+import type { Distribution, Rng } from "../engine/random/index.js";
+import type { Simulation } from "../engine/simulation.js";
+import type { TimeWindow } from "./timeline.js";
+import type { UserSessions } from "./userSessions.js";
+
+/** One kind of session of the mix, resolved against the model (features.ts). */
+export interface SessionKindSpec {
+  kind: string;
+  /** Normalised share of working users holding it. */
+  share: number;
+  active: Distribution;
+  idle: Distribution;
+  activeBytesPerSecond: number;
+  direct: boolean;
+}
+
+/**
+ * The session mix of working users: each holds one session of a kind drawn by share, open while they
+ * work, alternating active bursts (bytes flow) and idle gaps (the session stays open, nothing flows).
+ * It counts active sessions per kind over the traffic window, for the mean and the busiest window.
+ */
+export class SessionMix {
+  /** Kind of each workspace's session, −1 when it has none. */
+  private readonly kindOf: Int8Array;
+  private readonly active: Uint8Array;
+  /** Bumped when a session closes, so its pending active/idle switch is ignored. */
+  private readonly epoch: Uint32Array;
+  readonly activeNow: Float64Array;
+  /** Active-session seconds per kind inside the window, and over the whole run (all kinds). */
+  private readonly windowIntegral: Float64Array;
+  private runIntegral = 0;
+  private lastChange = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly kinds: readonly SessionKindSpec[],
+    private readonly sessions: UserSessions,
+    private readonly rng: Rng,
+    workspaces: number,
+    /** Its traffic window is where the mean is taken (read when needed: prepare may move it). */
+    private readonly timeline: { readonly traffic: TimeWindow },
+  ) {
+    this.kindOf = new Int8Array(workspaces).fill(-1);
+    this.active = new Uint8Array(workspaces);
+    this.epoch = new Uint32Array(workspaces);
+    this.activeNow = new Float64Array(kinds.length);
+    this.windowIntegral = new Float64Array(kinds.length);
+  }
+
+  get kindNames(): string[] {
+    return this.kinds.map((k) => k.kind);
+  }
+
+  /** Opens the working user's session: its kind by share, active or idle in the long-run proportion. */
+  open(workspace: number): void {
+    if (this.kindOf[workspace] !== -1) return;
+    const k = this.pickKind();
+    const spec = this.kinds[k]!;
+    if (!this.sessions.openSession(workspace, spec.direct, 0)) return;
+    this.kindOf[workspace] = k;
+    // Starting in the stationary state: active with probability E[active] / (E[active] + E[idle]).
+    const cycle = spec.active.mean + spec.idle.mean;
+    const startActive = cycle > 0 && this.rng() < spec.active.mean / cycle;
+    this.switchTo(workspace, startActive);
+  }
+
+  close(workspace: number): void {
+    const k = this.kindOf[workspace]!;
+    if (k === -1) return;
+    if (this.active[workspace] === 1) this.count(k, -1);
+    this.active[workspace] = 0;
+    this.kindOf[workspace] = -1;
+    this.epoch[workspace]!++;
+    this.sessions.closeWorkspaceConnection(workspace);
+  }
+
+  /** Mean active sessions of each kind over the window (time average). */
+  meanActive(): number[] {
+    this.advance();
+    const window = this.timeline.traffic;
+    const length = Math.max(1e-9, Math.min(this.sim.now, window.endSeconds) - window.startSeconds);
+    return Array.from(this.windowIntegral, (x) => x / length);
+  }
+
+  /** Active-session seconds of all kinds since the start of the run, up to now. */
+  activeSecondsTotal(): number {
+    this.advance();
+    return this.runIntegral;
+  }
+
+  private pickKind(): number {
+    let u = this.rng();
+    for (let k = 0; k < this.kinds.length - 1; k++) {
+      u -= this.kinds[k]!.share;
+      if (u < 0) return k;
+    }
+    return this.kinds.length - 1;
+  }
+
+  private switchTo(workspace: number, active: boolean): void {
+    const k = this.kindOf[workspace]!;
+    const spec = this.kinds[k]!;
+    if (active !== (this.active[workspace] === 1)) this.count(k, active ? 1 : -1);
+    this.active[workspace] = active ? 1 : 0;
+    this.sessions.setSessionBytes(workspace, active ? spec.activeBytesPerSecond : 0);
+    // A kind that is never idle (or never active) stays as it is: no zero-length switches.
+    if ((active ? spec.idle : spec.active).mean === 0) return;
+    const epoch = this.epoch[workspace];
+    const lasts = (active ? spec.active : spec.idle).sample(this.rng);
+    this.sim.after(lasts, () => {
+      if (this.epoch[workspace] === epoch) this.switchTo(workspace, !active);
+    });
+  }
+
+  private count(kind: number, delta: number): void {
+    this.advance();
+    this.activeNow[kind]! += delta;
+  }
+
+  /** Adds the time since the last change, at the counts that held, to the integrals. */
+  private advance(): void {
+    const now = this.sim.now;
+    if (now <= this.lastChange) return;
+    const window = this.timeline.traffic;
+    const from = Math.max(this.lastChange, window.startSeconds);
+    const to = Math.min(now, window.endSeconds);
+    let total = 0;
+    for (let k = 0; k < this.kinds.length; k++) {
+      const n = this.activeNow[k]!;
+      total += n;
+      if (to > from) this.windowIntegral[k]! += n * (to - from);
+    }
+    this.runIntegral += total * (now - this.lastChange);
+    this.lastChange = now;
+  }
+}
