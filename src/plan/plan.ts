@@ -12,11 +12,8 @@ import {
   sameDeployment,
   totalVcpu,
 } from "./deployment.js";
-import {
-  nearestReferenceArchitecture,
-  type ReferenceArchitecture,
-  referenceDeployment,
-} from "./referenceArchitectures.js";
+import type { ReferenceTier } from "./guidanceSchema.js";
+import { nearestReferenceArchitecture, referenceDeployment } from "./referenceArchitectures.js";
 import { type MeasuredLoad, measureLoad, screen } from "./screen.js";
 import { type SearchContext, simulate, variant } from "./simulate.js";
 import { coderSizingRules, type RulesSizing } from "./sizingRules.js";
@@ -64,7 +61,7 @@ export interface PlanResult {
   concurrentBuilds: number;
   recommended: PlanSimulation | null;
   rules: { sizing: RulesSizing; simulation: PlanSimulation };
-  reference: { architecture: ReferenceArchitecture; simulation: PlanSimulation };
+  reference: { architecture: ReferenceTier; simulation: PlanSimulation };
   /** The demand estimate the search used (largest seen). */
   demand: Demand;
   simulations: PlanSimulation[];

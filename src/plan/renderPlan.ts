@@ -4,9 +4,9 @@ import { jsonHeader } from "./context.js";
 import { CODERD_CPU, DB_CPU } from "./demand.js";
 import type { Deployment } from "./deployment.js";
 import type { DeploymentCost, PlanResult, PlanSimulation } from "./plan.js";
-import { REFERENCE_ARCHITECTURES_SOURCE } from "./referenceArchitectures.js";
+import { referenceArchitecturesSource } from "./referenceArchitectures.js";
 import type { SearchContext } from "./simulate.js";
-import { SIZING_RULES_SOURCE } from "./sizingRules.js";
+import { sizingRulesSource } from "./sizingRules.js";
 
 /** Highest measured utilisation of a kind of resource in a simulation. */
 function utilOf(a: Assessment, match: (name: string) => boolean): number | null {
@@ -160,7 +160,7 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
       `${byRole("candidate")} candidates, ${byRole("provisioners")} provisioner counts); skipped ` +
       `${r.pruned.utilisationLaw} candidates the asymptotic bounds (utilisation law) put over the cap, ` +
       `${r.pruned.mva} whose latency mean-value analysis puts over an SLO, and ${r.pruned.dominated} no bigger than one that failed.`,
-    `sources: ${SIZING_RULES_SOURCE}; ${REFERENCE_ARCHITECTURES_SOURCE}.`,
+    `sources: ${sizingRulesSource()}; ${referenceArchitecturesSource()}.`,
     `costs: ${r.prices.table.cloud} list prices (${r.prices.file}), coderd, provisioners and the database for ` +
       `${HOURS_PER_MONTH} h/month; workspaces, storage and network are the same for every column and left out. ` +
       `The search ranks candidates by this cost.`,
@@ -231,12 +231,12 @@ export function planJson(r: PlanResult, ctx: SearchContext): unknown {
     coder_rules: {
       ...simulationJson(r.rules.simulation),
       reasons: r.rules.sizing.reasons,
-      source: SIZING_RULES_SOURCE,
+      source: sizingRulesSource(),
     },
     reference_architecture: {
       name: r.reference.architecture.name,
       users: r.reference.architecture.users,
-      source: REFERENCE_ARCHITECTURES_SOURCE,
+      source: referenceArchitecturesSource(),
       ...simulationJson(r.reference.simulation),
     },
     explanation: r.recommended ? explanations(r, r.recommended) : [],
