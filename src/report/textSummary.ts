@@ -65,6 +65,8 @@ export function renderRunSummary(s: RunSummary): string {
   );
   out.push("");
   out.push(...renderBottleneck(s.bottleneck));
+  const busiest = busiestWindow(s);
+  if (busiest) out.push("", busiest);
   // Summaries written before the cost existed have none.
   if (s.cost) out.push("", ...renderCost(s.cost));
   if (s.warnings.length > 0) {
@@ -134,4 +136,33 @@ export function renderBottleneck(b: RunSummary["bottleneck"]): string[] {
     );
   }
   return out;
+}
+
+const DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/** `Thu 11:00` for seconds from Monday 00:00 (a day-profile run starts on a Monday). */
+export function weekClock(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  const day = Math.floor(minutes / 1440);
+  const hh = String(Math.floor((minutes % 1440) / 60)).padStart(2, "0");
+  const mm = String(minutes % 60).padStart(2, "0");
+  return `${DAY_NAMES[day % 7]}${day >= 7 ? ` (week ${Math.floor(day / 7) + 1})` : ""} ${hh}:${mm}`;
+}
+
+/** The busiest 15 minutes of a day-profile run, one line; undefined for other runs. */
+export function busiestWindow(s: {
+  metrics: readonly { name: string; mean: number | null }[];
+  replications: number;
+}): string | undefined {
+  const value = (name: string) => s.metrics.find((m) => m.name === name)?.mean ?? null;
+  const start = value("busiest_window_start_s");
+  if (start === null) return undefined;
+  const at = Math.floor(start / 900) * 900;
+  const mean = s.replications > 1 ? " (means over replications)" : "";
+  return (
+    `Busiest 15 minutes${mean}: ${weekClock(at)}-${weekClock(at + 900).slice(-5)}: coderd ` +
+    `${formatNumber(value("busiest_window_coderd_vcpu"))} vCPU, database ${formatNumber(value("busiest_window_database_vcpu"))} vCPU, ` +
+    `${formatNumber(value("busiest_window_working_users"), 4)} users working, ` +
+    `${formatNumber(value("busiest_window_sessions_active"), 4)} sessions active.`
+  );
 }

@@ -1,6 +1,7 @@
 import { InputError, type InputIssue } from "../errors.js";
 import { dayProfileDays } from "../model/timeline.js";
 import { type LoadedScenario, locatePath, type Scenario } from "../scenario/index.js";
+import { weekSchema } from "../scenario/schema.js";
 
 /**
  * Up-front cost of a run, so an absurd scenario is refused (exit 2) before any work. Every quantity that
@@ -116,9 +117,25 @@ function peakNodes(scenario: Scenario): { nodes: number; path: string } {
     : { nodes: grown, path: "workspace_nodes.autoscaler.max_nodes" };
 }
 
+/**
+ * Agents connected on average: every workspace, except under a day profile, whose users work only as
+ * many at a time as the profile says (its mean over the days, weekends at their share).
+ */
+function meanAgents(scenario: Scenario): number {
+  const w = scenario.workload;
+  if (!Array.isArray(w.day_profile)) return w.workspaces;
+  const peak = Math.max(...w.day_profile);
+  if (!(peak > 0)) return 0;
+  const meanShape = w.day_profile.reduce((a, b) => a + b, 0) / w.day_profile.length / peak;
+  const week = weekSchema.parse(w.week ?? {});
+  let days = 0;
+  for (let d = 0; d < week.days; d++) days += d % 7 >= 5 ? week.weekend_active_pct / 100 : 1;
+  return (w.workspaces * (week.peak_active_pct / 100) * meanShape * days) / week.days;
+}
+
 function termsOf(scenario: Scenario, end: number): EstimateTerm[] {
   const w = scenario.workload;
-  const agents = w.workspaces;
+  const agents = meanAgents(scenario);
   const { replicas, path: replicasPath } = peakReplicas(scenario);
   const { nodes, path: nodesPath } = peakNodes(scenario);
   const proxies = (scenario.geography?.regions ?? []).reduce((n, r) => n + (r.proxy?.replicas ?? 0), 0);
@@ -131,7 +148,7 @@ function termsOf(scenario: Scenario, end: number): EstimateTerm[] {
   const dep = scenario.deployment;
   const term = (path: string, events: number, bytes: number): EstimateTerm => ({ path, events, bytes });
   return [
-    term("workload.workspaces", 0, agents * BYTES_PER_AGENT),
+    term("workload.workspaces", 0, w.workspaces * BYTES_PER_AGENT),
     term("workload.users", 0, w.users * BYTES_PER_USER),
     term(
       "workload.agent.metadata.interval_s",
@@ -139,7 +156,14 @@ function termsOf(scenario: Scenario, end: number): EstimateTerm[] {
       0,
     ),
     term("workload.agent.stats_interval_s", (agents / w.agent.stats_interval_s) * EVENTS_PER_CALL * end, 0),
-    term("workload.dashboard.interval_s", (w.users / w.dashboard.interval_s) * EVENTS_PER_PAGE * end, 0),
+    term(
+      "workload.dashboard.interval_s",
+      // Dashboard users browse only in a dashboard stage (a day-profile week has none).
+      scenario.stages.some((s) => s.name === "dashboard")
+        ? (w.users / w.dashboard.interval_s) * EVENTS_PER_PAGE * end
+        : 0,
+      0,
+    ),
     term(
       "workload.api_clients.count",
       clients ? ((clients.count * clients.requests_per_min) / 60) * EVENTS_PER_CALL * end : 0,

@@ -8,7 +8,6 @@ import type { NodePool } from "../nodePool.js";
 import type { RateLimiter } from "../rateLimiter.js";
 import type { Timeline } from "../timeline.js";
 import type { UserSessions } from "../userSessions.js";
-import type { Workday } from "../workday.js";
 import { FAMILIES, TARGETS } from "./catalog.js";
 import type { MetricRegistry } from "./registry.js";
 

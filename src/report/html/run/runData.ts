@@ -46,6 +46,14 @@ export const runSummarySchema = z.looseObject({
     saturated: z.array(z.string()).optional(),
   }),
   stages: z.array(z.object({ name: z.string(), start_s: z.number(), end_s: z.number() })),
+  // The monthly cost (src/cost); absent in summaries written before it.
+  cost: z
+    .object({
+      currency: z.string(),
+      per_month: z.object({ total: z.number(), components: z.record(z.string(), z.number()) }),
+      assumptions: z.array(z.string()),
+    })
+    .optional(),
 });
 
 export type RunSummaryData = z.infer<typeof runSummarySchema>;

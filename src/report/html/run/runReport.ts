@@ -1,9 +1,9 @@
-import { formatNumber } from "../../textSummary.js";
+import { busiestWindow, formatNumber } from "../../textSummary.js";
 import { escapeHtml } from "../escape.js";
 import { legendHtml } from "../figure.js";
 import { htmlPage } from "../page.js";
 import { htmlTable, num } from "../table.js";
-import type { ConfigRow, RunReportData } from "./runData.js";
+import type { ConfigRow, RunReportData, RunSummaryData } from "./runData.js";
 import { stageLegend } from "./stageBands.js";
 import { timeseriesChartHtml, timeseriesChartSpecs } from "./timeseriesCharts.js";
 import { utilizationChartHtml } from "./utilizationChart.js";
@@ -23,6 +23,7 @@ export function renderRunReport(data: RunReportData): string {
           : "") +
         (b.method ? ` <span class="note">(${escapeHtml(b.method)})</span>` : "") +
         `.</div>`;
+  const busiest = busiestWindow(s);
   const charts = timeseriesChartSpecs(data.timeseries, s)
     .map((spec) => timeseriesChartHtml(data.timeseries, s, spec))
     .filter((h) => h !== "");
@@ -32,6 +33,7 @@ export function renderRunReport(data: RunReportData): string {
       : 0;
   const body = [
     verdict,
+    ...(busiest ? [`<div class="callout">${escapeHtml(busiest)}</div>`] : []),
     `<h2 id="timeseries">Time series</h2>`,
     `<p class="note">Replication 1 of ${escapeHtml(String(s.replications))}, one point per simulated scrape` +
       (scrape > 0 ? ` (every ${escapeHtml(formatNumber(scrape))} s)` : "") +
@@ -64,6 +66,7 @@ export function renderRunReport(data: RunReportData): string {
         num(formatNumber(r.mean_in_system)),
       ]),
     ),
+    ...costSection(s),
     `<h2 id="figures">Scale-test figures</h2>`,
     htmlTable(
       ["metric", "stage", "unit", "mean", "95 % CI"],
@@ -128,4 +131,24 @@ function configSection(
     ),
   );
   return `<details id="${id}"${open ? " open" : ""}><summary>${escapeHtml(title)} (${rows.length})</summary>${table}</details>`;
+}
+
+/** What the deployment costs per month at the simulated load: per component, the total, and what it assumes. */
+function costSection(s: RunSummaryData): string[] {
+  const c = s.cost;
+  if (!c) return [];
+  const money = (x: number) =>
+    x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return [
+    `<h2 id="cost">Cost per month</h2>`,
+    htmlTable(
+      ["component", `${c.currency} per month`],
+      [
+        ...Object.entries(c.per_month.components).map(([name, v]) => [name, num(money(v))]),
+        ["total", num(money(c.per_month.total))],
+      ],
+      "List prices at the simulated load (src/cost); the assumptions follow.",
+    ),
+    `<ul class="note">${c.assumptions.map((a) => `<li>${escapeHtml(a)}</li>`).join("")}</ul>`,
+  ];
 }
