@@ -19,6 +19,11 @@ function shippedScenarios(): string[] {
 /** What-ifs built to show a saturated resource: work piles up, so the window's end holds a real remainder. */
 const OVERLOADED = new Set(["scenarios/what-if/users-5000.yaml"]);
 
+/** Scenarios too long for the suite as shipped, run shortened (the laws do not depend on the length). */
+const SHORTENED: Record<string, string[]> = {
+  "scenarios/week-3000.yaml": ["workload.week.days=1", "workload.users=600"],
+};
+
 const within = (a: number, b: number, rel: number, abs: number) =>
   Math.abs(a - b) <= Math.max(abs, rel * Math.abs(b));
 
@@ -36,7 +41,7 @@ export function describeLaws(shard: number, of: number): void {
     const files = all.filter((_, i) => i % of === shard);
     for (const file of files) {
       it(file, () => {
-        const { summary } = runFile(file, [], 1);
+        const { summary } = runFile(file, SHORTENED[file] ?? [], 1);
         expect(summary.resources.length).toBeGreaterThan(0);
         for (const r of summary.resources) {
           const label = `${file} ${r.name}`;
