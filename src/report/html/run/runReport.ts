@@ -149,6 +149,7 @@ function costSection(s: RunSummaryData): string[] {
       ],
       "List prices at the simulated load (src/cost); the assumptions follow.",
     ),
-    `<ul class="note">${c.assumptions.map((a) => `<li>${escapeHtml(a)}</li>`).join("")}</ul>`,
+    // The report is self-contained and links nowhere: price sources are shown without their scheme.
+    `<ul class="note">${c.assumptions.map((a) => `<li>${escapeHtml(a.replace(/\b(?:https?|ftp|wss?):\/\//gi, ""))}</li>`).join("")}</ul>`,
   ];
 }
