@@ -56,12 +56,16 @@ export class SessionMix {
     if (this.kindOf[workspace] !== -1) return;
     const k = this.pickKind();
     const spec = this.kinds[k]!;
-    if (!this.sessions.openSession(workspace, spec.direct, 0)) return;
-    this.kindOf[workspace] = k;
     // Starting in the stationary state: active with probability E[active] / (E[active] + E[idle]).
     const cycle = spec.active.mean + spec.idle.mean;
     const startActive = cycle > 0 && this.rng() < spec.active.mean / cycle;
-    this.switchTo(workspace, startActive);
+    // Opened at its starting rate, so a never-idle session is exactly a traffic-stage connection.
+    const bytes = startActive ? spec.activeBytesPerSecond : 0;
+    if (!this.sessions.openSession(workspace, spec.direct, bytes)) return;
+    this.kindOf[workspace] = k;
+    if (startActive) this.count(k, 1);
+    this.active[workspace] = startActive ? 1 : 0;
+    this.scheduleSwitch(workspace, startActive);
   }
 
   close(workspace: number): void {
@@ -103,6 +107,12 @@ export class SessionMix {
     if (active !== (this.active[workspace] === 1)) this.count(k, active ? 1 : -1);
     this.active[workspace] = active ? 1 : 0;
     this.sessions.setSessionBytes(workspace, active ? spec.activeBytesPerSecond : 0);
+    this.scheduleSwitch(workspace, active);
+  }
+
+  /** Schedules the end of the current state (active or idle). */
+  private scheduleSwitch(workspace: number, active: boolean): void {
+    const spec = this.kinds[this.kindOf[workspace]!]!;
     // A kind that is never idle (or never active) stays as it is: no zero-length switches.
     if ((active ? spec.idle : spec.active).mean === 0) return;
     const epoch = this.epoch[workspace];

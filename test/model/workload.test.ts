@@ -59,6 +59,35 @@ warmup_s: 600
     check("sessions_active_mean", 55);
   }, 20_000);
 
+  it("expresses the traffic stages' connection bit for bit: an ssh session that is never idle", () => {
+    // The workday's one ssh connection carries bytes_per_tick / tick_interval_s x echo (1024 / 0.1 x 2).
+    const day = (extra: string) => `
+deployment:
+  coder_version: "2.8"
+  coderd: {replicas: 2, vcpu: 4, memory_gb: 16}
+  provisioners: {count: 10, vcpu: 0.5, memory_gb: 0.5}
+  database: {vcpu: 4, memory_gb: 16}
+workload:
+  users: 60
+  workday: {duration_s: 3600, start_mean_s: 600, start_spread_s: 300, work_mean_s: 1800, work_spread_s: 600}
+${extra}
+stages: []
+`;
+    const plain = replicate(day(""), fast);
+    const mixed = replicate(day("  sessions: [{kind: ssh, idle_s: 0, active_bytes_per_s: 20480}]"), fast);
+    const {
+      sessions_active_mean: _a,
+      'sessions_active_mean{kind="ssh"}': _b,
+      ...mixedFigures
+    } = mixed.figures;
+    expect(mixedFigures).toEqual(plain.figures);
+    expect(mixed.resources).toEqual(plain.resources);
+    expect(mixed.events).toBe(plain.events);
+    expect(mixed.figures.sessions_active_mean).toBeGreaterThan(10); // the sessions were there
+    const other = replicate(day("  sessions: [{kind: ssh, idle_s: 0, active_bytes_per_s: 20000}]"), fast);
+    expect(other.resources).not.toEqual(plain.resources);
+  });
+
   it("refuses a browser kind sent direct: the model keeps it relayed", () => {
     const loaded = scenarioFrom(`
 deployment:
