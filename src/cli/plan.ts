@@ -3,11 +3,11 @@ import { pricesFor } from "../cost/loadPrices.js";
 import { ExitCode } from "../errors.js";
 import { fmt } from "../plan/checks.js";
 import { parseMaxUtil, searchContext } from "../plan/context.js";
-import { setDefaultJobs } from "../run/parallel.js";
 import { describeCoderd } from "../plan/deployment.js";
 import { type FixedSizes, planDeployment } from "../plan/plan.js";
 import { planJson, renderPlan } from "../plan/renderPlan.js";
 import { DEFAULT_PLAN_SLOS } from "../plan/slo.js";
+import { setDefaultJobs } from "../run/parallel.js";
 import { parseSetOverride, type Scenario } from "../scenario/index.js";
 import { pathKey } from "../sweep/grid.js";
 import {

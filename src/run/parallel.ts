@@ -61,7 +61,10 @@ export function startTasks(tasks: readonly SimulationTask[], jobs = defaultJobs(
   };
 }
 
-function runHere(tasks: readonly SimulationTask[], onProgress?: (fraction: number) => void): ReplicationResult[] {
+function runHere(
+  tasks: readonly SimulationTask[],
+  onProgress?: (fraction: number) => void,
+): ReplicationResult[] {
   const n = tasks.length;
   return tasks.map((task, r) => runTask(task, onProgress && ((f) => onProgress((r + f) / n))));
 }

@@ -162,7 +162,8 @@ export class WorkerPool implements PointRunner {
   /** Progress in [0, 1] of each task now running on the blocking channel, by ticket order. */
   private runningProgress(): number[] {
     const out: number[] = [];
-    for (const slot of this.slots) if (slot.syncTicket !== undefined) out[slot.syncTicket] = this.progress[slot.index]!;
+    for (const slot of this.slots)
+      if (slot.syncTicket !== undefined) out[slot.syncTicket] = this.progress[slot.index]!;
     return out;
   }
 
@@ -244,7 +245,11 @@ export class WorkerPool implements PointRunner {
       const died = new Error(`worker thread died (${cause})`);
       job?.reject(died);
       if (slot.syncTicket !== undefined) {
-        this.syncDone.set(slot.syncTicket, { ticket: slot.syncTicket, ok: false, failure: taskFailure(died) });
+        this.syncDone.set(slot.syncTicket, {
+          ticket: slot.syncTicket,
+          ok: false,
+          failure: taskFailure(died),
+        });
       }
       if (slot.replies === 0 && ++this.startupFailures >= MAX_STARTUP_FAILURES) {
         // Respawning would fail the same way: fail what is queued instead of looping.
