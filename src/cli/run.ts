@@ -7,8 +7,8 @@ import { writeFileAtomic } from "../output/atomicFile.js";
 import { writeRunReport } from "../report/html/index.js";
 import { DEFAULT_OPENMETRICS_START, parseOpenMetricsStart, writeOpenMetrics } from "../report/openmetrics.js";
 import { renderRunSummary } from "../report/textSummary.js";
-import { describeEstimate, estimateRun, refuseOverBudget } from "../run/estimate.js";
-import { setDefaultJobs } from "../run/parallel.js";
+import { describeEstimate, estimateRun, jobsWithinMemory, refuseOverBudget } from "../run/estimate.js";
+import { defaultJobs, setDefaultJobs } from "../run/parallel.js";
 import { runScenario } from "../run/runScenario.js";
 import { timeseriesCsv } from "../run/timeseries.js";
 import { createProgress } from "./progress.js";
@@ -85,6 +85,8 @@ export function registerRun(program: Command): void {
     refuseOverBudget(loaded, estimate, budgetOf(flags), {
       ...(flags.replications !== undefined ? { replicationsOption: "--replications" } : {}),
     });
+    // Replications running at once each need their working set: no more of them than --max-memory-gb holds.
+    setDefaultJobs(jobsWithinMemory(estimate, budgetOf(flags), defaultJobs()));
     const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
     // Every output location is checked before the simulation, so a bad one costs nothing.
     const outDir = flags.out ? resolve(flags.out) : defaultOutputDir(loaded.scenario.name);

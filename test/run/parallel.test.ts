@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { runReplication } from "../../src/model/coderModel.js";
 import { loadModel } from "../../src/model/loadModel.js";
+import { estimateRun, jobsWithinMemory } from "../../src/run/estimate.js";
 import { loadScenario } from "../../src/scenario/index.js";
 import { reviveFailure, runTask, type SimulationTask, taskFailure } from "../../src/sweep/tasks.js";
 
@@ -83,6 +84,19 @@ describe("parallel replications", () => {
     expect(stepped.metrics.series.map((s) => Array.from(s.values))).toEqual(
       quiet.metrics.series.map((s) => Array.from(s.values)),
     );
+  });
+});
+
+describe("jobs within the memory budget", () => {
+  it("runs no more replications at once than --max-memory-gb holds, and at least one", () => {
+    const estimate = estimateRun(loadScenario(SCENARIO).scenario, 3);
+    const perReplication = estimate.terms.reduce((n, t) => n + t.bytes, 0);
+    const gb = (bytes: number) => bytes / 2 ** 30;
+    const budget = (bytes: number) => ({ maxMemoryGb: gb(bytes), maxHours: 24 });
+    expect(jobsWithinMemory(estimate, budget(estimate.memoryBytes + 10 * perReplication), 4)).toBe(4);
+    expect(jobsWithinMemory(estimate, budget(estimate.memoryBytes + 1.5 * perReplication), 4)).toBe(2);
+    expect(jobsWithinMemory(estimate, budget(estimate.memoryBytes), 4)).toBe(1);
+    expect(jobsWithinMemory(estimate, budget(estimate.memoryBytes / 2), 4)).toBe(1);
   });
 });
 
