@@ -11,7 +11,8 @@ import { loadScenarioAndModel } from "../model/loadScenarioAndModel.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import type { PrometheusMeasurement } from "../prometheus/index.js";
 import { formatNumber } from "../report/textSummary.js";
-import { type RunSummary, runScenario } from "../run/runScenario.js";
+import { defaultJobs } from "../run/parallel.js";
+import { type RunSummary, runScenario, startScenario } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import type { Window } from "../series/types.js";
 import {
@@ -99,10 +100,14 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
 
   // Every evaluation: same seed, same replications (common random numbers); a model simulated once is reused.
   const simulated = new Map<string, RunSummary>();
+  // Models the search will evaluate next, already running on worker threads (see `upcoming` below).
+  const ahead = new Map<string, ReturnType<typeof startScenario>>();
   const simulate = (m: LoadedModel): { summary: RunSummary; cached: boolean } => {
     const hit = simulated.get(m.sha256);
     if (hit) return { summary: hit, cached: true };
-    const { summary } = runScenario(loaded, m, { replications, seed });
+    const started = ahead.get(m.sha256);
+    ahead.delete(m.sha256);
+    const { summary } = runScenario(loaded, m, { replications, seed, ...(started ? { started } : {}) });
     simulated.set(m.sha256, summary);
     return { summary, cached: false };
   };
@@ -144,13 +149,30 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   );
 
   const summaries = new Map<string, RunSummary>();
+  const candidateAt = (values: readonly number[]): LoadedModel =>
+    loadModelText(modelDocumentText(applyParameters(doc, params, values)), opts.out);
+  /** Starts the models of points the search will evaluate one after the other, when workers are idle. */
+  const upcoming = (points: number[][]): void => {
+    if (defaultJobs() <= 1) return;
+    for (const unit of points) {
+      let m: LoadedModel;
+      try {
+        m = candidateAt(params.map((p, i) => fromUnit(p, unit[i]!)));
+      } catch (error) {
+        if (error instanceof InputError) continue; // refused again, and reported, when evaluated
+        throw error;
+      }
+      if (!simulated.has(m.sha256) && !ahead.has(m.sha256))
+        ahead.set(m.sha256, startScenario(loaded, m, { replications, seed }));
+    }
+  };
   const search = nelderMeadBox(
     (unit) => {
       index++;
       const values = params.map((p, i) => fromUnit(p, unit[i]!));
       let candidate: LoadedModel;
       try {
-        candidate = loadModelText(modelDocumentText(applyParameters(doc, params, values)), opts.out);
+        candidate = candidateAt(values);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         report(Number.POSITIVE_INFINITY, values, false, error.issues[0]?.message ?? error.message);
@@ -164,7 +186,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
       return objective;
     },
     params.map((p) => toUnit(p, p.start)),
-    { maxEvaluations },
+    { maxEvaluations, upcoming },
   );
 
   const after = summaries.get(unitKey(search.x));

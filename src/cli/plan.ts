@@ -7,6 +7,7 @@ import { describeCoderd } from "../plan/deployment.js";
 import { type FixedSizes, planDeployment } from "../plan/plan.js";
 import { planJson, renderPlan } from "../plan/renderPlan.js";
 import { DEFAULT_PLAN_SLOS } from "../plan/slo.js";
+import { setDefaultJobs } from "../run/parallel.js";
 import { parseSetOverride, type Scenario } from "../scenario/index.js";
 import { pathKey } from "../sweep/grid.js";
 import {
@@ -34,6 +35,7 @@ interface PlanFlags {
   prices?: string;
   maxMemoryGb: number;
   maxHours: number;
+  jobs?: number;
 }
 
 /** Sizes the user pinned with --set stay out of the search. */
@@ -102,8 +104,14 @@ export function registerPlan(program: Command): void {
       "price table candidates are ranked by (models/prices/*.yaml format); default the scenario's",
     )
     .option("--json", "print the result as JSON on stdout")
+    .option(
+      "--jobs <n>",
+      "replications run at once on worker threads (default: available cores; results do not depend on it)",
+      positiveInt("jobs"),
+    )
     .option("--no-progress", "no per-simulation lines on stderr");
   addBudgetOptions(command).action((scenarioArg: string | undefined, flags: PlanFlags) => {
+    if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);
     const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
     // The planned load, before the search: each simulation must be within range and budget.
     const variant = { set: `workload.users=${flags.users}`, option: `--users ${flags.users}` };

@@ -7,7 +7,8 @@ import { writeFileAtomic } from "../output/atomicFile.js";
 import { writeRunReport } from "../report/html/index.js";
 import { DEFAULT_OPENMETRICS_START, parseOpenMetricsStart, writeOpenMetrics } from "../report/openmetrics.js";
 import { renderRunSummary } from "../report/textSummary.js";
-import { describeEstimate, estimateRun, refuseOverBudget } from "../run/estimate.js";
+import { describeEstimate, estimateRun, jobsWithinMemory, refuseOverBudget } from "../run/estimate.js";
+import { defaultJobs, setDefaultJobs } from "../run/parallel.js";
 import { runScenario } from "../run/runScenario.js";
 import { timeseriesCsv } from "../run/timeseries.js";
 import { createProgress } from "./progress.js";
@@ -33,6 +34,7 @@ interface RunFlags {
   prices?: string;
   maxMemoryGb: number;
   maxHours: number;
+  jobs?: number;
 }
 
 export function registerRun(program: Command): void {
@@ -55,6 +57,11 @@ export function registerRun(program: Command): void {
     .option("--json", "print the summary as JSON on stdout (shape documented in docs/output.md)")
     .option("--out <dir>", "where summary.json and timeseries.csv go (default results/<scenario name>/)")
     .option("--no-progress", "no progress bar on stderr")
+    .option(
+      "--jobs <n>",
+      "replications run at once on worker threads (default: available cores; results do not depend on it)",
+      positiveInt("jobs"),
+    )
     .option("--report", "also write report.html (self-contained HTML, docs/report.md) beside summary.json")
     .option(
       "--openmetrics <file>",
@@ -70,6 +77,7 @@ export function registerRun(program: Command): void {
       "price table for the cost (models/prices/*.yaml format); default the scenario's prices: or deployment.cloud",
     );
   addBudgetOptions(command).action((scenarioArg: string | undefined, flags: RunFlags) => {
+    if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);
     const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
     // Bad price input is refused before the simulation, like every other input.
     const prices = pricesFor(loaded.scenario, loaded.file, flags.prices);
@@ -77,6 +85,8 @@ export function registerRun(program: Command): void {
     refuseOverBudget(loaded, estimate, budgetOf(flags), {
       ...(flags.replications !== undefined ? { replicationsOption: "--replications" } : {}),
     });
+    // Replications running at once each need their working set: no more of them than --max-memory-gb holds.
+    setDefaultJobs(jobsWithinMemory(estimate, budgetOf(flags), defaultJobs()));
     const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
     // Every output location is checked before the simulation, so a bad one costs nothing.
     const outDir = flags.out ? resolve(flags.out) : defaultOutputDir(loaded.scenario.name);

@@ -172,10 +172,11 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
 
   // What the published guidance gives: simulated for comparison, and the first demand estimate.
   const sizing = coderSizingRules({ users: opts.users, activeUsers: workspaces, concurrentBuilds });
-  const rulesSim = run(sizing.deployment, "rules");
   const architecture = nearestReferenceArchitecture(opts.users);
   const refDeployment = referenceDeployment(architecture);
+  // Both comparison runs start at once (on idle workers), the rules first.
   ctx.prefetch?.([variantOf(sizing.deployment), variantOf(refDeployment)]);
+  const rulesSim = run(sizing.deployment, "rules");
   const referenceSim = sameDeployment(refDeployment, sizing.deployment)
     ? rulesSim
     : run(refDeployment, "reference");
@@ -235,8 +236,9 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       if (!known && searchRuns >= budget) break;
       if (!known) {
         searchRuns++;
-        // The short list's next entries, for a caller that simulates ahead on idle workers.
-        if (ctx.prefetch) ctx.prefetch(shortList(candidates.slice(i + 1), skip, 1).map(variantOf));
+        // This candidate, then the short list's next entry, for a caller that simulates ahead on idle workers.
+        if (ctx.prefetch)
+          ctx.prefetch([candidate, ...shortList(candidates.slice(i + 1), skip, 1)].map(variantOf));
       }
       const sim = known ?? run(candidate, "candidate");
       demand = maxDemand(demand, sim.demand);
