@@ -166,12 +166,14 @@ export class WeekWorkload {
   /** Runner callback: a start build's agent connected. */
   ready(w: number, seconds: number): void {
     this.readyTimes.record(seconds, true);
-    this.phase[w] = READY;
-    this.setWorking(1);
     if (this.wanted[w] === 0) {
-      this.stop(w);
+      // The user left while it was starting: it stops at once, never worked in.
+      this.phase[w] = STOPPING;
+      this.runner.stopForWorkday(w);
       return;
     }
+    this.phase[w] = READY;
+    this.setWorking(1);
     this.mix?.open(w);
   }
 

@@ -367,7 +367,7 @@ export const workloadSchema = z
       .optional()
       .describe(
         "Arrivals from a day profile: users active per 15 minutes from 00:00 (96 values). `office` is the shipped " +
-          "default (models/day-profiles/office.csv); else a CSV file `time,users` relative to the scenario's folder, as " +
+          "default (models/day-profiles/office.csv, an assumed single-timezone office day); else a CSV file `time,users` relative to the scenario's folder, as " +
           "exported from coderd_agents_connections history. Scaled to week.peak_active_pct at its busiest slot. " +
           "Users start (or autostart) their workspace as the count rises and stop it as it falls",
       ),
