@@ -1,6 +1,7 @@
 import type { Rng } from "../engine/random/index.js";
 import { standardNormal } from "../engine/random/index.js";
 import type { Simulation } from "../engine/simulation.js";
+import { DAY_PROFILE_SLOT_S, DAY_PROFILE_SLOTS } from "../scenario/schema.js";
 import type { CoderdCluster } from "./coderdCluster.js";
 import type { WeekSpec } from "./features.js";
 import { LatencyProbe } from "./latencyProbe.js";
@@ -9,8 +10,8 @@ import type { SessionMix } from "./sessionMix.js";
 import type { WorkspaceRunner } from "./workspaceRunner.js";
 
 const DAY_S = 86400;
-export const SLOT_S = 900;
-const SLOTS = DAY_S / SLOT_S;
+const SLOT_S = DAY_PROFILE_SLOT_S;
+const SLOTS = DAY_PROFILE_SLOTS;
 
 /** Where a workspace is: stopped, its start build on the way, running for its user, or stopping. */
 const OFF = 0;

@@ -1,5 +1,6 @@
 import { renderCost } from "../cost/costText.js";
 import type { RunSummary } from "../run/runScenario.js";
+import { DAY_PROFILE_SLOT_S } from "../scenario/schema.js";
 
 /** Left-aligned text table; numbers are pre-formatted by the caller. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -157,10 +158,10 @@ export function busiestWindow(s: {
   const value = (name: string) => s.metrics.find((m) => m.name === name)?.mean ?? null;
   const start = value("busiest_window_start_s");
   if (start === null) return undefined;
-  const at = Math.floor(start / 900) * 900;
+  const at = Math.floor(start / DAY_PROFILE_SLOT_S) * DAY_PROFILE_SLOT_S;
   const mean = s.replications > 1 ? " (means over replications)" : "";
   return (
-    `Busiest 15 minutes${mean}: ${weekClock(at)}-${weekClock(at + 900).slice(-5)}: coderd ` +
+    `Busiest 15 minutes${mean}: ${weekClock(at)}-${weekClock(at + DAY_PROFILE_SLOT_S).slice(-5)}: coderd ` +
     `${formatNumber(value("busiest_window_coderd_vcpu"))} vCPU, database ${formatNumber(value("busiest_window_database_vcpu"))} vCPU, ` +
     `${formatNumber(value("busiest_window_working_users"), 4)} users working, ` +
     `${formatNumber(value("busiest_window_sessions_active"), 4)} sessions active.`

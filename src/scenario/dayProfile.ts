@@ -5,14 +5,13 @@ import { InputError, type InputIssue } from "../errors.js";
 import { inputLimits } from "../input/limits.js";
 import { confinedInputPath } from "../input/paths.js";
 import { readInputText } from "../input/readInput.js";
-import { DAY_PROFILE_SLOTS } from "./schema.js";
+import { DAY_PROFILE_SLOT_S, DAY_PROFILE_SLOTS } from "./schema.js";
 
 /** Day profiles shipped with capsim: `models/day-profiles/<name>.csv`. */
 export const SHIPPED_DAY_PROFILES_DIR = resolve(
   dirname(fileURLToPath(import.meta.url)),
   "../../models/day-profiles",
 );
-export const SLOT_SECONDS = 900;
 const HEADER = "time,users";
 
 /** `office` names a shipped profile; anything with a slash or a `.csv` ending is a file. */
@@ -51,7 +50,7 @@ function readProfile(file: string): number[] {
 
 /** `HH:MM` of slot k. */
 export function slotTime(k: number): string {
-  const minutes = k * (SLOT_SECONDS / 60);
+  const minutes = k * (DAY_PROFILE_SLOT_S / 60);
   return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 }
 

@@ -286,6 +286,8 @@ export const sessionSchema = z
 
 /** Slots of a day profile: users active per 15 minutes, from 00:00. */
 export const DAY_PROFILE_SLOTS = 96;
+/** Length of one slot, seconds. */
+export const DAY_PROFILE_SLOT_S = 86400 / DAY_PROFILE_SLOTS;
 
 export const weekSchema = z
   .strictObject({
