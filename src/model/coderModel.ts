@@ -331,6 +331,7 @@ export function runReplication(
       { ...ids, insightsQuery },
       w.workspaces,
       model.insights?.requests_per_load.value ?? 0,
+      (workspace) => (geography ? geography.regionOfUser(workspace) : 0),
     );
     runner.onWorkdayReady = (agent, seconds) => week.ready(agent, seconds);
     runner.onWorkdayStopped = (agent) => week.stopped(agent);

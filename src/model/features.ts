@@ -1,7 +1,7 @@
 import { type Distribution, distributionFromSpec } from "../engine/random/index.js";
 import { InputError } from "../errors.js";
 import type { Scenario } from "../scenario/index.js";
-import { weekSchema } from "../scenario/schema.js";
+import { DAY_PROFILE_SLOT_S, weekSchema } from "../scenario/schema.js";
 import type { ModelFile } from "./modelSchema.js";
 import type { SessionKindSpec } from "./sessionMix.js";
 
@@ -81,6 +81,8 @@ export interface WeekSpec {
   rebuildsPerUserPerDay: number;
   pollIntervalSeconds: number;
   insights?: { users: number; loadsPerDay: number };
+  /** Per region (geography order; one entry without geography): its clock's lead over the primary, in slots. */
+  regionOffsetSlots: number[];
 }
 
 export type ScenarioEvent = NonNullable<Scenario["events"]>[number];
@@ -243,6 +245,9 @@ function resolveWeek(scenario: Scenario, model: ModelFile): WeekSpec {
     pollIntervalSeconds:
       scenario.deployment.coderd.autobuild_poll_interval_s ?? model.options.autobuild_poll_s.value,
     insights: w.insights && { users: w.insights.users, loadsPerDay: w.insights.loads_per_day },
+    regionOffsetSlots: (scenario.geography?.regions ?? [{ day_offset_h: 0 }]).map((r) =>
+      Math.round(((r.day_offset_h ?? 0) * 3600) / DAY_PROFILE_SLOT_S),
+    ),
   };
 }
 

@@ -47,8 +47,8 @@ export class WeekWorkload {
   /** The users who want their workspace running now (logical), and the others. */
   private readonly wanted: Uint8Array;
   private readonly phase: Uint8Array;
-  private readonly onList: number[] = [];
-  private readonly offList: number[];
+  /** Users by region (each on its own clock): who wants a running workspace now, and who does not. */
+  private readonly groups: { offsetSlots: number; size: number; on: number[]; off: number[] }[];
   private workingIntegral = 0;
   private lastWorkingChange = 0;
   private last = { t: 0, coderd: 0, db: 0, working: 0, sessions: 0 };
@@ -68,12 +68,19 @@ export class WeekWorkload {
       autobuildPoll: number;
       insightsQuery?: number;
     },
-    private readonly workspaces: number,
+    workspaces: number,
     private readonly requestsPerInsightsLoad: number,
+    /** Region of a workspace's user (index into spec.regionOffsetSlots). */
+    regionOf: (workspace: number) => number,
   ) {
     this.wanted = new Uint8Array(workspaces);
     this.phase = new Uint8Array(workspaces);
-    this.offList = Array.from({ length: workspaces }, (_, w) => w);
+    this.groups = spec.regionOffsetSlots.map((offsetSlots) => ({ offsetSlots, size: 0, on: [], off: [] }));
+    for (let w = 0; w < workspaces; w++) {
+      const g = this.groups[regionOf(w)]!;
+      g.off.push(w);
+      g.size++;
+    }
   }
 
   get endSeconds(): number {
@@ -93,28 +100,35 @@ export class WeekWorkload {
     this.sim.at(0, pollTick);
   }
 
-  /** Users wanted in slot k of day d: the profile scaled to the peak share, less on weekends. */
-  target(d: number, k: number): number {
-    const weekend = d % 7 >= 5;
+  /**
+   * Users of a region wanted in its local slot `slot` (counted from Monday 00:00 of the primary's clock
+   * plus the region's lead): the profile scaled to the peak share, less on weekends.
+   */
+  private target(size: number, slot: number): number {
+    const day = Math.floor(slot / SLOTS);
+    const weekend = ((day % 7) + 7) % 7 >= 5;
     const share = this.spec.peakShare * (weekend ? this.spec.weekendShare : 1);
-    return Math.round(this.workspaces * share * this.spec.profile[k]!);
+    return Math.round(size * share * this.spec.profile[slot - day * SLOTS]!);
   }
 
   private slotTick(d: number, k: number): void {
     this.recordSlot();
     const t = this.sim.now;
-    const target = this.target(d, k);
-    while (this.onList.length < target) {
-      const w = this.take(this.offList, this.onList);
-      this.wanted[w] = 1;
-      this.arrive(w, t + this.rng() * SLOT_S);
+    for (const g of this.groups) {
+      const slot = d * SLOTS + k + g.offsetSlots;
+      const target = this.target(g.size, slot);
+      while (g.on.length < target) {
+        const w = this.take(g.off, g.on);
+        this.wanted[w] = 1;
+        this.arrive(w, t + this.rng() * SLOT_S);
+      }
+      while (g.on.length > target) {
+        const w = this.take(g.on, g.off);
+        this.wanted[w] = 0;
+        this.sim.at(t + this.rng() * SLOT_S, () => this.leave(w));
+      }
+      this.planRebuilds(g, slot, target, t);
     }
-    while (this.onList.length > target) {
-      const w = this.take(this.onList, this.offList);
-      this.wanted[w] = 0;
-      this.sim.at(t + this.rng() * SLOT_S, () => this.leave(w));
-    }
-    this.planRebuilds(d, target, t);
     this.planInsights(d, k, t);
   }
 
@@ -188,21 +202,22 @@ export class WeekWorkload {
    * Rebuilds: rebuilds_per_user_per_day per user active that day (the day's peak count), spread over
    * working time in proportion to the users working in each slot.
    */
-  private planRebuilds(d: number, target: number, t: number): void {
+  private planRebuilds(g: WeekWorkload["groups"][number], slot: number, target: number, t: number): void {
     const perUser = this.spec.rebuildsPerUserPerDay;
     if (perUser <= 0 || target === 0) return;
+    const dayStart = Math.floor(slot / SLOTS) * SLOTS;
     let peak = 0;
     let userSlots = 0;
     for (let k = 0; k < SLOTS; k++) {
-      const n = this.target(d, k);
+      const n = this.target(g.size, dayStart + k);
       peak = Math.max(peak, n);
       userSlots += n;
     }
     const n = poisson(this.rng, (perUser * peak * target) / userSlots);
     for (let i = 0; i < n; i++) {
       this.sim.at(t + this.rng() * SLOT_S, () => {
-        if (this.onList.length === 0) return;
-        const w = this.onList[Math.floor(this.rng() * this.onList.length)]!;
+        if (g.on.length === 0) return;
+        const w = g.on[Math.floor(this.rng() * g.on.length)]!;
         if (this.phase[w] !== READY) return;
         this.rebuilds++;
         this.stop(w);

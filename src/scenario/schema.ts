@@ -571,6 +571,15 @@ export const regionSchema = z
     workspaces_in: regionName()
       .optional()
       .describe("Region whose cluster runs these users' workspaces; default the primary (first) region"),
+    day_offset_h: z
+      .number()
+      .min(-24)
+      .max(24)
+      .optional()
+      .describe(
+        "Hours this region's clock runs ahead of the primary's (+5 for London against New York): under a day profile " +
+          "its users follow the profile on their own clock, to the nearest 15 minutes. Default 0",
+      ),
     proxy: z
       .strictObject({
         replicas: atLeastOne().describe("Workspace proxy replicas in this region"),
