@@ -161,7 +161,7 @@ export function busiestWindow(s: {
   const at = Math.floor(start / DAY_PROFILE_SLOT_S) * DAY_PROFILE_SLOT_S;
   const mean = s.replications > 1 ? " (means over replications)" : "";
   return (
-    `Busiest 15 minutes${mean}: ${weekClock(at)}-${weekClock(at + DAY_PROFILE_SLOT_S).slice(-5)}: coderd ` +
+    `Busiest 15 minutes${mean}: ${weekClock(at)}-${weekClock(at + DAY_PROFILE_SLOT_S).slice(-5)}: coderd (all replicas) ` +
     `${formatNumber(value("busiest_window_coderd_vcpu"))} vCPU, database ${formatNumber(value("busiest_window_database_vcpu"))} vCPU, ` +
     `${formatNumber(value("busiest_window_working_users"), 4)} users working, ` +
     `${formatNumber(value("busiest_window_sessions_active"), 4)} sessions active.`

@@ -267,7 +267,9 @@ describe("scenarios/week-3000.yaml, shortened", () => {
     expect(metric(out, "workspace_rebuilds")).toBeGreaterThan(0);
     expect(metric(out, "insights_loads")).toBeGreaterThan(0);
     expect(metric(out, 'sessions_active_mean{kind="jetbrains"}')).toBeGreaterThan(0);
-    expect(busiestWindow(s)).toMatch(/^Busiest 15 minutes: (Mon|Tue) \d\d:\d\d-\d\d:\d\d: coderd /);
+    expect(busiestWindow(s)).toMatch(
+      /^Busiest 15 minutes: (Mon|Tue) \d\d:\d\d-\d\d:\d\d: coderd \(all replicas\) /,
+    );
     expect(renderRunSummary(s)).toContain("Cost per month");
   }, 20_000);
 });
