@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { pricesFor } from "../cost/loadPrices.js";
-import { printable } from "../errors.js";
+import { InputError, printable } from "../errors.js";
 import { checkOutputDirectory, checkOutputFile, defaultOutputDir } from "../input/paths.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import { writeRunReport } from "../report/html/index.js";
@@ -10,6 +10,7 @@ import { renderRunSummary } from "../report/textSummary.js";
 import { describeEstimate, estimateRun, refuseOverBudget } from "../run/estimate.js";
 import { runScenario } from "../run/runScenario.js";
 import { timeseriesCsv } from "../run/timeseries.js";
+import { DEFAULT_PREDICTION_DRAWS, predictRun } from "../uncertainty/prediction.js";
 import { createProgress } from "./progress.js";
 import {
   addBudgetOptions,
@@ -33,6 +34,7 @@ interface RunFlags {
   prices?: string;
   maxMemoryGb: number;
   maxHours: number;
+  predictionDraws: number;
 }
 
 export function registerRun(program: Command): void {
@@ -68,28 +70,49 @@ export function registerRun(program: Command): void {
     .option(
       "--prices <file>",
       "price table for the cost (models/prices/*.yaml format); default the scenario's prices: or deployment.cloud",
+    )
+    .option(
+      "--prediction-draws <n>",
+      `one-replication runs over the model's uncertainty: ranges for the 90% prediction intervals (0: none; docs/uncertainty.md)`,
+      predictionDraws,
+      DEFAULT_PREDICTION_DRAWS,
     );
   addBudgetOptions(command).action((scenarioArg: string | undefined, flags: RunFlags) => {
     const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
     // Bad price input is refused before the simulation, like every other input.
     const prices = pricesFor(loaded.scenario, loaded.file, flags.prices);
-    const estimate = estimateRun(loaded.scenario, flags.replications ?? loaded.scenario.replications);
+    const replications = flags.replications ?? loaded.scenario.replications;
+    const estimate = estimateRun(loaded.scenario, replications);
     refuseOverBudget(loaded, estimate, budgetOf(flags), {
       ...(flags.replications !== undefined ? { replicationsOption: "--replications" } : {}),
     });
+    // The prediction's draws are one replication each: priced together with the replications.
+    const draws = (model.model.uncertainty ?? []).length > 0 ? flags.predictionDraws : 0;
+    if (draws > 0)
+      refuseOverBudget(loaded, estimateRun(loaded.scenario, 1), budgetOf(flags), {
+        runs: replications + draws,
+      });
     const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
     // Every output location is checked before the simulation, so a bad one costs nothing.
     const outDir = flags.out ? resolve(flags.out) : defaultOutputDir(loaded.scenario.name);
     checkOutputDirectory(outDir, flags.out ? "--out" : "results");
     if (flags.openmetrics) checkOutputFile(resolve(flags.openmetrics), "--openmetrics");
-    if (estimate.wallSeconds > 60)
-      process.stderr.write(`capsim: this run needs ${describeEstimate(estimate)}\n`);
+    const withDraws = estimateRun(loaded.scenario, replications + draws);
+    if (withDraws.wallSeconds > 60)
+      process.stderr.write(`capsim: this run needs ${describeEstimate(withDraws)}\n`);
     const progress = createProgress(`run ${loaded.scenario.name}`, { enabled: flags.progress });
-    const { summary, first } = runScenario(loaded, model, {
+    const share = replications / (replications + draws);
+    const nominal = runScenario(loaded, model, {
       seed: flags.seed,
       replications: flags.replications,
-      onProgress: (f) => progress.update(f),
+      onProgress: (f) => progress.update(f * share),
       prices,
+    });
+    const first = nominal.first;
+    const summary = predictRun(loaded, model, nominal.summary, {
+      draws,
+      seed: nominal.summary.seed,
+      onProgress: (f) => progress.update(share + f * (1 - share)),
     });
     progress.stop();
     const json = `${JSON.stringify(summary, null, 2)}\n`;
@@ -110,4 +133,17 @@ export function registerRun(program: Command): void {
     else process.stdout.write(renderRunSummary(summary));
     process.stderr.write(`wrote ${printable(join(outDir, "summary.json"))} and timeseries.csv\n`);
   });
+}
+
+/** `--prediction-draws`: 0 turns the prediction off; one draw has no spread to measure. */
+function predictionDraws(text: string): number {
+  const n = Number(text);
+  if (!(Number.isInteger(n) && (n === 0 || n >= 2) && n <= 1000)) {
+    throw new InputError({
+      file: "--prediction-draws",
+      path: "",
+      message: `expected 0 (no prediction) or a whole number from 2 to 1000, got "${text}"`,
+    });
+  }
+  return n;
 }

@@ -1,0 +1,174 @@
+import { performance } from "node:perf_hooks";
+import { deriveSeed, RandomStreams } from "../engine/random/index.js";
+import { studentTQuantile } from "../engine/stats/studentT.js";
+import type { LoadedModel } from "../model/loadModel.js";
+import type { RunSummary, SummaryMetric } from "../run/runScenario.js";
+import type { LoadedScenario } from "../scenario/index.js";
+import { evaluatePoint, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
+import { latinHypercube } from "./lhs.js";
+import { modelAtPoint, type UncertainModel, uncertainModel } from "./parameters.js";
+
+/**
+ * Draws per run by default. Each draw is one replication, so on scaletest-2000 (3 replications) the
+ * default costs 8/3 of the run again (docs/uncertainty.md has the measurement). Fewer draws widen the
+ * interval through Student's t (t(0.95, 7) x sqrt(1 + 1/8) = 2.0 standard deviations at 8 draws, 1.8
+ * at 16, 1.645 at infinity), so 8 is where more draws stop buying much width.
+ */
+export const DEFAULT_PREDICTION_DRAWS = 8;
+export const PREDICTION_LEVEL = 0.9;
+
+/** Where one test of the simulated deployment would land, with 90 % probability (docs/output.md). */
+export interface Prediction {
+  low: number;
+  high: number;
+  level: number;
+}
+
+/** What a run's prediction intervals rest on (the `prediction` block of summary.json). */
+export interface PredictionInfo {
+  draws: number;
+  level: number;
+  seed: number;
+  method: string;
+  parameters: { path: string; kind: string; low: number; high: number; as: "value" | "factor" }[];
+  /** The nominal bottleneck, and the share of draws whose bottleneck is the same resource. */
+  bottleneck: { resource: string; agreement: number; alternatives: { resource: string; draws: number }[] };
+  wall_seconds: number;
+}
+
+export interface PredictOptions {
+  draws: number;
+  seed: number;
+  onProgress?: (fraction: number) => void;
+  /** Runs one draw; the default runs it in this thread (a worker pool may substitute its own). */
+  evaluate?: (task: PointTask) => PointOutcome;
+  /** The model file's text, when it is not to be read from `model.file`. */
+  modelText?: string;
+}
+
+const METHOD =
+  "Each draw sets every uncertain parameter to a Latin-hypercube point of its range (log-uniform when " +
+  "positive) and runs one replication with its own seed, so the draws carry parameter uncertainty and one " +
+  "test's simulation noise together. The interval is the normal-theory prediction interval of the draws, " +
+  "mean ± t(0.95, n−1)·sd·√(1 + 1/n), in log space when every draw is positive.";
+
+/** The draws' tasks: the model at each Latin-hypercube point, one replication, a seed per draw. */
+export function predictionTasks(
+  loaded: LoadedScenario,
+  m: UncertainModel,
+  draws: number,
+  seed: number,
+): PointTask[] {
+  const rng = new RandomStreams(deriveSeed(seed, "prediction")).stream("latin-hypercube");
+  return latinHypercube(draws, m.parameters.length, rng).map((unit, index) => ({
+    index,
+    loaded,
+    model: modelAtPoint(m, unit),
+    replications: 1,
+    seed: deriveSeed(seed, "prediction-draw", index),
+  }));
+}
+
+/**
+ * Runs the draws and returns the summary with a `prediction` on every metric and resource utilisation.
+ * With no `uncertainty:` in the model, or no draws, the predictions are null.
+ */
+export function predictRun(
+  loaded: LoadedScenario,
+  model: LoadedModel,
+  summary: RunSummary,
+  opts: PredictOptions,
+): RunSummary {
+  const m = (model.model.uncertainty ?? []).length > 0 ? uncertainModel(model, opts.modelText) : null;
+  if (!m || opts.draws < 2) return withoutPrediction(summary);
+  const start = performance.now();
+  const run = opts.evaluate ?? evaluatePoint;
+  const tasks = predictionTasks(loaded, m, opts.draws, opts.seed);
+  const draws = tasks.map((task, i) => {
+    const outcome = run(task);
+    opts.onProgress?.((i + 1) / tasks.length);
+    return outcome.summary;
+  });
+  return combine(summary, draws, {
+    draws: opts.draws,
+    level: PREDICTION_LEVEL,
+    seed: opts.seed,
+    method: METHOD,
+    parameters: m.parameters.map((p) => ({
+      path: p.entry.path,
+      kind: p.entry.kind,
+      low: p.entry.low,
+      high: p.entry.high,
+      as: p.fit.kind === "scale" || p.entry.as === "factor" ? "factor" : "value",
+    })),
+    bottleneck: bottleneckAgreement(summary, draws),
+    wall_seconds: (performance.now() - start) / 1000,
+  });
+}
+
+/** The summary with every prediction null (prediction off, or nothing uncertain). */
+export function withoutPrediction(summary: RunSummary): RunSummary {
+  return {
+    ...summary,
+    metrics: summary.metrics.map((m) => ({ ...m, prediction: null })),
+    resources: summary.resources.map((r) => ({ ...r, utilization_prediction: null })),
+    prediction: null,
+  };
+}
+
+/** Attaches each metric's and resource's interval from the draws' values. */
+export function combine(summary: RunSummary, draws: readonly RunSummary[], info: PredictionInfo): RunSummary {
+  const key = (m: SummaryMetric) => `${m.name}@${m.stage ?? ""}`;
+  const byKey = draws.map((d) => new Map(d.metrics.map((m) => [key(m), m.mean])));
+  const byResource = draws.map((d) => new Map(d.resources.map((r) => [r.name, r.utilization])));
+  return {
+    ...summary,
+    metrics: summary.metrics.map((m) => ({
+      ...m,
+      prediction: predictionInterval(byKey.map((d) => d.get(key(m)) ?? null)),
+    })),
+    resources: summary.resources.map((r) => ({
+      ...r,
+      utilization_prediction: predictionInterval(byResource.map((d) => d.get(r.name) ?? null)),
+    })),
+    prediction: info,
+  };
+}
+
+/**
+ * The normal-theory prediction interval of one new observation from a sample:
+ * mean ± t((1+level)/2, n−1)·sd·√(1 + 1/n), computed on logarithms when every value is positive (skewed,
+ * positive figures such as latencies), else on the values. Null with fewer than two finite values.
+ */
+export function predictionInterval(
+  values: readonly (number | null | undefined)[],
+  level = PREDICTION_LEVEL,
+): Prediction | null {
+  const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  const n = finite.length;
+  if (n < 2) return null;
+  const logs = finite.every((v) => v > 0);
+  const xs = logs ? finite.map(Math.log) : finite;
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+  const half = studentTQuantile((1 + level) / 2, n - 1) * sd * Math.sqrt(1 + 1 / n);
+  const back = logs ? Math.exp : (x: number) => x;
+  return { low: back(mean - half), high: back(mean + half), level };
+}
+
+function bottleneckAgreement(
+  nominal: RunSummary,
+  draws: readonly RunSummary[],
+): PredictionInfo["bottleneck"] {
+  const resource = nominal.bottleneck.resource;
+  const counts = new Map<string, number>();
+  for (const d of draws) counts.set(d.bottleneck.resource, (counts.get(d.bottleneck.resource) ?? 0) + 1);
+  return {
+    resource,
+    agreement: (counts.get(resource) ?? 0) / Math.max(1, draws.length),
+    alternatives: [...counts]
+      .filter(([r]) => r !== resource)
+      .sort((a, b) => b[1] - a[1])
+      .map(([r, n]) => ({ resource: r, draws: n })),
+  };
+}
