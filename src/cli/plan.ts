@@ -9,6 +9,9 @@ import { planJson, renderPlan } from "../plan/renderPlan.js";
 import { DEFAULT_PLAN_SLOS } from "../plan/slo.js";
 import { parseSetOverride, type Scenario } from "../scenario/index.js";
 import { pathKey } from "../sweep/grid.js";
+import { planUncertainty } from "../uncertainty/planPrediction.js";
+import { DEFAULT_PREDICTION_DRAWS } from "../uncertainty/prediction.js";
+import { predictionDraws } from "./predictionDraws.js";
 import {
   addBudgetOptions,
   budgetOf,
@@ -34,6 +37,7 @@ interface PlanFlags {
   prices?: string;
   maxMemoryGb: number;
   maxHours: number;
+  predictionDraws: number;
 }
 
 /** Sizes the user pinned with --set stay out of the search. */
@@ -101,6 +105,12 @@ export function registerPlan(program: Command): void {
       "--prices <file>",
       "price table candidates are ranked by (models/prices/*.yaml format); default the scenario's",
     )
+    .option(
+      "--prediction-draws <n>",
+      "one-replication runs over the model's uncertainty: for the recommendation and the reference architecture each (0: none; docs/uncertainty.md)",
+      predictionDraws,
+      DEFAULT_PREDICTION_DRAWS,
+    )
     .option("--json", "print the result as JSON on stdout")
     .option("--no-progress", "no per-simulation lines on stderr");
   addBudgetOptions(command).action((scenarioArg: string | undefined, flags: PlanFlags) => {
@@ -136,8 +146,14 @@ export function registerPlan(program: Command): void {
         );
       },
     });
-    if (flags.json) process.stdout.write(`${JSON.stringify(planJson(result, ctx), null, 2)}\n`);
-    else process.stdout.write(renderPlan(result, ctx));
+    const uncertainty = planUncertainty(ctx, result, {
+      draws: flags.predictionDraws,
+      onDraw: (which, done, total) => {
+        if (flags.progress) process.stderr.write(`  prediction draw ${done}/${total} (${which})\n`);
+      },
+    });
+    if (flags.json) process.stdout.write(`${JSON.stringify(planJson(result, ctx, uncertainty), null, 2)}\n`);
+    else process.stdout.write(renderPlan(result, ctx, uncertainty));
     if (result.status === "none") process.exitCode = ExitCode.checksFailed;
   });
 }

@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { pricesFor } from "../cost/loadPrices.js";
-import { InputError, printable } from "../errors.js";
+import { printable } from "../errors.js";
 import { checkOutputDirectory, checkOutputFile, defaultOutputDir } from "../input/paths.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import { writeRunReport } from "../report/html/index.js";
@@ -11,6 +11,7 @@ import { describeEstimate, estimateRun, refuseOverBudget } from "../run/estimate
 import { runScenario } from "../run/runScenario.js";
 import { timeseriesCsv } from "../run/timeseries.js";
 import { DEFAULT_PREDICTION_DRAWS, predictRun } from "../uncertainty/prediction.js";
+import { predictionDraws } from "./predictionDraws.js";
 import { createProgress } from "./progress.js";
 import {
   addBudgetOptions,
@@ -133,17 +134,4 @@ export function registerRun(program: Command): void {
     else process.stdout.write(renderRunSummary(summary));
     process.stderr.write(`wrote ${printable(join(outDir, "summary.json"))} and timeseries.csv\n`);
   });
-}
-
-/** `--prediction-draws`: 0 turns the prediction off; one draw has no spread to measure. */
-function predictionDraws(text: string): number {
-  const n = Number(text);
-  if (!(Number.isInteger(n) && (n === 0 || n >= 2) && n <= 1000)) {
-    throw new InputError({
-      file: "--prediction-draws",
-      path: "",
-      message: `expected 0 (no prediction) or a whole number from 2 to 1000, got "${text}"`,
-    });
-  }
-  return n;
 }
