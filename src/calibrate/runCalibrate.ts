@@ -14,6 +14,7 @@ import { formatNumber } from "../report/textSummary.js";
 import { type RunSummary, runScenario } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import type { Window } from "../series/types.js";
+import { type FitRange, fitRanges, withFitRanges } from "../uncertainty/fitRange.js";
 import {
   applyParameters,
   describeParameterValue,
@@ -46,6 +47,8 @@ export interface CalibrateOptions {
   /** Figures already evaluated by a Prometheus server (`--prometheus`), instead of measured files. */
   prometheus?: PrometheusMeasurement;
   onEvaluation?: (report: EvaluationReport) => void;
+  /** Also find each fitted parameter's 90 % likelihood range and write it into `uncertainty:` (src/uncertainty/fitRange.ts). */
+  uncertainty?: boolean;
 }
 
 /** Progress of the search, one per evaluation (index 0 is the starting model). */
@@ -84,6 +87,8 @@ export interface CalibrateResult {
   seed: number;
   replications: number;
   modelText: string;
+  /** With `uncertainty`: each parameter's range. */
+  ranges?: FitRange[];
 }
 
 /** Fits model parameters to measured figures and writes the fitted model file (atomically). */
@@ -179,7 +184,27 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   const rowsAfter = compareFigures(after.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames);
   const errors = rowsBefore.map((row, i) => errorRecord(row, rowsAfter[i]!));
   const name = basename(opts.out, extname(opts.out));
-  const finalDoc = applyParameters(doc, params, fitted);
+  const ranges = opts.uncertainty
+    ? fitRanges(params, fromUnit, search.x, search.f, (unit) => {
+        index++;
+        const values = params.map((p, i) => fromUnit(p, unit[i]!));
+        let candidate: LoadedModel;
+        try {
+          candidate = loadModelText(modelDocumentText(applyParameters(doc, params, values)), opts.out);
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          return Number.POSITIVE_INFINITY;
+        }
+        const { summary, cached } = simulate(candidate);
+        const objective = fitObjective(summary.metrics, targets);
+        report(objective, values, cached);
+        return objective;
+      })
+    : undefined;
+  const fittedDoc = applyParameters(doc, params, fitted);
+  const finalDoc = ranges
+    ? withFitRanges(fittedDoc, params, fitted, ranges, `scenario ${loaded.scenario.name}, seed ${seed}`)
+    : fittedDoc;
   const text = modelDocumentText(
     recordFit(finalDoc, params, fitted, {
       name,
@@ -218,6 +243,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     seed,
     replications,
     modelText: text,
+    ...(ranges ? { ranges } : {}),
   };
 }
 

@@ -9,12 +9,13 @@ import { latinHypercube } from "./lhs.js";
 import { modelAtPoint, type UncertainModel, uncertainModel } from "./parameters.js";
 
 /**
- * Draws per run by default. Each draw is one replication, so on scaletest-2000 (3 replications) the
- * default costs 8/3 of the run again (docs/uncertainty.md has the measurement). Fewer draws widen the
- * interval through Student's t (t(0.95, 7) x sqrt(1 + 1/8) = 2.0 standard deviations at 8 draws, 1.8
- * at 16, 1.645 at infinity), so 8 is where more draws stop buying much width.
+ * Draws per run by default. Each draw is one replication: on scaletest-2000 (3 replications) 6 draws
+ * make the run about 3x as long (docs/uncertainty.md has the measurement). Fewer draws widen the
+ * interval through Student's t: t(0.95, n−1)·√(1 + 1/n) is 2.63 standard deviations at 4 draws, 2.18
+ * at 6, 2.0 at 8, 1.8 at 16 and 1.645 at infinity; 6 is the knee, where two more draws would buy 8 %
+ * for two more replications' time.
  */
-export const DEFAULT_PREDICTION_DRAWS = 8;
+export const DEFAULT_PREDICTION_DRAWS = 6;
 export const PREDICTION_LEVEL = 0.9;
 
 /** Where one test of the simulated deployment would land, with 90 % probability (docs/output.md). */
