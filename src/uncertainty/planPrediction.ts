@@ -98,7 +98,11 @@ function checkPrediction(c: Check, draws: readonly RunSummary[]): CheckPredictio
       ? (s.metrics.find((m) => metricLabel(m) === c.name)?.mean ?? null)
       : (s.resources.find((x) => x.name === c.name)?.utilization ?? null),
   );
-  const prediction = predictionInterval(values);
+  const prediction = predictionInterval(
+    values,
+    PREDICTION_LEVEL,
+    c.kind === "util" || c.name.includes("utilization") ? 1 : undefined,
+  );
   const crosses =
     prediction !== null &&
     !(compare(prediction.low, c.op, c.threshold) && compare(prediction.high, c.op, c.threshold));

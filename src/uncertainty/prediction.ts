@@ -51,7 +51,7 @@ const METHOD =
   "Each draw sets every uncertain parameter to a Latin-hypercube point of its range (log-uniform when " +
   "positive) and runs one replication with its own seed, so the draws carry parameter uncertainty and one " +
   "test's simulation noise together. The interval is the normal-theory prediction interval of the draws, " +
-  "mean ± t(0.95, n−1)·sd·√(1 + 1/n), in log space when every draw is positive.";
+  "mean ± t(0.95, n−1)·sd·√(1 + 1/n), on logits for a utilisation, on logarithms when every draw is positive.";
 
 /** The draws' tasks: the model at each Latin-hypercube point, one replication, a seed per draw. */
 export function predictionTasks(
@@ -126,11 +126,19 @@ export function combine(summary: RunSummary, draws: readonly RunSummary[], info:
     ...summary,
     metrics: summary.metrics.map((m) => ({
       ...m,
-      prediction: predictionInterval(byKey.map((d) => d.get(key(m)) ?? null)),
+      prediction: predictionInterval(
+        byKey.map((d) => d.get(key(m)) ?? null),
+        PREDICTION_LEVEL,
+        isShare(m) ? 1 : undefined,
+      ),
     })),
     resources: summary.resources.map((r) => ({
       ...r,
-      utilization_prediction: predictionInterval(byResource.map((d) => d.get(r.name) ?? null)),
+      utilization_prediction: predictionInterval(
+        byResource.map((d) => d.get(r.name) ?? null),
+        PREDICTION_LEVEL,
+        1,
+      ),
     })),
     prediction: info,
   };
@@ -138,23 +146,44 @@ export function combine(summary: RunSummary, draws: readonly RunSummary[], info:
 
 /**
  * The normal-theory prediction interval of one new observation from a sample:
- * mean ± t((1+level)/2, n−1)·sd·√(1 + 1/n), computed on logarithms when every value is positive (skewed,
- * positive figures such as latencies), else on the values. Null with fewer than two finite values.
+ * mean ± t((1+level)/2, n−1)·sd·√(1 + 1/n), on a scale where the quantity is unbounded: logit for a
+ * share with an `upper` bound (utilisation), log for positive values (skewed figures such as
+ * latencies), else the values themselves, clamped at 0 when none is negative. Null with fewer than
+ * two finite values.
  */
 export function predictionInterval(
   values: readonly (number | null | undefined)[],
   level = PREDICTION_LEVEL,
+  upper?: number,
 ): Prediction | null {
   const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
   const n = finite.length;
   if (n < 2) return null;
-  const logs = finite.every((v) => v > 0);
-  const xs = logs ? finite.map(Math.log) : finite;
+  const scale = scaleFor(finite, upper);
+  const xs = finite.map(scale.to);
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
   const half = studentTQuantile((1 + level) / 2, n - 1) * sd * Math.sqrt(1 + 1 / n);
-  const back = logs ? Math.exp : (x: number) => x;
-  return { low: back(mean - half), high: back(mean + half), level };
+  const floor = finite.every((v) => v >= 0) ? 0 : Number.NEGATIVE_INFINITY;
+  const ceiling = upper ?? Number.POSITIVE_INFINITY;
+  const clamp = (v: number) => Math.min(ceiling, Math.max(floor, v));
+  return { low: clamp(scale.from(mean - half)), high: clamp(scale.from(mean + half)), level };
+}
+
+function scaleFor(values: readonly number[], upper: number | undefined) {
+  if (upper !== undefined && values.every((v) => v > 0 && v < upper)) {
+    return {
+      to: (v: number) => Math.log(v / (upper - v)),
+      from: (x: number) => upper / (1 + Math.exp(-x)),
+    };
+  }
+  if (values.every((v) => v > 0)) return { to: Math.log, from: Math.exp };
+  return { to: (v: number) => v, from: (x: number) => x };
+}
+
+/** A utilisation figure: a share of capacity, so its interval stays within [0, 1]. */
+export function isShare(m: { name: string; unit: string }): boolean {
+  return m.unit === "1" && m.name.includes("utilization");
 }
 
 function bottleneckAgreement(

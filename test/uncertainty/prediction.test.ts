@@ -58,10 +58,20 @@ describe("predictionInterval", () => {
     expect(p.level).toBe(0.9);
   });
 
+  it("keeps a utilisation inside [0, 1] (logit scale) where the log scale would pass 1", () => {
+    const shares = [0.5, 0.9, 0.97, 0.7];
+    const bounded = predictionInterval(shares, 0.9, 1)!;
+    expect(bounded.low).toBeGreaterThan(0);
+    expect(bounded.high).toBeLessThan(1);
+    expect(predictionInterval(shares)!.high).toBeGreaterThan(1);
+  });
+
   it("falls back to the values when one is 0 or negative, and is null below two values", () => {
-    const p = predictionInterval([0, 1, 2])!;
-    expect(p.low).toBeLessThan(0);
-    expect((p.low + p.high) / 2).toBeCloseTo(1, 12);
+    const p = predictionInterval([-1, 1, 2])!;
+    expect(p.low).toBeLessThan(-1);
+    expect((p.low + p.high) / 2).toBeCloseTo(2 / 3, 12);
+    // Never negative when no value is: the linear interval is clamped at 0.
+    expect(predictionInterval([0, 1, 2])!.low).toBe(0);
     expect(predictionInterval([3, null, Number.NaN])).toBeNull();
     expect(predictionInterval([5, 5, 5])).toEqual({ low: 5, high: 5, level: 0.9 });
   });
