@@ -27,7 +27,7 @@ export function uncertainModel(base: LoadedModel, text = readFileSync(base.file,
   const raw = doc.toJS();
   const parameters = entries.map((entry) => {
     const [probe] = resolveFitParameters(raw, [{ path: entry.path, bounds: [0.5, 2] }], base.file);
-    const factor = (entry.as ?? (probe!.kind === "scale" ? "factor" : "value")) === "factor";
+    const factor = (entry.as ?? "factor") === "factor";
     const bounds: [number, number] =
       factor && probe!.kind === "scalar"
         ? ordered(probe!.original * entry.low, probe!.original * entry.high)

@@ -100,7 +100,7 @@ export function predictRun(
       kind: p.entry.kind,
       low: p.entry.low,
       high: p.entry.high,
-      as: p.fit.kind === "scale" || p.entry.as === "factor" ? "factor" : "value",
+      as: p.entry.as ?? "factor",
     })),
     bottleneck: bottleneckAgreement(summary, draws),
     wall_seconds: (performance.now() - start) / 1000,

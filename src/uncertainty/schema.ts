@@ -20,8 +20,8 @@ export const uncertaintyEntrySchema = z
       .enum(["value", "factor"])
       .optional()
       .describe(
-        "value: low/high are the parameter's own values (a number parameter only); factor: they multiply " +
-          "the model's value (a distribution's median, p95, mean... together). Default: value for a number, factor for a distribution",
+        "factor (the default): low/high multiply the model's value (a distribution's median, p95, mean... together), " +
+          "so a derived or re-fitted model keeps a valid range; value: they are the parameter's own values (a number parameter only)",
       ),
     kind: z
       .enum(UNCERTAINTY_KINDS)
@@ -90,7 +90,7 @@ function entryProblem(model: unknown, entry: UncertaintyEntry): { key: string; m
   if (!(entry.low < entry.high))
     return { key: "high", message: `high (${entry.high}) must be above low (${entry.low})` };
   const isNumber = typeof param.value === "number";
-  const as = entry.as ?? (isNumber ? "value" : "factor");
+  const as = entry.as ?? "factor";
   if (as === "value" && !isNumber)
     return { key: "as", message: `${entry.path} is a distribution: give its range as a factor (as: factor)` };
   if (as === "factor") {
@@ -100,8 +100,6 @@ function entryProblem(model: unknown, entry: UncertaintyEntry): { key: string; m
         key: "low",
         message: `factor range ${entry.low}..${entry.high} must contain 1 (the model's value)`,
       };
-    if (isNumber && param.value === 0)
-      return { key: "as", message: "a factor on a value of 0 has no width: give values" };
     return undefined;
   }
   const value = param.value as number;

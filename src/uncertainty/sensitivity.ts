@@ -137,7 +137,7 @@ export function runSensitivity(
       kind: p.entry.kind,
       low: p.entry.low,
       high: p.entry.high,
-      as: (p.fit.kind === "scalar" && p.entry.as !== "factor" ? "value" : "factor") as "value" | "factor",
+      as: p.entry.as ?? "factor",
       ...indexJson(chosen[i]!),
       verdict_flip_share: flips[i]!,
       measure: p.entry.measure ?? null,
