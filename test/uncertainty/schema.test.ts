@@ -43,8 +43,11 @@ describe("the model's uncertainty: section", () => {
     expect(issues(e("coderd.heartbeat_cpu_s", 1.5, 2))[0]).toMatch(
       /^m\.yaml:\d+:\d+: uncertainty\.0\.low: factor range 1\.5\.\.2 must contain 1/,
     );
-    expect(issues(e("coderd", 0.5, 2))[0]).toMatch(
-      /uncertainty\.0\.path: coderd is a group, not a parameter/,
+    expect(issues(e("coderd.agent_rpc_cpu_s.median", 0.5, 2))[0]).toMatch(
+      /uncertainty\.0\.path: coderd\.agent_rpc_cpu_s is a parameter: name it without \.median/,
+    );
+    expect(issues(e("coderd.nope", 0.5, 2))[0]).toMatch(
+      /uncertainty\.0\.path: coderd has no parameter group or parameter nope/,
     );
     expect(issues(e("coderd.api_request_cpu_s", 0.5, 2, ", as: value"))[0]).toMatch(
       /uncertainty\.0\.as: coderd\.api_request_cpu_s is a distribution/,
