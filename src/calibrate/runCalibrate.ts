@@ -184,22 +184,24 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   const rowsAfter = compareFigures(after.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames);
   const errors = rowsBefore.map((row, i) => errorRecord(row, rowsAfter[i]!));
   const name = basename(opts.out, extname(opts.out));
+  // Each range step is one more simulation, reported like the search's evaluations.
+  const rangeObjective = (unit: readonly number[]): number => {
+    index++;
+    const values = params.map((p, i) => fromUnit(p, unit[i]!));
+    let candidate: LoadedModel;
+    try {
+      candidate = loadModelText(modelDocumentText(applyParameters(doc, params, values)), opts.out);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return Number.POSITIVE_INFINITY;
+    }
+    const { summary, cached } = simulate(candidate);
+    const objective = fitObjective(summary.metrics, targets);
+    report(objective, values, cached);
+    return objective;
+  };
   const ranges = opts.uncertainty
-    ? fitRanges(params, fromUnit, search.x, search.f, (unit) => {
-        index++;
-        const values = params.map((p, i) => fromUnit(p, unit[i]!));
-        let candidate: LoadedModel;
-        try {
-          candidate = loadModelText(modelDocumentText(applyParameters(doc, params, values)), opts.out);
-        } catch (error) {
-          if (!(error instanceof InputError)) throw error;
-          return Number.POSITIVE_INFINITY;
-        }
-        const { summary, cached } = simulate(candidate);
-        const objective = fitObjective(summary.metrics, targets);
-        report(objective, values, cached);
-        return objective;
-      })
+    ? fitRanges(params, fromUnit, search.x, search.f, rangeObjective)
     : undefined;
   const fittedDoc = applyParameters(doc, params, fitted);
   const finalDoc = ranges

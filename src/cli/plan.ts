@@ -119,7 +119,10 @@ export function registerPlan(program: Command): void {
     const variant = { set: `workload.users=${flags.users}`, option: `--users ${flags.users}` };
     refuseVariantOverBudget(scenarioArg, flags.set, variant, budgetOf(flags), {
       ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
-      runs: flags.maxSims,
+      // The prediction's draws (one replication each, on two deployments) count as simulations too.
+      runs:
+        flags.maxSims +
+        Math.ceil((2 * flags.predictionDraws) / (flags.replications ?? loaded.scenario.replications)),
     });
     const ctx = searchContext(loaded, model, {
       sets: flags.set,
