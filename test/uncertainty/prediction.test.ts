@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadScenarioAndModel } from "../../src/cli/scenarioInput.js";
 import { type LoadedModel, loadModelText } from "../../src/model/loadModel.js";
+import { renderRunSummary } from "../../src/report/textSummary.js";
 import { type RunSummary, runScenario } from "../../src/run/runScenario.js";
 import { predictionInterval, predictRun } from "../../src/uncertainty/prediction.js";
 import { runSensitivity } from "../../src/uncertainty/sensitivity.js";
@@ -89,6 +90,10 @@ describe("capsim run's prediction", () => {
     expect(m.prediction!.high).toBeGreaterThan(m.prediction!.low);
     expect(a.prediction!.draws).toBe(4);
     expect(a.prediction!.parameters.map((p) => p.path)).toEqual(["coderd.agent_rpc_cpu_s"]);
+    // The text report shows it beside the CI, and whether the bottleneck holds across the draws.
+    const text = renderRunSummary(a);
+    expect(text).toContain("90% prediction");
+    expect(text).toMatch(/4 draws over 1 uncertain parameters .* the bottleneck is .* in \d+\.\d% of them/);
     const b = predicted(wide);
     expect(b.metrics.map((x) => x.prediction)).toEqual(a.metrics.map((x) => x.prediction));
   });
