@@ -61,6 +61,8 @@ export interface EvaluationReport {
   wallSeconds: number;
   /** The same model was simulated before (a projected or repeated point). */
   cached: boolean;
+  /** A step of `uncertainty`'s range search after the fit (index keeps counting). */
+  range?: boolean;
   /** Why the candidate model was refused (e.g. a p95 below its median); its objective is +∞. */
   invalid?: string;
 }
@@ -128,6 +130,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   const objectiveBefore = fitObjective(before.metrics, targets);
   let best = objectiveBefore;
   let index = 0;
+  let searchingRanges = false;
   const report = (objective: number, values: readonly number[], cached: boolean, invalid?: string): void => {
     const now = performance.now();
     opts.onEvaluation?.({
@@ -138,6 +141,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
       values: params.map((p, i) => ({ path: p.path, value: describeParameterValue(p, values[i]!) })),
       wallSeconds: (now - wall) / 1000,
       cached,
+      ...(searchingRanges ? { range: true } : {}),
       ...(invalid !== undefined ? { invalid } : {}),
     });
     wall = now;
@@ -200,6 +204,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     report(objective, values, cached);
     return objective;
   };
+  searchingRanges = true;
   const ranges = opts.uncertainty
     ? fitRanges(params, fromUnit, search.x, search.f, rangeObjective)
     : undefined;

@@ -128,7 +128,12 @@ export function registerCalibrate(program: Command): void {
         ...(prometheus ? { prometheus } : fileSeriesOptions(flags)),
         onEvaluation: (e) => {
           if (!flags.progress) return;
-          const label = e.index === 0 ? "start" : `eval ${e.index}/${e.maxEvaluations}`;
+          const label =
+            e.index === 0
+              ? "start"
+              : e.range
+                ? `range eval ${e.index}`
+                : `eval ${e.index}/${e.maxEvaluations}`;
           const values = e.values.map((v) => `${v.path}=${v.value}`).join(" ");
           const how = e.invalid
             ? `refused: ${e.invalid}`
