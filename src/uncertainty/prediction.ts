@@ -90,10 +90,25 @@ export function predictRun(
     opts.onProgress?.((i + 1) / tasks.length);
     return outcome.summary;
   });
-  return combine(summary, draws, {
-    draws: opts.draws,
+  return combine(
+    summary,
+    draws,
+    predictionInfo(m, summary, draws, opts.seed, (performance.now() - start) / 1000),
+  );
+}
+
+/** The `prediction` block: what the draws rest on, and how often they agree with the nominal bottleneck. */
+export function predictionInfo(
+  m: UncertainModel,
+  nominal: RunSummary,
+  draws: readonly RunSummary[],
+  seed: number,
+  wallSeconds: number,
+): PredictionInfo {
+  return {
+    draws: draws.length,
     level: PREDICTION_LEVEL,
-    seed: opts.seed,
+    seed,
     method: METHOD,
     parameters: m.parameters.map((p) => ({
       path: p.entry.path,
@@ -102,9 +117,9 @@ export function predictRun(
       high: p.entry.high,
       as: p.entry.as ?? "factor",
     })),
-    bottleneck: bottleneckAgreement(summary, draws),
-    wall_seconds: (performance.now() - start) / 1000,
-  });
+    bottleneck: bottleneckAgreement(nominal, draws),
+    wall_seconds: wallSeconds,
+  };
 }
 
 /** The summary with every prediction null (prediction off, or nothing uncertain). */

@@ -89,12 +89,24 @@ export function sensitivityTasks(
   );
 }
 
-/** Morris screening of the model's `uncertainty:` parameters on one scenario. */
-export function runSensitivity(
+/** What a sensitivity study runs: the design and its tasks, one list per trajectory. */
+export interface SensitivityStudy {
+  label: string;
+  seed: number;
+  model: UncertainModel;
+  design: Trajectory[];
+  tasks: PointTask[][];
+}
+
+/**
+ * Checks the inputs and lays out the study; the tasks can then run anywhere (this thread, or a pool:
+ * trajectories are independent) before `summarizeSensitivity` ranks the parameters.
+ */
+export function sensitivityStudy(
   loaded: LoadedScenario,
   model: LoadedModel,
-  opts: SensitivityOptions,
-): SensitivityResult {
+  opts: Pick<SensitivityOptions, "trajectories" | "seed" | "metric" | "modelText">,
+): SensitivityStudy {
   if ((model.model.uncertainty ?? []).length === 0) {
     throw new InputError({
       file: model.file,
@@ -105,28 +117,48 @@ export function runSensitivity(
   // A misspelt metric is refused before the simulations, from a near-empty probe run.
   const label = resolveMetric(opts.metric, probeLayout(loaded, model).metrics);
   const m = uncertainModel(model, opts.modelText);
-  const k = m.parameters.length;
   const rng = new RandomStreams(deriveSeed(opts.seed, "sensitivity")).stream("morris");
-  const design = morrisTrajectories(k, opts.trajectories, rng);
+  const design = morrisTrajectories(m.parameters.length, opts.trajectories, rng);
+  return { label, seed: opts.seed, model: m, design, tasks: sensitivityTasks(loaded, m, design, opts.seed) };
+}
+
+/** Morris screening of the model's `uncertainty:` parameters on one scenario, in this thread. */
+export function runSensitivity(
+  loaded: LoadedScenario,
+  model: LoadedModel,
+  opts: SensitivityOptions,
+): SensitivityResult {
+  const study = sensitivityStudy(loaded, model, opts);
   const start = performance.now();
   const run = opts.evaluate ?? evaluatePoint;
-  const total = design.length * (k + 1);
+  const total = study.tasks.flat().length;
   let done = 0;
-  const summaries = sensitivityTasks(loaded, m, design, opts.seed).map((tasks) =>
+  const summaries = study.tasks.map((tasks) =>
     tasks.map((task) => {
       const summary = run(task).summary;
       opts.onProgress?.(++done, total);
       return summary;
     }),
   );
+  return summarizeSensitivity(study, summaries, (performance.now() - start) / 1000);
+}
+
+/** Ranks the parameters from the study's summaries (`summaries[trajectory][point]`). */
+export function summarizeSensitivity(
+  study: SensitivityStudy,
+  summaries: readonly (readonly RunSummary[])[],
+  wallSeconds: number,
+): SensitivityResult {
+  const { label, design, model: m } = study;
+  const k = m.parameters.length;
   const unit = summaries[0]![0]!.metrics.find((x) => metricLabel(x) === label)?.unit ?? "";
-  const metricValue = (s: RunSummary, label: string) =>
-    s.metrics.find((x) => metricLabel(x) === label)?.mean ?? Number.NaN;
-  const indicesFor = (label: string) =>
+  const metricValue = (s: RunSummary, which: string) =>
+    s.metrics.find((x) => metricLabel(x) === which)?.mean ?? Number.NaN;
+  const indicesFor = (which: string) =>
     morrisIndices(
       k,
       design,
-      summaries.map((points) => points.map((s) => metricValue(s, label))),
+      summaries.map((points) => points.map((s) => metricValue(s, which))),
     );
   const chosen = indicesFor(label);
   const verdicts = summaries.map((points) => points.map(verdictOf));
@@ -148,16 +180,16 @@ export function runSensitivity(
     metric: label,
     unit,
     trajectories: design.length,
-    evaluations: total,
+    evaluations: design.length * (k + 1),
     levels: MORRIS_LEVELS,
     delta: MORRIS_DELTA,
-    seed: opts.seed,
+    seed: study.seed,
     parameters,
     bottlenecks: countBottlenecks(verdicts.flat()),
     advice:
       top && top.mu_star !== null ? { path: top.path, measure: top.measure, mu_star: top.mu_star } : null,
     all_metrics: allMetrics(summaries[0]![0]!, m, indicesFor),
-    wall_seconds: (performance.now() - start) / 1000,
+    wall_seconds: wallSeconds,
   };
 }
 
