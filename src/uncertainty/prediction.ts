@@ -32,7 +32,7 @@ export interface PredictionInfo {
   seed: number;
   method: string;
   parameters: { path: string; kind: string; low: number; high: number; as: "value" | "factor" }[];
-  /** The nominal bottleneck, and the share of draws whose bottleneck is the same resource. */
+  /** The nominal bottleneck (coderd replicas as one), and the share of draws whose bottleneck is the same. */
   bottleneck: { resource: string; agreement: number; alternatives: { resource: string; draws: number }[] };
   wall_seconds: number;
 }
@@ -201,13 +201,21 @@ export function isShare(m: { name: string; unit: string }): boolean {
   return m.unit === "1" && m.name.includes("utilization");
 }
 
+/** The bottleneck as a sizing verdict: which coderd replica (or its pool) is busiest is not a different answer. */
+export function sizingVerdict(resource: string): string {
+  return resource.replace(/^coderd-\d+ /, "coderd ");
+}
+
 function bottleneckAgreement(
   nominal: RunSummary,
   draws: readonly RunSummary[],
 ): PredictionInfo["bottleneck"] {
-  const resource = nominal.bottleneck.resource;
+  const resource = sizingVerdict(nominal.bottleneck.resource);
   const counts = new Map<string, number>();
-  for (const d of draws) counts.set(d.bottleneck.resource, (counts.get(d.bottleneck.resource) ?? 0) + 1);
+  for (const d of draws) {
+    const verdict = sizingVerdict(d.bottleneck.resource);
+    counts.set(verdict, (counts.get(verdict) ?? 0) + 1);
+  }
   return {
     resource,
     agreement: (counts.get(resource) ?? 0) / Math.max(1, draws.length),

@@ -16,6 +16,7 @@ import {
   type Trajectory,
 } from "./morris.js";
 import { modelAtPoint, type UncertainModel, uncertainModel } from "./parameters.js";
+import { sizingVerdict } from "./prediction.js";
 
 export const DEFAULT_TRAJECTORIES = 4;
 export const DEFAULT_SENSITIVITY_METRIC = "coderd_cpu_vcpu_median@all";
@@ -193,9 +194,8 @@ export function summarizeSensitivity(
   };
 }
 
-/** The bottleneck as a sizing verdict: which coderd replica is busiest is not a different answer. */
 function verdictOf(s: RunSummary): string {
-  return s.bottleneck.resource.replace(/^coderd-\d+ /, "coderd ");
+  return sizingVerdict(s.bottleneck.resource);
 }
 
 function indexJson(x: MorrisIndex): { mu_star: number | null; mu: number | null; sigma: number | null } {
