@@ -36,7 +36,7 @@ export function registerSensitivity(program: Command): void {
     .option("--metric <name[@stage]>", "metric to rank by", DEFAULT_SENSITIVITY_METRIC)
     .option(
       "--trajectories <n>",
-      `Morris trajectories; each costs (parameters + 1) one-replication runs (default ${DEFAULT_TRAJECTORIES})`,
+      "Morris trajectories; each costs (parameters + 1) one-replication runs",
       positiveInt("trajectories"),
       DEFAULT_TRAJECTORIES,
     )
