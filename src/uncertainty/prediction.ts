@@ -10,7 +10,7 @@ import { modelAtPoint, type UncertainModel, uncertainModel } from "./parameters.
 
 /**
  * Draws per run by default. Each draw is one replication: on scaletest-2000 (3 replications) 6 draws
- * make the run about 3x as long (docs/uncertainty.md has the measurement). Fewer draws widen the
+ * make the run cost about 2.5x the CPU (docs/uncertainty.md has the measurement). Fewer draws widen the
  * interval through Student's t: t(0.95, n−1)·√(1 + 1/n) is 2.63 standard deviations at 4 draws, 2.18
  * at 6, 2.0 at 8, 1.8 at 16 and 1.645 at infinity; 6 is the knee, where two more draws would buy 8 %
  * for two more replications' time.
