@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { estimateRun, refuseOverBudget } from "../run/estimate.js";
+import { estimateRun, jobsWithinMemory, refuseOverBudget } from "../run/estimate.js";
+import { defaultJobs, setDefaultJobs } from "../run/parallel.js";
 import {
   DEFAULT_SENSITIVITY_METRIC,
   DEFAULT_TRAJECTORIES,
@@ -24,6 +25,7 @@ interface SensitivityFlags {
   progress: boolean;
   maxMemoryGb: number;
   maxHours: number;
+  jobs?: number;
 }
 
 export function registerSensitivity(program: Command): void {
@@ -43,13 +45,20 @@ export function registerSensitivity(program: Command): void {
     .option("--set <path=value>", "override a scenario value (repeatable)", collect, [])
     .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
     .option("--json", "print the result as JSON on stdout (docs/uncertainty.md)")
+    .option(
+      "--jobs <n>",
+      "simulations run at once on worker threads (default: available cores; results do not depend on it)",
+      positiveInt("jobs"),
+    )
     .option("--no-progress", "no per-simulation lines on stderr");
   addBudgetOptions(command).action((scenarioArg: string | undefined, flags: SensitivityFlags) => {
+    if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);
     const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
     const k = (model.model.uncertainty ?? []).length;
-    refuseOverBudget(loaded, estimateRun(loaded.scenario, 1), budgetOf(flags), {
-      runs: flags.trajectories * (k + 1),
-    });
+    const estimate = estimateRun(loaded.scenario, 1);
+    refuseOverBudget(loaded, estimate, budgetOf(flags), { runs: flags.trajectories * (k + 1) });
+    // Simulations running at once each need their working set: no more of them than --max-memory-gb holds.
+    setDefaultJobs(jobsWithinMemory(estimate, budgetOf(flags), defaultJobs()));
     const result = runSensitivity(loaded, model, {
       trajectories: flags.trajectories,
       seed: flags.seed ?? loaded.scenario.seed,

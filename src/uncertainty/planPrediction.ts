@@ -4,7 +4,7 @@ import type { SearchContext } from "../plan/simulate.js";
 import { compare } from "../plan/slo.js";
 import type { RunSummary } from "../run/runScenario.js";
 import { metricLabel } from "../sweep/columns.js";
-import { evaluatePoint, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
+import { evaluatePoints, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
 import { type UncertainModel, uncertainModel } from "./parameters.js";
 import { PREDICTION_LEVEL, type Prediction, predictionInterval, predictionTasks } from "./prediction.js";
 import type { LeavesOut } from "./schema.js";
@@ -77,13 +77,11 @@ function deploymentPrediction(
   which: string,
   opts: PlanPredictOptions,
 ): DeploymentPrediction {
-  const run = opts.evaluate ?? evaluatePoint;
   const tasks = predictionTasks(sim.loaded!, m, draws, ctx.seed);
-  const summaries = tasks.map((task, i) => {
-    const s = run(task).summary;
-    opts.onDraw?.(which, i + 1, tasks.length);
-    return s;
-  });
+  const summaries = evaluatePoints(tasks, {
+    ...(opts.evaluate ? { evaluate: opts.evaluate } : {}),
+    onDone: (done, total) => opts.onDraw?.(which, done, total),
+  }).map((o) => o.summary);
   const checks = sim.assessment.checks.map((c) => checkPrediction(c, summaries));
   const tightest = sim.assessment.tightest;
   return {

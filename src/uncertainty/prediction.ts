@@ -4,7 +4,7 @@ import { studentTQuantile } from "../engine/stats/studentT.js";
 import type { LoadedModel } from "../model/loadModel.js";
 import type { RunSummary, SummaryMetric } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
-import { evaluatePoint, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
+import { evaluatePoints, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
 import { latinHypercube } from "./lhs.js";
 import { modelAtPoint, type UncertainModel, uncertainModel } from "./parameters.js";
 
@@ -41,7 +41,7 @@ export interface PredictOptions {
   draws: number;
   seed: number;
   onProgress?: (fraction: number) => void;
-  /** Runs one draw; the default runs it in this thread (a worker pool may substitute its own). */
+  /** Runs one draw; by default all draws run together on the worker pool (`evaluatePoints`). */
   evaluate?: (task: PointTask) => PointOutcome;
   /** The model file's text, when it is not to be read from `model.file`. */
   modelText?: string;
@@ -83,13 +83,12 @@ export function predictRun(
   const m = (model.model.uncertainty ?? []).length > 0 ? uncertainModel(model, opts.modelText) : null;
   if (!m || opts.draws < 2) return withoutPrediction(summary);
   const start = performance.now();
-  const run = opts.evaluate ?? evaluatePoint;
   const tasks = predictionTasks(loaded, m, opts.draws, opts.seed);
-  const draws = tasks.map((task, i) => {
-    const outcome = run(task);
-    opts.onProgress?.((i + 1) / tasks.length);
-    return outcome.summary;
+  const outcomes = evaluatePoints(tasks, {
+    ...(opts.evaluate ? { evaluate: opts.evaluate } : {}),
+    onDone: (done, total) => opts.onProgress?.(done / total),
   });
+  const draws = outcomes.map((o) => o.summary);
   return combine(
     summary,
     draws,

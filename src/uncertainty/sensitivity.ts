@@ -5,7 +5,7 @@ import type { LoadedModel } from "../model/loadModel.js";
 import type { RunSummary } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import { type MetricKey, metricLabel, probeLayout } from "../sweep/columns.js";
-import { evaluatePoint, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
+import { evaluatePoints, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
 import {
   flipShares,
   MORRIS_DELTA,
@@ -28,7 +28,7 @@ export interface SensitivityOptions {
   metric: string;
   /** After each simulation: done and total. */
   onProgress?: (done: number, total: number) => void;
-  /** Runs one point; the default runs it in this thread (a worker pool may substitute its own). */
+  /** Runs one point; by default all points run together on the worker pool (`evaluatePoints`). */
   evaluate?: (task: PointTask) => PointOutcome;
   modelText?: string;
 }
@@ -123,7 +123,7 @@ export function sensitivityStudy(
   return { label, seed: opts.seed, model: m, design, tasks: sensitivityTasks(loaded, m, design, opts.seed) };
 }
 
-/** Morris screening of the model's `uncertainty:` parameters on one scenario, in this thread. */
+/** Morris screening of the model's `uncertainty:` parameters on one scenario, its runs on the worker pool. */
 export function runSensitivity(
   loaded: LoadedScenario,
   model: LoadedModel,
@@ -131,16 +131,13 @@ export function runSensitivity(
 ): SensitivityResult {
   const study = sensitivityStudy(loaded, model, opts);
   const start = performance.now();
-  const run = opts.evaluate ?? evaluatePoint;
-  const total = study.tasks.flat().length;
-  let done = 0;
-  const summaries = study.tasks.map((tasks) =>
-    tasks.map((task) => {
-      const summary = run(task).summary;
-      opts.onProgress?.(++done, total);
-      return summary;
-    }),
-  );
+  const outcomes = evaluatePoints(study.tasks.flat(), {
+    ...(opts.evaluate ? { evaluate: opts.evaluate } : {}),
+    ...(opts.onProgress ? { onDone: opts.onProgress } : {}),
+  });
+  // Back into trajectories: the flat list is trajectory after trajectory.
+  let next = 0;
+  const summaries = study.tasks.map((tasks) => tasks.map(() => outcomes[next++]!.summary));
   return summarizeSensitivity(study, summaries, (performance.now() - start) / 1000);
 }
 
