@@ -15,6 +15,7 @@ import { defaultJobs } from "../run/parallel.js";
 import { type RunSummary, runScenario, startScenario } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import type { Window } from "../series/types.js";
+import { type FitRange, fitRanges, withFitRanges } from "../uncertainty/fitRange.js";
 import {
   applyParameters,
   describeParameterValue,
@@ -47,6 +48,8 @@ export interface CalibrateOptions {
   /** Figures already evaluated by a Prometheus server (`--prometheus`), instead of measured files. */
   prometheus?: PrometheusMeasurement;
   onEvaluation?: (report: EvaluationReport) => void;
+  /** Also find each fitted parameter's 90 % likelihood range and write it into `uncertainty:` (src/uncertainty/fitRange.ts). */
+  uncertainty?: boolean;
 }
 
 /** Progress of the search, one per evaluation (index 0 is the starting model). */
@@ -59,6 +62,8 @@ export interface EvaluationReport {
   wallSeconds: number;
   /** The same model was simulated before (a projected or repeated point). */
   cached: boolean;
+  /** A step of `uncertainty`'s range search after the fit (index keeps counting). */
+  range?: boolean;
   /** Why the candidate model was refused (e.g. a p95 below its median); its objective is +∞. */
   invalid?: string;
 }
@@ -85,6 +90,8 @@ export interface CalibrateResult {
   seed: number;
   replications: number;
   modelText: string;
+  /** With `uncertainty`: each parameter's range. */
+  ranges?: FitRange[];
 }
 
 /** Fits model parameters to measured figures and writes the fitted model file (atomically). */
@@ -128,6 +135,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   const objectiveBefore = fitObjective(before.metrics, targets);
   let best = objectiveBefore;
   let index = 0;
+  let searchingRanges = false;
   const report = (objective: number, values: readonly number[], cached: boolean, invalid?: string): void => {
     const now = performance.now();
     opts.onEvaluation?.({
@@ -138,6 +146,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
       values: params.map((p, i) => ({ path: p.path, value: describeParameterValue(p, values[i]!) })),
       wallSeconds: (now - wall) / 1000,
       cached,
+      ...(searchingRanges ? { range: true } : {}),
       ...(invalid !== undefined ? { invalid } : {}),
     });
     wall = now;
@@ -201,7 +210,30 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   const rowsAfter = compareFigures(after.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames);
   const errors = rowsBefore.map((row, i) => errorRecord(row, rowsAfter[i]!));
   const name = basename(opts.out, extname(opts.out));
-  const finalDoc = applyParameters(doc, params, fitted);
+  // Each range step is one more simulation, reported like the search's evaluations.
+  const rangeObjective = (unit: readonly number[]): number => {
+    index++;
+    const values = params.map((p, i) => fromUnit(p, unit[i]!));
+    let candidate: LoadedModel;
+    try {
+      candidate = loadModelText(modelDocumentText(applyParameters(doc, params, values)), opts.out);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return Number.POSITIVE_INFINITY;
+    }
+    const { summary, cached } = simulate(candidate);
+    const objective = fitObjective(summary.metrics, targets);
+    report(objective, values, cached);
+    return objective;
+  };
+  searchingRanges = true;
+  const ranges = opts.uncertainty
+    ? fitRanges(params, fromUnit, search.x, search.f, rangeObjective)
+    : undefined;
+  const fittedDoc = applyParameters(doc, params, fitted);
+  const finalDoc = ranges
+    ? withFitRanges(fittedDoc, params, fitted, ranges, `scenario ${loaded.scenario.name}, seed ${seed}`)
+    : fittedDoc;
   const text = modelDocumentText(
     recordFit(finalDoc, params, fitted, {
       name,
@@ -240,6 +272,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     seed,
     replications,
     modelText: text,
+    ...(ranges ? { ranges } : {}),
   };
 }
 

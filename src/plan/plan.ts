@@ -1,6 +1,7 @@
 import { type LoadedPrices, pricesFor } from "../cost/loadPrices.js";
 import { deploymentCost } from "../cost/runCost.js";
 import { InputError } from "../errors.js";
+import type { LoadedScenario } from "../scenario/index.js";
 import { linkedOverrides, loadLink, USERS_PATH } from "../sweep/linkedLoad.js";
 import { candidateDeployments, dominates, type FixedSizes, fitsFixed } from "./candidates.js";
 import type { Assessment, Check } from "./checks.js";
@@ -43,6 +44,8 @@ export interface PlanSimulation {
   cost: DeploymentCost;
   assessment: Assessment;
   demand: Demand;
+  /** The simulated variant (src/uncertainty re-runs it under the model's uncertainty). */
+  loaded?: LoadedScenario;
 }
 
 export interface DeploymentCost {
@@ -129,6 +132,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       cost: costOf(deployment),
       assessment: opts.survive ? survivingAssessment(deployment, s.assessment) : s.assessment,
       demand: demandOf(s),
+      loaded: s.loaded,
     };
     simulations.push(sim);
     opts.onSimulation?.(sim);

@@ -1,4 +1,6 @@
 import { HOURS_PER_MONTH } from "../cost/pricing.js";
+import type { PlanUncertainty } from "../uncertainty/planPrediction.js";
+import { planUncertaintyLines, predictionCell } from "../uncertainty/planText.js";
 import { type Assessment, type Check, describeCheck, fmt } from "./checks.js";
 import { jsonHeader } from "./context.js";
 import { CODERD_CPU, DB_CPU } from "./demand.js";
@@ -96,7 +98,7 @@ function explanations(r: PlanResult, rec: PlanSimulation): string[] {
   return lines;
 }
 
-export function renderPlan(r: PlanResult, ctx: SearchContext): string {
+export function renderPlan(r: PlanResult, ctx: SearchContext, uncertainty?: PlanUncertainty): string {
   const lines: string[] = [];
   lines.push(
     `capsim plan: ${r.users} users (${r.workspaces} workspaces, ${r.concurrentBuilds} concurrent builds) on ` +
@@ -129,6 +131,7 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
     );
     lines.push("margins:", ...table(marginRows(rec.assessment)));
   }
+  if (uncertainty) lines.push("", ...planUncertaintyLines(uncertainty));
   lines.push("", "side by side (all simulated at this load):");
   const cols: [string, PlanSimulation | null][] = [
     ["recommended", rec],
@@ -147,6 +150,16 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
       ["verdict", ...cell(verdict)],
       ["coderd util", ...cell((s) => pct(utilOf(s.assessment, (n) => CODERD_CPU.test(n))))],
       ["database util", ...cell((s) => pct(utilOf(s.assessment, (n) => n === DB_CPU)))],
+      ...(uncertainty && uncertainty.draws > 0
+        ? [
+            [
+              "deciding, 90% prediction",
+              predictionCell(uncertainty.recommended),
+              "-",
+              predictionCell(uncertainty.reference),
+            ],
+          ]
+        : []),
     ]),
   );
   lines.push(
@@ -214,7 +227,7 @@ function simulationJson(s: PlanSimulation | null) {
 }
 
 /** The `--json` document. */
-export function planJson(r: PlanResult, ctx: SearchContext): unknown {
+export function planJson(r: PlanResult, ctx: SearchContext, uncertainty?: PlanUncertainty): unknown {
   return {
     ...jsonHeader(ctx),
     users: r.users,
@@ -245,5 +258,6 @@ export function planJson(r: PlanResult, ctx: SearchContext): unknown {
     unsizeable: r.unsizeable,
     pruned: { utilisation_law: r.pruned.utilisationLaw, mva: r.pruned.mva, dominated: r.pruned.dominated },
     simulations: r.simulations.map(simulationJson),
+    ...(uncertainty ? { uncertainty } : {}),
   };
 }

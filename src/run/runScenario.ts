@@ -10,6 +10,7 @@ import type { LoadedModel } from "../model/loadModel.js";
 import { metricDefinitions } from "../model/summaryMetrics.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import { selectOne } from "../series/select.js";
+import type { Prediction, PredictionInfo } from "../uncertainty/prediction.js";
 import { CAPSIM_VERSION } from "../version.js";
 import { replicationTasks, type StartedReplications, startTasks } from "./parallel.js";
 import { type BottleneckVerdict, bottleneckVerdict } from "./verdict.js";
@@ -22,6 +23,8 @@ export interface SummaryMetric {
   unit: string;
   mean: number | null;
   ci95: [number, number] | null;
+  /** 90 % prediction interval over parameter uncertainty and one test's noise (src/uncertainty); run only. */
+  prediction?: Prediction | null;
 }
 
 export interface SummaryResource {
@@ -38,6 +41,8 @@ export interface SummaryResource {
   residual_in_system: number;
   /** Their work inside the window (utilisation law's remainder). */
   residual_utilization: number;
+  /** 90 % prediction interval of `utilization` (src/uncertainty); run only. */
+  utilization_prediction?: Prediction | null;
 }
 
 export interface RunSummary {
@@ -59,6 +64,8 @@ export interface RunSummary {
   cost: CostSummary;
   /** What to know before trusting the figures: overruns, cut-off cleanup, misplaced events, caps, memory. */
   warnings: RunWarning[];
+  /** What the prediction intervals rest on; null when off or the model has no `uncertainty:` (run only). */
+  prediction?: PredictionInfo | null;
 }
 
 export interface RunOptions {

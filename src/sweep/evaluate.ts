@@ -1,6 +1,6 @@
 import { confidenceInterval } from "../engine/stats/confidence.js";
 import type { LoadedModel } from "../model/loadModel.js";
-import { type RunOutput, type RunSummary, runScenario } from "../run/runScenario.js";
+import { type RunOutput, type RunSummary, runScenario, startScenario } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
 
 /** One simulation job: a fully resolved scenario and model (plain data, so it crosses to a worker). */
@@ -31,6 +31,28 @@ export interface PointOutcome {
 export function evaluatePoint(task: PointTask): PointOutcome {
   const run = runScenario(task.loaded, task.model, { replications: task.replications, seed: task.seed });
   return pointOutcome(task.index, run);
+}
+
+/**
+ * Runs independent points (prediction draws, sensitivity trajectories): by default every replication of
+ * every point is handed to the worker pool at once (`--jobs`), then each point is summarised as
+ * `evaluatePoint` would, in task order; a caller's `evaluate` runs them one at a time instead.
+ */
+export function evaluatePoints(
+  tasks: readonly PointTask[],
+  opts: { evaluate?: (task: PointTask) => PointOutcome; onDone?: (done: number, total: number) => void } = {},
+): PointOutcome[] {
+  const { evaluate, onDone } = opts;
+  const done = (outcome: PointOutcome, i: number): PointOutcome => {
+    onDone?.(i + 1, tasks.length);
+    return outcome;
+  };
+  if (evaluate) return tasks.map((t, i) => done(evaluate(t), i));
+  const options = (t: PointTask) => ({ replications: t.replications, seed: t.seed });
+  const started = tasks.map((t) => startScenario(t.loaded, t.model, options(t)));
+  return tasks.map((t, i) =>
+    done(pointOutcome(t.index, runScenario(t.loaded, t.model, { ...options(t), started: started[i]! })), i),
+  );
 }
 
 /** A point's outcome from its run, however the run's replications were computed. */

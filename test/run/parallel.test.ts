@@ -87,6 +87,56 @@ describe("parallel replications", () => {
   });
 });
 
+describe("prediction draws and sensitivity points on the pool", () => {
+  // The shipped model has `uncertainty:` ranges; the small report scenario made smaller still.
+  const SHIPPED = join(ROOT, "test/fixtures/report/small-run.yaml");
+  const SETS = ["--set", "workload.users=60", "--set", "workload.workspaces=60"];
+  const withoutWall = (json: string): unknown =>
+    JSON.parse(json, (key, value) => (key === "wall_seconds" ? undefined : value));
+
+  it("run's 90% predictions are the same with --jobs 1 and --jobs 2", () => {
+    const [one, two] = [1, 2].map((jobs) => {
+      const r = capsim([
+        "run",
+        SHIPPED,
+        ...SETS,
+        "--replications",
+        "2",
+        "--prediction-draws",
+        "3",
+        "--jobs",
+        String(jobs),
+        "--json",
+        "--out",
+        join(dir, `pred-${jobs}`),
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return withoutWall(r.stdout) as { metrics: { prediction: unknown }[] };
+    });
+    expect(one!.metrics.some((m) => m.prediction !== null)).toBe(true);
+    expect(two).toEqual(one);
+  });
+
+  it("sensitivity ranks the same with --jobs 1 and --jobs 2", () => {
+    const [one, two] = [1, 2].map((jobs) => {
+      const r = capsim([
+        "sensitivity",
+        SHIPPED,
+        ...SETS,
+        "--trajectories",
+        "1",
+        "--jobs",
+        String(jobs),
+        "--json",
+        "--no-progress",
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return withoutWall(r.stdout);
+    });
+    expect(two).toEqual(one);
+  });
+});
+
 describe("jobs within the memory budget", () => {
   it("runs no more replications at once than --max-memory-gb holds, and at least one", () => {
     const estimate = estimateRun(loadScenario(SCENARIO).scenario, 3);
