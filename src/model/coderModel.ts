@@ -134,7 +134,10 @@ export function runReplication(
     {
       onRequestDone: (classId, replica, latency, owner, failed) =>
         requestDone(classId, replica, latency, owner, failed),
-      onCommit: (logged) => database.countCommit(logged),
+      onCommit: (logged, notify) => {
+        database.countCommit(logged);
+        if (notify) database.countNotify();
+      },
     },
   );
   for (const cpu of cluster.cpus) cpu.onComplete((tag) => pipeline.cpuDone(tag));
@@ -170,6 +173,9 @@ export function runReplication(
     };
     sim.after(refreshRng() * statsRefresh, tick);
   }
+
+  // Model components present only when the model file carries them (Agents() collector, NOTIFY fan-out).
+  startOptionalDatabaseLoads(sim, model, cluster, database, pipeline, catalog, streams.stream("agents-collector"));
 
   // coderd's agent-stats batcher, and (newest versions) its metadata batcher, one per replica.
   const statsBatchers = cluster.cpus.map((_, r) =>
@@ -577,4 +583,35 @@ export function runReplication(
     resources,
     timeline,
   };
+}
+
+/**
+ * The NOTIFY fan-out to every listening replica (`pubsub`) and each replica's Agents() collector
+ * (`agents_collector`), when the model file has those sections.
+ */
+function startOptionalDatabaseLoads(
+  sim: Simulation,
+  model: ModelFile,
+  cluster: CoderdCluster,
+  database: Database,
+  pipeline: RequestPipeline,
+  catalog: ReturnType<typeof buildRequestCatalog>,
+  rng: () => number,
+): void {
+  if (model.pubsub) {
+    // Every replica's pubsub connection LISTENs; PostgreSQL wakes each listening backend per NOTIFY.
+    const listeners = cluster.replicas * model.pubsub.listeners_per_replica.value;
+    database.startNotifyFanout(sim, listeners * model.pubsub.listener_cpu_s.value);
+  }
+  const collector = catalog.agentsCollector;
+  const interval = model.agents_collector?.interval_s.value;
+  if (!collector || interval === undefined) return;
+  const id = pipeline.define(collector);
+  for (let r = 0; r < cluster.replicas; r++) {
+    const tick = (): void => {
+      if (cluster.isUp(r)) pipeline.startRequest(id, r, -1, cluster.totalAgents());
+      sim.after(interval, tick);
+    };
+    sim.after(rng() * interval, tick);
+  }
 }

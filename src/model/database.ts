@@ -101,7 +101,38 @@ export class Database {
   /** Sets the fluid query load (heartbeat and job-update writes), on top of the idle background. */
   setFluidVcpu(vcpu: number): void {
     this.fluidVcpu = vcpu;
-    this.cpu.setBackgroundLoad(this.model.database.background_vcpu.value + vcpu);
+    this.applyBackground();
+  }
+
+  /** NOTIFY fan-out: CPU every listening backend spends per NOTIFY, averaged over the last second. */
+  private fanoutVcpu = 0;
+  private notifiesInWindow = 0;
+
+  /**
+   * Turns on the NOTIFY fan-out: each NOTIFY costs `cpuSecondsPerNotify` on the listeners' backends,
+   * off the notifier's path, so it is carried as a load that follows the NOTIFY rate of the last second.
+   */
+  startNotifyFanout(sim: Simulation, cpuSecondsPerNotify: number): void {
+    const window = 1;
+    const tick = (): void => {
+      this.fanoutVcpu = this.paused ? 0 : (this.notifiesInWindow * cpuSecondsPerNotify) / window;
+      this.notifiesInWindow = 0;
+      this.applyBackground();
+      sim.after(window, tick);
+    };
+    sim.after(window, tick);
+  }
+
+  countNotify(): void {
+    this.notifiesInWindow++;
+  }
+
+  /** The idle background, the named residual (if the model carries one), fluid queries and fan-out. */
+  private applyBackground(): void {
+    const db = this.model.database;
+    this.cpu.setBackgroundLoad(
+      db.background_vcpu.value + (db.unexplained_vcpu?.value ?? 0) + this.fluidVcpu + this.fanoutVcpu,
+    );
   }
 
   countCommit(logged: boolean): void {
