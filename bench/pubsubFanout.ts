@@ -71,7 +71,7 @@ let version = "";
 try {
   const c = new pg.Client({ connectionString: server.url });
   await c.connect();
-  version = (await c.query<{ v: string }>("show server_version")).rows[0]!.v;
+  version = (await c.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]!.v;
   await c.end();
   for (let r = 0; r < REPEATS; r++) {
     for (const l of LISTENERS) {

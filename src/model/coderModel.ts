@@ -175,7 +175,15 @@ export function runReplication(
   }
 
   // Model components present only when the model file carries them (Agents() collector, NOTIFY fan-out).
-  startOptionalDatabaseLoads(sim, model, cluster, database, pipeline, catalog, streams.stream("agents-collector"));
+  startOptionalDatabaseLoads(
+    sim,
+    model,
+    cluster,
+    database,
+    pipeline,
+    catalog,
+    streams.stream("agents-collector"),
+  );
 
   // coderd's agent-stats batcher, and (newest versions) its metadata batcher, one per replica.
   const statsBatchers = cluster.cpus.map((_, r) =>

@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { z } from "zod";
 import { InputError } from "../errors.js";
 import { inputLimits } from "../input/limits.js";
 import { readInputText } from "../input/readInput.js";
 import { canonicalSha256 } from "../scenario/canonicalJson.js";
 import { parseYamlWithSchema } from "../scenario/yamlDocument.js";
-import { z } from "zod";
 import {
   applyOverlayValues,
   mergeModelSections,

@@ -78,11 +78,16 @@ export function overlaySchema(sections: Record<string, readonly string[]>) {
   );
   return z.looseObject({
     name: z.string().min(1),
+    description: z.string().optional(),
+    measured_with: z.record(z.string(), z.unknown()).optional(),
     model_parameters: params.optional(),
     statements: z
       .record(
         z.string(),
-        z.looseObject({ cpu_s_per_execution: figureSchema.optional(), rows_per_execution: figureSchema.optional() }),
+        z.looseObject({
+          cpu_s_per_execution: figureSchema.optional(),
+          rows_per_execution: figureSchema.optional(),
+        }),
       )
       .optional(),
   });
@@ -195,7 +200,7 @@ export function applyOverlayValues(raw: Raw, values: readonly MergedValue[], ove
     const section: Raw = { ...((out[v.section] as Raw | undefined) ?? {}) };
     section[v.param] = {
       value: Number((v.value * k).toPrecision(6)),
-      source: `overlay ${shown(overlay.file)} (sha256 ${sha}): ${v.value} s measured ${kText}; ${v.source}`,
+      source: `overlay ${shown(overlay.file)} (sha256 ${sha}): ${Number(v.value.toPrecision(4))} s measured ${kText}; ${v.source}`,
     };
     out[v.section] = section;
   }

@@ -201,7 +201,9 @@ export const modelSchema = z
         per_workspace_cpu_s: numberParam(
           "PostgreSQL CPU of the collector's queries per workspace (owner, agents in the latest build), CPU-seconds",
         ),
-        per_agent_cpu_s: numberParam("PostgreSQL CPU of the collector's queries per agent (apps), CPU-seconds"),
+        per_agent_cpu_s: numberParam(
+          "PostgreSQL CPU of the collector's queries per agent (apps), CPU-seconds",
+        ),
       })
       .optional()
       .describe("coderd's Agents() Prometheus collector (absent: not modelled)"),
