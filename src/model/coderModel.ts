@@ -22,6 +22,7 @@ import {
 import { databaseComponent } from "./components/databaseComponent.js";
 import { geographyComponent } from "./components/geographyComponent.js";
 import { provisionerComponent } from "./components/provisionerComponent.js";
+import { IdleConnections } from "./connectionChurn.js";
 import { Database } from "./database.js";
 import { resolveFeatures } from "./features.js";
 import { Geography } from "./geography.js";
@@ -119,11 +120,20 @@ export function runReplication(
   const readyTimes = new LatencyProbe();
   const workdayQueueWaits = new LatencyProbe();
 
+  // With a connection start-up cost in the model, each pool sits behind database/sql's idle list.
+  const setupCpu = model.database.connection_setup_cpu_s?.value;
+  const idleLists =
+    setupCpu === undefined
+      ? undefined
+      : cluster.pools.map(
+          (pool, r) =>
+            new IdleConnections(pool, cluster.maxIdleConnections(r), () => database.countConnectionOpen()),
+        );
   const pipeline = new RequestPipeline(
     sim,
     {
       coderdCpu: cluster.cpus,
-      pools: cluster.pools,
+      pools: idleLists ? idleLists.map((l) => l.port()) : cluster.pools,
       dbCpu: database.cpu,
       notifyLock: database.notifyLock,
       notifyHold: dist(model.database.notify_commit_s),
@@ -142,7 +152,12 @@ export function runReplication(
   );
   for (const cpu of cluster.cpus) cpu.onComplete((tag) => pipeline.cpuDone(tag));
   database.cpu.onComplete((tag) => pipeline.cpuDone(tag));
-  for (const pool of cluster.pools) pool.onGrant((tag, unit) => pipeline.connectionGranted(tag, unit));
+  cluster.pools.forEach((pool, r) =>
+    pool.onGrant((tag, unit) => {
+      idleLists?.[r]!.granted();
+      pipeline.connectionGranted(tag, unit);
+    }),
+  );
   database.notifyLock.onComplete((tag) => pipeline.lockDone(tag));
 
   const ids = {
@@ -594,8 +609,9 @@ export function runReplication(
 }
 
 /**
- * The NOTIFY fan-out to every listening replica (`pubsub`) and each replica's Agents() collector
- * (`agents_collector`), when the model file has those sections.
+ * The NOTIFY fan-out to every listening replica (`pubsub`), connection start-ups
+ * (`database.connection_setup_cpu_s`) and each replica's Agents() collector (`agents_collector`), when
+ * the model file has them.
  */
 function startOptionalDatabaseLoads(
   sim: Simulation,
@@ -606,10 +622,14 @@ function startOptionalDatabaseLoads(
   catalog: ReturnType<typeof buildRequestCatalog>,
   rng: () => number,
 ): void {
-  if (model.pubsub) {
+  const setupCpu = model.database.connection_setup_cpu_s?.value;
+  if (model.pubsub || setupCpu !== undefined) {
     // Every replica's pubsub connection LISTENs; PostgreSQL wakes each listening backend per NOTIFY.
-    const listeners = cluster.replicas * model.pubsub.listeners_per_replica.value;
-    database.startNotifyFanout(sim, listeners * model.pubsub.listener_cpu_s.value);
+    const listeners = model.pubsub ? cluster.replicas * model.pubsub.listeners_per_replica.value : 0;
+    database.startEventLoads(sim, {
+      cpuPerNotify: listeners * (model.pubsub?.listener_cpu_s.value ?? 0),
+      cpuPerOpen: setupCpu ?? 0,
+    });
   }
   const collector = catalog.agentsCollector;
   const interval = model.agents_collector?.interval_s.value;

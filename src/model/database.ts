@@ -104,19 +104,23 @@ export class Database {
     this.applyBackground();
   }
 
-  /** NOTIFY fan-out: CPU every listening backend spends per NOTIFY, averaged over the last second. */
-  private fanoutVcpu = 0;
+  /** Loads that follow event counts (NOTIFY fan-out, connection opens), averaged over the last second. */
+  private eventVcpu = 0;
   private notifiesInWindow = 0;
+  private opensInWindow = 0;
 
   /**
-   * Turns on the NOTIFY fan-out: each NOTIFY costs `cpuSecondsPerNotify` on the listeners' backends,
-   * off the notifier's path, so it is carried as a load that follows the NOTIFY rate of the last second.
+   * Turns on the loads that follow counted events: each NOTIFY costs `cpuPerNotify` on the listening
+   * backends (off the notifier's path), each connection open `cpuPerOpen` (a backend start-up). Both are
+   * carried as a load that follows the events of the last second.
    */
-  startNotifyFanout(sim: Simulation, cpuSecondsPerNotify: number): void {
+  startEventLoads(sim: Simulation, costs: { cpuPerNotify: number; cpuPerOpen: number }): void {
     const window = 1;
     const tick = (): void => {
-      this.fanoutVcpu = this.paused ? 0 : (this.notifiesInWindow * cpuSecondsPerNotify) / window;
+      const cpu = this.notifiesInWindow * costs.cpuPerNotify + this.opensInWindow * costs.cpuPerOpen;
+      this.eventVcpu = this.paused ? 0 : cpu / window;
       this.notifiesInWindow = 0;
+      this.opensInWindow = 0;
       this.applyBackground();
       sim.after(window, tick);
     };
@@ -127,11 +131,15 @@ export class Database {
     this.notifiesInWindow++;
   }
 
-  /** The idle background, the named residual (if the model carries one), fluid queries and fan-out. */
+  countConnectionOpen(): void {
+    this.opensInWindow++;
+  }
+
+  /** The idle background, the named residual (if the model carries one), fluid queries and event loads. */
   private applyBackground(): void {
     const db = this.model.database;
     this.cpu.setBackgroundLoad(
-      db.background_vcpu.value + (db.unexplained_vcpu?.value ?? 0) + this.fluidVcpu + this.fanoutVcpu,
+      db.background_vcpu.value + (db.unexplained_vcpu?.value ?? 0) + this.fluidVcpu + this.eventVcpu,
     );
   }
 

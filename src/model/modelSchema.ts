@@ -179,6 +179,9 @@ export const modelSchema = z
       measured_cost_scale: numberParam(
         "Target database vCPU-seconds per CPU-second measured by the overlays' machine (k); multiplies every merged overlay value",
       ).optional(),
+      connection_setup_cpu_s: numberParam(
+        "PostgreSQL CPU of opening one connection (fork, authentication, backend start-up, exit), CPU-seconds; absent: connection churn not modelled",
+      ).optional(),
       unexplained_vcpu: numberParam(
         "Named residual: database CPU that no modelled statement accounts for, carried as a steady load, vCPU",
       ).optional(),
