@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Document } from "yaml";
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { inputLimits } from "../input/limits.js";
@@ -79,45 +80,23 @@ const partialModelSchema = z.strictObject(
 
 const OVERLAY_SCHEMA = overlaySchema(modelSectionParams(modelSchema.shape));
 
-export function loadModelText(text: string, file: string, depth = 0): LoadedModel {
+export function loadModelText(text: string, file: string): LoadedModel {
   const partial = parseYamlWithSchema(text, file, partialModelSchema, { kind: "model" });
-  const child = partial.value as Record<string, unknown> & Partial<ModelFile>;
+  const child = partial.value as Partial<ModelFile>;
   if (child.extends === undefined && child.overlays === undefined) {
     const { value } = parseYamlWithSchema(text, file, modelSchema, { kind: "model" });
     return { model: value, file, sha256: canonicalSha256(value) };
   }
-  let raw: Record<string, unknown> = child;
-  if (child.extends !== undefined) {
-    if (depth >= MAX_EXTENDS_DEPTH) {
-      throw new InputError({
-        file,
-        ...positionIn(partial.doc, text, ["extends"]),
-        path: "extends",
-        message: `models extend each other more than ${MAX_EXTENDS_DEPTH} deep (a cycle?)`,
-      });
-    }
-    const basePath = resolveModelPath(child.extends, file);
-    const base = loadModelText(
-      readInputText(basePath, { what: "model", maxBytes: inputLimits.modelBytes }),
-      basePath,
-      depth + 1,
-    ).model as unknown as Record<string, unknown>;
-    const { calibration: _baseFit, ...baseWithoutFit } = base;
-    raw = mergeModelSections(baseWithoutFit, child);
-  }
-  (child.overlays ?? []).forEach((ref, i) => {
-    const overlayFile = overlayPath(ref.file, file);
+  // Overlays apply after every `extends` level is merged, base's first, all with the final model's k.
+  const composed = composeModel(text, file, 0);
+  let raw = composed.raw;
+  for (const pending of composed.overlays) {
+    const overlayFile = overlayPath(pending.ref.file, pending.model.file);
     const overlayText = readOverlayText(overlayFile);
     const parsed = parseYamlWithSchema(overlayText, overlayFile, OVERLAY_SCHEMA, { kind: "model overlay" });
     const overlay = { file: overlayFile, text: overlayText, doc: parsed.doc, value: parsed.value };
-    const values = overlayValues(overlay, ref.statements, {
-      file,
-      text,
-      doc: partial.doc,
-      path: ["overlays", i],
-    });
-    raw = applyOverlayValues(raw, values, overlay);
-  });
+    raw = applyOverlayValues(raw, overlayValues(overlay, pending.ref.statements, pending.model), overlay);
+  }
   const result = modelSchema.safeParse(raw);
   if (!result.success) {
     throw new InputError(
@@ -128,6 +107,50 @@ export function loadModelText(text: string, file: string, depth = 0): LoadedMode
     );
   }
   return { model: result.data, file, sha256: canonicalSha256(result.data) };
+}
+
+type RawModel = Record<string, unknown>;
+
+/** An overlay named by some level of the `extends` chain, with where it is named (for errors). */
+interface PendingOverlay {
+  ref: NonNullable<ModelFile["overlays"]>[number];
+  model: { file: string; text: string; doc: Document; path: (string | number)[] };
+}
+
+/** A model's sections merged down its `extends` chain, and every overlay the chain names, in order. */
+function composeModel(
+  text: string,
+  file: string,
+  depth: number,
+): { raw: RawModel; overlays: PendingOverlay[] } {
+  const partial = parseYamlWithSchema(text, file, partialModelSchema, { kind: "model" });
+  const child = partial.value as RawModel & Partial<ModelFile>;
+  const own = (child.overlays ?? []).map((ref, i) => ({
+    ref,
+    model: { file, text, doc: partial.doc, path: ["overlays", i] },
+  }));
+  if (child.extends === undefined) {
+    // A complete model: checked here, where its own lines can be named.
+    const raw =
+      own.length > 0 ? child : parseYamlWithSchema(text, file, modelSchema, { kind: "model" }).value;
+    return { raw: raw as RawModel, overlays: own };
+  }
+  if (depth >= MAX_EXTENDS_DEPTH) {
+    throw new InputError({
+      file,
+      ...positionIn(partial.doc, text, ["extends"]),
+      path: "extends",
+      message: `models extend each other more than ${MAX_EXTENDS_DEPTH} deep (a cycle?)`,
+    });
+  }
+  const basePath = resolveModelPath(child.extends, file);
+  const base = composeModel(
+    readInputText(basePath, { what: "model", maxBytes: inputLimits.modelBytes }),
+    basePath,
+    depth + 1,
+  );
+  const { calibration: _baseFit, ...baseWithoutFit } = base.raw;
+  return { raw: mergeModelSections(baseWithoutFit, child), overlays: [...base.overlays, ...own] };
 }
 
 export function loadModel(nameOrPath: string, scenarioFile?: string): LoadedModel {

@@ -85,6 +85,18 @@ describe("model overlays (measured costs merged into a model)", () => {
     expect(model.database.read_query_cpu_s.source).toContain("k = 3 (test)");
   });
 
+  it("applies a base's overlays with the k of the model that extends it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "capsim-overlay-"));
+    const file = join(dir, "child.yaml");
+    writeFileSync(
+      file,
+      `name: c\ndescription: c\nextends: ${READING_MODEL}\ndatabase:\n  measured_cost_scale: {value: 5, source: test}\n`,
+    );
+    const { model } = loadModel(file);
+    const measured = overlay.model_parameters.database.write_query_cpu_s.value;
+    expect(model.database.write_query_cpu_s.value).toBeCloseTo(5 * measured, 12);
+  });
+
   it("refuses an overlay parameter the model does not have, at its line and column", () => {
     const bad =
       "name: bad\nmodel_parameters:\n  database:\n    bogus_cpu_s: {value: 1, unit: s, source: x}\n";
