@@ -47,4 +47,16 @@ export const BENCHMARKS = [
     module: "./benchmarks/modelVsKernel.js",
     params: { customers: 1_000_000, minPercent: 40 },
   },
+  {
+    id: "plan-vs-run-3000",
+    module: "./benchmarks/planVsRun.js",
+    params: { scenario: "scaletest-2000", users: 3000, maxRatio: 2, sequential: true },
+    maxRuns: 1,
+  },
+  {
+    id: "plan-vs-run-10000",
+    module: "./benchmarks/planVsRun.js",
+    params: { scenario: "scaletest-2000", users: 10000, maxRatio: 3, sequential: false },
+    maxRuns: 1,
+  },
 ];

@@ -1,5 +1,6 @@
 import { formatError } from "../compare/compareText.js";
 import { formatNumber, textTable } from "../report/textSummary.js";
+import { renderFitRanges } from "../uncertainty/fitRangeText.js";
 import type { CalibrateResult } from "./runCalibrate.js";
 
 /** The human report of `capsim calibrate`: fitted values, the objective, every figure's error before and after. */
@@ -39,6 +40,7 @@ export function renderCalibrate(r: CalibrateResult): string {
     ),
   );
   out.push("");
+  if (r.ranges) out.push(...renderFitRanges(r.ranges), "");
   out.push(`Wrote ${r.outFile} (model ${r.name}); use it with --set model=${r.outFile}`);
   return `${out.join("\n")}\n`;
 }

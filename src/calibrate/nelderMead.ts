@@ -12,6 +12,11 @@ export interface NelderMeadOptions {
    * values alone do not stop the search: a simplex straddling the minimum symmetrically has them too.
    */
   xTolerance?: number;
+  /**
+   * Told the points about to be evaluated one after the other when they are known together (the
+   * starting simplex, a shrink), so a caller can evaluate them in parallel; the search is unchanged.
+   */
+  upcoming?: (points: number[][]) => void;
 }
 
 export interface NelderMeadResult {
@@ -54,13 +59,15 @@ export function nelderMeadBox(
     converged,
   });
 
-  const simplex: Vertex[] = [evaluate([...x0])];
-  for (let i = 0; i < n && budgetLeft(); i++) {
+  const starts: number[][] = [[...x0]];
+  for (let i = 0; i < n && starts.length < opts.maxEvaluations; i++) {
     const x = [...x0];
     // Step inwards from a bound so the simplex is not flattened by the projection.
     x[i] = x0[i]! + step <= 1 ? x0[i]! + step : x0[i]! - step;
-    simplex.push(evaluate(x));
+    starts.push(x);
   }
+  opts.upcoming?.(starts.map((x) => x.map(clamp01)));
+  const simplex: Vertex[] = starts.map(evaluate);
   if (simplex.length < n + 1) return result(false);
 
   while (budgetLeft()) {
@@ -98,9 +105,13 @@ export function nelderMeadBox(
       simplex[n] = contracted;
       continue;
     }
-    for (let k = 1; k <= n && budgetLeft(); k++) {
-      simplex[k] = evaluate(simplex[k]!.x.map((xi, j) => lowest.x[j]! + 0.5 * (xi - lowest.x[j]!)));
-    }
+    const shrunk = simplex
+      .slice(1, 1 + Math.min(n, opts.maxEvaluations - evaluations))
+      .map((v) => v.x.map((xi, j) => lowest.x[j]! + 0.5 * (xi - lowest.x[j]!)));
+    opts.upcoming?.(shrunk.map((x) => x.map(clamp01)));
+    shrunk.forEach((x, k) => {
+      simplex[k + 1] = evaluate(x);
+    });
   }
   return result(false);
 }

@@ -11,9 +11,11 @@ import { loadScenarioAndModel } from "../model/loadScenarioAndModel.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import type { PrometheusMeasurement } from "../prometheus/index.js";
 import { formatNumber } from "../report/textSummary.js";
-import { type RunSummary, runScenario } from "../run/runScenario.js";
+import { defaultJobs } from "../run/parallel.js";
+import { type RunSummary, runScenario, startScenario } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import type { Window } from "../series/types.js";
+import { type FitRange, fitRanges, withFitRanges } from "../uncertainty/fitRange.js";
 import {
   applyParameters,
   describeParameterValue,
@@ -46,6 +48,8 @@ export interface CalibrateOptions {
   /** Figures already evaluated by a Prometheus server (`--prometheus`), instead of measured files. */
   prometheus?: PrometheusMeasurement;
   onEvaluation?: (report: EvaluationReport) => void;
+  /** Also find each fitted parameter's 90 % likelihood range and write it into `uncertainty:` (src/uncertainty/fitRange.ts). */
+  uncertainty?: boolean;
 }
 
 /** Progress of the search, one per evaluation (index 0 is the starting model). */
@@ -58,6 +62,8 @@ export interface EvaluationReport {
   wallSeconds: number;
   /** The same model was simulated before (a projected or repeated point). */
   cached: boolean;
+  /** A step of `uncertainty`'s range search after the fit (index keeps counting). */
+  range?: boolean;
   /** Why the candidate model was refused (e.g. a p95 below its median); its objective is +∞. */
   invalid?: string;
 }
@@ -84,6 +90,8 @@ export interface CalibrateResult {
   seed: number;
   replications: number;
   modelText: string;
+  /** With `uncertainty`: each parameter's range. */
+  ranges?: FitRange[];
 }
 
 /** Fits model parameters to measured figures and writes the fitted model file (atomically). */
@@ -99,10 +107,14 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
 
   // Every evaluation: same seed, same replications (common random numbers); a model simulated once is reused.
   const simulated = new Map<string, RunSummary>();
+  // Models the search will evaluate next, already running on worker threads (see `upcoming` below).
+  const ahead = new Map<string, ReturnType<typeof startScenario>>();
   const simulate = (m: LoadedModel): { summary: RunSummary; cached: boolean } => {
     const hit = simulated.get(m.sha256);
     if (hit) return { summary: hit, cached: true };
-    const { summary } = runScenario(loaded, m, { replications, seed });
+    const started = ahead.get(m.sha256);
+    ahead.delete(m.sha256);
+    const { summary } = runScenario(loaded, m, { replications, seed, ...(started ? { started } : {}) });
     simulated.set(m.sha256, summary);
     return { summary, cached: false };
   };
@@ -123,6 +135,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   const objectiveBefore = fitObjective(before.metrics, targets);
   let best = objectiveBefore;
   let index = 0;
+  let searchingRanges = false;
   const report = (objective: number, values: readonly number[], cached: boolean, invalid?: string): void => {
     const now = performance.now();
     opts.onEvaluation?.({
@@ -133,6 +146,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
       values: params.map((p, i) => ({ path: p.path, value: describeParameterValue(p, values[i]!) })),
       wallSeconds: (now - wall) / 1000,
       cached,
+      ...(searchingRanges ? { range: true } : {}),
       ...(invalid !== undefined ? { invalid } : {}),
     });
     wall = now;
@@ -144,13 +158,30 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   );
 
   const summaries = new Map<string, RunSummary>();
+  const candidateAt = (values: readonly number[]): LoadedModel =>
+    loadModelText(modelDocumentText(applyParameters(doc, params, values)), opts.out);
+  /** Starts the models of points the search will evaluate one after the other, when workers are idle. */
+  const upcoming = (points: number[][]): void => {
+    if (defaultJobs() <= 1) return;
+    for (const unit of points) {
+      let m: LoadedModel;
+      try {
+        m = candidateAt(params.map((p, i) => fromUnit(p, unit[i]!)));
+      } catch (error) {
+        if (error instanceof InputError) continue; // refused again, and reported, when evaluated
+        throw error;
+      }
+      if (!simulated.has(m.sha256) && !ahead.has(m.sha256))
+        ahead.set(m.sha256, startScenario(loaded, m, { replications, seed }));
+    }
+  };
   const search = nelderMeadBox(
     (unit) => {
       index++;
       const values = params.map((p, i) => fromUnit(p, unit[i]!));
       let candidate: LoadedModel;
       try {
-        candidate = loadModelText(modelDocumentText(applyParameters(doc, params, values)), opts.out);
+        candidate = candidateAt(values);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         report(Number.POSITIVE_INFINITY, values, false, error.issues[0]?.message ?? error.message);
@@ -164,7 +195,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
       return objective;
     },
     params.map((p) => toUnit(p, p.start)),
-    { maxEvaluations },
+    { maxEvaluations, upcoming },
   );
 
   const after = summaries.get(unitKey(search.x));
@@ -179,7 +210,30 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   const rowsAfter = compareFigures(after.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames);
   const errors = rowsBefore.map((row, i) => errorRecord(row, rowsAfter[i]!));
   const name = basename(opts.out, extname(opts.out));
-  const finalDoc = applyParameters(doc, params, fitted);
+  // Each range step is one more simulation, reported like the search's evaluations.
+  const rangeObjective = (unit: readonly number[]): number => {
+    index++;
+    const values = params.map((p, i) => fromUnit(p, unit[i]!));
+    let candidate: LoadedModel;
+    try {
+      candidate = loadModelText(modelDocumentText(applyParameters(doc, params, values)), opts.out);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return Number.POSITIVE_INFINITY;
+    }
+    const { summary, cached } = simulate(candidate);
+    const objective = fitObjective(summary.metrics, targets);
+    report(objective, values, cached);
+    return objective;
+  };
+  searchingRanges = true;
+  const ranges = opts.uncertainty
+    ? fitRanges(params, fromUnit, search.x, search.f, rangeObjective)
+    : undefined;
+  const fittedDoc = applyParameters(doc, params, fitted);
+  const finalDoc = ranges
+    ? withFitRanges(fittedDoc, params, fitted, ranges, `scenario ${loaded.scenario.name}, seed ${seed}`)
+    : fittedDoc;
   const text = modelDocumentText(
     recordFit(finalDoc, params, fitted, {
       name,
@@ -218,6 +272,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     seed,
     replications,
     modelText: text,
+    ...(ranges ? { ranges } : {}),
   };
 }
 

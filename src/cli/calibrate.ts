@@ -41,6 +41,7 @@ interface CalibrateFlags extends ServerFlags {
   maxEvals: number;
   seed?: number;
   progress: boolean;
+  uncertainty?: boolean;
 }
 
 export function registerCalibrate(program: Command): void {
@@ -75,6 +76,10 @@ export function registerCalibrate(program: Command): void {
       "--seed <n>",
       "base random seed of every evaluation (overrides the scenario's)",
       nonNegativeInt("seed"),
+    )
+    .option(
+      "--uncertainty",
+      "also find each fitted parameter's 90% likelihood range (about 12 more simulations each) and write it into the model's uncertainty: (docs/uncertainty.md)",
     );
   addInputCapOption(addBudgetOptions(addServerOptions(command)))
     .option("--no-progress", "no progress lines on stderr")
@@ -118,11 +123,17 @@ export function registerCalibrate(program: Command): void {
         out: flags.out,
         replications: flags.replications,
         maxEvaluations: flags.maxEvals,
+        ...(flags.uncertainty ? { uncertainty: true } : {}),
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         ...(prometheus ? { prometheus } : fileSeriesOptions(flags)),
         onEvaluation: (e) => {
           if (!flags.progress) return;
-          const label = e.index === 0 ? "start" : `eval ${e.index}/${e.maxEvaluations}`;
+          const label =
+            e.index === 0
+              ? "start"
+              : e.range
+                ? `range eval ${e.index}`
+                : `eval ${e.index}/${e.maxEvaluations}`;
           const values = e.values.map((v) => `${v.path}=${v.value}`).join(" ");
           const how = e.invalid
             ? `refused: ${e.invalid}`

@@ -8,6 +8,7 @@ import { registerPlan } from "./plan.js";
 import { registerReport } from "./report.js";
 import { registerRun } from "./run.js";
 import { registerSchema } from "./schema.js";
+import { registerSensitivity } from "./sensitivity.js";
 import { registerSweep } from "./sweep.js";
 import { register as registerVerify } from "./verify.js";
 
@@ -24,4 +25,5 @@ export const commandModules: ReadonlyArray<(program: Command) => void> = [
   registerCalibrate,
   registerReport,
   registerMeasureDb,
+  registerSensitivity,
 ];

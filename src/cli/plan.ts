@@ -7,8 +7,12 @@ import { describeCoderd } from "../plan/deployment.js";
 import { type FixedSizes, planDeployment } from "../plan/plan.js";
 import { planJson, renderPlan } from "../plan/renderPlan.js";
 import { DEFAULT_PLAN_SLOS } from "../plan/slo.js";
+import { setDefaultJobs } from "../run/parallel.js";
 import { parseSetOverride, type Scenario } from "../scenario/index.js";
 import { pathKey } from "../sweep/grid.js";
+import { planUncertainty } from "../uncertainty/planPrediction.js";
+import { DEFAULT_PREDICTION_DRAWS } from "../uncertainty/prediction.js";
+import { predictionDraws } from "./predictionDraws.js";
 import {
   addBudgetOptions,
   budgetOf,
@@ -34,6 +38,8 @@ interface PlanFlags {
   prices?: string;
   maxMemoryGb: number;
   maxHours: number;
+  jobs?: number;
+  predictionDraws: number;
 }
 
 /** Sizes the user pinned with --set stay out of the search. */
@@ -101,15 +107,30 @@ export function registerPlan(program: Command): void {
       "--prices <file>",
       "price table candidates are ranked by (models/prices/*.yaml format); default the scenario's",
     )
+    .option(
+      "--prediction-draws <n>",
+      "one-replication runs over the model's uncertainty: for the recommendation and the reference architecture each (0: none; docs/uncertainty.md)",
+      predictionDraws,
+      DEFAULT_PREDICTION_DRAWS,
+    )
     .option("--json", "print the result as JSON on stdout")
+    .option(
+      "--jobs <n>",
+      "replications run at once on worker threads (default: available cores; results do not depend on it)",
+      positiveInt("jobs"),
+    )
     .option("--no-progress", "no per-simulation lines on stderr");
   addBudgetOptions(command).action((scenarioArg: string | undefined, flags: PlanFlags) => {
+    if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);
     const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
     // The planned load, before the search: each simulation must be within range and budget.
     const variant = { set: `workload.users=${flags.users}`, option: `--users ${flags.users}` };
     refuseVariantOverBudget(scenarioArg, flags.set, variant, budgetOf(flags), {
       ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
-      runs: flags.maxSims,
+      // The prediction's draws (one replication each, on two deployments) count as simulations too.
+      runs:
+        flags.maxSims +
+        Math.ceil((2 * flags.predictionDraws) / (flags.replications ?? loaded.scenario.replications)),
     });
     const ctx = searchContext(loaded, model, {
       sets: flags.set,
@@ -136,8 +157,14 @@ export function registerPlan(program: Command): void {
         );
       },
     });
-    if (flags.json) process.stdout.write(`${JSON.stringify(planJson(result, ctx), null, 2)}\n`);
-    else process.stdout.write(renderPlan(result, ctx));
+    const uncertainty = planUncertainty(ctx, result, {
+      draws: flags.predictionDraws,
+      onDraw: (which, done, total) => {
+        if (flags.progress) process.stderr.write(`  prediction draw ${done}/${total} (${which})\n`);
+      },
+    });
+    if (flags.json) process.stdout.write(`${JSON.stringify(planJson(result, ctx, uncertainty), null, 2)}\n`);
+    else process.stdout.write(renderPlan(result, ctx, uncertainty));
     if (result.status === "none") process.exitCode = ExitCode.checksFailed;
   });
 }

@@ -7,9 +7,12 @@ import { writeFileAtomic } from "../output/atomicFile.js";
 import { writeRunReport } from "../report/html/index.js";
 import { DEFAULT_OPENMETRICS_START, parseOpenMetricsStart, writeOpenMetrics } from "../report/openmetrics.js";
 import { renderRunSummary } from "../report/textSummary.js";
-import { describeEstimate, estimateRun, refuseOverBudget } from "../run/estimate.js";
+import { describeEstimate, estimateRun, jobsWithinMemory, refuseOverBudget } from "../run/estimate.js";
+import { defaultJobs, setDefaultJobs } from "../run/parallel.js";
 import { runScenario } from "../run/runScenario.js";
 import { timeseriesCsv } from "../run/timeseries.js";
+import { DEFAULT_PREDICTION_DRAWS, predictRun } from "../uncertainty/prediction.js";
+import { predictionDraws } from "./predictionDraws.js";
 import { createProgress } from "./progress.js";
 import {
   addBudgetOptions,
@@ -33,6 +36,8 @@ interface RunFlags {
   prices?: string;
   maxMemoryGb: number;
   maxHours: number;
+  jobs?: number;
+  predictionDraws: number;
 }
 
 export function registerRun(program: Command): void {
@@ -55,6 +60,11 @@ export function registerRun(program: Command): void {
     .option("--json", "print the summary as JSON on stdout (shape documented in docs/output.md)")
     .option("--out <dir>", "where summary.json and timeseries.csv go (default results/<scenario name>/)")
     .option("--no-progress", "no progress bar on stderr")
+    .option(
+      "--jobs <n>",
+      "replications run at once on worker threads (default: available cores; results do not depend on it)",
+      positiveInt("jobs"),
+    )
     .option("--report", "also write report.html (self-contained HTML, docs/report.md) beside summary.json")
     .option(
       "--openmetrics <file>",
@@ -68,28 +78,52 @@ export function registerRun(program: Command): void {
     .option(
       "--prices <file>",
       "price table for the cost (models/prices/*.yaml format); default the scenario's prices: or deployment.cloud",
+    )
+    .option(
+      "--prediction-draws <n>",
+      `one-replication runs over the model's uncertainty: ranges for the 90% prediction intervals (0: none; docs/uncertainty.md)`,
+      predictionDraws,
+      DEFAULT_PREDICTION_DRAWS,
     );
   addBudgetOptions(command).action((scenarioArg: string | undefined, flags: RunFlags) => {
+    if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);
     const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
     // Bad price input is refused before the simulation, like every other input.
     const prices = pricesFor(loaded.scenario, loaded.file, flags.prices);
-    const estimate = estimateRun(loaded.scenario, flags.replications ?? loaded.scenario.replications);
+    const replications = flags.replications ?? loaded.scenario.replications;
+    const estimate = estimateRun(loaded.scenario, replications);
     refuseOverBudget(loaded, estimate, budgetOf(flags), {
       ...(flags.replications !== undefined ? { replicationsOption: "--replications" } : {}),
     });
+    // Replications running at once each need their working set: no more of them than --max-memory-gb holds.
+    setDefaultJobs(jobsWithinMemory(estimate, budgetOf(flags), defaultJobs()));
+    // The prediction's draws are one replication each: priced together with the replications.
+    const draws = (model.model.uncertainty ?? []).length > 0 ? flags.predictionDraws : 0;
+    if (draws > 0)
+      refuseOverBudget(loaded, estimateRun(loaded.scenario, 1), budgetOf(flags), {
+        runs: replications + draws,
+      });
     const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
     // Every output location is checked before the simulation, so a bad one costs nothing.
     const outDir = flags.out ? resolve(flags.out) : defaultOutputDir(loaded.scenario.name);
     checkOutputDirectory(outDir, flags.out ? "--out" : "results");
     if (flags.openmetrics) checkOutputFile(resolve(flags.openmetrics), "--openmetrics");
-    if (estimate.wallSeconds > 60)
-      process.stderr.write(`capsim: this run needs ${describeEstimate(estimate)}\n`);
+    const withDraws = estimateRun(loaded.scenario, replications + draws);
+    if (withDraws.wallSeconds > 60)
+      process.stderr.write(`capsim: this run needs ${describeEstimate(withDraws)}\n`);
     const progress = createProgress(`run ${loaded.scenario.name}`, { enabled: flags.progress });
-    const { summary, first } = runScenario(loaded, model, {
+    const share = replications / (replications + draws);
+    const nominal = runScenario(loaded, model, {
       seed: flags.seed,
       replications: flags.replications,
-      onProgress: (f) => progress.update(f),
+      onProgress: (f) => progress.update(f * share),
       prices,
+    });
+    const first = nominal.first;
+    const summary = predictRun(loaded, model, nominal.summary, {
+      draws,
+      seed: nominal.summary.seed,
+      onProgress: (f) => progress.update(share + f * (1 - share)),
     });
     progress.stop();
     const json = `${JSON.stringify(summary, null, 2)}\n`;

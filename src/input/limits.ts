@@ -13,6 +13,8 @@ export const DEFAULT_INPUT_LIMITS = {
   measuredYamlBytes: 1 * MIB,
   /** A sweep CSV or its sidecar, read back by --resume, merge and report. */
   sweepBytes: 256 * MIB,
+  /** A run's summary JSON or timeseries.csv, read back by `capsim report`. */
+  runOutputBytes: 256 * MIB,
 } as const;
 
 export type InputLimits = { -readonly [K in keyof typeof DEFAULT_INPUT_LIMITS]: number };

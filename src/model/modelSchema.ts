@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { distributionOrNumberSchema } from "../engine/random/index.js";
+import { checkUncertainty, leavesOutSchema, uncertaintySchema } from "../uncertainty/schema.js";
 
 /**
  * A model file (`models/*.yaml`) carries every calibrated number of the Coder model, each with its
@@ -291,7 +292,10 @@ export const modelSchema = z
         ),
       })
       .describe("What reconnecting after a replica loss costs (used by scenario events)"),
+    uncertainty: uncertaintySchema.optional(),
+    leaves_out: leavesOutSchema.optional(),
   })
+  .superRefine(checkUncertainty)
   .describe("A capsim performance model of Coder: calibrated numbers with provenance");
 
 export type ModelFile = z.output<typeof modelSchema>;

@@ -3,6 +3,7 @@ import type { LoadedModel } from "../model/loadModel.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import { probeLayout } from "../sweep/columns.js";
 import { CAPSIM_VERSION } from "../version.js";
+import { runAhead } from "./runAhead.js";
 import type { SearchContext } from "./simulate.js";
 import { parseSlo, resolveSlos } from "./slo.js";
 
@@ -32,7 +33,7 @@ export function parseMaxUtil(text: string): number {
 export function searchContext(loaded: LoadedScenario, model: LoadedModel, flags: SearchFlags): SearchContext {
   const parsed = flags.slos.map(parseSlo);
   const slos = resolveSlos(parsed, probeLayout(loaded, model).metrics);
-  return {
+  const ctx: SearchContext = {
     base: loaded,
     model,
     sets: flags.sets,
@@ -40,6 +41,8 @@ export function searchContext(loaded: LoadedScenario, model: LoadedModel, flags:
     seed: flags.seed ?? loaded.scenario.seed,
     checks: { slos, maxUtil: flags.maxUtil, strict: flags.strict },
   };
+  // Parallel by default: variants the search will probably need run ahead on idle worker threads.
+  return { ...ctx, ...runAhead(ctx) };
 }
 
 /** The provenance every `--json` document of limit and plan starts with. */

@@ -1,6 +1,7 @@
 import { type LoadedPrices, pricesFor } from "../cost/loadPrices.js";
 import { deploymentCost } from "../cost/runCost.js";
 import { InputError } from "../errors.js";
+import type { LoadedScenario } from "../scenario/index.js";
 import { linkedOverrides, loadLink, USERS_PATH } from "../sweep/linkedLoad.js";
 import { candidateDeployments, dominates, type FixedSizes, fitsFixed } from "./candidates.js";
 import type { Assessment, Check } from "./checks.js";
@@ -12,11 +13,8 @@ import {
   sameDeployment,
   totalVcpu,
 } from "./deployment.js";
-import {
-  nearestReferenceArchitecture,
-  type ReferenceArchitecture,
-  referenceDeployment,
-} from "./referenceArchitectures.js";
+import type { ReferenceTier } from "./guidanceSchema.js";
+import { nearestReferenceArchitecture, referenceDeployment } from "./referenceArchitectures.js";
 import { type MeasuredLoad, measureLoad, screen } from "./screen.js";
 import { type SearchContext, simulate, variant } from "./simulate.js";
 import { coderSizingRules, type RulesSizing } from "./sizingRules.js";
@@ -46,6 +44,8 @@ export interface PlanSimulation {
   cost: DeploymentCost;
   assessment: Assessment;
   demand: Demand;
+  /** The simulated variant (src/uncertainty re-runs it under the model's uncertainty). */
+  loaded?: LoadedScenario;
 }
 
 export interface DeploymentCost {
@@ -64,7 +64,7 @@ export interface PlanResult {
   concurrentBuilds: number;
   recommended: PlanSimulation | null;
   rules: { sizing: RulesSizing; simulation: PlanSimulation };
-  reference: { architecture: ReferenceArchitecture; simulation: PlanSimulation };
+  reference: { architecture: ReferenceTier; simulation: PlanSimulation };
   /** The demand estimate the search used (largest seen). */
   demand: Demand;
   simulations: PlanSimulation[];
@@ -132,6 +132,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       cost: costOf(deployment),
       assessment: opts.survive ? survivingAssessment(deployment, s.assessment) : s.assessment,
       demand: demandOf(s),
+      loaded: s.loaded,
     };
     simulations.push(sim);
     opts.onSimulation?.(sim);
@@ -175,10 +176,11 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
 
   // What the published guidance gives: simulated for comparison, and the first demand estimate.
   const sizing = coderSizingRules({ users: opts.users, activeUsers: workspaces, concurrentBuilds });
-  const rulesSim = run(sizing.deployment, "rules");
   const architecture = nearestReferenceArchitecture(opts.users);
   const refDeployment = referenceDeployment(architecture);
+  // Both comparison runs start at once (on idle workers), the rules first.
   ctx.prefetch?.([variantOf(sizing.deployment), variantOf(refDeployment)]);
+  const rulesSim = run(sizing.deployment, "rules");
   const referenceSim = sameDeployment(refDeployment, sizing.deployment)
     ? rulesSim
     : run(refDeployment, "reference");
@@ -238,8 +240,9 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       if (!known && searchRuns >= budget) break;
       if (!known) {
         searchRuns++;
-        // The short list's next entries, for a caller that simulates ahead on idle workers.
-        if (ctx.prefetch) ctx.prefetch(shortList(candidates.slice(i + 1), skip, 1).map(variantOf));
+        // This candidate, then the short list's next entry, for a caller that simulates ahead on idle workers.
+        if (ctx.prefetch)
+          ctx.prefetch([candidate, ...shortList(candidates.slice(i + 1), skip, 1)].map(variantOf));
       }
       const sim = known ?? run(candidate, "candidate");
       demand = maxDemand(demand, sim.demand);

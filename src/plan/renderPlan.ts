@@ -1,12 +1,14 @@
 import { HOURS_PER_MONTH } from "../cost/pricing.js";
+import type { PlanUncertainty } from "../uncertainty/planPrediction.js";
+import { planUncertaintyLines, predictionCell } from "../uncertainty/planText.js";
 import { type Assessment, type Check, describeCheck, fmt } from "./checks.js";
 import { jsonHeader } from "./context.js";
 import { CODERD_CPU, DB_CPU } from "./demand.js";
 import type { Deployment } from "./deployment.js";
 import type { DeploymentCost, PlanResult, PlanSimulation } from "./plan.js";
-import { REFERENCE_ARCHITECTURES_SOURCE } from "./referenceArchitectures.js";
+import { referenceArchitecturesSource } from "./referenceArchitectures.js";
 import type { SearchContext } from "./simulate.js";
-import { SIZING_RULES_SOURCE } from "./sizingRules.js";
+import { sizingRulesSource } from "./sizingRules.js";
 
 /** Highest measured utilisation of a kind of resource in a simulation. */
 function utilOf(a: Assessment, match: (name: string) => boolean): number | null {
@@ -96,7 +98,7 @@ function explanations(r: PlanResult, rec: PlanSimulation): string[] {
   return lines;
 }
 
-export function renderPlan(r: PlanResult, ctx: SearchContext): string {
+export function renderPlan(r: PlanResult, ctx: SearchContext, uncertainty?: PlanUncertainty): string {
   const lines: string[] = [];
   lines.push(
     `capsim plan: ${r.users} users (${r.workspaces} workspaces, ${r.concurrentBuilds} concurrent builds) on ` +
@@ -129,6 +131,7 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
     );
     lines.push("margins:", ...table(marginRows(rec.assessment)));
   }
+  if (uncertainty) lines.push("", ...planUncertaintyLines(uncertainty));
   lines.push("", "side by side (all simulated at this load):");
   const cols: [string, PlanSimulation | null][] = [
     ["recommended", rec],
@@ -147,6 +150,16 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
       ["verdict", ...cell(verdict)],
       ["coderd util", ...cell((s) => pct(utilOf(s.assessment, (n) => CODERD_CPU.test(n))))],
       ["database util", ...cell((s) => pct(utilOf(s.assessment, (n) => n === DB_CPU)))],
+      ...(uncertainty && uncertainty.draws > 0
+        ? [
+            [
+              "deciding, 90% prediction",
+              predictionCell(uncertainty.recommended),
+              "-",
+              predictionCell(uncertainty.reference),
+            ],
+          ]
+        : []),
     ]),
   );
   lines.push(
@@ -160,7 +173,7 @@ export function renderPlan(r: PlanResult, ctx: SearchContext): string {
       `${byRole("candidate")} candidates, ${byRole("provisioners")} provisioner counts); skipped ` +
       `${r.pruned.utilisationLaw} candidates the asymptotic bounds (utilisation law) put over the cap, ` +
       `${r.pruned.mva} whose latency mean-value analysis puts over an SLO, and ${r.pruned.dominated} no bigger than one that failed.`,
-    `sources: ${SIZING_RULES_SOURCE}; ${REFERENCE_ARCHITECTURES_SOURCE}.`,
+    `sources: ${sizingRulesSource()}; ${referenceArchitecturesSource()}.`,
     `costs: ${r.prices.table.cloud} list prices (${r.prices.file}), coderd, provisioners and the database for ` +
       `${HOURS_PER_MONTH} h/month; workspaces, storage and network are the same for every column and left out. ` +
       `The search ranks candidates by this cost.`,
@@ -214,7 +227,7 @@ function simulationJson(s: PlanSimulation | null) {
 }
 
 /** The `--json` document. */
-export function planJson(r: PlanResult, ctx: SearchContext): unknown {
+export function planJson(r: PlanResult, ctx: SearchContext, uncertainty?: PlanUncertainty): unknown {
   return {
     ...jsonHeader(ctx),
     users: r.users,
@@ -231,12 +244,12 @@ export function planJson(r: PlanResult, ctx: SearchContext): unknown {
     coder_rules: {
       ...simulationJson(r.rules.simulation),
       reasons: r.rules.sizing.reasons,
-      source: SIZING_RULES_SOURCE,
+      source: sizingRulesSource(),
     },
     reference_architecture: {
       name: r.reference.architecture.name,
       users: r.reference.architecture.users,
-      source: REFERENCE_ARCHITECTURES_SOURCE,
+      source: referenceArchitecturesSource(),
       ...simulationJson(r.reference.simulation),
     },
     explanation: r.recommended ? explanations(r, r.recommended) : [],
@@ -245,5 +258,6 @@ export function planJson(r: PlanResult, ctx: SearchContext): unknown {
     unsizeable: r.unsizeable,
     pruned: { utilisation_law: r.pruned.utilisationLaw, mva: r.pruned.mva, dominated: r.pruned.dominated },
     simulations: r.simulations.map(simulationJson),
+    ...(uncertainty ? { uncertainty } : {}),
   };
 }

@@ -1,11 +1,10 @@
 import type { Deployment } from "./deployment.js";
+import { coderGuidance } from "./loadGuidance.js";
 
-/** Where the rules come from (numbers copied from the docs, not measured). */
-export const SIZING_RULES_SOURCE =
-  "coder/coder docs/admin/infrastructure/scale-testing.md and validated-architectures/index.md";
-
-/** Largest coderd replica the rules are split into: the scale test and the reference architectures use 2-4 vCPU. */
-const RULES_MAX_REPLICA_VCPU = 4;
+/** Where the rules come from (numbers copied from the docs, not measured), as the data file says. */
+export function sizingRulesSource(): string {
+  return coderGuidance().rules_of_thumb.source;
+}
 
 export interface RulesInput {
   users: number;
@@ -22,31 +21,34 @@ export interface RulesSizing {
 }
 
 /**
- * Coder's published rules of thumb: coderd 1 vCPU + 2 GB per 250 users (at least 1 vCPU / 2 GB per
- * replica); provisioners 1 vCPU + 1 GB per 2 concurrent builds, one build per daemon; database
- * 2 vCPU / 8 GB baseline plus 2 vCPU per 1000 active users.
+ * Coder's published rules of thumb (models/guidance/coder-sizing.yaml): coderd vCPU per users (at
+ * least 1 per replica); provisioners per concurrent build, one build per daemon; database baseline
+ * plus vCPU per 1000 active users.
  */
 export function coderSizingRules(input: RulesInput): RulesSizing {
-  const coderdTotal = Math.max(1, Math.ceil(input.users / 250));
-  const replicaVcpu = Math.min(RULES_MAX_REPLICA_VCPU, coderdTotal);
+  const { coderd, provisioner, database } = coderGuidance().rules_of_thumb;
+  const coderdTotal = Math.max(1, Math.ceil(input.users / coderd.users_per_vcpu));
+  const replicaVcpu = Math.min(coderd.max_replica_vcpu, coderdTotal);
   const replicas = Math.ceil(coderdTotal / replicaVcpu);
-  const dbVcpu = Math.ceil(2 + (2 * input.activeUsers) / 1000);
+  const dbVcpu = Math.ceil(
+    database.base_vcpu + (database.vcpu_per_1000_active_users * input.activeUsers) / 1000,
+  );
   const builds = Math.max(1, input.concurrentBuilds);
   return {
     deployment: {
       coderdReplicas: replicas,
       coderdVcpu: replicaVcpu,
-      coderdMemoryGb: 2 * replicaVcpu,
+      coderdMemoryGb: coderd.memory_gb_per_vcpu * replicaVcpu,
       dbVcpu,
-      dbMemoryGb: 4 * dbVcpu,
+      dbMemoryGb: database.memory_gb_per_vcpu * dbVcpu,
       provisioners: builds,
-      provisionerVcpu: 0.5,
-      provisionerMemoryGb: 0.5,
+      provisionerVcpu: provisioner.vcpu_per_build,
+      provisionerMemoryGb: provisioner.memory_gb_per_build,
     },
     reasons: {
-      coderd: `1 vCPU per 250 users: ${input.users} users -> ${coderdTotal} vCPU, as ${replicas} x ${replicaVcpu} vCPU`,
-      database: `2 vCPU + 2 per 1000 active users: ${input.activeUsers} active -> ${dbVcpu} vCPU`,
-      provisioners: `1 vCPU per 2 concurrent builds, one build per daemon: ${builds} builds -> ${builds} x 0.5 vCPU`,
+      coderd: `1 vCPU per ${coderd.users_per_vcpu} users: ${input.users} users -> ${coderdTotal} vCPU, as ${replicas} x ${replicaVcpu} vCPU`,
+      database: `${database.base_vcpu} vCPU + ${database.vcpu_per_1000_active_users} per 1000 active users: ${input.activeUsers} active -> ${dbVcpu} vCPU`,
+      provisioners: `1 vCPU per ${1 / provisioner.vcpu_per_build} concurrent builds, one build per daemon: ${builds} builds -> ${builds} x ${provisioner.vcpu_per_build} vCPU`,
     },
   };
 }

@@ -33,19 +33,31 @@ export function renderRunSummary(s: RunSummary): string {
       `${s.events.toLocaleString("en-US")} events in ${s.wall_seconds.toFixed(2)} s wall`,
   );
   out.push("");
-  out.push("Scale-test figures (mean over replications, 95% CI):");
+  // Summaries without prediction draws (older ones, --prediction-draws 0) keep the four-column table.
+  const predicted = s.metrics.some((m) => m.prediction);
+  out.push(
+    `Scale-test figures (mean over replications, 95% CI${predicted ? "; 90% prediction: where one test would land, parameter uncertainty included" : ""}):`,
+  );
   out.push(
     textTable(
-      ["metric", "stage", "unit", "mean", "95% CI"],
+      ["metric", "stage", "unit", "mean", "95% CI", ...(predicted ? ["90% prediction"] : [])],
       s.metrics.map((m) => [
         m.name,
         m.stage ?? "all",
         m.unit,
         formatNumber(m.mean, 4),
         m.ci95 ? `${formatNumber(m.ci95[0], 4)} .. ${formatNumber(m.ci95[1], 4)}` : "-",
+        ...(predicted
+          ? [
+              m.prediction
+                ? `${formatNumber(m.prediction.low, 3)} .. ${formatNumber(m.prediction.high, 3)}`
+                : "-",
+            ]
+          : []),
       ]),
     ),
   );
+  if (s.prediction) out.push(predictionNote(s.prediction));
   out.push("");
   out.push("Resources over the traffic stages:");
   out.push(
@@ -134,4 +146,13 @@ export function renderBottleneck(b: RunSummary["bottleneck"]): string[] {
     );
   }
   return out;
+}
+
+/** Under the figures: what the prediction rests on and whether the bottleneck verdict survives it. */
+function predictionNote(p: NonNullable<RunSummary["prediction"]>): string {
+  const others = p.bottleneck.alternatives.map((a) => `${a.resource} in ${a.draws}`).join(", ");
+  return (
+    `  ${p.draws} draws over ${p.parameters.length} uncertain parameters (model uncertainty:, docs/uncertainty.md); ` +
+    `the bottleneck is ${p.bottleneck.resource} in ${pct(p.bottleneck.agreement)} of them${others ? ` (${others})` : ""}.`
+  );
 }

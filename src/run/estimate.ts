@@ -297,3 +297,14 @@ export function refuseOverBudget(
   const span = `${formatCount(end.seconds)} simulated s, ${estimate.replications} replication(s)`;
   throw at(path, `${what} (${span}), ${over}`);
 }
+
+/**
+ * At most `jobs` replications at once, and no more than the memory budget holds: each replication
+ * running beside the first adds its working set (the estimate's per-replication peak).
+ */
+export function jobsWithinMemory(estimate: RunEstimate, budget: Budget, jobs: number): number {
+  const perReplication = estimate.terms.reduce((n, t) => n + t.bytes, 0);
+  const room = budget.maxMemoryGb * 2 ** 30 - estimate.memoryBytes;
+  const extra = perReplication > 0 ? Math.floor(room / perReplication) : jobs;
+  return Math.max(1, Math.min(jobs, 1 + Math.max(0, extra)));
+}

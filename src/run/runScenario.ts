@@ -4,13 +4,15 @@ import { pricesFor } from "../cost/loadPrices.js";
 import { type CostSummary, type RunUsage, runCost } from "../cost/runCost.js";
 import { deriveSeed } from "../engine/random/index.js";
 import { confidenceInterval } from "../engine/stats/confidence.js";
-import { type ReplicationResult, type ResourceRow, runReplication } from "../model/coderModel.js";
+import type { ReplicationResult, ResourceRow } from "../model/coderModel.js";
 import { featureMetricDefinitions } from "../model/featureMetrics.js";
 import type { LoadedModel } from "../model/loadModel.js";
 import { metricDefinitions } from "../model/summaryMetrics.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import { selectOne } from "../series/select.js";
+import type { Prediction, PredictionInfo } from "../uncertainty/prediction.js";
 import { CAPSIM_VERSION } from "../version.js";
+import { replicationTasks, type StartedReplications, startTasks } from "./parallel.js";
 import { type BottleneckVerdict, bottleneckVerdict } from "./verdict.js";
 import { type RunWarning, runWarnings } from "./warnings.js";
 
@@ -21,6 +23,8 @@ export interface SummaryMetric {
   unit: string;
   mean: number | null;
   ci95: [number, number] | null;
+  /** 90 % prediction interval over parameter uncertainty and one test's noise (src/uncertainty); run only. */
+  prediction?: Prediction | null;
 }
 
 export interface SummaryResource {
@@ -37,6 +41,8 @@ export interface SummaryResource {
   residual_in_system: number;
   /** Their work inside the window (utilisation law's remainder). */
   residual_utilization: number;
+  /** 90 % prediction interval of `utilization` (src/uncertainty); run only. */
+  utilization_prediction?: Prediction | null;
 }
 
 export interface RunSummary {
@@ -58,6 +64,8 @@ export interface RunSummary {
   cost: CostSummary;
   /** What to know before trusting the figures: overruns, cut-off cleanup, misplaced events, caps, memory. */
   warnings: RunWarning[];
+  /** What the prediction intervals rest on; null when off or the model has no `uncertainty:` (run only). */
+  prediction?: PredictionInfo | null;
 }
 
 export interface RunOptions {
@@ -69,6 +77,10 @@ export interface RunOptions {
   onProgress?: (fraction: number) => void;
   /** The price table for the cost; default the scenario's (`prices:`, else `deployment.cloud`). */
   prices?: LoadedPrices;
+  /** Worker threads for the replications; default the available cores (src/run/parallel.ts). */
+  jobs?: number;
+  /** The replications, already started by `startScenario` (a caller that runs ahead). */
+  started?: StartedReplications;
 }
 
 export interface RunOutput {
@@ -91,14 +103,8 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
   // Bad price input is refused before the simulation runs.
   const prices = opts.prices ?? pricesFor(scenario, loaded.file);
   const wallStart = performance.now();
-  const results: ReplicationResult[] = [];
-  for (let r = 0; r < replications; r++) {
-    results.push(
-      runReplication(scenario, model.model, replicationSeed(seed, r), (f) =>
-        opts.onProgress?.((r + f) / replications),
-      ),
-    );
-  }
+  const started = opts.started ?? startScenario(loaded, model, { ...opts, replications, seed });
+  const results: ReplicationResult[] = started.results(opts.onProgress);
   const first = results[0]!;
   const defs = [
     ...metricDefinitions(),
@@ -141,6 +147,34 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
     first,
     replicationResults: results,
   };
+}
+
+/** Hands a scenario's replications to the workers now; `runScenario(..., { started })` collects them. */
+export function startScenario(
+  loaded: LoadedScenario,
+  model: LoadedModel,
+  opts: Pick<RunOptions, "replications" | "seed" | "jobs"> = {},
+): StartedReplications {
+  const replications = opts.replications ?? loaded.scenario.replications;
+  const seed = opts.seed ?? loaded.scenario.seed;
+  const seedOf = (r: number) => replicationSeed(seed, r);
+  return startTasks(replicationTasks(loaded.scenario, model.model, replications, seedOf), opts.jobs);
+}
+
+/** One scenario run of `runScenarios`. */
+export interface RunRequest {
+  loaded: LoadedScenario;
+  model: LoadedModel;
+  options?: Omit<RunOptions, "started" | "onProgress">;
+}
+
+/**
+ * Independent runs (sensitivity trajectories, prediction draws, calibration points) with every
+ * replication of every run in one batch on the workers; each summary as `runScenario` would give it.
+ */
+export function runScenarios(requests: readonly RunRequest[]): RunOutput[] {
+  const started = requests.map((q) => startScenario(q.loaded, q.model, q.options));
+  return requests.map((q, i) => runScenario(q.loaded, q.model, { ...q.options, started: started[i]! }));
 }
 
 /** What a replication used that the cost prices: running workspaces, and node-hours when nodes are modelled. */

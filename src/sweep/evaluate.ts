@@ -1,6 +1,6 @@
 import { confidenceInterval } from "../engine/stats/confidence.js";
 import type { LoadedModel } from "../model/loadModel.js";
-import { type RunSummary, runScenario } from "../run/runScenario.js";
+import { type RunOutput, type RunSummary, runScenario } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
 
 /** One simulation job: a fully resolved scenario and model (plain data, so it crosses to a worker). */
@@ -29,10 +29,12 @@ export interface PointOutcome {
  * result depends on nothing but its scenario, model and seed (not on --jobs, order or shard).
  */
 export function evaluatePoint(task: PointTask): PointOutcome {
-  const { summary, replicationResults } = runScenario(task.loaded, task.model, {
-    replications: task.replications,
-    seed: task.seed,
-  });
+  const run = runScenario(task.loaded, task.model, { replications: task.replications, seed: task.seed });
+  return pointOutcome(task.index, run);
+}
+
+/** A point's outcome from its run, however the run's replications were computed. */
+export function pointOutcome(index: number, { summary, replicationResults }: RunOutput): PointOutcome {
   const utilizationCi: PointOutcome["utilizationCi"] = {};
   summary.resources.forEach((resource, i) => {
     const values = replicationResults
@@ -41,5 +43,5 @@ export function evaluatePoint(task: PointTask): PointOutcome {
     const ci = values.length >= 2 ? confidenceInterval(values) : undefined;
     utilizationCi[resource.name] = ci && Number.isFinite(ci.halfWidth) ? [ci.lo, ci.hi] : null;
   });
-  return { index: task.index, summary, utilizationCi };
+  return { index, summary, utilizationCi };
 }

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { evaluatePoint, type PointOutcome, type PointTask } from "./evaluate.js";
+import { reviveFailure, type SimulationTask, type TaskFailure, taskFailure } from "./tasks.js";
 
 /** What a worker sends back for one task. */
 export type WorkerReply = { ok: true; outcome: PointOutcome } | { ok: false; message: string };
@@ -70,6 +71,29 @@ interface Slot {
   job?: Job;
   lastError?: Error;
   replies: number;
+  /** This thread's end of the slot's blocking channel (see `submitSync`). */
+  syncPort: MessagePort;
+  /** The blocking task the worker is running, with its index in the progress array. */
+  syncTicket?: number;
+  index: number;
+}
+
+/** What a worker sends back on the blocking channel for one task. */
+export interface SyncReply {
+  ticket: number;
+  ok: boolean;
+  value?: unknown;
+  failure?: TaskFailure;
+}
+
+/** What a worker thread is started with: the blocking channel's far end and the shared signal words. */
+export interface WorkerInit {
+  syncPort: MessagePort;
+  /** Int32 word 0: replies sent so far (a worker adds 1 and notifies after each). */
+  signal: SharedArrayBuffer;
+  /** Float64 per slot: the running task's progress in [0, 1]. */
+  progress: SharedArrayBuffer;
+  index: number;
 }
 
 /** Workers that die before their first reply this many times mean the script itself is broken. */
@@ -82,9 +106,89 @@ export class WorkerPool implements PointRunner {
   private closed = false;
   private startupFailures = 0;
   private broken: Error | undefined;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly progress: Float64Array;
+  private readonly syncQueue: { ticket: number; task: SimulationTask }[] = [];
+  private readonly syncDone = new Map<number, SyncReply>();
+  private nextTicket = 0;
 
-  constructor(readonly parallelism: number) {
-    for (let i = 0; i < parallelism; i++) this.spawn();
+  constructor(
+    readonly parallelism: number,
+    /** Unreferenced workers do not keep the process alive (a pool shared by a whole command). */
+    private readonly unref = false,
+  ) {
+    this.progress = new Float64Array(new SharedArrayBuffer(8 * parallelism));
+    for (let i = 0; i < parallelism; i++) this.spawn(i);
+  }
+
+  /**
+   * Queues a simulation task for the blocking channel and returns its ticket. The calling thread never
+   * yields to its event loop while it waits (`awaitSync` sleeps on a shared word the workers notify), so
+   * synchronous callers (runScenario, plan, calibrate) run tasks in parallel without becoming async.
+   */
+  submitSync(task: SimulationTask): number {
+    if (this.broken) throw this.broken;
+    if (this.closed) throw new RunnerClosedError();
+    const ticket = this.nextTicket++;
+    this.syncQueue.push({ ticket, task });
+    this.dispatchSync();
+    return ticket;
+  }
+
+  /** Blocks until the task behind `ticket` has finished; its value, or its error rethrown here. */
+  awaitSync(ticket: number, onWait?: (running: readonly number[]) => void): unknown {
+    for (;;) {
+      this.drainSync();
+      const reply = this.syncDone.get(ticket);
+      if (reply) {
+        this.syncDone.delete(ticket);
+        if (!reply.ok) throw reviveFailure(reply.failure!);
+        return reply.value;
+      }
+      const seen = Atomics.load(this.signal, 0);
+      this.drainSync();
+      if (this.syncDone.has(ticket)) continue;
+      // Wakes at least every 200 ms so a caller can show the running tasks' progress.
+      Atomics.wait(this.signal, 0, seen, 200);
+      onWait?.(this.runningProgress());
+    }
+  }
+
+  /** True when the task behind `ticket` has replied and its reply was not yet taken by `awaitSync`. */
+  hasReply(ticket: number): boolean {
+    return this.syncDone.has(ticket);
+  }
+
+  /** Progress in [0, 1] of each task now running on the blocking channel, by ticket order. */
+  private runningProgress(): number[] {
+    const out: number[] = [];
+    for (const slot of this.slots)
+      if (slot.syncTicket !== undefined) out[slot.syncTicket] = this.progress[slot.index]!;
+    return out;
+  }
+
+  /** Takes every reply waiting on the slots' channels and hands idle slots the next queued tasks. */
+  private drainSync(): void {
+    for (const slot of this.slots) {
+      for (let m = receiveMessageOnPort(slot.syncPort); m; m = receiveMessageOnPort(slot.syncPort)) {
+        const reply = m.message as SyncReply;
+        this.syncDone.set(reply.ticket, reply);
+        if (slot.syncTicket === reply.ticket) slot.syncTicket = undefined;
+        slot.replies++;
+      }
+    }
+    this.dispatchSync();
+  }
+
+  private dispatchSync(): void {
+    for (const slot of this.slots) {
+      if (this.syncQueue.length === 0) return;
+      if (slot.job || slot.syncTicket !== undefined) continue;
+      const next = this.syncQueue.shift()!;
+      slot.syncTicket = next.ticket;
+      this.progress[slot.index] = 0;
+      slot.worker.postMessage({ kind: "sync", ticket: next.ticket, task: next.task });
+    }
   }
 
   run(task: PointTask): Promise<PointOutcome> {
@@ -107,8 +211,16 @@ export class WorkerPool implements PointRunner {
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
-  private spawn(): void {
-    const slot: Slot = { worker: new Worker(WORKER_SCRIPT), replies: 0 };
+  private spawn(index: number): void {
+    const channel = new MessageChannel();
+    const init: WorkerInit = {
+      syncPort: channel.port2,
+      signal: this.signal.buffer as SharedArrayBuffer,
+      progress: this.progress.buffer as SharedArrayBuffer,
+      index,
+    };
+    const worker = new Worker(WORKER_SCRIPT, { workerData: init, transferList: [channel.port2] });
+    const slot: Slot = { worker, replies: 0, syncPort: channel.port1, index };
     slot.worker.on("message", (reply: WorkerReply) => {
       slot.replies++;
       const job = slot.job;
@@ -132,22 +244,33 @@ export class WorkerPool implements PointRunner {
         : `exit code ${code}`;
       const died = new Error(`worker thread died (${cause})`);
       job?.reject(died);
+      if (slot.syncTicket !== undefined) {
+        this.syncDone.set(slot.syncTicket, {
+          ticket: slot.syncTicket,
+          ok: false,
+          failure: taskFailure(died),
+        });
+      }
       if (slot.replies === 0 && ++this.startupFailures >= MAX_STARTUP_FAILURES) {
         // Respawning would fail the same way: fail what is queued instead of looping.
         this.broken = died;
         for (const queued of this.queue.splice(0)) queued.reject(died);
+        for (const queued of this.syncQueue.splice(0))
+          this.syncDone.set(queued.ticket, { ticket: queued.ticket, ok: false, failure: taskFailure(died) });
         return;
       }
-      this.spawn();
+      this.spawn(slot.index);
       this.dispatch();
     });
+    // After the listeners: attaching a message listener references the worker again.
+    if (this.unref) worker.unref();
     this.slots.add(slot);
   }
 
   private dispatch(): void {
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
-      if (slot.job) continue;
+      if (slot.job || slot.syncTicket !== undefined) continue;
       const job = this.queue.shift()!;
       slot.job = job;
       slot.worker.postMessage(job.task);

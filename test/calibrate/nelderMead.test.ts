@@ -47,4 +47,30 @@ describe("nelderMeadBox", () => {
     });
     expect(r.x[0]).toBeCloseTo(0.6, 2);
   });
+  it("announces the starting simplex and shrinks before evaluating them, and searches as without", () => {
+    // A rough surface makes contractions fail, so the search shrinks: announced points come next, in order.
+    const f = (x: number[]) => Math.sin(997 * x[0]!) * Math.cos(991 * x[1]!);
+    const recorder = (into: number[][]) => (x: number[]) => {
+      into.push(x);
+      return f(x);
+    };
+    const plain: number[][] = [];
+    const a = nelderMeadBox(recorder(plain), [0.2, 0.7], { maxEvaluations: 60 });
+    const evaluated: number[][] = [];
+    const announced: number[][][] = [];
+    const b = nelderMeadBox(recorder(evaluated), [0.2, 0.7], {
+      maxEvaluations: 60,
+      upcoming: (points) => announced.push(points),
+    });
+    expect(b).toEqual(a);
+    expect(evaluated).toEqual(plain);
+    expect(announced[0]).toEqual(evaluated.slice(0, 3));
+    expect(announced.length).toBeGreaterThan(1);
+    for (const batch of announced.slice(1)) {
+      const at = evaluated.findIndex(
+        (x) => x === batch[0] || (x[0] === batch[0]![0] && x[1] === batch[0]![1]),
+      );
+      expect(evaluated.slice(at, at + batch.length)).toEqual(batch);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
+import { inputLimits } from "../../src/input/limits.js";
 import {
   defaultReportPath,
   detectReportInput,
@@ -53,6 +54,24 @@ function expectSelfContained(html: string): void {
 }
 
 describe("run report", () => {
+  it("reads a run's files back under the input caps: an oversize summary is refused, not read", () => {
+    const saved = inputLimits.runOutputBytes;
+    inputLimits.runOutputBytes = 64;
+    try {
+      expect(() => readRunResults(run.dir)).toThrow(/run output .*(larger|over|exceeds|limit)|more than/i);
+      expect(() => readRunResults(run.dir)).toThrow(InputError);
+    } finally {
+      inputLimits.runOutputBytes = saved;
+    }
+    const savedSweep = inputLimits.sweepBytes;
+    inputLimits.sweepBytes = 64;
+    try {
+      expect(() => readSweep(SWEEP_FIXTURE)).toThrow(InputError);
+    } finally {
+      inputLimits.sweepBytes = savedSweep;
+    }
+  });
+
   it("draws every time-series panel with stage bands, and the utilisation bars", () => {
     const html = renderRunReport(readRunResults(run.dir));
     expectSelfContained(html);

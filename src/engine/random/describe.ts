@@ -1,13 +1,10 @@
 import { distributionFromSpec } from "./from-spec.js";
+import { kindOf, significant } from "./registry.js";
 import type { Distribution, DistributionSpec } from "./types.js";
 
 export interface DescribeOptions {
   /** "seconds" (default) prints durations as µs/ms/s/min/h; "none" prints bare numbers. */
   unit?: "seconds" | "none";
-}
-
-function significant(value: number): string {
-  return String(Number(value.toPrecision(3)));
 }
 
 /** A duration in the unit that keeps it short: 0.004 → "4 ms", 90 → "90 s", 5400 → "1.5 h". */
@@ -37,39 +34,7 @@ export function describeDistribution(
   if (typeof distribution === "number") return `deterministic(${t(distribution)})`;
   const built = isDistribution(distribution) ? distribution : distributionFromSpec(distribution);
   const spec = built.spec;
-  let text: string;
-  switch (spec.dist) {
-    case "deterministic":
-      return `deterministic(${t(spec.value)})`;
-    case "exponential":
-      return `exponential(mean ${t(spec.mean)})`;
-    case "uniform":
-      text = `uniform(${t(spec.min)} to ${t(spec.max)}`;
-      break;
-    case "normal":
-      text = `normal(mean ${t(spec.mean)}, sd ${t(spec.sd)}, min ${t(spec.min)}`;
-      if (spec.max !== undefined) text += `, max ${t(spec.max)}`;
-      break;
-    case "lognormal":
-      if ("mu" in spec) text = `lognormal(mu ${significant(spec.mu)}, sigma ${significant(spec.sigma)}`;
-      else if ("median" in spec) text = `lognormal(median ${t(spec.median)}, p95 ${t(spec.p95)}`;
-      else text = `lognormal(mean ${t(spec.mean)}, cv ${significant(spec.cv)}`;
-      break;
-    case "gamma":
-      text = `gamma(shape ${significant(spec.shape)}, scale ${t(spec.scale)}`;
-      break;
-    case "erlang":
-      return `erlang(k ${spec.k}, mean ${t(spec.mean)})`;
-    case "empirical":
-      if ("samples" in spec) {
-        const sorted = [...spec.samples].sort((a, b) => a - b);
-        text = `empirical(${sorted.length} samples, ${t(sorted[0]!)} to ${t(sorted[sorted.length - 1]!)}`;
-      } else {
-        const observations = spec.buckets[spec.buckets.length - 1]!.count;
-        text = `empirical(${spec.buckets.length} buckets, ${significant(observations)} observations`;
-      }
-      break;
-  }
-  const statesMean = "mean" in spec && Math.abs(spec.mean - built.mean) <= 1e-9 * Math.abs(built.mean);
-  return statesMean ? `${text})` : `${text}; mean ${t(built.mean)})`;
+  const kind = kindOf(spec.dist);
+  const text = `${spec.dist}(${kind.describe(spec, t)}`;
+  return kind.statesMean(spec, built.mean) ? `${text})` : `${text}; mean ${t(built.mean)})`;
 }

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../../errors.js";
+import { inputLimits } from "../../../input/limits.js";
+import { readInputText } from "../../../input/readInput.js";
 import { parseCsvRows } from "../../../measured/csvRows.js";
 import { loadModelFile } from "../../../model/loadModel.js";
 import { loadScenario } from "../../../scenario/index.js";
@@ -9,12 +11,9 @@ import { parseJsonWithSchema } from "../zodInput.js";
 import { flattenConfig } from "./configRows.js";
 import { type ConfigRow, type RunReportData, runSummarySchema, type TimeseriesColumns } from "./runData.js";
 
+/** A run's own output, read back with the same refusals as any input (devices, pipes, oversize). */
 function readText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    throw new InputError({ file, path: "", message: `cannot read: ${(err as Error).message}` });
-  }
+  return readInputText(file, { what: "run output", maxBytes: inputLimits.runOutputBytes });
 }
 
 /** Parses timeseries.csv (docs/output.md): a header with time_s and stage, numbers or empty cells below. */

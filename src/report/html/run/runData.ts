@@ -20,6 +20,8 @@ export const runSummarySchema = z.looseObject({
       unit: z.string(),
       mean: finiteOrNull,
       ci95: z.tuple([z.number(), z.number()]).nullable(),
+      // Summaries from before issue 12, or run with --prediction-draws 0, have none.
+      prediction: z.object({ low: z.number(), high: z.number(), level: z.number() }).nullable().optional(),
     }),
   ),
   resources: z.array(

@@ -30,6 +30,7 @@ export function renderRunReport(data: RunReportData): string {
     data.timeseries.timeSeconds.length > 1
       ? data.timeseries.timeSeconds[1]! - data.timeseries.timeSeconds[0]!
       : 0;
+  const predicted = s.metrics.some((m) => m.prediction);
   const body = [
     verdict,
     `<h2 id="timeseries">Time series</h2>`,
@@ -66,15 +67,27 @@ export function renderRunReport(data: RunReportData): string {
     ),
     `<h2 id="figures">Scale-test figures</h2>`,
     htmlTable(
-      ["metric", "stage", "unit", "mean", "95 % CI"],
+      ["metric", "stage", "unit", "mean", "95 % CI", ...(predicted ? ["90 % prediction"] : [])],
       s.metrics.map((m) => [
         m.name,
         m.stage ?? "all",
         m.unit,
         num(formatNumber(m.mean, 4)),
         num(m.ci95 ? `${formatNumber(m.ci95[0], 4)} .. ${formatNumber(m.ci95[1], 4)}` : "-"),
+        ...(predicted
+          ? [
+              num(
+                m.prediction
+                  ? `${formatNumber(m.prediction.low, 3)} .. ${formatNumber(m.prediction.high, 3)}`
+                  : "-",
+              ),
+            ]
+          : []),
       ]),
-      `Mean over ${s.replications} replication(s) with Student-t 95 % confidence intervals.`,
+      `Mean over ${s.replications} replication(s) with Student-t 95 % confidence intervals` +
+        (predicted
+          ? "; the 90 % prediction is where one test would land with the model's parameter uncertainty (docs/uncertainty.md)."
+          : "."),
     ),
     `<h2 id="run">What ran</h2>`,
     htmlTable(

@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { InputError } from "../../../errors.js";
+import { inputLimits } from "../../../input/limits.js";
+import { readInputText } from "../../../input/readInput.js";
 import { parseCsvRows } from "../../../measured/csvRows.js";
 import { parseJsonText } from "../../../measured/jsonLocate.js";
 import type { SweepFigure, SweepPoint, SweepTable } from "./sweepData.js";
@@ -78,14 +80,10 @@ export function parseSweepCsv(text: string, file: string): SweepTable {
 
 /** Reads a sweep CSV and its `<file>.meta.json` sidecar when there is one. */
 export function readSweep(file: string): SweepTable {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new InputError({ file, path: "", message: `cannot read: ${(err as Error).message}` });
-  }
-  const table = parseSweepCsv(text, file);
+  const read = (f: string): string =>
+    readInputText(f, { what: "sweep output", maxBytes: inputLimits.sweepBytes });
+  const table = parseSweepCsv(read(file), file);
   const metaFile = `${file}.meta.json`;
-  if (existsSync(metaFile)) table.meta = parseJsonText(readFileSync(metaFile, "utf8"), metaFile);
+  if (existsSync(metaFile)) table.meta = parseJsonText(read(metaFile), metaFile);
   return table;
 }

@@ -1,0 +1,111 @@
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { isMainThread } from "node:worker_threads";
+import type { ReplicationResult } from "../model/coderModel.js";
+import type { ModelFile } from "../model/modelSchema.js";
+import type { Scenario } from "../scenario/index.js";
+import { reviveReplication, runTask, type SimulationTask } from "../sweep/tasks.js";
+import { WORKER_SCRIPT, WorkerPool } from "../sweep/workerPool.js";
+
+/**
+ * Parallel replications on the sweep's worker threads, for synchronous callers. A replication's result
+ * depends only on (scenario, model, seed), so where it runs changes nothing but the wall time.
+ */
+
+let jobsDefault: number | undefined;
+
+/** Sets the worker count every later simulation uses by default (the CLI's `--jobs`). */
+export function setDefaultJobs(jobs: number): void {
+  jobsDefault = Math.max(1, Math.floor(jobs));
+}
+
+/** Available cores on the main thread of a built capsim; 1 inside a worker or when run from sources. */
+export function defaultJobs(): number {
+  if (!isMainThread || !existsSync(fileURLToPath(WORKER_SCRIPT))) return 1;
+  return jobsDefault ?? availableParallelism();
+}
+
+let shared: WorkerPool | undefined;
+
+/** One pool for the whole process, sized by the largest request so far; its threads never hold the process open. */
+function poolFor(jobs: number): WorkerPool {
+  if (!shared || shared.parallelism < jobs) {
+    void shared?.close();
+    shared = new WorkerPool(jobs, true);
+  }
+  return shared;
+}
+
+/** Replications already handed to workers: `results()` blocks until all are back, in replication order. */
+export interface StartedReplications {
+  readonly seeds: readonly number[];
+  results(onProgress?: (fraction: number) => void): ReplicationResult[];
+}
+
+/** Starts tasks on the pool (when there is one and more than one job), else runs them here when asked. */
+export function startTasks(tasks: readonly SimulationTask[], jobs = defaultJobs()): StartedReplications {
+  const seeds = tasks.map((t) => t.seed);
+  if (jobs <= 1 || tasks.length === 0 || !isMainThread || !existsSync(fileURLToPath(WORKER_SCRIPT))) {
+    return { seeds, results: (onProgress) => runHere(tasks, onProgress) };
+  }
+  const pool = poolFor(jobs);
+  const tickets = tasks.map((t) => pool.submitSync(t));
+  let done: ReplicationResult[] | undefined;
+  return {
+    seeds,
+    results(onProgress) {
+      done ??= awaitAll(pool, tickets, onProgress);
+      return done;
+    },
+  };
+}
+
+function runHere(
+  tasks: readonly SimulationTask[],
+  onProgress?: (fraction: number) => void,
+): ReplicationResult[] {
+  const n = tasks.length;
+  return tasks.map((task, r) => runTask(task, onProgress && ((f) => onProgress((r + f) / n))));
+}
+
+function awaitAll(
+  pool: WorkerPool,
+  tickets: readonly number[],
+  onProgress?: (fraction: number) => void,
+): ReplicationResult[] {
+  const finished = new Set<number>();
+  const report = (running: readonly number[]): void => {
+    let sum = finished.size;
+    for (const t of tickets) if (!finished.has(t)) sum += pool.hasReply(t) ? 1 : (running[t] ?? 0);
+    onProgress?.(sum / tickets.length);
+  };
+  return tickets.map((ticket) => {
+    const result = reviveReplication(pool.awaitSync(ticket, onProgress && report) as ReplicationResult);
+    finished.add(ticket);
+    return result;
+  });
+}
+
+/** The tasks of `replications` replications of a scenario, seeded by `seedOf(r)`. */
+export function replicationTasks(
+  scenario: Scenario,
+  model: ModelFile,
+  replications: number,
+  seedOf: (r: number) => number,
+): SimulationTask[] {
+  return Array.from({ length: replications }, (_, r) => ({
+    kind: "replication" as const,
+    scenario,
+    model,
+    seed: seedOf(r),
+  }));
+}
+
+/** Independent simulation tasks (sensitivity trajectories, prediction draws), in parallel; results in task order. */
+export function evaluateTasks(
+  tasks: readonly SimulationTask[],
+  opts: { jobs?: number; onProgress?: (fraction: number) => void } = {},
+): ReplicationResult[] {
+  return startTasks(tasks, opts.jobs).results(opts.onProgress);
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import type { Document } from "yaml";
+import { applyParameters, type FitParameter, resolveFitParameters } from "../calibrate/fitParameters.js";
+import { modelDocumentText, parseModelDocument } from "../calibrate/modelDocument.js";
+import { fromUnit } from "../calibrate/runCalibrate.js";
+import { type LoadedModel, loadModelText } from "../model/loadModel.js";
+import type { UncertaintyEntry } from "./schema.js";
+
+/** One uncertain parameter, resolved against its model: what moves, and between which values. */
+export interface UncertainParameter {
+  entry: UncertaintyEntry;
+  /** The fit machinery's view: a scalar value or a distribution's scale factor, with bounds lo..hi. */
+  fit: FitParameter;
+}
+
+/** A model and its uncertain parameters, ready to be re-parameterised point by point. */
+export interface UncertainModel {
+  base: LoadedModel;
+  doc: Document;
+  parameters: UncertainParameter[];
+}
+
+/** The model's `uncertainty:` entries resolved to parameters with absolute bounds (factors applied). */
+export function uncertainModel(base: LoadedModel, text = readFileSync(base.file, "utf8")): UncertainModel {
+  const doc = parseModelDocument(text, base.file);
+  const entries = base.model.uncertainty ?? [];
+  const raw = doc.toJS();
+  const parameters = entries.map((entry) => {
+    const [probe] = resolveFitParameters(raw, [{ path: entry.path, bounds: [0.5, 2] }], base.file);
+    const factor = (entry.as ?? "factor") === "factor";
+    const bounds: [number, number] =
+      factor && probe!.kind === "scalar"
+        ? ordered(probe!.original * entry.low, probe!.original * entry.high)
+        : [entry.low, entry.high];
+    const [fit] = resolveFitParameters(raw, [{ path: entry.path, bounds }], base.file);
+    return { entry, fit: fit! };
+  });
+  return { base, doc, parameters };
+}
+
+const ordered = (a: number, b: number): [number, number] => (a <= b ? [a, b] : [b, a]);
+
+/** The parameter's value at a position in [0, 1] of its range (log scale when the range is positive). */
+export function valueAt(p: UncertainParameter, unit: number): number {
+  return fromUnit(p.fit, unit);
+}
+
+/**
+ * The model with every uncertain parameter set to the given position in its range (0.5 is the range's
+ * log-midpoint, not necessarily the model's value). The copy drops `uncertainty:`, whose ranges
+ * describe the original.
+ */
+export function modelAtPoint(m: UncertainModel, unit: readonly number[]): LoadedModel {
+  const values = m.parameters.map((p, i) => valueAt(p, unit[i]!));
+  const doc = applyParameters(
+    m.doc,
+    m.parameters.map((p) => p.fit),
+    values,
+  );
+  doc.delete("uncertainty");
+  return loadModelText(modelDocumentText(doc), m.base.file);
+}

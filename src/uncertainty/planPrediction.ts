@@ -1,0 +1,118 @@
+import type { Check } from "../plan/checks.js";
+import type { PlanResult, PlanSimulation } from "../plan/plan.js";
+import type { SearchContext } from "../plan/simulate.js";
+import { compare } from "../plan/slo.js";
+import type { RunSummary } from "../run/runScenario.js";
+import { metricLabel } from "../sweep/columns.js";
+import { evaluatePoint, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
+import { type UncertainModel, uncertainModel } from "./parameters.js";
+import { PREDICTION_LEVEL, type Prediction, predictionInterval, predictionTasks } from "./prediction.js";
+import type { LeavesOut } from "./schema.js";
+
+/** One check of a plan's deployment with the 90 % prediction of its value. */
+export interface CheckPrediction {
+  kind: Check["kind"];
+  name: string;
+  op: Check["op"];
+  threshold: number;
+  value: number | null;
+  prediction: Prediction | null;
+  /** The interval reaches past the threshold: with the model's uncertainty the check may fail. */
+  crosses: boolean;
+}
+
+export interface DeploymentPrediction {
+  /** The check with the least headroom at the nominal parameters: what decides the size. */
+  deciding: CheckPrediction | null;
+  /** Every check whose interval crosses its threshold. */
+  crossing: CheckPrediction[];
+}
+
+/** The `uncertainty` block of `capsim plan --json` (docs/uncertainty.md). */
+export interface PlanUncertainty {
+  draws: number;
+  level: number;
+  parameters: number;
+  recommended: DeploymentPrediction | null;
+  reference: DeploymentPrediction | null;
+  leaves_out: LeavesOut;
+}
+
+export interface PlanPredictOptions {
+  draws: number;
+  evaluate?: (task: PointTask) => PointOutcome;
+  onDraw?: (which: string, done: number, total: number) => void;
+}
+
+/**
+ * Runs the model's uncertainty draws on the recommended deployment and on the reference architecture,
+ * and says how wide the deciding check's prediction is and whether any check's interval crosses its
+ * limit. No draws (or no `uncertainty:` in the model): the predictions are null, what it leaves out is kept.
+ */
+export function planUncertainty(
+  ctx: SearchContext,
+  r: PlanResult,
+  opts: PlanPredictOptions,
+): PlanUncertainty {
+  const entries = ctx.model.model.uncertainty ?? [];
+  const draws = entries.length > 0 ? opts.draws : 0;
+  const m = draws >= 2 ? uncertainModel(ctx.model) : null;
+  const predict = (sim: PlanSimulation | null, which: string) =>
+    m && sim?.loaded ? deploymentPrediction(ctx, m, sim, draws, which, opts) : null;
+  return {
+    draws: m ? draws : 0,
+    level: PREDICTION_LEVEL,
+    parameters: entries.length,
+    recommended: predict(r.recommended, "recommended"),
+    reference: predict(r.reference.simulation, "reference"),
+    leaves_out: ctx.model.model.leaves_out ?? [],
+  };
+}
+
+function deploymentPrediction(
+  ctx: SearchContext,
+  m: UncertainModel,
+  sim: PlanSimulation,
+  draws: number,
+  which: string,
+  opts: PlanPredictOptions,
+): DeploymentPrediction {
+  const run = opts.evaluate ?? evaluatePoint;
+  const tasks = predictionTasks(sim.loaded!, m, draws, ctx.seed);
+  const summaries = tasks.map((task, i) => {
+    const s = run(task).summary;
+    opts.onDraw?.(which, i + 1, tasks.length);
+    return s;
+  });
+  const checks = sim.assessment.checks.map((c) => checkPrediction(c, summaries));
+  const tightest = sim.assessment.tightest;
+  return {
+    deciding: tightest ? (checks.find((c) => c.name === tightest.name) ?? null) : null,
+    crossing: checks.filter((c) => c.crosses),
+  };
+}
+
+function checkPrediction(c: Check, draws: readonly RunSummary[]): CheckPrediction {
+  const values = draws.map((s) =>
+    c.kind === "slo"
+      ? (s.metrics.find((m) => metricLabel(m) === c.name)?.mean ?? null)
+      : (s.resources.find((x) => x.name === c.name)?.utilization ?? null),
+  );
+  const prediction = predictionInterval(
+    values,
+    PREDICTION_LEVEL,
+    c.kind === "util" || c.name.includes("utilization") ? 1 : undefined,
+  );
+  const crosses =
+    prediction !== null &&
+    !(compare(prediction.low, c.op, c.threshold) && compare(prediction.high, c.op, c.threshold));
+  return {
+    kind: c.kind,
+    name: c.name,
+    op: c.op,
+    threshold: c.threshold,
+    value: c.value,
+    prediction,
+    crosses,
+  };
+}

@@ -1,0 +1,227 @@
+import { performance } from "node:perf_hooks";
+import { deriveSeed, RandomStreams } from "../engine/random/index.js";
+import { studentTQuantile } from "../engine/stats/studentT.js";
+import type { LoadedModel } from "../model/loadModel.js";
+import type { RunSummary, SummaryMetric } from "../run/runScenario.js";
+import type { LoadedScenario } from "../scenario/index.js";
+import { evaluatePoint, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
+import { latinHypercube } from "./lhs.js";
+import { modelAtPoint, type UncertainModel, uncertainModel } from "./parameters.js";
+
+/**
+ * Draws per run by default. Each draw is one replication: on scaletest-2000 (3 replications) 6 draws
+ * make the run cost about 2.5x the CPU (docs/uncertainty.md has the measurement). Fewer draws widen the
+ * interval through Student's t: t(0.95, n−1)·√(1 + 1/n) is 2.63 standard deviations at 4 draws, 2.18
+ * at 6, 2.0 at 8, 1.8 at 16 and 1.645 at infinity; 6 is the knee, where two more draws would buy 8 %
+ * for two more replications' time.
+ */
+export const DEFAULT_PREDICTION_DRAWS = 6;
+export const PREDICTION_LEVEL = 0.9;
+
+/** Where one test of the simulated deployment would land, with 90 % probability (docs/output.md). */
+export interface Prediction {
+  low: number;
+  high: number;
+  level: number;
+}
+
+/** What a run's prediction intervals rest on (the `prediction` block of summary.json). */
+export interface PredictionInfo {
+  draws: number;
+  level: number;
+  seed: number;
+  method: string;
+  parameters: { path: string; kind: string; low: number; high: number; as: "value" | "factor" }[];
+  /** The nominal bottleneck (coderd replicas as one), and the share of draws whose bottleneck is the same. */
+  bottleneck: { resource: string; agreement: number; alternatives: { resource: string; draws: number }[] };
+  wall_seconds: number;
+}
+
+export interface PredictOptions {
+  draws: number;
+  seed: number;
+  onProgress?: (fraction: number) => void;
+  /** Runs one draw; the default runs it in this thread (a worker pool may substitute its own). */
+  evaluate?: (task: PointTask) => PointOutcome;
+  /** The model file's text, when it is not to be read from `model.file`. */
+  modelText?: string;
+}
+
+const METHOD =
+  "Each draw sets every uncertain parameter to a Latin-hypercube point of its range (log-uniform when " +
+  "positive) and runs one replication with its own seed, so the draws carry parameter uncertainty and one " +
+  "test's simulation noise together. The interval is the normal-theory prediction interval of the draws, " +
+  "mean ± t(0.95, n−1)·sd·√(1 + 1/n), on logits for a utilisation, on logarithms when every draw is positive.";
+
+/** The draws' tasks: the model at each Latin-hypercube point, one replication, a seed per draw. */
+export function predictionTasks(
+  loaded: LoadedScenario,
+  m: UncertainModel,
+  draws: number,
+  seed: number,
+): PointTask[] {
+  const rng = new RandomStreams(deriveSeed(seed, "prediction")).stream("latin-hypercube");
+  return latinHypercube(draws, m.parameters.length, rng).map((unit, index) => ({
+    index,
+    loaded,
+    model: modelAtPoint(m, unit),
+    replications: 1,
+    seed: deriveSeed(seed, "prediction-draw", index),
+  }));
+}
+
+/**
+ * Runs the draws and returns the summary with a `prediction` on every metric and resource utilisation.
+ * With no `uncertainty:` in the model, or no draws, the predictions are null.
+ */
+export function predictRun(
+  loaded: LoadedScenario,
+  model: LoadedModel,
+  summary: RunSummary,
+  opts: PredictOptions,
+): RunSummary {
+  const m = (model.model.uncertainty ?? []).length > 0 ? uncertainModel(model, opts.modelText) : null;
+  if (!m || opts.draws < 2) return withoutPrediction(summary);
+  const start = performance.now();
+  const run = opts.evaluate ?? evaluatePoint;
+  const tasks = predictionTasks(loaded, m, opts.draws, opts.seed);
+  const draws = tasks.map((task, i) => {
+    const outcome = run(task);
+    opts.onProgress?.((i + 1) / tasks.length);
+    return outcome.summary;
+  });
+  return combine(
+    summary,
+    draws,
+    predictionInfo(m, summary, draws, opts.seed, (performance.now() - start) / 1000),
+  );
+}
+
+/** The `prediction` block: what the draws rest on, and how often they agree with the nominal bottleneck. */
+export function predictionInfo(
+  m: UncertainModel,
+  nominal: RunSummary,
+  draws: readonly RunSummary[],
+  seed: number,
+  wallSeconds: number,
+): PredictionInfo {
+  return {
+    draws: draws.length,
+    level: PREDICTION_LEVEL,
+    seed,
+    method: METHOD,
+    parameters: m.parameters.map((p) => ({
+      path: p.entry.path,
+      kind: p.entry.kind,
+      low: p.entry.low,
+      high: p.entry.high,
+      as: p.entry.as ?? "factor",
+    })),
+    bottleneck: bottleneckAgreement(nominal, draws),
+    wall_seconds: wallSeconds,
+  };
+}
+
+/** The summary with every prediction null (prediction off, or nothing uncertain). */
+export function withoutPrediction(summary: RunSummary): RunSummary {
+  return {
+    ...summary,
+    metrics: summary.metrics.map((m) => ({ ...m, prediction: null })),
+    resources: summary.resources.map((r) => ({ ...r, utilization_prediction: null })),
+    prediction: null,
+  };
+}
+
+/** Attaches each metric's and resource's interval from the draws' values. */
+export function combine(summary: RunSummary, draws: readonly RunSummary[], info: PredictionInfo): RunSummary {
+  const key = (m: SummaryMetric) => `${m.name}@${m.stage ?? ""}`;
+  const byKey = draws.map((d) => new Map(d.metrics.map((m) => [key(m), m.mean])));
+  const byResource = draws.map((d) => new Map(d.resources.map((r) => [r.name, r.utilization])));
+  return {
+    ...summary,
+    metrics: summary.metrics.map((m) => ({
+      ...m,
+      prediction: predictionInterval(
+        byKey.map((d) => d.get(key(m)) ?? null),
+        PREDICTION_LEVEL,
+        isShare(m) ? 1 : undefined,
+      ),
+    })),
+    resources: summary.resources.map((r) => ({
+      ...r,
+      utilization_prediction: predictionInterval(
+        byResource.map((d) => d.get(r.name) ?? null),
+        PREDICTION_LEVEL,
+        1,
+      ),
+    })),
+    prediction: info,
+  };
+}
+
+/**
+ * The normal-theory prediction interval of one new observation from a sample:
+ * mean ± t((1+level)/2, n−1)·sd·√(1 + 1/n), on a scale where the quantity is unbounded: logit for a
+ * share with an `upper` bound (utilisation), log for positive values (skewed figures such as
+ * latencies), else the values themselves, clamped at 0 when none is negative. Null with fewer than
+ * two finite values.
+ */
+export function predictionInterval(
+  values: readonly (number | null | undefined)[],
+  level = PREDICTION_LEVEL,
+  upper?: number,
+): Prediction | null {
+  const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  const n = finite.length;
+  if (n < 2) return null;
+  const scale = scaleFor(finite, upper);
+  const xs = finite.map(scale.to);
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+  const half = studentTQuantile((1 + level) / 2, n - 1) * sd * Math.sqrt(1 + 1 / n);
+  const floor = finite.every((v) => v >= 0) ? 0 : Number.NEGATIVE_INFINITY;
+  const ceiling = upper ?? Number.POSITIVE_INFINITY;
+  const clamp = (v: number) => Math.min(ceiling, Math.max(floor, v));
+  return { low: clamp(scale.from(mean - half)), high: clamp(scale.from(mean + half)), level };
+}
+
+function scaleFor(values: readonly number[], upper: number | undefined) {
+  if (upper !== undefined && values.every((v) => v > 0 && v < upper)) {
+    return {
+      to: (v: number) => Math.log(v / (upper - v)),
+      from: (x: number) => upper / (1 + Math.exp(-x)),
+    };
+  }
+  if (values.every((v) => v > 0)) return { to: Math.log, from: Math.exp };
+  return { to: (v: number) => v, from: (x: number) => x };
+}
+
+/** A utilisation figure: a share of capacity, so its interval stays within [0, 1]. */
+export function isShare(m: { name: string; unit: string }): boolean {
+  return m.unit === "1" && m.name.includes("utilization");
+}
+
+/** The bottleneck as a sizing verdict: which coderd replica (or its pool) is busiest is not a different answer. */
+export function sizingVerdict(resource: string): string {
+  return resource.replace(/^coderd-\d+ /, "coderd ");
+}
+
+function bottleneckAgreement(
+  nominal: RunSummary,
+  draws: readonly RunSummary[],
+): PredictionInfo["bottleneck"] {
+  const resource = sizingVerdict(nominal.bottleneck.resource);
+  const counts = new Map<string, number>();
+  for (const d of draws) {
+    const verdict = sizingVerdict(d.bottleneck.resource);
+    counts.set(verdict, (counts.get(verdict) ?? 0) + 1);
+  }
+  return {
+    resource,
+    agreement: (counts.get(resource) ?? 0) / Math.max(1, draws.length),
+    alternatives: [...counts]
+      .filter(([r]) => r !== resource)
+      .sort((a, b) => b[1] - a[1])
+      .map(([r, n]) => ({ resource: r, draws: n })),
+  };
+}

@@ -1,0 +1,3 @@
+import { describeLaws } from "./operationalLaws.js";
+
+describeLaws(2, 3);

@@ -1,0 +1,157 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import { runReplication } from "../../src/model/coderModel.js";
+import { loadModel } from "../../src/model/loadModel.js";
+import { estimateRun, jobsWithinMemory } from "../../src/run/estimate.js";
+import { loadScenario } from "../../src/scenario/index.js";
+import { reviveFailure, runTask, type SimulationTask, taskFailure } from "../../src/sweep/tasks.js";
+
+// Worker threads load compiled JS, so the parallel paths are driven through the built CLI and dist/.
+const ROOT = resolve(import.meta.dirname, "../..");
+const CLI = join(ROOT, "dist/cli/main.js");
+const SCENARIO = join(ROOT, "test/fixtures/sweep/small.yaml");
+let dir: string;
+
+function capsim(args: readonly string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The summary without its wall time, the one field that may differ between two identical runs. */
+function summaryOf(json: string): unknown {
+  const { wall_seconds: _wall, ...rest } = JSON.parse(json) as Record<string, unknown>;
+  return rest;
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} missing: build first (npx tsc -p tsconfig.build.json)`);
+  dir = mkdtempSync(join(tmpdir(), "capsim-parallel-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("parallel replications", () => {
+  it("run --jobs 2 gives the summary and time series of --jobs 1, bit for bit", () => {
+    const outputs = [1, 2].map((jobs) => {
+      const out = join(dir, `run-${jobs}`);
+      const r = capsim([
+        "run",
+        SCENARIO,
+        "--replications",
+        "3",
+        "--jobs",
+        String(jobs),
+        "--json",
+        "--out",
+        out,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return { summary: summaryOf(r.stdout), csv: readFileSync(join(out, "timeseries.csv"), "utf8") };
+    });
+    expect(outputs[1]!.summary).toEqual(outputs[0]!.summary);
+    expect(outputs[1]!.csv).toBe(outputs[0]!.csv);
+    // Three distinct replications really ran (a pool that returned one result thrice would fail here).
+    const summary = outputs[0]!.summary as { replications: number; metrics: { ci95: unknown }[] };
+    expect(summary.replications).toBe(3);
+    expect(summary.metrics.some((m) => m.ci95 !== null)).toBe(true);
+  });
+
+  it("plan --jobs 2 (comparison runs and candidates run ahead) answers as --jobs 1", () => {
+    const [one, two] = [1, 2].map((jobs) =>
+      capsim(["plan", SCENARIO, "--users", "60", "--jobs", String(jobs), "--json", "--no-progress"]),
+    );
+    expect(one!.code, one!.stderr).toBe(0);
+    expect(two!.code, two!.stderr).toBe(0);
+    expect(JSON.parse(two!.stdout)).toEqual(JSON.parse(one!.stdout));
+  });
+
+  it("a progress callback only splits the run into steps: the result is the same", () => {
+    const loaded = loadScenario(SCENARIO);
+    const model = loadModel(loaded.scenario.model, loaded.file).model;
+    const quiet = runReplication(loaded.scenario, model, 11);
+    const fractions: number[] = [];
+    const stepped = runReplication(loaded.scenario, model, 11, (f) => fractions.push(f));
+    expect(fractions.length).toBeGreaterThan(10);
+    expect(stepped.events).toBe(quiet.events);
+    expect(stepped.figures).toEqual(quiet.figures);
+    expect(stepped.metrics.series.map((s) => Array.from(s.values))).toEqual(
+      quiet.metrics.series.map((s) => Array.from(s.values)),
+    );
+  });
+});
+
+describe("jobs within the memory budget", () => {
+  it("runs no more replications at once than --max-memory-gb holds, and at least one", () => {
+    const estimate = estimateRun(loadScenario(SCENARIO).scenario, 3);
+    const perReplication = estimate.terms.reduce((n, t) => n + t.bytes, 0);
+    const gb = (bytes: number) => bytes / 2 ** 30;
+    const budget = (bytes: number) => ({ maxMemoryGb: gb(bytes), maxHours: 24 });
+    expect(jobsWithinMemory(estimate, budget(estimate.memoryBytes + 10 * perReplication), 4)).toBe(4);
+    expect(jobsWithinMemory(estimate, budget(estimate.memoryBytes + 1.5 * perReplication), 4)).toBe(2);
+    expect(jobsWithinMemory(estimate, budget(estimate.memoryBytes), 4)).toBe(1);
+    expect(jobsWithinMemory(estimate, budget(estimate.memoryBytes / 2), 4)).toBe(1);
+  });
+});
+
+describe("errors from worker threads", () => {
+  it("an error in a worker is rethrown here with the name and message it has in this thread", async () => {
+    const { WorkerPool } = await import(join(ROOT, "dist/sweep/workerPool.js"));
+    const loaded = loadScenario(SCENARIO);
+    const model = loadModel(loaded.scenario.model, loaded.file).model;
+    // A scenario without stages makes the model fail at run time, as a bug would.
+    const broken: SimulationTask = {
+      kind: "replication",
+      scenario: { ...loaded.scenario, workload: undefined as never },
+      model,
+      seed: 1,
+    };
+    let here: Error | undefined;
+    try {
+      runTask(broken);
+    } catch (error) {
+      here = error as Error;
+    }
+    expect(here).toBeInstanceOf(Error);
+    const pool = new WorkerPool(1, true);
+    try {
+      const ticket = pool.submitSync(broken);
+      expect(() => pool.awaitSync(ticket)).toThrow(here!.message);
+      let there: Error | undefined;
+      try {
+        pool.awaitSync(pool.submitSync(broken));
+      } catch (error) {
+        there = error as Error;
+      }
+      expect(there?.name).toBe(here!.name);
+      // The pool still works after a failed task.
+      const good = pool.awaitSync(pool.submitSync({ ...broken, scenario: loaded.scenario }));
+      expect(good.events).toBe(runTask({ ...broken, scenario: loaded.scenario }).events);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("bad input stays bad input (exit 2) and a system error keeps its code across the thread boundary", () => {
+    const input = new InputError({
+      file: "m.yaml",
+      line: 3,
+      col: 4,
+      path: "a.b",
+      message: "expected a number",
+    });
+    const back = reviveFailure(structuredClone(taskFailure(input)));
+    expect(back).toBeInstanceOf(InputError);
+    expect(back.message).toBe(input.message);
+    expect((back as InputError).issues).toEqual(input.issues);
+    const sys = Object.assign(new Error("ENOSPC: no space left"), { code: "ENOSPC", syscall: "write" });
+    const sysBack = reviveFailure(structuredClone(taskFailure(sys))) as NodeJS.ErrnoException;
+    expect([sysBack.code, sysBack.syscall, sysBack.message]).toEqual(["ENOSPC", "write", sys.message]);
+  });
+});
