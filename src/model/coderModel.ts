@@ -152,12 +152,13 @@ export function runReplication(
   );
   for (const cpu of cluster.cpus) cpu.onComplete((tag) => pipeline.cpuDone(tag));
   database.cpu.onComplete((tag) => pipeline.cpuDone(tag));
-  cluster.pools.forEach((pool, r) =>
+  cluster.pools.forEach((pool, r) => {
+    const idle = idleLists?.[r];
     pool.onGrant((tag, unit) => {
-      idleLists?.[r]!.granted();
+      idle?.granted();
       pipeline.connectionGranted(tag, unit);
-    }),
-  );
+    });
+  });
   database.notifyLock.onComplete((tag) => pipeline.lockDone(tag));
 
   const ids = {
