@@ -89,6 +89,8 @@ function compareFigure(
       { error: null, verdict: "not_simulated" },
       reason,
     );
+  // A figure the measured file declares unmodelled is shown with the simulated value, never judged.
+  if (figure.unmodelled) return notSimulated(`unmodelled: ${figure.unmodelled}`);
   if (!sim) return notSimulated(whyAbsent(figure, scenarioStages));
   const simulatedScope = figureDefinition(figure.metric)?.scope ?? null;
   if (figure.scope !== null && simulatedScope !== null && figure.scope !== simulatedScope) {

@@ -3,7 +3,16 @@ import { MEASURED_SCOPES, type MeasuredSample, type MeasuredScope, SCALETEST_STA
 import { convertUnit, isKnownUnit, KNOWN_UNITS, siUnitOf } from "./units.js";
 
 /** The fields of one figure in capsim's own YAML and CSV formats. */
-export const FIGURE_FIELDS = ["metric", "stage", "value", "range", "unit", "scope", "note"] as const;
+export const FIGURE_FIELDS = [
+  "metric",
+  "stage",
+  "value",
+  "range",
+  "unit",
+  "scope",
+  "note",
+  "unmodelled",
+] as const;
 
 /** A problem with one field of a figure; `field` is a path below the figure (`unit`, `range.1`). */
 export interface FieldIssue {
@@ -20,6 +29,8 @@ export interface CapsimFigure {
   unit: string;
   scope: MeasuredScope | null;
   note?: string;
+  /** Why the model has no mechanism for what this figure measures (compare reports it, never fails it). */
+  unmodelled?: string;
 }
 
 const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_:./-]*$/;
@@ -59,6 +70,8 @@ export function validateFigure(
   const scope = readScope(input.scope, row?.scope ?? null, issue);
   if (input.note !== undefined && input.note !== null && typeof input.note !== "string")
     issue("note", "note must be text");
+  if (input.unmodelled !== undefined && (typeof input.unmodelled !== "string" || input.unmodelled === ""))
+    issue("unmodelled", "unmodelled must be the reason the model has no mechanism for this figure");
   if (issues.length > 0 || !numbers || !unit) return { issues };
 
   const target = row?.unit ?? siUnitOf(unit)!;
@@ -67,6 +80,7 @@ export function validateFigure(
   if (numbers.value !== undefined) figure.value = convert(numbers.value);
   if (numbers.range) figure.range = [convert(numbers.range[0]), convert(numbers.range[1])];
   if (typeof input.note === "string" && input.note !== "") figure.note = input.note;
+  if (typeof input.unmodelled === "string") figure.unmodelled = input.unmodelled;
   checkPlausible(figure, row !== undefined, issue);
   return issues.length > 0 ? { issues } : { figure, issues };
 }
@@ -221,6 +235,7 @@ export function figureToSample(figure: CapsimFigure, file: string, line: number 
     file,
     ...(line === undefined ? {} : { line }),
     ...(figure.note ? { note: figure.note } : {}),
+    ...(figure.unmodelled ? { unmodelled: figure.unmodelled } : {}),
   };
 }
 

@@ -70,6 +70,8 @@ export interface MeasuredSample {
   file: string;
   line?: number;
   note?: string;
+  /** Why the model has no mechanism for what this figure measures (capsim-yaml `unmodelled`). */
+  unmodelled?: string;
 }
 
 /** A named time interval of a test run, in unix seconds, both ends inclusive. */

@@ -23,6 +23,7 @@ import { databaseComponent } from "./components/databaseComponent.js";
 import { geographyComponent } from "./components/geographyComponent.js";
 import { provisionerComponent } from "./components/provisionerComponent.js";
 import { sessionMixComponent, weekComponent } from "./components/workloadComponent.js";
+import { IdleConnections } from "./connectionChurn.js";
 import { Database } from "./database.js";
 import { resolveFeatures, type WeekSpec } from "./features.js";
 import { Geography } from "./geography.js";
@@ -122,11 +123,20 @@ export function runReplication(
   const readyTimes = new LatencyProbe();
   const workdayQueueWaits = new LatencyProbe();
 
+  // With a connection start-up cost in the model, each pool sits behind database/sql's idle list.
+  const setupCpu = model.database.connection_setup_cpu_s?.value;
+  const idleLists =
+    setupCpu === undefined
+      ? undefined
+      : cluster.pools.map(
+          (pool, r) =>
+            new IdleConnections(pool, cluster.maxIdleConnections(r), () => database.countConnectionOpen()),
+        );
   const pipeline = new RequestPipeline(
     sim,
     {
       coderdCpu: cluster.cpus,
-      pools: cluster.pools,
+      pools: idleLists ? idleLists.map((l) => l.port()) : cluster.pools,
       dbCpu: database.cpu,
       notifyLock: database.notifyLock,
       notifyHold: dist(model.database.notify_commit_s),
@@ -137,12 +147,21 @@ export function runReplication(
     {
       onRequestDone: (classId, replica, latency, owner, failed) =>
         requestDone(classId, replica, latency, owner, failed),
-      onCommit: (logged) => database.countCommit(logged),
+      onCommit: (logged, notify) => {
+        database.countCommit(logged);
+        if (notify) database.countNotify();
+      },
     },
   );
   for (const cpu of cluster.cpus) cpu.onComplete((tag) => pipeline.cpuDone(tag));
   database.cpu.onComplete((tag) => pipeline.cpuDone(tag));
-  for (const pool of cluster.pools) pool.onGrant((tag, unit) => pipeline.connectionGranted(tag, unit));
+  cluster.pools.forEach((pool, r) => {
+    const idle = idleLists?.[r];
+    pool.onGrant((tag, unit) => {
+      idle?.granted();
+      pipeline.connectionGranted(tag, unit);
+    });
+  });
   database.notifyLock.onComplete((tag) => pipeline.lockDone(tag));
 
   const ids = {
@@ -173,6 +192,17 @@ export function runReplication(
     };
     sim.after(refreshRng() * statsRefresh, tick);
   }
+
+  // Model components present only when the model file carries them (Agents() collector, NOTIFY fan-out).
+  startOptionalDatabaseLoads(
+    sim,
+    model,
+    cluster,
+    database,
+    pipeline,
+    catalog,
+    streams.stream("agents-collector"),
+  );
 
   // coderd's agent-stats batcher, and (newest versions) its metadata batcher, one per replica.
   const statsBatchers = cluster.cpus.map((_, r) =>
@@ -611,4 +641,40 @@ export function runReplication(
     resources,
     timeline,
   };
+}
+
+/**
+ * The NOTIFY fan-out to every listening replica (`pubsub`), connection start-ups
+ * (`database.connection_setup_cpu_s`) and each replica's Agents() collector (`agents_collector`), when
+ * the model file has them.
+ */
+function startOptionalDatabaseLoads(
+  sim: Simulation,
+  model: ModelFile,
+  cluster: CoderdCluster,
+  database: Database,
+  pipeline: RequestPipeline,
+  catalog: ReturnType<typeof buildRequestCatalog>,
+  rng: () => number,
+): void {
+  const setupCpu = model.database.connection_setup_cpu_s?.value;
+  if (model.pubsub || setupCpu !== undefined) {
+    // Every replica's pubsub connection LISTENs; PostgreSQL wakes each listening backend per NOTIFY.
+    const listeners = model.pubsub ? cluster.replicas * model.pubsub.listeners_per_replica.value : 0;
+    database.startEventLoads(sim, {
+      cpuPerNotify: listeners * (model.pubsub?.listener_cpu_s.value ?? 0),
+      cpuPerOpen: setupCpu ?? 0,
+    });
+  }
+  const collector = catalog.agentsCollector;
+  const interval = model.agents_collector?.interval_s.value;
+  if (!collector || interval === undefined) return;
+  const id = pipeline.define(collector);
+  for (let r = 0; r < cluster.replicas; r++) {
+    const tick = (): void => {
+      if (cluster.isUp(r)) pipeline.startRequest(id, r, -1, cluster.totalAgents());
+      sim.after(interval, tick);
+    };
+    sim.after(rng() * interval, tick);
+  }
 }

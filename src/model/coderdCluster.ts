@@ -112,8 +112,12 @@ export class CoderdCluster {
 
   /** Database connections replica r's pool holds open: those in use, or its idle minimum. */
   openConnections(r: number): number {
-    const pool = this.pools[r]!;
-    return Math.max(pool.inUse, Math.ceil(pool.size / this.model.coderd.pg_conn_idle_divisor.value));
+    return Math.max(this.pools[r]!.inUse, this.maxIdleConnections(r));
+  }
+
+  /** Idle connections replica r's pool keeps (CODER_PG_CONN_MAX_IDLE=auto: max_open / divisor). */
+  maxIdleConnections(r: number): number {
+    return Math.ceil(this.pools[r]!.size / this.model.coderd.pg_conn_idle_divisor.value);
   }
 
   websockets(r: number): number {

@@ -101,7 +101,46 @@ export class Database {
   /** Sets the fluid query load (heartbeat and job-update writes), on top of the idle background. */
   setFluidVcpu(vcpu: number): void {
     this.fluidVcpu = vcpu;
-    this.cpu.setBackgroundLoad(this.model.database.background_vcpu.value + vcpu);
+    this.applyBackground();
+  }
+
+  /** Loads that follow event counts (NOTIFY fan-out, connection opens), averaged over the last second. */
+  private eventVcpu = 0;
+  private notifiesInWindow = 0;
+  private opensInWindow = 0;
+
+  /**
+   * Turns on the loads that follow counted events: each NOTIFY costs `cpuPerNotify` on the listening
+   * backends (off the notifier's path), each connection open `cpuPerOpen` (a backend start-up). Both are
+   * carried as a load that follows the events of the last second.
+   */
+  startEventLoads(sim: Simulation, costs: { cpuPerNotify: number; cpuPerOpen: number }): void {
+    const window = 1;
+    const tick = (): void => {
+      const cpu = this.notifiesInWindow * costs.cpuPerNotify + this.opensInWindow * costs.cpuPerOpen;
+      this.eventVcpu = this.paused ? 0 : cpu / window;
+      this.notifiesInWindow = 0;
+      this.opensInWindow = 0;
+      this.applyBackground();
+      sim.after(window, tick);
+    };
+    sim.after(window, tick);
+  }
+
+  countNotify(): void {
+    this.notifiesInWindow++;
+  }
+
+  countConnectionOpen(): void {
+    this.opensInWindow++;
+  }
+
+  /** The idle background, the named residual (if the model carries one), fluid queries and event loads. */
+  private applyBackground(): void {
+    const db = this.model.database;
+    this.cpu.setBackgroundLoad(
+      db.background_vcpu.value + (db.unexplained_vcpu?.value ?? 0) + this.fluidVcpu + this.eventVcpu,
+    );
   }
 
   countCommit(logged: boolean): void {

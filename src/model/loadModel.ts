@@ -1,11 +1,23 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Document } from "yaml";
+import { z } from "zod";
 import { InputError } from "../errors.js";
 import { inputLimits } from "../input/limits.js";
 import { readInputText } from "../input/readInput.js";
 import { canonicalSha256 } from "../scenario/canonicalJson.js";
 import { parseYamlWithSchema } from "../scenario/yamlDocument.js";
+import {
+  applyOverlayValues,
+  mergeModelSections,
+  modelSectionParams,
+  overlayPath,
+  overlaySchema,
+  overlayValues,
+  positionIn,
+  readOverlayText,
+} from "./modelOverlay.js";
 import { type ModelFile, modelSchema } from "./modelSchema.js";
 
 /** The models/ folder shipped with capsim. */
@@ -51,9 +63,94 @@ export function loadModelFile(file: string): LoadedModel {
   return loadModelText(readInputText(file, { what: "model", maxBytes: inputLimits.modelBytes }), file);
 }
 
+/** How deep `extends` may chain (a cycle stops here too). */
+const MAX_EXTENDS_DEPTH = 4;
+
+/** The model schema with every section partial: what a file that `extends` another may hold. */
+const partialModelSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(modelSchema.shape).map(([key, schema]) => {
+      if (key === "name" || key === "description") return [key, schema];
+      let inner = schema as z.ZodType;
+      while (inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+      return [key, (inner instanceof z.ZodObject ? inner.partial() : inner).optional()];
+    }),
+  ),
+);
+
+const OVERLAY_SCHEMA = overlaySchema(modelSectionParams(modelSchema.shape));
+
 export function loadModelText(text: string, file: string): LoadedModel {
-  const { value } = parseYamlWithSchema(text, file, modelSchema, { kind: "model" });
-  return { model: value, file, sha256: canonicalSha256(value) };
+  const partial = parseYamlWithSchema(text, file, partialModelSchema, { kind: "model" });
+  const child = partial.value as Partial<ModelFile>;
+  if (child.extends === undefined && child.overlays === undefined) {
+    const { value } = parseYamlWithSchema(text, file, modelSchema, { kind: "model" });
+    return { model: value, file, sha256: canonicalSha256(value) };
+  }
+  // Overlays apply after every `extends` level is merged, base's first, all with the final model's k.
+  const composed = composeModel(text, file, 0);
+  let raw = composed.raw;
+  for (const pending of composed.overlays) {
+    const overlayFile = overlayPath(pending.ref.file, pending.model.file);
+    const overlayText = readOverlayText(overlayFile);
+    const parsed = parseYamlWithSchema(overlayText, overlayFile, OVERLAY_SCHEMA, { kind: "model overlay" });
+    const overlay = { file: overlayFile, text: overlayText, doc: parsed.doc, value: parsed.value };
+    raw = applyOverlayValues(raw, overlayValues(overlay, pending.ref.statements, pending.model), overlay);
+  }
+  const result = modelSchema.safeParse(raw);
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues.slice(0, 20).map((issue) => {
+        const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
+        return { file, ...positionIn(partial.doc, text, path), path: path.join("."), message: issue.message };
+      }),
+    );
+  }
+  return { model: result.data, file, sha256: canonicalSha256(result.data) };
+}
+
+type RawModel = Record<string, unknown>;
+
+/** An overlay named by some level of the `extends` chain, with where it is named (for errors). */
+interface PendingOverlay {
+  ref: NonNullable<ModelFile["overlays"]>[number];
+  model: { file: string; text: string; doc: Document; path: (string | number)[] };
+}
+
+/** A model's sections merged down its `extends` chain, and every overlay the chain names, in order. */
+function composeModel(
+  text: string,
+  file: string,
+  depth: number,
+): { raw: RawModel; overlays: PendingOverlay[] } {
+  const partial = parseYamlWithSchema(text, file, partialModelSchema, { kind: "model" });
+  const child = partial.value as RawModel & Partial<ModelFile>;
+  const own = (child.overlays ?? []).map((ref, i) => ({
+    ref,
+    model: { file, text, doc: partial.doc, path: ["overlays", i] },
+  }));
+  if (child.extends === undefined) {
+    // A complete model: checked here, where its own lines can be named.
+    const raw =
+      own.length > 0 ? child : parseYamlWithSchema(text, file, modelSchema, { kind: "model" }).value;
+    return { raw: raw as RawModel, overlays: own };
+  }
+  if (depth >= MAX_EXTENDS_DEPTH) {
+    throw new InputError({
+      file,
+      ...positionIn(partial.doc, text, ["extends"]),
+      path: "extends",
+      message: `models extend each other more than ${MAX_EXTENDS_DEPTH} deep (a cycle?)`,
+    });
+  }
+  const basePath = resolveModelPath(child.extends, file);
+  const base = composeModel(
+    readInputText(basePath, { what: "model", maxBytes: inputLimits.modelBytes }),
+    basePath,
+    depth + 1,
+  );
+  const { calibration: _baseFit, ...baseWithoutFit } = base.raw;
+  return { raw: mergeModelSections(baseWithoutFit, child), overlays: [...base.overlays, ...own] };
 }
 
 export function loadModel(nameOrPath: string, scenarioFile?: string): LoadedModel {

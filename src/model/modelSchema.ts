@@ -59,6 +59,24 @@ const sessionKindsSchema = z
   })
   .describe("User sessions by kind (used by a scenario's workload.sessions)");
 
+const OVERLAY_PARAM_PATH = /^[a-z_]+\.[a-z0-9_]+$/;
+const STATEMENT_REF = /^[a-z0-9_]+(\/rows)?$/;
+
+/** One `overlays:` entry: a measure-db file, and which of its statements set which model parameters. */
+export const overlayRefSchema = z.strictObject({
+  file: z.string().min(1).describe("Path of the overlay, relative to the model file"),
+  statements: z
+    .record(
+      z.string().regex(OVERLAY_PARAM_PATH, "a model parameter path section.parameter"),
+      z
+        .array(z.string().regex(STATEMENT_REF, "a statement id, optionally followed by /rows"))
+        .min(1)
+        .describe("Statement ids in the overlay's `statements`; `id/rows` divides by its rows per execution"),
+    )
+    .optional()
+    .describe("Model parameter <- the sum of these overlay statements' cpu_s_per_execution"),
+});
+
 export const modelSchema = z
   .strictObject({
     name: z.string().min(1),
@@ -87,6 +105,19 @@ export const modelSchema = z
           .describe("Relative error of every figure before and after the fit"),
       })
       .optional(),
+    extends: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A base model (name or path): this file's sections replace the base's parameters one by one (docs/model.md, Overlays)",
+      ),
+    overlays: z
+      .array(overlayRefSchema)
+      .optional()
+      .describe(
+        "Measured-cost files (capsim measure-db output) merged into the model, each value times database.measured_cost_scale",
+      ),
     versions: z
       .strictObject({
         agent_metadata_batching: versionParam(
@@ -166,7 +197,40 @@ export const modelSchema = z
       ),
       page_bytes: numberParam("PostgreSQL page size, bytes"),
       stats_row_bytes: numberParam("Bytes per appended workspace_agent_stats row"),
+      measured_cost_scale: numberParam(
+        "Target database vCPU-seconds per CPU-second measured by the overlays' machine (k); multiplies every merged overlay value",
+      ).optional(),
+      connection_setup_cpu_s: numberParam(
+        "PostgreSQL CPU of opening one connection (fork, authentication, backend start-up, exit), CPU-seconds; absent: connection churn not modelled",
+      ).optional(),
+      unexplained_vcpu: numberParam(
+        "Named residual: database CPU that no modelled statement accounts for, carried as a steady load, vCPU",
+      ).optional(),
     }),
+    pubsub: z
+      .strictObject({
+        listener_cpu_s: numberParam(
+          "PostgreSQL CPU per NOTIFY per listening connection (each listener's backend reads every notification), CPU-seconds",
+        ),
+        listeners_per_replica: numberParam("LISTEN connections each coderd replica holds (its pubsub)"),
+      })
+      .optional()
+      .describe("NOTIFY fan-out to every listening coderd replica (absent: NOTIFY costs only notify_cpu_s)"),
+    agents_collector: z
+      .strictObject({
+        interval_s: numberParam("Interval of each replica's Agents() Prometheus collector, seconds"),
+        workspaces_query_cpu_s_per_workspace: numberParam(
+          "PostgreSQL CPU of the collector's workspaces query (all workspaces, no limit) per workspace listed, CPU-seconds",
+        ),
+        per_workspace_cpu_s: numberParam(
+          "PostgreSQL CPU of the collector's queries per workspace (owner, agents in the latest build), CPU-seconds",
+        ),
+        per_agent_cpu_s: numberParam(
+          "PostgreSQL CPU of the collector's queries per agent (apps), CPU-seconds",
+        ),
+      })
+      .optional()
+      .describe("coderd's Agents() Prometheus collector (absent: not modelled)"),
     agent: z.strictObject({
       metadata_report_tick_s: numberParam("Agent-side metadata report tick (batched versions), seconds"),
       auth_reads_per_rpc: numberParam("Read queries per agent API call (token lookup, workspace lookup)"),

@@ -30,6 +30,8 @@ export interface RequestCatalog {
   autostartBuild: RequestClass;
   /** The autobuild executor's poll for workspaces due to start or stop. */
   autobuildPoll: RequestClass;
+  /** A replica's Agents() Prometheus collection (rows = workspaces listed); absent when not modelled. */
+  agentsCollector?: RequestClass;
 }
 
 /**
@@ -225,6 +227,35 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
       agentApi: false,
     },
     autobuildPoll: { name: "autobuild_poll", steps: reads(1), http: false, agentApi: false },
+    ...agentsCollectorClass(model),
+  };
+}
+
+/**
+ * coderd's Agents() collector (coderd/prometheusmetrics, v2.8): the workspaces query, then per workspace
+ * its owner and its latest build's agents, per agent its apps; one database job whose CPU is per workspace.
+ */
+function agentsCollectorClass(model: ModelFile): { agentsCollector?: RequestClass } {
+  const c = model.agents_collector;
+  if (!c) return {};
+  const perWorkspace =
+    c.workspaces_query_cpu_s_per_workspace.value + c.per_workspace_cpu_s.value + c.per_agent_cpu_s.value;
+  return {
+    agentsCollector: {
+      name: "agents_collector",
+      steps: [
+        {
+          kind: "query",
+          work: distributionFromSpec({ dist: "deterministic", value: 0 } as never),
+          statements: 1,
+          logged: false,
+          notify: false,
+          perRowSeconds: perWorkspace,
+        },
+      ],
+      http: false,
+      agentApi: false,
+    },
   };
 }
 

@@ -63,7 +63,7 @@ describe("capsim YAML", () => {
     expect(inputErrorOf(() => readCapsimYaml(text, "bad.yaml")).split("\n")).toEqual([
       "bad.yaml:2:13: figures.0.metric: unknown capsim metric coderd_cpu_vcpu_medain; did you mean coderd_cpu_vcpu_median?",
       'bad.yaml:5:12: figures.1.value: db_cpu_utilization_median is a fraction 0–1: write 0.80 for 80 %, or give unit: "%"',
-      "bad.yaml:9:5: figures.2.colour: unknown field; a figure has metric, stage, value, range, unit, scope, note",
+      "bad.yaml:9:5: figures.2.colour: unknown field; a figure has metric, stage, value, range, unit, scope, note, unmodelled",
       "bad.yaml:7:12: figures.2.stage: unknown stage lunch; expected one of prepare, ssh, web_terminal, workspace_apps, dashboard, cleanup or null",
       "bad.yaml:8:12: figures.2.range: range [400, 300] is reversed: lo must not exceed hi",
       "bad.yaml:12:11: figures.3.unit: websockets_mean is measured in 1; ms cannot be converted to it",
