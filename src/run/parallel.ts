@@ -28,11 +28,14 @@ export function defaultJobs(): number {
 
 let shared: WorkerPool | undefined;
 
-/** One pool for the whole process, sized by the largest request so far; its threads never hold the process open. */
+/**
+ * One pool for the whole process, sized by the largest request so far; its threads never hold the
+ * process open. `jobs` counts the calling thread, which runs its own batch's tasks while it waits.
+ */
 function poolFor(jobs: number): WorkerPool {
-  if (!shared || shared.parallelism < jobs) {
+  if (!shared || shared.parallelism < jobs - 1) {
     void shared?.close();
-    shared = new WorkerPool(jobs, true);
+    shared = new WorkerPool(jobs - 1, true);
   }
   return shared;
 }
@@ -81,7 +84,9 @@ function awaitAll(
     onProgress?.(sum / tickets.length);
   };
   return tickets.map((ticket) => {
-    const result = reviveReplication(pool.awaitSync(ticket, onProgress && report) as ReplicationResult);
+    const result = reviveReplication(
+      pool.awaitSync(ticket, onProgress && report, tickets) as ReplicationResult,
+    );
     finished.add(ticket);
     return result;
   });
