@@ -42,21 +42,18 @@ function poolFor(jobs: number): WorkerPool {
 
 /** Replications already handed to workers: `results()` blocks until all are back, in replication order. */
 export interface StartedReplications {
-  readonly seeds: readonly number[];
   results(onProgress?: (fraction: number) => void): ReplicationResult[];
 }
 
 /** Starts tasks on the pool (when there is one and more than one job), else runs them here when asked. */
 export function startTasks(tasks: readonly SimulationTask[], jobs = defaultJobs()): StartedReplications {
-  const seeds = tasks.map((t) => t.seed);
   if (jobs <= 1 || tasks.length === 0 || !isMainThread || !existsSync(fileURLToPath(WORKER_SCRIPT))) {
-    return { seeds, results: (onProgress) => runHere(tasks, onProgress) };
+    return { results: (onProgress) => runHere(tasks, onProgress) };
   }
   const pool = poolFor(jobs);
   const tickets = tasks.map((t) => pool.submitSync(t));
   let done: ReplicationResult[] | undefined;
   return {
-    seeds,
     results(onProgress) {
       done ??= awaitAll(pool, tickets, onProgress);
       return done;
