@@ -13,6 +13,7 @@ import { splitScenarioArgs } from "../compare/scenarioArgs.js";
 import { InputError } from "../errors.js";
 import { checkOutputFile } from "../input/paths.js";
 import { estimateRun, refuseOverBudget } from "../run/estimate.js";
+import { setDefaultJobs } from "../run/parallel.js";
 import {
   addServerOptions,
   fileSeriesOptions,
@@ -42,6 +43,7 @@ interface CalibrateFlags extends ServerFlags {
   seed?: number;
   progress: boolean;
   uncertainty?: boolean;
+  jobs?: number;
 }
 
 export function registerCalibrate(program: Command): void {
@@ -83,7 +85,13 @@ export function registerCalibrate(program: Command): void {
     );
   addInputCapOption(addBudgetOptions(addServerOptions(command)))
     .option("--no-progress", "no progress lines on stderr")
+    .option(
+      "--jobs <n>",
+      "simulations run at once on worker threads (default: available cores; the fit does not depend on it)",
+      positiveInt("jobs"),
+    )
     .action(async (files: string[], flags: CalibrateFlags) => {
+      if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);
       if (flags.fit.length === 0) {
         throw new InputError({
           file: "--fit",

@@ -28,32 +28,32 @@ export function defaultJobs(): number {
 
 let shared: WorkerPool | undefined;
 
-/** One pool for the whole process, sized by the largest request so far; its threads never hold the process open. */
+/**
+ * One pool for the whole process, sized by the largest request so far; its threads never hold the
+ * process open. `jobs` counts the calling thread, which runs its own batch's tasks while it waits.
+ */
 function poolFor(jobs: number): WorkerPool {
-  if (!shared || shared.parallelism < jobs) {
+  if (!shared || shared.parallelism < jobs - 1) {
     void shared?.close();
-    shared = new WorkerPool(jobs, true);
+    shared = new WorkerPool(jobs - 1, true);
   }
   return shared;
 }
 
 /** Replications already handed to workers: `results()` blocks until all are back, in replication order. */
 export interface StartedReplications {
-  readonly seeds: readonly number[];
   results(onProgress?: (fraction: number) => void): ReplicationResult[];
 }
 
 /** Starts tasks on the pool (when there is one and more than one job), else runs them here when asked. */
 export function startTasks(tasks: readonly SimulationTask[], jobs = defaultJobs()): StartedReplications {
-  const seeds = tasks.map((t) => t.seed);
   if (jobs <= 1 || tasks.length === 0 || !isMainThread || !existsSync(fileURLToPath(WORKER_SCRIPT))) {
-    return { seeds, results: (onProgress) => runHere(tasks, onProgress) };
+    return { results: (onProgress) => runHere(tasks, onProgress) };
   }
   const pool = poolFor(jobs);
   const tickets = tasks.map((t) => pool.submitSync(t));
   let done: ReplicationResult[] | undefined;
   return {
-    seeds,
     results(onProgress) {
       done ??= awaitAll(pool, tickets, onProgress);
       return done;
@@ -81,7 +81,9 @@ function awaitAll(
     onProgress?.(sum / tickets.length);
   };
   return tickets.map((ticket) => {
-    const result = reviveReplication(pool.awaitSync(ticket, onProgress && report) as ReplicationResult);
+    const result = reviveReplication(
+      pool.awaitSync(ticket, onProgress && report, tickets) as ReplicationResult,
+    );
     finished.add(ticket);
     return result;
   });

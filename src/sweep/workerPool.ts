@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { evaluatePoint, type PointOutcome, type PointTask } from "./evaluate.js";
-import { reviveFailure, type SimulationTask, type TaskFailure, taskFailure } from "./tasks.js";
+import { reviveFailure, runTask, type SimulationTask, type TaskFailure, taskFailure } from "./tasks.js";
 
 /** What a worker sends back for one task. */
 export type WorkerReply = { ok: true; outcome: PointOutcome } | { ok: false; message: string };
@@ -111,6 +111,8 @@ export class WorkerPool implements PointRunner {
   private readonly syncQueue: { ticket: number; task: SimulationTask }[] = [];
   private readonly syncDone = new Map<number, SyncReply>();
   private nextTicket = 0;
+  /** The task this (calling) thread is running itself, and how far it is. */
+  private here: { ticket: number; fraction: number } | undefined;
 
   constructor(
     readonly parallelism: number,
@@ -135,8 +137,16 @@ export class WorkerPool implements PointRunner {
     return ticket;
   }
 
-  /** Blocks until the task behind `ticket` has finished; its value, or its error rethrown here. */
-  awaitSync(ticket: number, onWait?: (running: readonly number[]) => void): unknown {
+  /**
+   * Blocks until the task behind `ticket` has finished; its value, or its error rethrown here. While it
+   * waits, this thread runs queued tasks of `mine` itself (the caller's own batch, never another's
+   * speculative work), so the calling thread is one of the workers instead of idling.
+   */
+  awaitSync(
+    ticket: number,
+    onWait?: (running: readonly number[]) => void,
+    mine: readonly number[] = [ticket],
+  ): unknown {
     for (;;) {
       this.drainSync();
       const reply = this.syncDone.get(ticket);
@@ -145,6 +155,7 @@ export class WorkerPool implements PointRunner {
         if (!reply.ok) throw reviveFailure(reply.failure!);
         return reply.value;
       }
+      if (this.runOneHere(mine, onWait)) continue;
       const seen = Atomics.load(this.signal, 0);
       this.drainSync();
       if (this.syncDone.has(ticket)) continue;
@@ -152,6 +163,27 @@ export class WorkerPool implements PointRunner {
       Atomics.wait(this.signal, 0, seen, 200);
       onWait?.(this.runningProgress());
     }
+  }
+
+  /** Runs the first queued task of `mine` in this thread; false when none is queued. */
+  private runOneHere(mine: readonly number[], onWait?: (running: readonly number[]) => void): boolean {
+    const at = this.syncQueue.findIndex((q) => mine.includes(q.ticket));
+    if (at < 0) return false;
+    const [next] = this.syncQueue.splice(at, 1);
+    const { ticket, task } = next!;
+    let reply: SyncReply;
+    try {
+      const value = runTask(task, (f) => {
+        this.here = { ticket, fraction: f };
+        onWait?.(this.runningProgress());
+      });
+      reply = { ticket, ok: true, value };
+    } catch (error) {
+      reply = { ticket, ok: false, failure: taskFailure(error) };
+    }
+    this.here = undefined;
+    this.syncDone.set(ticket, reply);
+    return true;
   }
 
   /** True when the task behind `ticket` has replied and its reply was not yet taken by `awaitSync`. */
@@ -162,6 +194,7 @@ export class WorkerPool implements PointRunner {
   /** Progress in [0, 1] of each task now running on the blocking channel, by ticket order. */
   private runningProgress(): number[] {
     const out: number[] = [];
+    if (this.here) out[this.here.ticket] = this.here.fraction;
     for (const slot of this.slots)
       if (slot.syncTicket !== undefined) out[slot.syncTicket] = this.progress[slot.index]!;
     return out;

@@ -72,6 +72,31 @@ describe("parallel replications", () => {
     expect(JSON.parse(two!.stdout)).toEqual(JSON.parse(one!.stdout));
   });
 
+  it("calibrate --jobs 2 (its starting simplex evaluated together) writes the model --jobs 1 writes", () => {
+    const measured = join(ROOT, "test/fixtures/measured/capsim-figures.yaml");
+    const fits = ["--fit", "database.background_vcpu", "--fit", "coderd.connection_cpu_vcpu"];
+    const [one, two] = [1, 2].map((jobs) => {
+      const out = join(dir, `fit-${jobs}.yaml`);
+      const r = capsim([
+        "calibrate",
+        SCENARIO,
+        measured,
+        ...fits,
+        "--max-evals",
+        "6",
+        "--out",
+        out,
+        "--jobs",
+        String(jobs),
+        "--no-progress",
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(out, "utf8").replace(/fit-[12]/g, "fit");
+    });
+    expect(two).toBe(one);
+    expect(one).toContain("background_vcpu");
+  });
+
   it("a progress callback only splits the run into steps: the result is the same", () => {
     const loaded = loadScenario(SCENARIO);
     const model = loadModel(loaded.scenario.model, loaded.file).model;
