@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Document } from "yaml";
 import { applyParameters, type FitParameter, resolveFitParameters } from "../calibrate/fitParameters.js";
-import { modelDocumentText, parseModelDocument } from "../calibrate/modelDocument.js";
+import { inheritParameters, modelDocumentText, parseModelDocument } from "../calibrate/modelDocument.js";
 import { fromUnit } from "../calibrate/runCalibrate.js";
 import { type LoadedModel, loadModelText } from "../model/loadModel.js";
 import type { UncertaintyEntry } from "./schema.js";
@@ -24,7 +24,11 @@ export interface UncertainModel {
 export function uncertainModel(base: LoadedModel, text = readFileSync(base.file, "utf8")): UncertainModel {
   const doc = parseModelDocument(text, base.file);
   const entries = base.model.uncertainty ?? [];
-  for (const entry of entries) inheritParameter(doc, base.model, entry.path);
+  inheritParameters(
+    doc,
+    base.model,
+    entries.map((e) => e.path),
+  );
   const raw = doc.toJS();
   const parameters = entries.map((entry) => {
     const [probe] = resolveFitParameters(raw, [{ path: entry.path, bounds: [0.5, 2] }], base.file);
@@ -37,21 +41,6 @@ export function uncertainModel(base: LoadedModel, text = readFileSync(base.file,
     return { entry, fit: fit! };
   });
   return { base, doc, parameters };
-}
-
-/**
- * A parameter the file inherits through `extends` is copied into its own document (value and source as
- * merged), so that re-parameterising the document overrides the base's. Overlay-merged values would be
- * overlaid again on reload: a model gives those a range through database.measured_cost_scale instead.
- */
-function inheritParameter(doc: Document, merged: unknown, path: string): void {
-  const segments = path.split(".");
-  if (doc.hasIn(segments)) return;
-  const node = segments.reduce<unknown>(
-    (at, seg) => (at as Record<string, unknown> | undefined)?.[seg],
-    merged,
-  );
-  if (node !== undefined) doc.setIn(segments, doc.createNode(node));
 }
 
 const ordered = (a: number, b: number): [number, number] => (a <= b ? [a, b] : [b, a]);
