@@ -11,6 +11,23 @@ export function parseModelDocument(text: string, file: string): Document {
   return doc;
 }
 
+/**
+ * Parameters the file inherits through `extends` are copied into its own document (value and source as
+ * merged), so that re-parameterising the document overrides the base's. An overlay-merged value would be
+ * overlaid again on reload: a model moves those through database.measured_cost_scale instead.
+ */
+export function inheritParameters(doc: Document, merged: unknown, paths: readonly string[]): void {
+  for (const path of paths) {
+    const segments = path.split(".");
+    if (doc.hasIn(segments)) continue;
+    const node = segments.reduce<unknown>(
+      (at, seg) => (at as Record<string, unknown> | undefined)?.[seg],
+      merged,
+    );
+    if (node !== undefined) doc.setIn(segments, doc.createNode(node));
+  }
+}
+
 /** YAML text of a model document: no re-folding of long strings, flow maps written as in the shipped models. */
 export function modelDocumentText(doc: Document): string {
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });

@@ -23,7 +23,13 @@ import {
   resolveFitParameters,
 } from "./fitParameters.js";
 import type { FitSpec } from "./fitSpec.js";
-import { type FigureErrorRecord, modelDocumentText, parseModelDocument, recordFit } from "./modelDocument.js";
+import {
+  type FigureErrorRecord,
+  inheritParameters,
+  modelDocumentText,
+  parseModelDocument,
+  recordFit,
+} from "./modelDocument.js";
 import { nelderMeadBox } from "./nelderMead.js";
 import { type FitTarget, fitObjective } from "./objective.js";
 
@@ -99,6 +105,11 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   const { loaded, model } = opts.scenario;
   const measured = measuredFiguresOf(opts, SIMULATED_METRICS);
   const doc = parseModelDocument(readFileSync(model.file, "utf8"), model.file);
+  inheritParameters(
+    doc,
+    model.model,
+    opts.fits.map((f) => f.path),
+  );
   const params = resolveFitParameters(doc.toJS(), opts.fits, model.file);
   const replications = opts.replications ?? DEFAULT_CALIBRATE_REPLICATIONS;
   const seed = opts.seed ?? loaded.scenario.seed;

@@ -19,11 +19,16 @@ type Raw = Record<string, unknown>;
 
 const isRecord = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** `base` with each of `child`'s sections merged parameter by parameter (a child parameter replaces the base's). */
+/** `base` with each of `child`'s sections merged parameter by parameter (a child parameter replaces the base's; `leaves_out` lists add up). */
 export function mergeModelSections(base: Raw, child: Raw): Raw {
   const out: Raw = { ...base };
   for (const [key, value] of Object.entries(child)) {
     const under = out[key];
+    if (key === "leaves_out" && Array.isArray(value) && Array.isArray(under)) {
+      // What the base leaves out, the model built on it leaves out too: its own items come after.
+      out[key] = [...under, ...value];
+      continue;
+    }
     out[key] = isRecord(value) && isRecord(under) ? { ...under, ...value } : value;
   }
   return out;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Document } from "yaml";
 import { applyParameters, type FitParameter, resolveFitParameters } from "../calibrate/fitParameters.js";
-import { modelDocumentText, parseModelDocument } from "../calibrate/modelDocument.js";
+import { inheritParameters, modelDocumentText, parseModelDocument } from "../calibrate/modelDocument.js";
 import { fromUnit } from "../calibrate/runCalibrate.js";
 import { type LoadedModel, loadModelText } from "../model/loadModel.js";
 import type { UncertaintyEntry } from "./schema.js";
@@ -24,6 +24,11 @@ export interface UncertainModel {
 export function uncertainModel(base: LoadedModel, text = readFileSync(base.file, "utf8")): UncertainModel {
   const doc = parseModelDocument(text, base.file);
   const entries = base.model.uncertainty ?? [];
+  inheritParameters(
+    doc,
+    base.model,
+    entries.map((e) => e.path),
+  );
   const raw = doc.toJS();
   const parameters = entries.map((entry) => {
     const [probe] = resolveFitParameters(raw, [{ path: entry.path, bounds: [0.5, 2] }], base.file);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dealRegions } from "../../src/model/geography.js";
-import { metric, replicate, summarize } from "./featureHelpers.js";
+import { metric, modelWith, replicate, summarize } from "./featureHelpers.js";
 
 /** 100 users and workspaces; 40 take part in a workspace-apps stage (always relayed) for 600 s. */
 const regions = (euProxy: boolean, workspacesInEu = false, direct = false, stage = "workspace_apps") => `
@@ -47,8 +47,8 @@ describe("regions and workspace proxies", () => {
     const without = replicate(regions(false));
     const withProxy = replicate(regions(true));
     // 40 connections (workspaces 0..39, owned by users 0..39): 20 belong to eu users. Each relays
-    // 1024 B every 100 ms echoed back, 20480 B/s, at the model's 0.30 CPU-seconds per MiB.
-    const relayVcpu = (20 * 20480 * 0.3) / (1024 * 1024);
+    // 1024 B every 100 ms echoed back, 20480 B/s, at the shipped model's CPU-seconds per MiB.
+    const relayVcpu = (20 * 20480 * (modelWith().coderd.relay_cpu_s_per_mib.value as number)) / (1024 * 1024);
     const proxyVcpu = backgroundVcpu(withProxy, "wsproxy-eu");
     expect(proxyVcpu).toBeCloseTo(relayVcpu, 9);
     expect(backgroundVcpu(without, "coderd-") - backgroundVcpu(withProxy, "coderd-")).toBeCloseTo(

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { modelJsonSchema, modelJsonSchemaText } from "../../src/model/modelJsonSchema.js";
 
 const committedPath = new URL("../../schema/model.schema.json", import.meta.url);
-const MODEL_FILES = ["../../models/coder-v2.8.yaml", "./fixtures/frozen-coder-v2.8.yaml"];
+const MODEL_FILES = ["../../models/coder-v2.8-base.yaml", "./fixtures/frozen-coder-v2.8.yaml"];
 
 interface Node {
   properties?: Record<string, Node>;

@@ -10,8 +10,8 @@ import { repoRoot } from "./helpers.js";
 
 const OVERLAY = resolve(repoRoot, "results/measure-db/2026-12-06.yaml");
 const FANOUT = resolve(repoRoot, "results/measure-db/pubsub-fanout-2026-12-07.yaml");
-const READING_MODEL = resolve(repoRoot, "models/readings/measured-costs.yaml");
-const BASE = resolve(repoRoot, "models/coder-v2.8.yaml");
+const READING_MODEL = resolve(repoRoot, "models/coder-v2.8-measured.yaml");
+const BASE = resolve(repoRoot, "models/coder-v2.8-base.yaml");
 const overlay = YAML.parse(readFileSync(OVERLAY, "utf8"));
 
 /** A model file in a temporary folder that extends the shipped model; returns its path. */

@@ -44,7 +44,7 @@ function databaseRow(modelBody: string) {
   const modelFile = join(dir, "model.yaml");
   writeFileSync(
     modelFile,
-    `name: t\ndescription: t\nextends: ${resolve(repoRoot, "models/coder-v2.8.yaml")}\n${modelBody}`,
+    `name: t\ndescription: t\nextends: ${resolve(repoRoot, "models/coder-v2.8-base.yaml")}\n${modelBody}`,
   );
   const scenarioFile = join(dir, "s.yaml");
   writeFileSync(scenarioFile, SCENARIO.replace("MODEL", modelFile));

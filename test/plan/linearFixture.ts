@@ -11,12 +11,15 @@ type Param = { value: unknown; source: string };
 
 /**
  * Writes test/fixtures/sweep/linear.yaml and its model into `dir`. The model is built from the shipped
- * models/coder-v2.8.yaml (so it follows the model schema as it evolves): every coderd and database CPU
+ * models/coder-v2.8-base.yaml, the complete model file (so it follows the model schema as it evolves): every coderd and database CPU
  * cost becomes negligible except a steady LINEAR_VCPU_PER_AGENT per connected agent, and builds and
  * agent start take one second. Returns the scenario's path.
  */
 export function writeLinearFixture(dir: string): string {
-  const model = parse(readFileSync(join(ROOT, "models/coder-v2.8.yaml"), "utf8")) as Record<string, unknown>;
+  const model = parse(readFileSync(join(ROOT, "models/coder-v2.8-base.yaml"), "utf8")) as Record<
+    string,
+    unknown
+  >;
   const set = (section: string, key: string, value: unknown) => {
     const params = model[section] as Record<string, Param>;
     params[key] = { value, source: "test-only: linear-model fixture" };

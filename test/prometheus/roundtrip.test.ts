@@ -29,7 +29,7 @@ const RECIPE = {
   compare: (url: string) => ["compare", SMALL, "--prometheus", url, "--tolerance", "1%"],
 };
 
-/** The 14 published figures of the 2000-user test (results/measured/scaletest-2000.yaml). */
+/** The 14 published figures of the 2000-user test, the latency pair as agent-call latency (results/measured/readings/agent-latency-http-histogram.yaml; capsim simulates it). */
 const PUBLISHED: [string, string][] = [
   ["coderd_cpu_vcpu_median", "all"],
   ["coderd_cpu_vcpu_peak", "all"],

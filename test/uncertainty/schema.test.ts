@@ -6,9 +6,12 @@ import { loadModelText } from "../../src/model/loadModel.js";
 
 const MODEL_FILE = join(resolve(import.meta.dirname, "../.."), "models/coder-v2.8.yaml");
 const MODEL_TEXT = readFileSync(MODEL_FILE, "utf8");
+// The shipped model extends coder-v2.8-base.yaml, which holds the parameters these checks edit and whose
+// errors are positioned at the value (a complete model file is checked where its own lines are).
+const BASE_TEXT = readFileSync(MODEL_FILE.replace("coder-v2.8.yaml", "coder-v2.8-base.yaml"), "utf8");
 
 function load(entries: string, edit: (t: string) => string = (t) => t) {
-  const text = edit(MODEL_TEXT).replace(
+  const text = edit(BASE_TEXT).replace(
     /\nuncertainty:\n[\s\S]*?(?=\n#[^\n]*\nleaves_out:|\nleaves_out:)/,
     `\nuncertainty:\n${entries}`,
   );
@@ -36,7 +39,7 @@ describe("the model's uncertainty: section", () => {
     const e = (path: string, low: number, high: number, extra = "") =>
       `  - {path: ${path}, low: ${low}, high: ${high}, kind: assumed, source: s${extra}}\n`;
     // The entry is the line after `uncertainty:`; its low value starts at column 41.
-    const line = MODEL_TEXT.split("\n").indexOf("uncertainty:") + 2;
+    const line = BASE_TEXT.split("\n").indexOf("uncertainty:") + 2;
     expect(issues(e("coderd.heartbeat_cpu_s", 0.01, 0.02, ", as: value"))).toEqual([
       `m.yaml:${line}:41: uncertainty.0.low: the model's value 0.002 is outside 0.01..0.02: the range is stale`,
     ]);
