@@ -27,6 +27,7 @@ import {
   budgetOf,
   collect,
   isShippedScenario,
+  jobsOption,
   loadScenarioAndModel,
   nonNegativeInt,
   positiveInt,
@@ -85,11 +86,7 @@ export function registerCalibrate(program: Command): void {
     );
   addInputCapOption(addBudgetOptions(addServerOptions(command)))
     .option("--no-progress", "no progress lines on stderr")
-    .option(
-      "--jobs <n>",
-      "simulations run at once on worker threads (default: available cores; the fit does not depend on it)",
-      positiveInt("jobs"),
-    )
+    .addOption(jobsOption("simulations"))
     .action(async (files: string[], flags: CalibrateFlags) => {
       if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);
       if (flags.fit.length === 0) {

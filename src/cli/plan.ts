@@ -17,6 +17,7 @@ import {
   addBudgetOptions,
   budgetOf,
   collect,
+  jobsOption,
   loadScenarioAndModel,
   nonNegativeInt,
   positiveInt,
@@ -114,11 +115,7 @@ export function registerPlan(program: Command): void {
       DEFAULT_PREDICTION_DRAWS,
     )
     .option("--json", "print the result as JSON on stdout")
-    .option(
-      "--jobs <n>",
-      "replications run at once on worker threads (default: available cores; results do not depend on it)",
-      positiveInt("jobs"),
-    )
+    .addOption(jobsOption("replications"))
     .option("--no-progress", "no per-simulation lines on stderr");
   addBudgetOptions(command).action((scenarioArg: string | undefined, flags: PlanFlags) => {
     if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);

@@ -18,6 +18,7 @@ import {
   addBudgetOptions,
   budgetOf,
   collect,
+  jobsOption,
   loadScenarioAndModel,
   nonNegativeInt,
   positiveInt,
@@ -60,11 +61,7 @@ export function registerRun(program: Command): void {
     .option("--json", "print the summary as JSON on stdout (shape documented in docs/output.md)")
     .option("--out <dir>", "where summary.json and timeseries.csv go (default results/<scenario name>/)")
     .option("--no-progress", "no progress bar on stderr")
-    .option(
-      "--jobs <n>",
-      "replications run at once on worker threads (default: available cores; results do not depend on it)",
-      positiveInt("jobs"),
-    )
+    .addOption(jobsOption("replications"))
     .option("--report", "also write report.html (self-contained HTML, docs/report.md) beside summary.json")
     .option(
       "--openmetrics <file>",

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { InputError } from "../errors.js";
 import { DEFAULT_INPUT_LIMITS, MAX_INPUT_OPTION, setMeasuredLimitMb } from "../input/limits.js";
 import { resolveScenarioPath } from "../model/loadScenarioAndModel.js";
@@ -132,4 +132,12 @@ export function refuseVariantOverBudget(
     const source = overrideSource(variant.set);
     throw new InputError(error.issues.map((i) => (i.file === source ? { ...i, file: variant.option } : i)));
   }
+}
+
+/** `--jobs N`: how many `what` run at once on worker threads (the same results whatever N). */
+export function jobsOption(what: string): Option {
+  return new Option(
+    "--jobs <n>",
+    `${what} run at once on worker threads (default: available cores; results do not depend on it)`,
+  ).argParser(positiveInt("jobs"));
 }

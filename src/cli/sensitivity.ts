@@ -11,6 +11,7 @@ import {
   addBudgetOptions,
   budgetOf,
   collect,
+  jobsOption,
   loadScenarioAndModel,
   nonNegativeInt,
   positiveInt,
@@ -45,11 +46,7 @@ export function registerSensitivity(program: Command): void {
     .option("--set <path=value>", "override a scenario value (repeatable)", collect, [])
     .option("--seed <n>", "base random seed (overrides the scenario's)", nonNegativeInt("seed"))
     .option("--json", "print the result as JSON on stdout (docs/uncertainty.md)")
-    .option(
-      "--jobs <n>",
-      "simulations run at once on worker threads (default: available cores; results do not depend on it)",
-      positiveInt("jobs"),
-    )
+    .addOption(jobsOption("simulations"))
     .option("--no-progress", "no per-simulation lines on stderr");
   addBudgetOptions(command).action((scenarioArg: string | undefined, flags: SensitivityFlags) => {
     if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);

@@ -17,6 +17,7 @@ import {
   addBudgetOptions,
   budgetOf,
   collect,
+  jobsOption,
   loadScenarioAndModel,
   nonNegativeInt,
   positiveInt,
@@ -146,11 +147,7 @@ export function registerSweep(program: Command): void {
       "replications per point (overrides the scenario's)",
       positiveInt("replications"),
     )
-    .option(
-      "--jobs <n>",
-      "points run at once on worker threads (default: available cores)",
-      positiveInt("jobs"),
-    )
+    .addOption(jobsOption("points"))
     .option(
       "--out <file.csv>",
       "the CSV (default results/<scenario name>/sweep.csv); sidecar <file>.meta.json",
