@@ -68,56 +68,43 @@ export function resourceSeries(rep: ReplicationResult, scenario: Scenario): Reso
   const steps = stepsOf(rep);
   const s = `${steps.interval}s`;
   const out: ResourceSeries[] = [];
+  const byPod = (l: Record<string, string>): string => l.pod ?? "";
+  /** Each series of `promql` is a resource; with `queue`, a sampled one whose queue is that query's series. */
+  const add = (
+    kind: ResourceSeries["kind"],
+    promql: string,
+    name: (key: string) => string,
+    key?: (l: Record<string, string>) => string,
+    queue?: string,
+  ): void => {
+    const queues = queue === undefined ? undefined : query(rep, steps, queue, key);
+    for (const [k, u] of query(rep, steps, promql, key)) {
+      if (!queues) out.push({ resource: name(k), kind, utilization: u, promql });
+      else out.push({ resource: name(k), kind, sampled: true, utilization: u, queue: queues.get(k), promql });
+    }
+  };
   const vcpu = scenario.deployment.coderd.vcpu;
   const coderdCpu = `sum by (pod) (rate(container_cpu_usage_seconds_total{container="coder"}[${s}])) / ${vcpu}`;
-  for (const [pod, u] of query(rep, steps, coderdCpu, (l) => l.pod ?? ""))
-    out.push({ resource: `coderd-${podIndex(pod)} cpu`, kind: "cpu", utilization: u, promql: coderdCpu });
-
+  add("cpu", coderdCpu, (pod) => `coderd-${podIndex(pod)} cpu`, byPod);
   const dbCpu = `sum(rate(node_cpu_seconds_total{job="node",mode!="idle"}[${s}])) / sum(rate(node_cpu_seconds_total{job="node"}[${s}]))`;
-  for (const u of query(rep, steps, dbCpu).values())
-    out.push({ resource: "database cpu", kind: "cpu", utilization: u, promql: dbCpu });
-
+  add("cpu", dbCpu, () => "database cpu");
   const pool = "go_sql_in_use_connections / go_sql_max_open_connections";
-  const waiting = query(rep, steps, "capsim_sql_waiting_requests", (l) => l.pod ?? "");
-  for (const [pod, u] of query(rep, steps, pool, (l) => l.pod ?? ""))
-    out.push({
-      resource: `coderd-${podIndex(pod)} db pool`,
-      kind: "pool",
-      sampled: true,
-      utilization: u,
-      queue: waiting.get(pod),
-      promql: pool,
-    });
-
+  add("pool", pool, (pod) => `coderd-${podIndex(pod)} db pool`, byPod, "capsim_sql_waiting_requests");
   const lock = "clamp_max(capsim_db_notify_lock_queue_length, 1)";
-  const lockQueue = query(rep, steps, "clamp_min(capsim_db_notify_lock_queue_length - 1, 0)");
-  for (const u of query(rep, steps, lock).values())
-    out.push({
-      resource: "database notify lock",
-      kind: "lock",
-      sampled: true,
-      utilization: u,
-      queue: lockQueue.get(""),
-      promql: lock,
-    });
-
+  add(
+    "lock",
+    lock,
+    () => "database notify lock",
+    undefined,
+    "clamp_min(capsim_db_notify_lock_queue_length - 1, 0)",
+  );
   const daemons = "sum(coderd_provisionerd_jobs_current) / sum(coderd_provisionerd_num_daemons)";
-  const jobsQueued = query(rep, steps, "capsim_provisioner_queue_jobs");
-  for (const u of query(rep, steps, daemons).values())
-    out.push({
-      resource: "provisioner daemons",
-      kind: "queue",
-      sampled: true,
-      utilization: u,
-      queue: jobsQueued.get(""),
-      promql: daemons,
-    });
+  add("queue", daemons, () => "provisioner daemons", undefined, "capsim_provisioner_queue_jobs");
 
   for (const region of scenario.geography?.regions ?? []) {
     if (!region.proxy) continue;
     const proxy = `sum by (pod) (rate(capsim_wsproxy_cpu_seconds_total{region="${region.name}"}[${s}])) / ${region.proxy.vcpu}`;
-    for (const [pod, u] of query(rep, steps, proxy, (l) => l.pod ?? ""))
-      out.push({ resource: `${pod} cpu`, kind: "cpu", utilization: u, promql: proxy });
+    add("cpu", proxy, (pod) => `${pod} cpu`, byPod);
   }
   return out;
 }
