@@ -183,15 +183,14 @@ export function runReplication(
     autobuildPoll: pipeline.define(catalog.autobuildPoll),
   };
   // Each replica refreshes its deployment-stats cache on its own ticker (random phase).
-  const statsRefresh = model.coderd.deployment_stats_refresh_s.value;
-  const refreshRng = streams.stream("deployment-stats");
-  for (let r = 0; r < cluster.replicas; r++) {
-    const tick = (): void => {
-      if (cluster.isUp(r)) pipeline.startRequest(ids.deploymentStats, r, -1, cluster.totalAgents());
-      sim.after(statsRefresh, tick);
-    };
-    sim.after(refreshRng() * statsRefresh, tick);
-  }
+  everyReplica(
+    sim,
+    cluster,
+    pipeline,
+    ids.deploymentStats,
+    model.coderd.deployment_stats_refresh_s.value,
+    streams.stream("deployment-stats"),
+  );
 
   // Model components present only when the model file carries them (Agents() collector, NOTIFY fan-out).
   startOptionalDatabaseLoads(
@@ -669,10 +668,24 @@ function startOptionalDatabaseLoads(
   const collector = catalog.agentsCollector;
   const interval = model.agents_collector?.interval_s.value;
   if (!collector || interval === undefined) return;
-  const id = pipeline.define(collector);
+  everyReplica(sim, cluster, pipeline, pipeline.define(collector), interval, rng);
+}
+
+/**
+ * A per-replica ticker of coderd (deployment-stats refresh, Agents() collector): each live replica
+ * starts request class `classId` over all agents every `interval` seconds, from a random phase.
+ */
+function everyReplica(
+  sim: Simulation,
+  cluster: CoderdCluster,
+  pipeline: RequestPipeline,
+  classId: number,
+  interval: number,
+  rng: () => number,
+): void {
   for (let r = 0; r < cluster.replicas; r++) {
     const tick = (): void => {
-      if (cluster.isUp(r)) pipeline.startRequest(id, r, -1, cluster.totalAgents());
+      if (cluster.isUp(r)) pipeline.startRequest(classId, r, -1, cluster.totalAgents());
       sim.after(interval, tick);
     };
     sim.after(rng() * interval, tick);
