@@ -15,6 +15,10 @@ export interface AgentFleetOptions {
   metadataReportTickSeconds: number;
   statsIntervalSeconds: number;
   classes: { metadataRpc: number; statsRpc: number; statsRpcWithSession: number };
+  /** Round trip from each agent's region to coderd beyond the model's client RTT (geography), seconds. */
+  extraRttSeconds?: Float64Array;
+  /** Told when an agent connects (the runner waits for it); not told about reconnects. */
+  onConnect: (agent: number) => void;
 }
 
 /**
@@ -39,10 +43,7 @@ export class AgentFleet {
   private readonly statsAction: ActionId;
   private readonly metadataPeriodSeconds: number;
   private readonly callsPerMetadataTick: number;
-  /** Told when an agent connects (the runner waits for it); not told about reconnects. */
-  onConnect: (agent: number) => void = () => {};
-  /** Round trip from each agent's region to coderd beyond the model's client RTT (geography), seconds. */
-  extraRttSeconds: Float64Array | undefined;
+  private readonly extraRttSeconds: Float64Array | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -52,6 +53,7 @@ export class AgentFleet {
     private readonly opts: AgentFleetOptions,
   ) {
     if (opts.agents >= EPOCH_SPAN) throw new RangeError(`at most ${EPOCH_SPAN - 1} agents per run`);
+    this.extraRttSeconds = opts.extraRttSeconds;
     this.replicaOf = new Int32Array(opts.agents).fill(-1);
     this.epoch = new Uint32Array(opts.agents);
     this.sessions = new Uint16Array(opts.agents);
@@ -78,7 +80,7 @@ export class AgentFleet {
   }
 
   connect(agent: number): void {
-    if (this.attach(agent) >= 0) this.onConnect(agent);
+    if (this.attach(agent) >= 0) this.opts.onConnect(agent);
   }
 
   /** Connects again after a drop (a lost replica): the loops restart, the runner is not told. Returns the replica. */

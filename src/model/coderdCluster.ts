@@ -26,7 +26,7 @@ export class CoderdCluster {
   /** Terraform of built-in provisioner daemons running on the replica, vCPU (fluid). */
   readonly builtinProvisionerVcpu: Float64Array;
   /** Told after a replica's fluid inputs changed (agents, job updates, up or down): the database follows. */
-  onFluidChanged: (() => void) | undefined;
+  private readonly onFluidChanged: (() => void) | undefined;
   /** Replicas behind the load balancer now (ready pods). */
   private readonly up: Uint8Array;
   private upList: number[];
@@ -42,8 +42,14 @@ export class CoderdCluster {
     private readonly lbRng: Rng,
     /** Heartbeat cost sits on coderd only in versions that write one row per heartbeat. */
     private readonly heartbeatIntervalSeconds: number,
-    options: { maxReplicas?: number; extraVcpuPerReplica?: number; extraMemoryPerAgentMb?: number } = {},
+    options: {
+      maxReplicas?: number;
+      extraVcpuPerReplica?: number;
+      extraMemoryPerAgentMb?: number;
+      onFluidChanged?: () => void;
+    } = {},
   ) {
+    this.onFluidChanged = options.onFluidChanged;
     const c = scenario.deployment.coderd;
     // Scale events may add replicas later: every replica that can ever run exists, the later ones down.
     const n = Math.max(c.replicas, options.maxReplicas ?? 0);

@@ -111,7 +111,8 @@ export interface Features {
   maxReplicas: number;
 }
 
-const distOf = (p: { value: unknown }): Distribution => distributionFromSpec(p.value as never);
+/** A model parameter's distribution (`{value: spec}`). */
+export const distOf = (p: { value: unknown }): Distribution => distributionFromSpec(p.value as never);
 
 export function resolveFeatures(scenario: Scenario, model: ModelFile): Features {
   const coderd = scenario.deployment.coderd;

@@ -17,6 +17,12 @@ export interface UserSessionOptions {
   classes: { dashboardApi: number; connectionSetup: number; rateLimited: number };
   /** Users (a workspace belongs to user workspace mod users). */
   users: number;
+  /** Regions, proxies and round trips; absent = everyone next to coderd. */
+  geography?: Geography;
+  /** The API rate limiter; absent = not simulated. */
+  rateLimiter?: RateLimiter;
+  /** Told when a workspace gains (+1) or loses (−1) a user connection (drives workspace CPU bursts). */
+  onInUse?: (agent: number, delta: number) => void;
 }
 
 /** Kinds of workspace connection; SSH alone can go peer to peer. */
@@ -51,12 +57,9 @@ export class UserSessions {
   private readonly singles = new Map<number, OpenConnection>();
   /** Replica holding each dashboard user's websockets, −1 while it reconnects. */
   private dashboardReplicas: number[] = [];
-  /** Regions, proxies and round trips; undefined = everyone next to coderd. */
-  geography: Geography | undefined;
-  /** The API rate limiter; undefined = not simulated. */
-  rateLimiter: RateLimiter | undefined;
-  /** Told when a workspace gains (+1) or loses (−1) a user connection (drives workspace CPU bursts). */
-  onInUse: ((agent: number, delta: number) => void) | undefined;
+  private readonly geography: Geography | undefined;
+  private readonly rateLimiter: RateLimiter | undefined;
+  private readonly onInUse: ((agent: number, delta: number) => void) | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -65,7 +68,11 @@ export class UserSessions {
     private readonly pipeline: RequestPipeline,
     private readonly rng: Rng,
     private readonly opts: UserSessionOptions,
-  ) {}
+  ) {
+    this.geography = opts.geography;
+    this.rateLimiter = opts.rateLimiter;
+    this.onInUse = opts.onInUse;
+  }
 
   get dashboardUsers(): number {
     return this.dashboardReplicas.length;

@@ -23,8 +23,6 @@ export class Workday {
   stops = 0;
   working = 0;
   peakWorking = 0;
-  /** The session mix (workload.sessions); absent = one `connection` at the traffic stages' rate. */
-  mix: SessionMix | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -36,6 +34,8 @@ export class Workday {
     private readonly rng: Rng,
     private readonly classes: { workspaceCreate: number; autostartBuild: number; autobuildPoll: number },
     private readonly workspaces: number,
+    /** The session mix (workload.sessions); absent = one `connection` at the traffic stages' rate. */
+    private readonly mix: SessionMix | undefined,
   ) {}
 
   /** Plans the day: who works, when each workspace starts. Call before the day begins. */

@@ -14,6 +14,28 @@ export interface WorkspaceRunnerOptions {
   connectDelay: Distribution;
   updateIntervalSeconds: number;
   classes: { workspaceCreate: number; jobEvent: number };
+  /** Pod placement on workspace nodes; absent = pods run at once. */
+  pods?: PodPlacement;
+  /** Built-in daemons' share of all daemons, and their terraform CPU per busy daemon (runs on coderd). */
+  builtinShare: number;
+  builtinBuildingVcpu: number;
+}
+
+/** Whom the runner tells, all known when it is built (later parts through hooks). */
+export interface RunnerListeners {
+  /**
+   * Each job's provisioner queue wait, with the time the job started, whether prepare asked for it, and
+   * whether it is a delete (prepare's build figures count all its builds, however long prepare ran past its plan).
+   */
+  queueWait(waitSeconds: number, startedAtSeconds: number, forPrepare: boolean, isDelete: boolean): void;
+  /** Each prepare workspace's time from create request to connected agent. */
+  workspaceReady(seconds: number): void;
+  /** A workday start is ready (agent connected), with the time since it was due. */
+  workdayReady(workspace: number, seconds: number): void;
+  /** A workday stop build finished (the workspace is stopped and may start again). */
+  workdayStopped(workspace: number): void;
+  /** Where the fleet tells of agents connecting (the runner waits for them). */
+  agentConnected: { connect(listener: (agent: number) => void): void };
 }
 
 /** Tags and owners carry (workspace, transition) in one number. */
@@ -65,30 +87,10 @@ export class WorkspaceRunner {
   private readonly startedBy: Uint8Array;
   /** 1 while a workday stop build of the workspace runs. */
   private readonly stopping: Uint8Array;
-  /**
-   * Told about each job's provisioner queue wait, with the time the job started whether prepare asked
-   * for it, and whether it is a delete (prepare's build figures count all its builds, however long prepare ran past its plan).
-   */
-  onQueueWait: (
-    waitSeconds: number,
-    startedAtSeconds: number,
-    forPrepare: boolean,
-    isDelete: boolean,
-  ) => void = () => {};
   /** Prepare's creates (done = agent connected) and cleanup's deletes (done = delete build finished). */
   readonly prepareBuilds: BuildSpan = emptySpan();
   readonly cleanupBuilds: BuildSpan = emptySpan();
-  /** Told about each workspace's time from create request to connected agent. */
-  onWorkspaceReady: (seconds: number) => void = () => {};
-  /** Told when a workday start is ready (agent connected), with the time since it was due. */
-  onWorkdayReady: (workspace: number, seconds: number) => void = () => {};
-  /** Told when a workday stop build finished (the workspace is stopped and may start again). */
-  onWorkdayStopped: (workspace: number) => void = () => {};
-  /** Pod placement on workspace nodes; undefined = pods run at once. */
-  pods: PodPlacement | undefined;
-  /** Built-in daemons' share of all daemons, and their terraform CPU per busy daemon (runs on coderd). */
-  builtinShare = 0;
-  builtinBuildingVcpu = 0;
+  private readonly pods: PodPlacement | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -99,12 +101,14 @@ export class WorkspaceRunner {
     private readonly rng: Rng,
     private readonly opts: WorkspaceRunnerOptions,
     workspaces: number,
+    private readonly tell: RunnerListeners,
   ) {
+    this.pods = opts.pods;
     this.requestedAt = new Float64Array(workspaces);
     this.startedBy = new Uint8Array(workspaces);
     this.stopping = new Uint8Array(workspaces);
     provisioners.onComplete((tag, response, wait) => this.jobDone(tag, response, wait));
-    fleet.onConnect = (agent) => this.agentConnected(agent);
+    tell.agentConnected.connect((agent) => this.agentConnected(agent));
   }
 
   /** Starts creating workspaces 0..count−1. */
@@ -192,7 +196,7 @@ export class WorkspaceRunner {
   private jobDone(owner: number, responseSeconds: number, waitSeconds: number): void {
     const workspace = Math.floor(owner / 2);
     const forPrepare = owner % 2 !== DELETE && this.startedBy[workspace] === BY_PREPARE;
-    this.onQueueWait(
+    this.tell.queueWait(
       waitSeconds,
       this.sim.now - responseSeconds + waitSeconds,
       forPrepare,
@@ -208,7 +212,7 @@ export class WorkspaceRunner {
       this.pods?.release(workspace);
       if (this.stopping[workspace] === 1) {
         this.stopping[workspace] = 0;
-        this.onWorkdayStopped(workspace);
+        this.tell.workdayStopped(workspace);
         return;
       }
       this.deletesInFlight--;
@@ -232,12 +236,12 @@ export class WorkspaceRunner {
     const by = this.startedBy[agent];
     if (by === BY_WORKDAY) {
       this.startedBy[agent] = 0;
-      this.onWorkdayReady(agent, this.sim.now - this.requestedAt[agent]!);
+      this.tell.workdayReady(agent, this.sim.now - this.requestedAt[agent]!);
       return;
     }
     if (by !== BY_PREPARE || agent >= this.nextToCreate) return;
     this.startedBy[agent] = 0;
-    this.onWorkspaceReady(this.sim.now - this.requestedAt[agent]!);
+    this.tell.workspaceReady(this.sim.now - this.requestedAt[agent]!);
     this.prepareBuilds.pending--;
     this.prepareBuilds.lastDoneSeconds = this.sim.now;
     this.createsInFlight--;
@@ -252,7 +256,9 @@ export class WorkspaceRunner {
     const live = this.cluster.upCount;
     const perReplica = this.provisioners.busyServers / this.opts.updateIntervalSeconds / live;
     const builtinVcpu =
-      live > 0 ? (this.provisioners.busyServers * this.builtinShare * this.builtinBuildingVcpu) / live : 0;
+      live > 0
+        ? (this.provisioners.busyServers * this.opts.builtinShare * this.opts.builtinBuildingVcpu) / live
+        : 0;
     for (let r = 0; r < this.cluster.replicas; r++) {
       const up = this.cluster.isUp(r);
       this.cluster.jobUpdatesPerSecond[r] = up ? perReplica : 0;

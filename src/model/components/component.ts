@@ -1,5 +1,7 @@
 import type { ResourceStats } from "../../engine/resources/resourceStats.js";
 import type { MetricRegistry } from "../metrics/registry.js";
+import type { CompletionHandler, RequestListener, RequestPipeline } from "../requestPipeline.js";
+import type { TimeWindow } from "../timeline.js";
 
 /** A resource row of the summary: the engine's statistics plus what kind of resource it is. */
 export interface ResourceRow extends ResourceStats {
@@ -17,9 +19,16 @@ export interface OwnedResource {
   readonly resource: { stats(): ResourceStats; resetStats(): void };
 }
 
+/** What a request class does when one of its requests finishes, failed or not (its owner is the class's to read). */
+export interface Completion {
+  readonly classId: number;
+  readonly done: CompletionHandler;
+}
+
 /**
  * One part of the Coder deployment model (coderd cluster, database, provisioners, ...). Its constructor
- * installs its resources; these say how it is measured.
+ * builds its parts from what it is given (nothing is patched in later); these say how it is measured
+ * and how the run drives it.
  */
 export interface ModelComponent {
   /** Registers its metric families (before the sampler starts). */
@@ -28,6 +37,28 @@ export interface ModelComponent {
   resources?(): readonly OwnedResource[];
   /** Figures only the simulator knows (not derivable from the series), named as in the JSON output. */
   figures?(): Record<string, number>;
+  /** What its request classes do when a request finishes (one handler per class). */
+  completions?(): readonly Completion[];
+  /** Hears every finished request, failed or not (latency probes, counters). */
+  readonly onRequestDone?: RequestListener;
+  /** Prepare is over: the later stages' times are known now. */
+  afterPrepare?(): void;
+  /** The traffic window opens (called at its start, or at once when it has already started). */
+  trafficStarts?(window: TimeWindow): void;
+}
+
+/** Gives the pipeline every component's completion handlers. */
+export function installCompletions(components: readonly ModelComponent[], pipeline: RequestPipeline): void {
+  for (const c of components)
+    for (const { classId, done } of c.completions?.() ?? []) pipeline.onDone(classId, done);
+}
+
+/** One listener telling every component that hears finished requests, in composition order. */
+export function requestListener(components: readonly ModelComponent[]): RequestListener {
+  const listeners = components.flatMap((c) => (c.onRequestDone ? [c.onRequestDone] : []));
+  return (classId, replica, latency, owner, failed) => {
+    for (const listen of listeners) listen(classId, replica, latency, owner, failed);
+  };
 }
 
 /** Installs every component's metric families, in composition order (the series' order). */

@@ -31,6 +31,10 @@ export class EventMetrics {
     sim.after(0, close);
   }
 
+  requestFailed(): void {
+    this.failedRequests++;
+  }
+
   requestDone(latencySeconds: number): void {
     this.window.add(latencySeconds);
     if (latencySeconds > SLOW_REQUEST_S) this.slowRequests++;

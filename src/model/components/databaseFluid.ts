@@ -1,0 +1,71 @@
+import type { ActionId, Simulation } from "../../engine/simulation.js";
+import type { CoderdCluster } from "../coderdCluster.js";
+import type { Database } from "../database.js";
+import { distOf } from "../features.js";
+import type { ModelContext } from "./context.js";
+
+/**
+ * Dense streams carried as rates on the database: heartbeats and provisioner job updates. The load
+ * follows its inputs (agents per replica, job updates, replicas up, a pause), recomputed once per instant
+ * however many of them changed.
+ */
+export class DatabaseFluidLoad {
+  private pending = false;
+  private readonly refreshAction: ActionId;
+  private readonly sim: Simulation;
+
+  constructor(
+    private readonly ctx: ModelContext,
+    private readonly cluster: CoderdCluster,
+    private readonly database: Database,
+  ) {
+    this.sim = ctx.sim;
+    this.refreshAction = ctx.sim.register(() => this.refresh());
+    ctx.hooks.fluidChanged.connect(() => this.changed());
+    this.changed();
+  }
+
+  /** An input changed: recompute at the end of this instant. */
+  private changed(): void {
+    if (this.pending) return;
+    this.pending = true;
+    this.sim.post(0, this.refreshAction);
+  }
+
+  private refresh(): void {
+    this.pending = false;
+    const { database, cluster } = this;
+    if (database.paused) {
+      // A failing-over database serves nothing: heartbeat and job-update writes fail meanwhile.
+      database.setFluidCommits(0, this.sim.now);
+      database.setFluidVcpu(0);
+      return;
+    }
+    const { model, mech, scenario } = this.ctx;
+    const db = model.database;
+    const writeCost = distOf(db.write_query_cpu_s).mean;
+    let vcpu = 0;
+    let commits = 0;
+    for (let r = 0; r < cluster.replicas; r++) {
+      const heartbeats = cluster.agents[r]! / scenario.workload.agent.heartbeat_interval_s;
+      if (mech.metadataPath === "coderd_batch") {
+        // Newest coderd batches heartbeats too: a flush at the batch size or after the longest interval.
+        const m = model.coderd;
+        const flushes =
+          heartbeats > 0
+            ? Math.max(heartbeats / m.heartbeat_batch_agents.value, 1 / m.heartbeat_batch_interval_s.value)
+            : 0;
+        vcpu += heartbeats * db.batch_row_cpu_s.value + flushes * writeCost;
+        commits += flushes;
+      } else {
+        vcpu += heartbeats * writeCost;
+        commits += heartbeats;
+      }
+      const jobUpdates = cluster.jobUpdatesPerSecond[r]! * model.provisioner.writes_per_job_event.value;
+      vcpu += jobUpdates * writeCost;
+      commits += jobUpdates;
+    }
+    database.setFluidCommits(commits, this.sim.now);
+    database.setFluidVcpu(vcpu);
+  }
+}
