@@ -97,17 +97,7 @@ export function runReplication(
   const components: ModelComponent[] = [
     coderdComponent(plane.cluster),
     fleet,
-    provisionerComponent(
-      sim,
-      {
-        queue: plane.provisioners,
-        external: plane.externalDaemons,
-        builtinPerReplica: plane.builtinPerReplica,
-        buildingVcpu: Math.min(model.provisioner.building_vcpu.value, scenario.deployment.provisioners.vcpu),
-        idleVcpu: model.provisioner.idle_vcpu.value,
-      },
-      plane.cluster.replicas,
-    ),
+    provisionerComponent(ctx, plane),
     databaseComponent(sim, plane.database),
     users,
     stages,

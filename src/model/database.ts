@@ -79,8 +79,17 @@ export class Database {
     sim.after(period, closePeriod);
   }
 
+  private pausedNow = false;
+
   /** True while a failover pause lasts: no query runs, fluid writes stop. */
-  paused = false;
+  get paused(): boolean {
+    return this.pausedNow;
+  }
+
+  /** A failover starts (true) or the new primary serves (false). */
+  setPaused(paused: boolean): void {
+    this.pausedNow = paused;
+  }
 
   /** Sets the fluid commit rate (heartbeats, job updates), integrated for the commit counter. */
   setFluidCommits(commitsPerSecond: number, nowSeconds: number): void {

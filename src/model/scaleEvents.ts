@@ -129,10 +129,10 @@ export class ScaleEvents {
       }
       case "database_failover": {
         record.failedRequests = this.pipeline.pauseDatabase();
-        this.database.paused = true;
+        this.database.setPaused(true);
         this.opts.onDatabaseChanged();
         this.sim.after(e.pause_s, () => {
-          this.database.paused = false;
+          this.database.setPaused(false);
           this.pipeline.resumeDatabase();
           this.opts.onDatabaseChanged();
           this.settle(record);
