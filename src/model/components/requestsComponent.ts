@@ -1,9 +1,7 @@
-import type { Simulation } from "../../engine/simulation.js";
 import { LatencyProbe } from "../latencyProbe.js";
 import type { MetricRegistry } from "../metrics/registry.js";
 import { RequestMetrics } from "../metrics/requestMetrics.js";
 import type { RequestListener, RequestPipeline } from "../requestPipeline.js";
-import type { Timeline } from "../timeline.js";
 import type { ModelComponent } from "./component.js";
 import type { ModelContext } from "./context.js";
 
@@ -15,17 +13,12 @@ export class RequestsComponent implements ModelComponent {
   private readonly agentProbe = new LatencyProbe();
   private readonly apiProbe = new LatencyProbe();
   private metrics: RequestMetrics | undefined;
-  private readonly sim: Simulation;
-  private readonly timeline: Timeline;
 
   constructor(
-    ctx: ModelContext,
+    private readonly ctx: ModelContext,
     private readonly pipeline: RequestPipeline,
     private readonly replicas: number,
-  ) {
-    this.sim = ctx.sim;
-    this.timeline = ctx.timeline;
-  }
+  ) {}
 
   /** Its series cover every class defined so far: install it after the last class is defined. */
   installMetrics(registry: MetricRegistry): void {
@@ -36,7 +29,7 @@ export class RequestsComponent implements ModelComponent {
     this.metrics?.record(classId, replica, latency, failed);
     if (failed) return;
     const cls = this.pipeline.classAt(classId);
-    const measured = this.timeline.inTraffic(this.sim.now);
+    const measured = this.ctx.timeline.inTraffic(this.ctx.sim.now);
     if (cls.http) this.apiProbe.record(latency, measured);
     if (cls.agentApi) this.agentProbe.record(latency, measured);
   };
