@@ -67,6 +67,7 @@ export function runReplication(
   const wallStart = performance.now();
   const ctx = modelContext(scenario, model, seed);
   const { sim, features } = ctx;
+  // Built in this order because each part schedules its first events as it is built (ties run FIFO).
   let requestDone: RequestListener = () => {};
   const plane = new ControlPlane(ctx, (c, r, latency, owner, failed) =>
     requestDone(c, r, latency, owner, failed),
@@ -91,6 +92,7 @@ export function runReplication(
     features.events.length > 0
       ? new EventsComponent(ctx, plane, fleet.fleet, users.sessions, runner.runner)
       : undefined;
+  // From here on the database's fluid load follows its inputs (first computed at this instant).
   new DatabaseFluidLoad(ctx, plane.cluster, plane.database);
   const stages = new StagesComponent(ctx, runner.runner, users.sessions);
   // Composition order is the order of the series, of the figures and of the resource rows within a section.
