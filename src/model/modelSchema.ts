@@ -159,6 +159,9 @@ export const modelSchema = z
       deployment_stats_refresh_s: numberParam(
         "Interval of each replica's deployment-stats cache refresh (metricscache, AgentStatsRefreshInterval), seconds",
       ),
+      agents_collector_interval_s: numberParam(
+        "Interval of each replica's Agents() Prometheus collector (coderd_agents_connections, and its queries), seconds",
+      ),
       memory_base_gb: numberParam("coderd resident memory with no load, GB"),
       memory_per_agent_mb: numberParam("coderd memory per connected agent, MB"),
       memory_per_websocket_mb: numberParam("coderd memory per open websocket, MB"),
@@ -218,7 +221,6 @@ export const modelSchema = z
       .describe("NOTIFY fan-out to every listening coderd replica (absent: NOTIFY costs only notify_cpu_s)"),
     agents_collector: z
       .strictObject({
-        interval_s: numberParam("Interval of each replica's Agents() Prometheus collector, seconds"),
         workspaces_query_cpu_s_per_workspace: numberParam(
           "PostgreSQL CPU of the collector's workspaces query (all workspaces, no limit) per workspace listed, CPU-seconds",
         ),

@@ -3,7 +3,7 @@ import type { Simulation } from "../engine/simulation.js";
 import type { AgentFleet } from "./agentFleet.js";
 import type { CoderdCluster } from "./coderdCluster.js";
 import type { Database } from "./database.js";
-import { plannedEventSeconds, type ScenarioEvent } from "./features.js";
+import type { ScenarioEvent } from "./features.js";
 import type { RequestPipeline } from "./requestPipeline.js";
 import type { Timeline } from "./timeline.js";
 import type { UserSessions } from "./userSessions.js";

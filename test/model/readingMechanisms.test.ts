@@ -73,11 +73,10 @@ describe("issue 12's database components obey the operational laws", () => {
 
   it("Agents() collector: CPU = replicas x workspaces x CPU per workspace / interval", () => {
     const perWorkspace = 0.01;
-    const interval = 60;
+    const interval = 60; // coderd.agents_collector_interval_s of the base model
     const row = databaseRow(
       [
         "agents_collector:",
-        `  interval_s: {value: ${interval}, source: t}`,
         "  workspaces_query_cpu_s_per_workspace: {value: 0.002, source: t}",
         `  per_workspace_cpu_s: {value: ${perWorkspace - 0.003}, source: t}`,
         "  per_agent_cpu_s: {value: 0.001, source: t}",

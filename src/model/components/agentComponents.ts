@@ -109,7 +109,13 @@ export class FleetComponent implements ModelComponent {
   }
 
   installMetrics(registry: MetricRegistry): void {
-    agentFamilies(registry, this.ctx.sim, this.plane.cluster, this.fleet);
+    agentFamilies(
+      registry,
+      this.ctx.sim,
+      this.plane.cluster,
+      this.fleet,
+      this.ctx.model.coderd.agents_collector_interval_s.value,
+    );
   }
 
   completions(): Completion[] {

@@ -124,8 +124,8 @@ export class ControlPlane {
       });
     }
     const collector = ctx.catalog.agentsCollector;
-    const interval = model.agents_collector?.interval_s.value;
-    if (!collector || interval === undefined) return;
+    if (!collector) return;
+    const interval = model.coderd.agents_collector_interval_s.value;
     this.everyReplica(this.pipeline.define(collector), interval, ctx.stream("agents-collector"));
   }
 

@@ -14,9 +14,6 @@ import type { MetricRegistry } from "./registry.js";
 /** Bytes per GB: memory sizes in scenarios and the model are decimal gigabytes. */
 export const BYTES_PER_GB = 1e9;
 
-/** How often coderd's Agents() collector refreshes coderd_agents_connections (coderd/prometheusmetrics). */
-const AGENTS_COLLECTOR_REFRESH_S = 60;
-
 const pod = TARGETS.coderdPod;
 
 /** coderd replicas: CPU, memory, websockets, database pool, and whether each is up. */
@@ -45,7 +42,7 @@ export function coderdFamilies(registry: MetricRegistry, cluster: CoderdCluster)
 }
 
 /**
- * Agents: every replica exports the deployment-wide count, refreshed by its collector every 60 s on its
+ * Agents: every replica exports the deployment-wide count, refreshed by its collector every `refreshSeconds` on its
  * own clock (one series per status carrying the count, FAMILIES.md's compaction), and capsim's
  * instantaneous count.
  */
@@ -54,11 +51,12 @@ export function agentFamilies(
   sim: Simulation,
   cluster: CoderdCluster,
   fleet: AgentFleet,
+  refreshSeconds: number,
 ): void {
   let collected = 0;
   const collect = (): void => {
     collected = fleet.connectedAgents;
-    sim.after(AGENTS_COLLECTOR_REFRESH_S, collect);
+    sim.after(refreshSeconds, collect);
   };
   sim.after(0, collect);
   for (let r = 0; r < cluster.replicas; r++) {
