@@ -25,7 +25,7 @@ describe("SlotHeap.remove", () => {
   it("pops the remaining slots in key order after arbitrary removals", () => {
     const heap = new SlotHeap(256);
     const keys = Array.from({ length: 200 }, (_, i) => (i * 7919) % 211);
-    keys.forEach((k, slot) => heap.push(slot, k));
+    for (const [slot, k] of keys.entries()) heap.push(slot, k);
     const removed = new Set<number>();
     for (let slot = 0; slot < 200; slot += 3) {
       expect(heap.remove(slot)).toBe(true);
