@@ -635,6 +635,7 @@ export function runReplication(
       workspace_build_makespan_prepare_s: makespanSeconds(runner.prepareBuilds),
       workspace_build_makespan_cleanup_s: makespanSeconds(runner.cleanupBuilds),
       metadata_dropped: metadataBatchers ? metadataBatchers.reduce((n, b) => n + b.stats().dropped, 0) : 0,
+      ...pipeline.overloadFigures(),
       ...featureFigures(),
     },
     resources,
