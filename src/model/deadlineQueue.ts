@@ -41,20 +41,20 @@ export class DeadlineQueue {
   }
 
   private onTimer(): void {
-    this.armed = false;
+    // Stays armed while expiring: a client told of its timeout may start a new request of this class.
+    this.armed = true;
     const now = this.sim.now;
     while (this.head < this.ids.length) {
       const i = this.head;
       const id = this.ids[i]!;
       const alive = this.live(id, this.serials[i]!);
-      // Finished requests are skipped whatever their deadline; the first live one not yet due re-arms.
-      if (alive && this.deadlines[i]! > now + DUE_TOLERANCE_S) {
-        this.arm(this.deadlines[i]!);
-        break;
-      }
+      // Finished requests are skipped whatever their deadline; the first live one not yet due waits.
+      if (alive && this.deadlines[i]! > now + DUE_TOLERANCE_S) break;
       this.head++;
       if (alive) this.expire(id);
     }
+    this.armed = false;
+    if (this.head < this.ids.length) this.arm(this.deadlines[this.head]!);
     this.compact();
   }
 

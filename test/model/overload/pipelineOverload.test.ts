@@ -54,6 +54,14 @@ describe("client timeouts past saturation (1-core coderd: 100 requests/s)", () =
     expect(goodputs[3]!).toBeLessThan(goodputs[2]!);
   });
 
+  it("near saturation (95 % busy) chance timeouts retry, add load and tip coderd into collapse", () => {
+    const without = runPipeline(95, RUN_S);
+    const withTimeouts = runPipeline(95, RUN_S, RETRYING);
+    const inTimeWithout = without.latencies.filter((l, i) => !without.failed[i] && l <= 1).length;
+    expect(inTimeWithout).toBeGreaterThan(0.95 * 95 * RUN_S);
+    expect(withTimeouts.figures.client_answered!).toBeLessThan(0.5 * inTimeWithout);
+  });
+
   it("cancels the database work of requests cut short: database CPU falls with goodput", () => {
     const without = runPipeline(150, RUN_S);
     const withTimeouts = runPipeline(150, RUN_S, RETRYING);

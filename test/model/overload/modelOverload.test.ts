@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import type { ModelFile } from "../../../src/model/modelSchema.js";
+import { modelWith, replicate } from "../featureHelpers.js";
+
+/** 200 agents (2 metadata items every 10 s) and 100 dashboard users on one coderd replica. */
+const SCENARIO = (vcpu: number) => `
+deployment:
+  coder_version: "2.8"
+  coderd: {replicas: 1, vcpu: ${vcpu}, memory_gb: 8, pg_conn_max_open: 10}
+  provisioners: {count: 20, vcpu: 1, memory_gb: 1}
+  database: {vcpu: 4, memory_gb: 16}
+workload:
+  users: 200
+  workspaces: 200
+  agent:
+    metadata: {items: 2, interval_s: 10}
+  dashboard: {interval_s: 10, jitter_s: 5}
+  builds: {create_concurrency: 20, cleanup_concurrency: 20}
+stages:
+  - {name: prepare, start_s: 0, duration_s: 300}
+  - {name: dashboard, start_s: 300, duration_s: 600, target_pct: 50}
+`;
+
+function withoutOverload(): ModelFile {
+  const model = modelWith();
+  delete (model as { overload?: unknown }).overload;
+  return model;
+}
+
+const CLIENT_FIGURES = ["client_timeouts", "client_retries", "client_gave_up", "client_answered"];
+const others = (figures: Record<string, number>) =>
+  Object.fromEntries(Object.entries(figures).filter(([k]) => !CLIENT_FIGURES.includes(k)));
+
+let belowRun: ReturnType<typeof replicate> | undefined;
+const below = () => {
+  belowRun ??= replicate(SCENARIO(2));
+  return belowRun;
+};
+
+describe("the default model's overload section", () => {
+  it("changes nothing below saturation (2 vCPU, ~60 % busy): same figures, no timeouts", () => {
+    const on = below();
+    const off = replicate(SCENARIO(2), withoutOverload());
+    expect(others(on.figures)).toEqual(off.figures);
+    expect(on.figures.client_timeouts).toBe(0);
+    expect(on.figures.client_answered).toBeGreaterThan(40_000);
+  });
+
+  it("past saturation (0.3 vCPU) fails calls at their deadlines, retries stats, and answers fewer", () => {
+    const answeredBelow = below().figures.client_answered!;
+    const on = replicate(SCENARIO(0.3));
+    const off = replicate(SCENARIO(0.3), withoutOverload());
+    const f = on.figures;
+    expect(f.client_timeouts!).toBeGreaterThan(1000);
+    expect(f.client_retries!).toBeGreaterThan(100); // agent stats retry until they succeed
+    expect(f.client_gave_up!).toBeGreaterThan(1000); // metadata batches and dashboard calls
+    expect(f.client_answered!).toBeLessThan(0.5 * answeredBelow);
+    // Without timeouts the same deployment queues forever: its API p95 runs past the 60 s a proxy allows.
+    expect(off.figures.api_latency_p95_exact_ms!).toBeGreaterThan(60_000);
+    expect(f.api_latency_p95_exact_ms!).toBeLessThan(60_000);
+  });
+});
