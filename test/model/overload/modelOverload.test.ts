@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ModelFile } from "../../../src/model/modelSchema.js";
-import { modelWith, replicate } from "../featureHelpers.js";
+import { runWarnings } from "../../../src/run/warnings.js";
+import { modelWith, replicate, scenarioFrom } from "../featureHelpers.js";
 
 /** 200 agents (2 metadata items every 10 s) and 100 dashboard users on one coderd replica. */
 const SCENARIO = (vcpu: number) => `
@@ -58,6 +59,18 @@ describe("the default model's overload section", () => {
     expect(f.client_answered! / on.simulatedSeconds).toBeLessThan(0.5 * rateBelow);
     // ...and a fifth or more of the calls clients made end without an answer.
     expect(f.client_gave_up! / (f.client_gave_up! + f.client_answered!)).toBeGreaterThan(0.2);
+    // The run says so.
+    const warning = runWarnings(scenarioFrom(SCENARIO(0.3)).scenario, [on]).find(
+      (w) => w.kind === "clients_timed_out",
+    );
+    expect(warning).toMatchObject({
+      timeouts: f.client_timeouts,
+      gave_up: f.client_gave_up,
+      replications: 1,
+    });
+    expect(runWarnings(scenarioFrom(SCENARIO(2)).scenario, [below()]).map((w) => w.kind)).not.toContain(
+      "clients_timed_out",
+    );
     // Without timeouts the same deployment queues forever: its API p95 runs past the 60 s a proxy allows.
     expect(off.figures.api_latency_p95_exact_ms!).toBeGreaterThan(60_000);
     expect(f.api_latency_p95_exact_ms!).toBeLessThan(60_000);
