@@ -1,4 +1,6 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadModelText } from "../../../src/model/loadModel.js";
 import type { ModelFile } from "../../../src/model/modelSchema.js";
 import { runWarnings } from "../../../src/run/warnings.js";
 import { modelWith, replicate, scenarioFrom } from "../featureHelpers.js";
@@ -74,5 +76,26 @@ describe("the default model's overload section", () => {
     // Without timeouts the same deployment queues forever: its API p95 runs past the 60 s a proxy allows.
     expect(off.figures.api_latency_p95_exact_ms!).toBeGreaterThan(60_000);
     expect(f.api_latency_p95_exact_ms!).toBeLessThan(60_000);
+  });
+});
+
+describe("a bad overload: entry", () => {
+  it("is refused with its line and column, naming what is wrong", () => {
+    const file = resolve(import.meta.dirname, "../../../models/bad-overload.yaml");
+    const text = [
+      "name: bad",
+      "description: test",
+      "extends: coder-v2.8",
+      "overload:",
+      "  agent_stats:",
+      "    timeout_s: {value: 60, source: test}",
+      "    retry_initial_s: {value: 0.1, source: test}",
+      "  nonsense_class:",
+      "    timeout_s: {value: 1, source: test}",
+      "",
+    ].join("\n");
+    expect(() => loadModelText(text, file)).toThrow(
+      /bad-overload\.yaml:6:5: overload\.agent_stats: retry_initial_s and retry_max_s go together[\s\S]*:8:3: overload\.nonsense_class: unknown key/,
+    );
   });
 });
