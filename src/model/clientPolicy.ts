@@ -25,10 +25,14 @@ export function backoffSeconds(policy: RetryPolicy, retry: number): number {
   return Math.min(policy.maxSeconds, policy.initialSeconds * 2 ** Math.max(0, retry - 1));
 }
 
-/** The policy the model file gives clients of class `name`, if any. */
-export function clientPolicyFor(spec: OverloadSpec, name: string): ClientPolicy | undefined {
+/** The policy the model file gives clients of class `name` under this agent transport, if any. */
+export function clientPolicyFor(
+  spec: OverloadSpec,
+  name: string,
+  agentTransport: "http" | "drpc",
+): ClientPolicy | undefined {
   const c = spec?.[name as keyof NonNullable<OverloadSpec>];
-  if (!c) return undefined;
+  if (!c || (c.agent_transports && !c.agent_transports.includes(agentTransport))) return undefined;
   const retry =
     c.retry_initial_s && c.retry_max_s
       ? {

@@ -30,6 +30,13 @@ const clientSchema = z
     retries: param(
       "Most retries after the first attempt (absent with a backoff: until it succeeds)",
     ).optional(),
+    agent_transports: z
+      .array(z.enum(["http", "drpc"]))
+      .min(1)
+      .optional()
+      .describe(
+        "Agent API transports the policy holds for (absent: all); a dRPC call rides the agent's websocket, which no proxy times out",
+      ),
   })
   .refine((c) => (c.retry_initial_s === undefined) === (c.retry_max_s === undefined), {
     message: "retry_initial_s and retry_max_s go together",

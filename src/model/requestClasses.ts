@@ -100,7 +100,7 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     perRowSeconds: perRow,
   });
 
-  return withClients(model, {
+  return withClients(model, mech.agentTransport, {
     metadataRpc: {
       name: "agent_metadata",
       steps: metadataSteps,
@@ -233,9 +233,13 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
 }
 
 /** Gives each class its client's timeout and retries from the model's `overload` (none when absent). */
-function withClients<T extends Record<string, RequestClass | undefined>>(model: ModelFile, classes: T): T {
+function withClients<T extends Record<string, RequestClass | undefined>>(
+  model: ModelFile,
+  agentTransport: "http" | "drpc",
+  classes: T,
+): T {
   for (const cls of Object.values(classes)) {
-    const client = cls && clientPolicyFor(model.overload, cls.name);
+    const client = cls && clientPolicyFor(model.overload, cls.name, agentTransport);
     if (cls && client) cls.client = client;
   }
   return classes;
@@ -277,7 +281,7 @@ function agentsCollectorClass(model: ModelFile): { agentsCollector?: RequestClas
 export function insightsQueryClass(model: ModelFile): RequestClass | undefined {
   if (!model.insights) return undefined;
   const d = (p: { value: unknown }): Distribution => distributionFromSpec(p.value as never);
-  return withClients(model, {
+  return withClients(model, "http", {
     insights: {
       name: "insights_query",
       steps: [

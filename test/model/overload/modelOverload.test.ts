@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { mechanismsFor } from "../../../src/model/coderVersion.js";
 import { loadModelText } from "../../../src/model/loadModel.js";
 import type { ModelFile } from "../../../src/model/modelSchema.js";
+import { buildRequestCatalog } from "../../../src/model/requestClasses.js";
 import { runWarnings } from "../../../src/run/warnings.js";
 import { modelWith, replicate, scenarioFrom } from "../featureHelpers.js";
 
@@ -97,5 +99,24 @@ describe("a bad overload: entry", () => {
     expect(() => loadModelText(text, file)).toThrow(
       /bad-overload\.yaml:6:5: overload\.agent_stats: retry_initial_s and retry_max_s go together[\s\S]*:8:3: overload\.nonsense_class: unknown key/,
     );
+  });
+});
+
+describe("which calls get a client deadline, by agent transport", () => {
+  it("HTTP agents' stats do; dRPC agents' stats ride the websocket and do not; metadata keeps its 30 s", () => {
+    const model = modelWith();
+    const http = buildRequestCatalog(model, mechanismsFor("2.8", model));
+    const drpc = buildRequestCatalog(model, mechanismsFor("2.29.1", model));
+    expect(http.statsRpc.client).toEqual({
+      timeoutSeconds: 60,
+      retry: { initialSeconds: 0.1, maxSeconds: 60, retries: Number.POSITIVE_INFINITY },
+    });
+    expect(drpc.statsRpc.client).toBeUndefined();
+    expect(drpc.statsRpcWithSession.client).toBeUndefined();
+    expect(http.metadataRpc.client).toEqual({ timeoutSeconds: 30 });
+    expect(drpc.metadataRpc.client).toEqual({ timeoutSeconds: 30 });
+    expect(http.agentReconnect.client?.retry).toMatchObject({ initialSeconds: 0.1, maxSeconds: 10 });
+    expect(http.workspaceCreate.client).toBeUndefined();
+    expect(http.statsInsert.client).toBeUndefined();
   });
 });
