@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { distributionOrNumberSchema } from "../engine/random/index.js";
 import { checkUncertainty, leavesOutSchema, uncertaintySchema } from "../uncertainty/schema.js";
+import { overloadSchema } from "./overloadSchema.js";
 
 /**
  * A model file (`models/*.yaml`) carries every calibrated number of the Coder model, each with its
@@ -324,6 +325,7 @@ export const modelSchema = z
       })
       .optional()
       .describe("What an insights page load costs (used by a scenario's workload.insights)"),
+    overload: overloadSchema,
     uncertainty: uncertaintySchema.optional(),
     leaves_out: leavesOutSchema.optional(),
   })

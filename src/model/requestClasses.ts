@@ -1,4 +1,5 @@
 import { type Distribution, distributionFromSpec } from "../engine/random/index.js";
+import { clientPolicyFor } from "./clientPolicy.js";
 import type { VersionMechanisms } from "./coderVersion.js";
 import type { ModelFile } from "./modelSchema.js";
 import type { RequestClass, Route, Step } from "./requestPipeline.js";
@@ -99,7 +100,7 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     perRowSeconds: perRow,
   });
 
-  return {
+  return withClients(model, mech.agentTransport, {
     metadataRpc: {
       name: "agent_metadata",
       steps: metadataSteps,
@@ -228,7 +229,20 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     },
     autobuildPoll: { name: "autobuild_poll", steps: reads(1), http: false, agentApi: false },
     ...agentsCollectorClass(model),
-  };
+  });
+}
+
+/** Gives each class its client's timeout and retries from the model's `overload` (none when absent). */
+function withClients<T extends Record<string, RequestClass | undefined>>(
+  model: ModelFile,
+  agentTransport: "http" | "drpc",
+  classes: T,
+): T {
+  for (const cls of Object.values(classes)) {
+    const client = cls && clientPolicyFor(model.overload, cls.name, agentTransport);
+    if (cls && client) cls.client = client;
+  }
+  return classes;
 }
 
 /**
@@ -267,14 +281,16 @@ function agentsCollectorClass(model: ModelFile): { agentsCollector?: RequestClas
 export function insightsQueryClass(model: ModelFile): RequestClass | undefined {
   if (!model.insights) return undefined;
   const d = (p: { value: unknown }): Distribution => distributionFromSpec(p.value as never);
-  return {
-    name: "insights_query",
-    steps: [
-      { kind: "coderdCpu", work: d(model.coderd.api_request_cpu_s) },
-      { kind: "query", work: d(model.insights.query_cpu_s), statements: 1, logged: false, notify: false },
-    ],
-    route: ROUTES.INSIGHTS,
-    http: true,
-    agentApi: false,
-  };
+  return withClients(model, "http", {
+    insights: {
+      name: "insights_query",
+      steps: [
+        { kind: "coderdCpu", work: d(model.coderd.api_request_cpu_s) },
+        { kind: "query", work: d(model.insights.query_cpu_s), statements: 1, logged: false, notify: false },
+      ],
+      route: ROUTES.INSIGHTS,
+      http: true,
+      agentApi: false,
+    },
+  }).insights;
 }

@@ -1,5 +1,7 @@
 import type { Distribution, Rng } from "../engine/random/index.js";
 import type { ActionId, Simulation } from "../engine/simulation.js";
+import { backoffSeconds, type ClientPolicy } from "./clientPolicy.js";
+import { DeadlineQueue } from "./deadlineQueue.js";
 
 /**
  * Executes requests as fixed plans of steps (coderd CPU, then database queries, ...) over the
@@ -53,11 +55,15 @@ export interface RequestClass {
   route?: Route;
   /** HTTP status it answers with when not cut by a failure (default "200"). */
   code?: string;
+  /** Its client's timeout and retries (absent: the client waits however long coderd takes). */
+  client?: ClientPolicy;
 }
 
 /** What the pipeline needs of a CPU (processor sharing) resource. */
 export interface CpuPort {
   submit(workSeconds: number, tag: number): void;
+  /** Withdraws a job whose client gave up (PostgreSQL cancelling a query); false if not running. */
+  cancel?(tag: number): boolean;
 }
 /** What the pipeline needs of a connection pool. */
 export interface PoolPort {
@@ -133,6 +139,22 @@ export class RequestPipeline {
   private state = new Uint8Array(256);
   /** 1 when a failure cut the request. */
   private failed = new Uint8Array(256);
+  /** 1 once its client gave up: coderd stops at its next cancellation point (context cancelled). */
+  private abandoned = new Uint8Array(256);
+  /** Retries already made for the client's call (0 for a first attempt). */
+  private attempt = new Uint8Array(256);
+  /** A number unique to each request started, so a deadline never hits a reused row. */
+  private serial = new Float64Array(256);
+  private serials = 0;
+  /** Client deadlines per class with a client policy (classes without one have none). */
+  private readonly deadlines: (DeadlineQueue | undefined)[] = [];
+  /** Per class: client timeouts, retries sent, calls given up, calls answered in time. */
+  private readonly overload = {
+    timedOut: [] as number[],
+    retried: [] as number[],
+    gaveUp: [] as number[],
+    answered: [] as number[],
+  };
   /** Requests whose connection was granted while the database was paused, in order. */
   private heldForDatabase: number[] = [];
   private databasePaused = false;
@@ -159,7 +181,10 @@ export class RequestPipeline {
     if (cls.steps.length > MAX_STEPS) throw new RangeError(`${cls.name}: more than ${MAX_STEPS} steps`);
     this.plans.push(planSteps(cls.steps, this.res.dbRttSeconds));
     this.streams.push(this.res.streamFor(`work/${cls.name}`));
-    return this.classes.length - 1;
+    const classId = this.classes.length - 1;
+    this.deadlines.push(cls.client && this.deadlineQueue(cls));
+    for (const counts of Object.values(this.overload)) counts.push(0);
+    return classId;
   }
 
   /** Sets what class `classId` does when a request finishes (one handler per class). */
@@ -184,7 +209,21 @@ export class RequestPipeline {
    * `extraRttSeconds` is added to the latency the client sees (a client far from coderd).
    */
   startRequest(classId: number, replica: number, owner = NO_OWNER, rows = 0, extraRttSeconds = 0): void {
+    this.startAttempt(classId, replica, owner, rows, extraRttSeconds, 0);
+  }
+
+  private startAttempt(
+    classId: number,
+    replica: number,
+    owner: number,
+    rows: number,
+    extraRttSeconds: number,
+    attempt: number,
+  ): void {
     const id = this.allocate();
+    this.abandoned[id] = 0;
+    this.attempt[id] = Math.min(attempt, 255);
+    this.serial[id] = ++this.serials;
     this.extraRtt[id] = extraRttSeconds;
     this.state[id] = 1;
     this.failed[id] = 0;
@@ -194,6 +233,9 @@ export class RequestPipeline {
     this.owner[id] = owner;
     this.start[id] = this.sim.now;
     this.drawWork(id, classId, rows);
+    const deadlines = this.deadlines[classId];
+    if (deadlines)
+      deadlines.watch(id, this.serials, this.sim.now + this.classes[classId]!.client!.timeoutSeconds);
     this.runStep(id);
   }
 
@@ -283,6 +325,12 @@ export class RequestPipeline {
   /** Resource callback: a pool connection was granted; the hold's queries run as one database job. */
   connectionGranted(id: number, unit: number): void {
     this.unit[id] = unit;
+    // database/sql drops a waiter whose context ended; the connection goes straight to the next one.
+    if (this.abandoned[id] === 1) {
+      this.res.pools[this.replica[id]!]!.release(unit);
+      this.cutShort(id);
+      return;
+    }
     if (this.databasePaused) {
       this.heldForDatabase.push(id);
       return;
@@ -291,6 +339,11 @@ export class RequestPipeline {
   }
 
   private submitDatabaseJob(id: number): void {
+    if (this.abandoned[id] === 1) {
+      this.res.pools[this.replica[id]!]!.release(this.unit[id]!);
+      this.cutShort(id);
+      return;
+    }
     this.state[id] = 2;
     this.res.dbCpu.submit(this.work[id * MAX_STEPS + this.step[id]!]!, id);
   }
@@ -326,6 +379,11 @@ export class RequestPipeline {
       this.finish(id);
       return;
     }
+    // A handler whose client left stops at its next call that takes the request's context.
+    if (this.abandoned[id] === 1) {
+      this.cutShort(id);
+      return;
+    }
     const step = this.plans[this.cls[id]!]![index]!;
     if (step.kind === "coderdCpu")
       this.res.coderdCpu[this.replica[id]!]!.submit(this.work[id * MAX_STEPS + index]!, id);
@@ -337,11 +395,77 @@ export class RequestPipeline {
     const latency = this.sim.now - this.start[id]! + this.res.clientRttSeconds + this.extraRtt[id]!;
     const replica = this.replica[id]!;
     const owner = this.owner[id]!;
-    const failed = this.failed[id] === 1;
+    const failed = this.failed[id] === 1 || this.abandoned[id] === 1;
+    const clientWaits = this.abandoned[id] === 0;
     this.state[id] = 0;
     this.free.push(id);
     this.onRequestDone(classId, replica, latency, owner, failed);
+    // A client that gave up was told at its deadline (it retried or went on); it hears nothing now.
+    if (!clientWaits) return;
+    if (this.deadlines[classId] && !failed) this.overload.answered[classId]!++;
     this.handlers[classId]?.(owner, replica);
+  }
+
+  /** Ends a request whose client left, at a cancellation point: coderd answers 500 to nobody. */
+  private cutShort(id: number): void {
+    this.failed[id] = 1;
+    this.finish(id);
+  }
+
+  private deadlineQueue(cls: RequestClass): DeadlineQueue {
+    if (cls.steps.some((s) => s.kind === "query" && s.perRowSeconds !== undefined))
+      throw new RangeError(`${cls.name}: a class with per-row work takes no client timeout`);
+    return new DeadlineQueue(
+      this.sim,
+      (id, serial) => this.serial[id] === serial && this.state[id] !== 0 && this.abandoned[id] === 0,
+      (id) => this.timeOut(id),
+    );
+  }
+
+  /**
+   * The client's deadline passed: it gives up on this attempt and retries after its backoff, or goes on
+   * without an answer. coderd's work so far stays spent; a query running on the database is cancelled
+   * (lib/pq sends a CancelRequest when the context ends) and its connection returns to the pool.
+   */
+  private timeOut(id: number): void {
+    const classId = this.cls[id]!;
+    const policy = this.classes[classId]!.client!;
+    this.overload.timedOut[classId]!++;
+    this.abandoned[id] = 1;
+    const replica = this.replica[id]!;
+    const owner = this.owner[id]!;
+    const extraRtt = this.extraRtt[id]!;
+    const retry = this.attempt[id]! + 1;
+    if (this.state[id] === 2 && this.res.dbCpu.cancel?.(id)) {
+      this.state[id] = 1;
+      this.res.pools[replica]!.release(this.unit[id]!);
+      this.cutShort(id);
+    }
+    const again = policy.retry;
+    if (again && retry <= again.retries) {
+      this.overload.retried[classId]!++;
+      this.sim.after(backoffSeconds(again, retry), () =>
+        this.startAttempt(classId, replica, owner, 0, extraRtt, retry),
+      );
+      return;
+    }
+    this.overload.gaveUp[classId]!++;
+    this.handlers[classId]?.(owner, replica);
+  }
+
+  /**
+   * Client-side overload counts over the run, summed over classes with a client policy (empty when no
+   * class has one, so runs without timeouts report what they always did).
+   */
+  overloadFigures(): Record<string, number> {
+    if (!this.deadlines.some((d) => d !== undefined)) return {};
+    const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+    return {
+      client_timeouts: sum(this.overload.timedOut),
+      client_retries: sum(this.overload.retried),
+      client_gave_up: sum(this.overload.gaveUp),
+      client_answered: sum(this.overload.answered),
+    };
   }
 
   private currentStep(id: number): PlannedStep {
@@ -366,6 +490,9 @@ export class RequestPipeline {
     this.extraRtt = growFloat(this.extraRtt, n);
     this.state = growBytes(this.state, n);
     this.failed = growBytes(this.failed, n);
+    this.abandoned = growBytes(this.abandoned, n);
+    this.attempt = growBytes(this.attempt, n);
+    this.serial = growFloat(this.serial, n);
     this.notifyHold = growFloat(this.notifyHold, n);
     this.work = growFloat(this.work, n * MAX_STEPS);
   }

@@ -1,6 +1,7 @@
 import { renderCost } from "../cost/costText.js";
 import type { RunSummary } from "../run/runScenario.js";
 import { DAY_PROFILE_SLOT_S } from "../scenario/schema.js";
+import { predictionText } from "../uncertainty/saturatedDraws.js";
 
 /** Left-aligned text table; numbers are pre-formatted by the caller. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -49,11 +50,7 @@ export function renderRunSummary(s: RunSummary): string {
         formatNumber(m.mean, 4),
         m.ci95 ? `${formatNumber(m.ci95[0], 4)} .. ${formatNumber(m.ci95[1], 4)}` : "-",
         ...(predicted
-          ? [
-              m.prediction
-                ? `${formatNumber(m.prediction.low, 3)} .. ${formatNumber(m.prediction.high, 3)}`
-                : "-",
-            ]
+          ? [predictionText(m.prediction, s.prediction?.draws ?? 0, (v) => formatNumber(v, 3))]
           : []),
       ]),
     ),
@@ -183,8 +180,15 @@ export function busiestWindow(s: {
 /** Under the figures: what the prediction rests on and whether the bottleneck verdict survives it. */
 function predictionNote(p: NonNullable<RunSummary["prediction"]>): string {
   const others = p.bottleneck.alternatives.map((a) => `${a.resource} in ${a.draws}`).join(", ");
-  return (
+  const note =
     `  ${p.draws} draws over ${p.parameters.length} uncertain parameters (model uncertainty:, docs/uncertainty.md); ` +
-    `the bottleneck is ${p.bottleneck.resource} in ${pct(p.bottleneck.agreement)} of them${others ? ` (${others})` : ""}.`
+    `the bottleneck is ${p.bottleneck.resource} in ${pct(p.bottleneck.agreement)} of them${others ? ` (${others})` : ""}.`;
+  const hot = p.saturated_draws;
+  // Summaries written before saturated_draws existed have none to report.
+  if (!hot || hot.draws === 0) return note;
+  const which = hot.resources.map((r) => `${r.resource} in ${r.draws}`).join(", ");
+  return (
+    `${note}\n  ${hot.draws} of ${hot.of} draws saturate (${which}): past the limit a queue grows for as long as ` +
+    "the test runs, so a time figure those draws drive has no upper bound; its row says so and gives the other draws' range."
   );
 }

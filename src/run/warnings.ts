@@ -17,7 +17,8 @@ export interface RunWarning {
     | "memory_over_limit"
     | "saturated"
     | "queue_growing"
-    | "not_steady";
+    | "not_steady"
+    | "clients_timed_out";
   message: string;
   /** How many of the run's replications showed it. */
   replications: number;
@@ -37,6 +38,35 @@ export function runWarnings(
     ...latenciesAtCap(results),
     ...memoryOverLimit(scenario, results),
     ...(verdict ? overload(verdict, results.length) : []),
+    ...clientsTimedOut(results),
+  ];
+}
+
+/** Clients gave up on calls at their timeouts (the model's `overload:`): answered calls are fewer. */
+function clientsTimedOut(results: readonly ReplicationResult[]): RunWarning[] {
+  const hit = results.filter((r) => (r.figures.client_timeouts ?? 0) > 0);
+  if (hit.length === 0) return [];
+  const mean = (k: string) => Math.round(hit.reduce((a, r) => a + (r.figures[k] ?? 0), 0) / hit.length);
+  const [timeouts, retries, gaveUp, answered] = [
+    mean("client_timeouts"),
+    mean("client_retries"),
+    mean("client_gave_up"),
+    mean("client_answered"),
+  ];
+  const of = results.length > 1 ? ` (in ${hit.length} of ${results.length} replications, mean)` : "";
+  return [
+    {
+      kind: "clients_timed_out",
+      timeouts,
+      retries,
+      gave_up: gaveUp,
+      answered,
+      replications: hit.length,
+      message:
+        `clients timed out ${timeouts} times${of}, sent ${retries} retries and went on without an answer ` +
+        `${gaveUp} times (${answered} calls answered in time): coderd was past saturation and its goodput fell ` +
+        "(docs/model.md, Overload)",
+    },
   ];
 }
 

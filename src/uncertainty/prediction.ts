@@ -7,6 +7,13 @@ import type { LoadedScenario } from "../scenario/index.js";
 import { evaluatePoints, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
 import { latinHypercube } from "./lhs.js";
 import { modelAtPoint, type UncertainModel, uncertainModel } from "./parameters.js";
+import {
+  isSaturatedDraw,
+  isTimeFigure,
+  type SaturatedDraws,
+  saturatedDraws,
+  withSaturation,
+} from "./saturatedDraws.js";
 
 /**
  * Draws per run by default. Each draw is one replication: on scaletest-2000 (3 replications) 6 draws
@@ -34,6 +41,8 @@ export interface PredictionInfo {
   parameters: { path: string; kind: string; low: number; high: number; as: "value" | "factor" }[];
   /** The nominal bottleneck (coderd replicas as one), and the share of draws whose bottleneck is the same. */
   bottleneck: { resource: string; agreement: number; alternatives: { resource: string; draws: number }[] };
+  /** Draws in which a resource saturated: their time figures grow with the test's length. */
+  saturated_draws: SaturatedDraws;
   wall_seconds: number;
 }
 
@@ -117,6 +126,7 @@ export function predictionInfo(
       as: p.entry.as ?? "factor",
     })),
     bottleneck: bottleneckAgreement(nominal, draws),
+    saturated_draws: saturatedDraws(draws, sizingVerdict),
     wall_seconds: wallSeconds,
   };
 }
@@ -136,16 +146,15 @@ export function combine(summary: RunSummary, draws: readonly RunSummary[], info:
   const key = (m: SummaryMetric) => `${m.name}@${m.stage ?? ""}`;
   const byKey = draws.map((d) => new Map(d.metrics.map((m) => [key(m), m.mean])));
   const byResource = draws.map((d) => new Map(d.resources.map((r) => [r.name, r.utilization])));
+  const saturated = draws.map(isSaturatedDraw);
+  const metricPrediction = (m: SummaryMetric) => {
+    const values = byKey.map((d) => d.get(key(m)) ?? null);
+    const interval = predictionInterval(values, PREDICTION_LEVEL, isShare(m) ? 1 : undefined);
+    return withSaturation(interval, values, saturated, isTimeFigure(m), PREDICTION_LEVEL);
+  };
   return {
     ...summary,
-    metrics: summary.metrics.map((m) => ({
-      ...m,
-      prediction: predictionInterval(
-        byKey.map((d) => d.get(key(m)) ?? null),
-        PREDICTION_LEVEL,
-        isShare(m) ? 1 : undefined,
-      ),
-    })),
+    metrics: summary.metrics.map((m) => ({ ...m, prediction: metricPrediction(m) })),
     resources: summary.resources.map((r) => ({
       ...r,
       utilization_prediction: predictionInterval(

@@ -295,6 +295,31 @@ export class ProcessorSharingCpu implements GaugeSource {
     else this.listener?.(tag, responseSeconds, waitSeconds);
   }
 
+  /**
+   * Withdraws the job tagged `tag` before it finishes (its client gave up): the service it attained
+   * stays spent, the rest is never served, and no completion is reported. A linear search: for rare
+   * cancellations. Returns false if no such job is present.
+   */
+  cancel(tag: number): boolean {
+    let slot = -1;
+    for (let i = 0; i < this.heap.length; i++) {
+      const s = this.heap.slotAt(i);
+      if (this.tagOf[s] === tag) {
+        slot = s;
+        break;
+      }
+    }
+    if (slot < 0) return false;
+    this.advance();
+    this.heap.remove(slot);
+    this.freeSlots[this.freeCount++] = slot;
+    this.jobs--;
+    if (this.jobs === 0) this.virtualSeconds = 0;
+    this.updateRate();
+    this.scheduleNextFinish();
+    return true;
+  }
+
   /** Moves virtual time to now at the current per-job rate. */
   private advance(): void {
     const now = this.sim.now;

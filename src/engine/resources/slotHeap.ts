@@ -93,6 +93,54 @@ export class SlotHeap {
     return top;
   }
 
+  /** Removes `slot` wherever it sits (a linear search for it: for rare removals); false if absent. */
+  remove(slot: number): boolean {
+    const heap = this.heap;
+    let i = 0;
+    while (i < this.size && heap[i] !== slot) i++;
+    if (i === this.size) return false;
+    const n = --this.size;
+    if (i === n) return true;
+    const last = heap[n]!;
+    heap[i] = last;
+    this.siftUp(i);
+    // It moved up, or it belongs at i or below.
+    if (heap[i] === last) this.siftDown(i);
+    return true;
+  }
+
+  private siftUp(start: number): void {
+    const heap = this.heap;
+    const slot = heap[start]!;
+    let i = start;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (!this.less(slot, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = slot;
+  }
+
+  private siftDown(start: number): void {
+    const heap = this.heap;
+    const n = this.size;
+    const slot = heap[start]!;
+    let i = start;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      const right = child + 1;
+      if (right < n && this.less(heap[right]!, heap[child]!)) child = right;
+      const c = heap[child]!;
+      if (!this.less(c, slot)) break;
+      heap[i] = c;
+      i = child;
+    }
+    heap[i] = slot;
+  }
+
   private less(a: number, b: number): boolean {
     const ka = this.keys[a]!;
     const kb = this.keys[b]!;

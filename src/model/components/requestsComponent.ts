@@ -46,6 +46,7 @@ export class RequestsComponent implements ModelComponent {
       agent_api_latency_p99_exact_ms: agent.exactQuantile(0.99) * 1000,
       api_latency_p95_ms: api.bucketedQuantile(0.95) * 1000,
       api_latency_p95_exact_ms: api.exactQuantile(0.95) * 1000,
+      ...this.pipeline.overloadFigures(),
     };
   }
 }

@@ -21,7 +21,18 @@ export const runSummarySchema = z.looseObject({
       mean: finiteOrNull,
       ci95: z.tuple([z.number(), z.number()]).nullable(),
       // Summaries from before issue 12, or run with --prediction-draws 0, have none.
-      prediction: z.object({ low: z.number(), high: z.number(), level: z.number() }).nullable().optional(),
+      prediction: z
+        .object({
+          low: z.number(),
+          high: z.number(),
+          level: z.number(),
+          // What saturated draws make of it (src/uncertainty/saturatedDraws.ts); absent before.
+          saturated_draws: z.number().optional(),
+          unbounded: z.boolean().optional(),
+          unsaturated: z.object({ low: z.number(), high: z.number() }).nullable().optional(),
+        })
+        .nullable()
+        .optional(),
     }),
   ),
   resources: z.array(
@@ -47,6 +58,8 @@ export const runSummarySchema = z.looseObject({
     window: z.string().nullable().optional(),
     saturated: z.array(z.string()).optional(),
   }),
+  // The draws behind the predictions (src/uncertainty/prediction.ts); absent or null without them.
+  prediction: z.looseObject({ draws: z.number() }).nullable().optional(),
   stages: z.array(z.object({ name: z.string(), start_s: z.number(), end_s: z.number() })),
   // The monthly cost (src/cost); absent in summaries written before it.
   cost: z

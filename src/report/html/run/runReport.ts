@@ -1,3 +1,4 @@
+import { predictionText } from "../../../uncertainty/saturatedDraws.js";
 import { busiestWindow, formatNumber } from "../../textSummary.js";
 import { escapeHtml } from "../escape.js";
 import { legendHtml } from "../figure.js";
@@ -78,13 +79,7 @@ export function renderRunReport(data: RunReportData): string {
         num(formatNumber(m.mean, 4)),
         num(m.ci95 ? `${formatNumber(m.ci95[0], 4)} .. ${formatNumber(m.ci95[1], 4)}` : "-"),
         ...(predicted
-          ? [
-              num(
-                m.prediction
-                  ? `${formatNumber(m.prediction.low, 3)} .. ${formatNumber(m.prediction.high, 3)}`
-                  : "-",
-              ),
-            ]
+          ? [num(predictionText(m.prediction, s.prediction?.draws ?? 0, (v) => formatNumber(v, 3)))]
           : []),
       ]),
       `Mean over ${s.replications} replication(s) with Student-t 95 % confidence intervals` +

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { Simulation } from "../../../src/engine/simulation.js";
+import { DeadlineQueue } from "../../../src/model/deadlineQueue.js";
+
+describe("DeadlineQueue", () => {
+  it("keeps one timer when an expiry starts the next request (a client giving up and calling again)", () => {
+    const sim = new Simulation();
+    const live = new Set<number>();
+    const expired: [number, number][] = [];
+    let next = 1;
+    const queue = new DeadlineQueue(
+      sim,
+      (id) => live.has(id),
+      (id) => {
+        expired.push([id, sim.now]);
+        live.delete(id);
+        live.add(next);
+        queue.watch(next, next, sim.now + 1);
+        next++;
+      },
+    );
+    live.add(0);
+    queue.watch(0, 0, 1);
+    sim.run(10.5);
+    expect(expired.map(([, t]) => t)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(sim.eventsProcessed).toBe(10);
+    expect(sim.pendingEvents).toBe(1);
+  });
+
+  it("skips requests that finished in time and fires only for the ones still waiting", () => {
+    const sim = new Simulation();
+    const live = new Set([0, 1, 2, 3]);
+    const expired: number[] = [];
+    const queue = new DeadlineQueue(
+      sim,
+      (id) => live.has(id),
+      (id) => expired.push(id),
+    );
+    for (const id of [0, 1, 2, 3]) queue.watch(id, id, 1 + id * 0.1);
+    live.delete(0);
+    live.delete(2);
+    sim.run(5);
+    expect(expired).toEqual([1, 3]);
+    // Armed for request 0 when it started (it finished later): then one timer each for 1 and 3.
+    expect(sim.eventsProcessed).toBe(3);
+  });
+});
