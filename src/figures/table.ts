@@ -188,7 +188,8 @@ export const FIGURES: readonly FigureDefinition[] = [
     unit: "s",
     scope: "total",
     stages: ["prepare"],
-    description: "p95 of provisioner job queue waits during prepare, interpolated on coderd's buckets (capped at 1800 s)",
+    description:
+      "p95 of provisioner job queue waits during prepare, interpolated on coderd's buckets (capped at 1800 s)",
     recipes: [
       {
         source: "coderd",
