@@ -7,7 +7,6 @@ import { DEFAULT_TOLERANCE } from "../compare/tolerance.js";
 import { measuredText } from "../compare/verdict.js";
 import { InputError } from "../errors.js";
 import { type LoadedModel, loadModelText } from "../model/loadModel.js";
-import { loadScenarioAndModel } from "../model/loadScenarioAndModel.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 import type { PrometheusMeasurement } from "../prometheus/index.js";
 import { formatNumber } from "../report/textSummary.js";

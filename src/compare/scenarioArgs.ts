@@ -2,7 +2,6 @@ import { existsSync, statSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { inputLimits } from "../input/limits.js";
 import { readInputText } from "../input/readInput.js";
-import { resolveScenarioPath } from "../model/loadScenarioAndModel.js";
 
 /** The positionals of `compare`/`calibrate`: `[scenario] <measured file>...`. */
 export interface ScenarioAndMeasuredArgs {
