@@ -62,12 +62,13 @@ export class ProcessorSharingCpu implements GaugeSource {
   private nextFreshSlot = 0;
   // Fluid state.
   private virtualSeconds = 0;
-  private lastAdvanceSeconds: number;
+  // Number fields start as numbers so V8 stores them as in-place doubles (see TimeWeighted).
+  private lastAdvanceSeconds = 0;
   private perJobCores = 0;
   private jobs = 0;
   private backgroundRequestedVcpu = 0;
   private backgroundAppliedVcpu = 0;
-  private capacityCores: number;
+  private capacityCores = 0;
   /** Event-list slot of the one pending completion event, or −1 (see Simulation.postSlot). */
   private pendingFinishSlot = -1;
   // Statistics.
