@@ -46,6 +46,8 @@ export interface PlanSimulation {
   demand: Demand;
   /** The simulated variant (src/uncertainty re-runs it under the model's uncertainty). */
   loaded?: LoadedScenario;
+  /** Set when this deployment was not simulated: why its verdict follows from one that was. */
+  inferred?: string;
 }
 
 export interface DeploymentCost {
@@ -178,12 +180,20 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const sizing = coderSizingRules({ users: opts.users, activeUsers: workspaces, concurrentBuilds });
   const architecture = nearestReferenceArchitecture(opts.users);
   const refDeployment = referenceDeployment(architecture);
-  // Both comparison runs start at once (on idle workers), the rules first.
-  ctx.prefetch?.([variantOf(sizing.deployment), variantOf(refDeployment)]);
+  // A reference with at least every size of the rules deployment holds whenever the rules hold (the
+  // monotonicity dominance pruning assumes), so it is simulated only when they fail; otherwise both
+  // comparison runs start at once (on idle workers), the rules first.
+  const referenceAboveRules =
+    dominates(refDeployment, sizing.deployment) && fitsFixed(sizing.deployment, fixed);
+  ctx.prefetch?.(
+    [sizing.deployment, ...(referenceAboveRules ? [] : [refDeployment])].map((d) => variantOf(d)),
+  );
   const rulesSim = run(sizing.deployment, "rules");
   const referenceSim = sameDeployment(refDeployment, sizing.deployment)
     ? rulesSim
-    : run(refDeployment, "reference");
+    : referenceAboveRules && rulesSim.assessment.passes
+      ? inferredPass(refDeployment, "reference", costOf(refDeployment), rulesSim)
+      : run(refDeployment, "reference");
   let demand = maxDemand(rulesSim.demand, referenceSim.demand);
 
   // A check failing in both comparison runs on a resource no size changes cannot be planned away.
@@ -298,6 +308,27 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
     unsizeable,
     nearestRejected,
     prices,
+  };
+}
+
+/**
+ * A deployment not simulated because it has at least every size of `holds`, which was simulated and
+ * held every check: it holds too. No checks were measured on it (its utilisations are unknown).
+ */
+function inferredPass(
+  deployment: Deployment,
+  role: SimulationRole,
+  cost: DeploymentCost,
+  holds: PlanSimulation,
+): PlanSimulation {
+  return {
+    role,
+    deployment,
+    vcpu: totalVcpu(deployment),
+    cost,
+    assessment: { passes: true, clear: true, checks: [], failing: [], tightest: undefined },
+    demand: holds.demand,
+    inferred: `not simulated: it has at least every size of the ${holds.role} deployment, which held every check`,
   };
 }
 
