@@ -264,9 +264,15 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.workOf[slot] = workSeconds;
     this.arrivalOf[slot] = this.sim.now;
     this.attainedBeforeWindowOf[slot] = 0;
+    const firstBefore = this.heap.peek();
+    const rateBefore = this.perJobCores;
     this.heap.push(slot, this.virtualSeconds + workSeconds);
     this.jobs++;
     this.updateRate();
+    // Below c jobs each runs at a full core: an arrival that finishes after the next job to leave changes
+    // neither that job nor its rate, so its pending completion stays where it is (no heap operation).
+    if (this.pendingFinishSlot >= 0 && this.perJobCores === rateBefore && this.heap.peek() === firstBefore)
+      return;
     this.scheduleNextFinish();
   }
 
