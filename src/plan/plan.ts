@@ -180,14 +180,12 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const sizing = coderSizingRules({ users: opts.users, activeUsers: workspaces, concurrentBuilds });
   const architecture = nearestReferenceArchitecture(opts.users);
   const refDeployment = referenceDeployment(architecture);
-  // A reference with at least every size of the rules deployment holds whenever the rules hold (the
-  // monotonicity dominance pruning assumes), so it is simulated only when they fail; otherwise both
-  // comparison runs start at once (on idle workers), the rules first.
+  // Both comparison runs start at once (on idle workers), the rules first. A reference with at least
+  // every size of the rules deployment holds whenever the rules hold (the monotonicity dominance pruning
+  // assumes), so then it is not waited for: what a worker simulated of it ahead is left unused.
   const referenceAboveRules =
     dominates(refDeployment, sizing.deployment) && fitsFixed(sizing.deployment, fixed);
-  ctx.prefetch?.(
-    [sizing.deployment, ...(referenceAboveRules ? [] : [refDeployment])].map((d) => variantOf(d)),
-  );
+  ctx.prefetch?.([variantOf(sizing.deployment), variantOf(refDeployment)]);
   const rulesSim = run(sizing.deployment, "rules");
   const referenceSim = sameDeployment(refDeployment, sizing.deployment)
     ? rulesSim
