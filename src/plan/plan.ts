@@ -90,9 +90,9 @@ const BUILD_METRICS = /^(provisioner_|workspace_ready)/;
 
 /**
  * The cheapest deployment (monthly cost at list prices, models/prices) that holds `users` under the checks, by simulation. It first
- * simulates what Coder's sizing rules and the nearest reference architecture give, measures each CPU's
- * service demand and the think time from those runs (src/plan/screen.ts), then simulates candidates in
- * cost order, skipping those the asymptotic bounds put far over the cap, those whose latency MVA puts far
+ * simulates what Coder's sizing rules give (and the nearest reference architecture when it is reached or
+ * cannot be inferred), measures each CPU's service demand and the think time from those runs
+ * (src/plan/screen.ts), then simulates candidates in cost order, skipping those the asymptotic bounds put far over the cap, those whose latency MVA puts far
  * over an SLO, and those no bigger than one that already failed. Only a simulated
  * deployment whose every check held is ever recommended.
  */
