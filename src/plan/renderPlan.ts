@@ -172,7 +172,7 @@ export function renderPlan(r: PlanResult, ctx: SearchContext, uncertainty?: Plan
   lines.push(
     `  rules: ${r.rules.sizing.reasons.coderd}; ${r.rules.sizing.reasons.database}; ${r.rules.sizing.reasons.provisioners}`,
   );
-  for (const s of inferred) lines.push(`  ${s.role === "reference" ? "reference" : s.role}: ${s.inferred}.`);
+  for (const s of inferred) lines.push(`  ${s.role}: ${s.inferred}.`);
   if (rec) lines.push("", "why they differ:", ...explanations(r, rec).map((l) => `  ${l}`));
   const byRole = (role: string) => r.simulations.filter((s) => s.role === role).length;
   lines.push(
