@@ -75,6 +75,11 @@ export function run({ scenario = "scaletest-2000", users = 3000, maxRatio = 2, s
         target: { max: maxRatio },
       },
       { name: "simulations plan made", value: answer.simulations?.length ?? Number.NaN, unit: "" },
+      // The verdict, so a faster plan can be seen to give the same answer.
+      { name: "recommended total vCPU", value: answer.recommended?.total_vcpu ?? Number.NaN, unit: "" },
+      { name: "candidates removed by the utilisation law", value: answer.pruned.utilisation_law, unit: "" },
+      { name: "candidates removed by MVA", value: answer.pruned.mva, unit: "" },
+      { name: "candidates removed by dominance", value: answer.pruned.dominated, unit: "" },
     ];
     if (sequential) {
       figures.push(

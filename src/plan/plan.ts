@@ -46,6 +46,8 @@ export interface PlanSimulation {
   demand: Demand;
   /** The simulated variant (src/uncertainty re-runs it under the model's uncertainty). */
   loaded?: LoadedScenario;
+  /** Set when this deployment was not simulated: why its verdict follows from one that was. */
+  inferred?: string;
 }
 
 export interface DeploymentCost {
@@ -88,9 +90,9 @@ const BUILD_METRICS = /^(provisioner_|workspace_ready)/;
 
 /**
  * The cheapest deployment (monthly cost at list prices, models/prices) that holds `users` under the checks, by simulation. It first
- * simulates what Coder's sizing rules and the nearest reference architecture give, measures each CPU's
- * service demand and the think time from those runs (src/plan/screen.ts), then simulates candidates in
- * cost order, skipping those the asymptotic bounds put far over the cap, those whose latency MVA puts far
+ * simulates what Coder's sizing rules give (and the nearest reference architecture when it is reached or
+ * cannot be inferred), measures each CPU's service demand and the think time from those runs
+ * (src/plan/screen.ts), then simulates candidates in cost order, skipping those the asymptotic bounds put far over the cap, those whose latency MVA puts far
  * over an SLO, and those no bigger than one that already failed. Only a simulated
  * deployment whose every check held is ever recommended.
  */
@@ -178,18 +180,23 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const sizing = coderSizingRules({ users: opts.users, activeUsers: workspaces, concurrentBuilds });
   const architecture = nearestReferenceArchitecture(opts.users);
   const refDeployment = referenceDeployment(architecture);
-  // Both comparison runs start at once (on idle workers), the rules first.
-  ctx.prefetch?.([variantOf(sizing.deployment), variantOf(refDeployment)]);
+  // The reference is simulated when the search reaches its cost (where, passing, it would end the search),
+  // or at the end unless its verdict follows from a simulated deployment it has every size of (the
+  // monotonicity dominance pruning assumes); at once when the rules fail a check no size changes
+  // (confirming that takes both runs). Until then the screen has no second latency anchor (no MVA step).
+  ctx.prefetch?.([variantOf(sizing.deployment)]);
   const rulesSim = run(sizing.deployment, "rules");
-  const referenceSim = sameDeployment(refDeployment, sizing.deployment)
-    ? rulesSim
-    : run(refDeployment, "reference");
-  let demand = maxDemand(rulesSim.demand, referenceSim.demand);
+  const rulesUnsizeable = rulesSim.assessment.failing.filter((c) => !isSizeable(c));
+  let referenceSim: PlanSimulation | undefined;
+  if (sameDeployment(refDeployment, sizing.deployment)) referenceSim = rulesSim;
+  else if (rulesUnsizeable.length > 0) referenceSim = run(refDeployment, "reference");
+  let demand = maxDemand(rulesSim.demand, (referenceSim ?? rulesSim).demand);
 
   // A check failing in both comparison runs on a resource no size changes cannot be planned away.
-  const unsizeable = rulesSim.assessment.failing.filter(
-    (c) => !isSizeable(c) && referenceSim.assessment.failing.some((r) => r.name === c.name),
-  );
+  const reference = referenceSim;
+  const unsizeable = reference
+    ? rulesUnsizeable.filter((c) => reference.assessment.failing.some((r) => r.name === c.name))
+    : [];
 
   // Comparison runs count as answers only if they respect the sizes the user pinned.
   const passingRuns = () =>
@@ -220,11 +227,16 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const skip = (candidate: Deployment): keyof typeof pruned | null => {
     if (failed.some((f) => dominates(f, candidate))) return "dominated";
     if (opts.survive && candidate.coderdReplicas < 2) return "utilisationLaw";
-    const verdict = screen(loads, sized(candidate), ctx.checks.maxUtil);
+    const verdict = screen(loads, sized(candidate), ctx.checks.maxUtil, 1, referenceSim !== undefined);
     return verdict.keep ? null : verdict.step === "bounds" ? "utilisationLaw" : "mva";
   };
   if (unsizeable.length === 0) {
     for (const [i, candidate] of candidates.entries()) {
+      if (!referenceSim && byCost(refDeployment, candidate) <= 0) {
+        referenceSim = run(refDeployment, "reference");
+        demand = maxDemand(demand, referenceSim.demand);
+        if (!referenceSim.assessment.passes) failed.push(refDeployment);
+      }
       // A passing deployment already simulated (rules, reference) that costs no more ends the search.
       const cheapestPassing = passingRuns()[0];
       if (cheapestPassing && byCost(cheapestPassing.deployment, candidate) <= 0) {
@@ -268,6 +280,15 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
     }
   }
 
+  // The reference, if the search never reached its cost: inferred from a passing deployment it dominates.
+  if (!referenceSim) {
+    const below = [rulesSim, found].find(
+      (s) => s?.assessment.passes && dominates(refDeployment, s.deployment),
+    );
+    referenceSim = below
+      ? inferredPass(refDeployment, "reference", costOf(refDeployment), below)
+      : run(refDeployment, "reference");
+  }
   const recommended = found ?? passingRuns()[0] ?? null;
   const status: PlanStatus = found ? "found" : recommended ? "best_seen" : "none";
   // The failed run closest below the recommendation in coderd or database size explains why it is not smaller.
@@ -298,6 +319,27 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
     unsizeable,
     nearestRejected,
     prices,
+  };
+}
+
+/**
+ * A deployment not simulated because it has at least every size of `holds`, which was simulated and
+ * held every check: it holds too. No checks were measured on it (its utilisations are unknown).
+ */
+function inferredPass(
+  deployment: Deployment,
+  role: SimulationRole,
+  cost: DeploymentCost,
+  holds: PlanSimulation,
+): PlanSimulation {
+  return {
+    role,
+    deployment,
+    vcpu: totalVcpu(deployment),
+    cost,
+    assessment: { passes: true, clear: true, checks: [], failing: [], tightest: undefined },
+    demand: holds.demand,
+    inferred: `not simulated: it has at least every size of the ${holds.role} deployment, which held every check`,
   };
 }
 

@@ -45,7 +45,13 @@ function marginRows(a: Assessment): string[][] {
   ]);
 }
 
+/** "at 63%" of a simulated deployment's busiest matching resource; an inferred one was not measured. */
+function atUtil(s: PlanSimulation, match: (name: string) => boolean): string {
+  return s.inferred ? "(not simulated)" : `at ${pct(utilOf(s.assessment, match))}`;
+}
+
 function verdict(s: PlanSimulation): string {
+  if (s.inferred) return "holds (inferred)";
   if (s.assessment.passes) return "holds";
   const worst = s.assessment.failing[0];
   return worst ? `fails (${worst.kind === "util" ? worst.name : worst.name.split("@")[0]})` : "fails";
@@ -69,13 +75,13 @@ function explanations(r: PlanResult, rec: PlanSimulation): string[] {
       `(utilisation law over the runs). ${coderdTotal(rec.deployment)} vCPU runs it at ` +
       `${pct(utilOf(rec.assessment, (n) => CODERD_CPU.test(n)))} on the busiest replica; the rule's ` +
       `${coderdTotal(rules)} vCPU at ${pct(utilOf(r.rules.simulation.assessment, (n) => CODERD_CPU.test(n)))}; ` +
-      `${refName}'s ${coderdTotal(ref)} vCPU at ${pct(utilOf(r.reference.simulation.assessment, (n) => CODERD_CPU.test(n)))}.`,
+      `${refName}'s ${coderdTotal(ref)} vCPU ${atUtil(r.reference.simulation, (n) => CODERD_CPU.test(n))}.`,
   );
   const db = (s: PlanSimulation) => pct(utilOf(s.assessment, (n) => n === DB_CPU));
   lines.push(
     `database: the load needs ${atLeast(d.dbLowerBound)}${fmt(d.dbVcpu)} vCPU of database CPU. ${rec.deployment.dbVcpu} vCPU ` +
       `runs it at ${db(rec)}; the rule's ${rules.dbVcpu} vCPU at ${db(r.rules.simulation)}; ${refName}'s ` +
-      `${ref.dbVcpu} vCPU at ${db(r.reference.simulation)}.`,
+      `${ref.dbVcpu} vCPU ${atUtil(r.reference.simulation, (n) => n === DB_CPU)}.`,
   );
   lines.push(
     r.provisionersBySimulation
@@ -132,7 +138,8 @@ export function renderPlan(r: PlanResult, ctx: SearchContext, uncertainty?: Plan
     lines.push("margins:", ...table(marginRows(rec.assessment)));
   }
   if (uncertainty) lines.push("", ...planUncertaintyLines(uncertainty));
-  lines.push("", "side by side (all simulated at this load):");
+  const inferred = [r.rules.simulation, r.reference.simulation].filter((s) => s.inferred);
+  lines.push("", `side by side (${inferred.length ? "at this load" : "all simulated at this load"}):`);
   const cols: [string, PlanSimulation | null][] = [
     ["recommended", rec],
     ["Coder rules", r.rules.simulation],
@@ -165,6 +172,7 @@ export function renderPlan(r: PlanResult, ctx: SearchContext, uncertainty?: Plan
   lines.push(
     `  rules: ${r.rules.sizing.reasons.coderd}; ${r.rules.sizing.reasons.database}; ${r.rules.sizing.reasons.provisioners}`,
   );
+  for (const s of inferred) lines.push(`  ${s.role}: ${s.inferred}.`);
   if (rec) lines.push("", "why they differ:", ...explanations(r, rec).map((l) => `  ${l}`));
   const byRole = (role: string) => r.simulations.filter((s) => s.role === role).length;
   lines.push(
@@ -223,6 +231,7 @@ function simulationJson(s: PlanSimulation | null) {
     failing: s.assessment.failing,
     tightest: s.assessment.tightest ?? null,
     demand: s.demand,
+    ...(s.inferred ? { inferred: s.inferred } : {}),
   };
 }
 

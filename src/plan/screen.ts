@@ -161,7 +161,14 @@ export type ScreenVerdict = { keep: true } | { keep: false; step: "bounds" | "mv
  * (asymptotic bounds) and the latency SLOs (MVA's change in mean response added to each measured value:
  * tails grow faster than means, so this under-predicts and the screen errs towards simulating).
  */
-export function screen(loads: readonly MeasuredLoad[], d: Deployment, cap: number, scale = 1): ScreenVerdict {
+export function screen(
+  loads: readonly MeasuredLoad[],
+  d: Deployment,
+  cap: number,
+  scale = 1,
+  /** False while only one run can anchor a latency prediction: one anchor alone removes nothing. */
+  mva = true,
+): ScreenVerdict {
   for (const load of loads) {
     const u = boundUtilisation(load, d, scale);
     const worst = u.coderd >= u.db ? { name: "coderd CPU", u: u.coderd } : { name: "database CPU", u: u.db };
@@ -173,6 +180,7 @@ export function screen(loads: readonly MeasuredLoad[], d: Deployment, cap: numbe
       };
     }
   }
+  if (!mva) return { keep: true };
   // The first two runs (the measuring ones) anchor predictions; remove only when every anchor predicts a miss.
   const anchored = loads.filter((l) => l.latencies.length > 0).slice(0, MVA_ANCHORS);
   let miss: string | null = null;

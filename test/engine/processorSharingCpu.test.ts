@@ -100,6 +100,31 @@ describe("ProcessorSharingCpu hand-off times", () => {
     expect(completed).toBe(1000);
   });
 
+  it("below c jobs, an arrival that finishes later leaves the pending completion alone; one that finishes first re-times it", () => {
+    const sim = new Simulation();
+    const cpu = new ProcessorSharingCpu(sim, { name: "cpu", cores: 4 });
+    const done = finishTimes(sim, cpu);
+    let reschedules = 0;
+    const reschedule = sim.rescheduleSlot.bind(sim);
+    sim.rescheduleSlot = (slot, delay) => {
+      reschedules++;
+      reschedule(slot, delay);
+    };
+    cpu.submit(2, 1); // alone: finishes at 2
+    cpu.submit(5, 2); // 2 jobs on 4 cores, later than job 1: nothing to re-time
+    cpu.submit(3, 3);
+    expect(reschedules).toBe(0);
+    cpu.submit(1, 4); // finishes first (t = 1): the completion event moves
+    expect(reschedules).toBe(1);
+    sim.run();
+    expect([...done]).toEqual([
+      [4, 1],
+      [1, 2],
+      [3, 3],
+      [2, 5],
+    ]);
+  });
+
   it("reports response − work as the wait, through the callback form too", () => {
     const sim = new Simulation();
     const cpu = new ProcessorSharingCpu(sim, { name: "cpu", cores: 1 });

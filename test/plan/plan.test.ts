@@ -65,6 +65,11 @@ describe("capsim plan", () => {
     expect(result.demand.coderdVcpu).toBeCloseTo(2, 2);
     expectNeverFailing(ctx, result);
     expect(result.rules.simulation.vcpu).toBeGreaterThan(result.recommended!.vcpu);
+    // The 2k reference has at least every size of the rules deployment, which held: inferred, not simulated.
+    expect(result.rules.simulation.assessment.passes).toBe(true);
+    expect(result.reference.simulation.inferred).toMatch(/not simulated/);
+    expect(result.simulations.map((s) => s.role)).not.toContain("reference");
+    expect(renderPlan(result, ctx)).toContain("holds (inferred)");
   });
 
   it("never recommends a deployment that fails its own checks (latency SLOs, a build SLO)", () => {
@@ -121,5 +126,8 @@ describe("capsim plan", () => {
     expect(assess(outcome, ctx.checks).passes).toBe(true);
     // The single-replica rules deployment cannot survive losing its replica.
     expect(result.rules.simulation.assessment.passes).toBe(false);
+    // So the reference is simulated, not inferred.
+    expect(result.reference.simulation.inferred).toBeUndefined();
+    expect(result.simulations.map((s) => s.role)).toContain("reference");
   });
 });

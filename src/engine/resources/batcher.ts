@@ -64,9 +64,9 @@ export class Batcher implements GaugeSource {
   private readonly items = new JobFifo();
   /** Producers blocked on a full buffer. */
   private readonly blockedProducers = new JobFifo();
-  private readonly startSeconds: number;
+  private readonly startSeconds: number = 0;
   private ticks = 0;
-  private tickHandle: EventHandle;
+  private tickHandle: EventHandle = 0;
   private tickDue = false;
   private flushing = false;
   private flushStartSeconds = 0;

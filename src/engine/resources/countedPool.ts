@@ -37,7 +37,7 @@ export class CountedPool implements GaugeSource {
   private readonly callbacks = new CallbackSlots<GrantCallback>();
   private readonly waiters = new JobFifo();
   private readonly freeUnits: Int32Array;
-  private freeCount: number;
+  private freeCount = 0;
   private readonly held: Uint8Array;
   private readonly grantedAt: Float64Array;
   private readonly requestedAt: Float64Array;
@@ -47,8 +47,8 @@ export class CountedPool implements GaugeSource {
   private readonly waitTally = new Tally();
   private readonly holdTally = new Tally();
   private readonly responseTally = new Tally();
-  /** Start of the measurement window; holds and waits that straddle it count only their part inside. */
-  private windowStartSeconds: number;
+  /** Start of the measurement window; holds and waits that straddle it count only their part inside (a number from the start: see TimeWeighted). */
+  private windowStartSeconds = 0;
   /** Grants that had to wait, since construction (like database/sql's WaitCount; not reset by resetStats). */
   waitCountTotal = 0;
   /** Seconds those grants waited, since construction (database/sql's WaitDuration). */

@@ -47,7 +47,7 @@ export class FcfsQueue implements GaugeSource {
   private readonly serverBusyBefore: Float64Array;
   private readonly serverBusyNow: Uint8Array;
   private readonly idleServers: Int32Array;
-  private idleCount: number;
+  private idleCount = 0;
   private jobsInSystem = 0;
   // Statistics over the measurement window.
   private readonly busy: TimeWeighted;
@@ -61,8 +61,9 @@ export class FcfsQueue implements GaugeSource {
   /**
    * Start of the measurement window. Jobs that straddle it count only their time inside it, so Little's
    * law and the utilisation law hold over the window exactly up to the jobs still present at its end.
+   * A number from the start, so V8 keeps it an in-place double (see TimeWeighted).
    */
-  private windowStartSeconds: number;
+  private windowStartSeconds = 0;
 
   constructor(sim: Simulation, options: FcfsQueueOptions) {
     const servers = options.servers ?? 1;

@@ -62,12 +62,13 @@ export class ProcessorSharingCpu implements GaugeSource {
   private nextFreshSlot = 0;
   // Fluid state.
   private virtualSeconds = 0;
-  private lastAdvanceSeconds: number;
+  // Number fields start as numbers so V8 stores them as in-place doubles (see TimeWeighted).
+  private lastAdvanceSeconds = 0;
   private perJobCores = 0;
   private jobs = 0;
   private backgroundRequestedVcpu = 0;
   private backgroundAppliedVcpu = 0;
-  private capacityCores: number;
+  private capacityCores = 0;
   /** Event-list slot of the one pending completion event, or −1 (see Simulation.postSlot). */
   private pendingFinishSlot = -1;
   // Statistics.
@@ -263,9 +264,15 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.workOf[slot] = workSeconds;
     this.arrivalOf[slot] = this.sim.now;
     this.attainedBeforeWindowOf[slot] = 0;
+    const firstBefore = this.heap.peek();
+    const rateBefore = this.perJobCores;
     this.heap.push(slot, this.virtualSeconds + workSeconds);
     this.jobs++;
     this.updateRate();
+    // Below c jobs each runs at a full core: an arrival that finishes after the next job to leave changes
+    // neither that job nor its rate, so its pending completion stays where it is (no heap operation).
+    if (this.pendingFinishSlot >= 0 && this.perJobCores === rateBefore && this.heap.peek() === firstBefore)
+      return;
     this.scheduleNextFinish();
   }
 

@@ -9,12 +9,15 @@ export interface Clock {
  * removal); the current level carries over a reset. Allocation-free.
  */
 export class TimeWeighted {
-  private level: number;
-  private lastChangeSeconds: number;
-  private windowStartSeconds: number;
+  // Every number field starts as a number (not `undefined`, which class-field semantics would give a field
+  // declared without an initialiser): V8 then keeps it as an in-place double instead of allocating a
+  // heap number on every store.
+  private level = 0;
+  private lastChangeSeconds = 0;
+  private windowStartSeconds = 0;
   /** ∫ level dt from the window start to the last change. */
   private area = 0;
-  private peak: number;
+  private peak = 0;
 
   constructor(
     private readonly clock: Clock,
