@@ -812,6 +812,19 @@ export const scenarioSchema = z
         "A price table file (models/prices/*.yaml format) for the cost, relative to the scenario; default the " +
           "shipped table of deployment.cloud",
       ),
+    prediction: z
+      .strictObject({
+        draws: count()
+          .refine((n) => n === 0 || (n >= 2 && n <= 1000), "0 (no prediction) or 2 to 1000")
+          .describe(
+            "Prediction draws this scenario runs by default (each one more replication at a point of the " +
+              "model's uncertainty); 0: none, and the report says so and how to get them; --prediction-draws overrides",
+          ),
+      })
+      .optional()
+      .describe(
+        "The 90 % prediction interval's default for this scenario (docs/uncertainty.md); default 6 draws",
+      ),
   })
   .superRefine((s, ctx) => {
     workloadChecks(s, ctx);
