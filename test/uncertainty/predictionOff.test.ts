@@ -58,7 +58,13 @@ describe("capsim run of a scenario with prediction.draws: 0 (needs npm run build
     // One run: the text on stdout, the JSON in --out's summary.json.
     const run = spawnSync(
       process.execPath,
-      [join(ROOT, "dist/cli/main.js"), "run", scenario, "--replications", "1", "--no-progress", "--out", dir],
+      [
+        join(ROOT, "dist/cli/main.js"),
+        "run",
+        scenario,
+        ...["--set", "workload.users=20", "--set", "workload.workspaces=20", "--replications", "1"],
+        ...["--no-progress", "--out", dir],
+      ],
       { encoding: "utf8" },
     );
     expect(run.status).toBe(0);
@@ -66,7 +72,7 @@ describe("capsim run of a scenario with prediction.draws: 0 (needs npm run build
     expect(s.prediction).toBeNull();
     expect(s.prediction_off).toMatchObject({
       source: "scenario",
-      command: `capsim run ${scenario} --replications 1 --prediction-draws 6`,
+      command: `capsim run ${scenario} --set workload.users=20 --set workload.workspaces=20 --replications 1 --prediction-draws 6`,
       draws: 6,
     });
     expect(s.prediction_off.estimated_wall_seconds).toBeGreaterThan(s.wall_seconds);
