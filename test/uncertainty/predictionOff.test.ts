@@ -63,7 +63,7 @@ describe("capsim run of a scenario with prediction.draws: 0 (needs npm run build
         "run",
         scenario,
         ...["--set", "workload.users=20", "--set", "workload.workspaces=20", "--replications", "1"],
-        ...["--no-progress", "--out", dir],
+        ...["--no-progress", "--out", dir, "--report"],
       ],
       { encoding: "utf8" },
     );
@@ -76,6 +76,9 @@ describe("capsim run of a scenario with prediction.draws: 0 (needs npm run build
       draws: 6,
     });
     expect(s.prediction_off.estimated_wall_seconds).toBeGreaterThan(s.wall_seconds);
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain(
+      "No 90% prediction interval (parameter uncertainty): the scenario sets prediction.draws: 0.",
+    );
     expect(run.stdout).toContain(
       "No 90% prediction interval (parameter uncertainty): the scenario sets prediction.draws: 0.",
     );

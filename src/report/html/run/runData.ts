@@ -48,6 +48,15 @@ export const runSummarySchema = z.looseObject({
     saturated: z.array(z.string()).optional(),
   }),
   stages: z.array(z.object({ name: z.string(), start_s: z.number(), end_s: z.number() })),
+  // Why there is no prediction interval, and the command for one (src/uncertainty/predictionOff.ts).
+  prediction_off: z
+    .object({
+      source: z.enum(["scenario", "flag"]),
+      command: z.string(),
+      draws: z.number(),
+      estimated_wall_seconds: z.number(),
+    })
+    .optional(),
   // The monthly cost (src/cost); absent in summaries written before it.
   cost: z
     .object({
