@@ -118,6 +118,9 @@ export function registerRun(program: Command): void {
       replications: flags.replications,
       onProgress: (f) => progress.update(f * share),
       prices,
+      // One replication runs in this thread: handing it to a worker only copies its series back (on a
+      // week, 3 CPU-seconds and 320 MB more: docs/workload.md). The draws still use the pool.
+      ...(replications === 1 ? { jobs: 1 } : {}),
     });
     const first = nominal.first;
     const summary = predictRun(loaded, model, nominal.summary, {
