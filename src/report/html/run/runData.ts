@@ -54,7 +54,7 @@ export const runSummarySchema = z.looseObject({
       source: z.enum(["scenario", "flag"]),
       command: z.string(),
       draws: z.number(),
-      estimated_wall_seconds: z.number(),
+      estimated_wall_seconds: z.object({ low: z.number(), high: z.number() }),
     })
     .optional(),
   // The monthly cost (src/cost); absent in summaries written before it.
