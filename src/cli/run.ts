@@ -12,7 +12,8 @@ import { defaultJobs, setDefaultJobs } from "../run/parallel.js";
 import { runScenario } from "../run/runScenario.js";
 import { timeseriesCsv } from "../run/timeseries.js";
 import { DEFAULT_PREDICTION_DRAWS, predictRun } from "../uncertainty/prediction.js";
-import { predictionDraws } from "./predictionDraws.js";
+import { predictionOff } from "../uncertainty/predictionOff.js";
+import { drawsFor, predictionDraws } from "./predictionDraws.js";
 import { createProgress } from "./progress.js";
 import {
   addBudgetOptions,
@@ -38,7 +39,8 @@ interface RunFlags {
   maxMemoryGb: number;
   maxHours: number;
   jobs?: number;
-  predictionDraws: number;
+  /** Undefined: the scenario's `prediction.draws`, else DEFAULT_PREDICTION_DRAWS. */
+  predictionDraws?: number;
 }
 
 export function registerRun(program: Command): void {
@@ -78,9 +80,8 @@ export function registerRun(program: Command): void {
     )
     .option(
       "--prediction-draws <n>",
-      `one-replication runs over the model's uncertainty: ranges for the 90% prediction intervals (0: none; docs/uncertainty.md)`,
+      `one-replication runs over the model's uncertainty: ranges for the 90% prediction intervals (0: none; default the scenario's prediction.draws, else ${DEFAULT_PREDICTION_DRAWS}; docs/uncertainty.md)`,
       predictionDraws,
-      DEFAULT_PREDICTION_DRAWS,
     );
   addBudgetOptions(command).action((scenarioArg: string | undefined, flags: RunFlags) => {
     if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);
@@ -95,7 +96,9 @@ export function registerRun(program: Command): void {
     // Replications running at once each need their working set: no more of them than --max-memory-gb holds.
     setDefaultJobs(jobsWithinMemory(estimate, budgetOf(flags), defaultJobs()));
     // The prediction's draws are one replication each: priced together with the replications.
-    const draws = (model.model.uncertainty ?? []).length > 0 ? flags.predictionDraws : 0;
+    const uncertain = (model.model.uncertainty ?? []).length > 0;
+    const asked = drawsFor(flags.predictionDraws, loaded.scenario);
+    const draws = uncertain ? asked.draws : 0;
     if (draws > 0)
       refuseOverBudget(loaded, estimateRun(loaded.scenario, 1), budgetOf(flags), {
         runs: replications + draws,
@@ -115,6 +118,9 @@ export function registerRun(program: Command): void {
       replications: flags.replications,
       onProgress: (f) => progress.update(f * share),
       prices,
+      // One replication runs in this thread: handing it to a worker only copies its series back (on a
+      // week, 3 CPU-seconds and 320 MB more: docs/workload.md). The draws still use the pool.
+      ...(replications === 1 ? { jobs: 1 } : {}),
     });
     const first = nominal.first;
     const summary = predictRun(loaded, model, nominal.summary, {
@@ -123,6 +129,14 @@ export function registerRun(program: Command): void {
       onProgress: (f) => progress.update(share + f * (1 - share)),
     });
     progress.stop();
+    // No interval although the model has uncertainty: say so, and what getting one costs (not hidden).
+    if (uncertain && draws === 0 && asked.source !== "default")
+      summary.prediction_off = predictionOff(asked.source, rerunCommand(scenarioArg, flags), {
+        wallSeconds: summary.wall_seconds,
+        replications: summary.replications,
+        jobs: defaultJobs(),
+        draws: DEFAULT_PREDICTION_DRAWS,
+      });
     const json = `${JSON.stringify(summary, null, 2)}\n`;
     writeFileAtomic(join(outDir, "summary.json"), json);
     writeFileAtomic(
@@ -141,4 +155,16 @@ export function registerRun(program: Command): void {
     else process.stdout.write(renderRunSummary(summary));
     process.stderr.write(`wrote ${printable(join(outDir, "summary.json"))} and timeseries.csv\n`);
   });
+}
+
+/** This run's command with the default draws: what gives the prediction interval. */
+function rerunCommand(scenarioArg: string | undefined, flags: RunFlags): string {
+  const quote = (v: string) => (/^[\w./=:,@+-]+$/.test(v) ? v : `'${v.replaceAll("'", "'\\''")}'`);
+  const parts = ["capsim", "run"];
+  if (scenarioArg !== undefined) parts.push(quote(scenarioArg));
+  for (const set of flags.set) parts.push("--set", quote(set));
+  if (flags.replications !== undefined) parts.push("--replications", String(flags.replications));
+  if (flags.seed !== undefined) parts.push("--seed", String(flags.seed));
+  parts.push("--prediction-draws", String(DEFAULT_PREDICTION_DRAWS));
+  return parts.join(" ");
 }

@@ -125,7 +125,14 @@ export function resolveFeatures(scenario: Scenario, model: ModelFile): Features 
     geography: scenario.geography && resolveGeography(scenario.geography, model),
     workday: scenario.workload.workday && resolveWorkday(scenario, model),
     week: scenario.workload.day_profile !== undefined ? resolveWeek(scenario, model) : undefined,
-    sessions: scenario.workload.sessions && resolveSessions(scenario.workload.sessions, model),
+    sessions:
+      scenario.workload.sessions &&
+      resolveSessions(
+        scenario.workload.sessions,
+        model,
+        "scenario",
+        scenario.workload.session_bursts ?? "events",
+      ),
     apiClients: scenario.workload.api_clients && {
       count: scenario.workload.api_clients.count,
       requestsPerMinute: scenario.workload.api_clients.requests_per_min,
@@ -257,6 +264,7 @@ export function resolveSessions(
   sessions: NonNullable<Scenario["workload"]["sessions"]>,
   model: ModelFile,
   scenarioFile = "scenario",
+  bursts: "events" | "rate" = "events",
 ): SessionKindSpec[] {
   const kinds = model.session_kinds;
   if (!kinds)
@@ -281,6 +289,7 @@ export function resolveSessions(
       idle: s.idle_s !== undefined ? distributionFromSpec(s.idle_s) : distOf(k.idle_s),
       activeBytesPerSecond: s.active_bytes_per_s ?? k.active_bytes_per_s.value,
       direct: s.direct,
+      asRate: bursts === "rate",
     };
   });
 }

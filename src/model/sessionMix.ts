@@ -1,5 +1,5 @@
 import type { Distribution, Rng } from "../engine/random/index.js";
-import type { Simulation } from "../engine/simulation.js";
+import type { ActionId, Simulation } from "../engine/simulation.js";
 import type { TimeWindow } from "./timeline.js";
 import type { UserSessions } from "./userSessions.js";
 
@@ -12,6 +12,8 @@ export interface SessionKindSpec {
   idle: Distribution;
   activeBytesPerSecond: number;
   direct: boolean;
+  /** Carried at its long-run mean (workload.session_bursts: rate), with no event per switch. */
+  asRate: boolean;
 }
 
 /**
@@ -22,7 +24,8 @@ export interface SessionKindSpec {
 export class SessionMix {
   /** Kind of each workspace's session, −1 when it has none. */
   private readonly kindOf: Int8Array;
-  private readonly active: Uint8Array;
+  /** How much of an active session each workspace's counts as: 1 or 0 (events), the active share (rate). */
+  private readonly weight: Float64Array;
   /** Bumped when a session closes, so its pending active/idle switch is ignored. */
   private readonly epoch: Uint32Array;
   readonly activeNow: Float64Array;
@@ -30,6 +33,8 @@ export class SessionMix {
   private readonly windowIntegral: Float64Array;
   private runIntegral = 0;
   private lastChange = 0;
+  /** The end of an active or idle period, by (session epoch, workspace) in one number: no closure per switch. */
+  private readonly switchAction: ActionId;
 
   constructor(
     private readonly sim: Simulation,
@@ -41,10 +46,11 @@ export class SessionMix {
     private readonly timeline: { readonly traffic: TimeWindow },
   ) {
     this.kindOf = new Int8Array(workspaces).fill(-1);
-    this.active = new Uint8Array(workspaces);
+    this.weight = new Float64Array(workspaces);
     this.epoch = new Uint32Array(workspaces);
     this.activeNow = new Float64Array(kinds.length);
     this.windowIntegral = new Float64Array(kinds.length);
+    this.switchAction = sim.register((token) => this.periodEnded(token));
   }
 
   get kindNames(): string[] {
@@ -58,21 +64,24 @@ export class SessionMix {
     const spec = this.kinds[k]!;
     // Starting in the stationary state: active with probability E[active] / (E[active] + E[idle]).
     const cycle = spec.active.mean + spec.idle.mean;
-    const startActive = cycle > 0 && this.rng() < spec.active.mean / cycle;
+    const activeShare = cycle > 0 ? spec.active.mean / cycle : 0;
+    const startActive = cycle > 0 && this.rng() < activeShare;
+    // A rate session is that share of an active one for as long as it is open (the draw above kept for
+    // the stream's sake: a never-idle kind then runs bit for bit as with events).
+    const weight = spec.asRate ? activeShare : startActive ? 1 : 0;
     // Opened at its starting rate, so a never-idle session is exactly a traffic-stage connection.
-    const bytes = startActive ? spec.activeBytesPerSecond : 0;
-    if (!this.sessions.openSession(workspace, spec.direct, bytes)) return;
+    if (!this.sessions.openSession(workspace, spec.direct, weight * spec.activeBytesPerSecond)) return;
     this.kindOf[workspace] = k;
-    if (startActive) this.count(k, 1);
-    this.active[workspace] = startActive ? 1 : 0;
-    this.scheduleSwitch(workspace, startActive);
+    if (weight > 0) this.count(k, weight);
+    this.weight[workspace] = weight;
+    if (!spec.asRate) this.scheduleSwitch(workspace, startActive);
   }
 
   close(workspace: number): void {
     const k = this.kindOf[workspace]!;
     if (k === -1) return;
-    if (this.active[workspace] === 1) this.count(k, -1);
-    this.active[workspace] = 0;
+    if (this.weight[workspace]! > 0) this.count(k, -this.weight[workspace]!);
+    this.weight[workspace] = 0;
     this.kindOf[workspace] = -1;
     this.epoch[workspace]!++;
     this.sessions.closeWorkspaceConnection(workspace);
@@ -104,8 +113,8 @@ export class SessionMix {
   private switchTo(workspace: number, active: boolean): void {
     const k = this.kindOf[workspace]!;
     const spec = this.kinds[k]!;
-    if (active !== (this.active[workspace] === 1)) this.count(k, active ? 1 : -1);
-    this.active[workspace] = active ? 1 : 0;
+    if (active !== (this.weight[workspace] === 1)) this.count(k, active ? 1 : -1);
+    this.weight[workspace] = active ? 1 : 0;
     this.sessions.setSessionBytes(workspace, active ? spec.activeBytesPerSecond : 0);
     this.scheduleSwitch(workspace, active);
   }
@@ -115,11 +124,15 @@ export class SessionMix {
     const spec = this.kinds[this.kindOf[workspace]!]!;
     // A kind that is never idle (or never active) stays as it is: no zero-length switches.
     if ((active ? spec.idle : spec.active).mean === 0) return;
-    const epoch = this.epoch[workspace];
     const lasts = (active ? spec.active : spec.idle).sample(this.rng);
-    this.sim.after(lasts, () => {
-      if (this.epoch[workspace] === epoch) this.switchTo(workspace, !active);
-    });
+    this.sim.post(lasts, this.switchAction, this.epoch[workspace]! * this.kindOf.length + workspace);
+  }
+
+  /** A period ended: the session switches, unless it was closed (its epoch moved on) meanwhile. */
+  private periodEnded(token: number): void {
+    const workspace = token % this.kindOf.length;
+    if (this.epoch[workspace] !== (token - workspace) / this.kindOf.length) return;
+    this.switchTo(workspace, this.weight[workspace] === 0);
   }
 
   private count(kind: number, delta: number): void {

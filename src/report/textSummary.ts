@@ -1,6 +1,7 @@
 import { renderCost } from "../cost/costText.js";
 import type { RunSummary } from "../run/runScenario.js";
 import { DAY_PROFILE_SLOT_S } from "../scenario/schema.js";
+import { predictionOffLine } from "../uncertainty/predictionOff.js";
 import { predictionText } from "../uncertainty/saturatedDraws.js";
 
 /** Left-aligned text table; numbers are pre-formatted by the caller. */
@@ -56,6 +57,7 @@ export function renderRunSummary(s: RunSummary): string {
     ),
   );
   if (s.prediction) out.push(predictionNote(s.prediction));
+  if (s.prediction_off) out.push(predictionOffLine(s.prediction_off));
   out.push("");
   out.push("Resources over the traffic stages:");
   out.push(

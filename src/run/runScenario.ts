@@ -11,6 +11,7 @@ import { metricDefinitions } from "../model/summaryMetrics.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import { selectOne } from "../series/select.js";
 import type { Prediction, PredictionInfo } from "../uncertainty/prediction.js";
+import type { PredictionOff } from "../uncertainty/predictionOff.js";
 import { CAPSIM_VERSION } from "../version.js";
 import { replicationTasks, type StartedReplications, startTasks } from "./parallel.js";
 import { type BottleneckVerdict, bottleneckVerdict } from "./verdict.js";
@@ -66,6 +67,8 @@ export interface RunSummary {
   warnings: RunWarning[];
   /** What the prediction intervals rest on; null when off or the model has no `uncertainty:` (run only). */
   prediction?: PredictionInfo | null;
+  /** Why there is no prediction although the model has uncertainty, and the command for one (run only). */
+  prediction_off?: PredictionOff;
 }
 
 export interface RunOptions {

@@ -361,6 +361,15 @@ export const workloadSchema = z
         "The session mix of working users (workday or day profile): each working user holds one session of one " +
           "kind, drawn by share. Absent = the workday's single `connection` at the traffic stages' rate",
       ),
+    session_bursts: z
+      .enum(["events", "rate"])
+      .optional()
+      .describe(
+        "How sessions' active bursts load the relays: `events` (the default), each burst and idle gap is an event and the relayed " +
+          "load steps as sessions switch; `rate`, each open session carries its long-run mean, E[active_s] / " +
+          "(E[active_s] + E[idle_s]) of its active bytes, and counts as that fraction of an active session: the same " +
+          "means without the switches' fluctuation or their events (docs/workload.md)",
+      ),
     day_profile: z
       .union([
         oneLine().min(1).max(1000),
@@ -811,6 +820,19 @@ export const scenarioSchema = z
       .describe(
         "A price table file (models/prices/*.yaml format) for the cost, relative to the scenario; default the " +
           "shipped table of deployment.cloud",
+      ),
+    prediction: z
+      .strictObject({
+        draws: count()
+          .refine((n) => n === 0 || (n >= 2 && n <= 1000), "0 (no prediction) or 2 to 1000")
+          .describe(
+            "Prediction draws this scenario runs by default (each one more replication at a point of the " +
+              "model's uncertainty); 0: none, and the report says so and how to get them; --prediction-draws overrides",
+          ),
+      })
+      .optional()
+      .describe(
+        "The 90 % prediction interval's default for this scenario (docs/uncertainty.md); default 6 draws",
       ),
   })
   .superRefine((s, ctx) => {

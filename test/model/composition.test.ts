@@ -81,7 +81,13 @@ const CASES: Record<string, { file: string; sets: string[] }> = {
   },
   "week (day profile, session mix, insights, regions, nodes)": {
     file: "scenarios/week-3000.yaml",
-    sets: ["workload.users=60", "workload.week.days=1", "deployment.provisioners.count=10"],
+    // Per-event session bursts, as recorded (week-3000 now ships `rate`, tested in weekSessionRate.test.ts).
+    sets: [
+      "workload.users=60",
+      "workload.week.days=1",
+      "deployment.provisioners.count=10",
+      "workload.session_bursts=events",
+    ],
   },
 };
 

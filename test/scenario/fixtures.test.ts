@@ -81,7 +81,7 @@ describe("bad scenarios give exactly the expected positioned lines", () => {
     expect(linesFor("bad-unknown-key.yaml")).toEqual([
       "bad-unknown-key.yaml:4:5: deployment.coderd.replicas: required key is missing (expected number)",
       'bad-unknown-key.yaml:4:5: deployment.coderd.replcas: unknown key "replcas" (did you mean "replicas"?)',
-      'bad-unknown-key.yaml:11:3: workload.extra: unknown key "extra" (expected one of: users, workspaces, agent, traffic, dashboard, builds, workday, api_clients, sessions, day_profile, week, insights)',
+      'bad-unknown-key.yaml:11:3: workload.extra: unknown key "extra" (expected one of: users, workspaces, agent, traffic, dashboard, builds, workday, api_clients, sessions, session_bursts, day_profile, week, insights)',
     ]);
   });
 

@@ -112,7 +112,7 @@ describe("--set on a scenario", () => {
 
   it("attributes an unknown top-level key created by --set to that argument", () => {
     expect(inputErrorLines(() => loadScenarioText(good(), "good.yaml", ["extra.deep=1"]))).toEqual([
-      '--set extra.deep=1: extra: unknown key "extra" (expected one of: name, description, model, deployment, workload, stages, warmup_s, seed, replications, scrape_interval_s, workspace_nodes, geography, events, templates, prices)',
+      '--set extra.deep=1: extra: unknown key "extra" (expected one of: name, description, model, deployment, workload, stages, warmup_s, seed, replications, scrape_interval_s, workspace_nodes, geography, events, templates, prices, prediction)',
     ]);
   });
 

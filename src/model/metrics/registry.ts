@@ -11,11 +11,15 @@ import type { FamilySpec } from "./catalog.js";
 export class BucketHistogram {
   /** Non-cumulative counts; the last slot is +Inf. */
   private readonly counts: Float64Array;
+  /** Running sums of `counts`, rebuilt on the first read after an observation: a scrape reads every bucket. */
+  private readonly cumulatives: Float64Array;
+  private stale = false;
   sum = 0;
   count = 0;
 
   constructor(readonly bounds: readonly number[]) {
     this.counts = new Float64Array(bounds.length + 1);
+    this.cumulatives = new Float64Array(bounds.length + 1);
   }
 
   observe(value: number): void {
@@ -25,13 +29,17 @@ export class BucketHistogram {
     this.counts[i]!++;
     this.sum += value;
     this.count++;
+    this.stale = true;
   }
 
   /** Observations at or below bound i (i = bounds.length is +Inf). */
   cumulative(i: number): number {
-    let n = 0;
-    for (let k = 0; k <= i; k++) n += this.counts[k]!;
-    return n;
+    if (this.stale) {
+      let n = 0;
+      for (let k = 0; k < this.counts.length; k++) this.cumulatives[k] = n += this.counts[k]!;
+      this.stale = false;
+    }
+    return this.cumulatives[i]!;
   }
 }
 

@@ -61,6 +61,15 @@ export const runSummarySchema = z.looseObject({
   // The draws behind the predictions (src/uncertainty/prediction.ts); absent or null without them.
   prediction: z.looseObject({ draws: z.number() }).nullable().optional(),
   stages: z.array(z.object({ name: z.string(), start_s: z.number(), end_s: z.number() })),
+  // Why there is no prediction interval, and the command for one (src/uncertainty/predictionOff.ts).
+  prediction_off: z
+    .object({
+      source: z.enum(["scenario", "flag"]),
+      command: z.string(),
+      draws: z.number(),
+      estimated_wall_seconds: z.object({ low: z.number(), high: z.number() }),
+    })
+    .optional(),
   // The monthly cost (src/cost); absent in summaries written before it.
   cost: z
     .object({

@@ -1,3 +1,4 @@
+import { predictionOffLine } from "../../../uncertainty/predictionOff.js";
 import { predictionText } from "../../../uncertainty/saturatedDraws.js";
 import { busiestWindow, formatNumber } from "../../textSummary.js";
 import { escapeHtml } from "../escape.js";
@@ -87,6 +88,9 @@ export function renderRunReport(data: RunReportData): string {
           ? "; the 90 % prediction is where one test would land with the model's parameter uncertainty (docs/uncertainty.md)."
           : "."),
     ),
+    ...(s.prediction_off
+      ? [`<p class="note">${escapeHtml(predictionOffLine(s.prediction_off).trim())}</p>`]
+      : []),
     `<h2 id="run">What ran</h2>`,
     htmlTable(
       ["", ""],
