@@ -10,6 +10,7 @@ import { canonicalSha256 } from "../scenario/canonicalJson.js";
 import { parseYamlWithSchema } from "../scenario/yamlDocument.js";
 import {
   applyOverlayValues,
+  costGroupProblems,
   mergeModelSections,
   modelSectionParams,
   overlayPath,
@@ -90,12 +91,21 @@ export function loadModelText(text: string, file: string): LoadedModel {
   // Overlays apply after every `extends` level is merged, base's first, all with the final model's k.
   const composed = composeModel(text, file, 0);
   let raw = composed.raw;
+  const merged = new Set<string>();
   for (const pending of composed.overlays) {
     const overlayFile = overlayPath(pending.ref.file, pending.model.file);
     const overlayText = readOverlayText(overlayFile);
     const parsed = parseYamlWithSchema(overlayText, overlayFile, OVERLAY_SCHEMA, { kind: "model overlay" });
     const overlay = { file: overlayFile, text: overlayText, doc: parsed.doc, value: parsed.value };
-    raw = applyOverlayValues(raw, overlayValues(overlay, pending.ref.statements, pending.model), overlay);
+    const values = overlayValues(overlay, pending.ref.statements, pending.model);
+    for (const v of values) merged.add(`${v.section}.${v.param}`);
+    raw = applyOverlayValues(raw, values, overlay);
+  }
+  const problems = costGroupProblems(raw, merged);
+  if (problems.length > 0) {
+    throw new InputError(
+      problems.map((p) => ({ file, ...positionIn(partial.doc, text, p.path.split(".")), ...p })),
+    );
   }
   const result = modelSchema.safeParse(raw);
   if (!result.success) {

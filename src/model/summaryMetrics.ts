@@ -134,7 +134,8 @@ export function metricDefinitions(): MetricDefinition[] {
       unit: figure.unit,
       description: figure.description,
       compute: (rep: ReplicationResult): number => {
-        if (figure.recipes.length === 0) return rep.figures[figure.simulatorFigure ?? figure.name] ?? Number.NaN;
+        if (figure.recipes.length === 0)
+          return rep.figures[figure.simulatorFigure ?? figure.name] ?? Number.NaN;
         const window = stage ?? ALL;
         const value = replicationFigures(rep).find((f) => f.name === figure.name && f.stage === window);
         return value?.value ?? Number.NaN;
