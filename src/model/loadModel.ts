@@ -68,13 +68,21 @@ export function loadModelFile(file: string): LoadedModel {
 const MAX_EXTENDS_DEPTH = 4;
 
 /** The model schema with every section partial: what a file that `extends` another may hold. */
+/** A section a child model may give in part: an object's keys, or a record's entries' keys (cost groups). */
+function partialOf(schema: z.ZodType): z.ZodType {
+  if (schema instanceof z.ZodObject) return schema.partial();
+  if (schema instanceof z.ZodRecord && schema.valueType instanceof z.ZodObject)
+    return z.record(schema.keyType as z.ZodString, schema.valueType.partial());
+  return schema;
+}
+
 const partialModelSchema = z.strictObject(
   Object.fromEntries(
     Object.entries(modelSchema.shape).map(([key, schema]) => {
       if (key === "name" || key === "description") return [key, schema];
       let inner = schema as z.ZodType;
       while (inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
-      return [key, (inner instanceof z.ZodObject ? inner.partial() : inner).optional()];
+      return [key, partialOf(inner).optional()];
     }),
   ),
 );

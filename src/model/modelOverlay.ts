@@ -29,6 +29,11 @@ export function mergeModelSections(base: Raw, child: Raw): Raw {
       out[key] = [...under, ...value];
       continue;
     }
+    if (key === "measured_cost_groups" && isRecord(value) && isRecord(under)) {
+      // A group is merged key by key: a child that sets only a group's scale keeps the base's params.
+      out[key] = mergeModelSections(under, value);
+      continue;
+    }
     out[key] = isRecord(value) && isRecord(under) ? { ...under, ...value } : value;
   }
   return out;

@@ -102,6 +102,27 @@ describe("measured_cost_groups (a scale for named measured costs only)", () => {
     expect(queries(catalog.statsRpcWithSession.steps).at(-1)).toBeCloseTo(notify, 12);
   });
 
+  it("keeps a group's params when a model extending it sets only the scale (as prediction draws do)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "capsim-groups-"));
+    const parent = join(dir, "parent.yaml");
+    writeFileSync(
+      parent,
+      `name: p\ndescription: p\nextends: ${MEASURED}\n${METADATA_MAP}database:\n  measured_cost_scale: {value: 3, source: test}\n${GROUP}`,
+    );
+    const child = join(dir, "child.yaml");
+    writeFileSync(
+      child,
+      `name: c\ndescription: c\nextends: ${parent}\nmeasured_cost_groups:\n  meta:\n    scale: {value: 42, source: test}\n`,
+    );
+    const viaParent = mergedValues(loadModel(parent).model);
+    const viaChild = mergedValues(loadModel(child).model);
+    expect(viaChild.get("database.metadata_write_cpu_s")).toBeCloseTo(
+      2 * viaParent.get("database.metadata_write_cpu_s")!,
+      12,
+    );
+    expect(viaChild.get("database.write_query_cpu_s")).toBe(viaParent.get("database.write_query_cpu_s"));
+  });
+
   it("refuses a parameter no overlay sets, or one two groups scale, at the group", () => {
     const unset = inputIssues(() =>
       modelWith(
