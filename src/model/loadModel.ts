@@ -10,6 +10,7 @@ import { canonicalSha256 } from "../scenario/canonicalJson.js";
 import { parseYamlWithSchema } from "../scenario/yamlDocument.js";
 import {
   applyOverlayValues,
+  costGroupProblems,
   mergeModelSections,
   modelSectionParams,
   overlayPath,
@@ -67,13 +68,21 @@ export function loadModelFile(file: string): LoadedModel {
 const MAX_EXTENDS_DEPTH = 4;
 
 /** The model schema with every section partial: what a file that `extends` another may hold. */
+/** A section a child model may give in part: an object's keys, or a record's entries' keys (cost groups). */
+function partialOf(schema: z.ZodType): z.ZodType {
+  if (schema instanceof z.ZodObject) return schema.partial();
+  if (schema instanceof z.ZodRecord && schema.valueType instanceof z.ZodObject)
+    return z.record(schema.keyType as z.ZodString, schema.valueType.partial());
+  return schema;
+}
+
 const partialModelSchema = z.strictObject(
   Object.fromEntries(
     Object.entries(modelSchema.shape).map(([key, schema]) => {
       if (key === "name" || key === "description") return [key, schema];
       let inner = schema as z.ZodType;
       while (inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
-      return [key, (inner instanceof z.ZodObject ? inner.partial() : inner).optional()];
+      return [key, partialOf(inner).optional()];
     }),
   ),
 );
@@ -90,12 +99,21 @@ export function loadModelText(text: string, file: string): LoadedModel {
   // Overlays apply after every `extends` level is merged, base's first, all with the final model's k.
   const composed = composeModel(text, file, 0);
   let raw = composed.raw;
+  const merged = new Set<string>();
   for (const pending of composed.overlays) {
     const overlayFile = overlayPath(pending.ref.file, pending.model.file);
     const overlayText = readOverlayText(overlayFile);
     const parsed = parseYamlWithSchema(overlayText, overlayFile, OVERLAY_SCHEMA, { kind: "model overlay" });
     const overlay = { file: overlayFile, text: overlayText, doc: parsed.doc, value: parsed.value };
-    raw = applyOverlayValues(raw, overlayValues(overlay, pending.ref.statements, pending.model), overlay);
+    const values = overlayValues(overlay, pending.ref.statements, pending.model);
+    for (const v of values) merged.add(`${v.section}.${v.param}`);
+    raw = applyOverlayValues(raw, values, overlay);
+  }
+  const problems = costGroupProblems(raw, merged);
+  if (problems.length > 0) {
+    throw new InputError(
+      problems.map((p) => ({ file, ...positionIn(partial.doc, text, p.path.split(".")), ...p })),
+    );
   }
   const result = modelSchema.safeParse(raw);
   if (!result.success) {

@@ -29,6 +29,11 @@ export function mergeModelSections(base: Raw, child: Raw): Raw {
       out[key] = [...under, ...value];
       continue;
     }
+    if (key === "measured_cost_groups" && isRecord(value) && isRecord(under)) {
+      // A group is merged key by key: a child that sets only a group's scale keeps the base's params.
+      out[key] = mergeModelSections(under, value);
+      continue;
+    }
     out[key] = isRecord(value) && isRecord(under) ? { ...under, ...value } : value;
   }
   return out;
@@ -187,25 +192,66 @@ export function overlayValues(
   return out;
 }
 
+interface CostScale {
+  k: number;
+  text: string;
+}
+
 /**
- * Merges overlay values into a (merged) raw model: each value times k = database.measured_cost_scale
- * (1 when the model has none), its source naming the overlay file (with its hash), the measurement and k.
+ * The scale of each overlay-merged parameter `section.param`: the scale of the `measured_cost_groups` entry
+ * naming it, else database.measured_cost_scale k (1 when the model has none).
  */
-export function applyOverlayValues(raw: Raw, values: readonly MergedValue[], overlay: LoadedOverlay): Raw {
+export function costScales(raw: Raw): (section: string, param: string) => CostScale {
   const scale = (raw.database as Raw | undefined)?.measured_cost_scale as
     | { value: number; source: string }
     | undefined;
-  const k = scale?.value ?? 1;
-  const kText = scale
-    ? `x database.measured_cost_scale k = ${k} (${scale.source})`
-    : "x 1 (the model has no database.measured_cost_scale)";
+  const rest: CostScale = scale
+    ? { k: scale.value, text: `x database.measured_cost_scale k = ${scale.value} (${scale.source})` }
+    : { k: 1, text: "x 1 (the model has no database.measured_cost_scale)" };
+  const byParam = new Map<string, CostScale>();
+  for (const [name, group] of Object.entries((raw.measured_cost_groups as Raw | undefined) ?? {})) {
+    const g = group as { scale: { value: number; source: string }; params: string[] };
+    const k = g.scale.value;
+    for (const p of g.params)
+      byParam.set(p, { k, text: `x measured_cost_groups.${name} scale = ${k} (${g.scale.source})` });
+  }
+  return (section, param) => byParam.get(`${section}.${param}`) ?? rest;
+}
+
+/** `measured_cost_groups` parameters named by more than one group, or merged by no overlay: each a reason. */
+export function costGroupProblems(
+  raw: Raw,
+  merged: ReadonlySet<string>,
+): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  const seen = new Map<string, string>();
+  for (const [name, group] of Object.entries((raw.measured_cost_groups as Raw | undefined) ?? {})) {
+    ((group as { params?: string[] }).params ?? []).forEach((p, i) => {
+      const path = `measured_cost_groups.${name}.params.${i}`;
+      const other = seen.get(p);
+      if (other) out.push({ path, message: `${p} is already scaled by group ${other}` });
+      else if (!merged.has(p))
+        out.push({ path, message: `${p} is set by no overlay: the scale would multiply nothing` });
+      seen.set(p, name);
+    });
+  }
+  return out;
+}
+
+/**
+ * Merges overlay values into a (merged) raw model: each value times its scale (costScales), its source
+ * naming the overlay file (with its hash), the measurement and the scale.
+ */
+export function applyOverlayValues(raw: Raw, values: readonly MergedValue[], overlay: LoadedOverlay): Raw {
+  const scaleOf = costScales(raw);
   const sha = createHash("sha256").update(overlay.text).digest("hex").slice(0, 12);
   const out: Raw = { ...raw };
   for (const v of values) {
+    const { k, text } = scaleOf(v.section, v.param);
     const section: Raw = { ...((out[v.section] as Raw | undefined) ?? {}) };
     section[v.param] = {
       value: Number((v.value * k).toPrecision(6)),
-      source: `overlay ${shown(overlay.file)} (sha256 ${sha}): ${Number(v.value.toPrecision(4))} s measured ${kText}; ${v.source}`,
+      source: `overlay ${shown(overlay.file)} (sha256 ${sha}): ${Number(v.value.toPrecision(4))} s measured ${text}; ${v.source}`,
     };
     out[v.section] = section;
   }

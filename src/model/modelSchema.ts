@@ -119,6 +119,23 @@ export const modelSchema = z
       .describe(
         "Measured-cost files (capsim measure-db output) merged into the model, each value times database.measured_cost_scale",
       ),
+    measured_cost_groups: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]*$/, "a group name: lower case, digits, _"),
+        z.strictObject({
+          scale: numberParam(
+            "Target database CPU-seconds per CPU-second measured, for this group's parameters (replaces database.measured_cost_scale for them)",
+          ),
+          params: z
+            .array(z.string().regex(OVERLAY_PARAM_PATH, "a model parameter path section.parameter"))
+            .min(1)
+            .describe("Overlay-merged parameters this scale multiplies; each must be set by an overlay"),
+        }),
+      )
+      .optional()
+      .describe(
+        "Measured costs scaled apart from the rest (docs/model.md, Where the unexplained database CPU goes): each group's scale multiplies exactly its named overlay values",
+      ),
     versions: z
       .strictObject({
         agent_metadata_batching: versionParam(
@@ -174,6 +191,12 @@ export const modelSchema = z
       read_query_cpu_s: distParam("PostgreSQL CPU per small read query, CPU-seconds"),
       write_query_cpu_s: distParam("PostgreSQL CPU per single-row write (UPDATE/INSERT), CPU-seconds"),
       notify_cpu_s: distParam("PostgreSQL CPU per NOTIFY (pubsub publish), CPU-seconds"),
+      metadata_write_cpu_s: distParam(
+        "PostgreSQL CPU per agent-metadata UPDATE, CPU-seconds; absent: write_query_cpu_s (so a measured_cost_groups entry can scale the metadata path alone)",
+      ).optional(),
+      metadata_notify_cpu_s: distParam(
+        "PostgreSQL CPU per agent-metadata NOTIFY, CPU-seconds; absent: notify_cpu_s",
+      ).optional(),
       activity_bump_cpu_s: distParam(
         "PostgreSQL CPU of ActivityBumpWorkspace (the deadline-extending UPDATE a stats report with open sessions runs), CPU-seconds",
       ),

@@ -80,6 +80,12 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     notify: false,
   });
   const notify: Step = { kind: "query", work: notifyCpu, statements: 1, logged: false, notify: true };
+  // The metadata path has its own costs when the model gives them (so they can be scaled apart).
+  const db = model.database;
+  const metadataWrite = db.metadata_write_cpu_s ? d(db.metadata_write_cpu_s) : write;
+  const metadataNotify: Step = db.metadata_notify_cpu_s
+    ? { ...notify, work: d(db.metadata_notify_cpu_s) }
+    : notify;
 
   // HTTP-era agents authenticate every call with database reads; dRPC agents authenticate once per connection.
   const http = mech.agentTransport === "http";
@@ -88,7 +94,12 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
   const metadataSteps: Step[] =
     mech.metadataPath === "coderd_batch"
       ? [cpu(rpcCpu)] // the update goes to coderd's batcher; the call returns without touching the database
-      : [cpu(rpcCpu), ...auth, update(false) /* workspace_agent_metadata is UNLOGGED */, notify];
+      : [
+          cpu(rpcCpu),
+          ...auth,
+          { ...update(false), work: metadataWrite } /* UNLOGGED table */,
+          metadataNotify,
+        ];
 
   const perRow = model.database.batch_row_cpu_s.value;
   const batchWrite = (logged: boolean): Step => ({
@@ -135,11 +146,11 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     },
     metadataFlush: {
       name: "metadata_flush",
-      steps: [batchWrite(false), notify],
+      steps: [{ ...batchWrite(false), work: metadataWrite }, metadataNotify],
       http: false,
       agentApi: false,
     },
-    metadataNotify: { name: "metadata_notify", steps: [notify], http: false, agentApi: false },
+    metadataNotify: { name: "metadata_notify", steps: [metadataNotify], http: false, agentApi: false },
     statsInsert: { name: "stats_insert", steps: [batchWrite(true)], http: false, agentApi: false },
     dashboardApi: {
       name: "dashboard_api",
