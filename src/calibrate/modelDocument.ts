@@ -1,4 +1,5 @@
-import { type Document, isMap, parseDocument, type YAMLMap } from "yaml";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { type Document, isMap, isSeq, parseDocument, type YAMLMap } from "yaml";
 import { InputError } from "../errors.js";
 import { describeParameterValue, type FitParameter } from "./fitParameters.js";
 
@@ -26,6 +27,29 @@ export function inheritParameters(doc: Document, merged: unknown, paths: readonl
     );
     if (node !== undefined) doc.setIn(segments, doc.createNode(node));
   }
+}
+
+/** Whether an `extends` value names a file (else a model name, found wherever the copy goes). */
+const isPathRef = (ref: string): boolean => ref.includes("/") || /\.ya?ml$/.test(ref);
+
+/**
+ * The document as it must read when written to `toFile` instead of `fromFile`: its relative `extends`
+ * path and overlay files re-pointed from the new place, so a fitted copy elsewhere loads the same files.
+ */
+export function rebaseModelPaths(doc: Document, fromFile: string, toFile: string): Document {
+  const out = doc.clone();
+  const rebase = (ref: string): string =>
+    isAbsolute(ref) ? ref : relative(dirname(toFile), resolve(dirname(fromFile), ref)) || ".";
+  const parent = out.get("extends");
+  if (typeof parent === "string" && isPathRef(parent)) out.set("extends", rebase(parent));
+  const overlays = out.get("overlays");
+  if (isSeq(overlays)) {
+    overlays.items.forEach((_, i) => {
+      const file = out.getIn(["overlays", i, "file"]);
+      if (typeof file === "string") out.setIn(["overlays", i, "file"], rebase(file));
+    });
+  }
+  return out;
 }
 
 /** YAML text of a model document: no re-folding of long strings, flow maps written as in the shipped models. */

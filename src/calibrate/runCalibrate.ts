@@ -27,6 +27,7 @@ import {
   inheritParameters,
   modelDocumentText,
   parseModelDocument,
+  rebaseModelPaths,
   recordFit,
 } from "./modelDocument.js";
 import { nelderMeadBox } from "./nelderMead.js";
@@ -103,7 +104,12 @@ export interface CalibrateResult {
 export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   const { loaded, model } = opts.scenario;
   const measured = measuredFiguresOf(opts, SIMULATED_METRICS);
-  const doc = parseModelDocument(readFileSync(model.file, "utf8"), model.file);
+  // Every candidate loads as the file it will be written to: paths relative to the model are re-pointed.
+  const doc = rebaseModelPaths(
+    parseModelDocument(readFileSync(model.file, "utf8"), model.file),
+    model.file,
+    opts.out,
+  );
   inheritParameters(
     doc,
     model.model,

@@ -7,7 +7,11 @@ import {
   type FitParameter,
   resolveFitParameters,
 } from "../../src/calibrate/fitParameters.js";
-import { modelDocumentText, parseModelDocument } from "../../src/calibrate/modelDocument.js";
+import {
+  modelDocumentText,
+  parseModelDocument,
+  rebaseModelPaths,
+} from "../../src/calibrate/modelDocument.js";
 import { runCalibrate } from "../../src/calibrate/runCalibrate.js";
 import { loadScenarioAndModel } from "../../src/cli/scenarioInput.js";
 import { loadModelFile } from "../../src/model/loadModel.js";
@@ -53,7 +57,8 @@ describe("capsim calibrate --uncertainty", () => {
     const [param] = resolveFitParameters(doc.toJS(), fits, MODEL);
     const truth = param!.original * 1.5;
     const truthModel = join(dir, "truth.yaml");
-    writeFileSync(truthModel, modelDocumentText(applyParameters(doc, [param!], [truth])));
+    const truthDoc = rebaseModelPaths(applyParameters(doc, [param!], [truth]), MODEL, truthModel);
+    writeFileSync(truthModel, modelDocumentText(truthDoc));
     const { loaded, model } = loadScenarioAndModel(TINY, [`model=${truthModel}`]);
     const { summary } = runScenario(loaded, model, { replications: 1, seed: 7 });
     const figures = summary.metrics
