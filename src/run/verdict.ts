@@ -332,12 +332,17 @@ export function bottleneckVerdict(
       ...base,
     };
   // Judged in the narrowest window holding the crossing's 5 minutes' end (a phase rather than its stage).
-  const judged = combined
-    .filter(
-      ({ window: w, cells: cs }) =>
-        w.start_s < head.at_s && head.at_s <= w.end_s + 1e-9 && cs.some((c) => c.resource === head.resource),
-    )
-    .sort((a, b) => a.window.end_s - a.window.start_s - (b.window.end_s - b.window.start_s))[0]!;
+  const judged =
+    combined
+      .filter(
+        ({ window: w, cells: cs }) =>
+          w.start_s < head.at_s &&
+          head.at_s <= w.end_s + 1e-9 &&
+          cs.some((c) => c.resource === head.resource),
+      )
+      .sort((a, b) => a.window.end_s - a.window.start_s - (b.window.end_s - b.window.start_s))[0] ??
+    // A crossing at a window's very start (saturated from its first scrape) is judged in its own window.
+    combined.find(({ window: w }) => w.name === head.window)!;
   const window = judged.window.name;
   const cells = judged.cells;
   const cell = cells.find((c) => c.resource === head.resource)!;

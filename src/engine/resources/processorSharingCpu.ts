@@ -318,6 +318,13 @@ export class ProcessorSharingCpu implements GaugeSource {
     }
     if (slot < 0) return false;
     this.advance();
+    // A withdrawn job departs with the service it attained, so Little's and the utilisation law still hold.
+    const attained = this.virtualSeconds - (this.heap.keyOf(slot) - this.workOf[slot]!);
+    const responseInWindow = this.sim.now - Math.max(this.arrivalOf[slot]!, this.windowStartSeconds);
+    const workInWindow = attained - this.attainedBeforeWindowOf[slot]!;
+    this.responseTally.add(responseInWindow);
+    this.waitTally.add(Math.max(0, responseInWindow - workInWindow));
+    this.workTally.add(workInWindow);
     this.heap.remove(slot);
     this.freeSlots[this.freeCount++] = slot;
     this.jobs--;
