@@ -76,19 +76,8 @@ export class SlotHeap {
     const top = heap[0]!;
     const n = --this.size;
     if (n > 0) {
-      const slot = heap[n]!;
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= n) break;
-        const right = child + 1;
-        if (right < n && this.less(heap[right]!, heap[child]!)) child = right;
-        const c = heap[child]!;
-        if (!this.less(c, slot)) break;
-        heap[i] = c;
-        i = child;
-      }
-      heap[i] = slot;
+      heap[0] = heap[n]!;
+      this.siftDown(0);
     }
     return top;
   }
