@@ -2,12 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
 import { mechanismsFor } from "../../src/model/coderVersion.js";
 import { loadModel } from "../../src/model/loadModel.js";
 import type { ModelFile } from "../../src/model/modelSchema.js";
 import { buildRequestCatalog } from "../../src/model/requestClasses.js";
-import { repoRoot } from "./helpers.js";
+import { inputIssues, repoRoot } from "./helpers.js";
 
 const MEASURED = resolve(repoRoot, "models/coder-v2.8-measured.yaml");
 const OVERLAY = resolve(repoRoot, "results/measure-db/2026-12-06.yaml");
@@ -42,16 +41,6 @@ function mergedValues(model: ModelFile): Map<string, number> {
     }
   }
   return out;
-}
-
-function inputIssues(fn: () => unknown): InputError["issues"] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected an InputError");
 }
 
 const GROUP = `measured_cost_groups:

@@ -4,9 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { InputError } from "../../src/errors.js";
 import { loadModel, loadModelText } from "../../src/model/loadModel.js";
-import { repoRoot } from "./helpers.js";
+import { inputIssues, repoRoot } from "./helpers.js";
 
 const OVERLAY = resolve(repoRoot, "results/measure-db/2026-12-06.yaml");
 const FANOUT = resolve(repoRoot, "results/measure-db/pubsub-fanout-2026-12-07.yaml");
@@ -21,16 +20,6 @@ function tempModel(body: string, extra: Record<string, string> = {}): string {
   const file = join(dir, "model.yaml");
   writeFileSync(file, `name: t\ndescription: t\nextends: ${BASE}\n${body}`);
   return file;
-}
-
-function inputIssues(fn: () => unknown): InputError["issues"] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected an InputError");
 }
 
 describe("model overlays (measured costs merged into a model)", () => {

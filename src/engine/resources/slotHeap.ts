@@ -43,16 +43,9 @@ export class SlotHeap {
   push(slot: number, key: number): void {
     this.keys[slot] = key;
     this.seqs[slot] = this.nextSeq++;
-    let i = this.size++;
-    const heap = this.heap;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent]!;
-      if (!this.less(slot, p)) break;
-      heap[i] = p;
-      i = parent;
-    }
-    heap[i] = slot;
+    const i = this.size++;
+    this.heap[i] = slot;
+    this.siftUp(i);
   }
 
   /** The i-th slot in heap order (0 ≤ i < length), for visiting every slot present. */
