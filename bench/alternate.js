@@ -2,13 +2,15 @@
 // each run: a before/after comparison that a busy, shared machine distorts far less than wall times of
 // separate processes. After building both trees:
 //   node bench/alternate.js <other-tree> <runs> ps                      M/M/4 through the PS CPU
+//   node bench/alternate.js <other-tree> <runs> kernel                  M/M/4 on the bare kernel (10^6 customers)
 //   node bench/alternate.js <other-tree> <runs> <scenario> [k=v ...]     one replication (seed 1)
 // Run it from this tree (scenarios that name their model by name find it relative to the working directory).
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const [otherTree, runsText, what = "scaletest-2000", ...sets] = process.argv.slice(2);
-if (!otherTree) throw new Error("usage: node bench/alternate.js <other-tree> <runs> ps|<scenario> [k=v ...]");
+if (!otherTree)
+  throw new Error("usage: node bench/alternate.js <other-tree> <runs> ps|kernel|<scenario> [k=v ...]");
 const trees = { other: resolve(otherTree), this: fileURLToPath(new URL("..", import.meta.url)) };
 const runs = Number(runsText ?? 4);
 
@@ -16,6 +18,10 @@ async function runnerOf(root) {
   if (what === "ps") {
     const { run } = await import(`${root}/bench/benchmarks/mm4Resources.js`);
     return () => run({ customers: 500_000, discipline: "ps" });
+  }
+  if (what === "kernel") {
+    const { run } = await import(`${root}/bench/benchmarks/mm4Kernel.js`);
+    return () => run({ customers: 1_000_000 });
   }
   const { loadScenarioAndModel } = await import(`${root}/dist/cli/scenarioInput.js`);
   const { runReplication } = await import(`${root}/dist/model/coderModel.js`);

@@ -12,7 +12,12 @@
  * `popDeferred` lets the event loop fire an event before taking it out of the heap: if the action then
  * schedules an event, that event replaces the fired one at the root with a single sift-down (the classic
  * "hold" operation) instead of a sift-down for the removal plus a sift-up for the insertion.
+ *
+ * Events posted with a fixed delay wait in FIFO lanes beside the heap (see FixedDelayLanes); `popNext`
+ * takes the earliest of the heap root and the lanes' heads.
  */
+
+import { FixedDelayLanes } from "./fixedDelayLanes.js";
 
 /** A pending event's identity: slot in the low 24 bits, generation above, so stale handles never match. */
 export type EventHandle = number;
@@ -47,6 +52,11 @@ export class EventList {
   private nextSeq = 0;
   /** The root is an event already fired by `popDeferred`, still physically in the heap. */
   private firedAtRoot = false;
+  private readonly lanes = new FixedDelayLanes();
+  /** Time, action and argument of the event the last `popNext` took. */
+  firedTime = 0;
+  firedKind = 0;
+  firedArg = 0;
 
   constructor(initialCapacity = 1024) {
     const n = Math.max(16, initialCapacity);
@@ -62,13 +72,56 @@ export class EventList {
   }
 
   get length(): number {
-    return this.firedAtRoot ? this.size - 1 : this.size;
+    return (this.firedAtRoot ? this.size - 1 : this.size) + this.lanes.count;
   }
 
   /** Time of the earliest pending event, or +Infinity when empty. */
   peekTime(): number {
     if (this.firedAtRoot) this.settle();
-    return this.size === 0 ? Number.POSITIVE_INFINITY : this.heapTime[0]!;
+    const heapTime = this.size === 0 ? Number.POSITIVE_INFINITY : this.heapTime[0]!;
+    return Math.min(heapTime, this.lanes.bestTime);
+  }
+
+  /** Opens a FIFO lane for events that are all posted with one fixed delay; returns its id. */
+  addLane(): number {
+    return this.lanes.add();
+  }
+
+  /** Adds an event to a lane; its time must not be before the lane's last event. No handle. */
+  insertInLane(lane: number, timeSeconds: number, kind: number, arg: number): void {
+    this.lanes.push(lane, timeSeconds, this.nextSeq++, kind, arg);
+  }
+
+  /**
+   * Takes the earliest event, heap or lane, if it is due by `untilSeconds`: its time, action and argument
+   * go to firedTime/firedKind/firedArg, and a heap event is removed as by `popDeferred`. False when
+   * nothing is pending by then.
+   */
+  popNext(untilSeconds: number): boolean {
+    if (this.firedAtRoot) this.settle();
+    const lanes = this.lanes;
+    const laneTime = lanes.bestTime;
+    if (
+      this.size === 0 ||
+      laneTime < this.heapTime[0]! ||
+      (laneTime === this.heapTime[0]! && lanes.bestSeq < this.seq[this.heap[0]!]!)
+    ) {
+      if (!(laneTime <= untilSeconds) || laneTime === Number.POSITIVE_INFINITY) return false;
+      lanes.shift();
+      this.firedTime = laneTime;
+      this.firedKind = lanes.shiftedKind;
+      this.firedArg = lanes.shiftedArg;
+      return true;
+    }
+    const t = this.heapTime[0]!;
+    if (t > untilSeconds || t === Number.POSITIVE_INFINITY) return false;
+    const slot = this.heap[0]!;
+    this.firedTime = t;
+    this.firedKind = this.kindOf[slot]!;
+    this.firedArg = this.argOf[slot]!;
+    this.release(slot);
+    this.firedAtRoot = true;
+    return true;
   }
 
   push(timeSeconds: number, kind: number, arg: number): EventHandle {
@@ -98,8 +151,8 @@ export class EventList {
   }
 
   /**
-   * Removes the earliest event and returns its slot; read it with slotKind/slotArg/slotTime before the
-   * next push (the slot is recycled). Returns -1 when empty.
+   * Removes the earliest heap event (lanes aside) and returns its slot; read it with slotKind/slotArg/
+   * slotTime before the next push (the slot is recycled). Returns -1 when empty.
    */
   pop(): number {
     if (this.firedAtRoot) this.settle();

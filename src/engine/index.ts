@@ -8,6 +8,7 @@ export * from "./resources/index.js";
 export {
   type Action,
   type ActionId,
+  type FixedDelayId,
   ProcessHandle,
   type ProcessStep,
   Signal,

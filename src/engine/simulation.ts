@@ -4,6 +4,8 @@ import { type EventHandle, EventList } from "./eventList.js";
 export type Action = (arg: number) => void;
 /** Id of a registered action. */
 export type ActionId = number;
+/** Id of a fixed delay (see `Simulation.fixedDelay`). */
+export type FixedDelayId = number;
 
 /**
  * The simulation clock and event loop. Time is in simulated seconds.
@@ -18,6 +20,9 @@ export class Simulation {
   private readonly closures: ((() => void) | undefined)[] = [];
   private readonly freeClosureSlots: number[] = [];
   private readonly closureAction: ActionId;
+  /** Per fixed delay: its seconds and its lane in the event list. */
+  private readonly fixedDelaySeconds: number[] = [];
+  private readonly fixedDelayLane: number[] = [];
   private stopped = false;
   private nowSeconds = 0;
   private eventCount = 0;
@@ -63,6 +68,28 @@ export class Simulation {
   post(delaySeconds: number, action: ActionId, arg = 0): void {
     if (!(delaySeconds >= 0)) throw new RangeError(`delay must be >= 0 seconds, got ${delaySeconds}`);
     this.events.insert(this.nowSeconds + delaySeconds, action, arg);
+  }
+
+  /**
+   * Declares a delay that many events will be posted with (a timer's period, a fixed round trip). Events
+   * posted with it (`postFixed`) are due in posting order, so the event list keeps them in a FIFO: O(1)
+   * per post instead of a heap insert, in exactly the order `post` would fire them. Declaring the same
+   * delay twice gives the same id.
+   */
+  fixedDelay(delaySeconds: number): FixedDelayId {
+    if (!(delaySeconds >= 0 && Number.isFinite(delaySeconds)))
+      throw new RangeError(`fixed delay must be a finite number >= 0 seconds, got ${delaySeconds}`);
+    const known = this.fixedDelaySeconds.indexOf(delaySeconds);
+    if (known >= 0) return known;
+    this.fixedDelaySeconds.push(delaySeconds);
+    this.fixedDelayLane.push(this.events.addLane());
+    return this.fixedDelaySeconds.length - 1;
+  }
+
+  /** Schedules a registered action one fixed delay from now, without a handle (like `post`). */
+  postFixed(delay: FixedDelayId, action: ActionId, arg = 0): void {
+    const seconds = this.fixedDelaySeconds[delay]!;
+    this.events.insertInLane(this.fixedDelayLane[delay]!, this.nowSeconds + seconds, action, arg);
   }
 
   /**
@@ -139,11 +166,11 @@ export class Simulation {
   /** Fires the next event; false when there is none. */
   step(): boolean {
     // Deferred: a follow-up event scheduled by the action replaces this one in the heap in one sift.
-    const slot = this.events.popDeferred();
-    if (slot < 0) return false;
-    this.nowSeconds = this.events.slotTime(slot);
+    const events = this.events;
+    if (!events.popNext(Number.POSITIVE_INFINITY)) return false;
+    this.nowSeconds = events.firedTime;
     this.eventCount++;
-    this.actions[this.events.slotKind(slot)]!(this.events.slotArg(slot));
+    this.actions[events.firedKind]!(events.firedArg);
     return true;
   }
 
@@ -156,12 +183,10 @@ export class Simulation {
     const events = this.events;
     const actions = this.actions;
     while (!this.stopped) {
-      const t = events.peekTime();
-      if (t > untilSeconds || t === Number.POSITIVE_INFINITY) break;
-      const slot = events.popDeferred();
-      this.nowSeconds = t;
+      if (!events.popNext(untilSeconds)) break;
+      this.nowSeconds = events.firedTime;
       this.eventCount++;
-      actions[events.slotKind(slot)]!(events.slotArg(slot));
+      actions[events.firedKind]!(events.firedArg);
     }
     if (!this.stopped && untilSeconds !== Number.POSITIVE_INFINITY && untilSeconds > this.nowSeconds) {
       this.nowSeconds = untilSeconds;

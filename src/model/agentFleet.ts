@@ -1,5 +1,5 @@
 import type { Rng } from "../engine/random/index.js";
-import type { ActionId, Simulation } from "../engine/simulation.js";
+import type { ActionId, FixedDelayId, Simulation } from "../engine/simulation.js";
 import type { CoderdCluster } from "./coderdCluster.js";
 import type { MetadataPath } from "./coderVersion.js";
 import type { RequestPipeline } from "./requestPipeline.js";
@@ -42,6 +42,9 @@ export class AgentFleet {
   private readonly metadataAction: ActionId;
   private readonly statsAction: ActionId;
   private readonly metadataPeriodSeconds: number;
+  /** The loops' periods as fixed delays: their next ticks queue in posting order (see Simulation.fixedDelay). */
+  private readonly metadataPeriod: FixedDelayId;
+  private readonly statsPeriod: FixedDelayId;
   private readonly callsPerMetadataTick: number;
   private readonly extraRttSeconds: Float64Array | undefined;
 
@@ -67,6 +70,8 @@ export class AgentFleet {
         ? opts.metadataIntervalSeconds
         : Math.max(opts.metadataIntervalSeconds, opts.metadataReportTickSeconds);
     this.callsPerMetadataTick = opts.metadataPath === "per_item" ? opts.metadataItems : 1;
+    this.metadataPeriod = opts.metadataItems > 0 ? sim.fixedDelay(this.metadataPeriodSeconds) : -1;
+    this.statsPeriod = sim.fixedDelay(opts.statsIntervalSeconds);
     this.metadataAction = sim.register((arg) => this.metadataTick(arg));
     this.statsAction = sim.register((arg) => this.statsTick(arg));
   }
@@ -163,7 +168,7 @@ export class AgentFleet {
     if (agent < 0) return;
     if (this.metadataInFlight[agent]! > 0) this.metadataOwed[agent] = 1;
     else this.sendMetadata(agent);
-    this.sim.post(this.metadataPeriodSeconds, this.metadataAction, token);
+    this.sim.postFixed(this.metadataPeriod, this.metadataAction, token);
   }
 
   private sendMetadata(agent: number): void {
@@ -179,7 +184,7 @@ export class AgentFleet {
     if (agent < 0) return;
     if (this.statsInFlight[agent] === 1) this.statsOwed[agent] = 1;
     else this.sendStats(agent);
-    this.sim.post(this.opts.statsIntervalSeconds, this.statsAction, token);
+    this.sim.postFixed(this.statsPeriod, this.statsAction, token);
   }
 
   private sendStats(agent: number): void {

@@ -1,5 +1,5 @@
 import type { Rng } from "../engine/random/index.js";
-import type { ActionId, Simulation } from "../engine/simulation.js";
+import type { ActionId, FixedDelayId, Simulation } from "../engine/simulation.js";
 import type { CoderdCluster } from "./coderdCluster.js";
 import type { RateLimiter } from "./rateLimiter.js";
 import type { RequestPipeline } from "./requestPipeline.js";
@@ -12,6 +12,8 @@ import type { RequestPipeline } from "./requestPipeline.js";
 export class ApiClients {
   private readonly tickAction: ActionId;
   private readonly intervalSeconds: number;
+  /** The interval as a fixed delay: the clients' next calls queue in posting order (Simulation.fixedDelay). */
+  private readonly period: FixedDelayId;
   private endSeconds = 0;
   sent = 0;
 
@@ -31,6 +33,7 @@ export class ApiClients {
   ) {
     this.intervalSeconds = 60 / opts.requestsPerMinute;
     this.tickAction = sim.register((client) => this.tick(client));
+    this.period = Number.isFinite(this.intervalSeconds) ? sim.fixedDelay(this.intervalSeconds) : -1;
   }
 
   /** Clients send from now until `endSeconds`. */
@@ -51,6 +54,6 @@ export class ApiClients {
       -1,
     );
     this.sent++;
-    this.sim.post(this.intervalSeconds, this.tickAction, client);
+    this.sim.postFixed(this.period, this.tickAction, client);
   }
 }

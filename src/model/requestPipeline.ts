@@ -1,5 +1,5 @@
 import type { Distribution, Rng } from "../engine/random/index.js";
-import type { ActionId, Simulation } from "../engine/simulation.js";
+import type { ActionId, FixedDelayId, Simulation } from "../engine/simulation.js";
 import { backoffSeconds, type ClientPolicy } from "./clientPolicy.js";
 import { DeadlineQueue } from "./deadlineQueue.js";
 
@@ -33,7 +33,8 @@ type PlannedStep = Step & {
   /** Query steps in the connection hold this step starts (0 when it doesn't start one). */
   holdSteps: number;
   holdNotifies: boolean;
-  holdRoundTripSeconds: number;
+  /** Its replies' round trips (one per statement) as a fixed delay (Simulation.fixedDelay); −1 without a hold. */
+  holdRoundTrip: FixedDelayId;
 };
 type QueryStep = Extract<PlannedStep, { kind: "query" }>;
 
@@ -179,7 +180,7 @@ export class RequestPipeline {
     this.classes.push(cls);
     this.handlers.push(undefined);
     if (cls.steps.length > MAX_STEPS) throw new RangeError(`${cls.name}: more than ${MAX_STEPS} steps`);
-    this.plans.push(planSteps(cls.steps, this.res.dbRttSeconds));
+    this.plans.push(planSteps(cls.steps, this.res.dbRttSeconds, (seconds) => this.sim.fixedDelay(seconds)));
     this.streams.push(this.res.streamFor(`work/${cls.name}`));
     const classId = this.classes.length - 1;
     this.deadlines.push(cls.client && this.deadlineQueue(cls));
@@ -359,7 +360,7 @@ export class RequestPipeline {
     }
     this.step[id] = last;
     // The connection stays held for the network round trips of the replies.
-    this.sim.post(plan[first]!.holdRoundTripSeconds, this.releaseAction, id);
+    this.sim.postFixed(plan[first]!.holdRoundTrip, this.releaseAction, id);
   }
 
   private afterRoundTrip(id: number): void {
@@ -499,7 +500,11 @@ export class RequestPipeline {
 }
 
 /** For each step that starts a run of consecutive query steps: its length, NOTIFY, and round trips. */
-function planSteps(steps: readonly Step[], dbRttSeconds: number): PlannedStep[] {
+function planSteps(
+  steps: readonly Step[],
+  dbRttSeconds: number,
+  fixedDelay: (seconds: number) => FixedDelayId,
+): PlannedStep[] {
   return steps.map((step, i) => {
     const startsHold = step.kind === "query" && steps[i - 1]?.kind !== "query";
     let holdSteps = 0;
@@ -514,7 +519,8 @@ function planSteps(steps: readonly Step[], dbRttSeconds: number): PlannedStep[] 
         notifies ||= q.notify;
       }
     }
-    return { ...step, holdSteps, holdNotifies: notifies, holdRoundTripSeconds: statements * dbRttSeconds };
+    const holdRoundTrip = startsHold ? fixedDelay(statements * dbRttSeconds) : -1;
+    return { ...step, holdSteps, holdNotifies: notifies, holdRoundTrip };
   });
 }
 
