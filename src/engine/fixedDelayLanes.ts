@@ -52,6 +52,9 @@ class Lane {
 
 export class FixedDelayLanes {
   private readonly lanes: Lane[] = [];
+  /** Per lane, its head's time (+Infinity when empty) and sequence: what `findBest` scans, side by side. */
+  private headTime = new Float64Array(8).fill(Number.POSITIVE_INFINITY);
+  private headSeq = new Float64Array(8);
   /** Lane whose head is due first, or −1 when every lane is empty. */
   private best = -1;
   /** Time and sequence of that head (+Infinity when none). */
@@ -65,8 +68,17 @@ export class FixedDelayLanes {
 
   /** Opens a lane; returns its id. */
   add(): number {
+    const lane = this.lanes.length;
+    if (lane === this.headTime.length) {
+      const time = new Float64Array(2 * lane).fill(Number.POSITIVE_INFINITY);
+      time.set(this.headTime);
+      this.headTime = time;
+      const seq = new Float64Array(2 * lane);
+      seq.set(this.headSeq);
+      this.headSeq = seq;
+    }
     this.lanes.push(new Lane());
-    return this.lanes.length - 1;
+    return lane;
   }
 
   /** Appends an event; `time` must not be before the lane's last one. */
@@ -76,8 +88,11 @@ export class FixedDelayLanes {
     const wasEmpty = l.count === 0;
     l.push(time, seq, kind, arg);
     this.count++;
+    if (!wasEmpty) return;
+    this.headTime[lane] = time;
+    this.headSeq[lane] = seq;
     // A new head can only come first by an earlier time: its sequence is later than every other head's.
-    if (wasEmpty && time < this.bestTime) {
+    if (time < this.bestTime) {
       this.best = lane;
       this.bestTime = time;
       this.bestSeq = seq;
@@ -90,9 +105,15 @@ export class FixedDelayLanes {
     const h = l.head;
     this.shiftedKind = l.kind[h]!;
     this.shiftedArg = l.arg[h]!;
-    l.head = (h + 1) & (l.time.length - 1);
-    l.count--;
+    const next = (h + 1) & (l.time.length - 1);
+    l.head = next;
     this.count--;
+    if (--l.count > 0) {
+      this.headTime[this.best] = l.time[next]!;
+      this.headSeq[this.best] = l.seq[next]!;
+    } else {
+      this.headTime[this.best] = Number.POSITIVE_INFINITY;
+    }
     this.findBest();
   }
 
@@ -100,15 +121,15 @@ export class FixedDelayLanes {
     let best = -1;
     let bestTime = Number.POSITIVE_INFINITY;
     let bestSeq = 0;
-    const lanes = this.lanes;
-    for (let i = 0; i < lanes.length; i++) {
-      const l = lanes[i]!;
-      if (l.count === 0) continue;
-      const t = l.time[l.head]!;
-      if (t < bestTime || (t === bestTime && l.seq[l.head]! < bestSeq)) {
+    const headTime = this.headTime;
+    const headSeq = this.headSeq;
+    const n = this.lanes.length;
+    for (let i = 0; i < n; i++) {
+      const t = headTime[i]!;
+      if (t < bestTime || (t === bestTime && t !== Number.POSITIVE_INFINITY && headSeq[i]! < bestSeq)) {
         best = i;
         bestTime = t;
-        bestSeq = l.seq[l.head]!;
+        bestSeq = headSeq[i]!;
       }
     }
     this.best = best;

@@ -22,13 +22,16 @@ export class DeadlineQueue {
    */
   constructor(
     private readonly sim: Simulation,
+    private readonly timeoutSeconds: number,
     private readonly live: (id: number, serial: number) => boolean,
     private readonly expire: (id: number) => void,
   ) {
     this.fire = sim.register(() => this.onTimer());
   }
 
-  watch(id: number, serial: number, deadline: number): void {
+  /** Watches a request that starts now; its deadline is now + the timeout (computed here: no double is passed). */
+  watch(id: number, serial: number): void {
+    const deadline = this.sim.now + this.timeoutSeconds;
     this.ids.push(id);
     this.serials.push(serial);
     this.deadlines.push(deadline);

@@ -235,8 +235,7 @@ export class RequestPipeline {
     this.start[id] = this.sim.now;
     this.drawWork(id, classId, rows);
     const deadlines = this.deadlines[classId];
-    if (deadlines)
-      deadlines.watch(id, this.serials, this.sim.now + this.classes[classId]!.client!.timeoutSeconds);
+    if (deadlines) deadlines.watch(id, this.serials);
     this.runStep(id);
   }
 
@@ -418,6 +417,7 @@ export class RequestPipeline {
       throw new RangeError(`${cls.name}: a class with per-row work takes no client timeout`);
     return new DeadlineQueue(
       this.sim,
+      cls.client!.timeoutSeconds,
       (id, serial) => this.serial[id] === serial && this.state[id] !== 0 && this.abandoned[id] === 0,
       (id) => this.timeOut(id),
     );

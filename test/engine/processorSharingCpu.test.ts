@@ -138,3 +138,22 @@ describe("ProcessorSharingCpu hand-off times", () => {
     ]);
   });
 });
+
+describe("tag-only listeners", () => {
+  it("onCompleteTag hears each tag once; a later onComplete replaces it", () => {
+    const sim = new Simulation();
+    const cpu = new ProcessorSharingCpu(sim, { name: "cpu", cores: 1 });
+    const tags: number[] = [];
+    cpu.onCompleteTag((tag) => tags.push(tag));
+    cpu.submit(1, 7);
+    cpu.submit(2, 8);
+    sim.run();
+    expect(tags).toEqual([7, 8]);
+    const full: [number, number][] = [];
+    cpu.onComplete((tag, response) => full.push([tag, response]));
+    cpu.submit(1, 9);
+    sim.run();
+    expect(tags).toEqual([7, 8]);
+    expect(full).toEqual([[9, 1]]);
+  });
+});

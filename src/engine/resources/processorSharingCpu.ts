@@ -4,7 +4,7 @@ import type { GaugeSource } from "../stats/sampler.js";
 import { Tally } from "../stats/tally.js";
 import { TimeWeighted } from "../stats/timeWeighted.js";
 import { CallbackSlots, requireTag } from "./callbackSlots.js";
-import type { CompletionCallback, CompletionListener } from "./fcfsQueue.js";
+import type { CompletionCallback, CompletionListener, TagListener } from "./fcfsQueue.js";
 import { type ResourceStats, type ResponseQuantiles, ratePerSecond } from "./resourceStats.js";
 import { SlotHeap } from "./slotHeap.js";
 
@@ -47,6 +47,7 @@ export class ProcessorSharingCpu implements GaugeSource {
   private readonly sim: Simulation;
   private readonly finishAction: ActionId;
   private listener: CompletionListener | undefined;
+  private tagListener: TagListener | undefined;
   private readonly callbacks = new CallbackSlots<CompletionCallback>();
   private readonly heap = new SlotHeap();
   // Per job slot.
@@ -109,6 +110,17 @@ export class ProcessorSharingCpu implements GaugeSource {
   /** Sets the listener told about every tagged job's completion; wait = response − work. */
   onComplete(listener: CompletionListener): this {
     this.listener = listener;
+    this.tagListener = undefined;
+    return this;
+  }
+
+  /**
+   * Like onComplete, for a listener that needs only the tag: with no response or wait passed, a call V8
+   * does not inline allocates nothing (double arguments are boxed). Replaces any listener set before.
+   */
+  onCompleteTag(listener: TagListener): this {
+    this.tagListener = listener;
+    this.listener = undefined;
     return this;
   }
 
@@ -299,6 +311,7 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.workTally.add(workInWindow);
     this.responseSketch?.add(responseSeconds);
     if (tag < 0) this.callbacks.take(tag)(responseSeconds, waitSeconds);
+    else if (this.tagListener) this.tagListener(tag);
     else this.listener?.(tag, responseSeconds, waitSeconds);
   }
 

@@ -91,14 +91,19 @@ export class SlotHeap {
     return true;
   }
 
+  // The (key, sequence) comparison is written out in both sifts: a helper was not always inlined.
   private siftUp(start: number): void {
     const heap = this.heap;
+    const keys = this.keys;
+    const seqs = this.seqs;
     const slot = heap[start]!;
+    const key = keys[slot]!;
     let i = start;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = heap[parent]!;
-      if (!this.less(slot, p)) break;
+      const pk = keys[p]!;
+      if (!(key < pk || (key === pk && seqs[slot]! < seqs[p]!))) break;
       heap[i] = p;
       i = parent;
     }
@@ -107,25 +112,31 @@ export class SlotHeap {
 
   private siftDown(start: number): void {
     const heap = this.heap;
+    const keys = this.keys;
+    const seqs = this.seqs;
     const n = this.size;
     const slot = heap[start]!;
+    const key = keys[slot]!;
     let i = start;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
+      let c = heap[child]!;
+      let ck = keys[c]!;
       const right = child + 1;
-      if (right < n && this.less(heap[right]!, heap[child]!)) child = right;
-      const c = heap[child]!;
-      if (!this.less(c, slot)) break;
+      if (right < n) {
+        const r = heap[right]!;
+        const rk = keys[r]!;
+        if (rk < ck || (rk === ck && seqs[r]! < seqs[c]!)) {
+          child = right;
+          c = r;
+          ck = rk;
+        }
+      }
+      if (!(ck < key || (ck === key && seqs[c]! < seqs[slot]!))) break;
       heap[i] = c;
       i = child;
     }
     heap[i] = slot;
-  }
-
-  private less(a: number, b: number): boolean {
-    const ka = this.keys[a]!;
-    const kb = this.keys[b]!;
-    return ka < kb || (ka === kb && this.seqs[a]! < this.seqs[b]!);
   }
 }

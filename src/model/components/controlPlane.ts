@@ -87,8 +87,8 @@ export class ControlPlane {
       },
     );
     this.pipeline = pipeline;
-    for (const cpu of cluster.cpus) cpu.onComplete((tag) => pipeline.cpuDone(tag));
-    database.cpu.onComplete((tag) => pipeline.cpuDone(tag));
+    for (const cpu of cluster.cpus) cpu.onCompleteTag((tag) => pipeline.cpuDone(tag));
+    database.cpu.onCompleteTag((tag) => pipeline.cpuDone(tag));
     cluster.pools.forEach((pool, r) => {
       const idle = idleLists?.[r];
       pool.onGrant((tag, unit) => {
@@ -96,7 +96,7 @@ export class ControlPlane {
         pipeline.connectionGranted(tag, unit);
       });
     });
-    database.notifyLock.onComplete((tag) => pipeline.lockDone(tag));
+    database.notifyLock.onCompleteTag((tag) => pipeline.lockDone(tag));
     this.ids = defineClasses(pipeline, ctx.catalog);
     // Each replica refreshes its deployment-stats cache on its own ticker (random phase).
     this.everyReplica(
