@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { buildStatements } from "./buildStatements.js";
 import { type DataIds, METADATA_KEYS } from "./schema.js";
 
 /**
@@ -23,6 +24,8 @@ export interface StatementClass {
   params(i: number): unknown[];
   /** Restores state the statement consumes before a batch (not measured), e.g. deadlines to bump. */
   beforeBatch?(client: pg.Client): Promise<void>;
+  /** At most this many executions after each beforeBatch (classes that consume rows it makes). */
+  maxExecutions?: number;
 }
 
 const Q = "coderd/database/queries";
@@ -516,6 +519,8 @@ SELECT
       sql: INSERT_AGENT_STATS,
       params: statsBatch(STATS_BATCH_LARGE),
     },
+    // Workspace builds' statements (issue 12, builds' database work): their own file.
+    ...buildStatements(ids),
   ];
 }
 

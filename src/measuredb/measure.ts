@@ -81,7 +81,7 @@ export class Measurer {
     await this.warmUp(cls, secondsPerClass * 0.15);
     const perExecution = await this.pilot(cls, secondsPerClass * 0.1);
     const batchSeconds = (secondsPerClass * 0.75) / batches;
-    const n = Math.max(1, Math.min(20_000, Math.floor(batchSeconds / perExecution)));
+    const n = Math.max(1, Math.min(cls.maxExecutions ?? 20_000, Math.floor(batchSeconds / perExecution)));
     const samples: Record<string, number[]> = {};
     const add = (k: string, v: number | undefined) => {
       if (v === undefined) return;
@@ -148,7 +148,11 @@ export class Measurer {
     const transaction = cls.kind !== "read";
     if (transaction) await this.worker.query("BEGIN");
     const t0 = process.hrtime.bigint();
-    for (let count = 0; count < WARM_UP_EXECUTIONS; count++) {
+    for (
+      let count = 0;
+      count < Math.min(WARM_UP_EXECUTIONS, cls.maxExecutions ?? WARM_UP_EXECUTIONS);
+      count++
+    ) {
       await this.execute(cls);
       if (Number(process.hrtime.bigint() - t0) / 1e9 > seconds) break;
     }
@@ -157,10 +161,13 @@ export class Measurer {
 
   /** Seconds per autocommit execution, from a few timed ones (at least one). */
   private async pilot(cls: StatementClass, seconds: number): Promise<number> {
+    // A class that consumes rows gets fresh ones, and never more executions than they allow.
+    if (cls.maxExecutions !== undefined) await cls.beforeBatch?.(this.control);
+    const most = Math.min(200, cls.maxExecutions ?? 200);
     const t0 = process.hrtime.bigint();
     let count = 0;
     let elapsed = 0;
-    while (count < 1 || (elapsed < seconds && count < 200)) {
+    while (count < 1 || (elapsed < seconds && count < most)) {
       await this.execute(cls);
       count++;
       elapsed = Number(process.hrtime.bigint() - t0) / 1e9;

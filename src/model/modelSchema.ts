@@ -243,6 +243,38 @@ export const modelSchema = z
       })
       .optional()
       .describe("NOTIFY fan-out to every listening coderd replica (absent: NOTIFY costs only notify_cpu_s)"),
+    builds: z
+      .strictObject({
+        create_statements: numberParam(
+          "Statements of one build request (handler and wsbuilder), round trips",
+        ),
+        create_db_cpu_s: numberParam("PostgreSQL CPU of one build request's statements, CPU-seconds"),
+        acquire_statements: numberParam("Statements of a daemon acquiring a job (AcquireJob), round trips"),
+        acquire_db_cpu_s: numberParam("PostgreSQL CPU of acquiring one job, CPU-seconds"),
+        heartbeat_db_cpu_s: numberParam(
+          "PostgreSQL CPU of one UpdateJob heartbeat without logs (job lookup + update), CPU-seconds",
+        ),
+        log_flush_db_cpu_s: numberParam(
+          "PostgreSQL CPU of one UpdateJob carrying logs (job lookup + update, log insert, NOTIFY), CPU-seconds",
+        ),
+        log_flush_interval_s: numberParam(
+          "Mean seconds between a running build's UpdateJob calls that carry logs (bursts of terraform output)",
+        ),
+        complete_start_statements: numberParam("Statements of CompleteJob for a start build, round trips"),
+        complete_start_db_cpu_s: numberParam(
+          "PostgreSQL CPU of CompleteJob for a start build (resources, agents, apps, state), CPU-seconds",
+        ),
+        complete_stop_statements: numberParam(
+          "Statements of CompleteJob for a stop or delete build, round trips",
+        ),
+        complete_stop_db_cpu_s: numberParam(
+          "PostgreSQL CPU of CompleteJob for a stop or delete build, CPU-seconds",
+        ),
+      })
+      .optional()
+      .describe(
+        "Workspace builds' database work statement by statement (absent: provisioner.queries_per_create and writes_per_job_event)",
+      ),
     agents_collector: z
       .strictObject({
         workspaces_query_cpu_s_per_workspace: numberParam(

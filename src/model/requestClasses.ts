@@ -1,4 +1,5 @@
 import { type Distribution, distributionFromSpec } from "../engine/random/index.js";
+import { buildPhaseSteps } from "./buildWork.js";
 import { clientPolicyFor } from "./clientPolicy.js";
 import type { VersionMechanisms } from "./coderVersion.js";
 import type { ModelFile } from "./modelSchema.js";
@@ -33,6 +34,9 @@ export interface RequestCatalog {
   autobuildPoll: RequestClass;
   /** A replica's Agents() Prometheus collection (rows = workspaces listed); absent when not modelled. */
   agentsCollector?: RequestClass;
+  /** CompleteJob of a start and of a stop/delete build (model `builds`); absent: jobEvent stands for both. */
+  jobCompleteStart?: RequestClass;
+  jobCompleteStop?: RequestClass;
 }
 
 /**
@@ -101,6 +105,17 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
           metadataNotify,
         ];
 
+  // A build's phases: measured statement by statement when the model has `builds`, else the assumed counts.
+  const phases = model.builds ? buildPhaseSteps(model.builds) : undefined;
+  const createSteps: Step[] = phases
+    ? [cpu(createCpu), phases.create]
+    : [
+        cpu(createCpu),
+        ...reads(Math.max(0, model.provisioner.queries_per_create.value - 2)),
+        update(true),
+        notify /* provisioner job posted */,
+      ];
+
   const perRow = model.database.batch_row_cpu_s.value;
   const batchWrite = (logged: boolean): Step => ({
     kind: "query",
@@ -161,12 +176,7 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     },
     workspaceCreate: {
       name: "workspace_build_request",
-      steps: [
-        cpu(createCpu),
-        ...reads(Math.max(0, model.provisioner.queries_per_create.value - 2)),
-        update(true),
-        notify /* provisioner job posted */,
-      ],
+      steps: createSteps,
       route: ROUTES.CREATE,
       code: "201",
       http: true,
@@ -174,7 +184,9 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     },
     jobEvent: {
       name: "provisioner_job_event",
-      steps: [cpu(jobCpu), update(true, Math.round(model.provisioner.writes_per_job_event.value))],
+      steps: phases
+        ? [cpu(jobCpu), phases.acquire]
+        : [cpu(jobCpu), update(true, Math.round(model.provisioner.writes_per_job_event.value))],
       http: false,
       agentApi: false,
     },
@@ -229,17 +241,26 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
     },
     autostartBuild: {
       name: "autostart_build",
-      steps: [
-        cpu(createCpu),
-        ...reads(Math.max(0, model.provisioner.queries_per_create.value - 2)),
-        update(true),
-        notify /* provisioner job posted */,
-      ],
+      steps: createSteps,
       http: false,
       agentApi: false,
     },
     autobuildPoll: { name: "autobuild_poll", steps: reads(1), http: false, agentApi: false },
     ...agentsCollectorClass(model),
+    ...(phases && {
+      jobCompleteStart: {
+        name: "provisioner_job_complete",
+        steps: [cpu(jobCpu), phases.completeStart],
+        http: false,
+        agentApi: false,
+      },
+      jobCompleteStop: {
+        name: "provisioner_job_complete_stop",
+        steps: [cpu(jobCpu), phases.completeStop],
+        http: false,
+        agentApi: false,
+      },
+    }),
   });
 }
 

@@ -13,7 +13,11 @@ export interface WorkspaceRunnerOptions {
   deleteDuration: (workspace: number) => Distribution;
   connectDelay: Distribution;
   updateIntervalSeconds: number;
+  /** UpdateJob calls per second of a running build; absent: one per update interval. */
+  updateCallsPerBuildSecond?: number;
   classes: { workspaceCreate: number; jobEvent: number };
+  /** CompleteJob's class for a start build and for a stop or delete build. */
+  completeClasses: { start: number; stop: number };
   /** Pod placement on workspace nodes; absent = pods run at once. */
   pods?: PodPlacement;
   /** Built-in daemons' share of all daemons, and their terraform CPU per busy daemon (runs on coderd). */
@@ -205,8 +209,9 @@ export class WorkspaceRunner {
     this.refreshJobUpdates();
     // Acquire and completion each write through coderd (UpdateJob in between is fluid).
     const r = this.cluster.pickReplica();
+    const complete = this.opts.completeClasses;
     this.pipeline.startRequest(this.opts.classes.jobEvent, r);
-    this.pipeline.startRequest(this.opts.classes.jobEvent, r);
+    this.pipeline.startRequest(owner % 2 === DELETE ? complete.stop : complete.start, r);
     if (owner % 2 === DELETE) {
       this.fleet.disconnect(workspace);
       this.pods?.release(workspace);
@@ -254,7 +259,11 @@ export class WorkspaceRunner {
    */
   refreshJobUpdates(): void {
     const live = this.cluster.upCount;
-    const perReplica = this.provisioners.busyServers / this.opts.updateIntervalSeconds / live;
+    const calls = this.opts.updateCallsPerBuildSecond;
+    const perReplica =
+      calls === undefined
+        ? this.provisioners.busyServers / this.opts.updateIntervalSeconds / live
+        : (this.provisioners.busyServers * calls) / live;
     const builtinVcpu =
       live > 0
         ? (this.provisioners.busyServers * this.opts.builtinShare * this.opts.builtinBuildingVcpu) / live

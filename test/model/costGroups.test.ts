@@ -84,7 +84,8 @@ describe("measured_cost_groups (a scale for named measured costs only)", () => {
       expect.closeTo(metaNotify, 12),
     ]);
     expect(queries(catalog.metadataNotify.steps)).toEqual([expect.closeTo(metaNotify, 12)]);
-    expect(queries(catalog.workspaceCreate.steps).slice(-2)).toEqual([
+    // An agent reconnect's UPDATE and NOTIFY (build requests are measured phase by phase: model `builds`).
+    expect(queries(catalog.agentReconnect.steps).slice(-2)).toEqual([
       expect.closeTo(write, 12),
       expect.closeTo(notify, 12),
     ]);

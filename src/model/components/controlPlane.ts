@@ -27,6 +27,9 @@ export class ControlPlane {
   readonly daemons: number;
   readonly pipeline: RequestPipeline;
   readonly ids: ClassIds;
+  /** CompleteJob of a start and of a stop/delete build: their own classes with `builds`, else jobEvent. */
+  readonly jobCompleteStart: number;
+  readonly jobCompleteStop: number;
 
   /** `onRequestDone` hears every finished request (the components' probes and counters). */
   private readonly sim: Simulation;
@@ -105,6 +108,10 @@ export class ControlPlane {
       ctx.stream("deployment-stats"),
     );
     this.startOptionalDatabaseLoads(ctx);
+    // Defined last, so every other class keeps its id (and random stream) whether or not `builds` is there.
+    const { jobCompleteStart, jobCompleteStop } = ctx.catalog;
+    this.jobCompleteStart = jobCompleteStart ? pipeline.define(jobCompleteStart) : this.ids.jobEvent;
+    this.jobCompleteStop = jobCompleteStop ? pipeline.define(jobCompleteStop) : this.ids.jobEvent;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ActionId, Simulation } from "../../engine/simulation.js";
+import { updateCallCost } from "../buildWork.js";
 import type { CoderdCluster } from "../coderdCluster.js";
 import type { Database } from "../database.js";
 import { distOf } from "../features.js";
@@ -44,6 +45,12 @@ export class DatabaseFluidLoad {
     const { model, mech, scenario } = this.ctx;
     const db = model.database;
     const writeCost = distOf(db.write_query_cpu_s).mean;
+    const updateCost =
+      model.builds && updateCallCost(model.builds, model.provisioner.update_interval_s.value);
+    // A log flush's NOTIFY wakes every listening replica's backend, as the pipeline's NOTIFYs do.
+    const notifyFanOut = model.pubsub
+      ? cluster.replicas * model.pubsub.listeners_per_replica.value * model.pubsub.listener_cpu_s.value
+      : 0;
     let vcpu = 0;
     let commits = 0;
     for (let r = 0; r < cluster.replicas; r++) {
@@ -60,6 +67,13 @@ export class DatabaseFluidLoad {
       } else {
         vcpu += heartbeats * writeCost;
         commits += heartbeats;
+      }
+      if (updateCost) {
+        // UpdateJob calls measured statement by statement (heartbeats and log flushes, model `builds`).
+        const calls = cluster.jobUpdatesPerSecond[r]!;
+        vcpu += calls * (updateCost.dbCpuSeconds + updateCost.notifies * notifyFanOut);
+        commits += calls * updateCost.commits;
+        continue;
       }
       const jobUpdates = cluster.jobUpdatesPerSecond[r]! * model.provisioner.writes_per_job_event.value;
       vcpu += jobUpdates * writeCost;

@@ -1,4 +1,5 @@
 import type { AgentFleet } from "../agentFleet.js";
+import { updateCallsPerBuildSecond } from "../buildWork.js";
 import { distOf } from "../features.js";
 import { LatencyProbe } from "../latencyProbe.js";
 import { queueWaitFamily } from "../metrics/eventMetrics.js";
@@ -50,7 +51,9 @@ export class RunnerComponent implements ModelComponent {
         deleteDuration: durations.stop,
         connectDelay: distOf(model.agent.connect_delay_s),
         updateIntervalSeconds: model.provisioner.update_interval_s.value,
+        ...(model.builds && { updateCallsPerBuildSecond: updateCallsPerBuildSecond(model) }),
         classes: plane.ids,
+        completeClasses: { start: plane.jobCompleteStart, stop: plane.jobCompleteStop },
         pods,
         builtinShare: plane.daemons > 0 ? builtin / plane.daemons : 0,
         builtinBuildingVcpu: model.provisioner.building_vcpu.value,
