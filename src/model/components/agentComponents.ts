@@ -105,6 +105,7 @@ export class FleetComponent implements ModelComponent {
       extraRttSeconds:
         geography && Float64Array.from({ length: w.workspaces }, (_, a) => geography.agentExtraRtt(a)),
       onConnect: ctx.hooks.agentConnected.emit,
+      onTailnet: ctx.hooks.tailnet.emit,
     });
   }
 
