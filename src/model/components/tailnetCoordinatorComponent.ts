@@ -40,8 +40,9 @@ export class TailnetCoordinatorComponent implements ModelComponent {
     "heartbeat" | "peerUpsert" | "peerDelete" | "tunnelUpsert" | "tunnelDelete" | "lookup" | "mapping",
     number
   >;
-  /** Statements started (the figure `pgcoord_statements`). */
+  /** Statements started, and the database CPU they ask (figures `pgcoord_statements`, `pgcoord_db_cpu_s`). */
   statements = 0;
+  cpuSeconds = 0;
 
   constructor(
     private readonly ctx: ModelContext,
@@ -55,7 +56,7 @@ export class TailnetCoordinatorComponent implements ModelComponent {
   }
 
   figures(): Record<string, number> {
-    return { pgcoord_statements: this.statements };
+    return { pgcoord_statements: this.statements, pgcoord_db_cpu_s: this.cpuSeconds };
   }
 
   /** Every live replica upserts its coordinator row every heartbeat interval, from a random phase. */
@@ -138,7 +139,9 @@ export class TailnetCoordinatorComponent implements ModelComponent {
 
   private run(classId: number, replica: number): void {
     if (replica < 0 || !this.plane.cluster.isUp(replica)) return;
-    this.statements += this.plane.pipeline.classAt(classId).steps.length;
+    const { steps } = this.plane.pipeline.classAt(classId);
+    this.statements += steps.length;
+    for (const step of steps) if (step.kind === "query") this.cpuSeconds += step.work.mean;
     this.plane.pipeline.startRequest(classId, replica);
   }
 }
