@@ -19,6 +19,8 @@ export interface AgentFleetOptions {
   extraRttSeconds?: Float64Array;
   /** Told when an agent connects (the runner waits for it); not told about reconnects. */
   onConnect: (agent: number) => void;
+  /** Told when an agent's coordinate stream opens or closes on a replica (connects, reconnects, drops). */
+  onTailnet?: (event: "agent_up" | "agent_down", agent: number, replica: number) => void;
 }
 
 /**
@@ -100,6 +102,11 @@ export class AgentFleet {
     return out;
   }
 
+  /** Replica an agent is connected to, or −1. */
+  replicaOfAgent(agent: number): number {
+    return this.replicaOf[agent]!;
+  }
+
   /** Extra round trip of an agent's calls (its region), seconds. */
   rttOf(agent: number): number {
     return this.extraRttSeconds ? this.extraRttSeconds[agent]! : 0;
@@ -112,6 +119,7 @@ export class AgentFleet {
     this.connected++;
     this.cluster.agents[r]!++;
     this.cluster.refreshFluid(r);
+    this.opts.onTailnet?.("agent_up", agent, r);
     const token = agent + this.epoch[agent]! * EPOCH_SPAN;
     // Each agent starts its collection loops on connect; the phase against other agents is random.
     if (this.opts.metadataItems > 0) {
@@ -129,6 +137,7 @@ export class AgentFleet {
     this.connected--;
     this.cluster.agents[r]!--;
     this.cluster.refreshFluid(r);
+    this.opts.onTailnet?.("agent_down", agent, r);
   }
 
   openSession(agent: number): void {

@@ -26,6 +26,7 @@ import { RequestsComponent } from "./components/requestsComponent.js";
 import { RunnerComponent } from "./components/runnerComponent.js";
 import { SessionsComponent } from "./components/sessionsComponent.js";
 import { StagesComponent } from "./components/stagesComponent.js";
+import { pgCoordinatorOn, TailnetCoordinatorComponent } from "./components/tailnetCoordinatorComponent.js";
 import { WorkdayComponent } from "./components/workdayComponent.js";
 import { SessionMixComponent, WeekComponent } from "./components/workloadComponent.js";
 import { TARGETS } from "./metrics/catalog.js";
@@ -92,6 +93,10 @@ export function runReplication(
     features.events.length > 0
       ? new EventsComponent(ctx, plane, fleet.fleet, users.sessions, runner.runner)
       : undefined;
+  const coordinator =
+    pgCoordinatorOn(scenario, model) && model.tailnet_coordinator
+      ? new TailnetCoordinatorComponent(ctx, plane, fleet.fleet, model.tailnet_coordinator)
+      : undefined;
   // From here on the database's fluid load follows its inputs (first computed at this instant).
   new DatabaseFluidLoad(ctx, plane.cluster, plane.database);
   const stages = new StagesComponent(ctx, runner.runner, users.sessions);
@@ -106,7 +111,9 @@ export function runReplication(
     new RequestsComponent(ctx, plane.pipeline, plane.cluster.replicas),
     runner,
     batchers,
-    ...[nodes, workday, geography, week, mix, rateLimit, apiClients, events].filter((c) => c !== undefined),
+    ...[nodes, workday, geography, week, mix, rateLimit, apiClients, events, coordinator].filter(
+      (c) => c !== undefined,
+    ),
   ];
   installCompletions(components, plane.pipeline);
   requestDone = requestListener(components);

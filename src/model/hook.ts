@@ -17,6 +17,19 @@ export class Hook<A extends readonly unknown[]> {
   }
 }
 
+/**
+ * A tailnet peer or tunnel event the PG coordinator writes (agents and sessions tell it): an agent's
+ * coordinate stream opens or closes; a client connection to an agent opens or closes, as a new client peer
+ * (`coder ssh`: its own tailnet) or as a tunnel from coderd's own peer (web terminal, apps).
+ */
+export type TailnetEvent =
+  | "agent_up"
+  | "agent_down"
+  | "client_up"
+  | "client_down"
+  | "tunnel_up"
+  | "tunnel_down";
+
 /** The events between parts built in this order: each is told by an earlier part, heard by a later one. */
 export interface ModelHooks {
   /** coderd's fluid inputs changed (agents, job updates, replicas, a database pause): the database follows. */
@@ -27,6 +40,8 @@ export interface ModelHooks {
   readonly workdayReady: Hook<[workspace: number, seconds: number]>;
   /** A workday stop build finished (the runner tells the week). */
   readonly workdayStopped: Hook<[workspace: number]>;
+  /** A tailnet event on a replica (agents and sessions tell, the PG coordinator hears). */
+  readonly tailnet: Hook<[event: TailnetEvent, agent: number, replica: number]>;
 }
 
 export function modelHooks(): ModelHooks {
@@ -35,5 +50,6 @@ export function modelHooks(): ModelHooks {
     agentConnected: new Hook(),
     workdayReady: new Hook(),
     workdayStopped: new Hook(),
+    tailnet: new Hook(),
   };
 }

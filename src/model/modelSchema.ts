@@ -147,6 +147,9 @@ export const modelSchema = z
         coderd_metadata_batcher: versionParam(
           "First Coder version where coderd batches metadata updates (flush every 5 s or 500 entries)",
         ),
+        pg_coordinator: versionParam(
+          "First Coder version whose enterprise HA coordinator is the PG coordinator (default tailnet_coordinator with replicas > 1)",
+        ).optional(),
       })
       .describe("Version boundaries of the mechanisms selected by deployment.coder_version"),
     network: z.strictObject({
@@ -289,6 +292,44 @@ export const modelSchema = z
       })
       .optional()
       .describe("coderd's Agents() Prometheus collector (absent: not modelled)"),
+    tailnet_coordinator: z
+      .strictObject({
+        heartbeat_interval_s: numberParam(
+          "Interval of each coordinator's heartbeat (UpsertTailnetCoordinator, its trigger NOTIFYs), seconds",
+        ),
+        agent_node_updates: numberParam(
+          "Node updates (UpsertTailnetPeer, trigger NOTIFY) an agent sends when it connects to the coordinator",
+        ),
+        client_node_updates: numberParam(
+          "Node updates a new client peer (coder ssh, port-forward) sends when it connects",
+        ),
+        agent_node_updates_per_client: numberParam(
+          "Node updates an agent sends when a client's tunnel to it appears (endpoints found once a peer is active)",
+        ),
+        heartbeat_cpu_s: numberParam(
+          "PostgreSQL CPU of UpsertTailnetCoordinator with its trigger, CPU-seconds",
+        ).optional(),
+        peer_upsert_cpu_s: numberParam(
+          "PostgreSQL CPU of UpsertTailnetPeer with its trigger, CPU-seconds",
+        ).optional(),
+        peer_delete_cpu_s: numberParam(
+          "PostgreSQL CPU of DeleteTailnetPeer with its trigger, CPU-seconds",
+        ).optional(),
+        tunnel_upsert_cpu_s: numberParam(
+          "PostgreSQL CPU of UpsertTailnetTunnel with its trigger, CPU-seconds",
+        ).optional(),
+        tunnel_delete_cpu_s: numberParam(
+          "PostgreSQL CPU of DeleteAllTailnetTunnels (one tunnel) with its trigger, CPU-seconds",
+        ).optional(),
+        peer_lookup_cpu_s: numberParam("PostgreSQL CPU of GetTailnetTunnelPeerIDs, CPU-seconds").optional(),
+        mapping_query_cpu_s: numberParam(
+          "PostgreSQL CPU of GetTailnetTunnelPeerBindings, CPU-seconds",
+        ).optional(),
+      })
+      .optional()
+      .describe(
+        "The PG coordinator's database work (absent: not modelled); a cost absent is the model's mean write plus mean NOTIFY (trigger writes) or mean read",
+      ),
     agent: z.strictObject({
       metadata_report_tick_s: numberParam("Agent-side metadata report tick (batched versions), seconds"),
       auth_reads_per_rpc: numberParam("Read queries per agent API call (token lookup, workspace lookup)"),

@@ -121,6 +121,7 @@ const NO_OWNER = -1;
 export class RequestPipeline {
   private readonly classes: RequestClass[] = [];
   private readonly handlers: (CompletionHandler | undefined)[] = [];
+  private readonly gaveUpHandlers: (CompletionHandler | undefined)[] = [];
   private readonly plans: PlannedStep[][] = [];
   private readonly streams: Rng[] = [];
   /** Work of each step, drawn at request start: request id × MAX_STEPS + step. */
@@ -179,6 +180,7 @@ export class RequestPipeline {
   define(cls: RequestClass): number {
     this.classes.push(cls);
     this.handlers.push(undefined);
+    this.gaveUpHandlers.push(undefined);
     if (cls.steps.length > MAX_STEPS) throw new RangeError(`${cls.name}: more than ${MAX_STEPS} steps`);
     this.plans.push(planSteps(cls.steps, this.res.dbRttSeconds, (seconds) => this.sim.fixedDelay(seconds)));
     this.streams.push(this.res.streamFor(`work/${cls.name}`));
@@ -186,6 +188,13 @@ export class RequestPipeline {
     this.deadlines.push(cls.client && this.deadlineQueue(cls));
     for (const counts of Object.values(this.overload)) counts.push(0);
     return classId;
+  }
+
+  /** Sets what class `classId`'s client does when it gives up on a call (before the finish handler hears it). */
+  onGaveUp(classId: number, handler: CompletionHandler): void {
+    if (this.gaveUpHandlers[classId] !== undefined)
+      throw new Error(`${this.classes[classId]!.name}: give-up handler already set`);
+    this.gaveUpHandlers[classId] = handler;
   }
 
   /** Sets what class `classId` does when a request finishes (one handler per class). */
@@ -451,6 +460,7 @@ export class RequestPipeline {
       return;
     }
     this.overload.gaveUp[classId]!++;
+    this.gaveUpHandlers[classId]?.(owner, replica);
     this.handlers[classId]?.(owner, replica);
   }
 

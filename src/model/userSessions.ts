@@ -4,6 +4,7 @@ import type { StageName } from "../scenario/index.js";
 import type { AgentFleet } from "./agentFleet.js";
 import type { CoderdCluster } from "./coderdCluster.js";
 import type { Geography, ProxyReplica } from "./geography.js";
+import type { TailnetEvent } from "./hook.js";
 import type { RateLimiter } from "./rateLimiter.js";
 import type { RequestPipeline } from "./requestPipeline.js";
 
@@ -23,6 +24,8 @@ export interface UserSessionOptions {
   rateLimiter?: RateLimiter;
   /** Told when a workspace gains (+1) or loses (−1) a user connection (drives workspace CPU bursts). */
   onInUse?: (agent: number, delta: number) => void;
+  /** Told when a connection's tailnet peer or tunnel comes or goes on the replica it coordinates through. */
+  onTailnet?: (event: TailnetEvent, agent: number, replica: number) => void;
 }
 
 /** Kinds of workspace connection; SSH alone can go peer to peer. */
@@ -38,6 +41,10 @@ interface OpenConnection {
   proxy: ProxyReplica | undefined;
   relayedBytesPerSecond: number;
   websockets: number;
+  /** Replica whose coordinator holds its tailnet peer or tunnel (the one it was opened through). */
+  coordinator: number;
+  /** Its own client peer (SSH from the user's machine); else a tunnel from coderd's peer (terminal, apps). */
+  ownPeer: boolean;
   /** False while it reconnects after its replica was lost, or once closed. */
   attached: boolean;
   closed: boolean;
@@ -262,6 +269,8 @@ export class UserSessions {
       proxy: relay?.kind === "proxy" ? relay.proxy : undefined,
       relayedBytesPerSecond: bytes,
       websockets: 1,
+      coordinator: r,
+      ownPeer: kind === "ssh",
       attached: true,
       closed: false,
     };
@@ -282,6 +291,7 @@ export class UserSessions {
       this.geography.recordConnection(user, this.geography.connectionRtt(user, agent, relay));
     this.fleet.openSession(agent);
     this.onInUse?.(agent, 1);
+    this.opts.onTailnet?.(c.ownPeer ? "client_up" : "tunnel_up", agent, r);
     return c;
   }
 
@@ -297,6 +307,7 @@ export class UserSessions {
     c.closed = true;
     this.fleet.closeSession(c.agent);
     this.onInUse?.(c.agent, -1);
+    this.opts.onTailnet?.(c.ownPeer ? "client_down" : "tunnel_down", c.agent, c.coordinator);
   }
 
   private detach(c: OpenConnection): void {

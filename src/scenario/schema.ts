@@ -78,6 +78,15 @@ export const coderdSchema = z
       .describe(
         "Interval of coderd's autostart/autostop executor (CODER_AUTOBUILD_POLL_INTERVAL), seconds; default the model's options.autobuild_poll_s (60 s)",
       ),
+    tailnet_coordinator: z
+      .enum(["pg", "memory"])
+      .optional()
+      .describe(
+        "Tailnet coordinator: pg = the enterprise high-availability PG coordinator (enterprise/tailnet/pgcoord.go: " +
+          "peers, tunnels and a 2 s heartbeat per replica in PostgreSQL), memory = the in-memory AGPL one. Default: pg " +
+          "with more than one replica (replicas cannot connect workspaces without the HA licence, which turns pgcoord " +
+          "on) from the model's versions.pg_coordinator, memory on one replica",
+      ),
     rate_limit: z
       .strictObject({
         per_user_per_min: atLeastOne()

@@ -98,22 +98,23 @@ const CASES: Record<string, { file: string; sets: string[] }> = {
  * runReplication was split into components: the composition must not change a single event. Re-recorded
  * once, when the base model's `overload:` (client timeouts and retries) was switched on; with that section
  * removed the first recording is reproduced. Re-recorded again when coder-v2.8-measured.yaml (under the pinned
- * model) gained `builds:` (builds' database work measured statement by statement); with that section and its
- * overlay removed the previous recording is reproduced (checked 2026-12-07).
+ * model) gained `builds:` (builds' database work measured statement by statement), and again when the base
+ * gained `tailnet_coordinator:` (the PG coordinator runs with more than one replica); with each section
+ * removed the recording before it is reproduced (both checked 2026-12-07, on their branches).
  */
 const GOLDEN: Record<string, string> = {
-  "scaletest-2000": "f797eb4fe9efc659187d4fbd12eedf78a6d76a3cedbc920939c6ae8e8bed52d3",
+  "scaletest-2000": "62303b8962710c1320fae0494e034485725ba612cdb092adbe02fe0ad4ed334c",
   "base model, newest version (coderd batches)":
-    "75840b1eaf34ce635d90653ec1eaf870bd8c3b9d154c0f8af79779b2f5b12aff",
-  "node autoscaling": "1f6582a88c249f64aa3753f62e45e0da6ff91c266325f3731bb5b948f2d0014f",
-  "morning start (workday, nodes)": "574bf40ea82db7213ec1218dbaf32875073610dc073a9411bd8ddc6078b9ba93",
-  "builtin provisioners, options": "0d21b05ab720159a12dc1079fdb2d318ba234ef11b4cb7c1cc15561a12aeaf17",
-  "workspace proxies (geography)": "b20e3d0b3b8a10edc2d506ab69dc01464abcfb6f094134d6a9b88dc9163cd234",
-  "rate limit and API clients": "cabe4d430991b99db772e2a589cdfce26af363fc910f6c7e4dbe00ab189915c7",
+    "75fec85a97e8737a18d4333da320ba129efe87f68dff118ec99b72f4301351d6",
+  "node autoscaling": "cb4d01c1966039841b9dc891b19d192500de97740d0c55c547b283763d85527c",
+  "morning start (workday, nodes)": "331280cfb123580d9d7ea67854a18a59ff57feceb8c20b75a68a445354d28d44",
+  "builtin provisioners, options": "7e878e2bb52c3de1af07c5901051e25e46c46f7b3777f9b56da557db6a6621e7",
+  "workspace proxies (geography)": "b7141b1881b0a82d508d9e127054c5c316c5ae57b26b640e4c3e4b357be38382",
+  "rate limit and API clients": "083f98c24a38bf6e2ce0327c65e3474e86bb842ba1f1728dabf47a3bfe82e2b5",
   "events (replica loss, failover, scaling, stage-relative)":
-    "95f4b9c341f80cffbe04027f4db501966ef69d76967205f295b7b3afe0067c0f",
+    "cef384765ca668e1ea7d85c38e9dd2924425c02f1cf9a307e788699e7f3fed21",
   "week (day profile, session mix, insights, regions, nodes)":
-    "8437dce401826befed213c43e04d9cb8c3b16504c70aa4fc0ebb899407aefbac",
+    "6f75e51485dec4b1ba2c2763797da924cbe84faf5a6c25ea7b9489ec820d354d",
 };
 
 function digest(rep: ReplicationResult): string {

@@ -1,5 +1,7 @@
+import type { Rng } from "../../engine/random/index.js";
 import { Batcher } from "../../engine/resources/batcher.js";
 import { AgentFleet } from "../agentFleet.js";
+import { distOf } from "../features.js";
 import type { Geography } from "../geography.js";
 import { agentFamilies } from "../metrics/coderMetrics.js";
 import type { MetricRegistry } from "../metrics/registry.js";
@@ -105,7 +107,43 @@ export class FleetComponent implements ModelComponent {
       extraRttSeconds:
         geography && Float64Array.from({ length: w.workspaces }, (_, a) => geography.agentExtraRtt(a)),
       onConnect: ctx.hooks.agentConnected.emit,
+      onTailnet: ctx.hooks.tailnet.emit,
     });
+    // dRPC agents (v2.9+): a metadata call past its deadline ends the agent's API connection, and it redials.
+    if (ctx.mech.agentTransport === "drpc" && plane.pipeline.classAt(plane.ids.metadataRpc).client)
+      plane.pipeline.onGaveUp(plane.ids.metadataRpc, (agent) => this.redial(agent));
+  }
+
+  private redialRng: Rng | undefined;
+
+  /**
+   * agent/agent.go: reportMetadata returns the call's error, the errgroup of the connection's routines ends
+   * them all, run() returns and runLoop dials again after its backoff: a new connection (possibly to
+   * another replica) with its manifest reads, connection row and coordinator registration.
+   */
+  private redial(agent: number): void {
+    const { sim, model } = this.ctx;
+    const { cluster, pipeline, ids } = this.plane;
+    this.fleet.disconnect(agent);
+    this.redials++;
+    this.redialRng ??= this.ctx.stream("agent-redial");
+    const delay = distOf(model.reconnects.agent_reconnect_delay_s);
+    const dial = (): void => {
+      if (cluster.upCount === 0) {
+        sim.after(model.reconnects.agent_retry_max_s.value, dial);
+        return;
+      }
+      const r = this.fleet.reconnect(agent);
+      if (r >= 0) pipeline.startRequest(ids.agentReconnect, r, -1, 0, this.fleet.rttOf(agent));
+    };
+    sim.after(delay.sample(this.redialRng), dial);
+  }
+
+  /** Agent connections ended by a failed dRPC call (the figure `agent_redials`, present once one happened). */
+  redials = 0;
+
+  figures(): Record<string, number> {
+    return this.redials > 0 ? { agent_redials: this.redials } : {};
   }
 
   installMetrics(registry: MetricRegistry): void {

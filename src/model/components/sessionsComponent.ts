@@ -36,6 +36,7 @@ export class SessionsComponent implements ModelComponent {
       rateLimiter: parts.rateLimiter,
       // Connected users make their workspaces burst on the node pool.
       onInUse: nodePool && ((agent, delta) => nodePool.setInUse(agent, delta)),
+      onTailnet: ctx.hooks.tailnet.emit,
     });
   }
 
