@@ -6,7 +6,7 @@
 // plan just recommended, or the reference architecture it simulated when it found none: what a user
 // runs after planning). `sequential: true` also measures both with --jobs 1 (one thread).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +16,19 @@ export const description =
 
 const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
+/** CPU seconds of this process's waited-for children (/proc/self/stat cutime + cstime); NaN off Linux. */
+function childCpuSeconds() {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    // Fields 16 and 17 of stat(5), counted from the state (field 3); in clock ticks, 100 a second on Linux.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function wall(args, dir) {
+  const cpuBefore = childCpuSeconds();
   const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: dir,
@@ -28,7 +40,7 @@ function wall(args, dir) {
   // plan exits 3 when no deployment holds the load: a measured answer, not a failure.
   if (r.status !== 0 && r.status !== 3)
     throw new Error(`capsim ${args.join(" ")}: exit ${r.status}\n${r.stderr}`);
-  return { seconds, stdout: r.stdout };
+  return { seconds, cpu: childCpuSeconds() - cpuBefore, stdout: r.stdout };
 }
 
 /** The `--set` overrides that put a plan's JSON deployment into the scenario. */
@@ -92,15 +104,17 @@ function bracketed(dir, runArgs, planArgs, sequential) {
   const loadBefore = loadavg()[0];
   const time = (args) => wall(args, dir).seconds;
   const runSeqA = sequential ? time(runArgs(1)) : Number.NaN;
-  const runParA = time(runArgs(undefined));
+  const runParA = wall(runArgs(undefined), dir);
   const plan = wall(planArgs(undefined), dir);
   const planSeq = sequential ? time(planArgs(1)) : Number.NaN;
-  const runParB = time(runArgs(undefined));
+  const runParB = wall(runArgs(undefined), dir);
   const runSeqB = sequential ? time(runArgs(1)) : Number.NaN;
   return {
     runName: "run on the scenario's deployment, 3 replications, default jobs, mean of 2",
-    run: (runParA + runParB) / 2,
+    run: (runParA.seconds + runParB.seconds) / 2,
+    runCpu: (runParA.cpu + runParB.cpu) / 2,
     plan: plan.seconds,
+    planCpu: plan.cpu,
     answer: JSON.parse(plan.stdout),
     sequential: sequential ? { run: (runSeqA + runSeqB) / 2, plan: planSeq } : undefined,
     loads: [loadBefore, loadavg()[0]],
@@ -114,11 +128,13 @@ function planThenRun(dir, runArgs, planArgs) {
   const answer = JSON.parse(plan.stdout);
   const loadBetween = loadavg()[0];
   const chosen = answer.recommended ?? answer.reference_architecture;
-  const run = wall(runArgs(undefined, deploymentSets(chosen.deployment)), dir).seconds;
+  const run = wall(runArgs(undefined, deploymentSets(chosen.deployment)), dir);
   return {
     runName: `run on the ${answer.recommended ? "recommended deployment" : "reference architecture (plan found none)"}, 3 replications, default jobs`,
-    run,
+    run: run.seconds,
+    runCpu: run.cpu,
     plan: plan.seconds,
+    planCpu: plan.cpu,
     answer,
     chosen,
     loads: [loadBefore, loadBetween, loadavg()[0]],
@@ -132,6 +148,10 @@ function figuresOf(m, users, maxRatio) {
     { name: `${m.runName} (--jobs ${cores})`, value: m.run, unit: "s" },
     { name: `plan --users ${users}, default jobs (--jobs ${cores})`, value: m.plan, unit: "s" },
     { name: "plan / run (default jobs)", value: m.plan / m.run, unit: "×", target: { max: maxRatio } },
+    // CPU time of each process (all its threads): steadier than wall time on a machine shared with other work.
+    { name: "run CPU time", value: m.runCpu, unit: "s" },
+    { name: "plan CPU time", value: m.planCpu, unit: "s" },
+    { name: "plan / run, CPU time", value: m.planCpu / m.runCpu, unit: "×" },
     { name: "simulations plan made", value: answer.simulations?.length ?? Number.NaN, unit: "" },
     // The verdict, so a faster plan can be seen to give the same answer.
     { name: "plan found a deployment (1) or not (0)", value: answer.recommended ? 1 : 0, unit: "" },
