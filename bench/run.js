@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench` (after `npm run build`): runs every benchmark in bench/registry.js in a fresh node
 // process, several times, and prints the median of each figure with its target and PASS/BELOW.
-// Options: --runs N (default 3), --only id[,id…], --json, --markdown (a table for BENCHMARKS.md).
+// Options: --runs N (default 3), --only id[,id…], --skip id[,id…] (e.g. the slow plan-vs-run-10000),
+// --json, --markdown (a table for BENCHMARKS.md).
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
@@ -9,8 +10,14 @@ import { BENCHMARKS } from "./registry.js";
 
 const options = parseArgs(process.argv.slice(2));
 const workerPath = fileURLToPath(new URL("./worker.js", import.meta.url));
-const selected = options.only ? BENCHMARKS.filter((b) => options.only.includes(b.id)) : BENCHMARKS;
-if (selected.length === 0) fail(`no benchmark matches --only ${options.only.join(",")}`);
+const unknown = [...(options.only ?? []), ...options.skip].filter(
+  (id) => !BENCHMARKS.some((b) => b.id === id),
+);
+if (unknown.length > 0) fail(`no benchmark ${unknown.join(", ")}`);
+const selected = BENCHMARKS.filter(
+  (b) => (!options.only || options.only.includes(b.id)) && !options.skip.includes(b.id),
+);
+if (selected.length === 0) fail("no benchmark left to run");
 
 const results = [];
 for (const bench of selected) {
@@ -137,7 +144,7 @@ function markdown(machine, results) {
 }
 
 function parseArgs(args) {
-  const parsed = { runs: 3, only: undefined, json: false, markdown: false };
+  const parsed = { runs: 3, only: undefined, skip: [], json: false, markdown: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--json") parsed.json = true;
@@ -146,6 +153,7 @@ function parseArgs(args) {
       parsed.runs = Number(args[++i]);
       if (!Number.isInteger(parsed.runs) || parsed.runs < 1) fail("--runs needs an integer >= 1");
     } else if (arg === "--only") parsed.only = (args[++i] ?? "").split(",");
+    else if (arg === "--skip") parsed.skip = (args[++i] ?? "").split(",");
     else fail(`unknown option ${arg}`);
   }
   return parsed;
