@@ -1,4 +1,20 @@
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/** The operational-law shards simulate every shipped scenario (50-75 s each), the longest files. */
+const LONGEST = "/test/model/laws/";
+
+/**
+ * vitest's order (failed, then longest by its cache, else largest file first) with the law shards first:
+ * without a cache (a fresh CI checkout) these 3-line files would run last and leave one worker idle.
+ */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isLongest = (f: TestSpecification) => f.moduleId.includes(LONGEST);
+    return [...sorted.filter(isLongest), ...sorted.filter((f) => !isLongest(f))];
+  }
+}
 
 export default defineConfig({
   test: {
@@ -11,5 +27,6 @@ export default defineConfig({
     // One file per core: vitest's default (cores - 1) runs the suite one file at a time on 2 cores.
     // test/compare, hostile, prometheus, calibrate: 312 s -> 189 s wall, same 146 CPU s (2 cores, load 6-12).
     maxWorkers: "100%",
+    sequence: { sequencer: LongestFirst },
   },
 });
