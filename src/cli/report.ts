@@ -2,7 +2,6 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { printable } from "../errors.js";
 import { checkOutputFile } from "../input/paths.js";
-import { writeReport } from "../report/html/index.js";
 
 interface ReportFlags {
   output?: string;
@@ -29,8 +28,10 @@ export function registerReport(program: Command): void {
       "--throughput <metric@stage>",
       "sweep: the figure the asymptotic bounds are drawn on (default: API RPS)",
     )
-    .action((input: string, flags: ReportFlags) => {
+    .action(async (input: string, flags: ReportFlags) => {
       if (flags.output) checkOutputFile(resolve(flags.output), "--output");
+      // Loaded on demand: the HTML stack (Plot, linkedom) is a third of the CLI's start-up.
+      const { writeReport } = await import("../report/html/index.js");
       const { kind, file } = writeReport(input, flags.output, { x: flags.x, throughput: flags.throughput });
       process.stderr.write(`wrote ${kind} report ${printable(file)}\n`);
     });

@@ -4,7 +4,6 @@ import { pricesFor } from "../cost/loadPrices.js";
 import { printable } from "../errors.js";
 import { checkOutputDirectory, checkOutputFile, defaultOutputDir } from "../input/paths.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
-import { writeRunReport } from "../report/html/index.js";
 import { DEFAULT_OPENMETRICS_START, parseOpenMetricsStart, writeOpenMetrics } from "../report/openmetrics.js";
 import { renderRunSummary } from "../report/textSummary.js";
 import { describeEstimate, estimateRun, jobsWithinMemory, refuseOverBudget } from "../run/estimate.js";
@@ -83,7 +82,7 @@ export function registerRun(program: Command): void {
       `one-replication runs over the model's uncertainty: ranges for the 90% prediction intervals (0: none; default the scenario's prediction.draws, else ${DEFAULT_PREDICTION_DRAWS}; docs/uncertainty.md)`,
       predictionDraws,
     );
-  addBudgetOptions(command).action((scenarioArg: string | undefined, flags: RunFlags) => {
+  addBudgetOptions(command).action(async (scenarioArg: string | undefined, flags: RunFlags) => {
     if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);
     const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
     // Bad price input is refused before the simulation, like every other input.
@@ -143,7 +142,11 @@ export function registerRun(program: Command): void {
       join(outDir, "timeseries.csv"),
       timeseriesCsv(first, loaded.scenario.deployment.database.vcpu),
     );
-    if (flags.report) process.stderr.write(`wrote ${printable(writeRunReport(outDir, loaded.scenario))}\n`);
+    if (flags.report) {
+      // Loaded on demand: the HTML stack (Plot, linkedom) is a third of the CLI's start-up.
+      const { writeRunReport } = await import("../report/html/index.js");
+      process.stderr.write(`wrote ${printable(writeRunReport(outDir, loaded.scenario))}\n`);
+    }
     if (flags.openmetrics) {
       writeOpenMetrics(flags.openmetrics, first, {
         scenario: loaded.scenario.name,

@@ -11,6 +11,7 @@ import { fileSha256 } from "../../src/compare/measuredFigures.js";
 import { runCompare } from "../../src/compare/runCompare.js";
 import { loadModelFile } from "../../src/model/loadModel.js";
 import { runScenario } from "../../src/run/runScenario.js";
+import { CAPSIM_MAIN } from "../helpers/cli.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const TINY = join(ROOT, "test/fixtures/compare/tiny.yaml");
@@ -124,9 +125,8 @@ describe("capsim calibrate recovers parameters from data the simulator produced"
 });
 
 describe("capsim calibrate on the command line", () => {
-  const MAIN = join(ROOT, "src/cli/main.ts");
   const capsim = (args: readonly string[]) => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    const r = spawnSync(process.execPath, [CAPSIM_MAIN, ...args], {
       cwd: ROOT,
       encoding: "utf8",
       env: { ...process.env, CI: "true" },

@@ -3,17 +3,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CAPSIM_MAIN } from "../helpers/cli.js";
 
-// The CLI from source (tsx), so exit codes are tested end to end without depending on a fresh build.
+// The built CLI, so exit codes are tested end to end (test/freshBuild.ts keeps dist/ current).
 const ROOT = resolve(import.meta.dirname, "../..");
-const MAIN = join(ROOT, "src/cli/main.ts");
 const FIX = join(ROOT, "test/fixtures/compare");
 const TINY = join(FIX, "tiny.yaml");
 
 let dir: string;
 
 function capsim(args: readonly string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], {
+  const r = spawnSync(process.execPath, [CAPSIM_MAIN, ...args], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, CI: "true" },

@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { CAPSIM_MAIN } from "../helpers/cli.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-const MAIN = join(ROOT, "src/cli/main.ts");
 
 export interface CliResult {
   code: number | null;
@@ -13,14 +13,14 @@ export interface CliResult {
 }
 
 /**
- * The CLI from source (tsx), run asynchronously: the test process keeps serving the HTTP endpoints the
+ * The built CLI, run asynchronously: the test process keeps serving the HTTP endpoints the
  * command talks to while it runs.
  */
 export function capsim(args: readonly string[]): Promise<CliResult> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", MAIN, ...args],
+      [CAPSIM_MAIN, ...args],
       { cwd: ROOT, env: { ...process.env, CI: "true" }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? ((err as { code?: number }).code ?? null) : 0;

@@ -19,6 +19,7 @@ import {
   writeReport,
   writeRunReport,
 } from "../../src/report/html/index.js";
+import { CAPSIM_MAIN } from "../helpers/cli.js";
 import { COMPARE_FIXTURE, ROOT, type RunFixture, SWEEP_FIXTURE, writeSmallRun } from "./runFixture.js";
 
 const EVIL = `<script>alert("x")</script> & 'quotes'`;
@@ -262,7 +263,7 @@ describe("capsim report", () => {
     expect(writeReport(sweepCopy)).toEqual({ kind: "sweep", file: join(tmp, "copy.html") });
     expect(existsSync(join(tmp, "copy.html"))).toBe(true);
     const cli = (args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "report", ...args], {
+      spawnSync(process.execPath, [CAPSIM_MAIN, "report", ...args], {
         cwd: ROOT,
         encoding: "utf8",
       });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { CAPSIM_MAIN } from "../helpers/cli.js";
 import { validateOpenMetrics } from "./openMetricsValidator.js";
 import { ROOT, SMALL_RUN } from "./runFixture.js";
 
@@ -10,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), "capsim-run-report-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const capsim = (args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], {
+  spawnSync(process.execPath, [CAPSIM_MAIN, ...args], {
     cwd: ROOT,
     encoding: "utf8",
   });

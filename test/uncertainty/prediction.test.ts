@@ -9,6 +9,7 @@ import { renderRunSummary } from "../../src/report/textSummary.js";
 import { type RunSummary, runScenario } from "../../src/run/runScenario.js";
 import { predictionInterval, predictRun } from "../../src/uncertainty/prediction.js";
 import { runSensitivity } from "../../src/uncertainty/sensitivity.js";
+import { CAPSIM_MAIN } from "../helpers/cli.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const MODEL_FILE = join(ROOT, "models/coder-v2.8.yaml");
@@ -133,11 +134,10 @@ describe("a bad uncertainty: entry", () => {
     writeFileSync(bad, textWith(entry("coderd.no_such_cost", 0.5, 2)));
     const scenario = join(dir, "s.yaml");
     writeFileSync(scenario, readFileSync(SCENARIO, "utf8").replace(/^model: .*$/m, `model: ${bad}`));
-    const r = spawnSync(
-      process.execPath,
-      ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "run", scenario, "--no-progress", "--out", dir],
-      { cwd: ROOT, encoding: "utf8" },
-    );
+    const r = spawnSync(process.execPath, [CAPSIM_MAIN, "run", scenario, "--no-progress", "--out", dir], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(
       /bad-model\.yaml:\d+:\d+: uncertainty\.0\.path: coderd has no parameter group or parameter no_such_cost/,
