@@ -54,18 +54,27 @@ function expectMonotone(
   sizes: readonly number[],
   rows: readonly Record<string, number>[],
   names: readonly string[] = FIGURES,
+  tolerance: Readonly<Record<string, number>> = {},
 ): void {
   for (const name of names) {
     const column = rows.map((r) => r[name]!);
+    const slack = 1 - (tolerance[name] ?? 0);
     for (const v of column) expect(Number.isFinite(v), `${name} ${column.join(", ")}`).toBe(true);
     for (let i = 1; i < column.length; i++) {
       expect(
         column[i]!,
         `${name} over sizes ${sizes.join(", ")}: ${column.join(", ")} decreases`,
-      ).toBeGreaterThanOrEqual(column[i - 1]!);
+      ).toBeGreaterThanOrEqual(column[i - 1]! * slack);
     }
   }
 }
+
+/**
+ * Losing replicas of 4 at this load leaves the survivors lightly loaded, so the peak p95 stays at the
+ * undisrupted level and varies only by sampling: 86-97 ms over 1-3 lost replicas at 4 and 2 vCPU per
+ * replica (measured 2026-12-07). A bigger loss may read up to that spread lower; beyond it, it fails.
+ */
+const PEAK_P95_NOISE = { disruption_latency_p95_peak_ms: 0.15 };
 
 describe("disruption figures grow with the disruption", () => {
   // At 900 s, a scrape time: a 45 s or 90 s pause ends on a scrape too (the case that read as no disruption).
@@ -111,7 +120,7 @@ describe("disruption figures grow with the disruption", () => {
         times.map((t) => `replica_loss@${t}s`),
       );
     });
-    expectMonotone(counts, rows);
+    expectMonotone(counts, rows, FIGURES, PEAK_P95_NOISE);
     expect(rows[2]!.disruption_reconnects).toBeGreaterThan(rows[0]!.disruption_reconnects! * 2);
   });
 });
