@@ -1,25 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { replicate } from "../featureHelpers.js";
+import { agentsOnOneReplica } from "./agentsScenario.js";
 
 // v2.9+ (dRPC): a metadata call past its 30 s deadline ends the agent's API connection and the agent
 // redials (agent/agent.go reportMetadata returns the error; the connection's errgroup ends; runLoop dials).
-const SCENARIO = (version: string, vcpu: number) => `
-deployment:
-  coder_version: "${version}"
-  coderd: {replicas: 1, vcpu: ${vcpu}, memory_gb: 8, pg_conn_max_open: 10}
-  provisioners: {count: 20, vcpu: 1, memory_gb: 1}
-  database: {vcpu: 4, memory_gb: 16}
-workload:
-  users: 200
-  workspaces: 200
-  agent:
-    metadata: {items: 2, interval_s: 10}
-  dashboard: {interval_s: 10, jitter_s: 5}
-  builds: {create_concurrency: 20, cleanup_concurrency: 20}
-stages:
-  - {name: prepare, start_s: 0, duration_s: 300}
-  - {name: dashboard, start_s: 300, duration_s: 600, target_pct: 50}
-`;
+const SCENARIO = (version: string, vcpu: number) => agentsOnOneReplica(vcpu, version);
 
 describe("dRPC agents redial when a call fails", () => {
   it("past saturation, every metadata call given up ends a connection, which comes back", () => {

@@ -6,25 +6,9 @@ import type { ModelFile } from "../../../src/model/modelSchema.js";
 import { buildRequestCatalog } from "../../../src/model/requestClasses.js";
 import { runWarnings } from "../../../src/run/warnings.js";
 import { modelWith, replicate, scenarioFrom } from "../featureHelpers.js";
+import { agentsOnOneReplica } from "./agentsScenario.js";
 
-/** 200 agents (2 metadata items every 10 s) and 100 dashboard users on one coderd replica. */
-const SCENARIO = (vcpu: number) => `
-deployment:
-  coder_version: "2.8"
-  coderd: {replicas: 1, vcpu: ${vcpu}, memory_gb: 8, pg_conn_max_open: 10}
-  provisioners: {count: 20, vcpu: 1, memory_gb: 1}
-  database: {vcpu: 4, memory_gb: 16}
-workload:
-  users: 200
-  workspaces: 200
-  agent:
-    metadata: {items: 2, interval_s: 10}
-  dashboard: {interval_s: 10, jitter_s: 5}
-  builds: {create_concurrency: 20, cleanup_concurrency: 20}
-stages:
-  - {name: prepare, start_s: 0, duration_s: 300}
-  - {name: dashboard, start_s: 300, duration_s: 600, target_pct: 50}
-`;
+const SCENARIO = (vcpu: number) => agentsOnOneReplica(vcpu);
 
 function withoutOverload(): ModelFile {
   const model = modelWith();
