@@ -9,10 +9,12 @@ const DUE_TOLERANCE_S = 1e-9;
  * enough, and requests that finish in time cost a push and a skip, not an event each.
  */
 export class DeadlineQueue {
-  private ids: number[] = [];
-  private serials: number[] = [];
-  private deadlines: number[] = [];
+  // A ring buffer of (request row, serial, deadline) in typed arrays: watching allocates nothing.
+  private ids = new Int32Array(64);
+  private serials = new Float64Array(64);
+  private deadlines = new Float64Array(64);
   private head = 0;
+  private count = 0;
   private armed = false;
   private readonly fire: ActionId;
 
@@ -32,9 +34,11 @@ export class DeadlineQueue {
   /** Watches a request that starts now; its deadline is now + the timeout (computed here: no double is passed). */
   watch(id: number, serial: number): void {
     const deadline = this.sim.now + this.timeoutSeconds;
-    this.ids.push(id);
-    this.serials.push(serial);
-    this.deadlines.push(deadline);
+    if (this.count === this.ids.length) this.grow();
+    const i = (this.head + this.count++) & (this.ids.length - 1);
+    this.ids[i] = id;
+    this.serials[i] = serial;
+    this.deadlines[i] = deadline;
     if (!this.armed) this.arm(deadline);
   }
 
@@ -47,26 +51,36 @@ export class DeadlineQueue {
     // Stays armed while expiring: a client told of its timeout may start a new request of this class.
     this.armed = true;
     const now = this.sim.now;
-    while (this.head < this.ids.length) {
+    while (this.count > 0) {
       const i = this.head;
       const id = this.ids[i]!;
       const alive = this.live(id, this.serials[i]!);
       // Finished requests are skipped whatever their deadline; the first live one not yet due waits.
       if (alive && this.deadlines[i]! > now + DUE_TOLERANCE_S) break;
-      this.head++;
+      this.head = (i + 1) & (this.ids.length - 1);
+      this.count--;
       if (alive) this.expire(id);
     }
     this.armed = false;
-    if (this.head < this.ids.length) this.arm(this.deadlines[this.head]!);
-    this.compact();
+    if (this.count > 0) this.arm(this.deadlines[this.head]!);
   }
 
-  /** Drops the consumed prefix once it is most of the arrays. */
-  private compact(): void {
-    if (this.head < 1024 || this.head * 2 < this.ids.length) return;
-    this.ids = this.ids.slice(this.head);
-    this.serials = this.serials.slice(this.head);
-    this.deadlines = this.deadlines.slice(this.head);
+  /** Unrolls the ring into arrays twice as long (head at 0). */
+  private grow(): void {
+    const n = this.ids.length * 2;
+    const mask = this.ids.length - 1;
+    const ids = new Int32Array(n);
+    const serials = new Float64Array(n);
+    const deadlines = new Float64Array(n);
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) & mask;
+      ids[k] = this.ids[i]!;
+      serials[k] = this.serials[i]!;
+      deadlines[k] = this.deadlines[i]!;
+    }
+    this.ids = ids;
+    this.serials = serials;
+    this.deadlines = deadlines;
     this.head = 0;
   }
 }

@@ -2,6 +2,7 @@ import type { Distribution, Rng } from "../engine/random/index.js";
 import type { ActionId, FixedDelayId, Simulation } from "../engine/simulation.js";
 import { backoffSeconds, type ClientPolicy } from "./clientPolicy.js";
 import { DeadlineQueue } from "./deadlineQueue.js";
+import { CODERD_CPU, RequestPlans } from "./requestPlans.js";
 
 /**
  * Executes requests as fixed plans of steps (coderd CPU, then database queries, ...) over the
@@ -27,16 +28,6 @@ export type Step =
       notify: boolean;
       perRowSeconds?: number;
     };
-
-/** A step with what the pipeline precomputes about the run of query steps it starts. */
-type PlannedStep = Step & {
-  /** Query steps in the connection hold this step starts (0 when it doesn't start one). */
-  holdSteps: number;
-  holdNotifies: boolean;
-  /** Its replies' round trips (one per statement) as a fixed delay (Simulation.fixedDelay); −1 without a hold. */
-  holdRoundTrip: FixedDelayId;
-};
-type QueryStep = Extract<PlannedStep, { kind: "query" }>;
 
 /** coderd's chi route of an HTTP request: the `method` and `path` labels of its metrics. */
 export interface Route {
@@ -122,7 +113,7 @@ export class RequestPipeline {
   private readonly classes: RequestClass[] = [];
   private readonly handlers: (CompletionHandler | undefined)[] = [];
   private readonly gaveUpHandlers: (CompletionHandler | undefined)[] = [];
-  private readonly plans: PlannedStep[][] = [];
+  private readonly plans = new RequestPlans(MAX_STEPS);
   private readonly streams: Rng[] = [];
   /** Work of each step, drawn at request start: request id × MAX_STEPS + step. */
   private work = new Float64Array(256 * MAX_STEPS);
@@ -182,7 +173,7 @@ export class RequestPipeline {
     this.handlers.push(undefined);
     this.gaveUpHandlers.push(undefined);
     if (cls.steps.length > MAX_STEPS) throw new RangeError(`${cls.name}: more than ${MAX_STEPS} steps`);
-    this.plans.push(planSteps(cls.steps, this.res.dbRttSeconds, (seconds) => this.sim.fixedDelay(seconds)));
+    this.plans.add(cls.steps, this.res.dbRttSeconds, (seconds) => this.sim.fixedDelay(seconds));
     this.streams.push(this.res.streamFor(`work/${cls.name}`));
     const classId = this.classes.length - 1;
     this.deadlines.push(cls.client && this.deadlineQueue(cls));
@@ -249,39 +240,43 @@ export class RequestPipeline {
   }
 
   private drawWork(id: number, classId: number, rows: number): void {
-    const plan = this.plans[classId]!;
+    const plans = this.plans;
     const rng = this.streams[classId]!;
     const base = id * MAX_STEPS;
+    const row0 = classId * MAX_STEPS;
+    const steps = plans.stepCount[classId]!;
     let notifies = false;
-    for (let i = 0; i < plan.length; i++) {
-      const step = plan[i]!;
-      if (step.kind === "coderdCpu") {
-        this.work[base + i] = step.work.sample(rng);
+    for (let i = 0; i < steps; i++) {
+      const row = row0 + i;
+      if (plans.kind[row] === CODERD_CPU) {
+        this.work[base + i] = plans.work[row]!.sample(rng);
         continue;
       }
-      if (step.holdSteps === 0) continue;
+      const holdSteps = plans.holdSteps[row]!;
+      if (holdSteps === 0) continue;
       // A connection hold's queries run as one database job: draw the sum now.
       let work = 0;
-      for (let k = i; k < i + step.holdSteps; k++) {
-        const q = plan[k] as QueryStep;
-        if (q.perRowSeconds !== undefined) work += q.perRowSeconds * rows;
-        for (let n = 0; n < q.statements; n++) work += q.work.sample(rng);
+      for (let k = row; k < row + holdSteps; k++) {
+        if (plans.hasPerRow[k] === 1) work += plans.perRowSeconds[k]! * rows;
+        const statements = plans.statements[k]!;
+        const dist = plans.work[k]!;
+        for (let n = 0; n < statements; n++) work += dist.sample(rng);
       }
       this.work[base + i] = work;
-      notifies ||= step.holdNotifies;
+      notifies ||= plans.holdNotifies[row] === 1;
     }
     this.notifyHold[id] = notifies ? this.res.notifyHold.sample(rng) : 0;
   }
 
   /** Resource callbacks: a coderd or database CPU job finished. */
   cpuDone(id: number): void {
-    const step = this.currentStep(id);
-    if (step.kind === "coderdCpu") {
+    const row = this.currentRow(id);
+    if (this.plans.kind[row] === CODERD_CPU) {
       this.advance(id);
       return;
     }
     // NOTIFY serialises commits on PostgreSQL's global notify-queue lock.
-    if (step.holdNotifies) this.res.notifyLock.submit(this.notifyHold[id]!, id);
+    if (this.plans.holdNotifies[row] === 1) this.res.notifyLock.submit(this.notifyHold[id]!, id);
     else this.committed(id);
   }
 
@@ -359,16 +354,14 @@ export class RequestPipeline {
 
   private committed(id: number): void {
     this.state[id] = 1;
-    const plan = this.plans[this.cls[id]!]!;
+    const plans = this.plans;
     const first = this.step[id]!;
-    const last = first + plan[first]!.holdSteps - 1;
-    for (let i = first; i <= last; i++) {
-      const q = plan[i] as QueryStep;
-      this.onCommit(q.logged, q.notify);
-    }
-    this.step[id] = last;
+    const row = this.currentRow(id);
+    const holdSteps = plans.holdSteps[row]!;
+    for (let k = row; k < row + holdSteps; k++) this.onCommit(plans.logged[k] === 1, plans.notify[k] === 1);
+    this.step[id] = first + holdSteps - 1;
     // The connection stays held for the network round trips of the replies.
-    this.sim.postFixed(plan[first]!.holdRoundTrip, this.releaseAction, id);
+    this.sim.postFixed(plans.holdRoundTrip[row]!, this.releaseAction, id);
   }
 
   private afterRoundTrip(id: number): void {
@@ -382,9 +375,9 @@ export class RequestPipeline {
   }
 
   private runStep(id: number): void {
-    const cls = this.classes[this.cls[id]!]!;
+    const classId = this.cls[id]!;
     const index = this.step[id]!;
-    if (index >= cls.steps.length) {
+    if (index >= this.plans.stepCount[classId]!) {
       this.finish(id);
       return;
     }
@@ -393,8 +386,7 @@ export class RequestPipeline {
       this.cutShort(id);
       return;
     }
-    const step = this.plans[this.cls[id]!]![index]!;
-    if (step.kind === "coderdCpu")
+    if (this.plans.kind[classId * MAX_STEPS + index] === CODERD_CPU)
       this.res.coderdCpu[this.replica[id]!]!.submit(this.work[id * MAX_STEPS + index]!, id);
     else this.res.pools[this.replica[id]!]!.acquire(id);
   }
@@ -479,8 +471,9 @@ export class RequestPipeline {
     };
   }
 
-  private currentStep(id: number): PlannedStep {
-    return this.plans[this.cls[id]!]![this.step[id]!]!;
+  /** The plan row of the request's current step. */
+  private currentRow(id: number): number {
+    return this.cls[id]! * MAX_STEPS + this.step[id]!;
   }
 
   private allocate(): number {
@@ -507,31 +500,6 @@ export class RequestPipeline {
     this.notifyHold = growFloat(this.notifyHold, n);
     this.work = growFloat(this.work, n * MAX_STEPS);
   }
-}
-
-/** For each step that starts a run of consecutive query steps: its length, NOTIFY, and round trips. */
-function planSteps(
-  steps: readonly Step[],
-  dbRttSeconds: number,
-  fixedDelay: (seconds: number) => FixedDelayId,
-): PlannedStep[] {
-  return steps.map((step, i) => {
-    const startsHold = step.kind === "query" && steps[i - 1]?.kind !== "query";
-    let holdSteps = 0;
-    let statements = 0;
-    let notifies = false;
-    if (startsHold) {
-      for (let k = i; k < steps.length; k++) {
-        const q = steps[k]!;
-        if (q.kind !== "query") break;
-        holdSteps++;
-        statements += q.statements;
-        notifies ||= q.notify;
-      }
-    }
-    const holdRoundTrip = startsHold ? fixedDelay(statements * dbRttSeconds) : -1;
-    return { ...step, holdSteps, holdNotifies: notifies, holdRoundTrip };
-  });
 }
 
 function growInt(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {

@@ -48,4 +48,23 @@ describe("DeadlineQueue", () => {
     // Armed for request 0 when it started (it finished later): then one timer each for 1 and 3.
     expect(sim.eventsProcessed - 4).toBe(3);
   });
+
+  it("keeps deadline order when its buffer wraps around and then grows", () => {
+    const sim = new Simulation();
+    const expired: [number, number][] = [];
+    const queue = new DeadlineQueue(
+      sim,
+      1,
+      () => true,
+      (id) => expired.push([id, sim.now]),
+    );
+    // 50 requests, half expired, then 200 more: the ring wraps before it has to grow.
+    let id = 0;
+    for (let k = 0; k < 50; k++) sim.at(k * 0.01, () => queue.watch(id, id++));
+    sim.run(1.25);
+    for (let k = 0; k < 200; k++) sim.at(1.3 + k * 0.001, () => queue.watch(id, id++));
+    sim.run(10);
+    expect(expired.map(([i]) => i)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    for (const [i, t] of expired) expect(t).toBeCloseTo(i < 50 ? i * 0.01 + 1 : 2.3 + (i - 50) * 0.001, 9);
+  });
 });

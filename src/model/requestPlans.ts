@@ -1,0 +1,118 @@
+import type { Distribution } from "../engine/random/index.js";
+import type { FixedDelayId } from "../engine/simulation.js";
+
+/**
+ * Every request class's steps laid out flat, one row per (class, step) at classId × maxSteps + step, in
+ * typed arrays: the pipeline reads a step's kind and its connection hold from monomorphic arrays on every
+ * step instead of loading properties of step objects of several shapes.
+ */
+
+/** One step as the pipeline's plan describes it (see requestPipeline's Step). */
+export interface PlanStep {
+  kind: "coderdCpu" | "query";
+  work: Distribution;
+  statements?: number;
+  logged?: boolean;
+  notify?: boolean;
+  perRowSeconds?: number;
+}
+
+export const CODERD_CPU = 0;
+export const QUERY = 1;
+
+export class RequestPlans {
+  /** Steps per class. */
+  stepCount = new Int32Array(16);
+  /** CODERD_CPU or QUERY, per row. */
+  kind = new Uint8Array(16);
+  /** Work distribution per row. */
+  readonly work: Distribution[] = [];
+  /** Statements per row (queries), per-row work in seconds and 1 when it has one. */
+  statements = new Int32Array(16);
+  perRowSeconds = new Float64Array(16);
+  hasPerRow = new Uint8Array(16);
+  /** 1 when the query is WAL-logged, 1 when it NOTIFYs. */
+  logged = new Uint8Array(16);
+  notify = new Uint8Array(16);
+  /** Query steps in the connection hold the row starts (0 when it starts none). */
+  holdSteps = new Int32Array(16);
+  /** 1 when a query of that hold NOTIFYs. */
+  holdNotifies = new Uint8Array(16);
+  /** The hold's replies' round trips as a fixed delay, −1 without a hold. */
+  holdRoundTrip = new Int32Array(16);
+  private classes = 0;
+
+  constructor(readonly maxSteps: number) {}
+
+  /**
+   * Adds a class's steps; returns its id. A step that starts a run of consecutive query steps holds one
+   * connection for the run; `fixedDelay` turns the run's reply round trips into a fixed delay.
+   */
+  add(
+    steps: readonly PlanStep[],
+    dbRttSeconds: number,
+    fixedDelay: (seconds: number) => FixedDelayId,
+  ): number {
+    const classId = this.classes++;
+    this.ensureRows(this.classes * this.maxSteps);
+    this.stepCount = grownInt(this.stepCount, this.classes);
+    this.stepCount[classId] = steps.length;
+    const base = classId * this.maxSteps;
+    steps.forEach((step, i) => {
+      const row = base + i;
+      this.kind[row] = step.kind === "coderdCpu" ? CODERD_CPU : QUERY;
+      this.work[row] = step.work;
+      this.statements[row] = step.statements ?? 0;
+      this.hasPerRow[row] = step.perRowSeconds === undefined ? 0 : 1;
+      this.perRowSeconds[row] = step.perRowSeconds ?? 0;
+      this.logged[row] = step.logged ? 1 : 0;
+      this.notify[row] = step.notify ? 1 : 0;
+      const startsHold = step.kind === "query" && steps[i - 1]?.kind !== "query";
+      let holdSteps = 0;
+      let statements = 0;
+      let notifies = false;
+      if (startsHold) {
+        for (let k = i; k < steps.length; k++) {
+          const q = steps[k]!;
+          if (q.kind !== "query") break;
+          holdSteps++;
+          statements += q.statements ?? 0;
+          notifies ||= q.notify === true;
+        }
+      }
+      this.holdSteps[row] = holdSteps;
+      this.holdNotifies[row] = notifies ? 1 : 0;
+      this.holdRoundTrip[row] = startsHold ? fixedDelay(statements * dbRttSeconds) : -1;
+    });
+    return classId;
+  }
+
+  private ensureRows(rows: number): void {
+    if (rows <= this.kind.length) return;
+    const n = Math.max(rows, 2 * this.kind.length);
+    this.kind = grownBytes(this.kind, n);
+    this.statements = grownInt(this.statements, n);
+    const perRow = new Float64Array(n);
+    perRow.set(this.perRowSeconds);
+    this.perRowSeconds = perRow;
+    this.hasPerRow = grownBytes(this.hasPerRow, n);
+    this.logged = grownBytes(this.logged, n);
+    this.notify = grownBytes(this.notify, n);
+    this.holdSteps = grownInt(this.holdSteps, n);
+    this.holdNotifies = grownBytes(this.holdNotifies, n);
+    this.holdRoundTrip = grownInt(this.holdRoundTrip, n);
+  }
+}
+
+function grownInt(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  if (n <= a.length) return a;
+  const b = new Int32Array(Math.max(n, 2 * a.length));
+  b.set(a);
+  return b;
+}
+function grownBytes(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> {
+  if (n <= a.length) return a;
+  const b = new Uint8Array(Math.max(n, 2 * a.length));
+  b.set(a);
+  return b;
+}
