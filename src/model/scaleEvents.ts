@@ -1,5 +1,6 @@
 import type { Distribution, Rng } from "../engine/random/index.js";
 import type { Simulation } from "../engine/simulation.js";
+import { type AgentDialer, dialAgent } from "./agentDial.js";
 import type { AgentFleet } from "./agentFleet.js";
 import type { CoderdCluster } from "./coderdCluster.js";
 import type { Database } from "./database.js";
@@ -60,7 +61,18 @@ export class ScaleEvents {
       /** Called when the database pauses or resumes (its fluid load follows). */
       onDatabaseChanged: () => void;
     },
-  ) {}
+  ) {
+    this.dialer = {
+      sim,
+      cluster,
+      fleet,
+      pipeline,
+      reconnectClass: opts.agentReconnectClass,
+      retrySeconds: opts.agentRetrySeconds,
+    };
+  }
+
+  private readonly dialer: AgentDialer;
 
   schedule(events: readonly ScenarioEvent[], timeline: Timeline): void {
     const moving = new Set(timeline.stagesAfterPrepare().map((s) => s.name));
@@ -154,7 +166,7 @@ export class ScaleEvents {
     for (const a of agents) {
       this.fleet.disconnect(a);
       this.sim.after(detectSeconds + this.opts.agentReconnectDelay.sample(this.rng), () =>
-        this.reconnectAgent(a, done),
+        dialAgent(this.dialer, a, done),
       );
     }
     let first = true;
@@ -166,17 +178,6 @@ export class ScaleEvents {
     record.reconnects += agents.length + users;
     record.reconnectsPending += agents.length + users;
     this.cluster.refreshFluid(r);
-  }
-
-  private reconnectAgent(agent: number, done: () => void): void {
-    if (this.cluster.upCount === 0) {
-      // Nothing to connect to: the agent retries (at its backoff's longest wait).
-      this.sim.after(this.opts.agentRetrySeconds, () => this.reconnectAgent(agent, done));
-      return;
-    }
-    const r = this.fleet.reconnect(agent);
-    if (r >= 0) this.pipeline.startRequest(this.opts.agentReconnectClass, r, -1, 0, this.fleet.rttOf(agent));
-    done();
   }
 
   private settle(record: EventRecord): void {

@@ -1,5 +1,6 @@
 import type { Rng } from "../../engine/random/index.js";
 import { Batcher } from "../../engine/resources/batcher.js";
+import { dialAgent } from "../agentDial.js";
 import { AgentFleet } from "../agentFleet.js";
 import { distOf } from "../features.js";
 import type { Geography } from "../geography.js";
@@ -127,16 +128,17 @@ export class FleetComponent implements ModelComponent {
     this.fleet.disconnect(agent);
     this.redials++;
     this.redialRng ??= this.ctx.stream("agent-redial");
-    const delay = distOf(model.reconnects.agent_reconnect_delay_s);
-    const dial = (): void => {
-      if (cluster.upCount === 0) {
-        sim.after(model.reconnects.agent_retry_max_s.value, dial);
-        return;
-      }
-      const r = this.fleet.reconnect(agent);
-      if (r >= 0) pipeline.startRequest(ids.agentReconnect, r, -1, 0, this.fleet.rttOf(agent));
+    const dialer = {
+      sim,
+      cluster,
+      fleet: this.fleet,
+      pipeline,
+      reconnectClass: ids.agentReconnect,
+      retrySeconds: model.reconnects.agent_retry_max_s.value,
     };
-    sim.after(delay.sample(this.redialRng), dial);
+    sim.after(distOf(model.reconnects.agent_reconnect_delay_s).sample(this.redialRng), () =>
+      dialAgent(dialer, agent),
+    );
   }
 
   /** Agent connections ended by a failed dRPC call (the figure `agent_redials`, present once one happened). */
