@@ -193,11 +193,13 @@ function usageOf(rep: ReplicationResult): RunUsage {
   };
 }
 
-function meanAndCi(values: number[]): { mean: number | null; ci95: [number, number] | null } {
+/** A figure's mean over replications and its 95 % interval (docs/output.md). */
+export function meanAndCi(values: number[]): { mean: number | null; ci95: [number, number] | null } {
   const finite = values.filter((v) => Number.isFinite(v));
   if (finite.length === 0) return { mean: null, ci95: null };
   const ci = confidenceInterval(finite);
-  return { mean: ci.mean, ci95: Number.isFinite(ci.halfWidth) ? [ci.lo, ci.hi] : null };
+  // Every figure is a count, rate, time, size or share: the t-interval is cut at 0, its true mean's bound.
+  return { mean: ci.mean, ci95: Number.isFinite(ci.halfWidth) ? [Math.max(0, ci.lo), ci.hi] : null };
 }
 
 /** Resource rows averaged over replications (the same resources appear in every replication). */
