@@ -58,7 +58,17 @@ export const ROUTES = {
 /** Names of the agent API classes (their latency is "agent API latency" whatever their transport). */
 export const AGENT_API_CLASS_NAMES: readonly string[] = ["agent_metadata", "agent_stats"];
 
-export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): RequestCatalog {
+/** What the deployment changes in the catalog (the model and version decide the rest). */
+export interface CatalogDeployment {
+  /** The PG coordinator runs: its trigger NOTIFYs a reconnecting agent's peer row (counted by its component). */
+  readonly pgCoordinator: boolean;
+}
+
+export function buildRequestCatalog(
+  model: ModelFile,
+  mech: VersionMechanisms,
+  deployment: CatalogDeployment = { pgCoordinator: false },
+): RequestCatalog {
   const d = (p: { value: unknown }): Distribution => distributionFromSpec(p.value as never);
   const rpcCpu = d(model.coderd.agent_rpc_cpu_s);
   const apiCpu = d(model.coderd.api_request_cpu_s);
@@ -233,7 +243,8 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
         cpu(d(model.reconnects.agent_connect_cpu_s)),
         ...reads(model.reconnects.agent_connect_reads.value),
         update(true) /* last_connected_at, tailnet peer row */,
-        notify /* tailnet peer update */,
+        // With the PG coordinator the peer's NOTIFY is its table trigger's, charged by that component.
+        ...(deployment.pgCoordinator ? [] : [notify /* tailnet peer update */]),
       ],
       route: ROUTES.AGENT_COORDINATE,
       http,

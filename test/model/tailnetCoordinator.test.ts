@@ -1,8 +1,10 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runReplication } from "../../src/model/coderModel.js";
+import { mechanismsFor } from "../../src/model/coderVersion.js";
 import { pgCoordinatorOn } from "../../src/model/components/tailnetCoordinatorComponent.js";
 import { loadModel } from "../../src/model/loadModel.js";
+import { buildRequestCatalog } from "../../src/model/requestClasses.js";
 import { loadScenario } from "../../src/scenario/index.js";
 import { repoRoot } from "./helpers.js";
 
@@ -76,5 +78,20 @@ describe("PG coordinator: commits follow heartbeats and connections", () => {
 
   it("is absent on the in-memory coordinator", () => {
     expect(without.statements).toBe(0);
+  });
+});
+
+describe("PG coordinator: a reconnecting agent's peer NOTIFY is counted once", () => {
+  const notifies = (pgCoordinator: boolean): number => {
+    const { scenario, model } = load([]);
+    const catalog = buildRequestCatalog(model, mechanismsFor(scenario.deployment.coder_version, model), {
+      pgCoordinator,
+    });
+    return catalog.agentReconnect.steps.filter((s) => s.kind === "query" && s.notify).length;
+  };
+
+  it("by the reconnect request without the coordinator, by the coordinator's trigger with it", () => {
+    expect(notifies(false)).toBe(1);
+    expect(notifies(true)).toBe(0);
   });
 });

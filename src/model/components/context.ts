@@ -8,6 +8,7 @@ import { type ModelHooks, modelHooks } from "../hook.js";
 import type { ModelFile } from "../modelSchema.js";
 import { buildRequestCatalog, type RequestCatalog } from "../requestClasses.js";
 import { Timeline } from "../timeline.js";
+import { pgCoordinatorOn } from "./tailnetCoordinatorComponent.js";
 
 /** What every component of one replication is built from. */
 export interface ModelContext {
@@ -34,7 +35,7 @@ export function modelContext(scenario: Scenario, model: ModelFile, seed: number)
     scenario,
     model,
     mech,
-    catalog: buildRequestCatalog(model, mech),
+    catalog: buildRequestCatalog(model, mech, { pgCoordinator: pgCoordinatorOn(scenario, model) }),
     features: resolveFeatures(scenario, model),
     timeline: new Timeline(scenario),
     hooks: modelHooks(),
