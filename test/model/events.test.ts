@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { distributionFromSpec, RandomStreams } from "../../src/engine/random/index.js";
-import { CountedPool } from "../../src/engine/resources/countedPool.js";
-import { FcfsQueue } from "../../src/engine/resources/fcfsQueue.js";
-import { ProcessorSharingCpu } from "../../src/engine/resources/processorSharingCpu.js";
-import { Simulation } from "../../src/engine/simulation.js";
-import { RequestPipeline } from "../../src/model/requestPipeline.js";
+import { distributionFromSpec } from "../../src/engine/random/index.js";
 import { at, metric, replicate, summarize } from "./featureHelpers.js";
+import { pipelineRig } from "./pipelineRig.js";
 
 /** 100 agents over `replicas` replicas; 40 relayed SSH connections and 20 browsers from 600 s to 1200 s. */
 const withEvents = (replicas: number, events: string) => `
@@ -99,37 +95,18 @@ describe("failures and scale events", () => {
 
   it("holds granted queries through a pause and runs them in grant order when it ends (hand-computed)", () => {
     // One pool of 2 connections, a 1-core database, each request one 10 ms query, no round trips.
-    const sim = new Simulation();
-    const db = new ProcessorSharingCpu(sim, { name: "db", cores: 1 });
-    const coderd = new ProcessorSharingCpu(sim, { name: "coderd", cores: 1 });
-    const pool = new CountedPool(sim, { name: "pool", size: 2 });
-    const lock = new FcfsQueue(sim, { name: "lock" });
-    const done: number[] = [];
-    const failed: boolean[] = [];
-    const pipeline = new RequestPipeline(
+    const {
       sim,
-      {
-        coderdCpu: [coderd],
-        pools: [pool],
-        dbCpu: db,
-        notifyLock: lock,
-        notifyHold: distributionFromSpec(0),
-        dbRttSeconds: 0,
-        clientRttSeconds: 0,
-        streamFor: (name) => new RandomStreams(1).stream(name),
-      },
-      {
-        onRequestDone: (_cls, _r, latency, _owner, f) => {
-          done.push(latency);
-          failed.push(f);
-        },
-        onCommit: () => {},
-      },
-    );
-    db.onComplete((tag) => pipeline.cpuDone(tag));
-    coderd.onComplete((tag) => pipeline.cpuDone(tag));
-    pool.onGrant((tag, unit) => pipeline.connectionGranted(tag, unit));
-    lock.onComplete((tag) => pipeline.lockDone(tag));
+      pipeline,
+      pool,
+      done: out,
+    } = pipelineRig({
+      poolSize: 2,
+      dbRttSeconds: 0,
+      clientRttSeconds: 0,
+      seed: 1,
+    });
+    const { latencies: done, failed } = out;
     const query = pipeline.define({
       name: "q",
       steps: [

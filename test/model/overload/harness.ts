@@ -1,10 +1,7 @@
-import { distributionFromSpec, RandomStreams } from "../../../src/engine/random/index.js";
-import { CountedPool } from "../../../src/engine/resources/countedPool.js";
-import { FcfsQueue } from "../../../src/engine/resources/fcfsQueue.js";
-import { ProcessorSharingCpu } from "../../../src/engine/resources/processorSharingCpu.js";
-import { Simulation } from "../../../src/engine/simulation.js";
+import { distributionFromSpec } from "../../../src/engine/random/index.js";
 import type { ClientPolicy } from "../../../src/model/clientPolicy.js";
-import { RequestPipeline, type Step } from "../../../src/model/requestPipeline.js";
+import type { Step } from "../../../src/model/requestPipeline.js";
+import { pipelineRig } from "../pipelineRig.js";
 
 /** coderd CPU per request (mean 10 ms on 1 core: capacity 100 requests/s), then one 2 ms query. */
 export const CPU_MEAN_S = 0.01;
@@ -30,37 +27,9 @@ export const API_STEPS: Step[] = [
 
 /** One replica (1-core coderd, pool of 10, 1-core database) and one request class with these steps. */
 export function harness(steps: Step[], client?: ClientPolicy, seed = 7) {
-  const sim = new Simulation();
-  const streams = new RandomStreams(seed);
-  const coderd = new ProcessorSharingCpu(sim, { name: "coderd", cores: 1 });
-  const db = new ProcessorSharingCpu(sim, { name: "db", cores: 1 });
-  const pool = new CountedPool(sim, { name: "pool", size: 10 });
-  const lock = new FcfsQueue(sim, { name: "lock" });
-  const out: PipelineRun = { latencies: [], failed: [], answeredAt: [], figures: {}, dbCpuSeconds: 0 };
-  const pipeline = new RequestPipeline(
-    sim,
-    {
-      coderdCpu: [coderd],
-      pools: [pool],
-      dbCpu: db,
-      notifyLock: lock,
-      notifyHold: distributionFromSpec(0),
-      dbRttSeconds: 0.001,
-      clientRttSeconds: 0.002,
-      streamFor: (name) => streams.stream(name),
-    },
-    {
-      onRequestDone: (_cls, _r, latency, _owner, failed) => {
-        out.latencies.push(latency);
-        out.failed.push(failed);
-      },
-      onCommit: () => {},
-    },
-  );
-  coderd.onComplete((tag) => pipeline.cpuDone(tag));
-  db.onComplete((tag) => pipeline.cpuDone(tag));
-  pool.onGrant((tag, unit) => pipeline.connectionGranted(tag, unit));
-  lock.onComplete((tag) => pipeline.lockDone(tag));
+  const rig = pipelineRig({ poolSize: 10, dbRttSeconds: 0.001, clientRttSeconds: 0.002, seed });
+  const { sim, streams, pipeline, db, pool } = rig;
+  const out: PipelineRun = { ...rig.done, answeredAt: [], figures: {}, dbCpuSeconds: 0 };
   const api = pipeline.define({
     name: "dashboard_api",
     steps,
