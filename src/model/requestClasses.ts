@@ -156,6 +156,7 @@ export function buildRequestCatalog(model: ModelFile, mech: VersionMechanisms): 
         notify,
       ],
       route: ROUTES.STATS,
+      databaseSource: "agent_stats_with_session",
       http,
       agentApi: true,
     },
