@@ -73,6 +73,19 @@ describe("database CPU by source", () => {
       expect(cpuOf(rep, "traffic", source)).toBeGreaterThan(0);
   });
 
+  it("a replica loss, a database failover and a scale-up (paused fluid loads, failed queries) add up too", () => {
+    const rep = replicate("scenarios/what-if/replica-loss.yaml", [
+      "workload.users=60",
+      "workload.workspaces=60",
+      "workload.builds.create_concurrency=30",
+      "deployment.provisioners.count=5",
+      SHORT,
+      "events=[{kind: replica_loss, at_s: 350, replica: 2, restart_after_s: 60}," +
+        " {kind: database_failover, at_s: 450, pause_s: 10}, {kind: scale_replicas, at_s: 500, replicas: 4}]",
+    ]);
+    expectSourcesAddUp(rep);
+  });
+
   it("the summary averages replications, sorts by CPU, and its shares add up to 1; the text shows 8 and other", () => {
     const rep = replicate(V221, ["workload.users=60", SHORT]);
     const summary = databaseCpuSummary([rep, rep]);
