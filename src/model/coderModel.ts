@@ -16,7 +16,7 @@ import {
 } from "./components/component.js";
 import { modelContext } from "./components/context.js";
 import { ControlPlane } from "./components/controlPlane.js";
-import { databaseComponent } from "./components/databaseComponent.js";
+import { DatabaseComponent } from "./components/databaseComponent.js";
 import { DatabaseFluidLoad } from "./components/databaseFluid.js";
 import { EventsComponent } from "./components/eventsComponent.js";
 import { GeographyComponent } from "./components/geographyComponent.js";
@@ -29,6 +29,7 @@ import { StagesComponent } from "./components/stagesComponent.js";
 import { pgCoordinatorOn, TailnetCoordinatorComponent } from "./components/tailnetCoordinatorComponent.js";
 import { WorkdayComponent } from "./components/workdayComponent.js";
 import { SessionMixComponent, WeekComponent } from "./components/workloadComponent.js";
+import type { DatabaseCpuWindow } from "./databaseCpuBySource.js";
 import { TARGETS } from "./metrics/catalog.js";
 import { MetricRegistry } from "./metrics/registry.js";
 import type { ModelFile } from "./modelSchema.js";
@@ -51,6 +52,8 @@ export interface ReplicationResult {
   figures: Record<string, number>;
   /** Resource statistics over the traffic window. */
   resources: ResourceRow[];
+  /** The database's CPU by source over the traffic window, then over prepare (when there is one). */
+  databaseCpuBySource: DatabaseCpuWindow[];
   timeline: Timeline;
 }
 
@@ -100,12 +103,13 @@ export function runReplication(
   // From here on the database's fluid load follows its inputs (first computed at this instant).
   new DatabaseFluidLoad(ctx, plane.cluster, plane.database);
   const stages = new StagesComponent(ctx, runner.runner, users.sessions);
+  const database = new DatabaseComponent(sim, plane.database, plane.pipeline, ctx.timeline);
   // Composition order is the order of the series, of the figures and of the resource rows within a section.
   const components: ModelComponent[] = [
     coderdComponent(plane.cluster),
     fleet,
     provisionerComponent(ctx, plane),
-    databaseComponent(sim, plane.database),
+    database,
     users,
     stages,
     new RequestsComponent(ctx, plane.pipeline, plane.cluster.replicas),
@@ -132,6 +136,7 @@ export function runReplication(
     metrics: registry.seriesSet(),
     figures: componentFigures(components),
     resources,
+    databaseCpuBySource: database.cpuBySource(),
     timeline: ctx.timeline,
   };
 }

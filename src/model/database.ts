@@ -3,6 +3,16 @@ import { ProcessorSharingCpu } from "../engine/resources/processorSharingCpu.js"
 import type { Simulation } from "../engine/simulation.js";
 import type { Scenario } from "../scenario/index.js";
 import type { CoderdCluster } from "./coderdCluster.js";
+import {
+  RATE_BACKGROUND,
+  RATE_CONNECTION_OPENS,
+  RATE_HEARTBEATS,
+  RATE_JOB_UPDATE_FANOUT,
+  RATE_JOB_UPDATES,
+  RATE_NOTIFY_FANOUT,
+  RATE_UNEXPLAINED,
+  RateCpuLedger,
+} from "./databaseCpuLedger.js";
 import type { ModelFile } from "./modelSchema.js";
 
 /**
@@ -45,9 +55,11 @@ export class Database {
   private dirtyAppendedPages = 0;
   private pagesToWrite = 0;
   private currentCycleStart = 0;
+  /** The background's CPU by source (capsim run's database CPU by source). */
+  private readonly ledger: RateCpuLedger;
 
   constructor(
-    sim: Simulation,
+    private readonly sim: Simulation,
     scenario: Scenario,
     private readonly model: ModelFile,
     private readonly cluster: CoderdCluster,
@@ -58,6 +70,7 @@ export class Database {
     this.notifyLock = new FcfsQueue(sim, { name: "database notify lock", servers: 1 });
     this.lastAccrualSeconds = sim.now;
     this.fluidSince = sim.now;
+    this.ledger = new RateCpuLedger(sim.now);
     this.setFluidVcpu(0);
     // Its own clocks, never the scrape's: built before the sampler starts, so at a shared instant they
     // run first and a scrape reads what they have just computed.
@@ -107,8 +120,15 @@ export class Database {
     );
   }
 
-  /** Sets the fluid query load (heartbeat and job-update writes), on top of the idle background. */
-  setFluidVcpu(vcpu: number): void {
+  /**
+   * Sets the fluid query load (heartbeat and job-update writes), on top of the idle background, with its
+   * parts: heartbeats, job updates' own statements, and the NOTIFY fan-out of their log flushes.
+   */
+  setFluidVcpu(vcpu: number, heartbeats = 0, jobUpdates = 0, jobUpdateFanOut = 0): void {
+    const rates = this.ledgerRates();
+    rates[RATE_HEARTBEATS] = heartbeats;
+    rates[RATE_JOB_UPDATES] = jobUpdates;
+    rates[RATE_JOB_UPDATE_FANOUT] = jobUpdateFanOut;
     this.fluidVcpu = vcpu;
     this.applyBackground();
   }
@@ -128,6 +148,9 @@ export class Database {
     const tick = (): void => {
       const cpu = this.notifiesInWindow * costs.cpuPerNotify + this.opensInWindow * costs.cpuPerOpen;
       this.eventVcpu = this.paused ? 0 : cpu / window;
+      const rates = this.ledgerRates();
+      rates[RATE_NOTIFY_FANOUT] = this.paused ? 0 : (this.notifiesInWindow * costs.cpuPerNotify) / window;
+      rates[RATE_CONNECTION_OPENS] = this.paused ? 0 : (this.opensInWindow * costs.cpuPerOpen) / window;
       this.notifiesInWindow = 0;
       this.opensInWindow = 0;
       this.applyBackground();
@@ -147,9 +170,24 @@ export class Database {
   /** The idle background, the named residual (if the model carries one), fluid queries and event loads. */
   private applyBackground(): void {
     const db = this.model.database;
+    const rates = this.ledgerRates();
+    rates[RATE_BACKGROUND] = db.background_vcpu.value;
+    rates[RATE_UNEXPLAINED] = db.unexplained_vcpu?.value ?? 0;
     this.cpu.setBackgroundLoad(
       db.background_vcpu.value + (db.unexplained_vcpu?.value ?? 0) + this.fluidVcpu + this.eventVcpu,
     );
+    this.ledger.applied(this.cpu.backgroundVcpu);
+  }
+
+  /** The ledger's rates, integrated up to now first (so they may be changed). */
+  private ledgerRates(): Float64Array {
+    this.ledger.accrue(this.sim.now);
+    return this.ledger.rates;
+  }
+
+  /** CPU-seconds each rate-carried source ran since the start (databaseCpuLedger's order), a pure read. */
+  rateCpuSeconds(out: Float64Array): void {
+    this.ledger.cpuSecondsAt(this.sim.now, out);
   }
 
   countCommit(logged: boolean): void {

@@ -166,6 +166,7 @@ export function buildRequestCatalog(
         notify,
       ],
       route: ROUTES.STATS,
+      databaseSource: "agent_stats_with_session",
       http,
       agentApi: true,
     },

@@ -45,6 +45,8 @@ export interface RequestClass {
   agentApi: boolean;
   /** coderd's route for it (HTTP requests; agent calls keep theirs when they travel over dRPC). */
   route?: Route;
+  /** Its row in the database-CPU-by-source table (default `name`; classes sharing a name add up). */
+  databaseSource?: string;
   /** HTTP status it answers with when not cut by a failure (default "200"). */
   code?: string;
   /** Its client's timeout and retries (absent: the client waits however long coderd takes). */
@@ -56,6 +58,8 @@ export interface CpuPort {
   submit(workSeconds: number, tag: number): void;
   /** Withdraws a job whose client gave up (PostgreSQL cancelling a query); false if not running. */
   cancel?(tag: number): boolean;
+  /** Visits every job present with the work it still needs (a pure read; for CPU attribution). */
+  forEachJob?(visit: (tag: number, remainingSeconds: number) => void): void;
 }
 /** What the pipeline needs of a connection pool. */
 export interface PoolPort {
@@ -153,6 +157,8 @@ export class RequestPipeline {
   private databasePaused = false;
   private free: number[] = [];
   private nextFresh = 0;
+  /** Database work submitted per class since the start, less the unserved rest of cancelled queries. */
+  private dbWorkByClass = new Float64Array(16);
   private readonly releaseAction: ActionId;
   private readonly onRequestDone: RequestListener;
   private readonly onCommit: CommitListener;
@@ -176,6 +182,8 @@ export class RequestPipeline {
     this.plans.add(cls.steps, this.res.dbRttSeconds, (seconds) => this.sim.fixedDelay(seconds));
     this.streams.push(this.res.streamFor(`work/${cls.name}`));
     const classId = this.classes.length - 1;
+    if (classId === this.dbWorkByClass.length)
+      this.dbWorkByClass = growFloat(this.dbWorkByClass, 2 * classId);
     this.deadlines.push(cls.client && this.deadlineQueue(cls));
     for (const counts of Object.values(this.overload)) counts.push(0);
     return classId;
@@ -349,7 +357,9 @@ export class RequestPipeline {
       return;
     }
     this.state[id] = 2;
-    this.res.dbCpu.submit(this.work[id * MAX_STEPS + this.step[id]!]!, id);
+    const work = this.work[id * MAX_STEPS + this.step[id]!]!;
+    this.dbWorkByClass[this.cls[id]!]! += work;
+    this.res.dbCpu.submit(work, id);
   }
 
   private committed(id: number): void {
@@ -438,7 +448,9 @@ export class RequestPipeline {
     const owner = this.owner[id]!;
     const extraRtt = this.extraRtt[id]!;
     const retry = this.attempt[id]! + 1;
+    const unserved = this.state[id] === 2 ? this.unservedWork(id) : 0;
     if (this.state[id] === 2 && this.res.dbCpu.cancel?.(id)) {
+      this.dbWorkByClass[classId]! -= unserved;
       this.state[id] = 1;
       this.res.pools[replica]!.release(this.unit[id]!);
       this.cutShort(id);
@@ -469,6 +481,27 @@ export class RequestPipeline {
       client_gave_up: sum(this.overload.gaveUp),
       client_answered: sum(this.overload.answered),
     };
+  }
+
+  /**
+   * Database CPU-seconds each class's queries have had since the start, into `out` (indexed by class id):
+   * the work submitted less what the queries running now still need. A pure read.
+   */
+  databaseCpuByClass(out: Float64Array): void {
+    out.fill(0);
+    out.set(this.dbWorkByClass.subarray(0, Math.min(out.length, this.dbWorkByClass.length)));
+    this.res.dbCpu.forEachJob?.((id, remaining) => {
+      out[this.cls[id]!]! -= remaining;
+    });
+  }
+
+  /** What request `id`'s running query still needs of the database CPU. */
+  private unservedWork(id: number): number {
+    let unserved = 0;
+    this.res.dbCpu.forEachJob?.((tag, remaining) => {
+      if (tag === id) unserved = remaining;
+    });
+    return unserved;
   }
 
   /** The plan row of the request's current step. */

@@ -3,6 +3,7 @@ import type { RunSummary } from "../run/runScenario.js";
 import { DAY_PROFILE_SLOT_S } from "../scenario/schema.js";
 import { predictionOffLine } from "../uncertainty/predictionOff.js";
 import { predictionText } from "../uncertainty/saturatedDraws.js";
+import { renderDatabaseCpu } from "./databaseCpuText.js";
 
 /** Left-aligned text table; numbers are pre-formatted by the caller. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -75,6 +76,7 @@ export function renderRunSummary(s: RunSummary): string {
       ]),
     ),
   );
+  out.push(...renderDatabaseCpu(s.database_cpu_by_source));
   out.push("");
   out.push(...renderBottleneck(s.bottleneck));
   const busiest = busiestWindow(s);

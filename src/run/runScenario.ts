@@ -13,6 +13,7 @@ import { selectOne } from "../series/select.js";
 import type { Prediction, PredictionInfo } from "../uncertainty/prediction.js";
 import type { PredictionOff } from "../uncertainty/predictionOff.js";
 import { CAPSIM_VERSION } from "../version.js";
+import { type DatabaseCpuSummary, databaseCpuSummary } from "./databaseCpuSummary.js";
 import { replicationTasks, type StartedReplications, startTasks } from "./parallel.js";
 import { type BottleneckVerdict, bottleneckVerdict } from "./verdict.js";
 import { type RunWarning, runWarnings } from "./warnings.js";
@@ -63,6 +64,8 @@ export interface RunSummary {
   stages: { name: string; start_s: number; end_s: number }[];
   /** What the deployment would cost per month at the simulated load (src/cost). */
   cost: CostSummary;
+  /** The database's CPU by source per window (absent from summaries written before it existed). */
+  database_cpu_by_source?: DatabaseCpuSummary;
   /** What to know before trusting the figures: overruns, cut-off cleanup, misplaced events, caps, memory. */
   warnings: RunWarning[];
   /** What the prediction intervals rest on; null when off or the model has no `uncertainty:` (run only). */
@@ -145,6 +148,7 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
         end_s: s.endSeconds,
       })),
       cost: runCost(scenario, model.model, results.map(usageOf), prices),
+      database_cpu_by_source: databaseCpuSummary(results),
       warnings: runWarnings(scenario, results, bottleneck),
     },
     first,

@@ -157,3 +157,21 @@ describe("tag-only listeners", () => {
     expect(full).toEqual([[9, 1]]);
   });
 });
+
+describe("ProcessorSharingCpu.forEachJob", () => {
+  it("reports each job's remaining work without moving the CPU's clock", () => {
+    // 1 core: A (work 2) at 0, B (work 1) at 1. At 2: A has 2 - 1 - 0.5 = 0.5 left, B 0.5.
+    const sim = new Simulation();
+    const cpu = new ProcessorSharingCpu(sim, { name: "cpu", cores: 1 });
+    const done = finishTimes(sim, cpu);
+    cpu.submit(2, 1);
+    sim.after(1, () => cpu.submit(1, 2));
+    const seen = new Map<number, number>();
+    sim.after(2, () => cpu.forEachJob((tag, left) => seen.set(tag, left)));
+    sim.run();
+    expect(seen.get(1)).toBeCloseTo(0.5, 12);
+    expect(seen.get(2)).toBeCloseTo(0.5, 12);
+    expect(done.get(1)).toBe(3);
+    expect(done.get(2)).toBe(3);
+  });
+});

@@ -238,6 +238,18 @@ export class ProcessorSharingCpu implements GaugeSource {
     return { residual_in_system: sojourn / window, residual_utilization: work / (window * this.cores) };
   }
 
+  /**
+   * Visits every job present with the work it still needs, seconds (a pure read: virtual time is
+   * extrapolated to now, not advanced, so reading changes no later event).
+   */
+  forEachJob(visit: (tag: number, remainingSeconds: number) => void): void {
+    const virtualNow = this.virtualSeconds + this.perJobCores * (this.sim.now - this.lastAdvanceSeconds);
+    for (let i = 0; i < this.heap.length; i++) {
+      const slot = this.heap.slotAt(i);
+      visit(this.tagOf[slot]!, this.heap.keyOf(slot) - virtualNow);
+    }
+  }
+
   /** Starts a new measurement window now (warm-up removal); jobs present stay. */
   resetStats(): void {
     this.jobCores.reset();

@@ -53,6 +53,10 @@ export class DatabaseFluidLoad {
       : 0;
     let vcpu = 0;
     let commits = 0;
+    // The same load by source (database CPU by source), summed beside `vcpu`, which stays as it was.
+    let heartbeatVcpu = 0;
+    let jobUpdateVcpu = 0;
+    let fanOutVcpu = 0;
     for (let r = 0; r < cluster.replicas; r++) {
       const heartbeats = cluster.agents[r]! / scenario.workload.agent.heartbeat_interval_s;
       if (mech.metadataPath === "coderd_batch") {
@@ -63,23 +67,28 @@ export class DatabaseFluidLoad {
             ? Math.max(heartbeats / m.heartbeat_batch_agents.value, 1 / m.heartbeat_batch_interval_s.value)
             : 0;
         vcpu += heartbeats * db.batch_row_cpu_s.value + flushes * writeCost;
+        heartbeatVcpu += heartbeats * db.batch_row_cpu_s.value + flushes * writeCost;
         commits += flushes;
       } else {
         vcpu += heartbeats * writeCost;
+        heartbeatVcpu += heartbeats * writeCost;
         commits += heartbeats;
       }
       if (updateCost) {
         // UpdateJob calls measured statement by statement (heartbeats and log flushes, model `builds`).
         const calls = cluster.jobUpdatesPerSecond[r]!;
         vcpu += calls * (updateCost.dbCpuSeconds + updateCost.notifies * notifyFanOut);
+        jobUpdateVcpu += calls * updateCost.dbCpuSeconds;
+        fanOutVcpu += calls * updateCost.notifies * notifyFanOut;
         commits += calls * updateCost.commits;
         continue;
       }
       const jobUpdates = cluster.jobUpdatesPerSecond[r]! * model.provisioner.writes_per_job_event.value;
       vcpu += jobUpdates * writeCost;
+      jobUpdateVcpu += jobUpdates * writeCost;
       commits += jobUpdates;
     }
     database.setFluidCommits(commits, this.sim.now);
-    database.setFluidVcpu(vcpu);
+    database.setFluidVcpu(vcpu, heartbeatVcpu, jobUpdateVcpu, fanOutVcpu);
   }
 }
