@@ -5,9 +5,13 @@ export type MetadataPath = "per_item" | "agent_batch" | "coderd_batch";
 /** How agents call coderd: one HTTP request per call, or dRPC calls on the agent's websocket. */
 export type AgentTransport = "http" | "drpc";
 
+/** How the Agents() collector reads the fleet: per-workspace lookups, or one query (PR #19786). */
+export type AgentsCollectorReads = "per_workspace" | "single_query";
+
 export interface VersionMechanisms {
   metadataPath: MetadataPath;
   agentTransport: AgentTransport;
+  agentsCollectorReads: AgentsCollectorReads;
 }
 
 /** Compares dotted versions numerically ("2.10" > "2.9"); a missing patch counts as 0. */
@@ -32,5 +36,8 @@ export function mechanismsFor(version: string, model: ModelFile): VersionMechani
         : "per_item";
   const agentTransport: AgentTransport =
     compareVersions(version, v.agent_drpc_api.value) >= 0 ? "drpc" : "http";
-  return { metadataPath, agentTransport };
+  const single = v.agents_collector_single_query?.value;
+  const agentsCollectorReads: AgentsCollectorReads =
+    single !== undefined && compareVersions(version, single) >= 0 ? "single_query" : "per_workspace";
+  return { metadataPath, agentTransport, agentsCollectorReads };
 }

@@ -150,6 +150,9 @@ export const modelSchema = z
         pg_coordinator: versionParam(
           "First Coder version whose enterprise HA coordinator is the PG coordinator (default tailnet_coordinator with replicas > 1)",
         ).optional(),
+        agents_collector_single_query: versionParam(
+          "First Coder version whose Agents() collector reads workspaces, owners and agents in one query (no per-workspace lookups)",
+        ).optional(),
       })
       .describe("Version boundaries of the mechanisms selected by deployment.coder_version"),
     network: z.strictObject({

@@ -258,7 +258,7 @@ export function buildRequestCatalog(
       agentApi: false,
     },
     autobuildPoll: { name: "autobuild_poll", steps: reads(1), http: false, agentApi: false },
-    ...agentsCollectorClass(model),
+    ...agentsCollectorClass(model, mech),
     ...(phases && {
       jobCompleteStart: {
         name: "provisioner_job_complete",
@@ -292,12 +292,14 @@ function withClients<T extends Record<string, RequestClass | undefined>>(
 /**
  * coderd's Agents() collector (coderd/prometheusmetrics, v2.8): the workspaces query, then per workspace
  * its owner and its latest build's agents, per agent its apps; one database job whose CPU is per workspace.
+ * From `versions.agents_collector_single_query` one query replaces the per-workspace lookups (its cost is
+ * charged as the workspaces list's per row).
  */
-function agentsCollectorClass(model: ModelFile): { agentsCollector?: RequestClass } {
+function agentsCollectorClass(model: ModelFile, mech: VersionMechanisms): { agentsCollector?: RequestClass } {
   const c = model.agents_collector;
   if (!c) return {};
-  const perWorkspace =
-    c.workspaces_query_cpu_s_per_workspace.value + c.per_workspace_cpu_s.value + c.per_agent_cpu_s.value;
+  const lookups = mech.agentsCollectorReads === "per_workspace" ? c.per_workspace_cpu_s.value : 0;
+  const perWorkspace = c.workspaces_query_cpu_s_per_workspace.value + lookups + c.per_agent_cpu_s.value;
   return {
     agentsCollector: {
       name: "agents_collector",
