@@ -69,6 +69,8 @@ export interface HoldPoint {
   /** Fraction of pg_locks samples with the notify lock granted to someone, and how many samples. */
   lockBusy: number;
   lockSamples: number;
+  /** 95 % Wilson interval of the mean hold from the binomial count of busy samples, seconds. */
+  holdCi95?: [number, number];
   /** Mean number of backends waiting for the notify lock. */
   lockWaiters: number;
   /** Mean hold per NOTIFYing commit, lockBusy / throughput (Little's law on the lock), seconds. */
@@ -186,6 +188,8 @@ export async function measureNotifyHold(opts: NotifyHoldOptions): Promise<Notify
     const control = await connect();
     const sampler = await connect();
     await sampler.query(SAMPLER_SQL(opts.schema));
+    // The data load's WAL would be checkpointed during the first points otherwise.
+    await control.query("CHECKPOINT").catch(() => opts.log("CHECKPOINT refused (not a superuser): not run"));
     const listener = await connect();
     let received = 0;
     listener.on("notification", () => {
@@ -300,6 +304,11 @@ function point(
     lockSamples: r.sampled.n,
     lockWaiters: r.sampled.n > 0 ? r.sampled.waiting / r.sampled.n : Number.NaN,
     holdMeanS: shape.notify && commits > 0 ? lockBusy / throughput : undefined,
+    ...(shape.notify &&
+      commits > 0 &&
+      r.sampled.n > 0 && {
+        holdCi95: wilson(r.sampled.held, r.sampled.n).map((u) => u / throughput) as [number, number],
+      }),
     gapP50: quantile(gaps, 0.5),
     gapP95: quantile(gaps, 0.95),
     fsyncsPerCommit: fsyncs !== undefined && commits > 0 ? fsyncs / commits : undefined,
@@ -310,6 +319,15 @@ function point(
     notificationsReceived: notifications,
     loadAverage1m: loadavg()[0]!,
   };
+}
+
+/** 95 % Wilson score interval of a binomial proportion (k of n). */
+export function wilson(k: number, n: number): [number, number] {
+  const z = 1.959964;
+  const p = k / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
 /**

@@ -19,13 +19,18 @@ function conditions(h: NotifyHoldReport): string {
   return `1-min load average ${h.loadAverage1mBefore.toFixed(2)} before, ${Math.min(...loads).toFixed(2)}..${Math.max(...loads).toFixed(2)} during (2-core machine shared with other work); ${fsync}`;
 }
 
-/** database.notify_commit_s: the mean hold of coderd's Publish commit, when measured. */
+/**
+ * database.notify_commit_s: the mean hold of coderd's Publish commit by one client, when the sampler saw
+ * the lock held at all (none seen is a bound, not a value).
+ */
 export function notifyCommitFigure(h: NotifyHoldReport, prov: string, command: string) {
   const s = summarizeHold(h.points);
-  if (s.publishHoldS === undefined) return undefined;
+  const one = h.points.find((p) => p.shape === "publish" && p.synchronousCommit === "on" && p.clients === 1);
+  if (s.publishHoldS === undefined || !(s.publishHoldS > 0)) return undefined;
   return {
     value: sig(s.publishHoldS)!,
     unit: "s",
+    ...(one?.holdCi95 && { ci95: [sig(one.holdCi95[0])!, sig(one.holdCi95[1])!] as [number, number] }),
     source:
       `${prov}; ${command}; experiment notify_commit_hold: mean time the notify-queue lock is held per coderd pubsub.Publish commit ` +
       `(pg_notify alone, autocommit) by one client, with one LISTEN connection consuming, from pg_locks sampled on the server ` +
@@ -85,6 +90,7 @@ function pointEntry(p: HoldPoint) {
     lock_samples: p.lockSamples,
     lock_waiters_mean: sig(p.lockWaiters),
     hold_mean_s: sig(p.holdMeanS),
+    ...(p.holdCi95 && { hold_ci95_s: p.holdCi95.map((x) => sig(x)) }),
     latency_p50_s: sig(p.latencyP50),
     latency_p95_s: sig(p.latencyP95),
     completion_gap_p50_s: sig(p.gapP50),

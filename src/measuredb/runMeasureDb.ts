@@ -177,7 +177,7 @@ async function runNotifyHold(
   const shapes = opts.notifyHold?.shapes ?? HOLD_SHAPES;
   const loadAverage1mBefore = loadavg()[0]!;
   // The disk flush latency is a property of the machine: measured only where the server's data is.
-  const fsync = local ? probeFsync(Math.min(3, seconds * 0.05)) : undefined;
+  const fsync = local ? probeFsync(Math.min(3, Math.max(1, seconds * 0.05))) : undefined;
   if (fsync) opts.log(`fdatasync of 8 kB: median ${(fsync.p50S * 1e3).toFixed(2)} ms (${fsync.filesystem})`);
   const result = await measureNotifyHold({
     url,
