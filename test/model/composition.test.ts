@@ -100,21 +100,24 @@ const CASES: Record<string, { file: string; sets: string[] }> = {
  * removed the first recording is reproduced. Re-recorded again when coder-v2.8-measured.yaml (under the pinned
  * model) gained `builds:` (builds' database work measured statement by statement), and again when the base
  * gained `tailnet_coordinator:` (the PG coordinator runs with more than one replica); with each section
- * removed the recording before it is reproduced (both checked 2026-12-07, on their branches).
+ * removed the recording before it is reproduced (both checked 2026-12-07, on their branches). Re-recorded when
+ * the base's database.notify_commit_s became the measured hold of a Publish commit and it gained
+ * commit_flush_s (docs/model.md, The notify-queue lock, measured); with the old value and no commit_flush_s
+ * the recording before it is reproduced (checked 2026-12-07 on branch notifylock).
  */
 const GOLDEN: Record<string, string> = {
-  "scaletest-2000": "62303b8962710c1320fae0494e034485725ba612cdb092adbe02fe0ad4ed334c",
+  "scaletest-2000": "a685ef56e7cfa9a0b7d5fa3d71834116d31a9e0c9c5f7649170b55048877071d",
   "base model, newest version (coderd batches)":
-    "75fec85a97e8737a18d4333da320ba129efe87f68dff118ec99b72f4301351d6",
-  "node autoscaling": "cb4d01c1966039841b9dc891b19d192500de97740d0c55c547b283763d85527c",
-  "morning start (workday, nodes)": "331280cfb123580d9d7ea67854a18a59ff57feceb8c20b75a68a445354d28d44",
-  "builtin provisioners, options": "7e878e2bb52c3de1af07c5901051e25e46c46f7b3777f9b56da557db6a6621e7",
-  "workspace proxies (geography)": "b7141b1881b0a82d508d9e127054c5c316c5ae57b26b640e4c3e4b357be38382",
-  "rate limit and API clients": "083f98c24a38bf6e2ce0327c65e3474e86bb842ba1f1728dabf47a3bfe82e2b5",
+    "c715e895f843c88aec98db90e0524bb5a164a08bedea791f4b7387ed0299e8ca",
+  "node autoscaling": "3e5696b91b709ea4e107c6dc256a888b205eda74bf8e11b17d142ba5bbfc12cc",
+  "morning start (workday, nodes)": "a5edcac19f493c07c62c9438de5e4d981ec85ba8675bade30ae30f229ff63e4d",
+  "builtin provisioners, options": "ab50f0b38931a3db6788fff2f79b9fbef7db456cd5e79e55f0cf89280f35d08f",
+  "workspace proxies (geography)": "5a84598532c1d1c2ad7d466e1ae02d20520eb305200ea241d3a28f0423e1e958",
+  "rate limit and API clients": "ae3b5804dd878cd8525bce1b5a74ebd1e0de7993b12b54a582390cbb8a6b510f",
   "events (replica loss, failover, scaling, stage-relative)":
-    "cef384765ca668e1ea7d85c38e9dd2924425c02f1cf9a307e788699e7f3fed21",
+    "e5bbec7ef6533de5135c440003b7f73d51e3f9de0ed9fea59b2dc05d974b8616",
   "week (day profile, session mix, insights, regions, nodes)":
-    "6f75e51485dec4b1ba2c2763797da924cbe84faf5a6c25ea7b9489ec820d354d",
+    "a8888b7ae02928aad004ed3fc4179a668326c0065cc616fa60a415921526fb9b",
 };
 
 function digest(rep: ReplicationResult): string {
