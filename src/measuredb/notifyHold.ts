@@ -251,7 +251,9 @@ export async function measureNotifyHold(opts: NotifyHoldOptions): Promise<Notify
         const before = received;
         const { latencies, done, elapsed, sampled } = await run(opts.secondsPerPoint, true);
         const io1 = await walIo(control, active, opts.versionNum);
-        await sleep(20); // the listener's last notifications
+        // The listener's last notifications (every NOTIFYing commit sends one), at most a second more.
+        const expected = shape.notify ? latencies.length : 0;
+        for (let k = 0; k < 100 && received - before < expected; k++) await sleep(10);
         points.push(point(shape, c, { latencies, done, elapsed, sampled }, io0, io1, received - before));
         const p = points.at(-1)!;
         opts.log(
