@@ -106,18 +106,18 @@ const CASES: Record<string, { file: string; sets: string[] }> = {
  * the recording before it is reproduced (checked 2026-12-07 on branch notifylock).
  */
 const GOLDEN: Record<string, string> = {
-  "scaletest-2000": "a685ef56e7cfa9a0b7d5fa3d71834116d31a9e0c9c5f7649170b55048877071d",
+  "scaletest-2000": "9f39db094efdf478e7bd5620501434f8eaaf46e8274d45a1aed1febd4230eb2d",
   "base model, newest version (coderd batches)":
-    "c715e895f843c88aec98db90e0524bb5a164a08bedea791f4b7387ed0299e8ca",
-  "node autoscaling": "3e5696b91b709ea4e107c6dc256a888b205eda74bf8e11b17d142ba5bbfc12cc",
-  "morning start (workday, nodes)": "a5edcac19f493c07c62c9438de5e4d981ec85ba8675bade30ae30f229ff63e4d",
-  "builtin provisioners, options": "ab50f0b38931a3db6788fff2f79b9fbef7db456cd5e79e55f0cf89280f35d08f",
-  "workspace proxies (geography)": "5a84598532c1d1c2ad7d466e1ae02d20520eb305200ea241d3a28f0423e1e958",
-  "rate limit and API clients": "ae3b5804dd878cd8525bce1b5a74ebd1e0de7993b12b54a582390cbb8a6b510f",
+    "d8c736c470cde07c34f9dde264347ac7e9da6eb170f6f2f4d34b96285a6ab1ff",
+  "node autoscaling": "9dfdac346e8c6cc24de8e586f8fb990fe7cbad02cbb00bc7419bbf2d4f471456",
+  "morning start (workday, nodes)": "b82019f8929e748581b17e8ff070eee7f7c32877635e1415572f26821e594d42",
+  "builtin provisioners, options": "49461e8bac7828cfa50f9159b8f674b2cf5fa4d58cbf4325ec6589401e138d0d",
+  "workspace proxies (geography)": "15c05d4b0a823b32796bbeafadeeaae04e95a2d34483754ffe1620e9ddfdee35",
+  "rate limit and API clients": "14c113399ff6dd8098efa64f7a74926c67a604ad83723188fc5ba9bfc115e0da",
   "events (replica loss, failover, scaling, stage-relative)":
-    "e5bbec7ef6533de5135c440003b7f73d51e3f9de0ed9fea59b2dc05d974b8616",
+    "9414379f68b6967d79eab47c9519a6c91654d5a14c92363c6b89364ca7541512",
   "week (day profile, session mix, insights, regions, nodes)":
-    "a8888b7ae02928aad004ed3fc4179a668326c0065cc616fa60a415921526fb9b",
+    "9ff8944d446b99bc9d4d9707453ab6a3209a34ef9923e331bf6ff5b28f6a6a6a",
 };
 
 function digest(rep: ReplicationResult): string {
