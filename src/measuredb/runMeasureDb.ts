@@ -1,9 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { cpus, release, totalmem } from "node:os";
+import { cpus, loadavg, release, totalmem } from "node:os";
 import pg from "pg";
 import { buildCatalog, type StatementClass } from "./catalog.js";
+import { type FsyncProbe, probeFsync } from "./fsyncProbe.js";
 import { type ClassResult, Measurer, processCpuSeconds, type ServerFacts } from "./measure.js";
+import {
+  DEFAULT_CONCURRENCY,
+  HOLD_SHAPES,
+  type HoldShape,
+  measureNotifyHold,
+  NOTIFY_HOLD_ID,
+  type NotifyHoldResult,
+} from "./notifyHold.js";
 import { createAndPopulate, type DataVolume, loadIds, tableRows } from "./schema.js";
 import { type LocalServer, startLocalServer } from "./server.js";
 
@@ -18,6 +27,16 @@ export interface MeasureDbOptions {
   only?: readonly string[];
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** The notify-lock experiment's points (when `only` names it): default DEFAULT_CONCURRENCY x HOLD_SHAPES. */
+  notifyHold?: { concurrency?: readonly number[]; shapes?: readonly HoldShape[] };
+}
+
+/** The notify-lock experiment's result with the machine's state around it. */
+export interface NotifyHoldReport extends NotifyHoldResult {
+  /** fdatasync of an 8 kB block where the local server keeps its data; absent for a server given by URL. */
+  fsync?: FsyncProbe;
+  /** 1-min load average before the experiment (each point has its own). */
+  loadAverage1mBefore: number;
 }
 
 export interface Machine {
@@ -35,6 +54,7 @@ export interface MeasureDbResult {
   rows: Record<string, number>;
   results: ClassResult[];
   secondsPerClass: number;
+  notifyHold?: NotifyHoldReport;
 }
 
 /** Settings that decide what a commit costs, reported with the results. */
@@ -95,9 +115,15 @@ export async function runMeasureDb(opts: MeasureDbOptions): Promise<MeasureDbRes
         .map(([t, n]) => `${t} ${n}`)
         .join(", ")}`,
     );
-    const catalog = selectClasses(buildCatalog(await loadIds(control)), opts.only);
+    const fullCatalog = buildCatalog(await loadIds(control));
+    const holdSelected = opts.only?.includes(NOTIFY_HOLD_ID) === true;
+    const catalog = selectClasses(
+      fullCatalog,
+      opts.only?.filter((id) => id !== NOTIFY_HOLD_ID),
+      holdSelected,
+    );
     const procStat = local !== undefined || (await isLocalBackend(worker, url));
-    const secondsPerClass = opts.durationSeconds / catalog.length;
+    const secondsPerClass = opts.durationSeconds / (catalog.length + (holdSelected ? 1 : 0));
     const measurer = new Measurer(control, worker, server, {
       batches: opts.batches,
       secondsPerClass,
@@ -111,6 +137,9 @@ export async function runMeasureDb(opts: MeasureDbOptions): Promise<MeasureDbRes
       log(`[${k + 1}/${catalog.length}] ${cls.id}`);
       results.push(await measurer.measure(cls));
     }
+    const notifyHold = holdSelected
+      ? await runNotifyHold(opts, url, schema, fullCatalog, server.versionNum, procStat, secondsPerClass)
+      : undefined;
     if (!local) await control.query(`DROP SCHEMA ${schema} CASCADE`);
     return {
       date: new Date().toISOString(),
@@ -125,6 +154,7 @@ export async function runMeasureDb(opts: MeasureDbOptions): Promise<MeasureDbRes
       rows,
       results,
       secondsPerClass,
+      ...(notifyHold && { notifyHold }),
     };
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);
@@ -133,8 +163,44 @@ export async function runMeasureDb(opts: MeasureDbOptions): Promise<MeasureDbRes
   }
 }
 
-function selectClasses(all: StatementClass[], only?: readonly string[]): StatementClass[] {
-  if (!only || only.length === 0) return all;
+async function runNotifyHold(
+  opts: MeasureDbOptions,
+  url: string,
+  schema: string,
+  catalog: StatementClass[],
+  versionNum: number,
+  local: boolean,
+  seconds: number,
+): Promise<NotifyHoldReport> {
+  const byId = (id: string) => catalog.find((c) => c.id === id)!;
+  const concurrency = opts.notifyHold?.concurrency ?? DEFAULT_CONCURRENCY;
+  const shapes = opts.notifyHold?.shapes ?? HOLD_SHAPES;
+  const loadAverage1mBefore = loadavg()[0]!;
+  // The disk flush latency is a property of the machine: measured only where the server's data is.
+  const fsync = local ? probeFsync(Math.min(3, Math.max(1, seconds * 0.05))) : undefined;
+  if (fsync) opts.log(`fdatasync of 8 kB: median ${(fsync.p50S * 1e3).toFixed(2)} ms (${fsync.filesystem})`);
+  const result = await measureNotifyHold({
+    url,
+    schema,
+    heartbeat: byId("heartbeat_update"),
+    notify: byId("metadata_notify_per_agent"),
+    concurrency,
+    shapes,
+    secondsPerPoint: Math.max(0.5, (seconds * 0.95) / (concurrency.length * shapes.length)),
+    versionNum,
+    log: opts.log,
+    interrupted: () => opts.signal?.aborted === true,
+  });
+  return { ...result, ...(fsync && { fsync }), loadAverage1mBefore };
+}
+
+/** The selected statement classes: all when no `only`, none when `only` named just the notify-lock experiment. */
+function selectClasses(
+  all: StatementClass[],
+  only?: readonly string[],
+  experiment = false,
+): StatementClass[] {
+  if (!only || only.length === 0) return experiment ? [] : all;
   const unknown = only.filter((id) => !all.some((c) => c.id === id));
   if (unknown.length > 0) throw new Error(`unknown statement class ${unknown.join(", ")}`);
   return all.filter((c) => only.includes(c.id));

@@ -34,7 +34,8 @@ const SERVER_SETTINGS = [
   "track_io_timing=on",
   // Autovacuum's WAL would be charged to whichever statement batch it overlaps; its cost is background work.
   "autovacuum=off",
-  "max_connections=20",
+  // The notify-lock experiment's 32 clients, its sampler and listener, and the measurer's two.
+  "max_connections=48",
 ];
 
 /** Where PostgreSQL binaries can be found, best first; the reasons the others were not used. */

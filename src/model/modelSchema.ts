@@ -207,8 +207,11 @@ export const modelSchema = z
         "PostgreSQL CPU of ActivityBumpWorkspace (the deadline-extending UPDATE a stats report with open sessions runs), CPU-seconds",
       ),
       notify_commit_s: distParam(
-        "Time a NOTIFYing transaction holds PostgreSQL's global notify-queue lock at commit, seconds",
+        "Time a NOTIFYing transaction holds PostgreSQL's global notify-queue lock at commit, without a WAL flush (a commit that wrote no WAL before its commit record, as pubsub.Publish's, does not wait for the disk), seconds",
       ),
+      commit_flush_s: distParam(
+        "WAL flush of a commit (synchronous_commit on), seconds: a NOTIFY that commits with a logged write in one transaction (a trigger) holds the notify-queue lock across it, on top of notify_commit_s; absent: 0",
+      ).optional(),
       batch_row_cpu_s: numberParam("PostgreSQL CPU per row of a batched insert/update, CPU-seconds"),
       deployment_stats_cpu_s_per_agent: numberParam(
         "PostgreSQL CPU of coderd's deployment-stats refresh query (GetDeploymentWorkspaceAgentStats) per connected agent, CPU-seconds",

@@ -26,6 +26,8 @@ export type Step =
       statements: number;
       logged: boolean;
       notify: boolean;
+      /** The NOTIFY commits with this step's logged write (a trigger): the lock is held across the WAL flush. */
+      notifyFlushes?: boolean;
       perRowSeconds?: number;
     };
 
@@ -77,6 +79,8 @@ export interface PipelineResources {
   dbCpu: CpuPort;
   notifyLock: LockPort;
   notifyHold: Distribution;
+  /** A commit's WAL flush, added to the hold of a NOTIFY that commits with a logged write (absent: none). */
+  commitFlush?: Distribution;
   dbRttSeconds: number;
   clientRttSeconds: number;
   /**
@@ -254,6 +258,7 @@ export class RequestPipeline {
     const row0 = classId * MAX_STEPS;
     const steps = plans.stepCount[classId]!;
     let notifies = false;
+    let flushes = false;
     for (let i = 0; i < steps; i++) {
       const row = row0 + i;
       if (plans.kind[row] === CODERD_CPU) {
@@ -272,8 +277,10 @@ export class RequestPipeline {
       }
       this.work[base + i] = work;
       notifies ||= plans.holdNotifies[row] === 1;
+      flushes ||= plans.holdFlushes[row] === 1;
     }
-    this.notifyHold[id] = notifies ? this.res.notifyHold.sample(rng) : 0;
+    const flush = flushes ? this.res.commitFlush : undefined;
+    this.notifyHold[id] = notifies ? this.res.notifyHold.sample(rng) + (flush ? flush.sample(rng) : 0) : 0;
   }
 
   /** Resource callbacks: a coderd or database CPU job finished. */

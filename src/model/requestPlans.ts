@@ -14,6 +14,7 @@ export interface PlanStep {
   statements?: number;
   logged?: boolean;
   notify?: boolean;
+  notifyFlushes?: boolean;
   perRowSeconds?: number;
 }
 
@@ -36,8 +37,9 @@ export class RequestPlans {
   notify = new Uint8Array(16);
   /** Query steps in the connection hold the row starts (0 when it starts none). */
   holdSteps = new Int32Array(16);
-  /** 1 when a query of that hold NOTIFYs. */
+  /** 1 when a query of that hold NOTIFYs; 1 when one NOTIFYs in its logged write's commit (a trigger). */
   holdNotifies = new Uint8Array(16);
+  holdFlushes = new Uint8Array(16);
   /** The hold's replies' round trips as a fixed delay, −1 without a hold. */
   holdRoundTrip = new Int32Array(16);
   private classes = 0;
@@ -71,6 +73,7 @@ export class RequestPlans {
       let holdSteps = 0;
       let statements = 0;
       let notifies = false;
+      let flushes = false;
       if (startsHold) {
         for (let k = i; k < steps.length; k++) {
           const q = steps[k]!;
@@ -78,10 +81,12 @@ export class RequestPlans {
           holdSteps++;
           statements += q.statements ?? 0;
           notifies ||= q.notify === true;
+          flushes ||= q.notify === true && q.logged === true && q.notifyFlushes === true;
         }
       }
       this.holdSteps[row] = holdSteps;
       this.holdNotifies[row] = notifies ? 1 : 0;
+      this.holdFlushes[row] = flushes ? 1 : 0;
       this.holdRoundTrip[row] = startsHold ? fixedDelay(statements * dbRttSeconds) : -1;
     });
     return classId;
@@ -100,6 +105,7 @@ export class RequestPlans {
     this.notify = grownBytes(this.notify, n);
     this.holdSteps = grownInt(this.holdSteps, n);
     this.holdNotifies = grownBytes(this.holdNotifies, n);
+    this.holdFlushes = grownBytes(this.holdFlushes, n);
     this.holdRoundTrip = grownInt(this.holdRoundTrip, n);
   }
 }

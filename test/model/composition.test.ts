@@ -104,21 +104,24 @@ const CASES: Record<string, { file: string; sets: string[] }> = {
  * case again when a reconnecting agent's peer NOTIFY stopped being counted twice with the PG coordinator
  * (with the catalog told there is none, the previous hash cef38476 is reproduced). The week case (v2.30)
  * when the Agents() collector got its PR #19786 version boundary (with the boundary moved past 2.30 the
- * previous hash 6f75e514 is reproduced).
+ * previous hash 6f75e514 is reproduced). All of them when the base's database.notify_commit_s became the measured hold of a Publish commit and it gained
+ * commit_flush_s (docs/model.md, The notify-queue lock, measured); with the old value and no commit_flush_s
+ * the recording before it is reproduced (checked 2026-12-07 on branch notifylock; events and week merged with
+ * the two changes above and re-recorded once more on main).
  */
 const GOLDEN: Record<string, string> = {
-  "scaletest-2000": "62303b8962710c1320fae0494e034485725ba612cdb092adbe02fe0ad4ed334c",
+  "scaletest-2000": "9f39db094efdf478e7bd5620501434f8eaaf46e8274d45a1aed1febd4230eb2d",
   "base model, newest version (coderd batches)":
-    "75fec85a97e8737a18d4333da320ba129efe87f68dff118ec99b72f4301351d6",
-  "node autoscaling": "cb4d01c1966039841b9dc891b19d192500de97740d0c55c547b283763d85527c",
-  "morning start (workday, nodes)": "331280cfb123580d9d7ea67854a18a59ff57feceb8c20b75a68a445354d28d44",
-  "builtin provisioners, options": "7e878e2bb52c3de1af07c5901051e25e46c46f7b3777f9b56da557db6a6621e7",
-  "workspace proxies (geography)": "b7141b1881b0a82d508d9e127054c5c316c5ae57b26b640e4c3e4b357be38382",
-  "rate limit and API clients": "083f98c24a38bf6e2ce0327c65e3474e86bb842ba1f1728dabf47a3bfe82e2b5",
+    "d8c736c470cde07c34f9dde264347ac7e9da6eb170f6f2f4d34b96285a6ab1ff",
+  "node autoscaling": "9dfdac346e8c6cc24de8e586f8fb990fe7cbad02cbb00bc7419bbf2d4f471456",
+  "morning start (workday, nodes)": "b82019f8929e748581b17e8ff070eee7f7c32877635e1415572f26821e594d42",
+  "builtin provisioners, options": "49461e8bac7828cfa50f9159b8f674b2cf5fa4d58cbf4325ec6589401e138d0d",
+  "workspace proxies (geography)": "15c05d4b0a823b32796bbeafadeeaae04e95a2d34483754ffe1620e9ddfdee35",
+  "rate limit and API clients": "14c113399ff6dd8098efa64f7a74926c67a604ad83723188fc5ba9bfc115e0da",
   "events (replica loss, failover, scaling, stage-relative)":
-    "9c908435ded957080f3d2f5c5a2fff5c596ac6e498af75febc8709b572cc8ae0",
+    "5d915c1b6fed090e00da929eeb6c0c9f3ce193cca04ef2c836a2e2c9d5debe71",
   "week (day profile, session mix, insights, regions, nodes)":
-    "68db616243d9c8d287d6578a64e8c45671aee64406bf782b801c2c2b769902cb",
+    "5c6787b987a48115858fc31c2715b33f64f0afaadac6a1aeafea358d1146942b",
 };
 
 function digest(rep: ReplicationResult): string {

@@ -77,6 +77,7 @@ export class ControlPlane {
         dbCpu: database.cpu,
         notifyLock: database.notifyLock,
         notifyHold: distOf(model.database.notify_commit_s),
+        ...(model.database.commit_flush_s && { commitFlush: distOf(model.database.commit_flush_s) }),
         dbRttSeconds: model.network.db_rtt_s.value,
         clientRttSeconds: model.network.client_rtt_s.value,
         streamFor: (name) => ctx.stream(name),

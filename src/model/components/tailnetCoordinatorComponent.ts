@@ -161,6 +161,8 @@ function defineClasses(model: ModelFile, t: Tailnet, define: (c: RequestClass) =
     statements: 1,
     logged: true,
     notify: true,
+    // The tables' triggers NOTIFY inside the write's transaction: its commit flushes under the lock.
+    notifyFlushes: true,
   });
   const query = (cost: { value: number } | undefined): Step => ({
     kind: "query",
