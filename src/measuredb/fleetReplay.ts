@@ -1,0 +1,383 @@
+import { loadavg } from "node:os";
+import pg from "pg";
+import { RandomStreams } from "../engine/random/index.js";
+import { agentStatsRows, buildCatalog, type StatementClass, statementText } from "./catalog.js";
+import { AUTH_READS, FLEET_STATEMENTS, type FleetPlan, statementRates } from "./fleetPlan.js";
+import { GoPool } from "./goPool.js";
+import { Measurer } from "./measure.js";
+import { PeriodicStream } from "./periodic.js";
+import { createAndPopulate, type DataIds, loadIds } from "./schema.js";
+import { type CpuByRole, ServerCpuSampler } from "./serverCpu.js";
+import { type SnapshotDelta, serverSnapshot, snapshotDelta } from "./serverSnapshot.js";
+
+/**
+ * The idle fleet's database work replayed open-loop at real time on a real PostgreSQL: per agent its
+ * metadata call (authentication reads, the metadata UPDATE, its NOTIFY), stats call (authentication
+ * reads; the row goes to its replica's batcher, flushed as one INSERT) and connection heartbeat; per
+ * replica the Agents() collector and the deployment-stats refresh, each statement on the replica's
+ * database/sql-like pool, and one LISTEN connection per replica. Statement texts and parameters are
+ * measure-db's catalog; periods and counts the plan's (model and scenario).
+ */
+export interface ReplayOptions {
+  /** A server's URL (any database: the replay creates and drops its own). */
+  url: string;
+  plan: FleetPlan;
+  warmupS: number;
+  windowS: number;
+  seed: number;
+  statsHistoryMinutes: number;
+  /** Measure each issued statement alone first (measure-db's way), on the same data. */
+  isolated?: { secondsPerClass: number; batches: number };
+  log: (line: string) => void;
+}
+
+export interface ReplayResult {
+  agents: number;
+  windowS: number;
+  /** The server's CPU over the window by role; `fleet` excludes the replay's own control connection. */
+  cpu: CpuByRole & { fleetSeconds: number };
+  /** pg_stat_statements over the window, by catalog id: calls and plan + execution milliseconds. */
+  statements: Record<string, { calls: number; timeMs: number; rows: number }>;
+  /** Executions the plan asks for in the window. */
+  expected: Record<string, number>;
+  /** Statements the replay completed (by id) and failed, within the window. */
+  issued: Record<string, number>;
+  failed: number;
+  server: SnapshotDelta;
+  /** pg_stat_activity samples (one a second) of the fleet's connections: active, and waiting by event. */
+  waits: { samples: number; active: number; byEvent: Record<string, number> };
+  pools: { opens: number; closes: number; waits: number }[];
+  generator: { cpuSeconds: number; latenessP50S: number; latenessP99S: number; latenessMaxS: number };
+  load: { start: number; end: number; mean: number };
+  /** Backend CPU-seconds per execution of each statement run alone (Measurer), when asked. */
+  isolatedCpuS?: Record<string, number>;
+}
+
+/** Channels each replica's pubsub LISTENs on in an idle v2.8 enterprise deployment (pgcoord's triggers). */
+const LISTEN_CHANNELS = ["tailnet_coordinator_heartbeat", "tailnet_peer_update", "tailnet_tunnel_update"];
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+async function connect(url: string, name: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: url, application_name: name });
+  c.on("error", () => {});
+  await c.connect();
+  return c;
+}
+
+const pidOf = (c: pg.Client) => (c as unknown as { processID: number }).processID;
+
+export async function replayFleet(opts: ReplayOptions): Promise<ReplayResult> {
+  const { plan, log } = opts;
+  const dbName = `capsim_fleet_${plan.agents}_${process.pid}`;
+  const admin = await connect(opts.url, "capsim fleet admin");
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = withDatabase(opts.url, dbName);
+  const open: { end(): Promise<void> }[] = [];
+  try {
+    const control = await connect(url, "capsim fleet control");
+    open.push(control);
+    await control.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    log(
+      `${plan.agents} agents: loading ${plan.agents} workspaces, ${opts.statsHistoryMinutes} min of agent stats`,
+    );
+    await createAndPopulate(
+      control,
+      { workspaces: plan.agents, statsHistoryMinutes: opts.statsHistoryMinutes, logLinesPerJob: 1 },
+      log,
+    );
+    const ids = await loadIds(control);
+    const catalog = new Map(buildCatalog(ids).map((c) => [c.id, c]));
+    const isolatedCpuS = opts.isolated ? await measureAlone(url, control, catalog, opts) : undefined;
+    const run = await runWindow(url, control, ids, catalog, opts, open);
+    return { ...run, isolatedCpuS };
+  } finally {
+    for (const c of open.splice(0)) await c.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+    await admin.end().catch(() => {});
+  }
+}
+
+/** Every statement the replay issues, run alone on one connection as measure-db runs it. */
+async function measureAlone(
+  url: string,
+  control: pg.Client,
+  catalog: Map<string, StatementClass>,
+  opts: ReplayOptions,
+): Promise<Record<string, number>> {
+  const worker = await connect(url, "capsim fleet isolated");
+  try {
+    const v = (
+      await control.query<{ v: string; n: string }>(
+        "SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n",
+      )
+    ).rows[0]!;
+    // measure-db keeps a LISTEN connection open too: a NOTIFY goes through a queue someone reads.
+    await control.query(`LISTEN ${LISTEN_CHANNELS[0]}`);
+    const measurer = new Measurer(
+      control,
+      worker,
+      { version: v.v, versionNum: Number(v.n), trackPlanning: true },
+      {
+        batches: opts.isolated!.batches,
+        secondsPerClass: opts.isolated!.secondsPerClass,
+        procStat: true,
+        log: opts.log,
+        interrupted: () => false,
+      },
+    );
+    await measurer.init();
+    const out: Record<string, number> = {};
+    for (const id of Object.keys(statementRates(opts.plan))) {
+      const r = await measurer.measure(catalog.get(id)!);
+      out[id] = r.backendCpuSeconds?.mean ?? r.cpuSeconds.mean;
+      opts.log(`  alone: ${id} ${(out[id]! * 1e3).toFixed(3)} ms`);
+    }
+    await control.query("UNLISTEN *");
+    return out;
+  } finally {
+    await worker.end().catch(() => {});
+  }
+}
+
+async function runWindow(
+  url: string,
+  control: pg.Client,
+  ids: DataIds,
+  catalog: Map<string, StatementClass>,
+  opts: ReplayOptions,
+  open: { end(): Promise<void> }[],
+): Promise<Omit<ReplayResult, "isolatedCpuS">> {
+  const { plan, log } = opts;
+  const pools = Array.from(
+    { length: plan.replicas },
+    (_, r) => new GoPool(url, plan.poolMaxOpen, plan.poolMaxIdle, `coderd-${r}`),
+  );
+  open.push(...pools);
+  const listeners: pg.Client[] = [];
+  for (let r = 0; r < plan.replicas * plan.listenersPerReplica; r++) {
+    const l = await connect(url, `coderd-${r % plan.replicas} pubsub`);
+    for (const ch of LISTEN_CHANNELS) await l.query(`LISTEN ${ch}`);
+    listeners.push(l);
+    open.push(l);
+  }
+  const listenerPids = new Set(listeners.map(pidOf));
+  const controlPid = pidOf(control);
+  const role = (pid: number) =>
+    pid === controlPid
+      ? "replay control"
+      : listenerPids.has(pid)
+        ? "LISTEN backends"
+        : pools.some((p) => p.pids.has(pid))
+          ? "pool backends"
+          : undefined;
+
+  let measuring = false;
+  const issued: Record<string, number> = {};
+  let failed = 0;
+  const lateness: number[] = [];
+  let inFlight = 0;
+  const run = async (replica: number, id: string, i: number) => {
+    const cls = catalog.get(id)!;
+    const { text, values } = statementText(cls, cls.params(i));
+    await pools[replica]!.query(text, values);
+    if (measuring) issued[id] = (issued[id] ?? 0) + 1;
+  };
+  const call = (scheduledS: number, body: () => Promise<void>) => {
+    if (measuring) lateness.push(elapsed() - scheduledS);
+    inFlight++;
+    body()
+      .catch(() => {
+        if (measuring) failed++;
+      })
+      .finally(() => inFlight--);
+  };
+  const replicaOf = (agent: number) => agent % plan.replicas;
+  const auth = async (agent: number) => {
+    for (let k = 0; k < plan.authReadsPerCall; k++)
+      await run(replicaOf(agent), AUTH_READS[Math.min(k, AUTH_READS.length - 1)]!, agent);
+  };
+  const statsBuffers: number[][] = pools.map(() => []);
+  const rng = new RandomStreams(opts.seed);
+  const n = plan.agents;
+  const streams = [
+    new PeriodicStream(n, plan.metadataPeriodS, rng.stream("metadata"), (a, at) =>
+      call(at, async () => {
+        await auth(a);
+        for (const id of FLEET_STATEMENTS.metadata) await run(replicaOf(a), id, a);
+      }),
+    ),
+    new PeriodicStream(n, plan.statsPeriodS, rng.stream("stats"), (a, at) =>
+      call(at, async () => {
+        await auth(a);
+        const buf = statsBuffers[replicaOf(a)]!;
+        if (buf.length < plan.statsFlushRows) buf.push(a);
+      }),
+    ),
+    new PeriodicStream(n, plan.heartbeatPeriodS, rng.stream("heartbeat"), (a, at) =>
+      call(at, () => run(replicaOf(a), FLEET_STATEMENTS.heartbeat[0], a)),
+    ),
+    new PeriodicStream(plan.replicas, plan.statsFlushS, rng.stream("stats-flush"), (r, at) => {
+      const rows = statsBuffers[r]!.splice(0);
+      if (rows.length > 0) call(at, () => flushStats(pools[r]!, catalog, ids, rows, issued, () => measuring));
+    }),
+    new PeriodicStream(plan.replicas, plan.collectorPeriodS, rng.stream("collector"), (r, at) =>
+      call(at, async () => {
+        const [workspaces, user, agents, apps] = FLEET_STATEMENTS.collector;
+        await run(r, workspaces, 0);
+        for (let w = 0; w < n; w++) {
+          await run(r, user, w);
+          await run(r, agents, w);
+          await run(r, apps, w);
+        }
+      }),
+    ),
+    new PeriodicStream(plan.replicas, plan.deploymentStatsPeriodS, rng.stream("deployment-stats"), (r, at) =>
+      call(at, async () => {
+        for (const id of FLEET_STATEMENTS.deploymentStats) await run(r, id, 0);
+      }),
+    ),
+  ];
+
+  const t0 = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
+  const timer = setInterval(() => {
+    const t = elapsed();
+    for (const s of streams) s.due(t);
+  }, 5);
+  try {
+    log(`${n} agents: warming up ${opts.warmupS} s`);
+    await sleep(opts.warmupS * 1000);
+    const sampler = new ServerCpuSampler(ServerCpuSampler.postmasterOf(controlPid), role);
+    await control.query(
+      "SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)",
+    );
+    const before = await serverSnapshot(control);
+    const cpu0 = process.cpuUsage();
+    const loads: number[] = [loadavg()[0]!];
+    const waits = { samples: 0, active: 0, byEvent: {} as Record<string, number> };
+    sampler.start();
+    measuring = true;
+    const windowStart = elapsed();
+    log(`${n} agents: measuring ${opts.windowS} s`);
+    while (elapsed() - windowStart < opts.windowS) {
+      await sleep(Math.min(1000, (opts.windowS - (elapsed() - windowStart)) * 1000));
+      sampler.sample();
+      loads.push(loadavg()[0]!);
+      await sampleWaits(control, waits);
+    }
+    measuring = false;
+    const cpu = sampler.stop();
+    const cpuUsed = process.cpuUsage(cpu0);
+    const after = await serverSnapshot(control);
+    const statements = await statementTotals(control, catalog, Object.keys(statementRates(plan)), (id) => {
+      const cls = catalog.get(id)!;
+      return statementText(cls, cls.params(0)).text;
+    });
+    clearInterval(timer);
+    const windowS = elapsed() - windowStart;
+    lateness.sort((a, b) => a - b);
+    const q = (f: number) => lateness[Math.min(lateness.length - 1, Math.floor(f * lateness.length))] ?? 0;
+    const expected = Object.fromEntries(
+      Object.entries(statementRates(plan)).map(([id, rate]) => [id, rate * opts.windowS]),
+    );
+    const deadline = Date.now() + 30_000;
+    while (inFlight > 0 && Date.now() < deadline) await sleep(50);
+    return {
+      agents: n,
+      windowS,
+      cpu: { ...cpu, fleetSeconds: cpu.total - (cpu.roles["replay control"] ?? 0) },
+      statements,
+      expected,
+      issued,
+      failed,
+      server: snapshotDelta(before, after),
+      waits,
+      pools: pools.map((p) => ({ opens: p.opens, closes: p.closes, waits: p.waits })),
+      generator: {
+        cpuSeconds: (cpuUsed.user + cpuUsed.system) / 1e6,
+        latenessP50S: q(0.5),
+        latenessP99S: q(0.99),
+        latenessMaxS: lateness.at(-1) ?? 0,
+      },
+      load: { start: loads[0]!, end: loads.at(-1)!, mean: loads.reduce((s, x) => s + x, 0) / loads.length },
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function flushStats(
+  pool: GoPool,
+  catalog: Map<string, StatementClass>,
+  ids: DataIds,
+  rows: number[],
+  issued: Record<string, number>,
+  measuring: () => boolean,
+): Promise<void> {
+  const id = FLEET_STATEMENTS.statsInsert[0];
+  const cls = catalog.get(id)!;
+  await pool.query(cls.sql, agentStatsRows(ids, rows));
+  if (measuring()) issued[id] = (issued[id] ?? 0) + 1;
+}
+
+async function sampleWaits(
+  control: pg.Client,
+  waits: { samples: number; active: number; byEvent: Record<string, number> },
+): Promise<void> {
+  const r = await control.query<{ t: string | null; e: string | null; state: string | null }>(
+    `SELECT wait_event_type AS t, wait_event AS e, state FROM pg_stat_activity
+     WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+  );
+  waits.samples++;
+  for (const row of r.rows) {
+    if (row.state !== "active") continue;
+    waits.active++;
+    const key = row.t ? `${row.t}:${row.e}` : "on CPU";
+    waits.byEvent[key] = (waits.byEvent[key] ?? 0) + 1;
+  }
+}
+
+/** pg_stat_statements' query id of a statement text (EXPLAIN's, PostgreSQL 16+: GENERIC_PLAN takes $n unbound). */
+async function queryId(control: pg.Client, text: string): Promise<string> {
+  // As text: the identifier is a 64-bit integer, beyond a JavaScript number's precision.
+  const r = await control.query({
+    text: `EXPLAIN (VERBOSE, GENERIC_PLAN, FORMAT JSON) ${text}`,
+    types: { getTypeParser: () => (v: string) => v },
+  } as pg.QueryConfig);
+  const m = /"Query Identifier": (-?\d+)/.exec(String(Object.values(r.rows[0] as object)[0]));
+  if (!m) throw new Error(`no query identifier for ${text.slice(0, 60)} (compute_query_id off?)`);
+  return m[1]!;
+}
+
+/** pg_stat_statements of this database, by the id of the issued statement (matched by query id). */
+async function statementTotals(
+  control: pg.Client,
+  catalog: Map<string, StatementClass>,
+  issuedIds: readonly string[],
+  sample: (id: string) => string,
+): Promise<Record<string, { calls: number; timeMs: number; rows: number }>> {
+  const byQueryId = new Map<string, string>();
+  for (const id of issuedIds) byQueryId.set(await queryId(control, sample(id)), id);
+  const r = await control.query<{ queryid: string; calls: string; t: string; rows: string }>(
+    `SELECT queryid::text, calls, total_plan_time + total_exec_time AS t, rows FROM pg_stat_statements
+     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+  const out: Record<string, { calls: number; timeMs: number; rows: number }> = {};
+  for (const row of r.rows) {
+    const id = byQueryId.get(row.queryid);
+    if (!id) continue;
+    out[id] ??= { calls: 0, timeMs: 0, rows: 0 };
+    const o = out[id]!;
+    o.calls += Number(row.calls);
+    o.timeMs += Number(row.t);
+    o.rows += Number(row.rows);
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
