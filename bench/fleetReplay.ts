@@ -8,13 +8,15 @@
 // period and count comes from the scenario and its model (src/measuredb/fleetPlan.ts); the statements
 // from measure-db's catalog. Compares the server's CPU with the statements' isolated costs at the issued
 // counts and with what the model charges (at k = 1 and as shipped). Writes YAML; a table to stdout.
+// --no-churn keeps every pooled connection idle (max idle = max open): a variant that separates the cost
+// of database/sql's connection churn from the statements'.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname } from "node:path";
 import pg from "pg";
 import YAML from "yaml";
 import { modelBackgroundVcpu, modelCharges } from "../src/measuredb/fleetCharges.js";
-import { fleetPlan, statementRates } from "../src/measuredb/fleetPlan.js";
+import { type FleetPlan, fleetPlan, statementRates } from "../src/measuredb/fleetPlan.js";
 import { type ReplayResult, replayFleet } from "../src/measuredb/fleetReplay.js";
 import { machineFacts } from "../src/measuredb/runMeasureDb.js";
 import { startLocalServer } from "../src/measuredb/server.js";
@@ -30,6 +32,8 @@ const WINDOW_S = Number(arg("--window", "120"));
 const WARMUP_S = Number(arg("--warmup", "20"));
 const ALONE_S = Number(arg("--alone", "3"));
 const SCENARIO = arg("--scenario", "scaletest-2000");
+// A variant, not the model's pool: every connection kept idle (no open/close churn), to separate its cost.
+const KEEP_IDLE = args.includes("--no-churn");
 const STATS_MINUTES = 60;
 const date = new Date().toISOString();
 const out = arg("--out", `results/measure-db/fleet-replay-${date.slice(0, 10)}.yaml`);
@@ -43,6 +47,7 @@ const plan0 = fleetPlan(m, loaded.scenario, AGENTS[0]!);
 const maxConnections = plan0.replicas * (plan0.poolMaxOpen + plan0.listenersPerReplica) + 10;
 const server = await startLocalServer(log, ["autovacuum=on", `max_connections=${maxConnections}`]);
 interface Run {
+  plan: FleetPlan;
   result: ReplayResult;
   atMeasured: Record<string, number>;
   shipped: Record<string, number>;
@@ -92,7 +97,8 @@ try {
   }
   await c.end();
   for (const n of AGENTS) {
-    const plan = fleetPlan(m, loaded.scenario, n);
+    const modelled = fleetPlan(m, loaded.scenario, n);
+    const plan = KEEP_IDLE ? { ...modelled, poolMaxIdle: modelled.poolMaxOpen } : modelled;
     const result = await replayFleet({
       url: server.url,
       plan,
@@ -103,7 +109,7 @@ try {
       isolated: ALONE_S > 0 ? { secondsPerClass: ALONE_S, batches: 3 } : undefined,
       log,
     });
-    runs.push({ result, atMeasured: modelCharges(m, plan, true), shipped: modelCharges(m, plan, false) });
+    runs.push({ plan, result, atMeasured: modelCharges(m, plan, true), shipped: modelCharges(m, plan, false) });
     log(line(runs.at(-1)!));
   }
 } finally {
@@ -120,7 +126,7 @@ const doc = {
     "PostgreSQL. The server's CPU is every postgres process's (/proc), by role. Not a model overlay: evidence for " +
     "docs/model.md, 'The idle fleet replayed on a real PostgreSQL'.",
   measured_with: {
-    command: `npx tsx bench/fleetReplay.ts --agents ${AGENTS.join(",")} --window ${WINDOW_S} --warmup ${WARMUP_S} --alone ${ALONE_S} --scenario ${SCENARIO}`,
+    command: `npx tsx bench/fleetReplay.ts --agents ${AGENTS.join(",")} --window ${WINDOW_S} --warmup ${WARMUP_S} --alone ${ALONE_S} --scenario ${SCENARIO}${KEEP_IDLE ? " --no-churn" : ""}`,
     date,
     machine: { cpu_model: m0.cpuModel, cores: m0.cores, memory_gb: m0.memoryGb, kernel: m0.kernel },
     load_average_1m_at_end: sig(loadavg()[0]!, 3),
@@ -132,8 +138,9 @@ const doc = {
     scenario: { file: loaded.file, sha256: loaded.sha256 },
     model: { file: model.file, sha256: model.sha256 },
   },
-  runs: runs.map(({ result: r, atMeasured, shipped }) => ({
+  runs: runs.map(({ plan, result: r, atMeasured, shipped }) => ({
     agents: r.agents,
+    pool_per_replica: { max_open: plan.poolMaxOpen, max_idle: plan.poolMaxIdle, replicas: plan.replicas },
     window_s: sig(r.windowS),
     load_average_1m: { start: sig(r.load.start, 3), mean: sig(r.load.mean, 3), end: sig(r.load.end, 3) },
     server_vcpu: sig(r.cpu.total / r.windowS),

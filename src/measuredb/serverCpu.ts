@@ -120,7 +120,9 @@ export class ServerCpuSampler {
     let exitedSampled = 0;
     for (const [pid, s] of this.seen) {
       const used = s.last - s.base;
-      roles[s.role] = (roles[s.role] ?? 0) + used;
+      // A pooled connection seen while it was still connecting is named now that its pid is known.
+      const role = this.backendRole(pid) ?? s.role;
+      roles[role] = (roles[role] ?? 0) + used;
       sampled += used;
       // An exited process's whole life is in the reaped total.
       if (!live.has(pid)) exitedSampled += s.last;
