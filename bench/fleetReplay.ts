@@ -161,6 +161,10 @@ const doc = {
     wal: Object.fromEntries(Object.entries(r.server.wal).map(([k, v]) => [k, sig(v)])),
     wal_io_by_process: r.server.walIo,
     checkpointer: r.server.checkpointer,
+    checkpoint_after_window: {
+      checkpointer_cpu_s: sig(r.checkpoint.cpuSeconds, 3),
+      buffers_written: r.checkpoint.buffersWritten,
+    },
     hot_tables: r.server.tables,
     waits: r.waits,
     pools: r.pools,

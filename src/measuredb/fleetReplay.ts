@@ -4,7 +4,7 @@ import { RandomStreams } from "../engine/random/index.js";
 import { agentStatsRows, buildCatalog, type StatementClass, statementText } from "./catalog.js";
 import { AUTH_READS, FLEET_STATEMENTS, type FleetPlan, statementRates } from "./fleetPlan.js";
 import { GoPool } from "./goPool.js";
-import { Measurer } from "./measure.js";
+import { Measurer, processCpuSeconds } from "./measure.js";
 import { PeriodicStream } from "./periodic.js";
 import { createAndPopulate, type DataIds, loadIds } from "./schema.js";
 import { type CpuByRole, ServerCpuSampler } from "./serverCpu.js";
@@ -49,6 +49,8 @@ export interface ReplayResult {
   pools: { opens: number; closes: number; waits: number }[];
   generator: { cpuSeconds: number; latenessP50S: number; latenessP99S: number; latenessMaxS: number };
   load: { start: number; end: number; mean: number };
+  /** A CHECKPOINT right after the window (none falls inside it): the checkpointer's CPU and buffers written. */
+  checkpoint: { cpuSeconds: number; buffersWritten: number };
   /** Backend CPU-seconds per execution of each statement run alone (Measurer), when asked. */
   isolatedCpuS?: Record<string, number>;
 }
@@ -280,6 +282,7 @@ async function runWindow(
     });
     clearInterval(timer);
     const windowS = elapsed() - windowStart;
+    const checkpoint = await measureCheckpoint(control);
     lateness.sort((a, b) => a - b);
     const q = (f: number) => lateness[Math.min(lateness.length - 1, Math.floor(f * lateness.length))] ?? 0;
     const expected = Object.fromEntries(
@@ -305,10 +308,31 @@ async function runWindow(
         latenessMaxS: lateness.at(-1) ?? 0,
       },
       load: { start: loads[0]!, end: loads.at(-1)!, mean: loads.reduce((s, x) => s + x, 0) / loads.length },
+      checkpoint,
     };
   } finally {
     clearInterval(timer);
   }
+}
+
+/** Every page the fleet dirtied since the data load's checkpoint, written by one CHECKPOINT. */
+async function measureCheckpoint(control: pg.Client): Promise<ReplayResult["checkpoint"]> {
+  const pid = (
+    await control.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'",
+    )
+  ).rows[0]?.pid;
+  if (pid === undefined) return { cpuSeconds: 0, buffersWritten: 0 };
+  const written = async () => {
+    const r = await control.query<{ b: string }>("SELECT buffers_written AS b FROM pg_stat_checkpointer");
+    return Number(r.rows[0]?.b ?? 0);
+  };
+  const b0 = await written().catch(() => 0);
+  const c0 = processCpuSeconds(pid);
+  await control.query("CHECKPOINT");
+  const cpuSeconds = processCpuSeconds(pid) - c0;
+  await control.query("SELECT pg_stat_force_next_flush()");
+  return { cpuSeconds, buffersWritten: (await written().catch(() => b0)) - b0 };
 }
 
 async function flushStats(
