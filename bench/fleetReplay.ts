@@ -9,7 +9,8 @@
 // from measure-db's catalog. Compares the server's CPU with the statements' isolated costs at the issued
 // counts and with what the model charges (at k = 1 and as shipped). Writes YAML; a table to stdout.
 // --no-churn keeps every pooled connection idle (max idle = max open): a variant that separates the cost
-// of database/sql's connection churn from the statements'.
+// of database/sql's connection churn from the statements'. --rtt makes each statement hold its connection
+// for the model's network.db_rtt_s first (a timer: about a millisecond at best), as a remote database would.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname } from "node:path";
@@ -34,6 +35,8 @@ const ALONE_S = Number(arg("--alone", "3"));
 const SCENARIO = arg("--scenario", "scaletest-2000");
 // A variant, not the model's pool: every connection kept idle (no open/close churn), to separate its cost.
 const KEEP_IDLE = args.includes("--no-churn");
+// Each statement holds its connection for the model's coderd-PostgreSQL round trip too (loopback has none).
+const WITH_RTT = args.includes("--rtt");
 const STATS_MINUTES = 60;
 const date = new Date().toISOString();
 const out = arg("--out", `results/measure-db/fleet-replay-${date.slice(0, 10)}.yaml`);
@@ -106,6 +109,7 @@ try {
       windowS: WINDOW_S,
       seed: loaded.scenario.seed,
       statsHistoryMinutes: STATS_MINUTES,
+      roundTripS: WITH_RTT ? m.network.db_rtt_s.value : 0,
       isolated: ALONE_S > 0 ? { secondsPerClass: ALONE_S, batches: 3 } : undefined,
       log,
     });
@@ -126,7 +130,7 @@ const doc = {
     "PostgreSQL. The server's CPU is every postgres process's (/proc), by role. Not a model overlay: evidence for " +
     "docs/model.md, 'The idle fleet replayed on a real PostgreSQL'.",
   measured_with: {
-    command: `npx tsx bench/fleetReplay.ts --agents ${AGENTS.join(",")} --window ${WINDOW_S} --warmup ${WARMUP_S} --alone ${ALONE_S} --scenario ${SCENARIO}${KEEP_IDLE ? " --no-churn" : ""}`,
+    command: `npx tsx bench/fleetReplay.ts --agents ${AGENTS.join(",")} --window ${WINDOW_S} --warmup ${WARMUP_S} --alone ${ALONE_S} --scenario ${SCENARIO}${KEEP_IDLE ? " --no-churn" : ""}${WITH_RTT ? " --rtt" : ""}`,
     date,
     machine: { cpu_model: m0.cpuModel, cores: m0.cores, memory_gb: m0.memoryGb, kernel: m0.kernel },
     load_average_1m_at_end: sig(loadavg()[0]!, 3),
@@ -141,6 +145,7 @@ const doc = {
   runs: runs.map(({ plan, result: r, atMeasured, shipped }) => ({
     agents: r.agents,
     pool_per_replica: { max_open: plan.poolMaxOpen, max_idle: plan.poolMaxIdle, replicas: plan.replicas },
+    connection_held_for_round_trip_s: WITH_RTT ? m.network.db_rtt_s.value : 0,
     window_s: sig(r.windowS),
     load_average_1m: { start: sig(r.load.start, 3), mean: sig(r.load.mean, 3), end: sig(r.load.end, 3) },
     server_vcpu: sig(r.cpu.total / r.windowS),

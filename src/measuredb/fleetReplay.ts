@@ -26,6 +26,8 @@ export interface ReplayOptions {
   windowS: number;
   seed: number;
   statsHistoryMinutes: number;
+  /** A network round trip each statement holds its connection for (the model's db_rtt_s), seconds; 0: loopback only. */
+  roundTripS?: number;
   /** Measure each issued statement alone first (measure-db's way), on the same data. */
   isolated?: { secondsPerClass: number; batches: number };
   log: (line: string) => void;
@@ -159,6 +161,7 @@ async function runWindow(
     { length: plan.replicas },
     (_, r) => new GoPool(url, plan.poolMaxOpen, plan.poolMaxIdle, `coderd-${r}`),
   );
+  for (const p of pools) p.holdS = opts.roundTripS ?? 0;
   open.push(...pools);
   const listeners: pg.Client[] = [];
   for (let r = 0; r < plan.replicas * plan.listenersPerReplica; r++) {

@@ -24,9 +24,13 @@ export class GoPool {
     private readonly applicationName: string,
   ) {}
 
+  /** Extra seconds a statement holds its connection: a network round trip the loopback lacks (0: none). */
+  holdS = 0;
+
   async query(text: string, values: unknown[]): Promise<void> {
     const c = await this.acquire();
     try {
+      if (this.holdS > 0) await new Promise((r) => setTimeout(r, this.holdS * 1000));
       await c.query({ text, values });
     } finally {
       this.release(c);
