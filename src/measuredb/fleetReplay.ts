@@ -148,27 +148,128 @@ async function measureAlone(
   }
 }
 
-async function runWindow(
-  url: string,
-  control: pg.Client,
-  ids: DataIds,
-  catalog: Map<string, StatementClass>,
-  opts: ReplayOptions,
-  open: { end(): Promise<void> }[],
-): Promise<Omit<ReplayResult, "isolatedCpuS">> {
-  const { plan, log } = opts;
+/** The fleet's statement streams on the replicas' pools, and what they issued while `measuring`. */
+class FleetDriver {
+  measuring = false;
+  readonly issued: Record<string, number> = {};
+  failed = 0;
+  readonly lateness: number[] = [];
+  inFlight = 0;
+  private readonly t0 = process.hrtime.bigint();
+  private readonly statsBuffers: number[][];
+
+  constructor(
+    private readonly plan: FleetPlan,
+    private readonly pools: GoPool[],
+    private readonly catalog: Map<string, StatementClass>,
+    private readonly ids: DataIds,
+  ) {
+    this.statsBuffers = pools.map(() => []);
+  }
+
+  elapsed(): number {
+    return Number(process.hrtime.bigint() - this.t0) / 1e9;
+  }
+
+  /** One statement of the catalog on a replica's pool (the i-th entity's parameters). */
+  private async run(replica: number, id: string, i: number, params?: unknown[]): Promise<void> {
+    const cls = this.catalog.get(id)!;
+    const { text, values } = params ? { text: cls.sql, values: params } : statementText(cls, cls.params(i));
+    await this.pools[replica]!.query(text, values);
+    if (this.measuring) this.issued[id] = (this.issued[id] ?? 0) + 1;
+  }
+
+  /** Starts a call at its scheduled time, whatever the calls before it are doing (open loop). */
+  private call(scheduledS: number, body: () => Promise<void>): void {
+    if (this.measuring) this.lateness.push(this.elapsed() - scheduledS);
+    this.inFlight++;
+    body()
+      .catch(() => {
+        if (this.measuring) this.failed++;
+      })
+      .finally(() => this.inFlight--);
+  }
+
+  private replicaOf(agent: number): number {
+    return agent % this.plan.replicas;
+  }
+
+  private async auth(agent: number): Promise<void> {
+    for (let k = 0; k < this.plan.authReadsPerCall; k++)
+      await this.run(this.replicaOf(agent), AUTH_READS[Math.min(k, AUTH_READS.length - 1)]!, agent);
+  }
+
+  private async metadataCall(a: number): Promise<void> {
+    await this.auth(a);
+    for (const id of FLEET_STATEMENTS.metadata) await this.run(this.replicaOf(a), id, a);
+  }
+
+  /** The stats call authenticates; its row waits in the replica's batcher for the next flush. */
+  private async statsCall(a: number): Promise<void> {
+    await this.auth(a);
+    const buf = this.statsBuffers[this.replicaOf(a)]!;
+    if (buf.length < this.plan.statsFlushRows) buf.push(a);
+  }
+
+  private statsFlush(r: number, at: number): void {
+    const rows = this.statsBuffers[r]!.splice(0);
+    const id = FLEET_STATEMENTS.statsInsert[0];
+    if (rows.length > 0) this.call(at, () => this.run(r, id, 0, agentStatsRows(this.ids, rows)));
+  }
+
+  /** coderd v2.8's Agents(): the workspaces, then per workspace its owner and agents, per agent its apps. */
+  private async collector(r: number): Promise<void> {
+    const [workspaces, user, agents, apps] = FLEET_STATEMENTS.collector;
+    await this.run(r, workspaces, 0);
+    for (let w = 0; w < this.plan.agents; w++) {
+      await this.run(r, user, w);
+      await this.run(r, agents, w);
+      await this.run(r, apps, w);
+    }
+  }
+
+  private async deploymentStats(r: number): Promise<void> {
+    for (const id of FLEET_STATEMENTS.deploymentStats) await this.run(r, id, 0);
+  }
+
+  streams(seed: number): PeriodicStream[] {
+    const p = this.plan;
+    const rng = new RandomStreams(seed);
+    const every = (count: number, periodS: number, name: string, f: (m: number, at: number) => void) =>
+      new PeriodicStream(count, periodS, rng.stream(name), f);
+    return [
+      every(p.agents, p.metadataPeriodS, "metadata", (a, at) => this.call(at, () => this.metadataCall(a))),
+      every(p.agents, p.statsPeriodS, "stats", (a, at) => this.call(at, () => this.statsCall(a))),
+      every(p.agents, p.heartbeatPeriodS, "heartbeat", (a, at) =>
+        this.call(at, () => this.run(this.replicaOf(a), FLEET_STATEMENTS.heartbeat[0], a)),
+      ),
+      every(p.replicas, p.statsFlushS, "stats-flush", (r, at) => this.statsFlush(r, at)),
+      every(p.replicas, p.collectorPeriodS, "collector", (r, at) => this.call(at, () => this.collector(r))),
+      every(p.replicas, p.deploymentStatsPeriodS, "deployment-stats", (r, at) =>
+        this.call(at, () => this.deploymentStats(r)),
+      ),
+    ];
+  }
+
+  generator(cpuSeconds: number): ReplayResult["generator"] {
+    const l = [...this.lateness].sort((a, b) => a - b);
+    const q = (f: number) => l[Math.min(l.length - 1, Math.floor(f * l.length))] ?? 0;
+    return { cpuSeconds, latenessP50S: q(0.5), latenessP99S: q(0.99), latenessMaxS: l.at(-1) ?? 0 };
+  }
+}
+
+/** Each replica's pool and LISTEN connections, and the role of every backend pid they hold. */
+async function openFleet(url: string, plan: FleetPlan, control: pg.Client, roundTripS: number) {
   const pools = Array.from(
     { length: plan.replicas },
     (_, r) => new GoPool(url, plan.poolMaxOpen, plan.poolMaxIdle, `coderd-${r}`),
   );
-  for (const p of pools) p.holdS = opts.roundTripS ?? 0;
-  open.push(...pools);
+  for (const p of pools) p.holdS = roundTripS;
   const listeners: pg.Client[] = [];
   for (let r = 0; r < plan.replicas * plan.listenersPerReplica; r++) {
     const l = await connect(url, `coderd-${r % plan.replicas} pubsub`);
     for (const ch of LISTEN_CHANNELS) await l.query(`LISTEN ${ch}`);
     listeners.push(l);
-    open.push(l);
   }
   const listenerPids = new Set(listeners.map(pidOf));
   const controlPid = pidOf(control);
@@ -180,84 +281,30 @@ async function runWindow(
         : pools.some((p) => p.pids.has(pid))
           ? "pool backends"
           : undefined;
+  return { pools, listeners, role };
+}
 
-  let measuring = false;
-  const issued: Record<string, number> = {};
-  let failed = 0;
-  const lateness: number[] = [];
-  let inFlight = 0;
-  const run = async (replica: number, id: string, i: number) => {
-    const cls = catalog.get(id)!;
-    const { text, values } = statementText(cls, cls.params(i));
-    await pools[replica]!.query(text, values);
-    if (measuring) issued[id] = (issued[id] ?? 0) + 1;
-  };
-  const call = (scheduledS: number, body: () => Promise<void>) => {
-    if (measuring) lateness.push(elapsed() - scheduledS);
-    inFlight++;
-    body()
-      .catch(() => {
-        if (measuring) failed++;
-      })
-      .finally(() => inFlight--);
-  };
-  const replicaOf = (agent: number) => agent % plan.replicas;
-  const auth = async (agent: number) => {
-    for (let k = 0; k < plan.authReadsPerCall; k++)
-      await run(replicaOf(agent), AUTH_READS[Math.min(k, AUTH_READS.length - 1)]!, agent);
-  };
-  const statsBuffers: number[][] = pools.map(() => []);
-  const rng = new RandomStreams(opts.seed);
-  const n = plan.agents;
-  const streams = [
-    new PeriodicStream(n, plan.metadataPeriodS, rng.stream("metadata"), (a, at) =>
-      call(at, async () => {
-        await auth(a);
-        for (const id of FLEET_STATEMENTS.metadata) await run(replicaOf(a), id, a);
-      }),
-    ),
-    new PeriodicStream(n, plan.statsPeriodS, rng.stream("stats"), (a, at) =>
-      call(at, async () => {
-        await auth(a);
-        const buf = statsBuffers[replicaOf(a)]!;
-        if (buf.length < plan.statsFlushRows) buf.push(a);
-      }),
-    ),
-    new PeriodicStream(n, plan.heartbeatPeriodS, rng.stream("heartbeat"), (a, at) =>
-      call(at, () => run(replicaOf(a), FLEET_STATEMENTS.heartbeat[0], a)),
-    ),
-    new PeriodicStream(plan.replicas, plan.statsFlushS, rng.stream("stats-flush"), (r, at) => {
-      const rows = statsBuffers[r]!.splice(0);
-      if (rows.length > 0) call(at, () => flushStats(pools[r]!, catalog, ids, rows, issued, () => measuring));
-    }),
-    new PeriodicStream(plan.replicas, plan.collectorPeriodS, rng.stream("collector"), (r, at) =>
-      call(at, async () => {
-        const [workspaces, user, agents, apps] = FLEET_STATEMENTS.collector;
-        await run(r, workspaces, 0);
-        for (let w = 0; w < n; w++) {
-          await run(r, user, w);
-          await run(r, agents, w);
-          await run(r, apps, w);
-        }
-      }),
-    ),
-    new PeriodicStream(plan.replicas, plan.deploymentStatsPeriodS, rng.stream("deployment-stats"), (r, at) =>
-      call(at, async () => {
-        for (const id of FLEET_STATEMENTS.deploymentStats) await run(r, id, 0);
-      }),
-    ),
-  ];
-
-  const t0 = process.hrtime.bigint();
-  const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
+async function runWindow(
+  url: string,
+  control: pg.Client,
+  ids: DataIds,
+  catalog: Map<string, StatementClass>,
+  opts: ReplayOptions,
+  open: { end(): Promise<void> }[],
+): Promise<Omit<ReplayResult, "isolatedCpuS">> {
+  const { plan, log } = opts;
+  const { pools, listeners, role } = await openFleet(url, plan, control, opts.roundTripS ?? 0);
+  open.push(...pools, ...listeners);
+  const driver = new FleetDriver(plan, pools, catalog, ids);
+  const streams = driver.streams(opts.seed);
   const timer = setInterval(() => {
-    const t = elapsed();
+    const t = driver.elapsed();
     for (const s of streams) s.due(t);
   }, 5);
   try {
-    log(`${n} agents: warming up ${opts.warmupS} s`);
+    log(`${plan.agents} agents: warming up ${opts.warmupS} s`);
     await sleep(opts.warmupS * 1000);
-    const sampler = new ServerCpuSampler(ServerCpuSampler.postmasterOf(controlPid), role);
+    const sampler = new ServerCpuSampler(ServerCpuSampler.postmasterOf(pidOf(control)), role);
     await control.query(
       "SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)",
     );
@@ -266,50 +313,42 @@ async function runWindow(
     const loads: number[] = [loadavg()[0]!];
     const waits = { samples: 0, active: 0, byEvent: {} as Record<string, number> };
     sampler.start();
-    measuring = true;
-    const windowStart = elapsed();
-    log(`${n} agents: measuring ${opts.windowS} s`);
-    while (elapsed() - windowStart < opts.windowS) {
-      await sleep(Math.min(1000, (opts.windowS - (elapsed() - windowStart)) * 1000));
+    driver.measuring = true;
+    const windowStart = driver.elapsed();
+    log(`${plan.agents} agents: measuring ${opts.windowS} s`);
+    while (driver.elapsed() - windowStart < opts.windowS) {
+      await sleep(Math.min(1000, (opts.windowS - (driver.elapsed() - windowStart)) * 1000));
       sampler.sample();
       loads.push(loadavg()[0]!);
       await sampleWaits(control, waits);
     }
-    measuring = false;
+    driver.measuring = false;
     const cpu = sampler.stop();
     const cpuUsed = process.cpuUsage(cpu0);
     const after = await serverSnapshot(control);
-    const statements = await statementTotals(control, catalog, Object.keys(statementRates(plan)), (id) => {
+    const statements = await statementTotals(control, Object.keys(statementRates(plan)), (id) => {
       const cls = catalog.get(id)!;
       return statementText(cls, cls.params(0)).text;
     });
     clearInterval(timer);
-    const windowS = elapsed() - windowStart;
+    const windowS = driver.elapsed() - windowStart;
     const checkpoint = await measureCheckpoint(control);
-    lateness.sort((a, b) => a - b);
-    const q = (f: number) => lateness[Math.min(lateness.length - 1, Math.floor(f * lateness.length))] ?? 0;
-    const expected = Object.fromEntries(
-      Object.entries(statementRates(plan)).map(([id, rate]) => [id, rate * opts.windowS]),
-    );
     const deadline = Date.now() + 30_000;
-    while (inFlight > 0 && Date.now() < deadline) await sleep(50);
+    while (driver.inFlight > 0 && Date.now() < deadline) await sleep(50);
     return {
-      agents: n,
+      agents: plan.agents,
       windowS,
       cpu: { ...cpu, fleetSeconds: cpu.total - (cpu.roles["replay control"] ?? 0) },
       statements,
-      expected,
-      issued,
-      failed,
+      expected: Object.fromEntries(
+        Object.entries(statementRates(plan)).map(([id, rate]) => [id, rate * opts.windowS]),
+      ),
+      issued: driver.issued,
+      failed: driver.failed,
       server: snapshotDelta(before, after),
       waits,
       pools: pools.map((p) => ({ opens: p.opens, closes: p.closes, waits: p.waits })),
-      generator: {
-        cpuSeconds: (cpuUsed.user + cpuUsed.system) / 1e6,
-        latenessP50S: q(0.5),
-        latenessP99S: q(0.99),
-        latenessMaxS: lateness.at(-1) ?? 0,
-      },
+      generator: driver.generator((cpuUsed.user + cpuUsed.system) / 1e6),
       load: { start: loads[0]!, end: loads.at(-1)!, mean: loads.reduce((s, x) => s + x, 0) / loads.length },
       checkpoint,
     };
@@ -336,20 +375,6 @@ async function measureCheckpoint(control: pg.Client): Promise<ReplayResult["chec
   const cpuSeconds = processCpuSeconds(pid) - c0;
   await control.query("SELECT pg_stat_force_next_flush()");
   return { cpuSeconds, buffersWritten: (await written().catch(() => b0)) - b0 };
-}
-
-async function flushStats(
-  pool: GoPool,
-  catalog: Map<string, StatementClass>,
-  ids: DataIds,
-  rows: number[],
-  issued: Record<string, number>,
-  measuring: () => boolean,
-): Promise<void> {
-  const id = FLEET_STATEMENTS.statsInsert[0];
-  const cls = catalog.get(id)!;
-  await pool.query(cls.sql, agentStatsRows(ids, rows));
-  if (measuring()) issued[id] = (issued[id] ?? 0) + 1;
 }
 
 async function sampleWaits(
@@ -384,7 +409,6 @@ async function queryId(control: pg.Client, text: string): Promise<string> {
 /** pg_stat_statements of this database, by the id of the issued statement (matched by query id). */
 async function statementTotals(
   control: pg.Client,
-  catalog: Map<string, StatementClass>,
   issuedIds: readonly string[],
   sample: (id: string) => string,
 ): Promise<Record<string, { calls: number; timeMs: number; rows: number }>> {
