@@ -49,28 +49,11 @@ export function buildCatalog(ids: DataIds): StatementClass[] {
   const at = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
   const now = () => new Date();
 
-  const statsBatch = (rows: number) => (i: number) => {
-    const pick = Array.from({ length: rows }, (_, k) => (i * rows + k) % n);
-    return [
-      pick.map(() => crypto.randomUUID()),
-      pick.map(() => now()),
-      pick.map((k) => ids.users[k]),
-      pick.map((k) => ids.workspaces[k]),
-      pick.map(() => ids.templateId),
-      pick.map((k) => ids.agents[k]),
-      JSON.stringify(pick.map(() => ({ ssh: 1 }))),
-      pick.map(() => 1),
-      pick.map(() => 300),
-      pick.map(() => 307200),
-      pick.map(() => 300),
-      pick.map(() => 307200),
-      pick.map(() => 0),
-      pick.map(() => 0),
-      pick.map(() => 0),
-      pick.map(() => 1),
-      pick.map((k) => 5 + (k % 40)),
-    ];
-  };
+  const statsBatch = (rows: number) => (i: number) =>
+    agentStatsRows(
+      ids,
+      Array.from({ length: rows }, (_, k) => (i * rows + k) % n),
+    );
 
   return [
     {
@@ -521,6 +504,30 @@ SELECT
     },
     // Workspace builds' statements (issue 12, builds' database work): their own file.
     ...buildStatements(ids),
+  ];
+}
+
+/** InsertWorkspaceAgentStats parameters: one row per picked workspace index (its owner, agent, template). */
+export function agentStatsRows(ids: DataIds, pick: readonly number[]): unknown[] {
+  const now = () => new Date();
+  return [
+    pick.map(() => crypto.randomUUID()),
+    pick.map(() => now()),
+    pick.map((k) => ids.users[k]),
+    pick.map((k) => ids.workspaces[k]),
+    pick.map(() => ids.templateId),
+    pick.map((k) => ids.agents[k]),
+    JSON.stringify(pick.map(() => ({ ssh: 1 }))),
+    pick.map(() => 1),
+    pick.map(() => 300),
+    pick.map(() => 307200),
+    pick.map(() => 300),
+    pick.map(() => 307200),
+    pick.map(() => 0),
+    pick.map(() => 0),
+    pick.map(() => 0),
+    pick.map(() => 1),
+    pick.map((k) => 5 + (k % 40)),
   ];
 }
 

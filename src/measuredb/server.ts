@@ -104,7 +104,11 @@ function run(cmd: string, args: string[], user: ReturnType<typeof serverUser>): 
 }
 
 /** Starts a throw-away server; `log` gets progress lines. Throws with the server's own words when it fails. */
-export async function startLocalServer(log: (line: string) => void): Promise<LocalServer> {
+export async function startLocalServer(
+  log: (line: string) => void,
+  /** `name=value` settings that replace measure-db's own of the same name or add to them. */
+  settings: readonly string[] = [],
+): Promise<LocalServer> {
   const { found, tried } = await findBinaries();
   if (!found) throw new Error(`no PostgreSQL binaries: ${tried.join("; ")}`);
   const user = serverUser();
@@ -142,7 +146,9 @@ export async function startLocalServer(log: (line: string) => void): Promise<Loc
       user,
     );
     const port = await freePort();
-    const args = ["-D", data, "-p", String(port), ...SERVER_SETTINGS.flatMap((s) => ["-c", s])];
+    const names = new Set(settings.map((s) => s.split("=")[0]));
+    const all = [...SERVER_SETTINGS.filter((s) => !names.has(s.split("=")[0])), ...settings];
+    const args = ["-D", data, "-p", String(port), ...all.flatMap((s) => ["-c", s])];
     let stderr = "";
     child = spawn(found.postgres, args, {
       stdio: ["ignore", "ignore", "pipe"],

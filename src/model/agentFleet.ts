@@ -23,6 +23,22 @@ export interface AgentFleetOptions {
   onTailnet?: (event: "agent_up" | "agent_down", agent: number, replica: number) => void;
 }
 
+/** How often an agent sends metadata, and how many calls each time (the replay of bench/fleetReplay.ts shares it). */
+export function metadataCadence(
+  opts: Pick<
+    AgentFleetOptions,
+    "metadataPath" | "metadataItems" | "metadataIntervalSeconds" | "metadataReportTickSeconds"
+  >,
+): { periodSeconds: number; callsPerTick: number } {
+  // Batched agents report at most once per tick; per-item agents call once per item per interval.
+  return opts.metadataPath === "per_item"
+    ? { periodSeconds: opts.metadataIntervalSeconds, callsPerTick: opts.metadataItems }
+    : {
+        periodSeconds: Math.max(opts.metadataIntervalSeconds, opts.metadataReportTickSeconds),
+        callsPerTick: 1,
+      };
+}
+
 /**
  * One workspace agent per workspace: a long-lived connection to one coderd replica, and the periodic
  * calls timing matters for (metadata, stats) as events. Heartbeats are a dense stream carried as a rate
@@ -66,12 +82,9 @@ export class AgentFleet {
     this.statsInFlight = new Uint8Array(opts.agents);
     this.metadataOwed = new Uint8Array(opts.agents);
     this.statsOwed = new Uint8Array(opts.agents);
-    // Batched agents report at most once per tick; per-item agents call once per item per interval.
-    this.metadataPeriodSeconds =
-      opts.metadataPath === "per_item"
-        ? opts.metadataIntervalSeconds
-        : Math.max(opts.metadataIntervalSeconds, opts.metadataReportTickSeconds);
-    this.callsPerMetadataTick = opts.metadataPath === "per_item" ? opts.metadataItems : 1;
+    const cadence = metadataCadence(opts);
+    this.metadataPeriodSeconds = cadence.periodSeconds;
+    this.callsPerMetadataTick = cadence.callsPerTick;
     this.metadataPeriod = opts.metadataItems > 0 ? sim.fixedDelay(this.metadataPeriodSeconds) : -1;
     this.statsPeriod = sim.fixedDelay(opts.statsIntervalSeconds);
     this.metadataAction = sim.register((arg) => this.metadataTick(arg));

@@ -123,7 +123,7 @@ export class CoderdCluster {
 
   /** Idle connections replica r's pool keeps (CODER_PG_CONN_MAX_IDLE=auto: max_open / divisor). */
   maxIdleConnections(r: number): number {
-    return Math.ceil(this.pools[r]!.size / this.model.coderd.pg_conn_idle_divisor.value);
+    return maxIdleConnections(this.pools[r]!.size, this.model.coderd.pg_conn_idle_divisor.value);
   }
 
   websockets(r: number): number {
@@ -146,4 +146,9 @@ export class CoderdCluster {
     for (let r = 0; r < this.replicas; r++) n += this.agents[r]!;
     return n;
   }
+}
+
+/** CODER_PG_CONN_MAX_IDLE=auto: a pool of `maxOpen` keeps ceil(maxOpen / divisor) connections idle. */
+export function maxIdleConnections(maxOpen: number, divisor: number): number {
+  return Math.ceil(maxOpen / divisor);
 }
