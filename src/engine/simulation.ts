@@ -119,14 +119,21 @@ export class Simulation {
     return this.events.push(timeSeconds, action, arg);
   }
 
-  /** Runs a closure after a delay (model-edge convenience; allocates). */
+  /**
+   * Runs a closure after a delay (model-edge convenience; allocates). Closures are the model's timers and
+   * think times: they wait in the event list's aside heap (same order, shallower main heap).
+   */
   after(delaySeconds: number, fn: () => void): EventHandle {
-    return this.schedule(delaySeconds, this.closureAction, this.storeClosure(fn));
+    if (!(delaySeconds >= 0)) throw new RangeError(`delay must be >= 0 seconds, got ${delaySeconds}`);
+    return this.events.pushAside(this.nowSeconds + delaySeconds, this.closureAction, this.storeClosure(fn));
   }
 
   /** Runs a closure at an absolute time (model-edge convenience; allocates). */
   at(timeSeconds: number, fn: () => void): EventHandle {
-    return this.scheduleAt(timeSeconds, this.closureAction, this.storeClosure(fn));
+    if (!(timeSeconds >= this.nowSeconds)) {
+      throw new RangeError(`cannot schedule at ${timeSeconds} s, before now (${this.nowSeconds} s)`);
+    }
+    return this.events.pushAside(timeSeconds, this.closureAction, this.storeClosure(fn));
   }
 
   /** Cancels a pending event; false if it already fired or was cancelled. O(log n). */
