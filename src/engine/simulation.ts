@@ -71,6 +71,16 @@ export class Simulation {
   }
 
   /**
+   * Like `post`, for an event that waits long and fires rarely compared with the run's busiest events (a
+   * timer's first, randomly phased tick; a long service): it waits in the event list's aside heap, in the
+   * same order, so the busy events sift through a shallower heap.
+   */
+  postAside(delaySeconds: number, action: ActionId, arg = 0): void {
+    if (!(delaySeconds >= 0)) throw new RangeError(`delay must be >= 0 seconds, got ${delaySeconds}`);
+    this.events.pushAside(this.nowSeconds + delaySeconds, action, arg);
+  }
+
+  /**
    * Declares a delay that many events will be posted with (a timer's period, a fixed round trip). Events
    * posted with it (`postFixed`) are due in posting order, so the event list keeps them in a FIFO: O(1)
    * per post instead of a heap insert, in exactly the order `post` would fire them. Declaring the same
