@@ -195,8 +195,8 @@ export class EventList {
   }
 
   /**
-   * Removes the earliest heap event (lanes aside) and returns its slot; read it with slotKind/slotArg/
-   * slotTime before the next push (the slot is recycled). Returns -1 when empty.
+   * Removes the earliest heap event (lanes and the aside heap left out) and returns its slot; read it with
+   * slotKind/slotArg/slotTime before the next push (the slot is recycled). Returns -1 when empty.
    */
   pop(): number {
     if (this.firedAtRoot) this.settle();
@@ -240,7 +240,7 @@ export class EventList {
 
   /** True when the handle names an event that is still pending. */
   isPending(handle: EventHandle): boolean {
-    if (handle < 0) return this.aside!.isPending(-1 - handle);
+    if (handle < 0) return this.aside?.isPending(-1 - handle) ?? false;
     const slot = handle & SLOT_MASK;
     return (
       slot < this.nextFreshSlot &&
@@ -251,26 +251,26 @@ export class EventList {
 
   /** Time of a pending event, or NaN for a stale handle. */
   timeOf(handle: EventHandle): number {
-    if (handle < 0) return this.aside!.timeOf(-1 - handle);
+    if (handle < 0) return this.aside?.timeOf(-1 - handle) ?? Number.NaN;
     return this.isPending(handle) ? this.time[handle & SLOT_MASK]! : Number.NaN;
   }
 
   /** Action of a pending event, or -1 for a stale handle. */
   kindOfPending(handle: EventHandle): number {
-    if (handle < 0) return this.aside!.kindOfPending(-1 - handle);
+    if (handle < 0) return this.aside?.kindOfPending(-1 - handle) ?? -1;
     return this.isPending(handle) ? this.kindOf[handle & SLOT_MASK]! : -1;
   }
 
   /** Argument of a pending event, or NaN for a stale handle. */
   argOfPending(handle: EventHandle): number {
-    if (handle < 0) return this.aside!.argOfPending(-1 - handle);
+    if (handle < 0) return this.aside?.argOfPending(-1 - handle) ?? Number.NaN;
     return this.isPending(handle) ? this.argOf[handle & SLOT_MASK]! : Number.NaN;
   }
 
   /** Removes a pending event; false if it already fired or was cancelled. */
   cancel(handle: EventHandle): boolean {
     if (handle < 0) {
-      if (!this.aside!.cancel(-1 - handle)) return false;
+      if (!this.aside?.cancel(-1 - handle)) return false;
       this.asideRootChanged();
       return true;
     }
@@ -299,7 +299,8 @@ export class EventList {
    */
   reschedule(handle: EventHandle, timeSeconds: number): boolean {
     if (handle < 0) {
-      const aside = this.aside!;
+      const aside = this.aside;
+      if (aside === undefined) return false;
       aside.nextSeq = this.nextSeq;
       if (!aside.reschedule(-1 - handle, timeSeconds)) return false;
       this.nextSeq = aside.nextSeq;

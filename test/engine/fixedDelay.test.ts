@@ -87,6 +87,12 @@ describe("fixed delays", () => {
     expect(log).toEqual(["p", "c", "b"]);
     expect(sim.isPending(b)).toBe(false);
     expect(sim.pendingEvents).toBe(0);
+    // A handle of an event long gone (or never made) is simply not pending.
+    const fresh = new Simulation();
+    expect(fresh.isPending(b)).toBe(false);
+    expect(fresh.cancel(b)).toBe(false);
+    expect(fresh.reschedule(b, 1)).toBe(false);
+    expect(fresh.timeOf(b)).toBeNaN();
   });
 
   it("rejects a delay that is negative or not finite", () => {
