@@ -15,6 +15,11 @@
  *
  * Events posted with a fixed delay wait in FIFO lanes beside the heap (see FixedDelayLanes); `popNext`
  * takes the earliest of the heap root and the lanes' heads.
+ *
+ * Events that wait long and fire rarely (`pushAside`: the model edge's timers and think times) go to a
+ * second heap, so the short-lived events that make up most of a run sift through a shallow heap. Its
+ * root takes part in the merge as one more lane head, and it draws its sequence numbers from this list,
+ * so the firing order is exactly that of a single heap. Its handles are negative.
  */
 
 import { FixedDelayLanes } from "./fixedDelayLanes.js";
@@ -53,6 +58,9 @@ export class EventList {
   /** The root is an event already fired by `popDeferred`, still physically in the heap. */
   private firedAtRoot = false;
   private readonly lanes = new FixedDelayLanes();
+  /** The heap for events pushed aside, made on first use, and the lane its root takes part in the merge as. */
+  private aside: EventList | undefined;
+  private asideLane = -1;
   /** Time, action and argument of the event the last `popNext` took. */
   firedTime = 0;
   firedKind = 0;
@@ -72,7 +80,7 @@ export class EventList {
   }
 
   get length(): number {
-    return (this.firedAtRoot ? this.size - 1 : this.size) + this.lanes.count;
+    return (this.firedAtRoot ? this.size - 1 : this.size) + this.lanes.count + (this.aside?.length ?? 0);
   }
 
   /** Time of the earliest pending event, or +Infinity when empty. */
@@ -107,8 +115,12 @@ export class EventList {
       (laneTime === this.heapTime[0]! && lanes.bestSeq < this.seq[this.heap[0]!]!)
     ) {
       if (!(laneTime <= untilSeconds) || laneTime === Number.POSITIVE_INFINITY) return false;
-      lanes.shift();
       this.firedTime = laneTime;
+      if (lanes.bestLane === this.asideLane) {
+        this.takeAside();
+        return true;
+      }
+      lanes.shift();
       this.firedKind = lanes.shiftedKind;
       this.firedArg = lanes.shiftedArg;
       return true;
@@ -127,6 +139,38 @@ export class EventList {
   push(timeSeconds: number, kind: number, arg: number): EventHandle {
     const slot = this.insert(timeSeconds, kind, arg);
     return this.generation[slot]! * SLOT_SPAN + slot;
+  }
+
+  /**
+   * Like `push`, into the heap for events that wait long and fire rarely (see the class comment). The
+   * order is the same as `push`'s; only the cost differs. The handle works with every handle method.
+   */
+  pushAside(timeSeconds: number, kind: number, arg: number): EventHandle {
+    if (this.aside === undefined) {
+      this.aside = new EventList(16);
+      this.asideLane = this.lanes.addExternal();
+    }
+    const aside = this.aside;
+    aside.nextSeq = this.nextSeq++;
+    const handle = aside.push(timeSeconds, kind, arg);
+    this.asideRootChanged();
+    return -1 - handle;
+  }
+
+  /** Fires the root of the aside heap (its time is already in firedTime). */
+  private takeAside(): void {
+    const aside = this.aside!;
+    const slot = aside.pop();
+    this.firedKind = aside.kindOf[slot]!;
+    this.firedArg = aside.argOf[slot]!;
+    this.asideRootChanged();
+  }
+
+  /** Tells the lanes the aside heap's root (time and sequence), which competes with their heads. */
+  private asideRootChanged(): void {
+    const aside = this.aside!;
+    if (aside.size === 0) this.lanes.setExternalHead(this.asideLane, Number.POSITIVE_INFINITY, 0);
+    else this.lanes.setExternalHead(this.asideLane, aside.heapTime[0]!, aside.seq[aside.heap[0]!]!);
   }
 
   /**
@@ -151,8 +195,8 @@ export class EventList {
   }
 
   /**
-   * Removes the earliest heap event (lanes aside) and returns its slot; read it with slotKind/slotArg/
-   * slotTime before the next push (the slot is recycled). Returns -1 when empty.
+   * Removes the earliest heap event (lanes and the aside heap left out) and returns its slot; read it with
+   * slotKind/slotArg/slotTime before the next push (the slot is recycled). Returns -1 when empty.
    */
   pop(): number {
     if (this.firedAtRoot) this.settle();
@@ -196,6 +240,7 @@ export class EventList {
 
   /** True when the handle names an event that is still pending. */
   isPending(handle: EventHandle): boolean {
+    if (handle < 0) return this.aside?.isPending(-1 - handle) ?? false;
     const slot = handle & SLOT_MASK;
     return (
       slot < this.nextFreshSlot &&
@@ -206,21 +251,29 @@ export class EventList {
 
   /** Time of a pending event, or NaN for a stale handle. */
   timeOf(handle: EventHandle): number {
+    if (handle < 0) return this.aside?.timeOf(-1 - handle) ?? Number.NaN;
     return this.isPending(handle) ? this.time[handle & SLOT_MASK]! : Number.NaN;
   }
 
   /** Action of a pending event, or -1 for a stale handle. */
   kindOfPending(handle: EventHandle): number {
+    if (handle < 0) return this.aside?.kindOfPending(-1 - handle) ?? -1;
     return this.isPending(handle) ? this.kindOf[handle & SLOT_MASK]! : -1;
   }
 
   /** Argument of a pending event, or NaN for a stale handle. */
   argOfPending(handle: EventHandle): number {
+    if (handle < 0) return this.aside?.argOfPending(-1 - handle) ?? Number.NaN;
     return this.isPending(handle) ? this.argOf[handle & SLOT_MASK]! : Number.NaN;
   }
 
   /** Removes a pending event; false if it already fired or was cancelled. */
   cancel(handle: EventHandle): boolean {
+    if (handle < 0) {
+      if (!this.aside?.cancel(-1 - handle)) return false;
+      this.asideRootChanged();
+      return true;
+    }
     if (!this.isPending(handle)) return false;
     this.cancelSlot(handle & SLOT_MASK);
     return true;
@@ -245,6 +298,15 @@ export class EventList {
    * among equal times it fires after events already scheduled for that time.
    */
   reschedule(handle: EventHandle, timeSeconds: number): boolean {
+    if (handle < 0) {
+      const aside = this.aside;
+      if (aside === undefined) return false;
+      aside.nextSeq = this.nextSeq;
+      if (!aside.reschedule(-1 - handle, timeSeconds)) return false;
+      this.nextSeq = aside.nextSeq;
+      this.asideRootChanged();
+      return true;
+    }
     if (!this.isPending(handle)) return false;
     this.rescheduleSlot(handle & SLOT_MASK, timeSeconds);
     return true;

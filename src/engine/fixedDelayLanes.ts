@@ -51,7 +51,8 @@ class Lane {
 }
 
 export class FixedDelayLanes {
-  private readonly lanes: Lane[] = [];
+  /** Per lane id; undefined for an external head (a structure outside whose earliest event competes). */
+  private readonly lanes: (Lane | undefined)[] = [];
   /** Per lane, its head's time (+Infinity when empty) and sequence: what `findBest` scans, side by side. */
   private headTime = new Float64Array(8).fill(Number.POSITIVE_INFINITY);
   private headSeq = new Float64Array(8);
@@ -68,6 +69,30 @@ export class FixedDelayLanes {
 
   /** Opens a lane; returns its id. */
   add(): number {
+    return this.open(new Lane());
+  }
+
+  /**
+   * Adds an external head: the earliest event of a structure kept elsewhere, set with `setExternalHead`
+   * and taken by its owner when `bestLane` names it (never `shift`ed here). Returns its lane id.
+   */
+  addExternal(): number {
+    return this.open(undefined);
+  }
+
+  /** Sets an external head's time (+Infinity when it has no event) and sequence. */
+  setExternalHead(lane: number, time: number, seq: number): void {
+    this.headTime[lane] = time;
+    this.headSeq[lane] = seq;
+    this.findBest();
+  }
+
+  /** Lane whose head is due first, or −1 when every lane is empty. */
+  get bestLane(): number {
+    return this.best;
+  }
+
+  private open(laneOrExternal: Lane | undefined): number {
     const lane = this.lanes.length;
     if (lane === this.headTime.length) {
       const time = new Float64Array(2 * lane).fill(Number.POSITIVE_INFINITY);
@@ -77,7 +102,7 @@ export class FixedDelayLanes {
       seq.set(this.headSeq);
       this.headSeq = seq;
     }
-    this.lanes.push(new Lane());
+    this.lanes.push(laneOrExternal);
     return lane;
   }
 

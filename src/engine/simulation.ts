@@ -71,6 +71,16 @@ export class Simulation {
   }
 
   /**
+   * Like `post`, for an event that waits long and fires rarely compared with the run's busiest events (a
+   * timer's first, randomly phased tick; a long service): it waits in the event list's aside heap, in the
+   * same order, so the busy events sift through a shallower heap.
+   */
+  postAside(delaySeconds: number, action: ActionId, arg = 0): void {
+    if (!(delaySeconds >= 0)) throw new RangeError(`delay must be >= 0 seconds, got ${delaySeconds}`);
+    this.events.pushAside(this.nowSeconds + delaySeconds, action, arg);
+  }
+
+  /**
    * Declares a delay that many events will be posted with (a timer's period, a fixed round trip). Events
    * posted with it (`postFixed`) are due in posting order, so the event list keeps them in a FIFO: O(1)
    * per post instead of a heap insert, in exactly the order `post` would fire them. Declaring the same
@@ -119,14 +129,21 @@ export class Simulation {
     return this.events.push(timeSeconds, action, arg);
   }
 
-  /** Runs a closure after a delay (model-edge convenience; allocates). */
+  /**
+   * Runs a closure after a delay (model-edge convenience; allocates). Closures are the model's timers and
+   * think times: they wait in the event list's aside heap (same order, shallower main heap).
+   */
   after(delaySeconds: number, fn: () => void): EventHandle {
-    return this.schedule(delaySeconds, this.closureAction, this.storeClosure(fn));
+    if (!(delaySeconds >= 0)) throw new RangeError(`delay must be >= 0 seconds, got ${delaySeconds}`);
+    return this.events.pushAside(this.nowSeconds + delaySeconds, this.closureAction, this.storeClosure(fn));
   }
 
   /** Runs a closure at an absolute time (model-edge convenience; allocates). */
   at(timeSeconds: number, fn: () => void): EventHandle {
-    return this.scheduleAt(timeSeconds, this.closureAction, this.storeClosure(fn));
+    if (!(timeSeconds >= this.nowSeconds)) {
+      throw new RangeError(`cannot schedule at ${timeSeconds} s, before now (${this.nowSeconds} s)`);
+    }
+    return this.events.pushAside(timeSeconds, this.closureAction, this.storeClosure(fn));
   }
 
   /** Cancels a pending event; false if it already fired or was cancelled. O(log n). */

@@ -134,11 +134,12 @@ export class AgentFleet {
     this.cluster.refreshFluid(r);
     this.opts.onTailnet?.("agent_up", agent, r);
     const token = agent + this.epoch[agent]! * EPOCH_SPAN;
-    // Each agent starts its collection loops on connect; the phase against other agents is random.
+    // Each agent starts its collection loops on connect; the phase against other agents is random. These
+    // first ticks wait aside (thousands at once while a fleet connects); the periods then run in lanes.
     if (this.opts.metadataItems > 0) {
-      this.sim.post(this.rng() * this.metadataPeriodSeconds, this.metadataAction, token);
+      this.sim.postAside(this.rng() * this.metadataPeriodSeconds, this.metadataAction, token);
     }
-    this.sim.post(this.rng() * this.opts.statsIntervalSeconds, this.statsAction, token);
+    this.sim.postAside(this.rng() * this.opts.statsIntervalSeconds, this.statsAction, token);
     return r;
   }
 

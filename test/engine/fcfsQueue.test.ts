@@ -35,6 +35,26 @@ describe("FcfsQueue", () => {
     expect(s.mean_queue_length).toBe(3 / 4);
   });
 
+  it("long services (completions in the aside heap) finish in the same order, ties included", () => {
+    const run = (longServices: boolean): string[] => {
+      const sim = new Simulation();
+      const q = new FcfsQueue(sim, { name: "q", servers: 3, longServices });
+      const other = new FcfsQueue(sim, { name: "other", servers: 2 });
+      const log = recorder(sim, q);
+      other.onComplete((tag) => log.push(`other ${tag}@${sim.now}`));
+      // Services on a 0.5 s grid, so completions of both queues often fall at the same instant.
+      for (let i = 0; i < 40; i++) {
+        sim.after((i % 7) * 0.5, () => q.submit(((i * 5) % 9) * 0.5, i));
+        sim.after((i % 5) * 0.5, () => other.submit(((i * 3) % 4) * 0.5, i));
+      }
+      sim.run();
+      return log;
+    };
+    const inHeap = run(false);
+    expect(inHeap.length).toBe(80);
+    expect(run(true)).toEqual(inHeap);
+  });
+
   it("a job submitted by the listener queues behind those already waiting", () => {
     const sim = new Simulation();
     const q = new FcfsQueue(sim, { name: "q" });

@@ -22,6 +22,11 @@ export interface FcfsQueueOptions {
   capacity?: number;
   /** Keep a response-time sketch for p50/p95/p99. @default false */
   trackResponseQuantiles?: boolean;
+  /**
+   * Services are long against the run's busiest events (builds): completions wait in the event list's
+   * aside heap (see Simulation.postAside). Changes cost only, never order. @default false
+   */
+  longServices?: boolean;
 }
 
 export type FcfsQueueStats = ResourceStats & Partial<ResponseQuantiles>;
@@ -60,6 +65,7 @@ export class FcfsQueue implements GaugeSource {
   private readonly waitTally = new Tally();
   private readonly serviceTally = new Tally();
   private readonly responseSketch: QuantileSketch | undefined;
+  private readonly longServices: boolean;
   private rejectedCount = 0;
   /**
    * Start of the measurement window. Jobs that straddle it count only their time inside it, so Little's
@@ -93,6 +99,7 @@ export class FcfsQueue implements GaugeSource {
     this.inSystemLevel = new TimeWeighted(sim);
     this.queueLevel = new TimeWeighted(sim);
     this.responseSketch = options.trackResponseQuantiles ? new QuantileSketch() : undefined;
+    this.longServices = options.longServices ?? false;
     this.doneAction = sim.register((server) => this.finish(server));
     this.windowStartSeconds = sim.now;
   }
@@ -240,7 +247,8 @@ export class FcfsQueue implements GaugeSource {
     this.serverArrival[server] = arrivalSeconds;
     this.serverStart[server] = this.sim.now;
     this.serverService[server] = serviceSeconds;
-    this.sim.post(serviceSeconds, this.doneAction, server);
+    if (this.longServices) this.sim.postAside(serviceSeconds, this.doneAction, server);
+    else this.sim.post(serviceSeconds, this.doneAction, server);
   }
 
   private finish(server: number): void {

@@ -60,6 +60,7 @@ export class ControlPlane {
     this.provisioners = new FcfsQueue(sim, {
       name: "provisioner daemons",
       servers: Math.max(1, this.daemons),
+      longServices: true, // builds take minutes
     });
     // With a connection start-up cost in the model, each pool sits behind database/sql's idle list.
     const idleLists =
