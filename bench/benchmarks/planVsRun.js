@@ -44,6 +44,7 @@ export function run({
   maxRatio = 2,
   sequential = true,
   runOn = "scenario",
+  sets = [],
 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "capsim-bench-plan-"));
   // Workspaces follow users 1:1 unless the plan's answer says how many it planned for (it keeps the
@@ -54,9 +55,12 @@ export function run({
     "--set",
     `workload.workspaces=${workspaces}`,
   ];
+  // Scenario overrides both commands take (`sets`: "path=value" strings).
+  const scenarioSets = sets.flatMap((s) => ["--set", s]);
   const runArgs = (jobs, deployment = [], workspaces = users) => [
     "run",
     scenario,
+    ...scenarioSets,
     ...load(workspaces),
     ...deployment,
     "--replications",
@@ -69,6 +73,7 @@ export function run({
   const planArgs = (jobs) => [
     "plan",
     scenario,
+    ...scenarioSets,
     "--users",
     String(users),
     "--json",
@@ -141,6 +146,12 @@ function figuresOf(m, users, maxRatio) {
     { name: "plan CPU time", value: m.planCpu, unit: "s" },
     { name: "plan / run, CPU time", value: m.planCpu / m.runCpu, unit: "×" },
     { name: "simulations plan made", value: answer.simulations?.length ?? Number.NaN, unit: "" },
+    // The search's own simulations (the rest are the rules and reference comparison runs).
+    {
+      name: "of which search candidates",
+      value: answer.simulations?.filter((s) => s.role === "candidate").length ?? Number.NaN,
+      unit: "",
+    },
     // The verdict, so a faster plan can be seen to give the same answer.
     { name: "plan found a deployment (1) or not (0)", value: answer.recommended ? 1 : 0, unit: "" },
     { name: "recommended total vCPU", value: answer.recommended?.total_vcpu ?? Number.NaN, unit: "" },
