@@ -5,42 +5,22 @@
 // "the same run" is: "scenario" (the scenario's own deployment) or "recommended" (the deployment the
 // plan just recommended, or the reference architecture it simulated when it found none: what a user
 // runs after planning). `sequential: true` also measures both with --jobs 1 (one thread).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { timedCli } from "../cliTime.js";
 
 export const description =
   "plan --users N vs one 3-replication run at N users (wall time, built CLI); the run on the scenario's deployment, or on the one plan recommends (the reference architecture if none)";
 
-const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
-
-/** CPU seconds of this process's waited-for children (/proc/self/stat cutime + cstime); NaN off Linux. */
-function childCpuSeconds() {
-  try {
-    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-    // Fields 16 and 17 of stat(5), counted from the state (field 3); in clock ticks, 100 a second on Linux.
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return Number.NaN;
-  }
+function wall(args, dir) {
+  // plan exits 3 when no deployment holds the load: a measured answer, not a failure.
+  return timedCli(args, dir, [0, 3]);
 }
 
-function wall(args, dir) {
-  const cpuBefore = childCpuSeconds();
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, CI: "true" },
-    maxBuffer: 64 * 2 ** 20,
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  // plan exits 3 when no deployment holds the load: a measured answer, not a failure.
-  if (r.status !== 0 && r.status !== 3)
-    throw new Error(`capsim ${args.join(" ")}: exit ${r.status}\n${r.stderr}`);
-  return { seconds, cpu: childCpuSeconds() - cpuBefore, stdout: r.stdout };
+/** With BENCH_PLAN_JSON=<file>, the plan's whole JSON answer is kept there (what it recommended, and why). */
+function keepAnswer(json) {
+  if (process.env.BENCH_PLAN_JSON) writeFileSync(process.env.BENCH_PLAN_JSON, json);
 }
 
 /** The `--set` overrides that put a plan's JSON deployment into the scenario. */
@@ -64,13 +44,24 @@ export function run({
   maxRatio = 2,
   sequential = true,
   runOn = "scenario",
+  sets = [],
 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "capsim-bench-plan-"));
-  const load = [`--set`, `workload.users=${users}`, `--set`, `workload.workspaces=${users}`];
-  const runArgs = (jobs, deployment = []) => [
+  // Workspaces follow users 1:1 unless the plan's answer says how many it planned for (it keeps the
+  // scenario's ratio: reference/10k has 0.6 workspaces a user).
+  const load = (workspaces) => [
+    "--set",
+    `workload.users=${users}`,
+    "--set",
+    `workload.workspaces=${workspaces}`,
+  ];
+  // Scenario overrides both commands take (`sets`: "path=value" strings).
+  const scenarioSets = sets.flatMap((s) => ["--set", s]);
+  const runArgs = (jobs, deployment = [], workspaces = users) => [
     "run",
     scenario,
-    ...load,
+    ...scenarioSets,
+    ...load(workspaces),
     ...deployment,
     "--replications",
     "3",
@@ -82,6 +73,7 @@ export function run({
   const planArgs = (jobs) => [
     "plan",
     scenario,
+    ...scenarioSets,
     "--users",
     String(users),
     "--json",
@@ -125,10 +117,11 @@ function bracketed(dir, runArgs, planArgs, sequential) {
 function planThenRun(dir, runArgs, planArgs) {
   const loadBefore = loadavg()[0];
   const plan = wall(planArgs(undefined), dir);
+  keepAnswer(plan.stdout);
   const answer = JSON.parse(plan.stdout);
   const loadBetween = loadavg()[0];
   const chosen = answer.recommended ?? answer.reference_architecture;
-  const run = wall(runArgs(undefined, deploymentSets(chosen.deployment)), dir);
+  const run = wall(runArgs(undefined, deploymentSets(chosen.deployment), answer.workspaces), dir);
   return {
     runName: `run on the ${answer.recommended ? "recommended deployment" : "reference architecture (plan found none)"}, 3 replications, default jobs`,
     run: run.seconds,
@@ -153,6 +146,12 @@ function figuresOf(m, users, maxRatio) {
     { name: "plan CPU time", value: m.planCpu, unit: "s" },
     { name: "plan / run, CPU time", value: m.planCpu / m.runCpu, unit: "×" },
     { name: "simulations plan made", value: answer.simulations?.length ?? Number.NaN, unit: "" },
+    // The search's own simulations (the rest are the rules and reference comparison runs).
+    {
+      name: "of which search candidates",
+      value: answer.simulations?.filter((s) => s.role === "candidate").length ?? Number.NaN,
+      unit: "",
+    },
     // The verdict, so a faster plan can be seen to give the same answer.
     { name: "plan found a deployment (1) or not (0)", value: answer.recommended ? 1 : 0, unit: "" },
     { name: "recommended total vCPU", value: answer.recommended?.total_vcpu ?? Number.NaN, unit: "" },

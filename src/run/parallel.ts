@@ -40,6 +40,11 @@ function poolFor(jobs: number): WorkerPool {
   return shared;
 }
 
+/** Tasks the calling thread has run itself while waiting on the shared pool (0 without one). */
+export function tasksRunHere(): number {
+  return shared?.tasksRunHere ?? 0;
+}
+
 /** Replications already handed to workers: `results()` blocks until all are back, in replication order. */
 export interface StartedReplications {
   results(onProgress?: (fraction: number) => void): ReplicationResult[];
@@ -47,18 +52,34 @@ export interface StartedReplications {
 
 /** Starts tasks on the pool (when there is one and more than one job), else runs them here when asked. */
 export function startTasks(tasks: readonly SimulationTask[], jobs = defaultJobs()): StartedReplications {
-  if (jobs <= 1 || tasks.length === 0 || !isMainThread || !existsSync(fileURLToPath(WORKER_SCRIPT))) {
-    return { results: (onProgress) => runHere(tasks, onProgress) };
+  return startTaskGroups([tasks], jobs)[0]!;
+}
+
+/**
+ * Starts several runs' tasks as one batch (sensitivity points, prediction draws): while it waits for any
+ * of them, the calling thread runs whichever task of the batch is still queued. Started run by run, a
+ * one-replication run's only task is on a worker by the time it is awaited, and the calling thread idles.
+ */
+export function startTaskGroups(
+  groups: readonly (readonly SimulationTask[])[],
+  jobs = defaultJobs(),
+): StartedReplications[] {
+  const none = groups.every((tasks) => tasks.length === 0);
+  if (jobs <= 1 || none || !isMainThread || !existsSync(fileURLToPath(WORKER_SCRIPT))) {
+    return groups.map((tasks) => ({ results: (onProgress) => runHere(tasks, onProgress) }));
   }
   const pool = poolFor(jobs);
-  const tickets = tasks.map((t) => pool.submitSync(t));
-  let done: ReplicationResult[] | undefined;
-  return {
-    results(onProgress) {
-      done ??= awaitAll(pool, tickets, onProgress);
-      return done;
-    },
-  };
+  const tickets = groups.map((tasks) => tasks.map((t) => pool.submitSync(t)));
+  const batch = tickets.flat();
+  return tickets.map((mine) => {
+    let done: ReplicationResult[] | undefined;
+    return {
+      results(onProgress) {
+        done ??= awaitAll(pool, mine, onProgress, batch);
+        return done;
+      },
+    };
+  });
 }
 
 function runHere(
@@ -73,6 +94,7 @@ function awaitAll(
   pool: WorkerPool,
   tickets: readonly number[],
   onProgress?: (fraction: number) => void,
+  batch: readonly number[] = tickets,
 ): ReplicationResult[] {
   const finished = new Set<number>();
   const report = (running: readonly number[]): void => {
@@ -82,7 +104,7 @@ function awaitAll(
   };
   return tickets.map((ticket) => {
     const result = reviveReplication(
-      pool.awaitSync(ticket, onProgress && report, tickets) as ReplicationResult,
+      pool.awaitSync(ticket, onProgress && report, batch) as ReplicationResult,
     );
     finished.add(ticket);
     return result;

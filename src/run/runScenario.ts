@@ -14,7 +14,7 @@ import type { Prediction, PredictionInfo } from "../uncertainty/prediction.js";
 import type { PredictionOff } from "../uncertainty/predictionOff.js";
 import { CAPSIM_VERSION } from "../version.js";
 import { type DatabaseCpuSummary, databaseCpuSummary } from "./databaseCpuSummary.js";
-import { replicationTasks, type StartedReplications, startTasks } from "./parallel.js";
+import { replicationTasks, type StartedReplications, startTaskGroups, startTasks } from "./parallel.js";
 import { type BottleneckVerdict, bottleneckVerdict } from "./verdict.js";
 import { type RunWarning, runWarnings } from "./warnings.js";
 
@@ -162,10 +162,23 @@ export function startScenario(
   model: LoadedModel,
   opts: Pick<RunOptions, "replications" | "seed" | "jobs"> = {},
 ): StartedReplications {
-  const replications = opts.replications ?? loaded.scenario.replications;
-  const seed = opts.seed ?? loaded.scenario.seed;
+  return startTasks(scenarioTasks({ loaded, model, options: opts }), opts.jobs);
+}
+
+/** The replication tasks of one run request, seeded as `runScenario` seeds them. */
+function scenarioTasks({ loaded, model, options = {} }: RunRequest) {
+  const seed = options.seed ?? loaded.scenario.seed;
   const seedOf = (r: number) => replicationSeed(seed, r);
-  return startTasks(replicationTasks(loaded.scenario, model.model, replications, seedOf), opts.jobs);
+  const replications = options.replications ?? loaded.scenario.replications;
+  return replicationTasks(loaded.scenario, model.model, replications, seedOf);
+}
+
+/**
+ * Hands several runs' replications to the workers as one batch: while a caller waits for one run, its
+ * thread runs any still-queued replication of the others (src/run/parallel.ts `startTaskGroups`).
+ */
+export function startScenarios(requests: readonly RunRequest[], jobs?: number): StartedReplications[] {
+  return startTaskGroups(requests.map(scenarioTasks), jobs);
 }
 
 /** One scenario run of `runScenarios`. */
@@ -180,7 +193,7 @@ export interface RunRequest {
  * replication of every run in one batch on the workers; each summary as `runScenario` would give it.
  */
 export function runScenarios(requests: readonly RunRequest[]): RunOutput[] {
-  const started = requests.map((q) => startScenario(q.loaded, q.model, q.options));
+  const started = startScenarios(requests, requests[0]?.options?.jobs);
   return requests.map((q, i) => runScenario(q.loaded, q.model, { ...q.options, started: started[i]! }));
 }
 

@@ -1,6 +1,6 @@
 import { confidenceInterval } from "../engine/stats/confidence.js";
 import type { LoadedModel } from "../model/loadModel.js";
-import { type RunOutput, type RunSummary, runScenario, startScenario } from "../run/runScenario.js";
+import { type RunOutput, type RunSummary, runScenario, startScenarios } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
 
 /** One simulation job: a fully resolved scenario and model (plain data, so it crosses to a worker). */
@@ -49,7 +49,10 @@ export function evaluatePoints(
   };
   if (evaluate) return tasks.map((t, i) => done(evaluate(t), i));
   const options = (t: PointTask) => ({ replications: t.replications, seed: t.seed });
-  const started = tasks.map((t) => startScenario(t.loaded, t.model, options(t)));
+  // One batch, so this thread runs queued points while it waits (one-replication points would leave it idle).
+  const started = startScenarios(
+    tasks.map((t) => ({ loaded: t.loaded, model: t.model, options: options(t) })),
+  );
   return tasks.map((t, i) =>
     done(pointOutcome(t.index, runScenario(t.loaded, t.model, { ...options(t), started: started[i]! })), i),
   );

@@ -111,6 +111,8 @@ export class WorkerPool implements PointRunner {
   private readonly syncQueue: { ticket: number; task: SimulationTask }[] = [];
   private readonly syncDone = new Map<number, SyncReply>();
   private nextTicket = 0;
+  /** Blocking-channel tasks the calling thread ran itself while it waited (`awaitSync`). */
+  private ranHere = 0;
   /** The task this (calling) thread is running itself, and how far it is. */
   private here: { ticket: number; fraction: number } | undefined;
 
@@ -182,8 +184,14 @@ export class WorkerPool implements PointRunner {
       reply = { ticket, ok: false, failure: taskFailure(error) };
     }
     this.here = undefined;
+    this.ranHere++;
     this.syncDone.set(ticket, reply);
     return true;
+  }
+
+  /** How many blocking-channel tasks the calling thread has run itself so far. */
+  get tasksRunHere(): number {
+    return this.ranHere;
   }
 
   /** True when the task behind `ticket` has replied and its reply was not yet taken by `awaitSync`. */

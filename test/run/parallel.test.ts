@@ -162,6 +162,38 @@ describe("prediction draws and sensitivity points on the pool", () => {
   });
 });
 
+describe("several runs started as one batch", () => {
+  // dist/, because the pool's workers load compiled JS; one-replication runs, as sensitivity points are.
+  const load = async () => {
+    const parallel = await import(join(ROOT, "dist/run/parallel.js"));
+    const { loadScenario: loadDist } = await import(join(ROOT, "dist/scenario/index.js"));
+    const { loadModel: loadModelDist } = await import(join(ROOT, "dist/model/loadModel.js"));
+    const loaded = loadDist(SCENARIO);
+    const model = loadModelDist(loaded.scenario.model, loaded.file).model;
+    const groups = [1, 2, 3, 4].map((seed) =>
+      parallel.replicationTasks(loaded.scenario, model, 1, () => seed),
+    );
+    return { parallel, groups };
+  };
+  const eventsOf = (started: { results(): { events: number }[] }[]) =>
+    started.map((s) => s.results()[0]!.events);
+
+  it("the calling thread runs queued runs of the batch while it waits, with the same results", async () => {
+    const { parallel, groups } = await load();
+    const before = parallel.tasksRunHere();
+    const together = eventsOf(parallel.startTaskGroups(groups, 2));
+    expect(parallel.tasksRunHere() - before).toBeGreaterThan(0);
+    expect(together).toEqual(eventsOf(parallel.startTaskGroups(groups, 1)));
+  });
+
+  it("started run by run, each run's only task is on the worker when awaited: the calling thread idles", async () => {
+    const { parallel, groups } = await load();
+    const before = parallel.tasksRunHere();
+    eventsOf(groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2)));
+    expect(parallel.tasksRunHere() - before).toBe(0);
+  });
+});
+
 describe("jobs within the memory budget", () => {
   it("runs no more replications at once than --max-memory-gb holds, and at least one", () => {
     const estimate = estimateRun(loadScenario(SCENARIO).scenario, 3);
