@@ -1,6 +1,6 @@
 // The idle agent fleet of the 2000-user scale test replayed on a real PostgreSQL (issue 12: where the
 // unexplained database CPU goes). `npx tsx bench/fleetReplay.ts [--agents 250,500,1000,2000] [--window 120]
-// [--warmup 20] [--alone 3] [--scenario scaletest-2000] [--out FILE]` starts a throw-away server (as
+// [--warmup 20] [--alone 3] [--scenario scaletest-2000] [--pg-bin DIR] [--out FILE]` starts a throw-away server (as
 // measure-db does, with autovacuum on and room for the pools), and for each N: loads N workspaces,
 // measures every statement the fleet issues alone (measure-db's way, --alone seconds each; 0 skips),
 // then replays N idle v2.8 agents with metadata open-loop at real time for --window seconds after a
@@ -37,6 +37,8 @@ const SCENARIO = arg("--scenario", "scaletest-2000");
 const KEEP_IDLE = args.includes("--no-churn");
 // Each statement holds its connection for the model's coderd-PostgreSQL round trip too (loopback has none).
 const WITH_RTT = args.includes("--rtt");
+// Another server's binaries, e.g. Debian's /usr/lib/postgresql/15/bin (the test's Cloud SQL was likely 14-15).
+const PG_BIN = args.includes("--pg-bin") ? arg("--pg-bin", "") : undefined;
 const STATS_MINUTES = 60;
 const date = new Date().toISOString();
 const out = arg("--out", `results/measure-db/fleet-replay-${date.slice(0, 10)}.yaml`);
@@ -48,7 +50,7 @@ const m = model.model;
 // every replica's pool, its listener and the replay's own connections.
 const plan0 = fleetPlan(m, loaded.scenario, AGENTS[0]!);
 const maxConnections = plan0.replicas * (plan0.poolMaxOpen + plan0.listenersPerReplica) + 10;
-const server = await startLocalServer(log, ["autovacuum=on", `max_connections=${maxConnections}`]);
+const server = await startLocalServer(log, ["autovacuum=on", `max_connections=${maxConnections}`], PG_BIN);
 interface Run {
   plan: FleetPlan;
   result: ReplayResult;
@@ -130,7 +132,7 @@ const doc = {
     "PostgreSQL. The server's CPU is every postgres process's (/proc), by role. Not a model overlay: evidence for " +
     "docs/model.md, 'The idle fleet replayed on a real PostgreSQL'.",
   measured_with: {
-    command: `npx tsx bench/fleetReplay.ts --agents ${AGENTS.join(",")} --window ${WINDOW_S} --warmup ${WARMUP_S} --alone ${ALONE_S} --scenario ${SCENARIO}${KEEP_IDLE ? " --no-churn" : ""}${WITH_RTT ? " --rtt" : ""}`,
+    command: `npx tsx bench/fleetReplay.ts --agents ${AGENTS.join(",")} --window ${WINDOW_S} --warmup ${WARMUP_S} --alone ${ALONE_S} --scenario ${SCENARIO}${KEEP_IDLE ? " --no-churn" : ""}${WITH_RTT ? " --rtt" : ""}${PG_BIN ? ` --pg-bin ${PG_BIN}` : ""}`,
     date,
     machine: { cpu_model: m0.cpuModel, cores: m0.cores, memory_gb: m0.memoryGb, kernel: m0.kernel },
     load_average_1m_at_end: sig(loadavg()[0]!, 3),

@@ -394,9 +394,14 @@ async function sampleWaits(
   }
 }
 
-/** pg_stat_statements' query id of a statement text (EXPLAIN's, PostgreSQL 16+: GENERIC_PLAN takes $n unbound). */
+/**
+ * pg_stat_statements' query id of a statement text (EXPLAIN's, PostgreSQL 16+: GENERIC_PLAN takes $n unbound);
+ * before 16, the text with its constants and parameters blanked, matched against pg_stat_statements' query.
+ */
 async function queryId(control: pg.Client, text: string): Promise<string> {
   // As text: the identifier is a 64-bit integer, beyond a JavaScript number's precision.
+  const n = await control.query<{ n: string }>("SELECT current_setting('server_version_num') AS n");
+  if (Number(n.rows[0]!.n) < 160000) return shapeKey(text);
   const r = await control.query({
     text: `EXPLAIN (VERBOSE, GENERIC_PLAN, FORMAT JSON) ${text}`,
     types: { getTypeParser: () => (v: string) => v },
@@ -406,7 +411,18 @@ async function queryId(control: pg.Client, text: string): Promise<string> {
   return m[1]!;
 }
 
-/** pg_stat_statements of this database, by the id of the issued statement (matched by query id). */
+/** A statement's shape: whitespace collapsed, $n parameters and literals as `?` (pg_stat_statements' normalisation). */
+function shapeKey(text: string): string {
+  const shape = text
+    .replace(/'(?:[^']|'')*'/g, "?")
+    .replace(/\$\d+/g, "?")
+    .replace(/\b\d+(?:\.\d+)?\b/g, "?")
+    .replace(/\s+/g, " ")
+    .trim();
+  return `shape:${shape}`;
+}
+
+/** pg_stat_statements of this database, by the id of the issued statement (matched by query id or shape). */
 async function statementTotals(
   control: pg.Client,
   issuedIds: readonly string[],
@@ -414,13 +430,13 @@ async function statementTotals(
 ): Promise<Record<string, { calls: number; timeMs: number; rows: number }>> {
   const byQueryId = new Map<string, string>();
   for (const id of issuedIds) byQueryId.set(await queryId(control, sample(id)), id);
-  const r = await control.query<{ queryid: string; calls: string; t: string; rows: string }>(
-    `SELECT queryid::text, calls, total_plan_time + total_exec_time AS t, rows FROM pg_stat_statements
+  const r = await control.query<{ queryid: string; query: string; calls: string; t: string; rows: string }>(
+    `SELECT queryid::text, query, calls, total_plan_time + total_exec_time AS t, rows FROM pg_stat_statements
      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );
   const out: Record<string, { calls: number; timeMs: number; rows: number }> = {};
   for (const row of r.rows) {
-    const id = byQueryId.get(row.queryid);
+    const id = byQueryId.get(row.queryid) ?? byQueryId.get(shapeKey(row.query));
     if (!id) continue;
     out[id] ??= { calls: 0, timeMs: 0, rows: 0 };
     const o = out[id]!;

