@@ -68,15 +68,15 @@ describe("pricing", () => {
     const g = n2.gb_hour!.value;
     expect(cost.components.coderd).toBeCloseTo(2 * (4 * v + 16 * g) * 730, 1);
     expect(cost.components.provisioners).toBeCloseTo(50 * (0.5 * v + 0.5 * g) * 730, 1);
-    // The scale test's database under the favoured reading: 8 vCPU / 30 GB (db-custom-8-30720).
-    expect(scenario.deployment.database).toMatchObject({ vcpu: 8, memory_gb: 30 });
+    // The scale test's database under the default reading: the seed's 2 vCPU / 32 GB.
+    expect(scenario.deployment.database).toMatchObject({ vcpu: 2, memory_gb: 32 });
     expect(cost.components.database).toBeCloseTo(
-      (8 * sql.vcpu_hour!.value + 30 * sql.gb_hour!.value) * HOURS_PER_MONTH,
+      (2 * sql.vcpu_hour!.value + 32 * sql.gb_hour!.value) * HOURS_PER_MONTH,
       1,
     );
   });
 
-  it("EKS prices the 8 vCPU / 30 GB database as the db.m6i.2xlarge that holds it; AKS leaves it unpriced", () => {
+  it("EKS prices the 2 vCPU / 32 GB database as the db.m6i.2xlarge that holds it (32 GB); AKS leaves it unpriced", () => {
     const { scenario } = loadScenarioAndModel(SCALETEST).loaded;
     const eks = deploymentCost(pricedDeploymentOf(scenario), shipped("eks"));
     expect(eks.components.database).toBeCloseTo(0.712 * 730, 2);

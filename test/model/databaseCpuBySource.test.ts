@@ -54,7 +54,7 @@ describe("database CPU by source", () => {
       "workload.users=100",
       "workload.agent.metadata.items=8",
       "workload.agent.metadata.interval_s=1",
-      "deployment.database.vcpu=0.8",
+      "deployment.database.vcpu=0.4",
       SHORT,
     ]);
     expect(rep.figures.client_timeouts).toBeGreaterThan(1000);

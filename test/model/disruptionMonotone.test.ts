@@ -25,6 +25,9 @@ stages:
 replications: 1
 `;
 
+/** The scenarios' scrape interval (the schema's default 15 s; they do not set it). */
+const SCRAPE_INTERVAL_S = 15;
+
 const FIGURES = [
   "disruption_failed_requests",
   "disruption_reconnects",
@@ -59,12 +62,14 @@ function expectMonotone(
   for (const name of names) {
     const column = rows.map((r) => r[name]!);
     const slack = 1 - (tolerance[name] ?? 0);
+    // Recovery ends at a whole scrape interval: one interval's difference is below its resolution.
+    const resolution = name === "disruption_recovery_s" ? SCRAPE_INTERVAL_S : 0;
     for (const v of column) expect(Number.isFinite(v), `${name} ${column.join(", ")}`).toBe(true);
     for (let i = 1; i < column.length; i++) {
       expect(
         column[i]!,
         `${name} over sizes ${sizes.join(", ")}: ${column.join(", ")} decreases`,
-      ).toBeGreaterThanOrEqual(column[i - 1]! * slack);
+      ).toBeGreaterThanOrEqual(column[i - 1]! * slack - resolution);
     }
   }
 }
@@ -72,9 +77,10 @@ function expectMonotone(
 /**
  * Losing replicas of 4 at this load leaves the survivors lightly loaded, so the peak p95 stays at the
  * undisrupted level and varies only by sampling: 86-97 ms over 1-3 lost replicas at 4 and 2 vCPU per
- * replica (measured 2026-12-07). A bigger loss may read up to that spread lower; beyond it, it fails.
+ * replica (measured 2026-12-07 under k_meta 57.85), 76.5-91.6 ms under the 2 vCPU default (k_meta 8.3,
+ * same day). A bigger loss may read up to that spread (17 %) lower; beyond it, it fails.
  */
-const PEAK_P95_NOISE = { disruption_latency_p95_peak_ms: 0.15 };
+const PEAK_P95_NOISE = { disruption_latency_p95_peak_ms: 0.2 };
 
 describe("disruption figures grow with the disruption", () => {
   // At 900 s, a scrape time: a 45 s or 90 s pause ends on a scrape too (the case that read as no disruption).
