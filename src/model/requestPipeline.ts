@@ -1,5 +1,5 @@
 import type { Distribution, Rng } from "../engine/random/index.js";
-import type { ActionId, FixedDelayId, Simulation } from "../engine/simulation.js";
+import type { ActionId, Simulation } from "../engine/simulation.js";
 import { backoffSeconds, type ClientPolicy } from "./clientPolicy.js";
 import { DeadlineQueue } from "./deadlineQueue.js";
 import { CODERD_CPU, RequestPlans } from "./requestPlans.js";
@@ -58,8 +58,8 @@ export interface RequestClass {
 /** What the pipeline needs of a CPU (processor sharing) resource. */
 export interface CpuPort {
   submit(workSeconds: number, tag: number): void;
-  /** Withdraws a job whose client gave up (PostgreSQL cancelling a query); false if not running. */
-  cancel?(tag: number): boolean;
+  /** Withdraws a job whose client gave up (PostgreSQL cancelling a query): its unserved work, -1 if not running. */
+  withdraw?(tag: number): number;
   /** Visits every job present with the work it still needs (a pure read; for CPU attribution). */
   forEachJob?(visit: (tag: number, remainingSeconds: number) => void): void;
 }
@@ -455,8 +455,8 @@ export class RequestPipeline {
     const owner = this.owner[id]!;
     const extraRtt = this.extraRtt[id]!;
     const retry = this.attempt[id]! + 1;
-    const unserved = this.state[id] === 2 ? this.unservedWork(id) : 0;
-    if (this.state[id] === 2 && this.res.dbCpu.cancel?.(id)) {
+    const unserved = this.state[id] === 2 ? (this.res.dbCpu.withdraw?.(id) ?? -1) : -1;
+    if (unserved >= 0) {
       this.dbWorkByClass[classId]! -= unserved;
       this.state[id] = 1;
       this.res.pools[replica]!.release(this.unit[id]!);
@@ -500,15 +500,6 @@ export class RequestPipeline {
     this.res.dbCpu.forEachJob?.((id, remaining) => {
       out[this.cls[id]!]! -= remaining;
     });
-  }
-
-  /** What request `id`'s running query still needs of the database CPU. */
-  private unservedWork(id: number): number {
-    let unserved = 0;
-    this.res.dbCpu.forEachJob?.((tag, remaining) => {
-      if (tag === id) unserved = remaining;
-    });
-    return unserved;
   }
 
   /** The plan row of the request's current step. */

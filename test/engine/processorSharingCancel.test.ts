@@ -19,6 +19,20 @@ describe("ProcessorSharingCpu.cancel", () => {
     expect(cpu.cancel(1)).toBe(false);
     expect(cpu.jobsInSystem).toBe(0);
   });
+
+  it("withdraw returns the work the job still needed: 2 - 0.5 attained = 1.5, then -1 when absent", () => {
+    const sim = new Simulation();
+    const cpu = new ProcessorSharingCpu(sim, { name: "cpu", cores: 1 });
+    cpu.submit(2, 1);
+    cpu.submit(2, 2);
+    let unserved = Number.NaN;
+    sim.after(1, () => {
+      unserved = cpu.withdraw(1);
+    });
+    sim.run();
+    expect(unserved).toBeCloseTo(1.5, 12);
+    expect(cpu.withdraw(1)).toBe(-1);
+  });
 });
 
 describe("SlotHeap.remove", () => {

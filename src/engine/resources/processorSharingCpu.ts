@@ -333,6 +333,11 @@ export class ProcessorSharingCpu implements GaugeSource {
    * cancellations. Returns false if no such job is present.
    */
   cancel(tag: number): boolean {
+    return this.withdraw(tag) >= 0;
+  }
+
+  /** As `cancel`, returning the work the job still needed (the part never served), or -1 if absent. */
+  withdraw(tag: number): number {
     let slot = -1;
     for (let i = 0; i < this.heap.length; i++) {
       const s = this.heap.slotAt(i);
@@ -341,8 +346,9 @@ export class ProcessorSharingCpu implements GaugeSource {
         break;
       }
     }
-    if (slot < 0) return false;
+    if (slot < 0) return -1;
     this.advance();
+    const unserved = this.heap.keyOf(slot) - this.virtualSeconds;
     // A withdrawn job departs with the service it attained, so Little's and the utilisation law still hold.
     const attained = this.virtualSeconds - (this.heap.keyOf(slot) - this.workOf[slot]!);
     const responseInWindow = this.sim.now - Math.max(this.arrivalOf[slot]!, this.windowStartSeconds);
@@ -356,7 +362,7 @@ export class ProcessorSharingCpu implements GaugeSource {
     if (this.jobs === 0) this.virtualSeconds = 0;
     this.updateRate();
     this.scheduleNextFinish();
-    return true;
+    return unserved;
   }
 
   /** Moves virtual time to now at the current per-job rate. */
