@@ -26,7 +26,7 @@ import { RequestsComponent } from "./components/requestsComponent.js";
 import { RunnerComponent } from "./components/runnerComponent.js";
 import { SessionsComponent } from "./components/sessionsComponent.js";
 import { StagesComponent } from "./components/stagesComponent.js";
-import { pgCoordinatorOn, TailnetCoordinatorComponent } from "./components/tailnetCoordinatorComponent.js";
+import { TailnetCoordinatorComponent } from "./components/tailnetCoordinatorComponent.js";
 import { WorkdayComponent } from "./components/workdayComponent.js";
 import { SessionMixComponent, WeekComponent } from "./components/workloadComponent.js";
 import type { DatabaseCpuWindow } from "./databaseCpuBySource.js";
@@ -97,7 +97,7 @@ export function runReplication(
       ? new EventsComponent(ctx, plane, fleet.fleet, users.sessions, runner.runner)
       : undefined;
   const coordinator =
-    pgCoordinatorOn(scenario, model) && model.tailnet_coordinator
+    ctx.pgCoordinator && model.tailnet_coordinator
       ? new TailnetCoordinatorComponent(ctx, plane, fleet.fleet, model.tailnet_coordinator)
       : undefined;
   // From here on the database's fluid load follows its inputs (first computed at this instant).

@@ -17,6 +17,8 @@ export interface ModelContext {
   readonly model: ModelFile;
   readonly mech: VersionMechanisms;
   readonly catalog: RequestCatalog;
+  /** The run has the PG coordinator (`pgCoordinatorOn`): its component runs and the catalog knows it. */
+  readonly pgCoordinator: boolean;
   /** Issue 7's keys (nodes, regions, options, events); each is off when its key is absent. */
   readonly features: Features;
   readonly timeline: Timeline;
@@ -30,12 +32,14 @@ export function modelContext(scenario: Scenario, model: ModelFile, seed: number)
   const sim = new Simulation({ initialEventCapacity: 4 * scenario.workload.workspaces + 1024 });
   const streams = new RandomStreams(seed);
   const mech = mechanismsFor(scenario.deployment.coder_version, model);
+  const pgCoordinator = pgCoordinatorOn(scenario, model);
   return {
     sim,
     scenario,
     model,
     mech,
-    catalog: buildRequestCatalog(model, mech, { pgCoordinator: pgCoordinatorOn(scenario, model) }),
+    catalog: buildRequestCatalog(model, mech, { pgCoordinator }),
+    pgCoordinator,
     features: resolveFeatures(scenario, model),
     timeline: new Timeline(scenario),
     hooks: modelHooks(),
