@@ -22,10 +22,11 @@ function remoteDb(model) {
 const FORMS = process.argv.length > 2
   ? Object.fromEntries(process.argv.slice(2).map((a) => a.split("=")))
   : {
-      A: "../../models/coder-v2.8.yaml",
-      B: "../../models/readings/fit-favoured-residual.yaml",
-      C: "../../models/readings/fit-metadata-k.yaml",
-      D: "../../models/readings/fit-notify-k.yaml",
+      // The default (form C under the 2 vCPU reading), then the alternatives docs/model.md compares it with.
+      default: "../../models/coder-v2.8.yaml",
+      "C-8vcpu": "../../models/readings/fit-metadata-k1.yaml",
+      "A-all-k": "../../models/readings/fit-all-k.yaml",
+      "B-residual": "../../models/readings/fit-favoured-residual.yaml",
     };
 
 /** One run: summary metrics and the time series (rows of {column: number|string}). */
