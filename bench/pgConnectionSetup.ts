@@ -1,11 +1,13 @@
 // What opening a PostgreSQL connection costs the server: fork, SCRAM-SHA-256 authentication, backend
 // start-up and one first query, then the backend's exit. coderd v2.8's pool keeps 10 open / 3 idle
 // (coder/coder #11897): a connection released while 3 are idle is closed, and the next burst opens
-// new ones. `npx tsx bench/pgConnectionSetup.ts [--connections N] [--out FILE]` starts a throw-away
-// server (as measure-db does), opens and closes N connections one after another, and reads the CPU
-// the postmaster and its reaped children used (/proc/<postmaster>/stat utime+stime+cutime+cstime),
-// minus the same loop's cost on one connection kept open (the query alone). Written as a model overlay.
+// new ones. `npx tsx bench/pgConnectionSetup.ts [--connections N] [--pg-bin DIR] [--out FILE]` starts a
+// throw-away server (as measure-db does; `--pg-bin` another version's binaries), opens and closes N
+// connections one after another, and reads the CPU the postmaster and its reaped children used
+// (/proc/<postmaster>/stat utime+stime+cutime+cstime), minus the same loop's cost on one connection kept
+// open (the query alone). Written as a model overlay.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { dirname } from "node:path";
 import pg from "pg";
 import YAML from "yaml";
@@ -22,6 +24,7 @@ const REPEATS = 3;
 const date = new Date().toISOString();
 const out = arg("--out", `results/measure-db/pg-connection-setup-${date.slice(0, 10)}.yaml`);
 const TICKS = 100;
+const PG_BIN = args.includes("--pg-bin") ? arg("--pg-bin", "") : undefined;
 
 /** CPU seconds of a process and its reaped children. */
 function treeCpu(pid: number): number {
@@ -42,9 +45,10 @@ async function once(url: string): Promise<void> {
   await c.end();
 }
 
-const server = await startLocalServer((line) => process.stderr.write(`${line}\n`));
+const server = await startLocalServer((line) => process.stderr.write(`${line}\n`), [], PG_BIN);
 const perConnection: number[] = [];
 let version = "";
+const loads = [loadavg()[0]!];
 try {
   const probe = new pg.Client({ connectionString: server.url });
   await probe.connect();
@@ -66,6 +70,7 @@ try {
     process.stderr.write(`repeat ${r + 1}: ${((1000 * (churn - baseline)) / N).toFixed(2)} ms CPU per connection\n`);
   }
   await probe.end();
+  loads.push(loadavg()[0]!);
 } finally {
   await server.stop();
 }
@@ -83,7 +88,8 @@ const doc = {
     "Server CPU of opening (and closing) one PostgreSQL connection, measured on a real server. A model overlay " +
     "(model_parameters.database.connection_setup_cpu_s).",
   measured_with: {
-    command: `npx tsx bench/pgConnectionSetup.ts --connections ${N}`,
+    command: `npx tsx bench/pgConnectionSetup.ts --connections ${N}${PG_BIN ? ` --pg-bin ${PG_BIN}` : ""}`,
+    load_average_1m: { start: loads[0], end: loads[1] },
     date,
     machine: { cpu_model: m.cpuModel, cores: m.cores, memory_gb: m.memoryGb, kernel: m.kernel },
     postgresql: { version, origin: server.origin },

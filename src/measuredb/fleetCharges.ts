@@ -43,7 +43,7 @@ export function modelCharges(model: ModelFile, p: FleetPlan, atMeasured: boolean
   };
 }
 
-/** The model's constant background database load (autovacuum, checkpointer; fitted, not measured), vCPU. */
+/** The model's constant background database load (autovacuum, checkpointer, WAL writer; measured in the default, fitted in the base), vCPU. */
 export function modelBackgroundVcpu(model: ModelFile): number {
   return model.database.background_vcpu.value;
 }

@@ -239,6 +239,9 @@ export const modelSchema = z
       connection_setup_cpu_s: numberParam(
         "PostgreSQL CPU of opening one connection (fork, authentication, backend start-up, exit), CPU-seconds; absent: connection churn not modelled",
       ).optional(),
+      connection_cold_cache_cpu_s: numberParam(
+        "PostgreSQL CPU a newly opened connection's backend spends on its first statements beyond what they cost on a warm backend (catalog and plan caches), CPU-seconds, charged with the opening; absent: 0",
+      ).optional(),
       unexplained_vcpu: numberParam(
         "Named residual: database CPU that no modelled statement accounts for, carried as a steady load, vCPU",
       ).optional(),

@@ -39,7 +39,7 @@ replications: 1
 scrape_interval_s: 15
 `;
 
-function databaseRow(modelBody: string) {
+function runWith(modelBody: string) {
   const dir = mkdtempSync(join(tmpdir(), "capsim-mech-"));
   const modelFile = join(dir, "model.yaml");
   writeFileSync(
@@ -49,7 +49,11 @@ function databaseRow(modelBody: string) {
   const scenarioFile = join(dir, "s.yaml");
   writeFileSync(scenarioFile, SCENARIO.replace("MODEL", modelFile));
   const loaded = loadScenario(scenarioFile);
-  const { summary } = runScenario(loaded, loadModel(loaded.scenario.model, loaded.file), {});
+  return runScenario(loaded, loadModel(loaded.scenario.model, loaded.file), {}).summary;
+}
+
+function databaseRow(modelBody: string) {
+  const summary = runWith(modelBody);
   const row = summary.resources.find((r) => r.name === "database cpu");
   if (!row) throw new Error(`no database cpu row in ${summary.resources.map((r) => r.name).join(", ")}`);
   return row;
@@ -94,5 +98,26 @@ describe("issue 12's database components obey the operational laws", () => {
   it("named residual: database.unexplained_vcpu adds exactly its vCPU to the background", () => {
     const row = databaseRow("database:\n  unexplained_vcpu: {value: 0.25, source: t}\n");
     expect(row.background_utilization - plain.background_utilization).toBeCloseTo(0.25 / DB_VCPU, 6);
+  });
+
+  it("connection openings: each costs its start-up plus its cold-cache cost, charged alike", () => {
+    const opensCpu = (setup: number, cold?: number) => {
+      const body = `database:\n  connection_setup_cpu_s: {value: ${setup}, source: t}\n${
+        cold === undefined ? "" : `  connection_cold_cache_cpu_s: {value: ${cold}, source: t}\n`
+      }`;
+      const windows = runWith(body).database_cpu_by_source!.windows;
+      return windows.reduce(
+        (s, w) => s + (w.sources.find((x) => x.source === "connection_opens")?.cpu_seconds ?? 0),
+        0,
+      );
+    };
+    const setupOnly = opensCpu(0.02);
+    expect(setupOnly).toBeGreaterThan(0); // the pools open connections in this scenario
+    // Half start-up, half cold caches: the same 20 ms per opening, the same run.
+    expect(opensCpu(0.01, 0.01)).toBeCloseTo(setupOnly, 6);
+    // The start-up alone at 10 ms: about half the CPU (the openings differ by a few, the database's load
+    // being lighter), so the cold-cache cost above was added, not ignored.
+    expect(opensCpu(0.01) / (setupOnly / 2)).toBeGreaterThan(0.97);
+    expect(opensCpu(0.01) / (setupOnly / 2)).toBeLessThan(1.03);
   });
 });

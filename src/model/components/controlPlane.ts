@@ -117,13 +117,18 @@ export class ControlPlane {
   }
 
   /**
-   * The NOTIFY fan-out to every listening replica (`pubsub`), connection start-ups
-   * (`database.connection_setup_cpu_s`) and each replica's Agents() collector (`agents_collector`), when
+   * The NOTIFY fan-out to every listening replica (`pubsub`), connection openings
+   * (`database.connection_setup_cpu_s` + `connection_cold_cache_cpu_s`) and each replica's Agents() collector (`agents_collector`), when
    * the model file has them.
    */
   private startOptionalDatabaseLoads(ctx: ModelContext): void {
     const { model, sim } = ctx;
-    const setupCpu = model.database.connection_setup_cpu_s?.value;
+    // An opened connection costs its start-up and, on its first statements, the caches a warm backend holds.
+    const setupCpu =
+      model.database.connection_setup_cpu_s === undefined
+        ? undefined
+        : model.database.connection_setup_cpu_s.value +
+          (model.database.connection_cold_cache_cpu_s?.value ?? 0);
     if (model.pubsub || setupCpu !== undefined) {
       // Every replica's pubsub connection LISTENs; PostgreSQL wakes each listening backend per NOTIFY.
       const listeners = model.pubsub ? this.cluster.replicas * model.pubsub.listeners_per_replica.value : 0;
