@@ -22,6 +22,7 @@ import { EventsComponent } from "./components/eventsComponent.js";
 import { GeographyComponent } from "./components/geographyComponent.js";
 import { NodePoolComponent } from "./components/nodePoolComponent.js";
 import { provisionerComponent } from "./components/provisionerComponent.js";
+import { ProvisionerPollComponent, provisionerPollingOn } from "./components/provisionerPollComponent.js";
 import { RequestsComponent } from "./components/requestsComponent.js";
 import { RunnerComponent } from "./components/runnerComponent.js";
 import { SessionsComponent } from "./components/sessionsComponent.js";
@@ -100,6 +101,10 @@ export function runReplication(
     ctx.pgCoordinator && model.tailnet_coordinator
       ? new TailnetCoordinatorComponent(ctx, plane, fleet.fleet, model.tailnet_coordinator)
       : undefined;
+  const polling =
+    provisionerPollingOn(ctx) && model.provisioner_polling
+      ? new ProvisionerPollComponent(ctx, plane, model.provisioner_polling)
+      : undefined;
   // From here on the database's fluid load follows its inputs (first computed at this instant).
   new DatabaseFluidLoad(ctx, plane.cluster, plane.database);
   const stages = new StagesComponent(ctx, runner.runner, users.sessions);
@@ -115,7 +120,7 @@ export function runReplication(
     new RequestsComponent(ctx, plane.pipeline, plane.cluster.replicas),
     runner,
     batchers,
-    ...[nodes, workday, geography, week, mix, rateLimit, apiClients, events, coordinator].filter(
+    ...[nodes, workday, geography, week, mix, rateLimit, apiClients, events, coordinator, polling].filter(
       (c) => c !== undefined,
     ),
   ];
