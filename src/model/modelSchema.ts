@@ -339,6 +339,19 @@ export const modelSchema = z
       .describe(
         "The PG coordinator's database work (absent: not modelled); a cost absent is the model's mean write plus mean NOTIFY (trigger writes) or mean read",
       ),
+    replica_sync: z
+      .strictObject({
+        interval_s: numberParam(
+          "Interval of each enterprise replica's replicasync loop (GetReplicasUpdatedAfter, Ping, UpdateReplica), seconds",
+        ),
+        ping_cpu_s: numberParam(
+          "PostgreSQL CPU of database/sql's Ping (lib/pq sends an empty query), CPU-seconds",
+        ),
+      })
+      .optional()
+      .describe(
+        "Enterprise coderd's replica heartbeat, on runs with more than one replica or the PG coordinator (absent: not modelled)",
+      ),
     provisioner_polling: z
       .strictObject({
         poll_interval_s: numberParam(

@@ -79,3 +79,22 @@ describe("provisioner daemons polling AcquireJob before the Acquirer", () => {
     expect(Math.abs(both - external)).toBeLessThan(0.05 * external);
   });
 });
+
+describe("enterprise replicasync: three autocommit statements per replica every interval", () => {
+  const { model } = load([]);
+  const noSync = (m: ModelFile): ModelFile => ({ ...m, replica_sync: undefined });
+  const perReplica = 3 / model.replica_sync!.interval_s.value;
+
+  it.each([1, 3])("adds 3 / interval commits per second on each of %i replicas", (replicas) => {
+    const sets = [`deployment.coderd.replicas=${replicas}`];
+    const added = idleRate(sets).rate - idleRate(sets, noSync).rate;
+    expect(added).toBeGreaterThan(replicas * perReplica * 0.95);
+    expect(added).toBeLessThan(replicas * perReplica * 1.05);
+  });
+
+  it("is left out where enterprise coderd is not sure to run: one replica, in-memory coordinator", () => {
+    const figures = idleRate(["deployment.coderd.tailnet_coordinator=memory"]).figures;
+    expect(figures.replica_syncs).toBeUndefined();
+    expect(idleRate([]).figures.replica_syncs).toBeGreaterThan(0);
+  });
+});
