@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { buildPhaseStep } from "../../src/model/buildWork.js";
 import { runReplication } from "../../src/model/coderModel.js";
 import { jobAcquireFor } from "../../src/model/coderVersion.js";
 import { loadModel } from "../../src/model/loadModel.js";
@@ -96,5 +97,24 @@ describe("enterprise replicasync: three autocommit statements per replica every 
     const figures = idleRate(["deployment.coderd.tailnet_coordinator=memory"]).figures;
     expect(figures.replica_syncs).toBeUndefined();
     expect(idleRate([]).figures.replica_syncs).toBeGreaterThan(0);
+  });
+});
+
+describe("pg_stat_database_xact_commit counts each autocommit statement", () => {
+  const { model } = load([]);
+
+  it("a per-item metadata call commits its auth reads, its UPDATE and its NOTIFY apart", () => {
+    // v0.24, 10 agents, 2 items every 10 s: 2 calls/s, each auth_reads_per_rpc reads + UPDATE + NOTIFY.
+    const calls = (10 * 2) / 10;
+    const perCall = model.agent.auth_reads_per_rpc.value + 2;
+    const added = idleRate([]).rate - idleRate(["workload.agent.metadata.items=0"]).rate;
+    expect(added).toBeGreaterThan(calls * perCall * 0.97);
+    expect(added).toBeLessThan(calls * perCall * 1.03);
+  });
+
+  it("a build phase's statements share one transaction", () => {
+    const step = buildPhaseStep(14, 0.01);
+    expect(step.kind === "query" && step.statements).toBe(14);
+    expect(step.kind === "query" && step.commits).toBe(1);
   });
 });
