@@ -26,7 +26,14 @@ const fixed = (value: number): Distribution =>
  */
 export function buildPhaseStep(statements: number, dbCpuSeconds: number): Step {
   const n = Math.max(1, Math.round(statements));
-  return { kind: "query", work: fixed(dbCpuSeconds / n), statements: n, logged: true, notify: true };
+  return {
+    kind: "query",
+    work: fixed(dbCpuSeconds / n),
+    statements: n,
+    logged: true,
+    notify: true,
+    commits: 1,
+  };
 }
 
 /** The query steps of a build request, an acquire, and a start's or a stop's completion. */

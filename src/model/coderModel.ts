@@ -22,6 +22,8 @@ import { EventsComponent } from "./components/eventsComponent.js";
 import { GeographyComponent } from "./components/geographyComponent.js";
 import { NodePoolComponent } from "./components/nodePoolComponent.js";
 import { provisionerComponent } from "./components/provisionerComponent.js";
+import { ProvisionerPollComponent, provisionerPollingOn } from "./components/provisionerPollComponent.js";
+import { ReplicaSyncComponent, replicaSyncOn } from "./components/replicaSyncComponent.js";
 import { RequestsComponent } from "./components/requestsComponent.js";
 import { RunnerComponent } from "./components/runnerComponent.js";
 import { SessionsComponent } from "./components/sessionsComponent.js";
@@ -100,6 +102,14 @@ export function runReplication(
     ctx.pgCoordinator && model.tailnet_coordinator
       ? new TailnetCoordinatorComponent(ctx, plane, fleet.fleet, model.tailnet_coordinator)
       : undefined;
+  const polling =
+    provisionerPollingOn(ctx) && model.provisioner_polling
+      ? new ProvisionerPollComponent(ctx, plane, model.provisioner_polling)
+      : undefined;
+  const replicaSync =
+    replicaSyncOn(ctx) && model.replica_sync
+      ? new ReplicaSyncComponent(ctx, plane, model.replica_sync)
+      : undefined;
   // From here on the database's fluid load follows its inputs (first computed at this instant).
   new DatabaseFluidLoad(ctx, plane.cluster, plane.database);
   const stages = new StagesComponent(ctx, runner.runner, users.sessions);
@@ -115,9 +125,19 @@ export function runReplication(
     new RequestsComponent(ctx, plane.pipeline, plane.cluster.replicas),
     runner,
     batchers,
-    ...[nodes, workday, geography, week, mix, rateLimit, apiClients, events, coordinator].filter(
-      (c) => c !== undefined,
-    ),
+    ...[
+      nodes,
+      workday,
+      geography,
+      week,
+      mix,
+      rateLimit,
+      apiClients,
+      events,
+      coordinator,
+      polling,
+      replicaSync,
+    ].filter((c) => c !== undefined),
   ];
   installCompletions(components, plane.pipeline);
   requestDone = requestListener(components);

@@ -8,6 +8,9 @@ export type AgentTransport = "http" | "drpc";
 /** How the Agents() collector reads the fleet: per-workspace lookups, or one query (PR #19786). */
 export type AgentsCollectorReads = "per_workspace" | "single_query";
 
+/** How idle provisioner daemons look for jobs: a timer poll of AcquireJob, or waiting on the Acquirer (PR #9717). */
+export type JobAcquire = "poll" | "acquirer";
+
 export interface VersionMechanisms {
   metadataPath: MetadataPath;
   agentTransport: AgentTransport;
@@ -40,4 +43,13 @@ export function mechanismsFor(version: string, model: ModelFile): VersionMechani
   const agentsCollectorReads: AgentsCollectorReads =
     single !== undefined && compareVersions(version, single) >= 0 ? "single_query" : "per_workspace";
   return { metadataPath, agentTransport, agentsCollectorReads };
+}
+
+/**
+ * How a version's idle provisioner daemons look for jobs (kept out of VersionMechanisms, whose fields a
+ * run's result carries): polling before `versions.provisioner_acquirer`, else the Acquirer.
+ */
+export function jobAcquireFor(version: string, model: ModelFile): JobAcquire {
+  const acquirer = model.versions.provisioner_acquirer?.value;
+  return acquirer !== undefined && compareVersions(version, acquirer) < 0 ? "poll" : "acquirer";
 }

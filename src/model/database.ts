@@ -190,8 +190,9 @@ export class Database {
     this.ledger.cpuSecondsAt(this.sim.now, out);
   }
 
-  countCommit(logged: boolean): void {
-    this.discreteCommits++;
+  /** A step's commits: `transactions` for the counter, one WAL flush when it is logged. */
+  countCommit(logged: boolean, transactions = 1): void {
+    this.discreteCommits += transactions;
     if (logged) this.loggedCommitsInWindow++;
   }
 

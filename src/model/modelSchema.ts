@@ -153,6 +153,9 @@ export const modelSchema = z
         agents_collector_single_query: versionParam(
           "First Coder version whose Agents() collector reads workspaces, owners and agents in one query (no per-workspace lookups)",
         ).optional(),
+        provisioner_acquirer: versionParam(
+          "First Coder version whose provisioner daemons wait on coderd's Acquirer (pubsub job postings) instead of polling AcquireJob on a timer; before it, provisioner_polling applies",
+        ).optional(),
       })
       .describe("Version boundaries of the mechanisms selected by deployment.coder_version"),
     network: z.strictObject({
@@ -338,6 +341,36 @@ export const modelSchema = z
       .optional()
       .describe(
         "The PG coordinator's database work (absent: not modelled); a cost absent is the model's mean write plus mean NOTIFY (trigger writes) or mean read",
+      ),
+    replica_sync: z
+      .strictObject({
+        interval_s: numberParam(
+          "Interval of each enterprise replica's replicasync loop (GetReplicasUpdatedAfter, Ping, UpdateReplica), seconds",
+        ),
+        ping_cpu_s: numberParam(
+          "PostgreSQL CPU of database/sql's Ping (lib/pq sends an empty query), CPU-seconds",
+        ),
+      })
+      .optional()
+      .describe(
+        "Enterprise coderd's replica heartbeat, on runs with more than one replica or the PG coordinator (absent: not modelled)",
+      ),
+    provisioner_polling: z
+      .strictObject({
+        poll_interval_s: numberParam(
+          "Interval of an idle daemon's AcquireJob poll before the Acquirer (CODER_PROVISIONERD_POLL_INTERVAL, --provisioner-daemon-poll-interval), seconds",
+        ),
+        poll_jitter_s: numberParam("Random jitter added to each poll interval (uniform, 0..jitter), seconds"),
+        builtin_debounce_s: numberParam(
+          "Built-in daemons of one coderd share a debounce: no AcquireJob within this long of the last empty one, seconds",
+        ),
+        empty_acquire_cpu_s: numberParam(
+          "PostgreSQL CPU of one AcquireProvisionerJob that finds no job, CPU-seconds",
+        ),
+      })
+      .optional()
+      .describe(
+        "Idle provisioner daemons polling for jobs before versions.provisioner_acquirer (absent: not modelled)",
       ),
     agent: z.strictObject({
       metadata_report_tick_s: numberParam("Agent-side metadata report tick (batched versions), seconds"),

@@ -28,6 +28,11 @@ export type Step =
       notify: boolean;
       /** The NOTIFY commits with this step's logged write (a trigger): the lock is held across the WAL flush. */
       notifyFlushes?: boolean;
+      /**
+       * Transactions its statements commit (pg_stat_database.xact_commit): absent, one per statement, as
+       * database/sql autocommits each query outside a Tx; 1 for statements run in one transaction (InTx).
+       */
+      commits?: number;
       perRowSeconds?: number;
     };
 
@@ -113,7 +118,7 @@ export type RequestListener = (
 export type CompletionHandler = (owner: number, replica: number) => void;
 
 /** Told when a query commits (to count WAL-producing commits). */
-export type CommitListener = (logged: boolean, notify: boolean) => void;
+export type CommitListener = (logged: boolean, notify: boolean, transactions: number) => void;
 
 const NO_OWNER = -1;
 
@@ -375,7 +380,8 @@ export class RequestPipeline {
     const first = this.step[id]!;
     const row = this.currentRow(id);
     const holdSteps = plans.holdSteps[row]!;
-    for (let k = row; k < row + holdSteps; k++) this.onCommit(plans.logged[k] === 1, plans.notify[k] === 1);
+    for (let k = row; k < row + holdSteps; k++)
+      this.onCommit(plans.logged[k] === 1, plans.notify[k] === 1, plans.commits[k]!);
     this.step[id] = first + holdSteps - 1;
     // The connection stays held for the network round trips of the replies.
     this.sim.postFixed(plans.holdRoundTrip[row]!, this.releaseAction, id);

@@ -16,6 +16,7 @@ export interface PlanStep {
   notify?: boolean;
   notifyFlushes?: boolean;
   perRowSeconds?: number;
+  commits?: number;
 }
 
 export const CODERD_CPU = 0;
@@ -30,6 +31,8 @@ export class RequestPlans {
   readonly work: Distribution[] = [];
   /** Statements per row (queries), per-row work in seconds and 1 when it has one. */
   statements = new Int32Array(16);
+  /** Transactions committed per row (queries): its statements unless they share one. */
+  commits = new Int32Array(16);
   perRowSeconds = new Float64Array(16);
   hasPerRow = new Uint8Array(16);
   /** 1 when the query is WAL-logged, 1 when it NOTIFYs. */
@@ -65,6 +68,7 @@ export class RequestPlans {
       this.kind[row] = step.kind === "coderdCpu" ? CODERD_CPU : QUERY;
       this.work[row] = step.work;
       this.statements[row] = step.statements ?? 0;
+      this.commits[row] = step.commits ?? step.statements ?? 0;
       this.hasPerRow[row] = step.perRowSeconds === undefined ? 0 : 1;
       this.perRowSeconds[row] = step.perRowSeconds ?? 0;
       this.logged[row] = step.logged ? 1 : 0;
@@ -97,6 +101,7 @@ export class RequestPlans {
     const n = Math.max(rows, 2 * this.kind.length);
     this.kind = grownBytes(this.kind, n);
     this.statements = grownInt(this.statements, n);
+    this.commits = grownInt(this.commits, n);
     const perRow = new Float64Array(n);
     perRow.set(this.perRowSeconds);
     this.perRowSeconds = perRow;

@@ -19,7 +19,8 @@ function load(sets: string[]) {
 /** Commits (pg_stat_database_xact_commit) between two times, and the coordinator's statements. */
 function run(sets: string[]) {
   const { scenario, model } = load(sets);
-  const result = runReplication(scenario, model, 1);
+  // Without replicasync, which the coordinator's presence also turns on (enterprise coderd): the coordinator alone.
+  const result = runReplication(scenario, { ...model, replica_sync: undefined }, 1);
   const commits = result.metrics.series.find((s) => s.labels.__name__ === "pg_stat_database_xact_commit");
   if (!commits) throw new Error("no pg_stat_database_xact_commit series");
   const at = (t: number): number => {

@@ -85,8 +85,8 @@ export class ControlPlane {
       },
       {
         onRequestDone,
-        onCommit: (logged, notify) => {
-          database.countCommit(logged);
+        onCommit: (logged, notify, transactions) => {
+          database.countCommit(logged, transactions);
           if (notify) database.countNotify();
         },
       },
