@@ -41,6 +41,8 @@ export interface BuildEra {
   queuePositionByDaemon: boolean;
   /** v2.20's acquire reads (owner's SSH key, groups, roles) and CompleteJob's job timings. */
   v2_20: boolean;
+  /** Workspace lookups read the workspaces_expanded view (PR #15116). */
+  workspacesExpanded: boolean;
 }
 
 const since = (version: string | undefined, boundary: { value: string } | undefined) =>
@@ -52,10 +54,24 @@ export function buildEraFor(version: string | undefined, model: ModelFile): Buil
     acquirer: since(version, v.provisioner_acquirer),
     queuePositionByDaemon: since(version, v.queue_position_by_daemon),
     v2_20: since(version, v.build_statements_v2_20),
+    workspacesExpanded: since(version, v.workspaces_expanded),
   };
 }
 
-const NO_ERA: BuildEra = { acquirer: false, queuePositionByDaemon: false, v2_20: false };
+const NO_ERA: BuildEra = {
+  acquirer: false,
+  queuePositionByDaemon: false,
+  v2_20: false,
+  workspacesExpanded: false,
+};
+
+/** The CPU a phase's workspace lookups add when they read the workspaces_expanded view (0 before it). */
+export function viewExtra(b: Builds, era: BuildEra, fetches: { value: number } | undefined): number {
+  const view = b.workspace_view_lookup_db_cpu_s;
+  const table = b.workspace_table_lookup_db_cpu_s;
+  if (!era.workspacesExpanded || !view || !table || !fetches) return 0;
+  return fetches.value * (view.value - table.value);
+}
 
 /** A phase's statements and CPU, with the v2.20 extras when the era has them and the model gives them. */
 function withExtra(
@@ -72,23 +88,27 @@ function withExtra(
 /** The query steps of a build request, an acquire, and a start's or a stop's completion. */
 export function buildPhaseSteps(b: Builds, era: BuildEra = NO_ERA) {
   const complete = { statements: b.complete_v2_20_statements, cpu: b.complete_v2_20_db_cpu_s };
+  const completeView = viewExtra(b, era, b.complete_workspace_fetches);
   return {
-    create: buildPhaseStep(b.create_statements.value, b.create_db_cpu_s.value),
+    create: buildPhaseStep(
+      b.create_statements.value,
+      b.create_db_cpu_s.value + viewExtra(b, era, b.create_workspace_fetches),
+    ),
     acquire: withExtra(
       b.acquire_statements.value,
-      b.acquire_db_cpu_s.value,
+      b.acquire_db_cpu_s.value + viewExtra(b, era, b.acquire_workspace_fetches),
       { statements: b.acquire_v2_20_statements, cpu: b.acquire_v2_20_db_cpu_s },
       era.v2_20,
     ),
     completeStart: withExtra(
       b.complete_start_statements.value,
-      b.complete_start_db_cpu_s.value,
+      b.complete_start_db_cpu_s.value + completeView,
       complete,
       era.v2_20,
     ),
     completeStop: withExtra(
       b.complete_stop_statements.value,
-      b.complete_stop_db_cpu_s.value,
+      b.complete_stop_db_cpu_s.value + completeView,
       complete,
       era.v2_20,
     ),
@@ -140,12 +160,19 @@ export interface UpdateCallCost {
   notifies: number;
 }
 
-export function updateCallCost(b: Builds, updateIntervalSeconds: number): UpdateCallCost {
+export function updateCallCost(
+  b: Builds,
+  updateIntervalSeconds: number,
+  era: BuildEra = NO_ERA,
+): UpdateCallCost {
   const heartbeatRate = 1 / updateIntervalSeconds;
   const flushRate = 1 / b.log_flush_interval_s.value;
   const flushShare = flushRate / (heartbeatRate + flushRate);
+  // Both kinds of call look the job's workspace up (dbauthz's fetch behind GetProvisionerJobByID).
+  const view = viewExtra(b, era, b.update_job_workspace_fetches);
   return {
-    dbCpuSeconds: (1 - flushShare) * b.heartbeat_db_cpu_s.value + flushShare * b.log_flush_db_cpu_s.value,
+    dbCpuSeconds:
+      (1 - flushShare) * b.heartbeat_db_cpu_s.value + flushShare * b.log_flush_db_cpu_s.value + view,
     commits: (1 - flushShare) * HEARTBEAT_COMMITS + flushShare * LOG_FLUSH_COMMITS,
     notifies: flushShare,
   };

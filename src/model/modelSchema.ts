@@ -163,6 +163,9 @@ export const modelSchema = z
         queue_position_by_daemon: versionParam(
           "First Coder version whose build responses rank pending jobs against provisioner daemons by tag set (queue position)",
         ).optional(),
+        workspaces_expanded: versionParam(
+          "First Coder version whose workspace lookups read the workspaces_expanded view (owner, organization and template joined)",
+        ).optional(),
         build_statements_v2_20: versionParam(
           "First Coder version with v2.20's build statements (acquire's owner SSH key, groups and roles; CompleteJob's job timings)",
         ).optional(),
@@ -312,6 +315,25 @@ export const modelSchema = z
         ).optional(),
         queue_position_db_cpu_s_per_pair: numberParam(
           "PostgreSQL CPU of the queue-position query per (pending job, online daemon) pair it ranks, CPU-seconds",
+        ).optional(),
+        workspace_view_lookup_db_cpu_s: numberParam(
+          "PostgreSQL CPU of a workspace lookup through the workspaces_expanded view (versions.workspaces_expanded), CPU-seconds",
+        ).optional(),
+        workspace_table_lookup_db_cpu_s: numberParam(
+          "PostgreSQL CPU of a workspace lookup on the table alone (what the phases' lookups are charged before the view), CPU-seconds",
+        ).optional(),
+        create_workspace_fetches: numberParam(
+          "Workspace lookups among a build request's statements",
+        ).optional(),
+        acquire_workspace_fetches: numberParam("Workspace lookups among an acquire's statements").optional(),
+        update_job_workspace_fetches: numberParam(
+          "Workspace lookups among an UpdateJob call's statements",
+        ).optional(),
+        complete_workspace_fetches: numberParam(
+          "Workspace lookups among CompleteJob's statements",
+        ).optional(),
+        agent_startup_workspace_fetches: numberParam(
+          "Workspace lookups among a starting agent's statements",
         ).optional(),
         agent_startup_calls: numberParam(
           "Agent API calls of a starting agent (manifest, start-up, lifecycle reports, logs), each authenticated over HTTP before dRPC",

@@ -1,5 +1,12 @@
 import { type Distribution, distributionFromSpec } from "../engine/random/index.js";
-import { buildEraFor, buildPhaseStep, buildPhaseSteps, perRowStep } from "./buildWork.js";
+import {
+  type BuildEra,
+  buildEraFor,
+  buildPhaseStep,
+  buildPhaseSteps,
+  perRowStep,
+  viewExtra,
+} from "./buildWork.js";
 import { clientPolicyFor } from "./clientPolicy.js";
 import type { VersionMechanisms } from "./coderVersion.js";
 import type { ModelFile } from "./modelSchema.js";
@@ -287,7 +294,7 @@ export function buildRequestCatalog(
         agentApi: false,
       },
     }),
-    ...agentStartupClass(model, rpcCpu, http ? model.agent.auth_reads_per_rpc.value : 0),
+    ...agentStartupClass(model, era, rpcCpu, http ? model.agent.auth_reads_per_rpc.value : 0),
     ...(era.acquirer &&
       b?.acquire_empty_db_cpu_s && {
         acquireEmpty: {
@@ -308,6 +315,7 @@ export function buildRequestCatalog(
  */
 function agentStartupClass(
   model: ModelFile,
+  era: BuildEra,
   rpcCpu: Distribution,
   authReadsPerCall: number,
 ): { agentStartup?: RequestClass } {
@@ -329,7 +337,10 @@ function agentStartupClass(
       steps: [
         coderd,
         ...authStep,
-        buildPhaseStep(b.agent_startup_statements.value, b.agent_startup_db_cpu_s.value),
+        buildPhaseStep(
+          b.agent_startup_statements.value,
+          b.agent_startup_db_cpu_s.value + viewExtra(b, era, b.agent_startup_workspace_fetches),
+        ),
       ],
       http: false,
       agentApi: false,

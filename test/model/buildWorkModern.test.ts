@@ -58,13 +58,16 @@ describe("builds' database work of newer coderd (issue 12, PR #20575)", () => {
   });
 
   it("selects the version-dependent statements by the model's boundaries", () => {
-    expect(buildEraFor("2.1.0", model)).toEqual({
-      acquirer: false,
-      queuePositionByDaemon: false,
-      v2_20: false,
+    const era = (acquirer: boolean, queueByDaemon: boolean, v2_20: boolean, expanded: boolean) => ({
+      acquirer,
+      queuePositionByDaemon: queueByDaemon,
+      v2_20,
+      workspacesExpanded: expanded,
     });
-    expect(buildEraFor("2.8", model)).toEqual({ acquirer: true, queuePositionByDaemon: false, v2_20: false });
-    expect(buildEraFor("2.27", model)).toEqual({ acquirer: true, queuePositionByDaemon: true, v2_20: true });
+    expect(buildEraFor("2.1.0", model)).toEqual(era(false, false, false, false));
+    expect(buildEraFor("2.8", model)).toEqual(era(true, false, false, false));
+    expect(buildEraFor("2.17", model)).toEqual(era(true, false, false, true));
+    expect(buildEraFor("2.27", model)).toEqual(era(true, true, true, true));
     const v28 = catalogAt(model, "2.8");
     const v227 = catalogAt(model, "2.27");
     expect(statementsOf(v28.jobEvent.steps)).toBe(17);
@@ -88,6 +91,34 @@ describe("builds' database work of newer coderd (issue 12, PR #20575)", () => {
     );
     expect(catalogAt(model, "2.1.0").acquireEmpty).toBeUndefined();
     expect(v227.acquireEmpty).toBeDefined();
+  });
+
+  it("charges each phase's workspace lookups the view's extra cost from v2.17 (workspaces_expanded)", () => {
+    const extra = b.workspace_view_lookup_db_cpu_s!.value - b.workspace_table_lookup_db_cpu_s!.value;
+    expect(extra).toBeGreaterThan(0);
+    const dbCpu = (steps: readonly Step[]) =>
+      steps.reduce(
+        (t, s) => t + (s.kind === "query" && s.perRowSeconds === undefined ? s.work.mean * s.statements : 0),
+        0,
+      );
+    const before = catalogAt(model, "2.16");
+    const after = catalogAt(model, "2.17");
+    const diff = (pick: (c: ReturnType<typeof catalogAt>) => readonly Step[]) =>
+      dbCpu(pick(after)) - dbCpu(pick(before));
+    expect(diff((c) => c.workspaceCreate.steps)).toBeCloseTo(4 * extra, 12);
+    expect(diff((c) => c.jobEvent.steps)).toBeCloseTo(3 * extra, 12);
+    expect(diff((c) => c.jobCompleteStart!.steps)).toBeCloseTo(5 * extra, 12);
+    expect(diff((c) => c.agentStartup!.steps)).toBeCloseTo(11 * extra, 12);
+    // The agent's 11 are the workspace lookups among its mapped statements.
+    const raw = parse(readFileSync(resolve(repoRoot, "models/coder-v2.8-measured.yaml"), "utf8"));
+    const lists: Record<string, string[]> = Object.assign(
+      {},
+      ...raw.overlays.map((o: { statements?: object }) => o.statements ?? {}),
+    );
+    const startup = lists["builds.agent_startup_db_cpu_s"]!;
+    expect(
+      startup.filter((id) => id === "workspace_by_agent_lookup" || id === "workspace_lookup"),
+    ).toHaveLength(b.agent_startup_workspace_fetches!.value);
   });
 
   it("authenticates each start-up call over HTTP, once per connection over dRPC", () => {

@@ -112,7 +112,9 @@ const CASES: Record<string, { file: string; sets: string[] }> = {
  * All but the base-model case when coder-v2.8-measured.yaml's `builds:` counted dbauthz's authorisation
  * fetches and gained a started agent's start-up calls and the Acquirer's empty acquires (docs/model.md,
  * Builds' database work, branch builds20575); the base-model case (no `builds`) kept its hash, and at the
- * commit before (aab7ded) the previous recordings hold.
+ * commit before (aab7ded) the previous recordings hold. The week case (v2.30) once more when workspace
+ * lookups got the workspaces_expanded view's extra cost from v2.17 (with versions.workspaces_expanded moved
+ * past 2.30 the hash e85d5796 is reproduced: the other cases run v2.8 and kept theirs).
  */
 const GOLDEN: Record<string, string> = {
   "scaletest-2000": "0c8c84b1e5e0e18cdbe78c9f9660d79b28d9bcb57e60f60ded3794768923b1a4",
@@ -126,7 +128,7 @@ const GOLDEN: Record<string, string> = {
   "events (replica loss, failover, scaling, stage-relative)":
     "53f673797d058cfacf3ca05cdc918e54fed230233413263a34ac8360d7afd5e5",
   "week (day profile, session mix, insights, regions, nodes)":
-    "e85d579607405214fd632ab4a2f040b5184a4dd3ec99d69912562c80f6e777af",
+    "be612374af88b95acff5f29b8b219048a06992142ffa36f7637ec5cb815a77f5",
 };
 
 function digest(rep: ReplicationResult): string {
