@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
+import { modernBuildStatements } from "./buildStatementsModern.js";
 import type { StatementClass } from "./catalog.js";
 import type { DataIds } from "./schema.js";
 
@@ -526,5 +527,6 @@ VALUES
       sql: "",
       params: (i) => [JSON.stringify({ created_after: 1000 + i }), `provisioner-log-logs:${at(ids.jobs, i)}`],
     },
+    ...modernBuildStatements(ids, { org: ORG, initiator: seededUuid("user", 0), file: FILE }),
   ];
 }

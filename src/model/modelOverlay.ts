@@ -173,7 +173,9 @@ export function overlayValues(
           ? `statement ${id} has no cpu_s_per_execution in ${shown(overlay.file)}`
           : per === "rows" && !(rows !== undefined && rows > 0)
             ? `statement ${id} has no positive rows_per_execution to divide by`
-            : undefined;
+            : per !== undefined && per !== "rows" && !(Number(per) > 0)
+              ? `${ref}: divide by "rows" or a positive number`
+              : undefined;
       if (refusal) {
         const path = [...model.path, "statements", target];
         throw new InputError({
@@ -184,8 +186,11 @@ export function overlayValues(
         });
       }
       if (cpu!.unit !== "s") throw wrongUnit(["statements", id, "cpu_s_per_execution", "unit"], cpu!.unit);
-      value += per === "rows" ? cpu!.value / rows! : cpu!.value;
-      sources.push(`${id}${per === "rows" ? ` / ${rows} rows` : ""}: ${cpu!.source}`);
+      // A number divides by what one execution covers (e.g. the pairs a ranking query joins).
+      const divisor = per === undefined ? 1 : per === "rows" ? rows! : Number(per);
+      value += cpu!.value / divisor;
+      const shownDivisor = per === undefined ? "" : per === "rows" ? ` / ${rows} rows` : ` / ${divisor}`;
+      sources.push(`${id}${shownDivisor}: ${cpu!.source}`);
     }
     out.push({ section, param, value, source: sources.join(" + ") });
   }

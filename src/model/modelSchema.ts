@@ -61,7 +61,7 @@ const sessionKindsSchema = z
   .describe("User sessions by kind (used by a scenario's workload.sessions)");
 
 const OVERLAY_PARAM_PATH = /^[a-z_]+\.[a-z0-9_]+$/;
-const STATEMENT_REF = /^[a-z0-9_]+(\/rows)?$/;
+const STATEMENT_REF = /^[a-z0-9_]+(\/(rows|[1-9][0-9]*))?$/;
 
 /** One `overlays:` entry: a measure-db file, and which of its statements set which model parameters. */
 export const overlayRefSchema = z.strictObject({
@@ -70,7 +70,11 @@ export const overlayRefSchema = z.strictObject({
     .record(
       z.string().regex(OVERLAY_PARAM_PATH, "a model parameter path section.parameter"),
       z
-        .array(z.string().regex(STATEMENT_REF, "a statement id, optionally followed by /rows"))
+        .array(
+          z
+            .string()
+            .regex(STATEMENT_REF, "a statement id, optionally followed by /rows or /<positive integer>"),
+        )
         .min(1)
         .describe("Statement ids in the overlay's `statements`; `id/rows` divides by its rows per execution"),
     )
@@ -154,7 +158,16 @@ export const modelSchema = z
           "First Coder version whose Agents() collector reads workspaces, owners and agents in one query (no per-workspace lookups)",
         ).optional(),
         provisioner_acquirer: versionParam(
-          "First Coder version whose provisioner daemons wait on coderd's Acquirer (pubsub job postings) instead of polling AcquireJob on a timer; before it, provisioner_polling applies",
+          "First Coder version whose provisioner daemons wait on coderd's Acquirer (pubsub job postings wake one waiting daemon per replica) instead of polling AcquireJob on a timer; before it, provisioner_polling applies",
+        ).optional(),
+        queue_position_by_daemon: versionParam(
+          "First Coder version whose build responses rank pending jobs against provisioner daemons by tag set (queue position)",
+        ).optional(),
+        workspaces_expanded: versionParam(
+          "First Coder version whose workspace lookups read the workspaces_expanded view (owner, organization and template joined)",
+        ).optional(),
+        build_statements_v2_20: versionParam(
+          "First Coder version with v2.20's build statements (acquire's owner SSH key, groups and roles; CompleteJob's job timings)",
         ).optional(),
       })
       .describe("Version boundaries of the mechanisms selected by deployment.coder_version"),
@@ -285,6 +298,55 @@ export const modelSchema = z
         complete_stop_db_cpu_s: numberParam(
           "PostgreSQL CPU of CompleteJob for a stop or delete build, CPU-seconds",
         ),
+        acquire_v2_20_statements: numberParam(
+          "Statements v2.20+ adds to an acquire (versions.build_statements_v2_20), round trips",
+        ).optional(),
+        acquire_v2_20_db_cpu_s: numberParam(
+          "PostgreSQL CPU of the statements v2.20+ adds to an acquire, CPU-seconds",
+        ).optional(),
+        complete_v2_20_statements: numberParam(
+          "Statements v2.20+ adds to CompleteJob (job timings), round trips",
+        ).optional(),
+        complete_v2_20_db_cpu_s: numberParam(
+          "PostgreSQL CPU of the statements v2.20+ adds to CompleteJob, CPU-seconds",
+        ).optional(),
+        acquire_empty_db_cpu_s: numberParam(
+          "PostgreSQL CPU of one AcquireProvisionerJob that finds no job (the Acquirer's other waiting daemons), CPU-seconds",
+        ).optional(),
+        queue_position_db_cpu_s: numberParam(
+          "PostgreSQL CPU of the build response's queue-position query, fixed part, CPU-seconds",
+        ).optional(),
+        queue_position_db_cpu_s_per_pair: numberParam(
+          "PostgreSQL CPU of the queue-position query per (pending job, online daemon) pair it ranks, CPU-seconds",
+        ).optional(),
+        workspace_view_lookup_db_cpu_s: numberParam(
+          "PostgreSQL CPU of a workspace lookup through the workspaces_expanded view (versions.workspaces_expanded), CPU-seconds",
+        ).optional(),
+        workspace_table_lookup_db_cpu_s: numberParam(
+          "PostgreSQL CPU of a workspace lookup on the table alone (what the phases' lookups are charged before the view), CPU-seconds",
+        ).optional(),
+        create_workspace_fetches: numberParam(
+          "Workspace lookups among a build request's statements",
+        ).optional(),
+        acquire_workspace_fetches: numberParam("Workspace lookups among an acquire's statements").optional(),
+        update_job_workspace_fetches: numberParam(
+          "Workspace lookups among an UpdateJob call's statements",
+        ).optional(),
+        complete_workspace_fetches: numberParam(
+          "Workspace lookups among CompleteJob's statements",
+        ).optional(),
+        agent_startup_workspace_fetches: numberParam(
+          "Workspace lookups among a starting agent's statements",
+        ).optional(),
+        agent_startup_calls: numberParam(
+          "Agent API calls of a starting agent (manifest, start-up, lifecycle reports, logs), each authenticated over HTTP before dRPC",
+        ).optional(),
+        agent_startup_statements: numberParam(
+          "Statements of a starting agent's connection and start-up calls, round trips",
+        ).optional(),
+        agent_startup_db_cpu_s: numberParam(
+          "PostgreSQL CPU of a starting agent's connection and start-up calls, CPU-seconds",
+        ).optional(),
       })
       .optional()
       .describe(

@@ -1,5 +1,12 @@
 import { type Distribution, distributionFromSpec } from "../engine/random/index.js";
-import { buildPhaseSteps } from "./buildWork.js";
+import {
+  type BuildEra,
+  buildEraFor,
+  buildPhaseStep,
+  buildPhaseSteps,
+  perRowStep,
+  viewExtra,
+} from "./buildWork.js";
 import { clientPolicyFor } from "./clientPolicy.js";
 import type { VersionMechanisms } from "./coderVersion.js";
 import type { ModelFile } from "./modelSchema.js";
@@ -37,6 +44,12 @@ export interface RequestCatalog {
   /** CompleteJob of a start and of a stop/delete build (model `builds`); absent: jobEvent stands for both. */
   jobCompleteStart?: RequestClass;
   jobCompleteStop?: RequestClass;
+  /** A started workspace's agent coming up: its connection and start-up calls (model `builds.agent_startup_*`). */
+  agentStartup?: RequestClass;
+  /** The Acquirer's AcquireProvisionerJob calls that find no job (rows = calls; `builds.acquire_empty_db_cpu_s`). */
+  acquireEmpty?: RequestClass;
+  /** The build response's queue-position query ranks pending jobs × online daemons (rows = pairs). */
+  queuePositionByDaemon: boolean;
 }
 
 /**
@@ -62,6 +75,8 @@ export const AGENT_API_CLASS_NAMES: readonly string[] = ["agent_metadata", "agen
 export interface CatalogDeployment {
   /** The PG coordinator runs: its trigger NOTIFYs a reconnecting agent's peer row (counted by its component). */
   readonly pgCoordinator: boolean;
+  /** The deployment's Coder version (selects the builds' version-dependent statements). */
+  readonly coderVersion?: string;
 }
 
 export function buildRequestCatalog(
@@ -116,7 +131,13 @@ export function buildRequestCatalog(
         ];
 
   // A build's phases: measured statement by statement when the model has `builds`, else the assumed counts.
-  const phases = model.builds ? buildPhaseSteps(model.builds) : undefined;
+  const era = buildEraFor(deployment.coderVersion, model);
+  const phases = model.builds ? buildPhaseSteps(model.builds, era) : undefined;
+  const b = model.builds;
+  const queuePosition =
+    era.queuePositionByDaemon && b?.queue_position_db_cpu_s && b.queue_position_db_cpu_s_per_pair
+      ? perRowStep(b.queue_position_db_cpu_s.value, b.queue_position_db_cpu_s_per_pair.value)
+      : undefined;
   const createSteps: Step[] = phases
     ? [cpu(createCpu), phases.create]
     : [
@@ -136,7 +157,7 @@ export function buildRequestCatalog(
     perRowSeconds: perRow,
   });
 
-  return withClients(model, mech.agentTransport, {
+  const classes = withClients(model, mech.agentTransport, {
     metadataRpc: {
       name: "agent_metadata",
       steps: metadataSteps,
@@ -187,7 +208,7 @@ export function buildRequestCatalog(
     },
     workspaceCreate: {
       name: "workspace_build_request",
-      steps: createSteps,
+      steps: queuePosition ? [...createSteps, queuePosition] : createSteps,
       route: ROUTES.CREATE,
       code: "201",
       http: true,
@@ -273,7 +294,58 @@ export function buildRequestCatalog(
         agentApi: false,
       },
     }),
+    ...agentStartupClass(model, era, rpcCpu, http ? model.agent.auth_reads_per_rpc.value : 0),
+    ...(era.acquirer &&
+      b?.acquire_empty_db_cpu_s && {
+        acquireEmpty: {
+          name: "provisioner_acquire_empty",
+          steps: [perRowStep(0, b.acquire_empty_db_cpu_s.value)],
+          http: false,
+          agentApi: false,
+        },
+      }),
   });
+  return { ...classes, queuePositionByDaemon: queuePosition !== undefined };
+}
+
+/**
+ * A started workspace's agent coming up (coderd/agentapi manifest.go, lifecycle.go, logs.go, scripts.go):
+ * each start-up call's coderd work (and, over HTTP, its authentication), then their statements as one
+ * measured sum. Absent `builds.agent_startup_*`: not modelled.
+ */
+function agentStartupClass(
+  model: ModelFile,
+  era: BuildEra,
+  rpcCpu: Distribution,
+  authReadsPerCall: number,
+): { agentStartup?: RequestClass } {
+  const b = model.builds;
+  if (!b?.agent_startup_calls || !b.agent_startup_statements || !b.agent_startup_db_cpu_s) return {};
+  const calls = Math.max(1, Math.round(b.agent_startup_calls.value));
+  // The calls' coderd CPU as their mean (one step: a class has at most 8), their authentication as one read step.
+  const coderd: Step = {
+    kind: "coderdCpu",
+    work: distributionFromSpec({ dist: "deterministic", value: calls * rpcCpu.mean } as never),
+  };
+  const auth = Math.round(calls * authReadsPerCall);
+  const read = distributionFromSpec(model.database.read_query_cpu_s.value as never);
+  const authStep: Step[] =
+    auth > 0 ? [{ kind: "query", work: read, statements: auth, logged: false, notify: false }] : [];
+  return {
+    agentStartup: {
+      name: "agent_startup",
+      steps: [
+        coderd,
+        ...authStep,
+        buildPhaseStep(
+          b.agent_startup_statements.value,
+          b.agent_startup_db_cpu_s.value + viewExtra(b, era, b.agent_startup_workspace_fetches),
+        ),
+      ],
+      http: false,
+      agentApi: false,
+    },
+  };
 }
 
 /** Gives each class its client's timeout and retries from the model's `overload` (none when absent). */

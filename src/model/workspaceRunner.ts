@@ -2,6 +2,7 @@ import type { Distribution, Rng } from "../engine/random/index.js";
 import type { FcfsQueue } from "../engine/resources/fcfsQueue.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { AgentFleet } from "./agentFleet.js";
+import { emptyAcquires, queuePositionPairs } from "./buildWork.js";
 import type { CoderdCluster } from "./coderdCluster.js";
 import type { RequestPipeline } from "./requestPipeline.js";
 
@@ -18,6 +19,11 @@ export interface WorkspaceRunnerOptions {
   classes: { workspaceCreate: number; jobEvent: number };
   /** CompleteJob's class for a start build and for a stop or delete build. */
   completeClasses: { start: number; stop: number };
+  /** A started agent's start-up calls, and the Acquirer's empty acquires per job posting (absent: not modelled). */
+  agentStartupClass?: number;
+  acquireEmptyClass?: number;
+  /** Build requests' responses rank pending jobs × daemons (their class takes the pairs as rows). */
+  queuePositionRows?: boolean;
   /** Pod placement on workspace nodes; absent = pods run at once. */
   pods?: PodPlacement;
   /** Built-in daemons' share of all daemons, and their terraform CPU per busy daemon (runs on coderd). */
@@ -137,8 +143,27 @@ export class WorkspaceRunner {
     const duration = (isDelete ? this.opts.deleteDuration : this.opts.buildDuration)(workspace).sample(
       this.rng,
     );
+    this.postJob();
     this.provisioners.submit(duration, owner);
     this.refreshJobUpdates();
+  }
+
+  /** The job posting wakes the replicas' waiting daemons: all but the winner find nothing (the Acquirer). */
+  private postJob(): void {
+    const cls = this.opts.acquireEmptyClass;
+    if (cls === undefined) return;
+    const idle = this.provisioners.servers - this.provisioners.busyServers;
+    const empties = emptyAcquires(this.cluster.upCount, idle);
+    if (empties > 0) this.pipeline.startRequest(cls, this.cluster.pickReplica(), undefined, empties);
+  }
+
+  /** A start build's agent connected: its start-up calls go to the replica it connected to. */
+  private connectStarted(workspace: number): void {
+    if (this.fleet.isConnected(workspace)) return;
+    this.fleet.connect(workspace);
+    const cls = this.opts.agentStartupClass;
+    const replica = this.fleet.replicaOfAgent(workspace);
+    if (cls !== undefined && replica >= 0) this.pipeline.startRequest(cls, replica);
   }
 
   /** Every workspace prepare asked for exists and its agent has connected. */
@@ -154,7 +179,8 @@ export class WorkspaceRunner {
     if (this.startedBy[workspace] !== 0 || this.fleet.isConnected(workspace)) return;
     this.startedBy[workspace] = BY_WORKDAY;
     this.requestedAt[workspace] = dueSeconds;
-    this.pipeline.startRequest(classId, this.cluster.pickReplica(), workspace * 2);
+    const rows = classId === this.opts.classes.workspaceCreate ? this.queueRows() : 0;
+    this.pipeline.startRequest(classId, this.cluster.pickReplica(), workspace * 2, rows);
   }
 
   /** A workday stop: a stop build; the agent goes and the pod is released when it completes. */
@@ -165,7 +191,14 @@ export class WorkspaceRunner {
       this.opts.classes.workspaceCreate,
       this.cluster.pickReplica(),
       workspace * 2 + DELETE,
+      this.queueRows(),
     );
+  }
+
+  /** The pairs the build response's queue-position query ranks now (0 when not modelled). */
+  private queueRows(): number {
+    if (this.opts.queuePositionRows !== true) return 0;
+    return queuePositionPairs(this.provisioners.queueLength, this.provisioners.servers);
   }
 
   private pumpCreates(): void {
@@ -177,7 +210,12 @@ export class WorkspaceRunner {
       this.requestedAt[w] = this.sim.now;
       if (Number.isNaN(this.prepareBuilds.firstRequestSeconds))
         this.prepareBuilds.firstRequestSeconds = this.sim.now;
-      this.pipeline.startRequest(this.opts.classes.workspaceCreate, this.cluster.pickReplica(), w * 2);
+      this.pipeline.startRequest(
+        this.opts.classes.workspaceCreate,
+        this.cluster.pickReplica(),
+        w * 2,
+        this.queueRows(),
+      );
     }
   }
 
@@ -193,6 +231,7 @@ export class WorkspaceRunner {
         this.opts.classes.workspaceCreate,
         this.cluster.pickReplica(),
         w * 2 + DELETE,
+        this.queueRows(),
       );
     }
   }
@@ -228,12 +267,12 @@ export class WorkspaceRunner {
     }
     const pods = this.pods;
     if (pods === undefined) {
-      this.sim.after(this.opts.connectDelay.sample(this.rng), () => this.fleet.connect(workspace));
+      this.sim.after(this.opts.connectDelay.sample(this.rng), () => this.connectStarted(workspace));
       return;
     }
     // The pod waits for a node with room; image pull and agent start follow.
     pods.place(workspace, () =>
-      this.sim.after(this.opts.connectDelay.sample(this.rng), () => this.fleet.connect(workspace)),
+      this.sim.after(this.opts.connectDelay.sample(this.rng), () => this.connectStarted(workspace)),
     );
   }
 

@@ -38,7 +38,10 @@ export function modelContext(scenario: Scenario, model: ModelFile, seed: number)
     scenario,
     model,
     mech,
-    catalog: buildRequestCatalog(model, mech, { pgCoordinator }),
+    catalog: buildRequestCatalog(model, mech, {
+      pgCoordinator,
+      coderVersion: scenario.deployment.coder_version,
+    }),
     pgCoordinator,
     features: resolveFeatures(scenario, model),
     timeline: new Timeline(scenario),

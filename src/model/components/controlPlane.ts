@@ -30,6 +30,9 @@ export class ControlPlane {
   /** CompleteJob of a start and of a stop/delete build: their own classes with `builds`, else jobEvent. */
   readonly jobCompleteStart: number;
   readonly jobCompleteStop: number;
+  /** A started agent's start-up calls and the Acquirer's empty acquires (model `builds`), when modelled. */
+  readonly agentStartup: number | undefined;
+  readonly acquireEmpty: number | undefined;
 
   /** `onRequestDone` hears every finished request (the components' probes and counters). */
   private readonly sim: Simulation;
@@ -114,6 +117,9 @@ export class ControlPlane {
     const { jobCompleteStart, jobCompleteStop } = ctx.catalog;
     this.jobCompleteStart = jobCompleteStart ? pipeline.define(jobCompleteStart) : this.ids.jobEvent;
     this.jobCompleteStop = jobCompleteStop ? pipeline.define(jobCompleteStop) : this.ids.jobEvent;
+    const { agentStartup, acquireEmpty } = ctx.catalog;
+    this.agentStartup = agentStartup ? pipeline.define(agentStartup) : undefined;
+    this.acquireEmpty = acquireEmpty ? pipeline.define(acquireEmpty) : undefined;
   }
 
   /**

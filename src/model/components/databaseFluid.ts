@@ -1,5 +1,5 @@
 import type { ActionId, Simulation } from "../../engine/simulation.js";
-import { updateCallCost } from "../buildWork.js";
+import { buildEraFor, updateCallCost } from "../buildWork.js";
 import type { CoderdCluster } from "../coderdCluster.js";
 import type { Database } from "../database.js";
 import { distOf } from "../features.js";
@@ -46,7 +46,12 @@ export class DatabaseFluidLoad {
     const db = model.database;
     const writeCost = distOf(db.write_query_cpu_s).mean;
     const updateCost =
-      model.builds && updateCallCost(model.builds, model.provisioner.update_interval_s.value);
+      model.builds &&
+      updateCallCost(
+        model.builds,
+        model.provisioner.update_interval_s.value,
+        buildEraFor(scenario.deployment.coder_version, model),
+      );
     // A log flush's NOTIFY wakes every listening replica's backend, as the pipeline's NOTIFYs do.
     const notifyFanOut = model.pubsub
       ? cluster.replicas * model.pubsub.listeners_per_replica.value * model.pubsub.listener_cpu_s.value
