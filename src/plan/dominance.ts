@@ -28,11 +28,13 @@ export function failureOf(deployment: Deployment, assessment: Assessment): Failu
  * the load comes from the users and agents, not from the other resources' sizes (a faster database does
  * not lower coderd's CPU per request; if anything the closed loop then sends more), so a bigger database
  * cannot rescue coderd's CPU, nor more coderd the database's. Pools and latency SLOs depend on every size,
- * so they prune only by full dominance.
+ * so they prune only by full dominance. Fewer provisioner daemons could move builds' load out of the
+ * measured window, so the candidate must have at least the failed run's daemons.
  */
 export function failsLike(failure: Failure, candidate: Deployment): boolean {
   const f = failure.deployment;
   if (dominates(f, candidate)) return true;
+  if (candidate.provisioners < f.provisioners) return false;
   if (
     failure.coderdCpu &&
     candidate.coderdReplicas <= f.coderdReplicas &&
