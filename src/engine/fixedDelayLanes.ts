@@ -109,7 +109,7 @@ export class FixedDelayLanes {
   /** Appends an event; `time` must not be before the lane's last one. */
   push(lane: number, time: number, seq: number, kind: number, arg: number): void {
     const l = this.lanes[lane]!;
-    if (!(time >= l.lastTime)) throw new RangeError(`lane ${lane}: time ${time} is before ${l.lastTime}`);
+    if (!(time >= l.lastTime)) throw timeBeforeLast(lane, time, l.lastTime);
     const wasEmpty = l.count === 0;
     l.push(time, seq, kind, arg);
     this.count++;
@@ -161,4 +161,10 @@ export class FixedDelayLanes {
     this.bestTime = bestTime;
     this.bestSeq = bestSeq;
   }
+}
+
+// Built out of line: inlined into a hot caller, TurboFan ran a template literal's number-to-string on every
+// call, not only on the throw (see negativeDelay in simulation.ts).
+function timeBeforeLast(lane: number, time: number, last: number): RangeError {
+  return new RangeError(`lane ${lane}: time ${time} is before ${last}`);
 }

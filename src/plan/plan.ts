@@ -13,6 +13,7 @@ import {
   sameDeployment,
   totalVcpu,
 } from "./deployment.js";
+import { type Failure, failsLike, failureOf } from "./dominance.js";
 import type { ReferenceTier } from "./guidanceSchema.js";
 import { nearestReferenceArchitecture, referenceDeployment } from "./referenceArchitectures.js";
 import { type MeasuredLoad, measureLoad, screen } from "./screen.js";
@@ -218,14 +219,17 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
 
   const budget = opts.maxSimulations ?? 20;
   let searchRuns = 0;
-  // Failing comparison runs prune too: nothing no bigger than a failed deployment can pass.
-  const failed: Deployment[] = simulations.filter((s) => !s.assessment.passes).map((s) => s.deployment);
+  // Failing comparison runs prune too: nothing no bigger than a failed deployment (or no bigger on the CPU
+  // it failed on) can pass.
+  const failed: Failure[] = simulations
+    .filter((s) => !s.assessment.passes)
+    .map((s) => failureOf(s.deployment, s.assessment));
   const pruned = { utilisationLaw: 0, mva: 0, dominated: 0 };
   let found: PlanSimulation | null = null;
   // With N+1 sizing the load must fit the replicas left after losing one.
   const sized = (d: Deployment) => (opts.survive ? { ...d, coderdReplicas: d.coderdReplicas - 1 } : d);
   const skip = (candidate: Deployment): keyof typeof pruned | null => {
-    if (failed.some((f) => dominates(f, candidate))) return "dominated";
+    if (failed.some((f) => failsLike(f, candidate))) return "dominated";
     if (opts.survive && candidate.coderdReplicas < 2) return "utilisationLaw";
     const verdict = screen(loads, sized(candidate), ctx.checks.maxUtil, 1, referenceSim !== undefined);
     return verdict.keep ? null : verdict.step === "bounds" ? "utilisationLaw" : "mva";
@@ -235,7 +239,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       if (!referenceSim && byCost(refDeployment, candidate) <= 0) {
         referenceSim = run(refDeployment, "reference");
         demand = maxDemand(demand, referenceSim.demand);
-        if (!referenceSim.assessment.passes) failed.push(refDeployment);
+        if (!referenceSim.assessment.passes) failed.push(failureOf(refDeployment, referenceSim.assessment));
       }
       // A passing deployment already simulated (rules, reference) that costs no more ends the search.
       const cheapestPassing = passingRuns()[0];
@@ -262,7 +266,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
         found = sim;
         break;
       }
-      failed.push(candidate);
+      failed.push(failureOf(candidate, sim.assessment));
     }
   }
 

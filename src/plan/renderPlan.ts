@@ -180,7 +180,7 @@ export function renderPlan(r: PlanResult, ctx: SearchContext, uncertainty?: Plan
     `search: ${r.simulations.length} simulations (${byRole("rules") + byRole("reference")} comparisons, ` +
       `${byRole("candidate")} candidates, ${byRole("provisioners")} provisioner counts); skipped ` +
       `${r.pruned.utilisationLaw} candidates the asymptotic bounds (utilisation law) put over the cap, ` +
-      `${r.pruned.mva} whose latency mean-value analysis puts over an SLO, and ${r.pruned.dominated} no bigger than one that failed.`,
+      `${r.pruned.mva} whose latency mean-value analysis puts over an SLO, and ${r.pruned.dominated} no bigger than one that failed (or no bigger on the CPU it failed on).`,
     `sources: ${sizingRulesSource()}; ${referenceArchitecturesSource()}.`,
     `costs: ${r.prices.table.cloud} list prices (${r.prices.file}), coderd, provisioners and the database for ` +
       `${HOURS_PER_MONTH} h/month; workspaces, storage and network are the same for every column and left out. ` +

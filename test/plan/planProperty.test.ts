@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadScenarioAndModel } from "../../src/cli/scenarioInput.js";
 import { assess } from "../../src/plan/checks.js";
 import { deploymentOf, deploymentOverrides } from "../../src/plan/deployment.js";
+import { failsLike, failureOf } from "../../src/plan/dominance.js";
 import { planDeployment } from "../../src/plan/plan.js";
 import { type SearchContext, variant } from "../../src/plan/simulate.js";
 import { parseSlo, resolveSlos } from "../../src/plan/slo.js";
@@ -106,6 +107,16 @@ describe("plan (property)", () => {
           };
           const result = planDeployment(ctx, { users: 100, maxSimulations, fixed: { dbVcpu: pinnedDb } });
           screened += result.pruned.utilisationLaw + result.pruned.mva;
+          // No candidate is simulated that a run before it already decided: no bigger than a failed run,
+          // or no bigger on the CPU that run failed on (its utilisation cannot fall with the other sizes).
+          result.simulations.forEach((s, i) => {
+            if (s.role !== "candidate") return;
+            const before = result.simulations.slice(0, i).filter((e) => !e.assessment.passes);
+            const decided = before.find((e) =>
+              failsLike(failureOf(e.deployment, e.assessment), s.deployment),
+            );
+            expect(decided?.deployment, JSON.stringify(s.deployment)).toBeUndefined();
+          });
           const rec = result.recommended;
           if (!rec) {
             expect(

@@ -17,7 +17,7 @@ export class CallbackSlots<F> {
   take(tag: number): F {
     const slot = -1 - tag;
     const callback = this.slots[slot];
-    if (callback === undefined) throw new RangeError(`no callback stored for tag ${tag}`);
+    if (callback === undefined) throw noCallback(tag);
     this.slots[slot] = undefined;
     this.free.push(slot);
     return callback;
@@ -26,5 +26,15 @@ export class CallbackSlots<F> {
 
 /** Checks a caller-supplied job tag: non-negative, since negative tags mark stored callbacks. */
 export function requireTag(tag: number): void {
-  if (!(tag >= 0)) throw new RangeError(`tag must be a number >= 0, got ${tag}`);
+  if (!(tag >= 0)) throw badTag(tag);
+}
+
+// Built out of line: inlined into a hot caller, TurboFan ran a template literal's number-to-string on every
+// call, not only on the throw (see negativeDelay in simulation.ts).
+function noCallback(tag: number): RangeError {
+  return new RangeError(`no callback stored for tag ${tag}`);
+}
+
+function badTag(tag: number): RangeError {
+  return new RangeError(`tag must be a number >= 0, got ${tag}`);
 }

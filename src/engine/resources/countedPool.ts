@@ -105,7 +105,7 @@ export class CountedPool implements GaugeSource {
   /** Returns a unit; the first waiter, if any, gets it now. */
   release(unit: number): void {
     if (!(Number.isInteger(unit) && unit >= 0 && unit < this.size) || this.held[unit] === 0) {
-      throw new RangeError(`${this.name}: unit ${unit} is not held`);
+      throw notHeld(this.name, unit);
     }
     const now = this.sim.now;
     this.holdTally.add(now - Math.max(this.grantedAt[unit]!, this.windowStartSeconds));
@@ -208,4 +208,10 @@ export class CountedPool implements GaugeSource {
     if (tag < 0) this.callbacks.take(tag)(unit, waitSeconds);
     else this.listener?.(tag, unit, waitSeconds);
   }
+}
+
+// Built out of line: inlined into a hot caller, TurboFan ran a template literal's number-to-string on every
+// call, not only on the throw (see negativeDelay in simulation.ts).
+function notHeld(name: string, unit: number): RangeError {
+  return new RangeError(`${name}: unit ${unit} is not held`);
 }

@@ -212,7 +212,7 @@ export class FcfsQueue implements GaugeSource {
   }
 
   private enter(serviceSeconds: number, tag: number): boolean {
-    if (!(serviceSeconds >= 0)) throw new RangeError(`service must be >= 0 seconds, got ${serviceSeconds}`);
+    if (!(serviceSeconds >= 0)) throw negativeService(serviceSeconds);
     if (this.jobsInSystem >= this.capacity) {
       this.rejectedCount++;
       return false;
@@ -285,4 +285,10 @@ export class FcfsQueue implements GaugeSource {
     else if (this.tagListener) this.tagListener(tag);
     else this.listener?.(tag, responseSeconds, waitSeconds);
   }
+}
+
+// Built out of line: inlined into a hot caller, TurboFan ran a template literal's number-to-string on every
+// call, not only on the throw (see negativeDelay in simulation.ts).
+function negativeService(serviceSeconds: number): RangeError {
+  return new RangeError(`service must be >= 0 seconds, got ${serviceSeconds}`);
 }

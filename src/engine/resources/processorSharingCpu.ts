@@ -279,9 +279,7 @@ export class ProcessorSharingCpu implements GaugeSource {
   }
 
   private enter(workSeconds: number, tag: number): void {
-    if (!(workSeconds >= 0 && Number.isFinite(workSeconds))) {
-      throw new RangeError(`work must be a finite number >= 0 seconds, got ${workSeconds}`);
-    }
+    if (!(workSeconds >= 0 && Number.isFinite(workSeconds))) throw badWork(workSeconds);
     this.advance();
     const slot = this.allocateSlot();
     this.tagOf[slot] = tag;
@@ -418,4 +416,10 @@ function grown(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(n);
   b.set(a);
   return b;
+}
+
+// Built out of line: inlined into a hot caller, TurboFan ran a template literal's number-to-string on every
+// call, not only on the throw (see negativeDelay in simulation.ts).
+function badWork(workSeconds: number): RangeError {
+  return new RangeError(`work must be a finite number >= 0 seconds, got ${workSeconds}`);
 }
