@@ -8,10 +8,14 @@ export type AgentTransport = "http" | "drpc";
 /** How the Agents() collector reads the fleet: per-workspace lookups, or one query (PR #19786). */
 export type AgentsCollectorReads = "per_workspace" | "single_query";
 
+/** Where DAUs come from: metrics-cache scans of workspace_agent_stats, or the template_usage_stats rollup. */
+export type DauSource = "agent_stats_scan" | "rollup";
+
 export interface VersionMechanisms {
   metadataPath: MetadataPath;
   agentTransport: AgentTransport;
   agentsCollectorReads: AgentsCollectorReads;
+  dauSource: DauSource;
 }
 
 /** Compares dotted versions numerically ("2.10" > "2.9"); a missing patch counts as 0. */
@@ -39,5 +43,8 @@ export function mechanismsFor(version: string, model: ModelFile): VersionMechani
   const single = v.agents_collector_single_query?.value;
   const agentsCollectorReads: AgentsCollectorReads =
     single !== undefined && compareVersions(version, single) >= 0 ? "single_query" : "per_workspace";
-  return { metadataPath, agentTransport, agentsCollectorReads };
+  const rollup = v.template_usage_rollup?.value;
+  const dauSource: DauSource =
+    rollup !== undefined && compareVersions(version, rollup) >= 0 ? "rollup" : "agent_stats_scan";
+  return { metadataPath, agentTransport, agentsCollectorReads, dauSource };
 }

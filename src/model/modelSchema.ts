@@ -40,6 +40,39 @@ const versionParam = (description: string) =>
     })
     .describe(description);
 
+/** Statements whose cost grows with the rows of workspace_agent_stats, not with the load (src/model/dataVolume.ts). */
+const dataVolumeSchema = z
+  .strictObject({
+    agent_stats_rows_per_agent_day: numberParam(
+      "workspace_agent_stats rows one running agent adds per day (one per stats report)",
+    ),
+    agent_running_share: numberParam(
+      "Share of the day a deployment's agents run, for the default history (workspaces stop out of hours)",
+    ),
+    agent_stats_retention_days: numberParam(
+      "Days of agent stats dbpurge keeps before versions.template_usage_rollup",
+    ),
+    agent_stats_retention_days_after_rollup: numberParam(
+      "Days of raw agent stats dbpurge keeps from versions.template_usage_rollup",
+    ),
+    deployment_stats_window_rows_per_agent: numberParam(
+      "workspace_agent_stats rows per connected agent inside the deployment-stats query's window",
+    ),
+    deployment_stats_cpu_s_per_row: numberParam(
+      "GetDeploymentWorkspaceAgentStats CPU per workspace_agent_stats row in its window, CPU-seconds (replaces database.deployment_stats_cpu_s_per_agent)",
+    ),
+    daus_refresh_s: numberParam("Interval of each replica's metrics-cache DAU refresh, seconds"),
+    daus_passes_per_refresh: numberParam(
+      "Full reads of workspace_agent_stats per DAU refresh (deployment DAUs per cached time zone, template DAUs)",
+    ),
+    daus_cpu_s_per_row: numberParam(
+      "GetDeploymentDAUs CPU per workspace_agent_stats row (it reads the whole table), CPU-seconds",
+    ),
+  })
+  .describe(
+    "Statements whose database cost grows with the stored agent stats (absent: the deployment-stats query costs database.deployment_stats_cpu_s_per_agent per agent and DAU scans are not modelled)",
+  );
+
 /** How one kind of user session behaves: its idle/active pattern, bytes when active, whether it can go direct. */
 const sessionKindSchema = z
   .strictObject({
@@ -152,6 +185,9 @@ export const modelSchema = z
         ).optional(),
         agents_collector_single_query: versionParam(
           "First Coder version whose Agents() collector reads workspaces, owners and agents in one query (no per-workspace lookups)",
+        ).optional(),
+        template_usage_rollup: versionParam(
+          "First Coder version that rolls agent stats up into template_usage_stats: DAUs read the rollup (no metrics-cache DAU scans of workspace_agent_stats) and dbpurge keeps about a day of raw agent stats",
         ).optional(),
       })
       .describe("Version boundaries of the mechanisms selected by deployment.coder_version"),
@@ -418,6 +454,7 @@ export const modelSchema = z
       })
       .describe("What reconnecting after a replica loss costs (used by scenario events)"),
     session_kinds: sessionKindsSchema.optional(),
+    data_volume: dataVolumeSchema.optional(),
     insights: z
       .strictObject({
         requests_per_load: numberParam(
