@@ -18,11 +18,11 @@ export interface AgentStatsVolume {
   rows: number;
 }
 
-/** Days of agent stats dbpurge keeps at the version: 6 months before the rollup, about a day after. */
+/** Days of agent stats dbpurge keeps at the version: a month, then 6 months, then a day after the rollup. */
 export function retentionDays(p: DataVolumeParams, mech: VersionMechanisms): number {
-  return mech.dauSource === "rollup"
-    ? p.agent_stats_retention_days_after_rollup.value
-    : p.agent_stats_retention_days.value;
+  if (mech.statsRetention === "day") return p.agent_stats_retention_days_after_rollup.value;
+  if (mech.statsRetention === "month") return p.agent_stats_retention_days_early.value;
+  return p.agent_stats_retention_days.value;
 }
 
 /** The stored agent stats at the start of a run: the scenario's history, else what dbpurge keeps. */

@@ -49,8 +49,11 @@ const dataVolumeSchema = z
     agent_running_share: numberParam(
       "Share of the day a deployment's agents run, for the default history (workspaces stop out of hours)",
     ),
+    agent_stats_retention_days_early: numberParam(
+      "Days of agent stats dbpurge keeps before versions.agent_stats_half_year_retention",
+    ),
     agent_stats_retention_days: numberParam(
-      "Days of agent stats dbpurge keeps before versions.template_usage_rollup",
+      "Days of agent stats dbpurge keeps from versions.agent_stats_half_year_retention to versions.template_usage_rollup",
     ),
     agent_stats_retention_days_after_rollup: numberParam(
       "Days of raw agent stats dbpurge keeps from versions.template_usage_rollup",
@@ -185,6 +188,9 @@ export const modelSchema = z
         ).optional(),
         agents_collector_single_query: versionParam(
           "First Coder version whose Agents() collector reads workspaces, owners and agents in one query (no per-workspace lookups)",
+        ).optional(),
+        agent_stats_half_year_retention: versionParam(
+          "First Coder version whose dbpurge keeps 6 months of agent stats (before it about a month)",
         ).optional(),
         template_usage_rollup: versionParam(
           "First Coder version that rolls agent stats up into template_usage_stats: DAUs read the rollup (no metrics-cache DAU scans of workspace_agent_stats) and dbpurge keeps about a day of raw agent stats",

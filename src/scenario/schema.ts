@@ -123,8 +123,8 @@ export const databaseSchema = z
       .describe(
         "Days of agent stats (workspace_agent_stats) the database holds when the run starts: rows = workspaces x " +
           "the model's data_volume.agent_stats_rows_per_agent_day x agent_running_share x days. Default what dbpurge " +
-          "keeps at deployment.coder_version (data_volume.agent_stats_retention_days, or _after_rollup from " +
-          "versions.template_usage_rollup). 0 for a fresh deployment (a scale test). The deployment-stats and DAU " +
+          "keeps at deployment.coder_version (data_volume.agent_stats_retention_days_early, _days or _days_after_rollup, " +
+          "by versions.agent_stats_half_year_retention and template_usage_rollup). 0 for a fresh deployment (a scale test). The deployment-stats and DAU " +
           "queries cost by these rows (docs/model.md, Statements that grow with the data)",
       ),
   })

@@ -11,6 +11,7 @@ import {
 } from "../../src/model/dataVolume.js";
 import { loadModel } from "../../src/model/loadModel.js";
 import { buildRequestCatalog } from "../../src/model/requestClasses.js";
+import { dataVolumeSummary } from "../../src/run/dataVolumeSummary.js";
 import { loadScenario } from "../../src/scenario/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -63,8 +64,11 @@ describe("the cost laws of the statements that read the stored agent stats", () 
 });
 
 describe("the stored agent stats: a scenario's history, else dbpurge's retention at the version", () => {
-  it("v2.8 keeps 6 months, from the rollup's version about a day", () => {
+  it("a month before v2.3, 6 months to v2.9, about a day from the rollup's version", () => {
     expect(model.versions.template_usage_rollup?.value).toBe("2.10.0");
+    expect(retentionDays(p, mechanismsFor("2.2", model))).toBe(30);
+    expect(retentionDays(p, mechanismsFor("0.24", model))).toBe(30);
+    expect(retentionDays(p, mechanismsFor("2.3", model))).toBe(180);
     expect(retentionDays(p, mechanismsFor("2.8", model))).toBe(180);
     expect(retentionDays(p, mechanismsFor("2.9.5", model))).toBe(180);
     expect(retentionDays(p, mechanismsFor("2.10", model))).toBe(1);
@@ -103,5 +107,28 @@ describe("the stored agent stats: a scenario's history, else dbpurge's retention
     );
     const stats = after.deploymentStats.steps[0]!;
     expect(stats.kind === "query" && stats.perRowSeconds).toBe(p.deployment_stats_cpu_s_per_row.value);
+  });
+
+  it("run --json's data_volume: the volume, where it came from and what the refreshes cost", () => {
+    const sc = scenario(['deployment.coder_version="2.8"']);
+    const v28 = dataVolumeSummary(sc, model, mechanismsFor("2.8", model))!;
+    const rows = Math.round(sc.workload.workspaces * 2880 * p.agent_running_share.value * 180);
+    expect(v28).toEqual({
+      agent_stats_history_days: 180,
+      history_from: "retention",
+      agent_stats_rows: rows,
+      dau_source: "agent_stats_scan",
+      dau_refresh_cpu_s: dauRefreshCpuSeconds(p, rows),
+      dau_refresh_interval_s: 3600,
+      deployment_stats_cpu_s: deploymentStatsCpuSeconds(p, sc.workload.workspaces),
+    });
+    const v230 = dataVolumeSummary(sc, model, mechanismsFor("2.30", model))!;
+    expect([v230.dau_source, v230.dau_refresh_cpu_s, v230.agent_stats_history_days]).toEqual([
+      "rollup",
+      0,
+      1,
+    ]);
+    const { model: base } = loadModel("coder-v2.8-base", resolve(ROOT, "scenarios/scaletest-2000.yaml"));
+    expect(dataVolumeSummary(sc, base, mechanismsFor("2.8", base))).toBeUndefined();
   });
 });
