@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import type pg from "pg";
 import { type ConfidenceInterval, confidenceInterval } from "../engine/stats/confidence.js";
 import { type StatementClass, statementText } from "./catalog.js";
+import { parentOf, reapedChildrenSeconds } from "./serverCpu.js";
 
 /**
  * Measures each statement class in repeated batches of N executions on one connection (autocommit,
@@ -62,6 +63,8 @@ interface Counters {
 
 export class Measurer {
   private backendPid = 0;
+  /** The postmaster: its reaped children's CPU counts the parallel workers a statement started. */
+  private postmasterPid = 0;
   private counter = 0;
 
   constructor(
@@ -74,6 +77,7 @@ export class Measurer {
   async init(): Promise<void> {
     const r = await this.worker.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
     this.backendPid = r.rows[0]!.pid;
+    if (this.opts.procStat) this.postmasterPid = parentOf(this.backendPid);
   }
 
   async measure(cls: StatementClass): Promise<ClassResult> {
@@ -201,7 +205,10 @@ export class Measurer {
     );
     const out: Counters = {
       lsn,
-      cpuSeconds: this.opts.procStat ? processCpuSeconds(this.backendPid) : undefined,
+      // The backend's own CPU plus that of the parallel workers it started (reaped by the postmaster).
+      cpuSeconds: this.opts.procStat
+        ? processCpuSeconds(this.backendPid) + reapedChildrenSeconds(this.postmasterPid)
+        : undefined,
     };
     const v = this.server.versionNum;
     if (v < 150000) return out;

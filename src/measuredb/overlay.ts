@@ -60,7 +60,7 @@ function statementEntry(res: ClassResult, r: MeasureDbResult) {
     cpu_s_per_execution: f(
       res.backendCpuSeconds,
       "s",
-      "CPU time of the server backend process (/proc/<pid>/schedstat) per execution: parse, plan, execute, commit",
+      "CPU time of the server backend process (/proc/<pid>/schedstat) and of the parallel workers it started (the postmaster's reaped children, /proc/<pid>/stat cutime + cstime) per execution: parse, plan, execute, commit",
     ),
     statement_time_s_per_execution: f(
       res.cpuSeconds,
@@ -230,7 +230,7 @@ export function textTable(r: MeasureDbResult): string {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   const cpuNote = r.results.some((x) => x.backendCpuSeconds)
-    ? "cpu = CPU time of the server backend process; stmt = pg_stat_statements plan+exec time (includes waiting for a CPU)"
+    ? "cpu = CPU time of the server backend process and its parallel workers; stmt = pg_stat_statements plan+exec time (includes waiting for a CPU)"
     : "cpu = pg_stat_statements plan+exec time (server not local: no process CPU)";
   const statements =
     r.results.length === 0

@@ -24,13 +24,13 @@ interface Seen {
 const TICKS = 100;
 
 /** CPU-seconds of the postmaster's exited children (clock ticks: USER_HZ is 100 on Linux). */
-function reapedChildrenSeconds(pid: number): number {
+export function reapedChildrenSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(f[13]) + Number(f[14])) / TICKS;
 }
 
-function parentOf(pid: number): number {
+export function parentOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
 }

@@ -10,11 +10,17 @@ export type AgentsCollectorReads = "per_workspace" | "single_query";
 
 /** How idle provisioner daemons look for jobs: a timer poll of AcquireJob, or waiting on the Acquirer (PR #9717). */
 export type JobAcquire = "poll" | "acquirer";
+/** Where DAUs come from: metrics-cache scans of workspace_agent_stats, or the template_usage_stats rollup. */
+export type DauSource = "agent_stats_scan" | "rollup";
+/** How long dbpurge keeps agent stats: about a month, 6 months, or a day after the rollup. */
+export type StatsRetention = "month" | "half_year" | "day";
 
 export interface VersionMechanisms {
   metadataPath: MetadataPath;
   agentTransport: AgentTransport;
   agentsCollectorReads: AgentsCollectorReads;
+  dauSource: DauSource;
+  statsRetention: StatsRetention;
 }
 
 /** Compares dotted versions numerically ("2.10" > "2.9"); a missing patch counts as 0. */
@@ -42,7 +48,17 @@ export function mechanismsFor(version: string, model: ModelFile): VersionMechani
   const single = v.agents_collector_single_query?.value;
   const agentsCollectorReads: AgentsCollectorReads =
     single !== undefined && compareVersions(version, single) >= 0 ? "single_query" : "per_workspace";
-  return { metadataPath, agentTransport, agentsCollectorReads };
+  const rollup = v.template_usage_rollup?.value;
+  const dauSource: DauSource =
+    rollup !== undefined && compareVersions(version, rollup) >= 0 ? "rollup" : "agent_stats_scan";
+  const halfYear = v.agent_stats_half_year_retention?.value;
+  const statsRetention: StatsRetention =
+    dauSource === "rollup"
+      ? "day"
+      : halfYear !== undefined && compareVersions(version, halfYear) < 0
+        ? "month"
+        : "half_year";
+  return { metadataPath, agentTransport, agentsCollectorReads, dauSource, statsRetention };
 }
 
 /**

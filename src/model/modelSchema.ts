@@ -40,6 +40,42 @@ const versionParam = (description: string) =>
     })
     .describe(description);
 
+/** Statements whose cost grows with the rows of workspace_agent_stats, not with the load (src/model/dataVolume.ts). */
+const dataVolumeSchema = z
+  .strictObject({
+    agent_stats_rows_per_agent_day: numberParam(
+      "workspace_agent_stats rows one running agent adds per day (one per stats report)",
+    ),
+    agent_running_share: numberParam(
+      "Share of the day a deployment's agents run, for the default history (workspaces stop out of hours)",
+    ),
+    agent_stats_retention_days_early: numberParam(
+      "Days of agent stats dbpurge keeps before versions.agent_stats_half_year_retention",
+    ),
+    agent_stats_retention_days: numberParam(
+      "Days of agent stats dbpurge keeps from versions.agent_stats_half_year_retention to versions.template_usage_rollup",
+    ),
+    agent_stats_retention_days_after_rollup: numberParam(
+      "Days of raw agent stats dbpurge keeps from versions.template_usage_rollup",
+    ),
+    deployment_stats_window_rows_per_agent: numberParam(
+      "workspace_agent_stats rows per connected agent inside the deployment-stats query's window",
+    ),
+    deployment_stats_cpu_s_per_row: numberParam(
+      "GetDeploymentWorkspaceAgentStats CPU per workspace_agent_stats row in its window, CPU-seconds (replaces database.deployment_stats_cpu_s_per_agent)",
+    ),
+    daus_refresh_s: numberParam("Interval of each replica's metrics-cache DAU refresh, seconds"),
+    daus_passes_per_refresh: numberParam(
+      "Full reads of workspace_agent_stats per DAU refresh (deployment DAUs per cached time zone, template DAUs)",
+    ),
+    daus_cpu_s_per_row: numberParam(
+      "GetDeploymentDAUs CPU per workspace_agent_stats row (it reads the whole table), CPU-seconds",
+    ),
+  })
+  .describe(
+    "Statements whose database cost grows with the stored agent stats (absent: the deployment-stats query costs database.deployment_stats_cpu_s_per_agent per agent and DAU scans are not modelled)",
+  );
+
 /** How one kind of user session behaves: its idle/active pattern, bytes when active, whether it can go direct. */
 const sessionKindSchema = z
   .strictObject({
@@ -168,6 +204,12 @@ export const modelSchema = z
         ).optional(),
         build_statements_v2_20: versionParam(
           "First Coder version with v2.20's build statements (acquire's owner SSH key, groups and roles; CompleteJob's job timings)",
+        ).optional(),
+        agent_stats_half_year_retention: versionParam(
+          "First Coder version whose dbpurge keeps 6 months of agent stats (before it about a month)",
+        ).optional(),
+        template_usage_rollup: versionParam(
+          "First Coder version that rolls agent stats up into template_usage_stats: DAUs read the rollup (no metrics-cache DAU scans of workspace_agent_stats) and dbpurge keeps about a day of raw agent stats",
         ).optional(),
       })
       .describe("Version boundaries of the mechanisms selected by deployment.coder_version"),
@@ -516,6 +558,7 @@ export const modelSchema = z
       })
       .describe("What reconnecting after a replica loss costs (used by scenario events)"),
     session_kinds: sessionKindsSchema.optional(),
+    data_volume: dataVolumeSchema.optional(),
     insights: z
       .strictObject({
         requests_per_load: numberParam(

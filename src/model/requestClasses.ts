@@ -27,8 +27,10 @@ export interface RequestCatalog {
   workspaceCreate: RequestClass;
   jobEvent: RequestClass;
   connectionSetup: RequestClass;
-  /** A replica's periodic deployment-stats refresh (rows = connected agents). */
+  /** A replica's periodic deployment-stats refresh (rows = connected agents, or its window's rows with `data_volume`). */
   deploymentStats: RequestClass;
+  /** A replica's metrics-cache DAU refresh (rows = stored agent stats); absent from the rollup's version or without `data_volume`. */
+  dauRefresh?: RequestClass;
   /** A request the API rate limiter refused (429): API-key lookup, no handler. */
   rateLimited: RequestClass;
   /** A scripted API client's request (like a dashboard API call, without a browser). */
@@ -231,12 +233,15 @@ export function buildRequestCatalog(
           statements: 1,
           logged: false,
           notify: false,
-          perRowSeconds: model.database.deployment_stats_cpu_s_per_agent.value,
+          perRowSeconds:
+            model.data_volume?.deployment_stats_cpu_s_per_row.value ??
+            model.database.deployment_stats_cpu_s_per_agent.value,
         },
       ],
       http: false,
       agentApi: false,
     },
+    ...dauRefreshClass(model, mech),
     connectionSetup: {
       name: "workspace_connection_setup",
       steps: [cpu(apiCpu), ...reads(model.workspace_traffic.setup_reads.value)],
@@ -383,6 +388,34 @@ function agentsCollectorClass(model: ModelFile, mech: VersionMechanisms): { agen
           logged: false,
           notify: false,
           perRowSeconds: perWorkspace,
+        },
+      ],
+      http: false,
+      agentApi: false,
+    },
+  };
+}
+
+/**
+ * coderd's metrics-cache DAU refresh before the rollup (coderd/metricscache, v2.8: GetDeploymentDAUs per
+ * cached time zone, then GetTemplateDAUs per template), one database job reading every stored agent
+ * stats row once per pass.
+ */
+function dauRefreshClass(model: ModelFile, mech: VersionMechanisms): { dauRefresh?: RequestClass } {
+  const p = model.data_volume;
+  if (!p || mech.dauSource !== "agent_stats_scan") return {};
+  const passes = p.daus_passes_per_refresh.value;
+  return {
+    dauRefresh: {
+      name: "metrics_cache_daus",
+      steps: [
+        {
+          kind: "query",
+          work: distributionFromSpec({ dist: "deterministic", value: 0 } as never),
+          statements: Math.round(passes),
+          logged: false,
+          notify: false,
+          perRowSeconds: passes * p.daus_cpu_s_per_row.value,
         },
       ],
       http: false,

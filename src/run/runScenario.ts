@@ -14,6 +14,7 @@ import type { Prediction, PredictionInfo } from "../uncertainty/prediction.js";
 import type { PredictionOff } from "../uncertainty/predictionOff.js";
 import { CAPSIM_VERSION } from "../version.js";
 import { type DatabaseCpuSummary, databaseCpuSummary } from "./databaseCpuSummary.js";
+import { type DataVolumeSummary, dataVolumeSummary } from "./dataVolumeSummary.js";
 import { replicationTasks, type StartedReplications, startTaskGroups, startTasks } from "./parallel.js";
 import { type BottleneckVerdict, bottleneckVerdict } from "./verdict.js";
 import { type RunWarning, runWarnings } from "./warnings.js";
@@ -66,6 +67,8 @@ export interface RunSummary {
   cost: CostSummary;
   /** The database's CPU by source per window (absent from summaries written before it existed). */
   database_cpu_by_source?: DatabaseCpuSummary;
+  /** The stored agent stats and what the statements reading them cost (absent: the model has no `data_volume`). */
+  data_volume?: DataVolumeSummary;
   /** What to know before trusting the figures: overruns, cut-off cleanup, misplaced events, caps, memory. */
   warnings: RunWarning[];
   /** What the prediction intervals rest on; null when off or the model has no `uncertainty:` (run only). */
@@ -149,6 +152,7 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
       })),
       cost: runCost(scenario, model.model, results.map(usageOf), prices),
       database_cpu_by_source: databaseCpuSummary(results),
+      data_volume: dataVolumeSummary(scenario, model.model, first.mechanisms),
       warnings: runWarnings(scenario, results, bottleneck),
     },
     first,

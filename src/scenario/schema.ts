@@ -118,6 +118,15 @@ export const databaseSchema = z
   .strictObject({
     vcpu: positive().describe("vCPUs of the PostgreSQL instance"),
     memory_gb: positive().describe("Memory of the PostgreSQL instance, GB"),
+    agent_stats_history_days: nonNegative()
+      .optional()
+      .describe(
+        "Days of agent stats (workspace_agent_stats) the database holds when the run starts: rows = workspaces x " +
+          "the model's data_volume.agent_stats_rows_per_agent_day x agent_running_share x days. Default what dbpurge " +
+          "keeps at deployment.coder_version (data_volume.agent_stats_retention_days_early, _days or _days_after_rollup, " +
+          "by versions.agent_stats_half_year_retention and template_usage_rollup). 0 for a fresh deployment (a scale test). The deployment-stats and DAU " +
+          "queries cost by these rows (docs/model.md, Statements that grow with the data)",
+      ),
   })
   .describe("PostgreSQL database");
 

@@ -75,7 +75,7 @@ describe("scenario JSON Schema", () => {
       expect.arrayContaining(["replicas", "vcpu", "memory_gb", "pg_conn_max_open"]),
     );
     expect(keys("deployment.provisioners")).toEqual(["count", "vcpu", "memory_gb"]);
-    expect(keys("deployment.database")).toEqual(["vcpu", "memory_gb"]);
+    expect(keys("deployment.database")).toEqual(["vcpu", "memory_gb", "agent_stats_history_days"]);
     expect(keys("workload")).toEqual(expect.arrayContaining(["users", "workspaces", "agent"]));
     expect(keys("workload.agent.metadata")).toEqual(["items", "interval_s"]);
     expect(keys("stages[]")).toEqual(expect.arrayContaining(["name", "start_s", "duration_s"]));

@@ -4,6 +4,7 @@ import type { Simulation } from "../../engine/simulation.js";
 import { CoderdCluster } from "../coderdCluster.js";
 import { IdleConnections } from "../connectionChurn.js";
 import { Database } from "../database.js";
+import { agentStatsVolume, deploymentStatsWindowRows } from "../dataVolume.js";
 import { distOf } from "../features.js";
 import type { RequestCatalog } from "../requestClasses.js";
 import { type RequestListener, RequestPipeline } from "../requestPipeline.js";
@@ -107,10 +108,12 @@ export class ControlPlane {
     database.notifyLock.onCompleteTag((tag) => pipeline.lockDone(tag));
     this.ids = defineClasses(pipeline, ctx.catalog);
     // Each replica refreshes its deployment-stats cache on its own ticker (random phase).
+    const volume = model.data_volume;
     this.everyReplica(
       this.ids.deploymentStats,
       model.coderd.deployment_stats_refresh_s.value,
       ctx.stream("deployment-stats"),
+      volume && (() => deploymentStatsWindowRows(volume, cluster.totalAgents())),
     );
     this.startOptionalDatabaseLoads(ctx);
     // Defined last, so every other class keeps its id (and random stream) whether or not `builds` is there.
@@ -120,6 +123,18 @@ export class ControlPlane {
     const { agentStartup, acquireEmpty } = ctx.catalog;
     this.agentStartup = agentStartup ? pipeline.define(agentStartup) : undefined;
     this.acquireEmpty = acquireEmpty ? pipeline.define(acquireEmpty) : undefined;
+    this.startDauRefresh(ctx);
+  }
+
+  /** Each replica's metrics-cache DAU refresh over the stored agent stats (before the rollup's version). */
+  private startDauRefresh(ctx: ModelContext): void {
+    const { model, scenario, mech } = ctx;
+    const cls = ctx.catalog.dauRefresh;
+    if (!cls || !model.data_volume) return;
+    const rows = agentStatsVolume(model.data_volume, scenario, mech).rows;
+    if (rows <= 0) return;
+    const id = this.pipeline.define(cls);
+    this.everyReplica(id, model.data_volume.daus_refresh_s.value, ctx.stream("dau-refresh"), () => rows);
   }
 
   /**
@@ -150,14 +165,20 @@ export class ControlPlane {
   }
 
   /**
-   * A per-replica ticker of coderd (deployment-stats refresh, Agents() collector): each live replica
-   * starts request class `classId` over all agents every `interval` seconds, from a random phase.
+   * A per-replica ticker of coderd (deployment-stats refresh, Agents() collector, DAU refresh): each live
+   * replica starts request class `classId` over `rows()` (its cost law's units; default all agents) every
+   * `interval` seconds, from a random phase.
    */
-  private everyReplica(classId: number, interval: number, rng: Rng): void {
+  private everyReplica(
+    classId: number,
+    interval: number,
+    rng: Rng,
+    rows: () => number = () => this.cluster.totalAgents(),
+  ): void {
     const { cluster, pipeline, sim } = this;
     for (let r = 0; r < cluster.replicas; r++) {
       const tick = (): void => {
-        if (cluster.isUp(r)) pipeline.startRequest(classId, r, -1, cluster.totalAgents());
+        if (cluster.isUp(r)) pipeline.startRequest(classId, r, -1, rows());
         sim.after(interval, tick);
       };
       sim.after(rng() * interval, tick);
