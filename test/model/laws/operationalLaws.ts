@@ -1,6 +1,8 @@
 import { readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { estimateRun } from "../../../src/run/estimate.js";
+import { loadScenario } from "../../../src/scenario/index.js";
 import { repoRoot, runFile } from "../helpers.js";
 
 /** Every shipped scenario, as a user would run it (one replication to keep the suite short). */
@@ -38,9 +40,23 @@ const within = (a: number, b: number, rel: number, abs: number) =>
   Math.abs(a - b) <= Math.max(abs, rel * Math.abs(b));
 
 /**
- * The laws on shard `shard` of `of` of the shipped scenarios (by sorted index), so that separate test
- * files spread the scenarios over vitest's workers; together the shards cover every scenario.
+ * Scenarios dealt to `of` shards by their estimated events, longest first to the lightest shard, so the
+ * test files take about as long as each other on vitest's workers; together the shards cover every scenario.
  */
+function shards(files: string[], of: number): string[][] {
+  const cost = (f: string) =>
+    estimateRun(loadScenario(resolve(repoRoot, f), SHORTENED[f] ?? []).scenario, 1).events;
+  const byCost = files.map((f) => ({ f, c: cost(f) })).sort((a, b) => b.c - a.c || a.f.localeCompare(b.f));
+  const out = Array.from({ length: of }, () => ({ files: [] as string[], load: 0 }));
+  for (const { f, c } of byCost) {
+    const lightest = out.reduce((a, b) => (b.load < a.load ? b : a));
+    lightest.files.push(f);
+    lightest.load += c;
+  }
+  return out.map((s) => s.files.sort());
+}
+
+/** The laws on shard `shard` of `of` of the shipped scenarios (see `shards`). */
 export function describeLaws(shard: number, of: number): void {
   describe(`operational laws hold on every resource of every shipped scenario (shard ${shard + 1}/${of})`, () => {
     const all = shippedScenarios();
@@ -48,7 +64,7 @@ export function describeLaws(shard: number, of: number): void {
       expect(all).toContain("scenarios/scaletest-2000.yaml");
       expect(all.length).toBeGreaterThanOrEqual(8);
     });
-    const files = all.filter((_, i) => i % of === shard);
+    const files = shards(all, of)[shard]!;
     for (const file of files) {
       it(file, () => {
         const { summary } = runFile(file, SHORTENED[file] ?? [], 1);
