@@ -377,23 +377,14 @@ function agentsCollectorClass(model: ModelFile, mech: VersionMechanisms): { agen
   if (!c) return {};
   const lookups = mech.agentsCollectorReads === "per_workspace" ? c.per_workspace_cpu_s.value : 0;
   const perWorkspace = c.workspaces_query_cpu_s_per_workspace.value + lookups + c.per_agent_cpu_s.value;
-  return {
-    agentsCollector: {
-      name: "agents_collector",
-      steps: [
-        {
-          kind: "query",
-          work: distributionFromSpec({ dist: "deterministic", value: 0 } as never),
-          statements: 1,
-          logged: false,
-          notify: false,
-          perRowSeconds: perWorkspace,
-        },
-      ],
-      http: false,
-      agentApi: false,
-    },
-  };
+  return { agentsCollector: rowScanClass("agents_collector", 1, perWorkspace) };
+}
+
+/** A database-only background read whose cost is per row it is given (no coderd CPU, no HTTP). */
+function rowScanClass(name: string, statements: number, perRowSeconds: number): RequestClass {
+  const work = distributionFromSpec({ dist: "deterministic", value: 0 } as never);
+  const step = { kind: "query", work, statements, logged: false, notify: false, perRowSeconds } as const;
+  return { name, steps: [step], http: false, agentApi: false };
 }
 
 /**
@@ -406,21 +397,7 @@ function dauRefreshClass(model: ModelFile, mech: VersionMechanisms): { dauRefres
   if (!p || mech.dauSource !== "agent_stats_scan") return {};
   const passes = p.daus_passes_per_refresh.value;
   return {
-    dauRefresh: {
-      name: "metrics_cache_daus",
-      steps: [
-        {
-          kind: "query",
-          work: distributionFromSpec({ dist: "deterministic", value: 0 } as never),
-          statements: Math.round(passes),
-          logged: false,
-          notify: false,
-          perRowSeconds: passes * p.daus_cpu_s_per_row.value,
-        },
-      ],
-      http: false,
-      agentApi: false,
-    },
+    dauRefresh: rowScanClass("metrics_cache_daus", Math.round(passes), passes * p.daus_cpu_s_per_row.value),
   };
 }
 
