@@ -1,5 +1,5 @@
 import { type Distribution, distributionFromSpec } from "../engine/random/index.js";
-import { compareVersions } from "./coderVersion.js";
+import { jobAcquireFor, since } from "./coderVersion.js";
 import type { ModelFile } from "./modelSchema.js";
 import type { Step } from "./requestPipeline.js";
 
@@ -52,13 +52,11 @@ export interface BuildEra {
   workspacesExpanded: boolean;
 }
 
-const since = (version: string | undefined, boundary: { value: string } | undefined) =>
-  version !== undefined && boundary !== undefined && compareVersions(version, boundary.value) >= 0;
-
 export function buildEraFor(version: string | undefined, model: ModelFile): BuildEra {
   const v = model.versions;
   return {
-    acquirer: since(version, v.provisioner_acquirer),
+    // One answer to "does this version acquire through the Acquirer": the one idle polling uses.
+    acquirer: version !== undefined && jobAcquireFor(version, model) === "acquirer",
     queuePositionByDaemon: since(version, v.queue_position_by_daemon),
     v2_20: since(version, v.build_statements_v2_20),
     workspacesExpanded: since(version, v.workspaces_expanded),

@@ -34,6 +34,11 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+/** Whether `version` has reached a mechanism's first version; false when the model records no boundary. */
+export function since(version: string | undefined, boundary: { value: string } | undefined): boolean {
+  return version !== undefined && boundary !== undefined && compareVersions(version, boundary.value) >= 0;
+}
+
 /** The mechanisms a Coder version uses, from the boundaries the model file records. */
 export function mechanismsFor(version: string, model: ModelFile): VersionMechanisms {
   const v = model.versions;
@@ -45,12 +50,10 @@ export function mechanismsFor(version: string, model: ModelFile): VersionMechani
         : "per_item";
   const agentTransport: AgentTransport =
     compareVersions(version, v.agent_drpc_api.value) >= 0 ? "drpc" : "http";
-  const single = v.agents_collector_single_query?.value;
-  const agentsCollectorReads: AgentsCollectorReads =
-    single !== undefined && compareVersions(version, single) >= 0 ? "single_query" : "per_workspace";
-  const rollup = v.template_usage_rollup?.value;
-  const dauSource: DauSource =
-    rollup !== undefined && compareVersions(version, rollup) >= 0 ? "rollup" : "agent_stats_scan";
+  const agentsCollectorReads: AgentsCollectorReads = since(version, v.agents_collector_single_query)
+    ? "single_query"
+    : "per_workspace";
+  const dauSource: DauSource = since(version, v.template_usage_rollup) ? "rollup" : "agent_stats_scan";
   const halfYear = v.agent_stats_half_year_retention?.value;
   const statsRetention: StatsRetention =
     dauSource === "rollup"

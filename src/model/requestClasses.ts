@@ -9,6 +9,7 @@ import {
 } from "./buildWork.js";
 import { clientPolicyFor } from "./clientPolicy.js";
 import type { VersionMechanisms } from "./coderVersion.js";
+import { dauRefreshCpuSeconds } from "./dataVolume.js";
 import type { ModelFile } from "./modelSchema.js";
 import type { RequestClass, Route, Step } from "./requestPipeline.js";
 
@@ -395,10 +396,8 @@ function rowScanClass(name: string, statements: number, perRowSeconds: number): 
 function dauRefreshClass(model: ModelFile, mech: VersionMechanisms): { dauRefresh?: RequestClass } {
   const p = model.data_volume;
   if (!p || mech.dauSource !== "agent_stats_scan") return {};
-  const passes = p.daus_passes_per_refresh.value;
-  return {
-    dauRefresh: rowScanClass("metrics_cache_daus", Math.round(passes), passes * p.daus_cpu_s_per_row.value),
-  };
+  const statements = Math.round(p.daus_passes_per_refresh.value);
+  return { dauRefresh: rowScanClass("metrics_cache_daus", statements, dauRefreshCpuSeconds(p, 1)) };
 }
 
 /**

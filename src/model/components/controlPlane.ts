@@ -165,20 +165,24 @@ export class ControlPlane {
   }
 
   /**
-   * A per-replica ticker of coderd (deployment-stats refresh, Agents() collector, DAU refresh): each live
-   * replica starts request class `classId` over `rows()` (its cost law's units; default all agents) every
-   * `interval` seconds, from a random phase.
+   * A per-replica ticker of coderd (deployment-stats refresh, Agents() collector, DAU refresh, replicasync):
+   * each live replica starts request class `classId` over `rows()` (its cost law's units; default all
+   * agents) every `interval` seconds, from a random phase; `onStart` hears each request started.
    */
-  private everyReplica(
+  everyReplica(
     classId: number,
     interval: number,
     rng: Rng,
     rows: () => number = () => this.cluster.totalAgents(),
+    onStart?: () => void,
   ): void {
     const { cluster, pipeline, sim } = this;
     for (let r = 0; r < cluster.replicas; r++) {
       const tick = (): void => {
-        if (cluster.isUp(r)) pipeline.startRequest(classId, r, -1, rows());
+        if (cluster.isUp(r)) {
+          onStart?.();
+          pipeline.startRequest(classId, r, -1, rows());
+        }
         sim.after(interval, tick);
       };
       sim.after(rng() * interval, tick);

@@ -24,21 +24,11 @@ export class ReplicaSyncComponent implements ModelComponent {
   syncs = 0;
 
   constructor(ctx: ModelContext, plane: ControlPlane, s: ReplicaSync) {
-    const { sim } = ctx;
-    const { cluster, pipeline } = plane;
-    const classId = pipeline.define(replicaSyncClass(ctx.model, s));
-    const interval = s.interval_s.value;
-    const rng = ctx.stream("replica-sync");
-    for (let r = 0; r < cluster.replicas; r++) {
-      const tick = (): void => {
-        if (cluster.isUp(r)) {
-          this.syncs++;
-          pipeline.startRequest(classId, r, -1, 1);
-        }
-        sim.after(interval, tick);
-      };
-      sim.after(rng() * interval, tick);
-    }
+    const classId = plane.pipeline.define(replicaSyncClass(ctx.model, s));
+    const counted = () => {
+      this.syncs++;
+    };
+    plane.everyReplica(classId, s.interval_s.value, ctx.stream("replica-sync"), () => 1, counted);
   }
 
   figures(): Record<string, number> {
