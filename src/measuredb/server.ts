@@ -136,7 +136,7 @@ export async function startLocalServer(
     writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
     if (user) chownSync(pwfile, user.uid, user.gid);
     const data = join(dir, "data");
-    log(`initdb (${found.origin}${user ? `, as user ${user.name}` : ""})`);
+    log(`initdb in ${dir} (${found.origin}${user ? `, as user ${user.name}` : ""})`);
     run(
       found.initdb,
       [

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILD_POOL, BUILD_STATE_BYTES } from "../../src/measuredb/buildStatements.js";
 import { type MeasureDbResult, runMeasureDb } from "../../src/measuredb/runMeasureDb.js";
-import { findBinaries } from "../../src/measuredb/server.js";
+import { postgresAvailable } from "../helpers/postgres.js";
 
-const { found } = await findBinaries();
+const found = await postgresAvailable();
 
 const CLASSES = ["build_acquire_job", "build_insert_build", "build_update_state"];
 

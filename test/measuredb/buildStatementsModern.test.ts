@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { QUEUE_POSITION_POINTS, queuePositionId } from "../../src/measuredb/buildStatementsModern.js";
 import { type MeasureDbResult, runMeasureDb } from "../../src/measuredb/runMeasureDb.js";
-import { findBinaries } from "../../src/measuredb/server.js";
+import { postgresAvailable } from "../helpers/postgres.js";
 
-const { found } = await findBinaries();
+const found = await postgresAvailable();
 
 const [small, large] = QUEUE_POSITION_POINTS.map(queuePositionId) as [string, string];
 const CLASSES = [small, large, "build_acquire_empty", "agent_lifecycle_update"];

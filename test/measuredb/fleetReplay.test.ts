@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetPlan, statementRates } from "../../src/measuredb/fleetPlan.js";
 import { type ReplayResult, replayFleet } from "../../src/measuredb/fleetReplay.js";
-import { findBinaries, type LocalServer, startLocalServer } from "../../src/measuredb/server.js";
+import { type LocalServer, startLocalServer } from "../../src/measuredb/server.js";
 import { loadScenarioAndModel } from "../../src/model/loadScenarioAndModel.js";
+import { postgresAvailable } from "../helpers/postgres.js";
 
-const { found, tried } = await findBinaries();
-if (!found) {
-  const reason = `no PostgreSQL to start (${tried.join("; ")})`;
-  if (process.env.CAPSIM_REQUIRE_TOOLS === "1") throw new Error(`CAPSIM_REQUIRE_TOOLS=1 but ${reason}`);
-  console.warn(`skipping fleet replay test: ${reason}`);
-}
+const found = await postgresAvailable();
 
 const AGENTS = 100;
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -12,14 +12,9 @@ import {
 } from "../../src/measuredb/notifyHold.js";
 import { overlayDocument, textTable } from "../../src/measuredb/overlay.js";
 import { type MeasureDbResult, runMeasureDb } from "../../src/measuredb/runMeasureDb.js";
-import { findBinaries } from "../../src/measuredb/server.js";
+import { postgresAvailable } from "../helpers/postgres.js";
 
-const { found, tried } = await findBinaries();
-if (!found) {
-  const reason = `no PostgreSQL to start (${tried.join("; ")})`;
-  if (process.env.CAPSIM_REQUIRE_TOOLS === "1") throw new Error(`CAPSIM_REQUIRE_TOOLS=1 but ${reason}`);
-  console.warn(`skipping measure-db tests: ${reason}`);
-}
+const found = await postgresAvailable();
 
 const CLASSES = [
   "api_key_lookup",
@@ -41,20 +36,20 @@ interface Overlay {
   measured_with: { postgresql: { settings: Record<string, string> } };
 }
 
-const scratchDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith("capsim-measure-db-")).length;
-
 describe.skipIf(!found)("measure-db against a real PostgreSQL", () => {
   let result: MeasureDbResult;
-  let dirsBefore = 0;
+  // The server's scratch directory, from its initdb line (other test files start servers at the same time).
+  let scratch: string | undefined;
 
   beforeAll(async () => {
-    dirsBefore = scratchDirs();
     result = await runMeasureDb({
       volume: { workspaces: 100, statsHistoryMinutes: 10, logLinesPerJob: 5 },
       durationSeconds: 4,
       batches: 3,
       only: CLASSES,
-      log: () => {},
+      log: (line) => {
+        scratch ??= /^initdb in (\S+) /.exec(line)?.[1];
+      },
     });
   });
 
@@ -126,7 +121,8 @@ describe.skipIf(!found)("measure-db against a real PostgreSQL", () => {
   it("prints a table with every statement and leaves no server directory behind", () => {
     const table = textTable(result);
     for (const id of CLASSES) expect(table).toContain(id);
-    expect(scratchDirs()).toBe(dirsBefore);
+    expect(scratch).toMatch(/capsim-measure-db-/);
+    expect(existsSync(scratch!)).toBe(false);
   });
 });
 
