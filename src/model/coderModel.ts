@@ -18,6 +18,7 @@ import { modelContext } from "./components/context.js";
 import { ControlPlane } from "./components/controlPlane.js";
 import { DatabaseComponent } from "./components/databaseComponent.js";
 import { DatabaseFluidLoad } from "./components/databaseFluid.js";
+import { DerpLatencyComponent, derpLatencyOn } from "./components/derpLatencyComponent.js";
 import { EventsComponent } from "./components/eventsComponent.js";
 import { GeographyComponent } from "./components/geographyComponent.js";
 import { NodePoolComponent } from "./components/nodePoolComponent.js";
@@ -110,6 +111,10 @@ export function runReplication(
     replicaSyncOn(ctx) && model.replica_sync
       ? new ReplicaSyncComponent(ctx, plane, model.replica_sync)
       : undefined;
+  const derpLatency =
+    derpLatencyOn(scenario, model) && model.derp_latency
+      ? new DerpLatencyComponent(ctx, plane, fleet.fleet, model.derp_latency)
+      : undefined;
   // From here on the database's fluid load follows its inputs (first computed at this instant).
   new DatabaseFluidLoad(ctx, plane.cluster, plane.database);
   const stages = new StagesComponent(ctx, runner.runner, users.sessions);
@@ -137,6 +142,7 @@ export function runReplication(
       coordinator,
       polling,
       replicaSync,
+      derpLatency,
     ].filter((c) => c !== undefined),
   ];
   installCompletions(components, plane.pipeline);

@@ -36,6 +36,11 @@ export interface ModelHooks {
   readonly fluidChanged: Hook<[]>;
   /** An agent connected for the first time (the fleet tells, the runner waits for it). */
   readonly agentConnected: Hook<[agent: number]>;
+  /**
+   * A new agent's tailnet started (its first connection; not a redial, which keeps its tailnet): its netcheck
+   * times the DERP regions (the fleet tells, the DERP latency gauge hears).
+   */
+  readonly agentStarted: Hook<[agent: number]>;
   /** A workday start is ready, with the time since it was due (the runner tells the workday or week). */
   readonly workdayReady: Hook<[workspace: number, seconds: number]>;
   /** A workday stop build finished (the runner tells the week). */
@@ -48,6 +53,7 @@ export function modelHooks(): ModelHooks {
   return {
     fluidChanged: new Hook(),
     agentConnected: new Hook(),
+    agentStarted: new Hook(),
     workdayReady: new Hook(),
     workdayStopped: new Hook(),
     tailnet: new Hook(),

@@ -190,6 +190,9 @@ export const modelSchema = z
         pg_coordinator: versionParam(
           "First Coder version whose enterprise HA coordinator is the PG coordinator (default tailnet_coordinator with replicas > 1)",
         ).optional(),
+        derp_https_latency: versionParam(
+          "First Coder version whose agents' netcheck times every DERP region by HTTP(S) GET /derp/latency-check (STUN latency not stored): from it the DERP latency gauge is modelled (derp_latency:)",
+        ).optional(),
         agents_collector_single_query: versionParam(
           "First Coder version whose Agents() collector reads workspaces, owners and agents in one query (no per-workspace lookups)",
         ).optional(),
@@ -445,6 +448,16 @@ export const modelSchema = z
       .optional()
       .describe(
         "The PG coordinator's database work (absent: not modelled); a cost absent is the model's mean write plus mean NOTIFY (trigger writes) or mean read",
+      ),
+    derp_latency: z
+      .strictObject({
+        probe_cpu_s: numberParam(
+          "coderd CPU of one GET /derp/latency-check (the root middlewares and a handler that writes 200), CPU-seconds",
+        ),
+      })
+      .optional()
+      .describe(
+        "The DERP latency gauge coderd_agents_connection_latencies_seconds (absent: not modelled): when an agent's tailnet starts, its netcheck times GET /derp/latency-check on a coderd replica (server time plus network.client_rtt_s); the agent's node keeps that value (later netchecks change only latency, which magicsock does not report)",
       ),
     replica_sync: z
       .strictObject({

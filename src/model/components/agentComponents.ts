@@ -107,7 +107,10 @@ export class FleetComponent implements ModelComponent {
       // Agents in far regions see longer round trips to coderd.
       extraRttSeconds:
         geography && Float64Array.from({ length: w.workspaces }, (_, a) => geography.agentExtraRtt(a)),
-      onConnect: ctx.hooks.agentConnected.emit,
+      onConnect: (agent) => {
+        ctx.hooks.agentConnected.emit(agent);
+        ctx.hooks.agentStarted.emit(agent);
+      },
       onTailnet: ctx.hooks.tailnet.emit,
     });
     // dRPC agents (v2.9+): a metadata call past its deadline ends the agent's API connection, and it redials.

@@ -116,6 +116,14 @@ export const FAMILIES = {
     labels: [...POD, "status", "lifecycle_state"],
     capsimOnly: false,
   }),
+  agentsConnectionLatencies: family({
+    name: "coderd_agents_connection_latencies_seconds",
+    type: "gauge",
+    unit: "seconds",
+    help: "Agent connection latencies in seconds: each connected agent's DERP latency as its tailnet node reports it, deployment-wide on every replica (refreshed every 60 s). Compacted: 101 series per (pod, derp_region) whose `percentile` label k carries the k-th percentile across agents (PromQL quantile's definition) instead of one series per agent; quantile(k/100, ...) over them equals the quantile over agents.",
+    labels: [...POD, "derp_region", "preferred", "percentile"],
+    capsimOnly: false,
+  }),
   agentsConnected: family({
     name: "capsim_agents_connected",
     type: "gauge",
