@@ -129,20 +129,23 @@ const CASES: Record<string, { file: string; sets: string[] }> = {
  * (checked 2026-12-07 on branch datavolume). The v2.8 what-if cases once more when their scenarios came to
  * state no stored agent stats (as the scale test they vary), so no DAU refresh runs in them.
  * All of them re-recorded on main when datavolume merged with dbfixed, idlecommits and builds20575.
+ * All of them when the base gained `derp_latency:` (each new agent's netcheck GETs /derp/latency-check on a
+ * replica's CPU: one more HTTP request per agent, its stream, and the gauge's series); with that section
+ * removed every previous hash is reproduced (checked 2026-12-07 on branch derpgauge).
  */
 const GOLDEN: Record<string, string> = {
-  "scaletest-2000": "9b9cc1dadcfbad4ca1ed247d9ad73262d6f26ac959cb0c04af16357e700045c5",
+  "scaletest-2000": "3216ef7dd273761a8088fe918b486e5e5c32dfff7ca8df6ebcc251fa74b2fa63",
   "base model, newest version (coderd batches)":
-    "bd2b7cd162b3be812611f58d0ad280b030f029e477e5b42d9bab6d73ce50e24e",
-  "node autoscaling": "51e769aead0912a70502f2a91f8bc9acae36703e3d9bba90aca0e64a18a9f6f3",
-  "morning start (workday, nodes)": "c74ca084666a960ecb85f27d3ff0a5ffc0e65bc789abd742387fafa860959e39",
-  "builtin provisioners, options": "4757f189a5c747589e7ec9ab5183d3f560d5d77728f756092827df43842fd91d",
-  "workspace proxies (geography)": "b594e242bc1bae0f4370379f048ed08692856b7d698bded3e4419ba110e41161",
-  "rate limit and API clients": "985193b774a627a7a6167a69b5d4a820d1cbd729108ef1e18602e53b2bd2ae7f",
+    "f4f3f2d8b97011a5ed00bff5124276dccdf796fef5b2a85e81b68aff590c9837",
+  "node autoscaling": "15bb357b2ffa8b097fcf476259c53d17010010beab1570580d500bf7e5f8a140",
+  "morning start (workday, nodes)": "4a49b4fb6b5fc0ac0537c85dcbcbf367f1d8b6edf4ac3918f74726f9ad82ea17",
+  "builtin provisioners, options": "563123a74b606ae947245c66227f6bea7c9091409f676a02670184b805a5f359",
+  "workspace proxies (geography)": "078247be931aafa1f4a758d771972e1f6178145208dbb9f0c35755e06eb056ff",
+  "rate limit and API clients": "b153839eba3b7ca904ea989a1450c4b15143d837df3526c54390ba38892d09d7",
   "events (replica loss, failover, scaling, stage-relative)":
-    "aca5d1faa867b7857b490cbdca667765f0a30f313814c9a6307bcc67ca5fccef",
+    "913c19a55dd82b288273dbe6733f6e6a95568fe47ec2bf1fbc02d354d9a3b640",
   "week (day profile, session mix, insights, regions, nodes)":
-    "1239cd4b14732a8e6578a1a9c1b952c2597a0c6b312f57ffede24558f508f2f7",
+    "25cad5039dacd0d6ac4b3acf1eed64aa3799f19aa8ebd420e308d2431d3985e5",
 };
 
 function digest(rep: ReplicationResult): string {
