@@ -9,8 +9,8 @@ const HTTP_READING = fileURLToPath(
 );
 
 /**
- * The 14 figures; the two latency rows differ between the readings (docs/model.md, Readings): name, scope,
- * and unit (a metric capsim does not simulate is read in SI units, 60 ms as 0.06 s).
+ * The 14 figures; the two latency rows differ between the readings (docs/model.md, Readings): name and
+ * scope. Both readings' metrics are simulated in ms (the DERP gauge since derp_latency:), so both read 60 ms.
  */
 const figures = (latency: [string, string, string, number]) => [
   ["coderd_cpu_vcpu_median", null, 3, "vcpu", "per_replica"],
@@ -35,7 +35,7 @@ describe("results/measured/scaletest-2000.yaml", () => {
   it("parses as capsim YAML into the 2000-user test's 14 figures, the latency read as the DERP gauge", () => {
     expect(data.format).toBe("capsim-yaml");
     const table = data.samples.map((s) => [s.metric, s.stage, s.value, s.unit, s.scope]);
-    expect(table).toEqual(figures(["agents_connection_latency_p90_ms", "total", "s", 0.001]));
+    expect(table).toEqual(figures(["agents_connection_latency_p90_ms", "total", "ms", 1]));
     const unmodelled = data.samples.filter((s) => s.unmodelled !== undefined).map((s) => s.metric);
     expect(unmodelled).toEqual(["agents_connection_latency_p90_ms", "agents_connection_latency_p95_ms"]);
   });
