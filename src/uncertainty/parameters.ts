@@ -34,7 +34,9 @@ export function uncertainModel(base: LoadedModel, text = readFileSync(base.file,
   const overlaid = base.overlaid ?? new Set<string>();
   for (const e of entries) {
     if (!overlaid.has(e.path)) continue;
-    const node = e.path.split(".").reduce<unknown>((at, seg) => (at as Record<string, unknown>)?.[seg], base.model);
+    const node = e.path
+      .split(".")
+      .reduce<unknown>((at, seg) => (at as Record<string, unknown>)?.[seg], base.model);
     doc.setIn(e.path.split("."), doc.createNode(node));
   }
   const raw = doc.toJS();
@@ -83,7 +85,10 @@ export function modelAtPoint(m: UncertainModel, unit: readonly number[]): Loaded
 }
 
 /** The loaded model with each named scalar parameter's value times its factor (and its hash recomputed). */
-function withFactors(loaded: LoadedModel, factors: readonly { paramPath: string[]; factor: number }[]): LoadedModel {
+function withFactors(
+  loaded: LoadedModel,
+  factors: readonly { paramPath: string[]; factor: number }[],
+): LoadedModel {
   const model = structuredClone(loaded.model) as Record<string, unknown>;
   for (const { paramPath, factor } of factors) {
     const param = paramPath.reduce<unknown>((at, seg) => (at as Record<string, unknown>)[seg], model) as {

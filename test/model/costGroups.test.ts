@@ -135,6 +135,8 @@ describe("the data-volume costs are measured costs like the others", () => {
     // k = 3 (modelWith) times the laws fitted by bench/dataVolumeFit.mjs (1.853 us, 0.5823 us per row).
     expect(v.deployment_stats_cpu_s_per_row.value).toBeCloseTo(3 * 1.853e-6, 12);
     expect(v.daus_cpu_s_per_row.value).toBeCloseTo(3 * 5.823e-7, 12);
-    expect(v.daus_cpu_s_per_row.source).toMatch(/^overlay .*data-volume-fit-2026-12-07\.yaml .*x database\.measured_cost_scale k = 3/);
+    expect(v.daus_cpu_s_per_row.source).toMatch(
+      /^overlay .*data-volume-fit-2026-12-07\.yaml .*x database\.measured_cost_scale k = 3/,
+    );
   });
 });

@@ -50,7 +50,10 @@ describe("uncertain measured costs set by overlays", () => {
 
   it("one drawn measured cost leaves the others as they were", () => {
     const moved = { "database.connection_setup_cpu_s": 1 };
-    for (const other of ["database.connection_cold_cache_cpu_s", "data_volume.deployment_stats_cpu_s_per_row"]) {
+    for (const other of [
+      "database.connection_cold_cache_cpu_s",
+      "data_volume.deployment_stats_cpu_s_per_row",
+    ]) {
       expect(valueAt(other, moved)).toBe(valueAt(other, {}));
     }
     expect(valueAt("database.connection_setup_cpu_s", moved)).toBeGreaterThan(
@@ -79,6 +82,8 @@ describe("capsim calibrate --fit of a parameter an overlay sets", () => {
       { cwd: ROOT, encoding: "utf8" },
     );
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--fit: data_volume\.daus_cpu_s_per_row: an overlay of the model sets this measured cost/);
+    expect(r.stderr).toMatch(
+      /--fit: data_volume\.daus_cpu_s_per_row: an overlay of the model sets this measured cost/,
+    );
   });
 });
