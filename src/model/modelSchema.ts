@@ -193,6 +193,9 @@ export const modelSchema = z
         agents_collector_single_query: versionParam(
           "First Coder version whose Agents() collector reads workspaces, owners and agents in one query (no per-workspace lookups)",
         ).optional(),
+        pg_coordinator_peers_tunnels: versionParam(
+          "First Coder version whose PG coordinator keeps peers and tunnels (tailnet_peers, tailnet_tunnels); before it, agents and clients (tailnet_agents, tailnet_clients), each client mapped to one agent",
+        ).optional(),
         agent_auth_joined_query: versionParam(
           "First Coder version whose HTTP agent authentication is one joined query (agent, workspace, owner, roles, groups: GetWorkspaceAgentAndOwnerByAuthToken) instead of the token lookup plus the owner's subject lookups",
         ).optional(),
@@ -428,6 +431,9 @@ export const modelSchema = z
         agent_node_updates_per_client: numberParam(
           "Node updates an agent sends when a client's tunnel to it appears (endpoints found once a peer is active)",
         ),
+        client_node_updates_v1: numberParam(
+          "Before versions.pg_coordinator_peers_tunnels: node updates a new client tailnet sends when it connects (each coderd-proxied connection is its own client then)",
+        ).optional(),
         heartbeat_cpu_s: numberParam(
           "PostgreSQL CPU of UpsertTailnetCoordinator with its trigger, CPU-seconds",
         ).optional(),
