@@ -301,7 +301,13 @@ SET
 WHERE
 \tworkspace_agent_id = $1
 \tAND key = $2`,
-      params: (i) => [at(ids.agents, i), METADATA_KEYS[i % METADATA_KEYS.length], `${(i * 7) % 100}.${i % 10}%`, "", now()],
+      params: (i) => [
+        at(ids.agents, i),
+        METADATA_KEYS[i % METADATA_KEYS.length],
+        `${(i * 7) % 100}.${i % 10}%`,
+        "",
+        now(),
+      ],
     },
     {
       id: "workspace_lookup",

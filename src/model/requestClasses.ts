@@ -125,7 +125,9 @@ export function buildRequestCatalog(
   const auth = http ? httpAuth.steps(read) : [];
   // The per-item handler reads the workspace itself besides dbauthz's read (#9782's duplicated lookup).
   const perItemReads =
-    mech.metadataPath === "per_item" ? Math.round(model.agent.per_item_metadata_handler_reads?.value ?? 0) : 0;
+    mech.metadataPath === "per_item"
+      ? Math.round(model.agent.per_item_metadata_handler_reads?.value ?? 0)
+      : 0;
 
   const metadataSteps: Step[] =
     mech.metadataPath === "coderd_batch"
@@ -349,7 +351,10 @@ export function httpAgentAuth(
     steps: (read) =>
       joined
         ? [
-            ...readStep(distributionFromSpec({ dist: "deterministic", value: a.auth_query_db_cpu_s!.value } as never), 1),
+            ...readStep(
+              distributionFromSpec({ dist: "deterministic", value: a.auth_query_db_cpu_s!.value } as never),
+              1,
+            ),
             ...readStep(read, reads - 1),
           ]
         : readStep(read, reads),

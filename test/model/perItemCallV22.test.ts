@@ -57,7 +57,11 @@ describe("HTTP agent authentication by version", () => {
   it("a model without the boundaries keeps its two generic reads", () => {
     const bare = {
       ...model,
-      versions: { ...model.versions, agent_auth_joined_query: undefined, agent_auth_joined_query_read_until: undefined },
+      versions: {
+        ...model.versions,
+        agent_auth_joined_query: undefined,
+        agent_auth_joined_query_read_until: undefined,
+      },
     };
     expect(httpAgentAuth(bare, "0.24").reads).toBe(2);
     expect(httpAgentAuth(bare, "2.2").joined).toBe(false);
@@ -74,7 +78,9 @@ describe("the per-item metadata call's statements", () => {
     expect(call.statements).toBe(5);
     // The auth read costs the measured GetWorkspaceAgentAndOwnerByAuthToken, not the generic read.
     expect(call.firstReadCpu).toBeCloseTo(model.agent.auth_query_db_cpu_s!.value, 9);
-    expect(call.firstReadCpu).toBeGreaterThan(10 * distributionFromSpec(model.database.read_query_cpu_s.value as never).mean);
+    expect(call.firstReadCpu).toBeGreaterThan(
+      10 * distributionFromSpec(model.database.read_query_cpu_s.value as never).mean,
+    );
   });
 
   it("v2.3 (agent-side batching): no handler read of its own, the generic auth read", () => {
@@ -107,7 +113,10 @@ describe("#9782's fleet: what the v2.2 call asks of the database (closed form)",
 
 describe("PG coordinator before the peers/tunnels tables (PR #10442, 2.4.0)", () => {
   const statements = (version: string, pct: number) => {
-    const { scenario, model: m } = load(H7295, [`deployment.coder_version="${version}"`, `stages.2.target_pct=${pct}`]);
+    const { scenario, model: m } = load(H7295, [
+      `deployment.coder_version="${version}"`,
+      `stages.2.target_pct=${pct}`,
+    ]);
     return runReplication(scenario, m, 1).figures.pgcoord_statements ?? 0;
   };
   const t = model.tailnet_coordinator!;

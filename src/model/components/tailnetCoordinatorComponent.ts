@@ -37,13 +37,7 @@ export function pgCoordinatorOn(scenario: Scenario, model: ModelFile): boolean {
  */
 export class TailnetCoordinatorComponent implements ModelComponent {
   private readonly cls: Record<
-    | "heartbeat"
-    | "peerUpsert"
-    | "peerDelete"
-    | "tunnelUpsert"
-    | "tunnelDelete"
-    | "lookup"
-    | "mapping",
+    "heartbeat" | "peerUpsert" | "peerDelete" | "tunnelUpsert" | "tunnelDelete" | "lookup" | "mapping",
     number
   > & { bindingDelete?: number };
   /** Before versions.pg_coordinator_peers_tunnels: agent and client bindings (tailnet_agents, tailnet_clients). */
@@ -90,7 +84,10 @@ export class TailnetCoordinatorComponent implements ModelComponent {
   private on(event: TailnetEvent, agent: number, replica: number): void {
     const t = this.t;
     const agentReplica = this.fleet.replicaOfAgent(agent);
-    if (this.v1) return this.onV1(event, replica, agentReplica);
+    if (this.v1) {
+      this.onV1(event, replica, agentReplica);
+      return;
+    }
     switch (event) {
       case "agent_up":
         this.nodeUpdates(t.agent_node_updates.value, replica, -1);
@@ -130,7 +127,8 @@ export class TailnetCoordinatorComponent implements ModelComponent {
     const t = this.t;
     switch (event) {
       case "agent_up":
-        for (let i = 0; i < Math.round(t.agent_node_updates.value); i++) this.run(this.cls.peerUpsert, replica);
+        for (let i = 0; i < Math.round(t.agent_node_updates.value); i++)
+          this.run(this.cls.peerUpsert, replica);
         this.run(this.cls.mapping, replica); // GetTailnetClientsForAgent for the agent's new mapper
         return;
       case "agent_down":
