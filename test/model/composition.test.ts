@@ -129,9 +129,12 @@ const CASES: Record<string, { file: string; sets: string[] }> = {
  * (checked 2026-12-07 on branch datavolume). The v2.8 what-if cases once more when their scenarios came to
  * state no stored agent stats (as the scale test they vary), so no DAU refresh runs in them.
  * All of them re-recorded on main when datavolume merged with dbfixed, idlecommits and builds20575.
+ * The scaletest-2000 case when the scenario read the SSH stage as peer to peer (traffic.direct_connections
+ * true, docs/model.md, Readings point 3; the pinned model is unchanged): with direct_connections=false set
+ * the previous hash 9b9cc1da is reproduced (checked 2026-12-07 on branch traffic).
  */
 const GOLDEN: Record<string, string> = {
-  "scaletest-2000": "9b9cc1dadcfbad4ca1ed247d9ad73262d6f26ac959cb0c04af16357e700045c5",
+  "scaletest-2000": "b5432396d3bbc6b32c56f93444cacce487d54f904f50fd4670ca72ed4fee2f88",
   "base model, newest version (coderd batches)":
     "bd2b7cd162b3be812611f58d0ad280b030f029e477e5b42d9bab6d73ce50e24e",
   "node autoscaling": "51e769aead0912a70502f2a91f8bc9acae36703e3d9bba90aca0e64a18a9f6f3",
