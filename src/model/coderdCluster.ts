@@ -156,14 +156,12 @@ export class CoderdCluster {
  * message (websocket frame, WireGuard packet, netstack segment, goroutine wake-ups) plus a cost per byte
  * (encryption, copies). One definition for coderd's replicas and the proxies.
  */
-export function relayVcpu(
-  m: ModelFile["coderd"],
-  bytesPerSecond: number,
-  messagesPerSecond: number,
-): number {
+export function relayVcpu(m: ModelFile["coderd"], bytesPerSecond: number, messagesPerSecond: number): number {
   const v = (bytesPerSecond / MIB) * m.relay_cpu_s_per_mib.value;
   // A model without the per-message part runs bit for bit as before it existed.
-  return m.relay_cpu_s_per_message === undefined ? v : v + messagesPerSecond * m.relay_cpu_s_per_message.value;
+  return m.relay_cpu_s_per_message === undefined
+    ? v
+    : v + messagesPerSecond * m.relay_cpu_s_per_message.value;
 }
 
 /** CODER_PG_CONN_MAX_IDLE=auto: a pool of `maxOpen` keeps ceil(maxOpen / divisor) connections idle. */

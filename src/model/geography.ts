@@ -1,8 +1,8 @@
 import type { Rng } from "../engine/random/index.js";
 import { ProcessorSharingCpu } from "../engine/resources/processorSharingCpu.js";
 import type { Simulation } from "../engine/simulation.js";
-import type { GeographySpec } from "./features.js";
 import { relayVcpu } from "./coderdCluster.js";
+import type { GeographySpec } from "./features.js";
 import { LatencyProbe } from "./latencyProbe.js";
 import type { ModelFile } from "./modelSchema.js";
 

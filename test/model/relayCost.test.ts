@@ -6,7 +6,10 @@ const MIB = 1024 * 1024;
 
 describe("relay CPU: a cost per message plus a cost per byte", () => {
   it("charges messages and bytes separately, so the same bytes in fewer messages cost less", () => {
-    const c = modelWith({ "coderd.relay_cpu_s_per_mib": 0.01, "coderd.relay_cpu_s_per_message": 0.0001 }).coderd;
+    const c = modelWith({
+      "coderd.relay_cpu_s_per_mib": 0.01,
+      "coderd.relay_cpu_s_per_message": 0.0001,
+    }).coderd;
     // 1000 messages of 1 KiB per second vs the same bytes in 250 messages of 4 KiB.
     const small = relayVcpu(c, 1000 * 1024, 1000);
     const large = relayVcpu(c, 1000 * 1024, 250);
