@@ -234,8 +234,11 @@ export const modelSchema = z
         "Steady coderd CPU per connected agent (tailnet coordination, pings, runtime), vCPU per agent",
       ),
       relay_cpu_s_per_mib: numberParam(
-        "coderd CPU per MiB relayed (websocket, DERP, wireguard), CPU-seconds per MiB",
+        "coderd CPU per MiB relayed (websocket, DERP, wireguard), CPU-seconds per MiB; with relay_cpu_s_per_message, the per-byte part only (encryption, copies, packets past the first)",
       ),
+      relay_cpu_s_per_message: numberParam(
+        "coderd CPU per relayed message (each write and each echo: websocket frame, WireGuard packet, netstack segment, wake-ups), CPU-seconds; absent: the relay costs per MiB only",
+      ).optional(),
       heartbeat_cpu_s: numberParam("coderd CPU per agent connection heartbeat, CPU-seconds"),
       heartbeat_batch_agents: numberParam(
         "Versions with coderd's batcher: agents' heartbeat updates written per batch at most (a flush at this many)",
@@ -518,6 +521,9 @@ export const modelSchema = z
     workspace_traffic: z.strictObject({
       setup_reads: numberParam("Database reads to open one workspace connection (auth, agent lookup)"),
       echo_factor: numberParam("Bytes relayed per byte written (2 = written and echoed back)"),
+      session_message_bytes: numberParam(
+        "Bytes per relayed message of a working user's session (workload.sessions); absent: traffic.bytes_per_tick",
+      ).optional(),
     }),
     provisioner: z.strictObject({
       build_duration_s: distParam("Duration of a workspace start build (terraform apply), seconds"),
