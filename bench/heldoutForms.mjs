@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-// ROWS=9782,11897 runs only those rows (keys: 9782 11897 1k 5550 20575 v221).
+// ROWS=9782,11897 runs only those rows (keys: 9782 11897 1k 5550 20575 v221 table).
 const ROWS = process.env.ROWS ? new Set(process.env.ROWS.split(",")) : undefined;
 const row = (key) => !ROWS || ROWS.has(key);
 
@@ -18,6 +18,12 @@ function remoteDb(model) {
   writeFileSync(file, `name: remote-db\ndescription: remote-db\nextends: ${resolve("scenarios/heldout", model)}\n${network}`);
   return file;
 }
+
+/** The database CPU sources a workspace build causes (src/model/databaseCpuLedger.ts and the request classes). */
+const BUILD_SOURCES = new Set([
+  "workspace_build_request", "provisioner_job_event", "provisioner_job_updates", "job_update_notify_fanout",
+  "provisioner_job_complete", "provisioner_acquire_empty", "agent_startup",
+]);
 
 const FORMS = process.argv.length > 2
   ? Object.fromEntries(process.argv.slice(2).map((a) => a.split("=")))
@@ -85,12 +91,21 @@ for (const [form, model] of Object.entries(FORMS)) {
     out[`#5550 ${users}u db cores idle median`] = r(median(rows.filter((x) => x.stage === "ssh").map((x) => x.db_cpu_utilization * 2)));
   }
   if (row("20575")) {
-  const h20575 = run("scenarios/heldout/pr-20575-builds-dominate-db.yaml", model).rows;
-  const builds = mean(h20575.filter((x) => x.time_s >= 30 && x.time_s <= 150).map((x) => x.db_cpu_utilization * 8));
-  const idle = median(h20575.filter((x) => x.stage === "ssh").map((x) => x.db_cpu_utilization * 8));
-  out["#20575 db vCPU builds (30-150 s)"] = r(builds);
-  out["#20575 db vCPU idle fleet"] = r(idle);
-  out["#20575 builds/idle"] = r(builds / idle);
+  // The PR compares the builds with the Desktop clients' updates while the test runs: the builds' share of
+  // the database CPU over prepare (the runner's burst of creates until every agent is up), by source.
+  const h20575 = run("scenarios/heldout/pr-20575-builds-dominate-db.yaml", model).summary;
+  const prepare = h20575.database_cpu_by_source.windows.find((w) => w.window === "prepare");
+  const builds = prepare.sources.filter((x) => BUILD_SOURCES.has(x.source)).reduce((a, x) => a + x.share, 0);
+  out["#20575 db vCPU during the test (prepare)"] = r(prepare.mean_vcpu);
+  out["#20575 builds' share of db CPU"] = r(builds);
+  out["#20575 queue-position share"] = r(prepare.sources.find((x) => x.source === "workspace_build_request").share);
+  }
+  if (row("table")) {
+  // The rest of Coder's "Recent scale tests" table (v0.24.1, v0.27.2): each passed; the busiest resource.
+  for (const f of ["v0.24.1-200", "v0.24.1-1500", "v0.27.2-500"]) {
+    const s = run(`scenarios/heldout/scale-table-${f}-users.yaml`, model).summary;
+    out[`${f} busiest`] = `${s.bottleneck.resource} ${r(s.bottleneck.utilization)}`;
+  }
   }
   if (row("v221")) {
   const v221 = run("scenarios/heldout/scale-table-v2.2.1-1000-users.yaml", model).summary;

@@ -115,6 +115,18 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     model.model,
     opts.fits.map((f) => f.path),
   );
+  // An overlaid parameter is merged again on every load, over the value a fit would write: refused, not ignored.
+  const overlaid = opts.fits.filter((f) => model.overlaid?.has(f.path.split(".").slice(0, 2).join(".")));
+  if (overlaid.length > 0) {
+    throw new InputError(
+      overlaid.map((f) => ({
+        file: "--fit",
+        path: f.path,
+        message:
+          "an overlay of the model sets this measured cost (times its scale) on every load: fit its scale instead, database.measured_cost_scale or a measured_cost_groups entry naming it",
+      })),
+    );
+  }
   const params = resolveFitParameters(doc.toJS(), opts.fits, model.file);
   const replications = opts.replications ?? DEFAULT_CALIBRATE_REPLICATIONS;
   const seed = opts.seed ?? loaded.scenario.seed;

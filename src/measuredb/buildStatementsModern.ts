@@ -24,6 +24,64 @@ export const QUEUE_POSITION_POINTS = [
   { pending: 600, daemons: 60 },
 ] as const;
 
+/** GetProvisionerJobsByIDsWithQueuePosition as of v2.23 ($1 job ids, $2 the stale interval in ms). */
+export const QUEUE_POSITION_SQL = `WITH filtered_provisioner_jobs AS (
+\tSELECT
+\t\tid, created_at
+\tFROM
+\t\tprovisioner_jobs
+\tWHERE
+\t\tid = ANY($1 :: uuid [ ])
+),
+pending_jobs AS (
+\tSELECT
+\t\tid, initiator_id, created_at, tags
+\tFROM
+\t\tprovisioner_jobs
+\tWHERE
+\t\tjob_status = 'pending'
+),
+online_provisioner_daemons AS (
+\tSELECT id, tags FROM provisioner_daemons pd
+\tWHERE pd.last_seen_at IS NOT NULL AND pd.last_seen_at >= (NOW() - ($2::bigint || ' ms')::interval)
+),
+ranked_jobs AS (
+\tSELECT
+\t\tpj.id,
+\t\tpj.created_at,
+\t\tROW_NUMBER() OVER (PARTITION BY opd.id ORDER BY pj.initiator_id = 'c42fdf75-3097-471c-8c33-fb52454d81c0'::uuid ASC, pj.created_at ASC) AS queue_position,
+\t\tCOUNT(*) OVER (PARTITION BY opd.id) AS queue_size
+\tFROM
+\t\tpending_jobs pj
+\t\t\tINNER JOIN online_provisioner_daemons opd
+\t\t\t\t\tON provisioner_tagset_contains(opd.tags, pj.tags)
+),
+final_jobs AS (
+\tSELECT
+\t\tfpj.id,
+\t\tfpj.created_at,
+\t\tCOALESCE(MIN(rj.queue_position), 0) :: BIGINT AS queue_position,
+\t\tCOALESCE(MAX(rj.queue_size), 0) :: BIGINT AS queue_size
+\tFROM
+\t\tfiltered_provisioner_jobs fpj
+\t\t\tLEFT JOIN ranked_jobs rj
+\t\t\t\t\tON fpj.id = rj.id
+\tGROUP BY
+\t\tfpj.id, fpj.created_at
+)
+SELECT
+\tfj.id,
+\tfj.created_at,
+\tpj.*,
+\tfj.queue_position,
+\tfj.queue_size
+FROM
+\tfinal_jobs fj
+\t\tINNER JOIN provisioner_jobs pj
+\t\t\t\tON fj.id = pj.id
+ORDER BY
+\tfj.created_at`;
+
 export const queuePositionId = (p: { pending: number; daemons: number }) =>
   `build_queue_position_p${p.pending}_d${p.daemons}`;
 
@@ -100,62 +158,7 @@ export function modernBuildStatements(ids: DataIds, seeds: ModernSeeds): Stateme
       source: `${Q}/provisionerjobs.sql (v2.23+: online daemons, PR #17974; tag sets PR #16685)`,
       kind: "read",
       rowsPerExecution: 1,
-      sql: `WITH filtered_provisioner_jobs AS (
-\tSELECT
-\t\tid, created_at
-\tFROM
-\t\tprovisioner_jobs
-\tWHERE
-\t\tid = ANY($1 :: uuid [ ])
-),
-pending_jobs AS (
-\tSELECT
-\t\tid, initiator_id, created_at, tags
-\tFROM
-\t\tprovisioner_jobs
-\tWHERE
-\t\tjob_status = 'pending'
-),
-online_provisioner_daemons AS (
-\tSELECT id, tags FROM provisioner_daemons pd
-\tWHERE pd.last_seen_at IS NOT NULL AND pd.last_seen_at >= (NOW() - ($2::bigint || ' ms')::interval)
-),
-ranked_jobs AS (
-\tSELECT
-\t\tpj.id,
-\t\tpj.created_at,
-\t\tROW_NUMBER() OVER (PARTITION BY opd.id ORDER BY pj.initiator_id = 'c42fdf75-3097-471c-8c33-fb52454d81c0'::uuid ASC, pj.created_at ASC) AS queue_position,
-\t\tCOUNT(*) OVER (PARTITION BY opd.id) AS queue_size
-\tFROM
-\t\tpending_jobs pj
-\t\t\tINNER JOIN online_provisioner_daemons opd
-\t\t\t\t\tON provisioner_tagset_contains(opd.tags, pj.tags)
-),
-final_jobs AS (
-\tSELECT
-\t\tfpj.id,
-\t\tfpj.created_at,
-\t\tCOALESCE(MIN(rj.queue_position), 0) :: BIGINT AS queue_position,
-\t\tCOALESCE(MAX(rj.queue_size), 0) :: BIGINT AS queue_size
-\tFROM
-\t\tfiltered_provisioner_jobs fpj
-\t\t\tLEFT JOIN ranked_jobs rj
-\t\t\t\t\tON fpj.id = rj.id
-\tGROUP BY
-\t\tfpj.id, fpj.created_at
-)
-SELECT
-\tfj.id,
-\tfj.created_at,
-\tpj.*,
-\tfj.queue_position,
-\tfj.queue_size
-FROM
-\tfinal_jobs fj
-\t\tINNER JOIN provisioner_jobs pj
-\t\t\t\tON fj.id = pj.id
-ORDER BY
-\tfj.created_at`,
+      sql: QUEUE_POSITION_SQL,
       // The response asks for the newest pending job (the build just queued).
       params: (i) => [[at(pendingIds, i)], STALE_INTERVAL_MS],
       beforeBatch: async (client) => {

@@ -125,6 +125,190 @@ WHERE
 \t)`,
       params: (i) => [at(ids.agents, i)],
     },
+    // The HTTP-era agent authentication and metadata write of v2.2 (per-item metadata, coder/coder #9782):
+    // coderd/database/queries/workspaceagents.sql at the stored version that has both (PR #9123's first text).
+    {
+      id: "agent_and_owner_by_token",
+      coderQueries: ["GetWorkspaceAgentAndOwnerByAuthToken"],
+      usedBy:
+        "agent authentication of every HTTP-era agent call from PR #9123 (2023-08) until the dRPC API (httpmw.ExtractWorkspaceAgent)",
+      source: `${Q}/workspaceagents.sql (PR #9123, v2.2 era)`,
+      kind: "read",
+      rowsPerExecution: 1,
+      sql: `SELECT
+\tworkspace_agents.*,
+\tworkspaces.id AS workspace_id,
+\tusers.id AS owner_id,
+\tusers.username AS owner_name,
+\tusers.status AS owner_status,
+\tarray_cat(
+\t\tarray_append(users.rbac_roles, 'member'),
+\t\tarray_append(ARRAY[]::text[], 'organization-member:' || organization_members.organization_id::text)
+\t)::text[] as owner_roles,
+\tarray_agg(COALESCE(group_members.group_id::text, ''))::text[] AS owner_groups
+FROM users
+\tINNER JOIN
+\t\tworkspaces
+\tON
+\t\tworkspaces.owner_id = users.id
+\tINNER JOIN
+\t\tworkspace_builds
+\tON
+\t\tworkspace_builds.workspace_id = workspaces.id
+\tINNER JOIN
+\t\tworkspace_resources
+\tON
+\t\tworkspace_resources.job_id = workspace_builds.job_id
+\tINNER JOIN
+\t\tworkspace_agents
+\tON
+\t\tworkspace_agents.resource_id = workspace_resources.id
+\tINNER JOIN -- every user is a member of some org
+\t\torganization_members
+\tON
+\t\torganization_members.user_id = users.id
+\tLEFT JOIN -- as they may not be a member of any groups
+\t\tgroup_members
+\tON
+\t\tgroup_members.user_id = users.id
+WHERE
+\tworkspace_agents.auth_token = $1
+GROUP BY
+\tworkspace_agents.id,
+\tworkspaces.id,
+\tusers.id,
+\torganization_members.organization_id,
+\tworkspace_builds.build_number
+ORDER BY
+\tworkspace_builds.build_number DESC
+LIMIT 1`,
+      params: (i) => [at(ids.agentTokens, i)],
+    },
+    {
+      id: "agent_and_owner_by_token_subselects",
+      coderQueries: ["GetWorkspaceAgentAndOwnerByAuthToken"],
+      usedBy:
+        "the same authentication in its later text (roles and groups as subqueries, no GROUP BY), until the dRPC API",
+      source: `${Q}/workspaceagents.sql (after PR #9123's text; which release first had it not found)`,
+      kind: "read",
+      rowsPerExecution: 1,
+      sql: `SELECT
+\tworkspace_agents.*,
+\tworkspaces.id AS workspace_id,
+\tusers.id AS owner_id,
+\tusers.username AS owner_name,
+\tusers.status AS owner_status,
+\tarray_cat(
+\t\tarray_append(users.rbac_roles, 'member'),
+\t\t(
+\t\t\tSELECT
+\t\t\t\tarray_agg(org_roles)
+\t\t\tFROM
+\t\t\t\torganization_members,
+\t\t\t\tunnest(
+\t\t\t\t\tarray_append(roles, 'organization-member:' || organization_members.organization_id::text)
+\t\t\t\t\t) AS org_roles
+\t\t\tWHERE
+\t\t\t\t\tuser_id = users.id
+\t\t)
+\t\t) :: text[] AS owner_roles,
+\t(
+\t\tSELECT
+\t\t\tarray_agg(
+\t\t\t\tgroup_members.group_id :: text
+\t\t\t\t)
+\t\tFROM
+\t\t\tgroup_members
+\t\tWHERE
+\t\t\t\tuser_id = users.id
+\t) :: text[] AS owner_groups
+FROM users
+\t\t INNER JOIN
+\t workspaces
+\t ON
+\t\t\t workspaces.owner_id = users.id
+\t\t INNER JOIN
+\t workspace_builds
+\t ON
+\t\t\t workspace_builds.workspace_id = workspaces.id
+\t\t INNER JOIN
+\t workspace_resources
+\t ON
+\t\t\t workspace_resources.job_id = workspace_builds.job_id
+\t\t INNER JOIN
+\t workspace_agents
+\t ON
+\t\t\t workspace_agents.resource_id = workspace_resources.id
+WHERE
+\t\tworkspace_agents.auth_token = $1
+LIMIT 1`,
+      params: (i) => [at(ids.agentTokens, i)],
+    },
+    {
+      id: "authorization_user_roles",
+      coderQueries: ["GetAuthorizationUserRoles"],
+      usedBy:
+        "agent authentication before PR #9123 (httpmw getAgentSubject: after the token lookup, GetWorkspaceByAgentID and GetUserByID); API-key authentication",
+      source: `${Q}/users.sql (v2.x; the subqueries the later GetWorkspaceAgentAndOwnerByAuthToken copies)`,
+      kind: "read",
+      rowsPerExecution: 1,
+      sql: `SELECT
+\tid, username, status,
+\tarray_cat(
+\t\tarray_append(users.rbac_roles, 'member'),
+\t\t(
+\t\t\tSELECT
+\t\t\t\tarray_agg(org_roles)
+\t\t\tFROM
+\t\t\t\torganization_members,
+\t\t\t\tunnest(
+\t\t\t\t\tarray_append(roles, 'organization-member:' || organization_members.organization_id::text)
+\t\t\t\t) AS org_roles
+\t\t\tWHERE
+\t\t\t\tuser_id = users.id
+\t\t)
+\t) :: text[] AS roles,
+\t(
+\t\tSELECT
+\t\t\tarray_agg(
+\t\t\t\tgroup_members.group_id :: text
+\t\t\t)
+\t\tFROM
+\t\t\tgroup_members
+\t\tWHERE
+\t\t\tuser_id = users.id
+\t) :: text[] AS groups
+FROM
+\tusers
+WHERE
+\tid = $1`,
+      params: (i) => [at(ids.users, i)],
+    },
+    {
+      id: "metadata_update_per_item",
+      coderQueries: ["UpdateWorkspaceAgentMetadata"],
+      usedBy:
+        "every per-item metadata POST before agent-side batching (PR #10223/#10225, v2.3): one key per call (UNLOGGED table)",
+      source: `${Q}/workspaceagents.sql (v2.2 era, before PR #10223)`,
+      kind: "write",
+      rowsPerExecution: 1,
+      sql: `UPDATE
+\tworkspace_agent_metadata
+SET
+\tvalue = $3,
+\terror = $4,
+\tcollected_at = $5
+WHERE
+\tworkspace_agent_id = $1
+\tAND key = $2`,
+      params: (i) => [
+        at(ids.agents, i),
+        METADATA_KEYS[i % METADATA_KEYS.length],
+        `${(i * 7) % 100}.${i % 10}%`,
+        "",
+        now(),
+      ],
+    },
     {
       id: "workspace_lookup",
       coderQueries: ["GetWorkspaceByID"],

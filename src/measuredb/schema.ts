@@ -64,6 +64,15 @@ CREATE TABLE users (
     github_com_user_id bigint, hashed_one_time_passcode bytea, one_time_passcode_expires_at timestamp with time zone,
     is_system boolean DEFAULT false NOT NULL
 );
+CREATE TABLE organization_members (
+    user_id uuid NOT NULL, organization_id uuid NOT NULL, created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL, roles text[] DEFAULT '{organization-member}'::text[] NOT NULL,
+    CONSTRAINT organization_members_pkey PRIMARY KEY (organization_id, user_id)
+);
+CREATE TABLE group_members (
+    user_id uuid NOT NULL, group_id uuid NOT NULL,
+    CONSTRAINT group_members_user_id_group_id_key UNIQUE (user_id, group_id)
+);
 CREATE TABLE api_keys (
     id text NOT NULL PRIMARY KEY, hashed_secret bytea NOT NULL, user_id uuid NOT NULL,
     last_used timestamp with time zone NOT NULL, expires_at timestamp with time zone NOT NULL,
@@ -235,6 +244,8 @@ CREATE INDEX workspace_resources_job_id_idx ON workspace_resources USING btree (
 CREATE INDEX workspace_next_start_at_idx ON workspaces USING btree (next_start_at) WHERE (deleted = false);
 CREATE INDEX workspace_template_id_idx ON workspaces USING btree (template_id) WHERE (deleted = false);
 CREATE UNIQUE INDEX workspaces_owner_id_lower_idx ON workspaces USING btree (owner_id, lower((name)::text)) WHERE (deleted = false);
+ALTER TABLE organization_members ADD CONSTRAINT organization_members_user_id_uuid_fkey FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE;
+ALTER TABLE organization_members ADD CONSTRAINT organization_members_organization_id_uuid_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id) ON DELETE CASCADE;
 ALTER TABLE api_keys ADD CONSTRAINT api_keys_user_id_uuid_fkey FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE;
 ALTER TABLE provisioner_job_logs ADD CONSTRAINT provisioner_job_logs_job_id_fkey FOREIGN KEY (job_id) REFERENCES provisioner_jobs(id) ON DELETE CASCADE;
 ALTER TABLE provisioner_jobs ADD CONSTRAINT provisioner_jobs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id) ON DELETE CASCADE;
@@ -268,6 +279,11 @@ function dataStatements(v: DataVolume): string[] {
     `INSERT INTO users (id, email, username, hashed_password, created_at, updated_at, status, rbac_roles, login_type, last_seen_at)
      SELECT ${id("user", "i")}, 'scaletest-' || i || '@example.com', 'scaletest-' || i, '\\x00'::bytea,
             now() - interval '2 hours', now(), 'active', '{}', 'password', now()
+     FROM generate_series(0, ${n}) i`,
+    // Every user a member of the one organization with no extra roles; no explicit group memberships
+    // (the scale test's users; the Everyone group was not a group_members row before it became a view).
+    `INSERT INTO organization_members (user_id, organization_id, created_at, updated_at, roles)
+     SELECT ${id("user", "i")}, ${id("org", "1")}, now() - interval '2 hours', now(), '{}'
      FROM generate_series(0, ${n}) i`,
     `INSERT INTO api_keys (id, hashed_secret, user_id, last_used, expires_at, created_at, updated_at, login_type, token_name)
      SELECT substr(md5('key' || i || k), 1, 10), sha256(('secret' || i || k)::bytea), ${id("user", "i")},
@@ -350,6 +366,7 @@ export async function createAndPopulate(
 export async function tableRows(client: pg.Client): Promise<Record<string, number>> {
   const tables = [
     "users",
+    "organization_members",
     "api_keys",
     "workspaces",
     "workspace_builds",

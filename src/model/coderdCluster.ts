@@ -21,6 +21,8 @@ export class CoderdCluster {
   readonly otherWebsockets: Float64Array;
   /** Relayed traffic per replica, bytes per second (both directions). */
   readonly relayedBytesPerSecond: Float64Array;
+  /** Relayed messages per replica, per second (both directions: each write and each echo). */
+  readonly relayedMessagesPerSecond: Float64Array;
   /** Provisioner job updates handled per replica, per second (fluid). */
   readonly jobUpdatesPerSecond: Float64Array;
   /** Terraform of built-in provisioner daemons running on the replica, vCPU (fluid). */
@@ -65,6 +67,7 @@ export class CoderdCluster {
     this.agents = new Float64Array(n);
     this.otherWebsockets = new Float64Array(n);
     this.relayedBytesPerSecond = new Float64Array(n);
+    this.relayedMessagesPerSecond = new Float64Array(n);
     this.jobUpdatesPerSecond = new Float64Array(n);
     this.builtinProvisionerVcpu = new Float64Array(n);
     this.up = new Uint8Array(n);
@@ -107,7 +110,7 @@ export class CoderdCluster {
     let vcpu =
       this.agents[r]! * m.connection_cpu_vcpu.value +
       (this.agents[r]! / this.heartbeatIntervalSeconds) * m.heartbeat_cpu_s.value +
-      (this.relayedBytesPerSecond[r]! / MIB) * m.relay_cpu_s_per_mib.value +
+      relayVcpu(m, this.relayedBytesPerSecond[r]!, this.relayedMessagesPerSecond[r]!) +
       this.jobUpdatesPerSecond[r]! * m.job_cpu_s.value;
     // Options that cost CPU, only when in use (so the sum above stays bit-for-bit what it was).
     if (this.builtinProvisionerVcpu[r]! > 0) vcpu += this.builtinProvisionerVcpu[r]!;
@@ -146,6 +149,19 @@ export class CoderdCluster {
     for (let r = 0; r < this.replicas; r++) n += this.agents[r]!;
     return n;
   }
+}
+
+/**
+ * CPU of relaying traffic (coderd or a workspace proxy, which runs the same code), vCPU: a cost per
+ * message (websocket frame, WireGuard packet, netstack segment, goroutine wake-ups) plus a cost per byte
+ * (encryption, copies). One definition for coderd's replicas and the proxies.
+ */
+export function relayVcpu(m: ModelFile["coderd"], bytesPerSecond: number, messagesPerSecond: number): number {
+  const v = (bytesPerSecond / MIB) * m.relay_cpu_s_per_mib.value;
+  // A model without the per-message part runs bit for bit as before it existed.
+  return m.relay_cpu_s_per_message === undefined
+    ? v
+    : v + messagesPerSecond * m.relay_cpu_s_per_message.value;
 }
 
 /** CODER_PG_CONN_MAX_IDLE=auto: a pool of `maxOpen` keeps ceil(maxOpen / divisor) connections idle. */

@@ -1,6 +1,7 @@
 import type { Rng } from "../engine/random/index.js";
 import { ProcessorSharingCpu } from "../engine/resources/processorSharingCpu.js";
 import type { Simulation } from "../engine/simulation.js";
+import { relayVcpu } from "./coderdCluster.js";
 import type { GeographySpec } from "./features.js";
 import { LatencyProbe } from "./latencyProbe.js";
 import type { ModelFile } from "./modelSchema.js";
@@ -12,6 +13,7 @@ export interface ProxyReplica {
   region: number;
   cpu: ProcessorSharingCpu;
   relayedBytesPerSecond: number;
+  relayedMessagesPerSecond: number;
   websockets: number;
 }
 
@@ -58,6 +60,7 @@ export class Geography {
             cores: region.proxy!.vcpu,
           }),
           relayedBytesPerSecond: 0,
+          relayedMessagesPerSecond: 0,
           websockets: 0,
         };
         this.proxies.push(p);
@@ -120,13 +123,14 @@ export class Geography {
     this.connectionCount[u]!++;
   }
 
-  /** Moves relayed bytes and a websocket on or off a proxy replica and recomputes its relay CPU. */
-  addToProxy(p: ProxyReplica, bytesPerSecond: number, websockets: number): void {
+  /** Moves relayed bytes, messages and a websocket on or off a proxy replica and recomputes its relay CPU. */
+  addToProxy(p: ProxyReplica, bytesPerSecond: number, websockets: number, messagesPerSecond: number): void {
     p.relayedBytesPerSecond += bytesPerSecond;
+    p.relayedMessagesPerSecond += messagesPerSecond;
     p.websockets += websockets;
-    // The proxy runs coderd's relay code (`coder wsproxy`): the same CPU per relayed MiB.
+    // The proxy runs coderd's relay code (`coder wsproxy`): the same CPU per relayed message and MiB.
     p.cpu.setBackgroundLoad(
-      Math.max(0, (p.relayedBytesPerSecond / MIB) * this.model.coderd.relay_cpu_s_per_mib.value),
+      Math.max(0, relayVcpu(this.model.coderd, p.relayedBytesPerSecond, p.relayedMessagesPerSecond)),
     );
   }
 

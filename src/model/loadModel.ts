@@ -28,6 +28,11 @@ export interface LoadedModel {
   model: ModelFile;
   file: string;
   sha256: string;
+  /**
+   * Parameters (`section.param`) an overlay of the `extends` chain sets: merged again, times their scale,
+   * whenever the file is loaded, over any value a document gives them.
+   */
+  overlaid?: ReadonlySet<string>;
 }
 
 /**
@@ -124,7 +129,7 @@ export function loadModelText(text: string, file: string): LoadedModel {
       }),
     );
   }
-  return { model: result.data, file, sha256: canonicalSha256(result.data) };
+  return { model: result.data, file, sha256: canonicalSha256(result.data), overlaid: merged };
 }
 
 type RawModel = Record<string, unknown>;

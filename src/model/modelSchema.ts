@@ -196,6 +196,15 @@ export const modelSchema = z
         agents_collector_single_query: versionParam(
           "First Coder version whose Agents() collector reads workspaces, owners and agents in one query (no per-workspace lookups)",
         ).optional(),
+        pg_coordinator_peers_tunnels: versionParam(
+          "First Coder version whose PG coordinator keeps peers and tunnels (tailnet_peers, tailnet_tunnels); before it, agents and clients (tailnet_agents, tailnet_clients), each client mapped to one agent",
+        ).optional(),
+        agent_auth_joined_query: versionParam(
+          "First Coder version whose HTTP agent authentication is one joined query (agent, workspace, owner, roles, groups: GetWorkspaceAgentAndOwnerByAuthToken) instead of the token lookup plus the owner's subject lookups",
+        ).optional(),
+        agent_auth_joined_query_read_until: versionParam(
+          "First Coder version whose agent-authentication text was not read: from it the joined query is charged as a generic read (agent.auth_query_db_cpu_s applies before it)",
+        ).optional(),
         provisioner_acquirer: versionParam(
           "First Coder version whose provisioner daemons wait on coderd's Acquirer (pubsub job postings wake one waiting daemon per replica) instead of polling AcquireJob on a timer; before it, provisioner_polling applies",
         ).optional(),
@@ -228,8 +237,11 @@ export const modelSchema = z
         "Steady coderd CPU per connected agent (tailnet coordination, pings, runtime), vCPU per agent",
       ),
       relay_cpu_s_per_mib: numberParam(
-        "coderd CPU per MiB relayed (websocket, DERP, wireguard), CPU-seconds per MiB",
+        "coderd CPU per MiB relayed (websocket, DERP, wireguard), CPU-seconds per MiB; with relay_cpu_s_per_message, the per-byte part only (encryption, copies, packets past the first)",
       ),
+      relay_cpu_s_per_message: numberParam(
+        "coderd CPU per relayed message (each write and each echo: websocket frame, WireGuard packet, netstack segment, wake-ups), CPU-seconds; absent: the relay costs per MiB only",
+      ).optional(),
       heartbeat_cpu_s: numberParam("coderd CPU per agent connection heartbeat, CPU-seconds"),
       heartbeat_batch_agents: numberParam(
         "Versions with coderd's batcher: agents' heartbeat updates written per batch at most (a flush at this many)",
@@ -425,6 +437,9 @@ export const modelSchema = z
         agent_node_updates_per_client: numberParam(
           "Node updates an agent sends when a client's tunnel to it appears (endpoints found once a peer is active)",
         ),
+        client_node_updates_v1: numberParam(
+          "Before versions.pg_coordinator_peers_tunnels: node updates a new client tailnet sends when it connects (each coderd-proxied connection is its own client then)",
+        ).optional(),
         heartbeat_cpu_s: numberParam(
           "PostgreSQL CPU of UpsertTailnetCoordinator with its trigger, CPU-seconds",
         ).optional(),
@@ -492,6 +507,15 @@ export const modelSchema = z
     agent: z.strictObject({
       metadata_report_tick_s: numberParam("Agent-side metadata report tick (batched versions), seconds"),
       auth_reads_per_rpc: numberParam("Read queries per agent API call (token lookup, workspace lookup)"),
+      subject_lookup_reads: numberParam(
+        "Reads the HTTP agent authentication adds before versions.agent_auth_joined_query (the owner's workspace, user and roles)",
+      ).optional(),
+      auth_query_db_cpu_s: numberParam(
+        "PostgreSQL CPU of the joined agent-authentication query (from versions.agent_auth_joined_query until versions.agent_auth_joined_query_read_until), CPU-seconds",
+      ).optional(),
+      per_item_metadata_handler_reads: numberParam(
+        "Reads the per-item metadata handler adds to each call (its own GetWorkspaceByAgentID beside dbauthz's), before versions.agent_metadata_batching",
+      ).optional(),
       connect_delay_s: distParam("From build completion to the agent's first connection, seconds"),
       stats_flush_interval_s: numberParam("coderd's agent-stats batcher flush interval, seconds"),
       stats_flush_rows: numberParam("coderd's agent-stats batcher size trigger, rows"),
@@ -510,6 +534,9 @@ export const modelSchema = z
     workspace_traffic: z.strictObject({
       setup_reads: numberParam("Database reads to open one workspace connection (auth, agent lookup)"),
       echo_factor: numberParam("Bytes relayed per byte written (2 = written and echoed back)"),
+      session_message_bytes: numberParam(
+        "Bytes per relayed message of a working user's session (workload.sessions); absent: traffic.bytes_per_tick",
+      ).optional(),
     }),
     provisioner: z.strictObject({
       build_duration_s: distParam("Duration of a workspace start build (terraform apply), seconds"),

@@ -8,7 +8,7 @@ import {
   viewExtra,
 } from "./buildWork.js";
 import { clientPolicyFor } from "./clientPolicy.js";
-import type { VersionMechanisms } from "./coderVersion.js";
+import { since, type VersionMechanisms } from "./coderVersion.js";
 import { dauRefreshCpuSeconds } from "./dataVolume.js";
 import type { ModelFile } from "./modelSchema.js";
 import type { RequestClass, Route, Step } from "./requestPipeline.js";
@@ -121,7 +121,13 @@ export function buildRequestCatalog(
 
   // HTTP-era agents authenticate every call with database reads; dRPC agents authenticate once per connection.
   const http = mech.agentTransport === "http";
-  const auth = http ? reads(model.agent.auth_reads_per_rpc.value) : [];
+  const httpAuth = httpAgentAuth(model, deployment.coderVersion);
+  const auth = http ? httpAuth.steps(read) : [];
+  // The per-item handler reads the workspace itself besides dbauthz's read (#9782's duplicated lookup).
+  const perItemReads =
+    mech.metadataPath === "per_item"
+      ? Math.round(model.agent.per_item_metadata_handler_reads?.value ?? 0)
+      : 0;
 
   const metadataSteps: Step[] =
     mech.metadataPath === "coderd_batch"
@@ -129,6 +135,7 @@ export function buildRequestCatalog(
       : [
           cpu(rpcCpu),
           ...auth,
+          ...reads(perItemReads),
           { ...update(false), work: metadataWrite } /* UNLOGGED table */,
           metadataNotify,
         ];
@@ -300,7 +307,7 @@ export function buildRequestCatalog(
         agentApi: false,
       },
     }),
-    ...agentStartupClass(model, era, rpcCpu, http ? model.agent.auth_reads_per_rpc.value : 0),
+    ...agentStartupClass(model, era, rpcCpu, http ? httpAuth.reads : 0),
     ...(era.acquirer &&
       b?.acquire_empty_db_cpu_s && {
         acquireEmpty: {
@@ -312,6 +319,46 @@ export function buildRequestCatalog(
       }),
   });
   return { ...classes, queuePositionByDaemon: queuePosition !== undefined };
+}
+
+/**
+ * What authenticating one HTTP-era agent call reads (coderd/httpmw/workspaceagent.go): before
+ * versions.agent_auth_joined_query the token lookup then getAgentSubject's workspace, user and roles
+ * (auth_reads_per_rpc + subject_lookup_reads, all at the generic read cost); from it one joined query
+ * (charged agent.auth_query_db_cpu_s while its text is the one read, before
+ * versions.agent_auth_joined_query_read_until) and the calls' other reads. `reads` counts the statements.
+ */
+export function httpAgentAuth(
+  model: ModelFile,
+  coderVersion: string | undefined,
+): { reads: number; joined: boolean; steps(read: Distribution): Step[] } {
+  const a = model.agent;
+  const v = model.versions;
+  const joinedEra = coderVersion === undefined || since(coderVersion, v.agent_auth_joined_query);
+  const subject = joinedEra ? 0 : Math.round(a.subject_lookup_reads?.value ?? 0);
+  const base = Math.round(a.auth_reads_per_rpc.value);
+  const reads = base + (v.agent_auth_joined_query ? subject : 0);
+  const joined =
+    a.auth_query_db_cpu_s !== undefined &&
+    coderVersion !== undefined &&
+    since(coderVersion, v.agent_auth_joined_query) &&
+    !since(coderVersion, v.agent_auth_joined_query_read_until);
+  const readStep = (work: Distribution, n: number): Step[] =>
+    n > 0 ? [{ kind: "query", work, statements: n, logged: false, notify: false }] : [];
+  return {
+    reads,
+    joined,
+    steps: (read) =>
+      joined
+        ? [
+            ...readStep(
+              distributionFromSpec({ dist: "deterministic", value: a.auth_query_db_cpu_s!.value } as never),
+              1,
+            ),
+            ...readStep(read, reads - 1),
+          ]
+        : readStep(read, reads),
+  };
 }
 
 /**

@@ -14,6 +14,10 @@ export interface UserSessionOptions {
   apiCallsPerAction: number;
   websocketsPerDashboardUser: number;
   bytesPerSecondPerConnection: number;
+  /** Bytes per relayed message of the scale-test traffic (one write or its echo). */
+  bytesPerMessage: number;
+  /** Bytes per relayed message of a working user's session (workload.sessions). */
+  sessionBytesPerMessage: number;
   directConnections: boolean;
   classes: { dashboardApi: number; connectionSetup: number; rateLimited: number };
   /** Users (a workspace belongs to user workspace mod users). */
@@ -40,6 +44,8 @@ interface OpenConnection {
   /** Workspace proxy replica carrying it, if any. */
   proxy: ProxyReplica | undefined;
   relayedBytesPerSecond: number;
+  /** Bytes per relayed message: relayed messages per second are relayedBytesPerSecond / this. */
+  bytesPerMessage: number;
   websockets: number;
   /** Replica whose coordinator holds its tailnet peer or tunnel (the one it was opened through). */
   coordinator: number;
@@ -171,7 +177,11 @@ export class UserSessions {
    */
   openSession(agent: number, direct: boolean, bytesPerSecond: number): boolean {
     if (this.singles.has(agent) || !this.fleet.isConnected(agent)) return false;
-    const c = this.open(agent, "ssh", { direct, bytesPerSecond: direct ? 0 : bytesPerSecond });
+    const c = this.open(agent, "ssh", {
+      direct,
+      bytesPerSecond: direct ? 0 : bytesPerSecond,
+      bytesPerMessage: this.opts.sessionBytesPerMessage,
+    });
     this.singles.set(agent, c);
     if (c.replica >= 0) this.cluster.refreshFluid(c.replica);
     return true;
@@ -184,9 +194,9 @@ export class UserSessions {
     const delta = bytesPerSecond - c.relayedBytesPerSecond;
     c.relayedBytesPerSecond = bytesPerSecond;
     if (!c.attached || delta === 0) return;
-    if (c.proxy) this.geography!.addToProxy(c.proxy, delta, 0);
+    if (c.proxy) this.geography!.addToProxy(c.proxy, delta, 0, delta / c.bytesPerMessage);
     else {
-      this.cluster.relayedBytesPerSecond[c.replica]! += delta;
+      this.addRelay(c.replica, delta, c.bytesPerMessage);
       this.cluster.refreshFluid(c.replica);
     }
   }
@@ -251,10 +261,16 @@ export class UserSessions {
     return dropped;
   }
 
+  /** Adds (or with negative bytes removes) a relayed stream on a coderd replica: its bytes and messages. */
+  private addRelay(replica: number, bytesPerSecond: number, bytesPerMessage: number): void {
+    this.cluster.relayedBytesPerSecond[replica]! += bytesPerSecond;
+    this.cluster.relayedMessagesPerSecond[replica]! += bytesPerSecond / bytesPerMessage;
+  }
+
   private open(
     agent: number,
     kind: ConnectionKind,
-    route?: { direct: boolean; bytesPerSecond: number },
+    route?: { direct: boolean; bytesPerSecond: number; bytesPerMessage: number },
   ): OpenConnection {
     // SSH can go peer to peer; terminal and app traffic is relayed by coderd (or a proxy) either way.
     const direct = route ? route.direct : kind === "ssh" && this.opts.directConnections;
@@ -268,6 +284,7 @@ export class UserSessions {
       replica: relay?.kind === "proxy" ? -1 : r,
       proxy: relay?.kind === "proxy" ? relay.proxy : undefined,
       relayedBytesPerSecond: bytes,
+      bytesPerMessage: route ? route.bytesPerMessage : this.opts.bytesPerMessage,
       websockets: 1,
       coordinator: r,
       ownPeer: kind === "ssh",
@@ -282,10 +299,16 @@ export class UserSessions {
       0,
       this.geography?.apiExtraRtt(user) ?? 0,
     );
-    if (c.proxy) this.geography!.addToProxy(c.proxy, c.relayedBytesPerSecond, c.websockets);
+    if (c.proxy)
+      this.geography!.addToProxy(
+        c.proxy,
+        c.relayedBytesPerSecond,
+        c.websockets,
+        c.relayedBytesPerSecond / c.bytesPerMessage,
+      );
     else {
       this.cluster.otherWebsockets[r]! += c.websockets;
-      this.cluster.relayedBytesPerSecond[r]! += c.relayedBytesPerSecond;
+      this.addRelay(r, c.relayedBytesPerSecond, c.bytesPerMessage);
     }
     if (this.geography && relay)
       this.geography.recordConnection(user, this.geography.connectionRtt(user, agent, relay));
@@ -297,10 +320,16 @@ export class UserSessions {
 
   private close(c: OpenConnection): void {
     if (c.attached) {
-      if (c.proxy) this.geography!.addToProxy(c.proxy, -c.relayedBytesPerSecond, -c.websockets);
+      if (c.proxy)
+        this.geography!.addToProxy(
+          c.proxy,
+          -c.relayedBytesPerSecond,
+          -c.websockets,
+          -c.relayedBytesPerSecond / c.bytesPerMessage,
+        );
       else {
         this.cluster.otherWebsockets[c.replica]! -= c.websockets;
-        this.cluster.relayedBytesPerSecond[c.replica]! -= c.relayedBytesPerSecond;
+        this.addRelay(c.replica, -c.relayedBytesPerSecond, c.bytesPerMessage);
       }
     }
     c.attached = false;
@@ -312,7 +341,7 @@ export class UserSessions {
 
   private detach(c: OpenConnection): void {
     this.cluster.otherWebsockets[c.replica]! -= c.websockets;
-    this.cluster.relayedBytesPerSecond[c.replica]! -= c.relayedBytesPerSecond;
+    this.addRelay(c.replica, -c.relayedBytesPerSecond, c.bytesPerMessage);
     c.attached = false;
   }
 
@@ -329,7 +358,7 @@ export class UserSessions {
     c.replica = r;
     c.attached = true;
     this.cluster.otherWebsockets[r]! += c.websockets;
-    this.cluster.relayedBytesPerSecond[r]! += c.relayedBytesPerSecond;
+    this.addRelay(r, c.relayedBytesPerSecond, c.bytesPerMessage);
     const user = this.opts.users > 0 ? c.agent % this.opts.users : 0;
     this.pipeline.startRequest(
       this.opts.classes.connectionSetup,

@@ -8,6 +8,8 @@ import type { RequestPipeline } from "./requestPipeline.js";
 
 export interface WorkspaceRunnerOptions {
   createConcurrency: number;
+  /** What frees a create slot: the agent connecting, the build finishing, or the create request returning. */
+  waitFor: CreateWait;
   cleanupConcurrency: number;
   /** Duration of a workspace's start build, and of its stop or delete build (its template's). */
   buildDuration: (workspace: number) => Distribution;
@@ -48,6 +50,9 @@ export interface RunnerListeners {
   agentConnected: { connect(listener: (agent: number) => void): void };
 }
 
+/** The load generator's wait per create (scenario `workload.builds.wait_for`). */
+export type CreateWait = "agent" | "build" | "response";
+
 /** Tags and owners carry (workspace, transition) in one number. */
 const DELETE = 1;
 
@@ -84,11 +89,14 @@ export interface PodPlacement {
 /**
  * The scale-test runner's create and cleanup phases: workspace build requests to coderd at a bounded
  * concurrency, jobs queued FIFO for the provisioner daemons (one job per daemon), and agents connecting
- * when a start build completes. A create slot is freed when the agent connects, as the runner waits for it.
+ * when a start build completes. A create slot is freed when the agent connects (create-workspaces waits for
+ * it), when the build finishes, or when the create request returns (`waitFor`); prepare ends with the agents.
  */
 export class WorkspaceRunner {
   private nextToCreate = 0;
   private createsInFlight = 0;
+  /** Build requests (creates, deletes, workday starts and stops) coderd has not yet answered. */
+  private requestsInFlight = 0;
   private targetWorkspaces = 0;
   private deleteQueue: number[] = [];
   private deletesInFlight = 0;
@@ -143,9 +151,25 @@ export class WorkspaceRunner {
     const duration = (isDelete ? this.opts.deleteDuration : this.opts.buildDuration)(workspace).sample(
       this.rng,
     );
+    this.requestsInFlight--;
     this.postJob();
     this.provisioners.submit(duration, owner);
     this.refreshJobUpdates();
+    if (!isDelete && this.opts.waitFor === "response") this.prepareSlotFreed(workspace);
+  }
+
+  /** A prepare create's slot is free (what frees it is `waitFor`): the next create may go. */
+  private prepareSlotFreed(workspace: number): void {
+    if (this.startedBy[workspace] !== BY_PREPARE) return;
+    this.createsInFlight--;
+    this.pumpCreates();
+  }
+
+  /** A build request goes to coderd: counted until it returns (its job is pending by the response). */
+  private sendBuildRequest(owner: number): void {
+    const rows = this.queueRows();
+    this.requestsInFlight++;
+    this.pipeline.startRequest(this.opts.classes.workspaceCreate, this.cluster.pickReplica(), owner, rows);
   }
 
   /** The job posting wakes the replicas' waiting daemons: all but the winner find nothing (the Acquirer). */
@@ -168,7 +192,8 @@ export class WorkspaceRunner {
 
   /** Every workspace prepare asked for exists and its agent has connected. */
   get prepareDone(): boolean {
-    return this.nextToCreate >= this.targetWorkspaces && this.createsInFlight === 0;
+    const created = this.nextToCreate >= this.targetWorkspaces && this.createsInFlight === 0;
+    return created && (this.opts.waitFor === "agent" || this.prepareBuilds.pending === 0);
   }
 
   /**
@@ -179,7 +204,9 @@ export class WorkspaceRunner {
     if (this.startedBy[workspace] !== 0 || this.fleet.isConnected(workspace)) return;
     this.startedBy[workspace] = BY_WORKDAY;
     this.requestedAt[workspace] = dueSeconds;
+    // coderd's own autobuild executor builds no response, so ranks no queue.
     const rows = classId === this.opts.classes.workspaceCreate ? this.queueRows() : 0;
+    this.requestsInFlight++;
     this.pipeline.startRequest(classId, this.cluster.pickReplica(), workspace * 2, rows);
   }
 
@@ -187,18 +214,19 @@ export class WorkspaceRunner {
   stopForWorkday(workspace: number): void {
     if (this.stopping[workspace] === 1) return;
     this.stopping[workspace] = 1;
-    this.pipeline.startRequest(
-      this.opts.classes.workspaceCreate,
-      this.cluster.pickReplica(),
-      workspace * 2 + DELETE,
-      this.queueRows(),
-    );
+    this.sendBuildRequest(workspace * 2 + DELETE);
   }
 
-  /** The pairs the build response's queue-position query ranks now (0 when not modelled). */
+  /**
+   * The pairs the build response's queue-position query ranks (0 when not modelled). The query runs after
+   * the job is inserted, so the jobs of the other requests in flight are pending by then too, less those
+   * idle daemons take: a burst of creates is ranked against itself.
+   */
   private queueRows(): number {
     if (this.opts.queuePositionRows !== true) return 0;
-    return queuePositionPairs(this.provisioners.queueLength, this.provisioners.servers);
+    const q = this.provisioners;
+    const idle = q.servers - q.busyServers;
+    return queuePositionPairs(Math.max(0, q.queueLength + this.requestsInFlight - idle), q.servers);
   }
 
   private pumpCreates(): void {
@@ -210,12 +238,7 @@ export class WorkspaceRunner {
       this.requestedAt[w] = this.sim.now;
       if (Number.isNaN(this.prepareBuilds.firstRequestSeconds))
         this.prepareBuilds.firstRequestSeconds = this.sim.now;
-      this.pipeline.startRequest(
-        this.opts.classes.workspaceCreate,
-        this.cluster.pickReplica(),
-        w * 2,
-        this.queueRows(),
-      );
+      this.sendBuildRequest(w * 2);
     }
   }
 
@@ -227,12 +250,7 @@ export class WorkspaceRunner {
       this.deletesInFlight++;
       if (Number.isNaN(this.cleanupBuilds.firstRequestSeconds))
         this.cleanupBuilds.firstRequestSeconds = this.sim.now;
-      this.pipeline.startRequest(
-        this.opts.classes.workspaceCreate,
-        this.cluster.pickReplica(),
-        w * 2 + DELETE,
-        this.queueRows(),
-      );
+      this.sendBuildRequest(w * 2 + DELETE);
     }
   }
 
@@ -265,6 +283,7 @@ export class WorkspaceRunner {
       this.pumpDeletes();
       return;
     }
+    if (this.opts.waitFor === "build") this.prepareSlotFreed(workspace);
     const pods = this.pods;
     if (pods === undefined) {
       this.sim.after(this.opts.connectDelay.sample(this.rng), () => this.connectStarted(workspace));
@@ -288,6 +307,7 @@ export class WorkspaceRunner {
     this.tell.workspaceReady(this.sim.now - this.requestedAt[agent]!);
     this.prepareBuilds.pending--;
     this.prepareBuilds.lastDoneSeconds = this.sim.now;
+    if (this.opts.waitFor !== "agent") return;
     this.createsInFlight--;
     this.pumpCreates();
   }

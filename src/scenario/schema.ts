@@ -196,6 +196,12 @@ export const buildsSchema = z
     cleanup_concurrency: count()
       .default(10)
       .describe("Workspace deletions in flight at once during cleanup (0 = unlimited)"),
+    wait_for: z
+      .enum(["agent", "build", "response"])
+      .default("agent")
+      .describe(
+        "What frees a create slot: the workspace's agent connecting (create-workspaces), its build finishing (--no-wait-for-agents), or the create request returning (NoWaitForBuild: the workspace-updates runner starts its builds back to back, so creates can outrun the daemons)",
+      ),
   })
   .prefault({})
   .describe("Workspace build concurrency of the load generator");

@@ -4,6 +4,7 @@ import { applyParameters, type FitParameter, resolveFitParameters } from "../cal
 import { inheritParameters, modelDocumentText, parseModelDocument } from "../calibrate/modelDocument.js";
 import { fromUnit } from "../calibrate/runCalibrate.js";
 import { type LoadedModel, loadModelText } from "../model/loadModel.js";
+import { canonicalSha256 } from "../scenario/canonicalJson.js";
 import type { UncertaintyEntry } from "./schema.js";
 
 /** One uncertain parameter, resolved against its model: what moves, and between which values. */
@@ -29,6 +30,15 @@ export function uncertainModel(base: LoadedModel, text = readFileSync(base.file,
     base.model,
     entries.map((e) => e.path),
   );
+  // An overlaid parameter's value is the merged one (times its scale), whatever the document says.
+  const overlaid = base.overlaid ?? new Set<string>();
+  for (const e of entries) {
+    if (!overlaid.has(e.path)) continue;
+    const node = e.path
+      .split(".")
+      .reduce<unknown>((at, seg) => (at as Record<string, unknown>)?.[seg], base.model);
+    doc.setIn(e.path.split("."), doc.createNode(node));
+  }
   const raw = doc.toJS();
   const parameters = entries.map((entry) => {
     const [probe] = resolveFitParameters(raw, [{ path: entry.path, bounds: [0.5, 2] }], base.file);
@@ -57,11 +67,34 @@ export function valueAt(p: UncertainParameter, unit: number): number {
  */
 export function modelAtPoint(m: UncertainModel, unit: readonly number[]): LoadedModel {
   const values = m.parameters.map((p, i) => valueAt(p, unit[i]!));
+  // A parameter an overlay sets would be overlaid again on reload, over the document's value: it moves as a
+  // factor on the reloaded value instead, so a drawn measured_cost_scale still applies under it.
+  const overlaid = m.base.overlaid ?? new Set<string>();
+  const isOverlaid = m.parameters.map((p) => overlaid.has(p.fit.paramPath.join(".")));
   const doc = applyParameters(
     m.doc,
-    m.parameters.map((p) => p.fit),
-    values,
+    m.parameters.filter((_, i) => !isOverlaid[i]).map((p) => p.fit),
+    values.filter((_, i) => !isOverlaid[i]),
   );
   doc.delete("uncertainty");
-  return loadModelText(modelDocumentText(doc), m.base.file);
+  const loaded = loadModelText(modelDocumentText(doc), m.base.file);
+  const factors = m.parameters.flatMap((p, i) =>
+    isOverlaid[i] ? [{ paramPath: p.fit.paramPath, factor: values[i]! / p.fit.original }] : [],
+  );
+  return factors.length === 0 ? loaded : withFactors(loaded, factors);
+}
+
+/** The loaded model with each named scalar parameter's value times its factor (and its hash recomputed). */
+function withFactors(
+  loaded: LoadedModel,
+  factors: readonly { paramPath: string[]; factor: number }[],
+): LoadedModel {
+  const model = structuredClone(loaded.model) as Record<string, unknown>;
+  for (const { paramPath, factor } of factors) {
+    const param = paramPath.reduce<unknown>((at, seg) => (at as Record<string, unknown>)[seg], model) as {
+      value: number;
+    };
+    param.value = Number((param.value * factor).toPrecision(6));
+  }
+  return { ...loaded, model: model as LoadedModel["model"], sha256: canonicalSha256(model) };
 }

@@ -128,3 +128,15 @@ describe("measured_cost_groups (a scale for named measured costs only)", () => {
     expect(twice[0]!.message).toContain("already scaled by group meta");
   });
 });
+
+describe("the data-volume costs are measured costs like the others", () => {
+  it("are merged from their overlay times k (one rule for every measured cost)", () => {
+    const v = modelWith("").data_volume!;
+    // k = 3 (modelWith) times the laws fitted by bench/dataVolumeFit.mjs (1.853 us, 0.5823 us per row).
+    expect(v.deployment_stats_cpu_s_per_row.value).toBeCloseTo(3 * 1.853e-6, 12);
+    expect(v.daus_cpu_s_per_row.value).toBeCloseTo(3 * 5.823e-7, 12);
+    expect(v.daus_cpu_s_per_row.source).toMatch(
+      /^overlay .*data-volume-fit-2026-12-07\.yaml .*x database\.measured_cost_scale k = 3/,
+    );
+  });
+});

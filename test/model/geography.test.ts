@@ -47,8 +47,13 @@ describe("regions and workspace proxies", () => {
     const without = replicate(regions(false));
     const withProxy = replicate(regions(true));
     // 40 connections (workspaces 0..39, owned by users 0..39): 20 belong to eu users. Each relays
-    // 1024 B every 100 ms echoed back, 20480 B/s, at the shipped model's CPU-seconds per MiB.
-    const relayVcpu = (20 * 20480 * (modelWith().coderd.relay_cpu_s_per_mib.value as number)) / (1024 * 1024);
+    // 1024 B every 100 ms echoed back: 20480 B/s in 20 messages/s, at the shipped model's CPU-seconds per
+    // MiB and per message.
+    const c = modelWith().coderd;
+    const perMib = c.relay_cpu_s_per_mib.value as number;
+    const perMessage = c.relay_cpu_s_per_message!.value as number;
+    expect(perMessage).toBeGreaterThan(0);
+    const relayVcpu = 20 * ((20480 * perMib) / (1024 * 1024) + 20 * perMessage);
     const proxyVcpu = backgroundVcpu(withProxy, "wsproxy-eu");
     expect(proxyVcpu).toBeCloseTo(relayVcpu, 9);
     expect(backgroundVcpu(without, "coderd-") - backgroundVcpu(withProxy, "coderd-")).toBeCloseTo(

@@ -104,9 +104,15 @@ describe("pg_stat_database_xact_commit counts each autocommit statement", () => 
   const { model } = load([]);
 
   it("a per-item metadata call commits its auth reads, its UPDATE and its NOTIFY apart", () => {
-    // v0.24, 10 agents, 2 items every 10 s: 2 calls/s, each auth_reads_per_rpc reads + UPDATE + NOTIFY.
+    // v0.24, 10 agents, 2 items every 10 s: 2 calls/s, each 8 statements (perItemCallV22.test.ts): the token
+    // lookup, getAgentSubject's 3 reads, the handler's and dbauthz's workspace reads, UPDATE, NOTIFY.
     const calls = (10 * 2) / 10;
-    const perCall = model.agent.auth_reads_per_rpc.value + 2;
+    const perCall =
+      model.agent.auth_reads_per_rpc.value +
+      model.agent.subject_lookup_reads!.value +
+      model.agent.per_item_metadata_handler_reads!.value +
+      2;
+    expect(perCall).toBe(8);
     const added = idleRate([]).rate - idleRate(["workload.agent.metadata.items=0"]).rate;
     expect(added).toBeGreaterThan(calls * perCall * 0.97);
     expect(added).toBeLessThan(calls * perCall * 1.03);

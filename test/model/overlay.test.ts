@@ -40,7 +40,7 @@ describe("model overlays (measured costs merged into a model)", () => {
     }
     // Parameters the overlay does not give stay the base model's.
     const base = loadModel(BASE).model;
-    expect(model.database.background_vcpu).toEqual(base.database.background_vcpu);
+    expect(model.database.notify_commit_s).toEqual(base.database.notify_commit_s);
     expect(model.coderd.agent_rpc_cpu_s).toEqual(base.coderd.agent_rpc_cpu_s);
   });
 

@@ -10,13 +10,14 @@ const fast = modelWith({
   "agent.connect_delay_s": 5,
 });
 
-// 100 users at work from 0 s; relayed sessions whose bursts carry enough bytes to load coderd's relay.
+// 100 users at work from 0 s; relayed sessions whose bursts carry enough bytes to load coderd's relay
+// (2 x 4 vCPU: at the relay's cost per message and per MiB the relay is about a third of it).
 // ssh: 3/4 of users, active 60 s / idle 240 s: 100 x 0.75 x 0.2 = 15 active;
 // web_terminal: 1/4, active 30 s / idle 30 s: 100 x 0.25 x 0.5 = 12.5 active.
 const scenario = (bursts: string) => `
 deployment:
   coder_version: "2.8"
-  coderd: {replicas: 2, vcpu: 8, memory_gb: 16}
+  coderd: {replicas: 2, vcpu: 4, memory_gb: 16}
   provisioners: {count: 100, vcpu: 0.5, memory_gb: 0.5}
   database: {vcpu: 8, memory_gb: 32}
 workload:

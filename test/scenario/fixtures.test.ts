@@ -20,7 +20,7 @@ describe("good scenarios", () => {
     expect(s.workload.users).toBe(2000);
     expect(s.workload.workspaces).toBe(2000);
     expect(s.workload.agent.metadata).toEqual({ items: 2, interval_s: 10 });
-    expect(s.workload.builds).toEqual({ create_concurrency: 50, cleanup_concurrency: 10 });
+    expect(s.workload.builds).toEqual({ create_concurrency: 50, cleanup_concurrency: 10, wait_for: "agent" });
     expect(s.stages.map((stage) => stage.name)).toEqual([
       "prepare",
       "ssh",
@@ -50,7 +50,7 @@ describe("good scenarios", () => {
         agent: { metadata: { items: 2, interval_s: 10 }, stats_interval_s: 30, heartbeat_interval_s: 15 },
         traffic: { bytes_per_tick: 1024, tick_interval_s: 0.1, direct_connections: false },
         dashboard: { interval_s: 10, jitter_s: 5 },
-        builds: { create_concurrency: 10, cleanup_concurrency: 10 },
+        builds: { create_concurrency: 10, cleanup_concurrency: 10, wait_for: "agent" },
       },
       stages: [{ name: "prepare", start_s: 0, duration_s: 600, target_pct: 100 }],
       warmup_s: 0,

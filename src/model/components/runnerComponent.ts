@@ -46,6 +46,7 @@ export class RunnerComponent implements ModelComponent {
       ctx.stream("builds"),
       {
         createConcurrency: w.builds.create_concurrency,
+        waitFor: w.builds.wait_for,
         cleanupConcurrency: w.builds.cleanup_concurrency,
         buildDuration: durations.build,
         deleteDuration: durations.stop,

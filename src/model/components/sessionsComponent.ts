@@ -29,6 +29,10 @@ export class SessionsComponent implements ModelComponent {
       websocketsPerDashboardUser: model.dashboard.websockets_per_user.value,
       bytesPerSecondPerConnection:
         (w.traffic.bytes_per_tick / w.traffic.tick_interval_s) * model.workspace_traffic.echo_factor.value,
+      // Each tick's write is one message, and so is its echo.
+      bytesPerMessage: w.traffic.bytes_per_tick,
+      sessionBytesPerMessage:
+        model.workspace_traffic.session_message_bytes?.value ?? w.traffic.bytes_per_tick,
       directConnections: w.traffic.direct_connections,
       classes: plane.ids,
       users: w.users,

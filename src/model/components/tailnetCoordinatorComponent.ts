@@ -1,7 +1,7 @@
 import { type Distribution, distributionFromSpec } from "../../engine/random/index.js";
 import type { Scenario } from "../../scenario/index.js";
 import type { AgentFleet } from "../agentFleet.js";
-import { compareVersions } from "../coderVersion.js";
+import { compareVersions, since } from "../coderVersion.js";
 import type { TailnetEvent } from "../hook.js";
 import type { ModelFile } from "../modelSchema.js";
 import type { RequestClass, Step } from "../requestPipeline.js";
@@ -39,7 +39,9 @@ export class TailnetCoordinatorComponent implements ModelComponent {
   private readonly cls: Record<
     "heartbeat" | "peerUpsert" | "peerDelete" | "tunnelUpsert" | "tunnelDelete" | "lookup" | "mapping",
     number
-  >;
+  > & { bindingDelete?: number };
+  /** Before versions.pg_coordinator_peers_tunnels: agent and client bindings (tailnet_agents, tailnet_clients). */
+  private readonly v1: boolean;
   /** Statements started, and the database CPU they ask (figures `pgcoord_statements`, `pgcoord_db_cpu_s`). */
   statements = 0;
   cpuSeconds = 0;
@@ -50,7 +52,12 @@ export class TailnetCoordinatorComponent implements ModelComponent {
     private readonly fleet: AgentFleet,
     private readonly t: Tailnet,
   ) {
-    this.cls = defineClasses(ctx.model, t, (c) => plane.pipeline.define(c));
+    const boundary = ctx.model.versions.pg_coordinator_peers_tunnels;
+    this.v1 =
+      boundary !== undefined &&
+      t.client_node_updates_v1 !== undefined &&
+      !since(ctx.scenario.deployment.coder_version, boundary);
+    this.cls = defineClasses(ctx.model, t, this.v1, (c) => plane.pipeline.define(c));
     ctx.hooks.tailnet.connect((event, agent, replica) => this.on(event, agent, replica));
     this.startHeartbeats();
   }
@@ -77,6 +84,10 @@ export class TailnetCoordinatorComponent implements ModelComponent {
   private on(event: TailnetEvent, agent: number, replica: number): void {
     const t = this.t;
     const agentReplica = this.fleet.replicaOfAgent(agent);
+    if (this.v1) {
+      this.onV1(event, replica, agentReplica);
+      return;
+    }
     switch (event) {
       case "agent_up":
         this.nodeUpdates(t.agent_node_updates.value, replica, -1);
@@ -100,6 +111,45 @@ export class TailnetCoordinatorComponent implements ModelComponent {
       case "tunnel_down":
         this.run(this.cls.tunnelDelete, replica);
         if (agentReplica >= 0) this.run(this.cls.mapping, agentReplica);
+        return;
+    }
+  }
+
+  /**
+   * The coordinator before the peers/tunnels tables (enterprise/tailnet/pgcoord.go of v0.2x-v2.3): the binder
+   * upserts a tailnet_agents or tailnet_clients row per node update (their triggers NOTIFY); a client update
+   * makes the replica holding the agent's "clients of agent" mapper query GetTailnetClientsForAgent, an agent
+   * update makes the replicas holding a client mapper query GetTailnetAgents; a new connection's mapper
+   * queries once (querier.newConn). Every client (coder ssh, and each coderd-proxied connection: ServeClient
+   * through wsconncache, ServeMultiAgent not implemented there) binds to one agent: no tunnel rows.
+   */
+  private onV1(event: TailnetEvent, replica: number, agentReplica: number): void {
+    const t = this.t;
+    switch (event) {
+      case "agent_up":
+        for (let i = 0; i < Math.round(t.agent_node_updates.value); i++)
+          this.run(this.cls.peerUpsert, replica);
+        this.run(this.cls.mapping, replica); // GetTailnetClientsForAgent for the agent's new mapper
+        return;
+      case "agent_down":
+        this.run(this.cls.bindingDelete!, replica);
+        return;
+      case "client_up":
+      case "tunnel_up":
+        this.run(this.cls.mapping, replica); // GetTailnetAgents for the client's new mapper
+        for (let i = 0; i < Math.round(t.client_node_updates_v1!.value); i++) {
+          this.run(this.cls.peerUpsert, replica);
+          this.run(this.cls.mapping, agentReplica); // GetTailnetClientsForAgent where the agent is
+        }
+        for (let i = 0; i < Math.round(t.agent_node_updates_per_client.value); i++) {
+          this.run(this.cls.peerUpsert, agentReplica);
+          this.run(this.cls.mapping, replica); // GetTailnetAgents where the client is
+        }
+        return;
+      case "client_down":
+      case "tunnel_down":
+        this.run(this.cls.bindingDelete!, replica);
+        this.run(this.cls.mapping, agentReplica);
         return;
     }
   }
@@ -147,7 +197,7 @@ export class TailnetCoordinatorComponent implements ModelComponent {
 }
 
 /** The coordinator's statements as background request classes on the replica's pool. */
-function defineClasses(model: ModelFile, t: Tailnet, define: (c: RequestClass) => number) {
+function defineClasses(model: ModelFile, t: Tailnet, v1: boolean, define: (c: RequestClass) => number) {
   const db = model.database;
   const det = (value: number): Distribution =>
     distributionFromSpec({ dist: "deterministic", value } as never);
@@ -181,5 +231,7 @@ function defineClasses(model: ModelFile, t: Tailnet, define: (c: RequestClass) =
     tunnelDelete: background("pgcoord_tunnel_delete", [write(t.tunnel_delete_cpu_s)]),
     lookup: background("pgcoord_peer_lookup", [query(t.peer_lookup_cpu_s)]),
     mapping: background("pgcoord_mapping_query", [query(t.mapping_query_cpu_s)]),
+    // Before the peers/tunnels tables: DeleteTailnetAgent / DeleteTailnetClient, one NOTIFYing delete.
+    ...(v1 && { bindingDelete: background("pgcoord_binding_delete", [write(t.peer_delete_cpu_s)]) }),
   };
 }
