@@ -138,20 +138,24 @@ const CASES: Record<string, { file: string; sets: string[] }> = {
  * true, docs/model.md, Readings point 3; the pinned model is unchanged): with direct_connections=false set
  * the previous hash 9b9cc1da is reproduced (checked 2026-12-07 on branch traffic).
  * All re-recorded on main when readings and traffic merged.
+ * All of them when the base gained `derp_latency:` (each new agent's netcheck GETs /derp/latency-check on a
+ * replica's CPU: one more HTTP request per agent, its stream, and the gauge's series); with that section
+ * removed main's hashes are reproduced (checked 2026-12-07 on branch derpgauge after merging main 341037a,
+ * where the base-model case already gave c59af74c, not its recorded bd2b7cd1).
  */
 const GOLDEN: Record<string, string> = {
-  "scaletest-2000": "30e2efcec33009b9e06e900c324e2b1372e63cd35f550806f61fd744795c098e",
+  "scaletest-2000": "2625bc5ba9e74249fc69fb5ae7abb8519e9b43eae9eba3c0442fd274aeef8e7b",
   "base model, newest version (coderd batches)":
-    "bd2b7cd162b3be812611f58d0ad280b030f029e477e5b42d9bab6d73ce50e24e",
-  "node autoscaling": "ba9254c7edbaca28cb56946853aeff1021d772b3b24a920eda70c29967e768dc",
-  "morning start (workday, nodes)": "feeb61b6e15c3f035c7a8e6c09aa73b6f726804632b22fa6d5cd4b45c817874d",
-  "builtin provisioners, options": "e40c01666ba41881572ff41579c82dbcec19e26eb404c0b74a534b9caaa0c698",
-  "workspace proxies (geography)": "12a44815d7b00138308b16f903742bd3ad44587cbeb59619d2e945d21c35db81",
-  "rate limit and API clients": "e5ed2d49802333d6042ef2b4fdd30499f8f38c92c286f4a693429b526eca017c",
+    "33a10547bb0f75d0ee4c927402305f1b3a9adb39ed894bb883f5ff93046bb68b",
+  "node autoscaling": "8c0285965b0e5ef0c2d7d54b21691f07e49280af01b841375ec7c6ec5168bf4d",
+  "morning start (workday, nodes)": "147320cb9d681ab2eb02c92122cd848e3a95941b089a6752f908f6c26ec71fd3",
+  "builtin provisioners, options": "ec95fe1c3e196502b7b9931560b0f4edefad5b4965e8aaa81909b19b52269626",
+  "workspace proxies (geography)": "51814fff5fe3800ded7c8817258370219663f4b7d09add0cfa499554745634be",
+  "rate limit and API clients": "278082311971a7bb9a2826efe96e13b3f311876c8ccc09fed78ce349deccc4bc",
   "events (replica loss, failover, scaling, stage-relative)":
-    "bb2b88aaf1919d1944fe58cebf46ab2553cb9f77436bbbf505f842b49a1aae2d",
+    "25e5d60877c8340e9a2cadc9d2aa39628ba3208f0f270e529c4a73148653931f",
   "week (day profile, session mix, insights, regions, nodes)":
-    "a831a30f61a62d6d1731e55ab80db2c5e34bb7ae9165a68c822c861e385dc782",
+    "436d6d31362042134944166711718343885795e70d6a6458b6bff9d440e74ce9",
 };
 
 function digest(rep: ReplicationResult): string {
