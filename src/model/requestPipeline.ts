@@ -272,6 +272,12 @@ export class RequestPipeline {
       }
       const holdSteps = plans.holdSteps[row]!;
       if (holdSteps === 0) continue;
+      notifies ||= plans.holdNotifies[row] === 1;
+      flushes ||= plans.holdFlushes[row] === 1;
+      if (plans.holdIsFixed[row] === 1) {
+        this.work[base + i] = plans.holdFixedWork[row]!;
+        continue;
+      }
       // A connection hold's queries run as one database job: draw the sum now.
       let work = 0;
       for (let k = row; k < row + holdSteps; k++) {
@@ -281,8 +287,6 @@ export class RequestPipeline {
         for (let n = 0; n < statements; n++) work += dist.sample(rng);
       }
       this.work[base + i] = work;
-      notifies ||= plans.holdNotifies[row] === 1;
-      flushes ||= plans.holdFlushes[row] === 1;
     }
     const flush = flushes ? this.res.commitFlush : undefined;
     this.notifyHold[id] = notifies ? this.res.notifyHold.sample(rng) + (flush ? flush.sample(rng) : 0) : 0;

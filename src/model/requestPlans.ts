@@ -45,6 +45,13 @@ export class RequestPlans {
   holdFlushes = new Uint8Array(16);
   /** The hold's replies' round trips as a fixed delay, −1 without a hold. */
   holdRoundTrip = new Int32Array(16);
+  /**
+   * 1 when the hold's work is known before any draw (every statement's work deterministic, no per-row
+   * work): then `holdFixedWork` is its sum, added in the order the draws would add it (so bit for bit the
+   * same), and a request skips one distribution call per statement (most of the run's database steps).
+   */
+  holdIsFixed = new Uint8Array(16);
+  holdFixedWork = new Float64Array(16);
   private classes = 0;
 
   constructor(readonly maxSteps: number) {}
@@ -78,6 +85,8 @@ export class RequestPlans {
       let statements = 0;
       let notifies = false;
       let flushes = false;
+      let fixed = startsHold;
+      let fixedWork = 0;
       if (startsHold) {
         for (let k = i; k < steps.length; k++) {
           const q = steps[k]!;
@@ -86,8 +95,12 @@ export class RequestPlans {
           statements += q.statements ?? 0;
           notifies ||= q.notify === true;
           flushes ||= q.notify === true && q.logged === true && q.notifyFlushes === true;
+          fixed &&= q.perRowSeconds === undefined && isDeterministic(q.work);
+          for (let n = 0; n < (q.statements ?? 0); n++) fixedWork += q.work.mean;
         }
       }
+      this.holdIsFixed[row] = fixed ? 1 : 0;
+      this.holdFixedWork[row] = fixed ? fixedWork : 0;
       this.holdSteps[row] = holdSteps;
       this.holdNotifies[row] = notifies ? 1 : 0;
       this.holdFlushes[row] = flushes ? 1 : 0;
@@ -112,7 +125,16 @@ export class RequestPlans {
     this.holdNotifies = grownBytes(this.holdNotifies, n);
     this.holdFlushes = grownBytes(this.holdFlushes, n);
     this.holdRoundTrip = grownInt(this.holdRoundTrip, n);
+    this.holdIsFixed = grownBytes(this.holdIsFixed, n);
+    const fixedWork = new Float64Array(n);
+    fixedWork.set(this.holdFixedWork);
+    this.holdFixedWork = fixedWork;
   }
+}
+
+/** A distribution that always gives its mean and draws nothing from the generator. */
+function isDeterministic(work: Distribution): boolean {
+  return work.spec.dist === "deterministic";
 }
 
 function grownInt(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {

@@ -72,13 +72,23 @@ export class ProcessorSharingCpu implements GaugeSource {
   private capacityCores = 0;
   /** Event-list slot of the one pending completion event, or −1 (see Simulation.postSlot). */
   private pendingFinishSlot = -1;
-  // Statistics.
-  private readonly jobCores: TimeWeighted;
+  // Statistics. The three levels every arrival and departure changes (cores busy with jobs, jobs present,
+  // cores busy since construction) are kept here as time-weighted sums, with TimeWeighted's arithmetic, so
+  // one clock read and one object serve all three on the hot path.
+  /** When the job levels last changed; start of the jobs' and their cores' window. */
+  private levelsChangedAt = 0;
+  private jobCoresNow = 0;
+  /** ∫ jobCoresNow dt from the window start to levelsChangedAt. */
+  private jobCoresArea = 0;
+  private inSystemNow = 0;
+  private inSystemArea = 0;
+  private inSystemPeak = 0;
+  /** Never reset: ∫ busy cores (jobs plus background) dt since construction, to busyChangedAt. */
+  private busyNow = 0;
+  private busyArea = 0;
+  private busyChangedAt = 0;
   private readonly background: TimeWeighted;
   private readonly backgroundUnmet: TimeWeighted;
-  private readonly inSystemLevel: TimeWeighted;
-  /** Never reset: a monotone CPU-seconds counter since construction. */
-  private readonly busyCoresSinceStart: TimeWeighted;
   private readonly responseTally = new Tally();
   private readonly waitTally = new Tally();
   private readonly workTally = new Tally();
@@ -98,11 +108,10 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.capacityCores = options.cores;
     this.lastAdvanceSeconds = sim.now;
     this.windowStartSeconds = sim.now;
-    this.jobCores = new TimeWeighted(sim);
+    this.levelsChangedAt = sim.now;
+    this.busyChangedAt = sim.now;
     this.background = new TimeWeighted(sim);
     this.backgroundUnmet = new TimeWeighted(sim);
-    this.inSystemLevel = new TimeWeighted(sim);
-    this.busyCoresSinceStart = new TimeWeighted(sim);
     this.responseSketch = options.trackResponseQuantiles ? new QuantileSketch() : undefined;
     this.finishAction = sim.register(() => this.finishNext());
   }
@@ -185,14 +194,17 @@ export class ProcessorSharingCpu implements GaugeSource {
 
   /** CPU-seconds used since construction, like process_cpu_seconds_total (not reset by resetStats). */
   get cpuSecondsTotal(): number {
-    return this.busyCoresSinceStart.integral();
+    return this.busyArea + this.busyNow * (this.sim.now - this.busyChangedAt);
   }
 
   stats(): ProcessorSharingCpuStats {
-    const window = this.jobCores.elapsedSeconds;
-    const jobCores = this.jobCores.mean();
+    const window = this.sim.now - this.windowStartSeconds;
+    const jobCoresIntegral = this.jobCoresArea + this.jobCoresNow * (this.sim.now - this.levelsChangedAt);
+    // As TimeWeighted.mean: the current level while the window is empty.
+    const jobCores = window > 0 ? jobCoresIntegral / window : this.jobCoresNow;
     const background = this.background.mean();
-    const inSystem = this.inSystemLevel.mean();
+    const inSystemIntegral = this.inSystemArea + this.inSystemNow * (this.sim.now - this.levelsChangedAt);
+    const inSystem = window > 0 ? inSystemIntegral / window : this.inSystemNow;
     const stats: ProcessorSharingCpuStats = {
       name: this.name,
       window_s: window,
@@ -205,12 +217,12 @@ export class ProcessorSharingCpu implements GaugeSource {
       mean_response_s: this.responseTally.mean,
       mean_in_system: inSystem,
       mean_queue_length: inSystem - jobCores,
-      max_in_system: this.inSystemLevel.max,
+      max_in_system: this.inSystemPeak,
       completed: this.responseTally.count,
       rejected: 0,
       ...this.residuals(window),
       mean_busy_cores: jobCores + background,
-      cpu_seconds: this.jobCores.integral() + this.background.integral(),
+      cpu_seconds: jobCoresIntegral + this.background.integral(),
       mean_background_unmet_vcpu: this.backgroundUnmet.mean(),
     };
     const sketch = this.responseSketch;
@@ -252,10 +264,12 @@ export class ProcessorSharingCpu implements GaugeSource {
 
   /** Starts a new measurement window now (warm-up removal); jobs present stay. */
   resetStats(): void {
-    this.jobCores.reset();
+    this.jobCoresArea = 0;
+    this.inSystemArea = 0;
+    this.levelsChangedAt = this.sim.now;
+    this.inSystemPeak = this.inSystemNow;
     this.background.reset();
     this.backgroundUnmet.reset();
-    this.inSystemLevel.reset();
     this.responseTally.reset();
     this.waitTally.reset();
     this.workTally.reset();
@@ -374,9 +388,17 @@ export class ProcessorSharingCpu implements GaugeSource {
     const n = this.jobs;
     this.perJobCores = n === 0 ? 0 : Math.min(1, this.capacityCores / n);
     const jobCores = n * this.perJobCores;
-    this.jobCores.set(jobCores);
-    this.inSystemLevel.set(n);
-    this.busyCoresSinceStart.set(jobCores + this.backgroundAppliedVcpu);
+    const now = this.sim.now;
+    const sinceChange = now - this.levelsChangedAt;
+    this.jobCoresArea += this.jobCoresNow * sinceChange;
+    this.inSystemArea += this.inSystemNow * sinceChange;
+    this.levelsChangedAt = now;
+    this.jobCoresNow = jobCores;
+    this.inSystemNow = n;
+    if (n > this.inSystemPeak) this.inSystemPeak = n;
+    this.busyArea += this.busyNow * (now - this.busyChangedAt);
+    this.busyChangedAt = now;
+    this.busyNow = jobCores + this.backgroundAppliedVcpu;
   }
 
   /** Keeps exactly one pending completion event, for the job with the smallest virtual finish. */
