@@ -25,7 +25,7 @@ export function provenance(r: MeasureDbResult): string {
   const v = r.volume;
   return (
     `measured ${r.date.slice(0, 10)} by capsim measure-db on ${r.machine.cpuModel} (${r.machine.cores} cores), ` +
-    `PostgreSQL ${r.server.version} (${r.server.origin}), ${v.workspaces} workspaces (${buildsPerWorkspace(v)} builds each, ` +
+    `PostgreSQL ${r.server.version} (${r.server.origin}), ${v.workspaces} workspaces (${buildsPerWorkspace(v)} build${buildsPerWorkspace(v) === 1 ? "" : "s"} each, ` +
     `${r.rows.workspace_agents ?? v.workspaces} agents), ${r.rows.users ?? v.workspaces} users, ` +
     `${r.rows.workspace_agent_stats ?? "?"} agent stats rows (${v.statsHistoryMinutes} min)`
   );
