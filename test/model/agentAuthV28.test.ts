@@ -41,7 +41,7 @@ describe("agent authentication at v2.8", () => {
     const measured = overlay.statements.agent_and_owner_by_token.cpu_s_per_execution.value as number;
     expect(overlay.measured_with.data_volume.builds_per_workspace).toBe(1);
     expect(model.agent.auth_query_db_cpu_s!.value).toBeCloseTo(
-      measured * model.database.measured_cost_scale.value,
+      measured * (model.database.measured_cost_scale?.value ?? 1),
       12,
     );
   });
