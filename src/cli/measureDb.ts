@@ -5,7 +5,7 @@ import { statementIds } from "../measuredb/catalog.js";
 import { NOTIFY_HOLD_ID } from "../measuredb/notifyHold.js";
 import { overlayDocument, textTable } from "../measuredb/overlay.js";
 import { runMeasureDb } from "../measuredb/runMeasureDb.js";
-import { DEFAULT_VOLUME } from "../measuredb/schema.js";
+import { BUILDS_PER_WORKSPACE, DEFAULT_VOLUME, MAX_BUILDS_PER_WORKSPACE } from "../measuredb/schema.js";
 import { writeFileAtomic } from "../output/atomicFile.js";
 
 interface MeasureDbFlags {
@@ -14,6 +14,7 @@ interface MeasureDbFlags {
   workspaces: string;
   durationS: string;
   statsHistoryMin: string;
+  buildsPerWorkspace: string;
   batches: string;
   only?: string;
 }
@@ -67,6 +68,11 @@ export function registerMeasureDb(program: Command): void {
       "minutes of agent stats history (a row per agent per 30 s)",
       String(DEFAULT_VOLUME.statsHistoryMinutes),
     )
+    .option(
+      "--builds-per-workspace <n>",
+      `builds per workspace, alternating start/stop and ending with the running start (1: new workspaces; max ${MAX_BUILDS_PER_WORKSPACE})`,
+      String(BUILDS_PER_WORKSPACE),
+    )
     .option("--batches <n>", "batches per statement (the confidence intervals are over batches)", "5")
     .option(
       "--only <ids>",
@@ -77,7 +83,15 @@ export function registerMeasureDb(program: Command): void {
         ...DEFAULT_VOLUME,
         workspaces: positive("--workspaces", flags.workspaces, true, 10),
         statsHistoryMinutes: positive("--stats-history-min", flags.statsHistoryMin, true),
+        buildsPerWorkspace: positive("--builds-per-workspace", flags.buildsPerWorkspace, true),
       };
+      if (volume.buildsPerWorkspace > MAX_BUILDS_PER_WORKSPACE) {
+        throw new InputError({
+          file: "--builds-per-workspace",
+          path: "",
+          message: `must be at most ${MAX_BUILDS_PER_WORKSPACE}, got "${flags.buildsPerWorkspace}"`,
+        });
+      }
       const durationSeconds = positive("--duration-s", flags.durationS, false);
       const batches = positive("--batches", flags.batches, true, 2);
       const url = databaseUrl(flags.databaseUrl);

@@ -283,7 +283,7 @@ WHERE
       kind: "read",
       rowsPerExecution: 1,
       sql: "SELECT\n\t*\nFROM\n\tworkspace_builds\nWHERE\n\tid = $1\nLIMIT\n\t1",
-      params: (i) => [seededUuid("build", (1 + (i % n)) * 10 + 3)],
+      params: (i) => [ids.latestBuilds[i % n]!],
     },
     {
       id: "build_latest_build",
@@ -485,7 +485,7 @@ VALUES
       kind: "write",
       rowsPerExecution: 1,
       sql: "UPDATE\n\tworkspace_builds\nSET\n\tprovisioner_state = $1::bytea,\n\tupdated_at = $2::timestamptz\nWHERE id = $3::uuid",
-      params: (i) => [state, now(), seededUuid("build", (1 + (i % n)) * 10 + 3)],
+      params: (i) => [state, now(), ids.latestBuilds[i % n]!],
     },
     {
       id: "build_update_deadline",
@@ -497,12 +497,7 @@ VALUES
       sql: "UPDATE\n\tworkspace_builds\nSET\n\tdeadline = $1::timestamptz,\n\tmax_deadline = $2::timestamptz,\n\tupdated_at = $3::timestamptz\nWHERE id = $4::uuid",
       params: (i) => {
         const t = now();
-        return [
-          new Date(t.getTime() + 8 * 3600e3),
-          "0001-01-01 00:00:00+00",
-          t,
-          seededUuid("build", (1 + (i % n)) * 10 + 3),
-        ];
+        return [new Date(t.getTime() + 8 * 3600e3), "0001-01-01 00:00:00+00", t, ids.latestBuilds[i % n]!];
       },
     },
     {

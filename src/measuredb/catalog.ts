@@ -125,14 +125,16 @@ WHERE
 \t)`,
       params: (i) => [at(ids.agents, i)],
     },
-    // The HTTP-era agent authentication and metadata write of v2.2 (per-item metadata, coder/coder #9782):
-    // coderd/database/queries/workspaceagents.sql at the stored version that has both (PR #9123's first text).
+    // The HTTP-era agent authentication (httpmw.ExtractWorkspaceAgent, every /workspaceagents/me/* call):
+    // GetWorkspaceAgentAndOwnerByAuthToken in its two stored texts. The GROUP BY text is the later one (it sits
+    // beside the coder_script era's log sources, late September 2023) and the last stored before PR #12443
+    // replaced the query in v2.10; the subselect text (beside the older log-source enum) is PR #9123's first.
     {
       id: "agent_and_owner_by_token",
       coderQueries: ["GetWorkspaceAgentAndOwnerByAuthToken"],
       usedBy:
-        "agent authentication of every HTTP-era agent call from PR #9123 (2023-08) until the dRPC API (httpmw.ExtractWorkspaceAgent)",
-      source: `${Q}/workspaceagents.sql (PR #9123, v2.2 era)`,
+        "agent authentication of every HTTP-era agent call from v2.2 until the dRPC API (v2.9), and of the dRPC connection until v2.10 (httpmw.ExtractWorkspaceAgent)",
+      source: `${Q}/workspaceagents.sql (the GROUP BY text: v2.2 (late September 2023) to v2.9; PR #12443 replaced it in v2.10)`,
       kind: "read",
       rowsPerExecution: 1,
       sql: `SELECT
@@ -188,8 +190,8 @@ LIMIT 1`,
       id: "agent_and_owner_by_token_subselects",
       coderQueries: ["GetWorkspaceAgentAndOwnerByAuthToken"],
       usedBy:
-        "the same authentication in its later text (roles and groups as subqueries, no GROUP BY), until the dRPC API",
-      source: `${Q}/workspaceagents.sql (after PR #9123's text; which release first had it not found)`,
+        "the same authentication in PR #9123's first text (roles and groups as subqueries, no GROUP BY), August-September 2023",
+      source: `${Q}/workspaceagents.sql (PR #9123, 2023-08; the GROUP BY text replaced it by late September 2023)`,
       kind: "read",
       rowsPerExecution: 1,
       sql: `SELECT
@@ -242,6 +244,53 @@ FROM users
 WHERE
 \t\tworkspace_agents.auth_token = $1
 LIMIT 1`,
+      params: (i) => [at(ids.agentTokens, i)],
+    },
+    // From v2.10 (PR #12443, which dropped GetWorkspaceAgentAndOwnerByAuthToken, and PR #12809, which
+    // rewrote the new query before the release; docs/changelogs/v2.10.0.md lists both): the token lookup
+    // that also checks the agent is the latest build's, followed by GetAuthorizationUserRoles. #12443's own
+    // text (the one #12809 measured at 10 ms) was never released and is not stored: not measured.
+    {
+      id: "agent_and_latest_build_by_token",
+      coderQueries: ["GetWorkspaceAgentAndLatestBuildByAuthToken"],
+      usedBy:
+        "agent authentication from v2.10 (httpmw.ExtractWorkspaceAgentAndLatestBuild): once per dRPC connection, per call on the HTTP routes left",
+      source: `${Q}/workspaceagents.sql (after PR #12809, 2024-03-28, v2.10.0)`,
+      kind: "read",
+      rowsPerExecution: 1,
+      sql: `SELECT
+\tworkspaces.*,
+\tworkspace_agents.*,
+\tworkspace_build_with_user.*
+FROM
+\tworkspace_agents
+JOIN
+\tworkspace_resources
+ON
+\tworkspace_agents.resource_id = workspace_resources.id
+JOIN
+\tworkspace_build_with_user
+ON
+\tworkspace_resources.job_id = workspace_build_with_user.job_id
+JOIN
+\tworkspaces
+ON
+\tworkspace_build_with_user.workspace_id = workspaces.id
+WHERE
+\t-- This should only match 1 agent, so 1 returned row or 0.
+\tworkspace_agents.auth_token = $1::uuid
+\tAND workspaces.deleted = FALSE
+\t-- Filter out builds that are not the latest.
+\tAND workspace_build_with_user.build_number = (
+\t\t-- Select from workspace_builds as it's one less join compared
+\t\t-- to workspace_build_with_user.
+\t\tSELECT
+\t\t\tMAX(build_number)
+\t\tFROM
+\t\t\tworkspace_builds
+\t\tWHERE
+\t\t\tworkspace_id = workspace_build_with_user.workspace_id
+\t)`,
       params: (i) => [at(ids.agentTokens, i)],
     },
     {
@@ -724,6 +773,7 @@ export function statementIds(): string[] {
     agents: one,
     agentTokens: one,
     jobs: one,
+    latestBuilds: one,
     apiKeys: ["k"],
     templateId: one[0]!,
   };

@@ -4,6 +4,7 @@ import { STATS_BATCH_LARGE, STATS_BATCH_SMALL } from "./catalog.js";
 import type { ClassResult } from "./measure.js";
 import { holdSection, holdTable, notifyCommitFigure } from "./notifyHoldReport.js";
 import type { MeasureDbResult } from "./runMeasureDb.js";
+import { buildsPerWorkspace } from "./schema.js";
 
 /**
  * The measured costs as a model overlay (models/*.yaml style: every number with value, unit and a
@@ -24,7 +25,8 @@ export function provenance(r: MeasureDbResult): string {
   const v = r.volume;
   return (
     `measured ${r.date.slice(0, 10)} by capsim measure-db on ${r.machine.cpuModel} (${r.machine.cores} cores), ` +
-    `PostgreSQL ${r.server.version} (${r.server.origin}), ${v.workspaces} workspaces/agents, ${r.rows.users ?? v.workspaces} users, ` +
+    `PostgreSQL ${r.server.version} (${r.server.origin}), ${v.workspaces} workspaces (${buildsPerWorkspace(v)} build${buildsPerWorkspace(v) === 1 ? "" : "s"} each, ` +
+    `${r.rows.workspace_agents ?? v.workspaces} agents), ${r.rows.users ?? v.workspaces} users, ` +
     `${r.rows.workspace_agent_stats ?? "?"} agent stats rows (${v.statsHistoryMinutes} min)`
   );
 }
@@ -181,7 +183,11 @@ export function overlayDocument(r: MeasureDbResult, command: string): string {
         kernel: r.machine.kernel,
       },
       postgresql: { version: r.server.version, origin: r.server.origin, settings: r.server.settings },
-      data_volume: { ...r.rows, stats_history_minutes: r.volume.statsHistoryMinutes },
+      data_volume: {
+        ...r.rows,
+        stats_history_minutes: r.volume.statsHistoryMinutes,
+        builds_per_workspace: buildsPerWorkspace(r.volume),
+      },
       method:
         "one connection, autocommit (as coderd runs these statements), parameters bound per execution " +
         "(extended protocol, planned each time). Each statement class: a warm-up over the rows it touches " +

@@ -13,7 +13,7 @@ import {
   NOTIFY_HOLD_ID,
   type NotifyHoldResult,
 } from "./notifyHold.js";
-import { createAndPopulate, type DataVolume, loadIds, tableRows } from "./schema.js";
+import { buildsPerWorkspace, createAndPopulate, type DataVolume, loadIds, tableRows } from "./schema.js";
 import { type LocalServer, startLocalServer } from "./server.js";
 
 export interface MeasureDbOptions {
@@ -105,7 +105,7 @@ export async function runMeasureDb(opts: MeasureDbOptions): Promise<MeasureDbRes
     // coderd's pubsub keeps a LISTEN connection open: notifications go through a queue someone reads.
     await control.query("LISTEN workspace_agent_metadata_batch");
     log(
-      `loading data: ${opts.volume.workspaces} workspaces, ${opts.volume.statsHistoryMinutes} min of agent stats`,
+      `loading data: ${opts.volume.workspaces} workspaces, ${buildsPerWorkspace(opts.volume)} builds each, ${opts.volume.statsHistoryMinutes} min of agent stats`,
     );
     const t0 = Date.now();
     await createAndPopulate(control, opts.volume, log);

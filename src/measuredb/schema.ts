@@ -14,12 +14,31 @@ export interface DataVolume {
   statsHistoryMinutes: number;
   /** Provisioner log lines per build job. */
   logLinesPerJob: number;
+  /**
+   * Builds per workspace, alternating start and stop and ending with the running start (3: start, stop,
+   * start; 1: a new workspace, as in the 2000-user test). Absent: BUILDS_PER_WORKSPACE.
+   */
+  buildsPerWorkspace?: number;
 }
 
 export const DEFAULT_VOLUME: DataVolume = { workspaces: 2000, statsHistoryMinutes: 60, logLinesPerJob: 20 };
 
-/** Builds per workspace: start, stop, start (the latest is running). */
+/** Builds per workspace by default: start, stop, start (the latest is running). */
 export const BUILDS_PER_WORKSPACE = 3;
+/** At most this many builds per workspace (their ids are spaced by workspace, see buildKey). */
+export const MAX_BUILDS_PER_WORKSPACE = 99;
+
+export function buildsPerWorkspace(v: Pick<DataVolume, "buildsPerWorkspace">): number {
+  return v.buildsPerWorkspace ?? BUILDS_PER_WORKSPACE;
+}
+
+/**
+ * The seed of build b (1-based) of workspace i in the deterministic ids (job, build, resource, agent,
+ * token): i * 10 + b up to 9 builds (the ids every earlier measurement used), i * 100 + b beyond.
+ */
+export function buildKey(workspace: number, build: number, builds: number): number {
+  return workspace * (builds < 10 ? 10 : 100) + build;
+}
 /** Apps per agent: the scale test's kubernetes-minimal template has three websocat apps. */
 export const APPS_PER_AGENT = 3;
 export const METADATA_KEYS = ["cpu", "mem"] as const;
@@ -216,6 +235,18 @@ CREATE TABLE workspace_apps (
     open_in workspace_app_open_in DEFAULT 'slim-window'::workspace_app_open_in NOT NULL,
     CONSTRAINT workspace_apps_agent_id_slug_idx UNIQUE (agent_id, slug)
 );
+-- The views the v2.10 agent authentication reads (dump.sql of the v2.10 era: workspace_builds up to
+-- max_deadline and the initiator's name and avatar).
+CREATE VIEW visible_users AS SELECT users.id, users.username, users.avatar_url FROM users;
+CREATE VIEW workspace_build_with_user AS
+ SELECT workspace_builds.id, workspace_builds.created_at, workspace_builds.updated_at,
+    workspace_builds.workspace_id, workspace_builds.template_version_id, workspace_builds.build_number,
+    workspace_builds.transition, workspace_builds.initiator_id, workspace_builds.provisioner_state,
+    workspace_builds.job_id, workspace_builds.deadline, workspace_builds.reason, workspace_builds.daily_cost,
+    workspace_builds.max_deadline,
+    COALESCE(visible_users.avatar_url, ''::text) AS initiator_by_avatar_url,
+    COALESCE(visible_users.username, ''::text) AS initiator_by_username
+   FROM (workspace_builds LEFT JOIN visible_users ON ((workspace_builds.initiator_id = visible_users.id)));
 `;
 
 /** Secondary indexes and foreign keys of dump.sql for these tables, created after the bulk load. */
@@ -274,6 +305,16 @@ const id = (kind: string, expr: string) => `md5('${kind}' || (${expr})::text)::u
 function dataStatements(v: DataVolume): string[] {
   const n = v.workspaces;
   const statsRows = Math.round(v.statsHistoryMinutes * 2);
+  const B = buildsPerWorkspace(v);
+  if (!Number.isInteger(B) || B < 1 || B > MAX_BUILDS_PER_WORKSPACE) {
+    throw new Error(`builds per workspace must be an integer 1..${MAX_BUILDS_PER_WORKSPACE}, got ${B}`);
+  }
+  const stride = B < 10 ? 10 : 100;
+  const key = (b: string) => `i * ${stride} + ${b}`;
+  // Builds alternate so that the latest (b = B) is a start; start builds have a resource and an agent.
+  const firstStart = B % 2 === 1 ? 1 : 2;
+  const isStart = `(${B} - b) % 2 = 0`;
+  const age = `(${B + 1} - b)`;
   return [
     `INSERT INTO organizations VALUES (${id("org", "1")}, 'coder', '', now(), now(), true, 'Coder', '', false)`,
     `INSERT INTO users (id, email, username, hashed_password, created_at, updated_at, status, rbac_roles, login_type, last_seen_at)
@@ -303,45 +344,45 @@ function dataStatements(v: DataVolume): string[] {
             'scaletest-' || i, 28800000000000, now()
      FROM generate_series(1, ${n}) i`,
     `INSERT INTO provisioner_jobs (id, created_at, updated_at, started_at, completed_at, error, organization_id, initiator_id, provisioner, storage_method, type, input, file_id)
-     SELECT ${id("job", "i * 10 + b")}, now() - (4 - b) * interval '30 minutes', now() - (4 - b) * interval '29 minutes',
-            now() - (4 - b) * interval '30 minutes', now() - (4 - b) * interval '29 minutes', NULL,
+     SELECT ${id("job", key("b"))}, now() - ${age} * interval '30 minutes', now() - ${age} * interval '29 minutes',
+            now() - ${age} * interval '30 minutes', now() - ${age} * interval '29 minutes', NULL,
             ${id("org", "1")}, ${id("user", "i")}, 'terraform', 'file', 'workspace_build',
-            jsonb_build_object('workspace_build_id', ${id("build", "i * 10 + b")}), ${id("file", "1")}
-     FROM generate_series(1, ${n}) i, generate_series(1, ${BUILDS_PER_WORKSPACE}) b`,
+            jsonb_build_object('workspace_build_id', ${id("build", key("b"))}), ${id("file", "1")}
+     FROM generate_series(1, ${n}) i, generate_series(1, ${B}) b`,
     `INSERT INTO workspace_builds (id, created_at, updated_at, workspace_id, template_version_id, build_number, transition, initiator_id, job_id, deadline)
-     SELECT ${id("build", "i * 10 + b")}, now() - (4 - b) * interval '30 minutes', now(), ${id("ws", "i")}, ${id("version", "1")}, b,
-            CASE WHEN b % 2 = 1 THEN 'start'::workspace_transition ELSE 'stop'::workspace_transition END,
-            ${id("user", "i")}, ${id("job", "i * 10 + b")},
-            CASE WHEN b = ${BUILDS_PER_WORKSPACE} THEN now() + interval '30 minutes' ELSE '0001-01-01 00:00:00+00' END
-     FROM generate_series(1, ${n}) i, generate_series(1, ${BUILDS_PER_WORKSPACE}) b`,
+     SELECT ${id("build", key("b"))}, now() - ${age} * interval '30 minutes', now(), ${id("ws", "i")}, ${id("version", "1")}, b,
+            CASE WHEN ${isStart} THEN 'start'::workspace_transition ELSE 'stop'::workspace_transition END,
+            ${id("user", "i")}, ${id("job", key("b"))},
+            CASE WHEN b = ${B} THEN now() + interval '30 minutes' ELSE '0001-01-01 00:00:00+00' END
+     FROM generate_series(1, ${n}) i, generate_series(1, ${B}) b`,
     `INSERT INTO workspace_resources (id, created_at, job_id, transition, type, name)
-     SELECT ${id("resource", "i * 10 + b")}, now(), ${id("job", "i * 10 + b")}, 'start', 'kubernetes_deployment', 'main'
-     FROM generate_series(1, ${n}) i, generate_series(1, ${BUILDS_PER_WORKSPACE}, 2) b`,
+     SELECT ${id("resource", key("b"))}, now(), ${id("job", key("b"))}, 'start', 'kubernetes_deployment', 'main'
+     FROM generate_series(1, ${n}) i, generate_series(${firstStart}, ${B}, 2) b`,
     `INSERT INTO workspace_agents (id, created_at, updated_at, name, first_connected_at, last_connected_at, disconnected_at,
                                    resource_id, auth_token, architecture, operating_system, lifecycle_state, version,
                                    connection_timeout_seconds, environment_variables, instance_metadata, resource_metadata)
-     SELECT ${id("agent", "i * 10 + b")}, now() - (4 - b) * interval '29 minutes', now(), 'main',
-            now() - (4 - b) * interval '28 minutes', now(),
-            CASE WHEN b = ${BUILDS_PER_WORKSPACE} THEN NULL ELSE now() - interval '40 minutes' END,
-            ${id("resource", "i * 10 + b")}, ${id("token", "i * 10 + b")}, 'amd64', 'linux',
-            CASE WHEN b = ${BUILDS_PER_WORKSPACE} THEN 'ready'::workspace_agent_lifecycle_state ELSE 'off' END,
+     SELECT ${id("agent", key("b"))}, now() - ${age} * interval '29 minutes', now(), 'main',
+            now() - ${age} * interval '28 minutes', now(),
+            CASE WHEN b = ${B} THEN NULL ELSE now() - interval '40 minutes' END,
+            ${id("resource", key("b"))}, ${id("token", key("b"))}, 'amd64', 'linux',
+            CASE WHEN b = ${B} THEN 'ready'::workspace_agent_lifecycle_state ELSE 'off' END,
             'v2.8.4', 120, '{}', '{}', '{}'
-     FROM generate_series(1, ${n}) i, generate_series(1, ${BUILDS_PER_WORKSPACE}, 2) b`,
+     FROM generate_series(1, ${n}) i, generate_series(${firstStart}, ${B}, 2) b`,
     `INSERT INTO workspace_agent_metadata (workspace_agent_id, display_name, key, script, value, timeout, "interval", collected_at)
-     SELECT ${id("agent", `i * 10 + ${BUILDS_PER_WORKSPACE}`)}, k, k, 'coder stat ' || k, '12.5%', 1, 10, now()
+     SELECT ${id("agent", key(String(B)))}, k, k, 'coder stat ' || k, '12.5%', 1, 10, now()
      FROM generate_series(1, ${n}) i, unnest(ARRAY[${METADATA_KEYS.map((k) => `'${k}'`).join(", ")}]) k`,
     `INSERT INTO workspace_apps (id, created_at, agent_id, display_name, icon, command, slug, health)
-     SELECT ${id("app", `i * 10 + a`)}, now(), ${id("agent", `i * 10 + ${BUILDS_PER_WORKSPACE}`)}, 'wsec' || a, '', 'websocat', 'wsec' || a, 'disabled'
+     SELECT ${id("app", `i * 10 + a`)}, now(), ${id("agent", key(String(B)))}, 'wsec' || a, '', 'websocat', 'wsec' || a, 'disabled'
      FROM generate_series(1, ${n}) i, generate_series(1, ${APPS_PER_AGENT}) a`,
     `INSERT INTO provisioner_job_logs (job_id, created_at, source, level, stage, output)
-     SELECT ${id("job", "i * 10 + b")}, now(), 'provisioner', 'info', 'Planning infrastructure',
+     SELECT ${id("job", key("b"))}, now(), 'provisioner', 'info', 'Planning infrastructure',
             'kubernetes_deployment.main: Creating... line ' || l
-     FROM generate_series(1, ${n}) i, generate_series(1, ${BUILDS_PER_WORKSPACE}) b, generate_series(1, ${v.logLinesPerJob}) l`,
+     FROM generate_series(1, ${n}) i, generate_series(1, ${B}) b, generate_series(1, ${v.logLinesPerJob}) l`,
     `INSERT INTO workspace_agent_stats (id, created_at, user_id, agent_id, workspace_id, template_id, connections_by_proto,
                                         connection_count, rx_packets, rx_bytes, tx_packets, tx_bytes, connection_median_latency_ms,
                                         session_count_ssh, session_count_reconnecting_pty)
      SELECT gen_random_uuid(), now() - s * interval '30 seconds' - (i % 30) * interval '1 second',
-            ${id("user", "i")}, ${id("agent", `i * 10 + ${BUILDS_PER_WORKSPACE}`)}, ${id("ws", "i")}, ${id("template", "1")},
+            ${id("user", "i")}, ${id("agent", key(String(B)))}, ${id("ws", "i")}, ${id("template", "1")},
             '{"ssh": 1}', 1, 300, 307200, 300, 307200, 5 + (i % 40), (i % 2), 1 - (i % 2)
      FROM generate_series(1, ${n}) i, generate_series(0, ${Math.max(0, statsRows - 1)}) s`,
   ];
@@ -394,6 +435,8 @@ export interface DataIds {
   agentTokens: string[];
   /** The latest build's provisioner job of each workspace. */
   jobs: string[];
+  /** The latest build of each workspace. */
+  latestBuilds: string[];
   /** Each user's session API key. */
   apiKeys: string[];
   templateId: string;
@@ -401,11 +444,21 @@ export interface DataIds {
 
 export async function loadIds(client: pg.Client): Promise<DataIds> {
   const rows = (
-    await client.query<{ w: string; u: string; a: string; t: string; j: string; k: string; tpl: string }>(
+    await client.query<{
+      w: string;
+      u: string;
+      a: string;
+      t: string;
+      j: string;
+      b: string;
+      k: string;
+      tpl: string;
+    }>(
       `SELECT w.id::text AS w, w.owner_id::text AS u, a.id::text AS a, a.auth_token::text AS t, b.job_id::text AS j,
-              k.id AS k, w.template_id::text AS tpl
+              b.id::text AS b, k.id AS k, w.template_id::text AS tpl
        FROM workspaces w
-       JOIN workspace_builds b ON b.workspace_id = w.id AND b.build_number = ${BUILDS_PER_WORKSPACE}
+       JOIN workspace_builds b ON b.workspace_id = w.id
+            AND b.build_number = (SELECT max(build_number) FROM workspace_builds x WHERE x.workspace_id = w.id)
        JOIN workspace_resources r ON r.job_id = b.job_id
        JOIN workspace_agents a ON a.resource_id = r.id
        JOIN api_keys k ON k.user_id = w.owner_id AND k.login_type = 'password'
@@ -418,6 +471,7 @@ export async function loadIds(client: pg.Client): Promise<DataIds> {
     agents: rows.map((r) => r.a),
     agentTokens: rows.map((r) => r.t),
     jobs: rows.map((r) => r.j),
+    latestBuilds: rows.map((r) => r.b),
     apiKeys: rows.map((r) => r.k),
     templateId: rows[0]!.tpl,
   };

@@ -203,7 +203,7 @@ export const modelSchema = z
           "First Coder version whose HTTP agent authentication is one joined query (agent, workspace, owner, roles, groups: GetWorkspaceAgentAndOwnerByAuthToken) instead of the token lookup plus the owner's subject lookups",
         ).optional(),
         agent_auth_joined_query_read_until: versionParam(
-          "First Coder version whose agent-authentication text was not read: from it the joined query is charged as a generic read (agent.auth_query_db_cpu_s applies before it)",
+          "First Coder version that no longer runs the joined query read (GetWorkspaceAgentAndOwnerByAuthToken, replaced by PR #12443 in v2.10): from it agent authentication is charged as generic reads (agent.auth_query_db_cpu_s applies before it)",
         ).optional(),
         provisioner_acquirer: versionParam(
           "First Coder version whose provisioner daemons wait on coderd's Acquirer (pubsub job postings wake one waiting daemon per replica) instead of polling AcquireJob on a timer; before it, provisioner_polling applies",

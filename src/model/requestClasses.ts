@@ -307,7 +307,7 @@ export function buildRequestCatalog(
         agentApi: false,
       },
     }),
-    ...agentStartupClass(model, era, rpcCpu, http ? httpAuth.reads : 0),
+    ...agentStartupClass(model, era, rpcCpu, auth),
     ...(era.acquirer &&
       b?.acquire_empty_db_cpu_s && {
         acquireEmpty: {
@@ -370,20 +370,20 @@ function agentStartupClass(
   model: ModelFile,
   era: BuildEra,
   rpcCpu: Distribution,
-  authReadsPerCall: number,
+  authPerCall: readonly Step[],
 ): { agentStartup?: RequestClass } {
   const b = model.builds;
   if (!b?.agent_startup_calls || !b.agent_startup_statements || !b.agent_startup_db_cpu_s) return {};
   const calls = Math.max(1, Math.round(b.agent_startup_calls.value));
-  // The calls' coderd CPU as their mean (one step: a class has at most 8), their authentication as one read step.
+  // The calls' coderd CPU as their mean (one step: a class has at most 8).
   const coderd: Step = {
     kind: "coderdCpu",
     work: distributionFromSpec({ dist: "deterministic", value: calls * rpcCpu.mean } as never),
   };
-  const auth = Math.round(calls * authReadsPerCall);
-  const read = distributionFromSpec(model.database.read_query_cpu_s.value as never);
-  const authStep: Step[] =
-    auth > 0 ? [{ kind: "query", work: read, statements: auth, logged: false, notify: false }] : [];
+  // Each call's authentication (HTTP era: the same statements as any agent call), once per call.
+  const authStep: Step[] = authPerCall.map((step) =>
+    step.kind === "query" ? { ...step, statements: step.statements * calls } : step,
+  );
   return {
     agentStartup: {
       name: "agent_startup",
