@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { ExitCode, InputError } from "../errors.js";
 import { statementIds } from "../measuredb/catalog.js";
@@ -17,6 +18,7 @@ interface MeasureDbFlags {
   buildsPerWorkspace: string;
   batches: string;
   only?: string;
+  pgBin?: string;
 }
 
 function positive(option: string, text: string, integer: boolean, min = integer ? 1 : 0): number {
@@ -44,6 +46,12 @@ function databaseUrl(text: string | undefined): string | undefined {
     path: "",
     message: "must be a postgres:// or postgresql:// URL",
   });
+}
+
+function pgBinDir(text: string): string {
+  const dir = resolve(text);
+  if (existsSync(join(dir, "initdb")) && existsSync(join(dir, "postgres"))) return dir;
+  throw new InputError({ file: "--pg-bin", path: "", message: `no initdb and postgres in ${dir}` });
 }
 
 export function registerMeasureDb(program: Command): void {
@@ -77,6 +85,10 @@ export function registerMeasureDb(program: Command): void {
     .option(
       "--only <ids>",
       `only these statement classes (comma-separated ids, see docs/measure-db.md); ${NOTIFY_HOLD_ID} (never run by default) measures the notify-queue lock's hold`,
+    )
+    .option(
+      "--pg-bin <dir>",
+      "start the throw-away server from this directory's initdb and postgres (another PostgreSQL version)",
     )
     .action(async (flags: MeasureDbFlags) => {
       const volume = {
@@ -120,6 +132,7 @@ export function registerMeasureDb(program: Command): void {
       try {
         const result = await runMeasureDb({
           databaseUrl: url,
+          ...(flags.pgBin !== undefined && { pgBin: pgBinDir(flags.pgBin) }),
           volume,
           durationSeconds,
           batches,

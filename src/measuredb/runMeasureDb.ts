@@ -19,6 +19,8 @@ import { type LocalServer, startLocalServer } from "./server.js";
 export interface MeasureDbOptions {
   /** An existing server; absent = start a throw-away one here. */
   databaseUrl?: string;
+  /** initdb and postgres of the throw-away server (another version's); absent = the first found. */
+  pgBin?: string;
   volume: DataVolume;
   /** Seconds of measurement over all statement classes (set-up not included). */
   durationSeconds: number;
@@ -87,7 +89,7 @@ export async function runMeasureDb(opts: MeasureDbOptions): Promise<MeasureDbRes
   const clients: pg.Client[] = [];
   let schema: string | undefined;
   try {
-    if (!opts.databaseUrl) local = await startLocalServer(log);
+    if (!opts.databaseUrl) local = await startLocalServer(log, [], opts.pgBin);
     const url = opts.databaseUrl ?? local!.url;
     const connect = async () => {
       const c = new pg.Client({ connectionString: url, application_name: "capsim measure-db" });
