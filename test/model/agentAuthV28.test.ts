@@ -11,7 +11,8 @@ import { repoRoot } from "./helpers.js";
 // Agent authentication at v2.8 (docs/model.md, "Agent authentication at v2.8"): every HTTP agent call of
 // v2.2-v2.9 runs GetWorkspaceAgentAndOwnerByAuthToken (httpmw.ExtractWorkspaceAgent) and then its workspace
 // read; PR #12443 replaced the query in v2.10.0, after the agent moved to dRPC in v2.9 (one authentication
-// per connection). models/readings/auth-v2-8.yaml charges it so; the shipped default holds the joined cost
+// per connection). models/readings/auth-v2-8.yaml charges it so, and since 2026-12-07 16:30 the shipped default
+// too (measured on PostgreSQL 14.11); the former default (models/readings/kmeta-pg18.yaml) held the joined cost
 // to v2.2 (its boundary 2.3.0). The measured cost comes from the overlay measured on the 2000-user test's data.
 const loaded = loadScenario(resolve(repoRoot, "scenarios/scaletest-2000.yaml"), [
   'model="../models/readings/auth-v2-8.yaml"',
@@ -19,6 +20,12 @@ const loaded = loadScenario(resolve(repoRoot, "scenarios/scaletest-2000.yaml"), 
 const model = loadModel(loaded.scenario.model, loaded.file).model;
 const shipped = (() => {
   const s = loadScenario(resolve(repoRoot, "scenarios/scaletest-2000.yaml"), []);
+  return loadModel(s.scenario.model, s.file).model;
+})();
+const former = (() => {
+  const s = loadScenario(resolve(repoRoot, "scenarios/scaletest-2000.yaml"), [
+    'model="../models/readings/kmeta-pg18.yaml"',
+  ]);
   return loadModel(s.scenario.model, s.file).model;
 })();
 const OVERLAY = "results/measure-db/agent-auth-v2-8-1build-2026-12-07.yaml";
@@ -65,12 +72,15 @@ describe("agent authentication at v2.8", () => {
     expect(steps[1]!.statements).toBe(calls);
   });
 
-  it("the boundary is PR #12443's release, 2.10.0; the shipped default keeps the generic read from 2.3.0", () => {
-    expect(httpAgentAuth(model, "2.9.5").joined).toBe(true);
-    expect(httpAgentAuth(model, "2.10.0").joined).toBe(false);
-    expect(httpAgentAuth(shipped, "2.8.4").joined).toBe(false);
-    expect(httpAgentAuth(shipped, "2.2.1").joined).toBe(true);
-    expect(queries(catalog("2.8.4", shipped).metadataRpc.steps)[0]!.work.mean).toBeLessThan(
+  it("the boundary is PR #12443's release, 2.10.0, in the shipped default; the former default kept the generic read from 2.3.0", () => {
+    for (const m of [model, shipped]) {
+      expect(httpAgentAuth(m, "2.9.5").joined).toBe(true);
+      expect(httpAgentAuth(m, "2.10.0").joined).toBe(false);
+    }
+    expect(httpAgentAuth(shipped, "2.8.4").joined).toBe(true);
+    expect(httpAgentAuth(former, "2.8.4").joined).toBe(false);
+    expect(httpAgentAuth(former, "2.2.1").joined).toBe(true);
+    expect(queries(catalog("2.8.4", former).metadataRpc.steps)[0]!.work.mean).toBeLessThan(
       model.agent.auth_query_db_cpu_s!.value / 5,
     );
   });

@@ -125,9 +125,11 @@ describe("builds' database work of newer coderd (issue 12, PR #20575)", () => {
     const query = (version: string) =>
       catalogAt(model, version).agentStartup!.steps.filter((s) => s.kind === "query");
     const calls = b.agent_startup_calls!.value;
+    // v2.8: each call's joined authentication query, then its workspace read (docs/model.md, Agent authentication at v2.8).
     const http = query("2.8");
     expect(http.map((s) => (s.kind === "query" ? s.statements : 0))).toEqual([
-      calls * model.agent.auth_reads_per_rpc.value,
+      calls,
+      calls * (model.agent.auth_reads_per_rpc.value - 1),
       b.agent_startup_statements!.value,
     ]);
     expect(query("2.27").map((s) => (s.kind === "query" ? s.statements : 0))).toEqual([
