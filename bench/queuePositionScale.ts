@@ -11,7 +11,7 @@ import { loadavg } from "node:os";
 import { dirname } from "node:path";
 import pg from "pg";
 import YAML from "yaml";
-import { QUEUE_POSITION_SQL } from "../src/measuredb/buildStatementsModern.js";
+import { QUEUE_POSITION_SQL, TAGSET_CONTAINS_SQL } from "../src/measuredb/buildStatementsModern.js";
 import { machineFacts } from "../src/measuredb/runMeasureDb.js";
 import { startLocalServer } from "../src/measuredb/server.js";
 
@@ -39,15 +39,7 @@ function backendCpu(pid: number): number {
 
 async function schema(c: pg.Client): Promise<void> {
   await c.query(`CREATE DOMAIN tagset AS jsonb`);
-  await c.query(`CREATE FUNCTION provisioner_tagset_contains(provisioner_tags tagset, job_tags tagset)
-RETURNS boolean AS $f$
-BEGIN
-	RETURN CASE
-		WHEN job_tags::jsonb = '{"scope": "organization", "owner": ""}'::jsonb THEN job_tags::jsonb = provisioner_tags::jsonb
-		ELSE job_tags::jsonb <@ provisioner_tags::jsonb
-	END;
-END;
-$f$ LANGUAGE plpgsql`);
+  await c.query(TAGSET_CONTAINS_SQL);
   await c.query(`CREATE TABLE provisioner_jobs (id uuid PRIMARY KEY, created_at timestamptz NOT NULL,
     started_at timestamptz, initiator_id uuid NOT NULL, tags tagset NOT NULL,
     job_status text GENERATED ALWAYS AS (CASE WHEN started_at IS NULL THEN 'pending' ELSE 'running' END) STORED)`);

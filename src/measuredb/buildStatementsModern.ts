@@ -24,6 +24,17 @@ export const QUEUE_POSITION_POINTS = [
   { pending: 600, daemons: 60 },
 ] as const;
 
+/** dump.sql's provisioner_tagset_contains (plpgsql: the queue-position query calls it per pending job x daemon pair). */
+export const TAGSET_CONTAINS_SQL = `CREATE OR REPLACE FUNCTION provisioner_tagset_contains(provisioner_tags tagset, job_tags tagset)
+RETURNS boolean AS $f$
+BEGIN
+	RETURN CASE
+		WHEN job_tags::jsonb = '{"scope": "organization", "owner": ""}'::jsonb THEN job_tags::jsonb = provisioner_tags::jsonb
+		ELSE job_tags::jsonb <@ provisioner_tags::jsonb
+	END;
+END;
+$f$ LANGUAGE plpgsql`;
+
 /** GetProvisionerJobsByIDsWithQueuePosition as of v2.23 ($1 job ids, $2 the stale interval in ms). */
 export const QUEUE_POSITION_SQL = `WITH filtered_provisioner_jobs AS (
 \tSELECT
@@ -93,15 +104,7 @@ async function ensureProvisionerDaemons(client: pg.Client): Promise<void> {
   await client.query(
     `DO $$ BEGIN CREATE DOMAIN tagset AS jsonb; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
   );
-  await client.query(`CREATE OR REPLACE FUNCTION provisioner_tagset_contains(provisioner_tags tagset, job_tags tagset)
-RETURNS boolean AS $f$
-BEGIN
-	RETURN CASE
-		WHEN job_tags::jsonb = '{"scope": "organization", "owner": ""}'::jsonb THEN job_tags::jsonb = provisioner_tags::jsonb
-		ELSE job_tags::jsonb <@ provisioner_tags::jsonb
-	END;
-END;
-$f$ LANGUAGE plpgsql`);
+  await client.query(TAGSET_CONTAINS_SQL);
   await client.query(`CREATE TABLE IF NOT EXISTS provisioner_daemons (
     id uuid NOT NULL PRIMARY KEY, created_at timestamp with time zone NOT NULL, name character varying(64) NOT NULL,
     provisioners provisioner_type[] NOT NULL, tags tagset DEFAULT '{}'::jsonb NOT NULL,
