@@ -48,7 +48,15 @@ function databaseUrl(text: string | undefined): string | undefined {
   });
 }
 
-function pgBinDir(text: string): string {
+/** --pg-bin: a directory with initdb and postgres; it starts the local server, so not with --database-url. */
+function pgBinDir(text: string, databaseUrl: string | undefined): string {
+  if (databaseUrl !== undefined) {
+    throw new InputError({
+      file: "--pg-bin",
+      path: "",
+      message: "starts a local server: not with --database-url",
+    });
+  }
   const dir = resolve(text);
   if (existsSync(join(dir, "initdb")) && existsSync(join(dir, "postgres"))) return dir;
   throw new InputError({ file: "--pg-bin", path: "", message: `no initdb and postgres in ${dir}` });
@@ -107,6 +115,7 @@ export function registerMeasureDb(program: Command): void {
       const durationSeconds = positive("--duration-s", flags.durationS, false);
       const batches = positive("--batches", flags.batches, true, 2);
       const url = databaseUrl(flags.databaseUrl);
+      const pgBin = flags.pgBin === undefined ? undefined : pgBinDir(flags.pgBin, url);
       const only = flags.only
         ?.split(",")
         .map((s) => s.trim())
@@ -132,7 +141,7 @@ export function registerMeasureDb(program: Command): void {
       try {
         const result = await runMeasureDb({
           databaseUrl: url,
-          ...(flags.pgBin !== undefined && { pgBin: pgBinDir(flags.pgBin) }),
+          ...(pgBin !== undefined && { pgBin }),
           volume,
           durationSeconds,
           batches,

@@ -2,7 +2,7 @@ import { distributionFromSpec } from "../../engine/random/index.js";
 import type { Scenario } from "../../scenario/index.js";
 import { quantileSorted } from "../../series/quantile.js";
 import type { AgentFleet } from "../agentFleet.js";
-import { compareVersions } from "../coderVersion.js";
+import { since } from "../coderVersion.js";
 import { FAMILIES, TARGETS } from "../metrics/catalog.js";
 import type { MetricRegistry } from "../metrics/registry.js";
 import type { ModelFile } from "../modelSchema.js";
@@ -25,8 +25,8 @@ const PERCENTILES = 101;
  */
 export function derpLatencyOn(scenario: Scenario, model: ModelFile): boolean {
   if (!model.derp_latency) return false;
-  const first = model.versions.derp_https_latency?.value;
-  return first === undefined || compareVersions(scenario.deployment.coder_version, first) >= 0;
+  const first = model.versions.derp_https_latency;
+  return first === undefined || since(scenario.deployment.coder_version, first);
 }
 
 /**

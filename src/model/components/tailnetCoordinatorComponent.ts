@@ -1,7 +1,7 @@
 import { type Distribution, distributionFromSpec } from "../../engine/random/index.js";
 import type { Scenario } from "../../scenario/index.js";
 import type { AgentFleet } from "../agentFleet.js";
-import { compareVersions, since } from "../coderVersion.js";
+import { since } from "../coderVersion.js";
 import type { TailnetEvent } from "../hook.js";
 import type { ModelFile } from "../modelSchema.js";
 import type { RequestClass, Step } from "../requestPipeline.js";
@@ -21,8 +21,8 @@ export function pgCoordinatorOn(scenario: Scenario, model: ModelFile): boolean {
   if (!model.tailnet_coordinator) return false;
   const coderd = scenario.deployment.coderd;
   if (coderd.tailnet_coordinator !== undefined) return coderd.tailnet_coordinator === "pg";
-  const first = model.versions.pg_coordinator?.value;
-  const versionHasIt = first === undefined || compareVersions(scenario.deployment.coder_version, first) >= 0;
+  const first = model.versions.pg_coordinator;
+  const versionHasIt = first === undefined || since(scenario.deployment.coder_version, first);
   return coderd.replicas > 1 && versionHasIt;
 }
 
