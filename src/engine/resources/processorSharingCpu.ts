@@ -159,7 +159,7 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.capacityCores = this.cores - this.backgroundAppliedVcpu;
     this.background.set(this.backgroundAppliedVcpu);
     this.backgroundUnmet.set(vcpu - this.backgroundAppliedVcpu);
-    this.updateRate();
+    this.updateRate(this.sim.now);
     this.scheduleNextFinish();
   }
 
@@ -294,41 +294,45 @@ export class ProcessorSharingCpu implements GaugeSource {
 
   private enter(workSeconds: number, tag: number): void {
     if (!(workSeconds >= 0 && Number.isFinite(workSeconds))) throw badWork(workSeconds);
-    this.advance();
+    const now = this.sim.now;
+    this.advanceTo(now);
     const slot = this.allocateSlot();
     this.tagOf[slot] = tag;
     this.workOf[slot] = workSeconds;
-    this.arrivalOf[slot] = this.sim.now;
+    this.arrivalOf[slot] = now;
     this.attainedBeforeWindowOf[slot] = 0;
-    const firstBefore = this.heap.peek();
+    const first = this.heap.peek();
     const rateBefore = this.perJobCores;
-    this.heap.push(slot, this.virtualSeconds + workSeconds);
+    const key = this.virtualSeconds + workSeconds;
+    this.heap.push(slot, key);
     this.jobs++;
-    this.updateRate();
+    this.updateRate(now);
     // Below c jobs each runs at a full core: an arrival that finishes after the next job to leave changes
     // neither that job nor its rate, so its pending completion stays where it is (no heap operation).
-    if (this.pendingFinishSlot >= 0 && this.perJobCores === rateBefore && this.heap.peek() === firstBefore)
+    // (A pending completion means `first` exists; on a tie the heap keeps the earlier job first.)
+    if (this.pendingFinishSlot >= 0 && this.perJobCores === rateBefore && !(key < this.heap.keyOf(first)))
       return;
     this.scheduleNextFinish();
   }
 
   private finishNext(): void {
     this.pendingFinishSlot = -1; // it just fired
-    this.advance();
+    const now = this.sim.now;
+    this.advanceTo(now);
     const slot = this.heap.pop();
     // The event was timed for V to reach this job's finish; snap away floating-point drift.
     this.virtualSeconds = Math.max(this.virtualSeconds, this.heap.keyOf(slot));
     const tag = this.tagOf[slot]!;
     const workSeconds = this.workOf[slot]!;
-    const responseSeconds = this.sim.now - this.arrivalOf[slot]!;
+    const arrival = this.arrivalOf[slot]!;
+    const responseSeconds = now - arrival;
     const waitSeconds = Math.max(0, responseSeconds - workSeconds);
     this.freeSlots[this.freeCount++] = slot;
-    this.jobs--;
     // Rebase virtual time whenever the CPU empties so it never grows large enough to lose precision.
-    if (this.jobs === 0) this.virtualSeconds = 0;
-    this.updateRate();
+    if (--this.jobs === 0) this.virtualSeconds = 0;
+    this.updateRate(now);
     this.scheduleNextFinish();
-    const responseInWindow = this.sim.now - Math.max(this.arrivalOf[slot]!, this.windowStartSeconds);
+    const responseInWindow = now - Math.max(arrival, this.windowStartSeconds);
     const workInWindow = workSeconds - this.attainedBeforeWindowOf[slot]!;
     this.responseTally.add(responseInWindow);
     this.waitTally.add(Math.max(0, responseInWindow - workInWindow));
@@ -372,23 +376,27 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.freeSlots[this.freeCount++] = slot;
     this.jobs--;
     if (this.jobs === 0) this.virtualSeconds = 0;
-    this.updateRate();
+    this.updateRate(this.sim.now);
     this.scheduleNextFinish();
     return unserved;
   }
 
   /** Moves virtual time to now at the current per-job rate. */
   private advance(): void {
-    const now = this.sim.now;
+    this.advanceTo(this.sim.now);
+  }
+
+  private advanceTo(now: number): void {
     this.virtualSeconds += this.perJobCores * (now - this.lastAdvanceSeconds);
     this.lastAdvanceSeconds = now;
   }
 
-  private updateRate(): void {
+  private updateRate(now: number): void {
     const n = this.jobs;
-    this.perJobCores = n === 0 ? 0 : Math.min(1, this.capacityCores / n);
+    const capacity = this.capacityCores;
+    // Math.min(1, capacity / n), without the division while every job has a core of its own.
+    this.perJobCores = n === 0 ? 0 : capacity >= n ? 1 : capacity / n;
     const jobCores = n * this.perJobCores;
-    const now = this.sim.now;
     const sinceChange = now - this.levelsChangedAt;
     this.jobCoresArea += this.jobCoresNow * sinceChange;
     this.inSystemArea += this.inSystemNow * sinceChange;
