@@ -1,10 +1,10 @@
 import type { ActionId, Simulation } from "../simulation.js";
 import { QuantileSketch } from "../stats/quantileSketch.js";
 import type { GaugeSource } from "../stats/sampler.js";
-import { Tally } from "../stats/tally.js";
 import { TimeWeighted } from "../stats/timeWeighted.js";
 import { CallbackSlots, requireTag } from "./callbackSlots.js";
 import type { CompletionCallback, CompletionListener, TagListener } from "./fcfsQueue.js";
+import { JobMeans } from "./jobMeans.js";
 import { type ResourceStats, type ResponseQuantiles, ratePerSecond } from "./resourceStats.js";
 import { SlotHeap } from "./slotHeap.js";
 
@@ -89,9 +89,7 @@ export class ProcessorSharingCpu implements GaugeSource {
   private busyChangedAt = 0;
   private readonly background: TimeWeighted;
   private readonly backgroundUnmet: TimeWeighted;
-  private readonly responseTally = new Tally();
-  private readonly waitTally = new Tally();
-  private readonly workTally = new Tally();
+  private readonly means = new JobMeans();
   private readonly responseSketch: QuantileSketch | undefined;
 
   constructor(sim: Simulation, options: ProcessorSharingCpuOptions) {
@@ -211,14 +209,14 @@ export class ProcessorSharingCpu implements GaugeSource {
       servers: this.cores,
       utilization: (jobCores + background) / this.cores,
       background_utilization: background / this.cores,
-      throughput_per_s: ratePerSecond(this.responseTally.count, window),
-      mean_service_s: this.workTally.mean,
-      mean_wait_s: this.waitTally.mean,
-      mean_response_s: this.responseTally.mean,
+      throughput_per_s: ratePerSecond(this.means.count, window),
+      mean_service_s: this.means.service,
+      mean_wait_s: this.means.wait,
+      mean_response_s: this.means.response,
       mean_in_system: inSystem,
       mean_queue_length: inSystem - jobCores,
       max_in_system: this.inSystemPeak,
-      completed: this.responseTally.count,
+      completed: this.means.count,
       rejected: 0,
       ...this.residuals(window),
       mean_busy_cores: jobCores + background,
@@ -270,9 +268,7 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.inSystemPeak = this.inSystemNow;
     this.background.reset();
     this.backgroundUnmet.reset();
-    this.responseTally.reset();
-    this.waitTally.reset();
-    this.workTally.reset();
+    this.means.reset();
     this.responseSketch?.reset();
     this.advance();
     this.windowStartSeconds = this.sim.now;
@@ -334,9 +330,7 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.scheduleNextFinish();
     const responseInWindow = now - Math.max(arrival, this.windowStartSeconds);
     const workInWindow = workSeconds - this.attainedBeforeWindowOf[slot]!;
-    this.responseTally.add(responseInWindow);
-    this.waitTally.add(Math.max(0, responseInWindow - workInWindow));
-    this.workTally.add(workInWindow);
+    this.means.add(responseInWindow, Math.max(0, responseInWindow - workInWindow), workInWindow);
     this.responseSketch?.add(responseSeconds);
     if (tag < 0) this.callbacks.take(tag)(responseSeconds, waitSeconds);
     else if (this.tagListener) this.tagListener(tag);
@@ -369,9 +363,7 @@ export class ProcessorSharingCpu implements GaugeSource {
     const attained = this.virtualSeconds - (this.heap.keyOf(slot) - this.workOf[slot]!);
     const responseInWindow = this.sim.now - Math.max(this.arrivalOf[slot]!, this.windowStartSeconds);
     const workInWindow = attained - this.attainedBeforeWindowOf[slot]!;
-    this.responseTally.add(responseInWindow);
-    this.waitTally.add(Math.max(0, responseInWindow - workInWindow));
-    this.workTally.add(workInWindow);
+    this.means.add(responseInWindow, Math.max(0, responseInWindow - workInWindow), workInWindow);
     this.heap.remove(slot);
     this.freeSlots[this.freeCount++] = slot;
     this.jobs--;
@@ -417,7 +409,10 @@ export class ProcessorSharingCpu implements GaugeSource {
       this.pendingFinishSlot = -1;
       return;
     }
-    const delay = Math.max(0, (this.heap.keyOf(next) - this.virtualSeconds) / this.perJobCores);
+    const rate = this.perJobCores;
+    const virtualLeft = this.heap.keyOf(next) - this.virtualSeconds;
+    // Dividing by a rate of 1 would change nothing: skip the division on the common path.
+    const delay = Math.max(0, rate === 1 ? virtualLeft : virtualLeft / rate);
     if (this.pendingFinishSlot >= 0) this.sim.rescheduleSlot(this.pendingFinishSlot, delay);
     else this.pendingFinishSlot = this.sim.postSlot(delay, this.finishAction);
   }
