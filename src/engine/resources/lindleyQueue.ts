@@ -114,7 +114,8 @@ export class LindleyQueue implements GaugeSource {
     const mask = this.arrivals.length - 1;
     // Summed in FcfsQueue's order (the waiters, then the job in service), so the figures are the same bits.
     let sojourn = 0;
-    for (let k = 1; k < this.jobs; k++) sojourn += now - Math.max(this.arrivals[(this.head + k) & mask]!, from);
+    for (let k = 1; k < this.jobs; k++)
+      sojourn += now - Math.max(this.arrivals[(this.head + k) & mask]!, from);
     let service = 0;
     if (this.jobs > 0) {
       sojourn += now - Math.max(this.arrivals[this.head]!, from);
