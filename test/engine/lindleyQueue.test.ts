@@ -40,6 +40,18 @@ describe("LindleyQueue", () => {
     expect(lindley).toEqual(fcfs);
   });
 
+  it("keeps order when more jobs wait than its ring first holds", () => {
+    const sim = new Simulation();
+    const lock = new LindleyQueue(sim, { name: "lock" });
+    const seen: string[] = [];
+    lock.onComplete((tag, response, wait) => seen.push(`${tag}:${sim.now}:${response}:${wait}`));
+    for (let k = 0; k < 40; k++) lock.submit(1, k);
+    expect(lock.queueLength).toBe(39);
+    sim.run();
+    expect(seen).toEqual(Array.from({ length: 40 }, (_, k) => `${k}:${k + 1}:${k + 1}:${k}`));
+    expect(lock.stats().mean_wait_s).toBe(19.5);
+  });
+
   it("tells callbacks their response and wait, and refuses a negative service", () => {
     const sim = new Simulation();
     const lock = new LindleyQueue(sim, { name: "lock" });
