@@ -1,4 +1,4 @@
-import { FcfsQueue } from "../engine/resources/fcfsQueue.js";
+import { LindleyQueue } from "../engine/resources/lindleyQueue.js";
 import { ProcessorSharingCpu } from "../engine/resources/processorSharingCpu.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { Scenario } from "../scenario/index.js";
@@ -27,7 +27,7 @@ const WRITE_OPS_ACCRUAL_S = 15;
  */
 export class Database {
   readonly cpu: ProcessorSharingCpu;
-  readonly notifyLock: FcfsQueue;
+  readonly notifyLock: LindleyQueue;
   readonly vcpu: number;
   readonly memoryGb: number;
   /** WAL-producing commits since the last accrual (discrete requests). */
@@ -67,7 +67,8 @@ export class Database {
     this.vcpu = scenario.deployment.database.vcpu;
     this.memoryGb = scenario.deployment.database.memory_gb;
     this.cpu = new ProcessorSharingCpu(sim, { name: "database cpu", cores: this.vcpu });
-    this.notifyLock = new FcfsQueue(sim, { name: "database notify lock", servers: 1 });
+    // One holder at a time, holds drawn before it is asked for: Lindley's recursion times it.
+    this.notifyLock = new LindleyQueue(sim, { name: "database notify lock" });
     this.lastAccrualSeconds = sim.now;
     this.fluidSince = sim.now;
     this.ledger = new RateCpuLedger(sim.now);

@@ -1,10 +1,10 @@
 import type { ActionId, Simulation } from "../simulation.js";
 import { QuantileSketch } from "../stats/quantileSketch.js";
 import type { GaugeSource } from "../stats/sampler.js";
-import { Tally } from "../stats/tally.js";
 import { TimeWeighted } from "../stats/timeWeighted.js";
 import { CallbackSlots, requireTag } from "./callbackSlots.js";
 import { JobFifo } from "./jobFifo.js";
+import { JobMeans } from "./jobMeans.js";
 import { type ResourceStats, type ResponseQuantiles, ratePerSecond } from "./resourceStats.js";
 
 /** Told about every finished job that was submitted with a tag. */
@@ -61,9 +61,7 @@ export class FcfsQueue implements GaugeSource {
   private readonly busy: TimeWeighted;
   private readonly inSystemLevel: TimeWeighted;
   private readonly queueLevel: TimeWeighted;
-  private readonly responseTally = new Tally();
-  private readonly waitTally = new Tally();
-  private readonly serviceTally = new Tally();
+  private readonly means = new JobMeans();
   private readonly responseSketch: QuantileSketch | undefined;
   private readonly longServices: boolean;
   private rejectedCount = 0;
@@ -154,14 +152,14 @@ export class FcfsQueue implements GaugeSource {
       servers: this.servers,
       utilization: this.busy.mean() / this.servers,
       background_utilization: 0,
-      throughput_per_s: ratePerSecond(this.responseTally.count, window),
-      mean_service_s: this.serviceTally.mean,
-      mean_wait_s: this.waitTally.mean,
-      mean_response_s: this.responseTally.mean,
+      throughput_per_s: ratePerSecond(this.means.count, window),
+      mean_service_s: this.means.service,
+      mean_wait_s: this.means.wait,
+      mean_response_s: this.means.response,
       mean_in_system: this.inSystemLevel.mean(),
       mean_queue_length: this.queueLevel.mean(),
       max_in_system: this.inSystemLevel.max,
-      completed: this.responseTally.count,
+      completed: this.means.count,
       rejected: this.rejectedCount,
       ...this.residuals(window),
     };
@@ -195,9 +193,7 @@ export class FcfsQueue implements GaugeSource {
     this.busy.reset();
     this.inSystemLevel.reset();
     this.queueLevel.reset();
-    this.responseTally.reset();
-    this.waitTally.reset();
-    this.serviceTally.reset();
+    this.means.reset();
     this.responseSketch?.reset();
     this.rejectedCount = 0;
     this.windowStartSeconds = this.sim.now;
@@ -261,9 +257,11 @@ export class FcfsQueue implements GaugeSource {
     const from = this.windowStartSeconds;
     const arrivedInWindow = Math.max(this.serverArrival[server]!, from);
     const startedInWindow = Math.max(this.serverStart[server]!, from);
-    this.responseTally.add(now - arrivedInWindow);
-    this.waitTally.add(Math.max(0, this.serverStart[server]! - arrivedInWindow));
-    this.serviceTally.add(now - startedInWindow);
+    this.means.add(
+      now - arrivedInWindow,
+      Math.max(0, this.serverStart[server]! - arrivedInWindow),
+      now - startedInWindow,
+    );
     this.responseSketch?.add(responseSeconds);
     this.jobsInSystem--;
     this.inSystemLevel.set(this.jobsInSystem);

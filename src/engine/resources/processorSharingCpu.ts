@@ -1,10 +1,10 @@
 import type { ActionId, Simulation } from "../simulation.js";
 import { QuantileSketch } from "../stats/quantileSketch.js";
 import type { GaugeSource } from "../stats/sampler.js";
-import { Tally } from "../stats/tally.js";
 import { TimeWeighted } from "../stats/timeWeighted.js";
 import { CallbackSlots, requireTag } from "./callbackSlots.js";
 import type { CompletionCallback, CompletionListener, TagListener } from "./fcfsQueue.js";
+import { JobMeans } from "./jobMeans.js";
 import { type ResourceStats, type ResponseQuantiles, ratePerSecond } from "./resourceStats.js";
 import { SlotHeap } from "./slotHeap.js";
 
@@ -89,9 +89,7 @@ export class ProcessorSharingCpu implements GaugeSource {
   private busyChangedAt = 0;
   private readonly background: TimeWeighted;
   private readonly backgroundUnmet: TimeWeighted;
-  private readonly responseTally = new Tally();
-  private readonly waitTally = new Tally();
-  private readonly workTally = new Tally();
+  private readonly means = new JobMeans();
   private readonly responseSketch: QuantileSketch | undefined;
 
   constructor(sim: Simulation, options: ProcessorSharingCpuOptions) {
@@ -159,7 +157,7 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.capacityCores = this.cores - this.backgroundAppliedVcpu;
     this.background.set(this.backgroundAppliedVcpu);
     this.backgroundUnmet.set(vcpu - this.backgroundAppliedVcpu);
-    this.updateRate();
+    this.updateRate(this.sim.now);
     this.scheduleNextFinish();
   }
 
@@ -211,14 +209,14 @@ export class ProcessorSharingCpu implements GaugeSource {
       servers: this.cores,
       utilization: (jobCores + background) / this.cores,
       background_utilization: background / this.cores,
-      throughput_per_s: ratePerSecond(this.responseTally.count, window),
-      mean_service_s: this.workTally.mean,
-      mean_wait_s: this.waitTally.mean,
-      mean_response_s: this.responseTally.mean,
+      throughput_per_s: ratePerSecond(this.means.count, window),
+      mean_service_s: this.means.service,
+      mean_wait_s: this.means.wait,
+      mean_response_s: this.means.response,
       mean_in_system: inSystem,
       mean_queue_length: inSystem - jobCores,
       max_in_system: this.inSystemPeak,
-      completed: this.responseTally.count,
+      completed: this.means.count,
       rejected: 0,
       ...this.residuals(window),
       mean_busy_cores: jobCores + background,
@@ -270,9 +268,7 @@ export class ProcessorSharingCpu implements GaugeSource {
     this.inSystemPeak = this.inSystemNow;
     this.background.reset();
     this.backgroundUnmet.reset();
-    this.responseTally.reset();
-    this.waitTally.reset();
-    this.workTally.reset();
+    this.means.reset();
     this.responseSketch?.reset();
     this.advance();
     this.windowStartSeconds = this.sim.now;
@@ -294,45 +290,47 @@ export class ProcessorSharingCpu implements GaugeSource {
 
   private enter(workSeconds: number, tag: number): void {
     if (!(workSeconds >= 0 && Number.isFinite(workSeconds))) throw badWork(workSeconds);
-    this.advance();
+    const now = this.sim.now;
+    this.advanceTo(now);
     const slot = this.allocateSlot();
     this.tagOf[slot] = tag;
     this.workOf[slot] = workSeconds;
-    this.arrivalOf[slot] = this.sim.now;
+    this.arrivalOf[slot] = now;
     this.attainedBeforeWindowOf[slot] = 0;
-    const firstBefore = this.heap.peek();
+    const first = this.heap.peek();
     const rateBefore = this.perJobCores;
-    this.heap.push(slot, this.virtualSeconds + workSeconds);
+    const key = this.virtualSeconds + workSeconds;
+    this.heap.push(slot, key);
     this.jobs++;
-    this.updateRate();
+    this.updateRate(now);
     // Below c jobs each runs at a full core: an arrival that finishes after the next job to leave changes
     // neither that job nor its rate, so its pending completion stays where it is (no heap operation).
-    if (this.pendingFinishSlot >= 0 && this.perJobCores === rateBefore && this.heap.peek() === firstBefore)
+    // (A pending completion means `first` exists; on a tie the heap keeps the earlier job first.)
+    if (this.pendingFinishSlot >= 0 && this.perJobCores === rateBefore && !(key < this.heap.keyOf(first)))
       return;
     this.scheduleNextFinish();
   }
 
   private finishNext(): void {
     this.pendingFinishSlot = -1; // it just fired
-    this.advance();
+    const now = this.sim.now;
+    this.advanceTo(now);
     const slot = this.heap.pop();
     // The event was timed for V to reach this job's finish; snap away floating-point drift.
     this.virtualSeconds = Math.max(this.virtualSeconds, this.heap.keyOf(slot));
     const tag = this.tagOf[slot]!;
     const workSeconds = this.workOf[slot]!;
-    const responseSeconds = this.sim.now - this.arrivalOf[slot]!;
+    const arrival = this.arrivalOf[slot]!;
+    const responseSeconds = now - arrival;
     const waitSeconds = Math.max(0, responseSeconds - workSeconds);
     this.freeSlots[this.freeCount++] = slot;
-    this.jobs--;
     // Rebase virtual time whenever the CPU empties so it never grows large enough to lose precision.
-    if (this.jobs === 0) this.virtualSeconds = 0;
-    this.updateRate();
+    if (--this.jobs === 0) this.virtualSeconds = 0;
+    this.updateRate(now);
     this.scheduleNextFinish();
-    const responseInWindow = this.sim.now - Math.max(this.arrivalOf[slot]!, this.windowStartSeconds);
+    const responseInWindow = now - Math.max(arrival, this.windowStartSeconds);
     const workInWindow = workSeconds - this.attainedBeforeWindowOf[slot]!;
-    this.responseTally.add(responseInWindow);
-    this.waitTally.add(Math.max(0, responseInWindow - workInWindow));
-    this.workTally.add(workInWindow);
+    this.means.add(responseInWindow, Math.max(0, responseInWindow - workInWindow), workInWindow);
     this.responseSketch?.add(responseSeconds);
     if (tag < 0) this.callbacks.take(tag)(responseSeconds, waitSeconds);
     else if (this.tagListener) this.tagListener(tag);
@@ -365,30 +363,32 @@ export class ProcessorSharingCpu implements GaugeSource {
     const attained = this.virtualSeconds - (this.heap.keyOf(slot) - this.workOf[slot]!);
     const responseInWindow = this.sim.now - Math.max(this.arrivalOf[slot]!, this.windowStartSeconds);
     const workInWindow = attained - this.attainedBeforeWindowOf[slot]!;
-    this.responseTally.add(responseInWindow);
-    this.waitTally.add(Math.max(0, responseInWindow - workInWindow));
-    this.workTally.add(workInWindow);
+    this.means.add(responseInWindow, Math.max(0, responseInWindow - workInWindow), workInWindow);
     this.heap.remove(slot);
     this.freeSlots[this.freeCount++] = slot;
     this.jobs--;
     if (this.jobs === 0) this.virtualSeconds = 0;
-    this.updateRate();
+    this.updateRate(this.sim.now);
     this.scheduleNextFinish();
     return unserved;
   }
 
   /** Moves virtual time to now at the current per-job rate. */
   private advance(): void {
-    const now = this.sim.now;
+    this.advanceTo(this.sim.now);
+  }
+
+  private advanceTo(now: number): void {
     this.virtualSeconds += this.perJobCores * (now - this.lastAdvanceSeconds);
     this.lastAdvanceSeconds = now;
   }
 
-  private updateRate(): void {
+  private updateRate(now: number): void {
     const n = this.jobs;
-    this.perJobCores = n === 0 ? 0 : Math.min(1, this.capacityCores / n);
+    const capacity = this.capacityCores;
+    // Math.min(1, capacity / n), without the division while every job has a core of its own.
+    this.perJobCores = n === 0 ? 0 : capacity >= n ? 1 : capacity / n;
     const jobCores = n * this.perJobCores;
-    const now = this.sim.now;
     const sinceChange = now - this.levelsChangedAt;
     this.jobCoresArea += this.jobCoresNow * sinceChange;
     this.inSystemArea += this.inSystemNow * sinceChange;
@@ -409,7 +409,10 @@ export class ProcessorSharingCpu implements GaugeSource {
       this.pendingFinishSlot = -1;
       return;
     }
-    const delay = Math.max(0, (this.heap.keyOf(next) - this.virtualSeconds) / this.perJobCores);
+    const rate = this.perJobCores;
+    const virtualLeft = this.heap.keyOf(next) - this.virtualSeconds;
+    // Dividing by a rate of 1 would change nothing: skip the division on the common path.
+    const delay = Math.max(0, rate === 1 ? virtualLeft : virtualLeft / rate);
     if (this.pendingFinishSlot >= 0) this.sim.rescheduleSlot(this.pendingFinishSlot, delay);
     else this.pendingFinishSlot = this.sim.postSlot(delay, this.finishAction);
   }

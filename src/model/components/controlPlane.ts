@@ -96,8 +96,10 @@ export class ControlPlane {
       },
     );
     this.pipeline = pipeline;
-    for (const cpu of cluster.cpus) cpu.onCompleteTag((tag) => pipeline.cpuDone(tag));
-    database.cpu.onCompleteTag((tag) => pipeline.cpuDone(tag));
+    // One listener for every CPU, so the CPUs' completion call site sees a single function.
+    const cpuDone = (tag: number) => pipeline.cpuDone(tag);
+    for (const cpu of cluster.cpus) cpu.onCompleteTag(cpuDone);
+    database.cpu.onCompleteTag(cpuDone);
     cluster.pools.forEach((pool, r) => {
       const idle = idleLists?.[r];
       pool.onGrant((tag, unit) => {
