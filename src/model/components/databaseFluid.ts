@@ -14,6 +14,9 @@ export class DatabaseFluidLoad {
   private pending = false;
   private readonly refreshAction: ActionId;
   private readonly sim: Simulation;
+  /** A heartbeat's write and a job update's call cost: fixed for the run, so computed once (not per refresh). */
+  private readonly writeCost: number;
+  private readonly updateCost: ReturnType<typeof updateCallCost> | undefined;
 
   constructor(
     private readonly ctx: ModelContext,
@@ -21,6 +24,15 @@ export class DatabaseFluidLoad {
     private readonly database: Database,
   ) {
     this.sim = ctx.sim;
+    const { model, scenario } = ctx;
+    this.writeCost = distOf(model.database.write_query_cpu_s).mean;
+    this.updateCost =
+      model.builds &&
+      updateCallCost(
+        model.builds,
+        model.provisioner.update_interval_s.value,
+        buildEraFor(scenario.deployment.coder_version, model),
+      );
     this.refreshAction = ctx.sim.register(() => this.refresh());
     ctx.hooks.fluidChanged.connect(() => this.changed());
     this.changed();
@@ -44,14 +56,7 @@ export class DatabaseFluidLoad {
     }
     const { model, mech, scenario } = this.ctx;
     const db = model.database;
-    const writeCost = distOf(db.write_query_cpu_s).mean;
-    const updateCost =
-      model.builds &&
-      updateCallCost(
-        model.builds,
-        model.provisioner.update_interval_s.value,
-        buildEraFor(scenario.deployment.coder_version, model),
-      );
+    const { writeCost, updateCost } = this;
     // A log flush's NOTIFY wakes every listening replica's backend, as the pipeline's NOTIFYs do.
     const notifyFanOut = model.pubsub
       ? cluster.replicas * model.pubsub.listeners_per_replica.value * model.pubsub.listener_cpu_s.value
