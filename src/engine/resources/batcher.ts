@@ -1,7 +1,7 @@
 import type { EventHandle } from "../eventList.js";
 import type { ActionId, Simulation } from "../simulation.js";
-import type { GaugeSource } from "../stats/sampler.js";
 import { Mean } from "../stats/mean.js";
+import type { GaugeSource } from "../stats/sampler.js";
 import { TimeWeighted } from "../stats/timeWeighted.js";
 import { requireTag } from "./callbackSlots.js";
 import { JobFifo } from "./jobFifo.js";

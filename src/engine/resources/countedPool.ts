@@ -1,6 +1,6 @@
 import type { Simulation } from "../simulation.js";
-import type { GaugeSource } from "../stats/sampler.js";
 import { Mean } from "../stats/mean.js";
+import type { GaugeSource } from "../stats/sampler.js";
 import { TimeWeighted } from "../stats/timeWeighted.js";
 import { CallbackSlots, requireTag } from "./callbackSlots.js";
 import { JobFifo } from "./jobFifo.js";
