@@ -58,4 +58,16 @@ describe("Mean", () => {
     // Welford's mean (Tally), which it replaces, for scale: the same order.
     expect(relativeError(tally.mean, exactSum, n)).toBeLessThan(1e-13);
   });
+
+  it("over 10^6 equal observations errs within the same bound, its worst case (Welford is exact there)", () => {
+    // A constant query cost: every addition rounds the same way, so the error grows as n·u, not √n·u.
+    const x = 0.0046202440714690415;
+    const n = 1_000_000;
+    const mean = new Mean();
+    for (let i = 0; i < n; i++) mean.add(x);
+    const u = 2 ** -53;
+    const error = relativeError(mean.mean, exactUnits(x) * BigInt(n), n);
+    expect(error).toBeLessThan(((n - 1) * u) / (1 - (n - 1) * u) + u);
+    expect(error).toBeGreaterThan(1e-12);
+  });
 });
