@@ -5,7 +5,7 @@ import { FcfsQueue } from "../engine/resources/fcfsQueue.js";
 import { ProcessorSharingCpu } from "../engine/resources/processorSharingCpu.js";
 import type { ResourceStats } from "../engine/resources/resourceStats.js";
 import { Simulation } from "../engine/simulation.js";
-import { Tally } from "../engine/stats/tally.js";
+import { Mean } from "../engine/stats/mean.js";
 
 export type Discipline = "fcfs" | "ps";
 
@@ -63,8 +63,8 @@ export function simulateOpenNetwork(spec: OpenNetworkSpec, seed: number | string
   const endMeasured = spec.warmupCustomers + spec.measuredCustomers;
   const arrivalSeconds = new Float64Array(endMeasured);
   const waitSoFar = new Float64Array(endMeasured);
-  const wait = new Tally();
-  const response = new Tally();
+  const wait = new Mean();
+  const response = new Mean();
   let arrivals = 0;
   const last = stations.length - 1;
 

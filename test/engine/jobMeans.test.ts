@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { JobMeans } from "../../src/engine/resources/jobMeans.js";
-import { Tally } from "../../src/engine/stats/tally.js";
+import { Mean } from "../../src/engine/stats/mean.js";
 
 describe("JobMeans", () => {
-  it("gives each mean bit for bit as a Tally of the same values, under one count", () => {
+  it("gives each mean bit for bit as a Mean of the same values, under one count", () => {
     const means = new JobMeans();
-    const tallies = [new Tally(), new Tally(), new Tally()];
+    const tallies = [new Mean(), new Mean(), new Mean()];
     let x = 0.1;
     for (let i = 0; i < 1000; i++) {
       x = (x * 7.3 + 0.37) % 3.1;

@@ -142,20 +142,23 @@ const CASES: Record<string, { file: string; sets: string[] }> = {
  * replica's CPU: one more HTTP request per agent, its stream, and the gauge's series); with that section
  * removed main's hashes are reproduced (checked 2026-12-07 on branch derpgauge after merging main 341037a,
  * where the base-model case already gave c59af74c, not its recorded bd2b7cd1).
+ * All of them when the resources' means became sums divided when read (Mean, JobMeans; branch means):
+ * only resources' mean_service_s/mean_wait_s/mean_response_s move, by at most 3.4e-12 relative (the week
+ * case; every series and figure bit-identical; checked 2026-12-07 against main 7115cf1).
  */
 const GOLDEN: Record<string, string> = {
-  "scaletest-2000": "2625bc5ba9e74249fc69fb5ae7abb8519e9b43eae9eba3c0442fd274aeef8e7b",
+  "scaletest-2000": "257ddc8d8d563b6b612669045af778bb23119881f145dfa0f48f12ba195f4238",
   "base model, newest version (coderd batches)":
-    "33a10547bb0f75d0ee4c927402305f1b3a9adb39ed894bb883f5ff93046bb68b",
-  "node autoscaling": "8c0285965b0e5ef0c2d7d54b21691f07e49280af01b841375ec7c6ec5168bf4d",
-  "morning start (workday, nodes)": "147320cb9d681ab2eb02c92122cd848e3a95941b089a6752f908f6c26ec71fd3",
-  "builtin provisioners, options": "ec95fe1c3e196502b7b9931560b0f4edefad5b4965e8aaa81909b19b52269626",
-  "workspace proxies (geography)": "51814fff5fe3800ded7c8817258370219663f4b7d09add0cfa499554745634be",
-  "rate limit and API clients": "278082311971a7bb9a2826efe96e13b3f311876c8ccc09fed78ce349deccc4bc",
+    "768267d9fcdf61ad1c5bb5ba80f5d7fa7d6eb2800fe1a0862ddc6ecb650377ee",
+  "node autoscaling": "8db623f5145eb381ed0d4acb3511a47b2d28413933f58f4d3a6c230aeed302f8",
+  "morning start (workday, nodes)": "a2bf99e9d5adacdb8dc696afd047c0876dbe1076b05542a3b3cf7870213f1fcf",
+  "builtin provisioners, options": "e51846837f738de222abff0715269b38e859708247adfaf238b1deacc76dbf46",
+  "workspace proxies (geography)": "6bea740964b032be16ed8b31ca6ab7d154015f9da64f8974785ca806fab2da6d",
+  "rate limit and API clients": "c1c25daa41101eccb35e352f73acf19a356a609603881d8241304ed647aadc0d",
   "events (replica loss, failover, scaling, stage-relative)":
-    "25e5d60877c8340e9a2cadc9d2aa39628ba3208f0f270e529c4a73148653931f",
+    "d3f8942e6f4f09c2ba37810ff20bd9f8321f83f76ed562a46c17cc5d7896d831",
   "week (day profile, session mix, insights, regions, nodes)":
-    "436d6d31362042134944166711718343885795e70d6a6458b6bff9d440e74ce9",
+    "8fe028d13141bffa4456b8ee7f115f768196dfbc2cd0c704c6e8ae2b46e4e341",
 };
 
 function digest(rep: ReplicationResult): string {

@@ -1,7 +1,7 @@
 import type { EventHandle } from "../eventList.js";
 import type { ActionId, Simulation } from "../simulation.js";
+import { Mean } from "../stats/mean.js";
 import type { GaugeSource } from "../stats/sampler.js";
-import { Tally } from "../stats/tally.js";
 import { TimeWeighted } from "../stats/timeWeighted.js";
 import { requireTag } from "./callbackSlots.js";
 import { JobFifo } from "./jobFifo.js";
@@ -77,10 +77,10 @@ export class Batcher implements GaugeSource {
   private readonly bufferedLevel: TimeWeighted;
   private readonly blockedLevel: TimeWeighted;
   private readonly busy: TimeWeighted;
-  private readonly itemLatency = new Tally();
-  private readonly blockTally = new Tally();
-  private readonly batchSizeTally = new Tally();
-  private readonly flushDuration = new Tally();
+  private readonly itemLatency = new Mean();
+  private readonly blockMean = new Mean();
+  private readonly batchSizeMean = new Mean();
+  private readonly flushDuration = new Mean();
   private itemsInFinishedFlushes = 0;
   private flushCounts: Record<FlushReason, number> = { capacity: 0, scheduled: 0, shutdown: 0 };
   private itemsAdded = 0;
@@ -212,8 +212,8 @@ export class Batcher implements GaugeSource {
       items_added: this.itemsAdded,
       dropped: this.droppedCount,
       blocked: this.blockedCount,
-      mean_block_s: this.blockTally.mean,
-      mean_batch_size: this.batchSizeTally.mean,
+      mean_block_s: this.blockMean.mean,
+      mean_batch_size: this.batchSizeMean.mean,
       mean_flush_s: this.flushDuration.mean,
       buffer_capacity: this.bufferCapacity,
     };
@@ -225,8 +225,8 @@ export class Batcher implements GaugeSource {
     this.blockedLevel.reset();
     this.busy.reset();
     this.itemLatency.reset();
-    this.blockTally.reset();
-    this.batchSizeTally.reset();
+    this.blockMean.reset();
+    this.batchSizeMean.reset();
     this.flushDuration.reset();
     this.itemsInFinishedFlushes = 0;
     this.flushCounts = { capacity: 0, scheduled: 0, shutdown: 0 };
@@ -287,7 +287,7 @@ export class Batcher implements GaugeSource {
     }
     this.bufferedLevel.set(items.length);
     this.flushCounts[reason]++;
-    this.batchSizeTally.add(size);
+    this.batchSizeMean.add(size);
     if (this.flushCompletion === "manual") {
       this.flushing = true;
       this.flushStartSeconds = now;
@@ -310,7 +310,7 @@ export class Batcher implements GaugeSource {
       this.items.push(tag, 0, since);
       this.itemsAdded++;
       this.bufferedLevel.set(this.items.length);
-      this.blockTally.add(now - since);
+      this.blockMean.add(now - since);
       this.admitListener?.(tag, now - since);
     }
   }

@@ -1,6 +1,6 @@
 import type { Simulation } from "../simulation.js";
+import { Mean } from "../stats/mean.js";
 import type { GaugeSource } from "../stats/sampler.js";
-import { Tally } from "../stats/tally.js";
 import { TimeWeighted } from "../stats/timeWeighted.js";
 import { CallbackSlots, requireTag } from "./callbackSlots.js";
 import { JobFifo } from "./jobFifo.js";
@@ -44,9 +44,9 @@ export class CountedPool implements GaugeSource {
   // Statistics.
   private readonly inUseLevel: TimeWeighted;
   private readonly waitingLevel: TimeWeighted;
-  private readonly waitTally = new Tally();
-  private readonly holdTally = new Tally();
-  private readonly responseTally = new Tally();
+  private readonly waitMean = new Mean();
+  private readonly holdMean = new Mean();
+  private readonly responseMean = new Mean();
   /** Start of the measurement window; holds and waits that straddle it count only their part inside (a number from the start: see TimeWeighted). */
   private windowStartSeconds = 0;
   /** Grants that had to wait, since construction (like database/sql's WaitCount; not reset by resetStats). */
@@ -108,8 +108,8 @@ export class CountedPool implements GaugeSource {
       throw notHeld(this.name, unit);
     }
     const now = this.sim.now;
-    this.holdTally.add(now - Math.max(this.grantedAt[unit]!, this.windowStartSeconds));
-    this.responseTally.add(now - Math.max(this.requestedAt[unit]!, this.windowStartSeconds));
+    this.holdMean.add(now - Math.max(this.grantedAt[unit]!, this.windowStartSeconds));
+    this.responseMean.add(now - Math.max(this.requestedAt[unit]!, this.windowStartSeconds));
     this.held[unit] = 0;
     const waiters = this.waiters;
     if (waiters.length > 0) {
@@ -146,15 +146,15 @@ export class CountedPool implements GaugeSource {
       servers: this.size,
       utilization: inUse / this.size,
       background_utilization: 0,
-      throughput_per_s: ratePerSecond(this.holdTally.count, window),
-      mean_service_s: this.holdTally.mean,
-      mean_wait_s: this.waitTally.mean,
-      mean_response_s: this.responseTally.mean,
+      throughput_per_s: ratePerSecond(this.holdMean.count, window),
+      mean_service_s: this.holdMean.mean,
+      mean_wait_s: this.waitMean.mean,
+      mean_response_s: this.responseMean.mean,
       mean_in_system: inUse + waiting,
       mean_queue_length: waiting,
       // Waiters exist only while every unit is in use.
       max_in_system: this.waitingLevel.max > 0 ? this.size + this.waitingLevel.max : this.inUseLevel.max,
-      completed: this.holdTally.count,
+      completed: this.holdMean.count,
       rejected: 0,
       ...this.residuals(window),
       mean_in_use: inUse,
@@ -181,9 +181,9 @@ export class CountedPool implements GaugeSource {
   resetStats(): void {
     this.inUseLevel.reset();
     this.waitingLevel.reset();
-    this.waitTally.reset();
-    this.holdTally.reset();
-    this.responseTally.reset();
+    this.waitMean.reset();
+    this.holdMean.reset();
+    this.responseMean.reset();
     this.windowStartSeconds = this.sim.now;
   }
 
@@ -204,7 +204,7 @@ export class CountedPool implements GaugeSource {
       this.waitCountTotal++;
       this.waitSecondsTotal += waitSeconds;
     }
-    this.waitTally.add(now - Math.max(requestedSeconds, this.windowStartSeconds));
+    this.waitMean.add(now - Math.max(requestedSeconds, this.windowStartSeconds));
     if (tag < 0) this.callbacks.take(tag)(unit, waitSeconds);
     else this.listener?.(tag, unit, waitSeconds);
   }

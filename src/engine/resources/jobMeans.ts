@@ -1,20 +1,20 @@
 /**
  * The running means a resource reports of its finished jobs (response, wait, service) under one count.
- * Each mean takes Welford's update exactly as Tally's does (so the same bits); the variance and extremes
- * a Tally also keeps are never read of a resource, so they are not kept.
+ * Kept as sums, divided only when read: an addition per job instead of Welford's division (see Mean in
+ * ../stats/mean.ts for the accuracy); the variance and extremes a Tally keeps are never read of a resource.
  */
 export class JobMeans {
   private n = 0;
-  private responseMean = 0;
-  private waitMean = 0;
-  private serviceMean = 0;
+  private responseSum = 0;
+  private waitSum = 0;
+  private serviceSum = 0;
 
   /** Records one finished job. */
   add(responseSeconds: number, waitSeconds: number, serviceSeconds: number): void {
-    const n = ++this.n;
-    this.responseMean += (responseSeconds - this.responseMean) / n;
-    this.waitMean += (waitSeconds - this.waitMean) / n;
-    this.serviceMean += (serviceSeconds - this.serviceMean) / n;
+    this.n++;
+    this.responseSum += responseSeconds;
+    this.waitSum += waitSeconds;
+    this.serviceSum += serviceSeconds;
   }
 
   get count(): number {
@@ -23,22 +23,22 @@ export class JobMeans {
 
   /** Mean response time; NaN when empty (as the others). */
   get response(): number {
-    return this.n === 0 ? Number.NaN : this.responseMean;
+    return this.n === 0 ? Number.NaN : this.responseSum / this.n;
   }
 
   get wait(): number {
-    return this.n === 0 ? Number.NaN : this.waitMean;
+    return this.n === 0 ? Number.NaN : this.waitSum / this.n;
   }
 
   get service(): number {
-    return this.n === 0 ? Number.NaN : this.serviceMean;
+    return this.n === 0 ? Number.NaN : this.serviceSum / this.n;
   }
 
   /** Forgets every job (warm-up removal). */
   reset(): void {
     this.n = 0;
-    this.responseMean = 0;
-    this.waitMean = 0;
-    this.serviceMean = 0;
+    this.responseSum = 0;
+    this.waitSum = 0;
+    this.serviceSum = 0;
   }
 }

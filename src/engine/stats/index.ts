@@ -1,4 +1,5 @@
 export * from "./confidence.js";
+export * from "./mean.js";
 export * from "./mser.js";
 export * from "./quantileSketch.js";
 export * from "./replications.js";
