@@ -25,7 +25,9 @@ export function distIsStale(): boolean {
 
 export default function setup(): void {
   if (!distIsStale()) return;
-  process.stderr.write("dist/ is older than src/: building it (tsc -p tsconfig.build.json) before the tests\n");
+  process.stderr.write(
+    "dist/ is older than src/: building it (tsc -p tsconfig.build.json) before the tests\n",
+  );
   execFileSync(
     process.execPath,
     [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],

@@ -234,8 +234,14 @@ describe("measure-db command line", () => {
       [["--workspaces", "0"], "--workspaces: must be a positive integer"],
       [["--only", "nope"], "--only: unknown statement class nope"],
       [["--database-url", "http://x"], "--database-url: must be a postgres://"],
-      [["--pg-bin", "/nonexistent-capsim-dir"], "--pg-bin: no initdb and postgres in /nonexistent-capsim-dir"],
-      [["--pg-bin", "/tmp", "--database-url", "postgres://x@127.0.0.1/db"], "--pg-bin: starts a local server"],
+      [
+        ["--pg-bin", "/nonexistent-capsim-dir"],
+        "--pg-bin: no initdb and postgres in /nonexistent-capsim-dir",
+      ],
+      [
+        ["--pg-bin", "/tmp", "--database-url", "postgres://x@127.0.0.1/db"],
+        "--pg-bin: starts a local server",
+      ],
     ] as const) {
       const r = spawnSync(process.execPath, [cli, "measure-db", ...args, "--out", out], { encoding: "utf8" });
       expect(r.status, r.stderr).toBe(2);

@@ -35,7 +35,7 @@ export class ProvisionerPollComponent implements ModelComponent {
   constructor(
     private readonly ctx: ModelContext,
     private readonly plane: ControlPlane,
-    private readonly p: Polling,
+    p: Polling,
   ) {
     this.classId = plane.pipeline.define(acquirePollClass(ctx.model, p));
     const rng = ctx.stream("provisioner-poll");
