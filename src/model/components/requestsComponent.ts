@@ -1,40 +1,66 @@
 import { LatencyProbe } from "../latencyProbe.js";
 import type { MetricRegistry } from "../metrics/registry.js";
 import { RequestMetrics } from "../metrics/requestMetrics.js";
+import { RequestBatch } from "../requestBatch.js";
 import type { RequestListener, RequestPipeline } from "../requestPipeline.js";
 import type { ModelComponent } from "./component.js";
 import type { ModelContext } from "./context.js";
 
+/** Finished requests held back before they are recorded (a flush also runs before every read). */
+const BATCH = 4096;
+
 /**
  * Every request coderd serves: its route's counters and latency histograms per replica, and the latency
- * probes of the HTTP API and the agent API over the traffic window.
+ * probes of the HTTP API and the agent API over the traffic window. Answered requests are recorded in
+ * batches, before every scrape of the series and before the figures.
  */
 export class RequestsComponent implements ModelComponent {
   private readonly agentProbe = new LatencyProbe();
   private readonly apiProbe = new LatencyProbe();
   private metrics: RequestMetrics | undefined;
+  private readonly pending: RequestBatch;
 
   constructor(
     private readonly ctx: ModelContext,
     private readonly pipeline: RequestPipeline,
     private readonly replicas: number,
-  ) {}
+    batch = BATCH,
+  ) {
+    this.pending = new RequestBatch(batch, (b) => this.record(b));
+  }
 
   /** Its series cover every class defined so far: install it after the last class is defined. */
   installMetrics(registry: MetricRegistry): void {
-    this.metrics = new RequestMetrics(registry, this.pipeline.definedClasses, this.replicas);
+    this.metrics = new RequestMetrics(registry, this.pipeline.definedClasses, this.replicas, () =>
+      this.pending.flush(),
+    );
   }
 
   readonly onRequestDone: RequestListener = (classId, replica, latency, _owner, failed) => {
-    this.metrics?.record(classId, replica, latency, failed);
-    if (failed) return;
-    const cls = this.pipeline.classAt(classId);
-    const measured = this.ctx.timeline.inTraffic(this.ctx.sim.now);
-    if (cls.http) this.apiProbe.record(latency, measured);
-    if (cls.agentApi) this.agentProbe.record(latency, measured);
+    if (!failed) {
+      this.pending.push(classId, replica, latency, this.ctx.timeline.inTraffic(this.ctx.sim.now));
+      return;
+    }
+    // A first failure registers its counter's series: recorded now, after the requests before it.
+    this.pending.flush();
+    this.metrics?.record(classId, replica, latency, true);
   };
 
+  private record(b: RequestBatch): void {
+    const metrics = this.metrics;
+    for (let i = 0; i < b.length; i++) {
+      const classId = b.classId[i]!;
+      const latency = b.latency[i]!;
+      metrics?.record(classId, b.replica[i]!, latency, false);
+      if (b.measured[i] === 0) continue;
+      const cls = this.pipeline.classAt(classId);
+      if (cls.http) this.apiProbe.record(latency, true);
+      if (cls.agentApi) this.agentProbe.record(latency, true);
+    }
+  }
+
   figures(): Record<string, number> {
+    this.pending.flush();
     const agent = this.agentProbe;
     const api = this.apiProbe;
     return {

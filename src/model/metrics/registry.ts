@@ -71,16 +71,31 @@ export class MetricRegistry {
     this.families.add(family);
   }
 
-  /** A histogram series set (buckets, sum, count) of `family` with `labels`. */
-  histogram(family: FamilySpec, labels: Readonly<Record<string, string>>, h: BucketHistogram): void {
+  /**
+   * A histogram series set (buckets, sum, count) of `family` with `labels`; `sync`, when given, runs
+   * before each read (for an owner that holds observations back).
+   */
+  histogram(
+    family: FamilySpec,
+    labels: Readonly<Record<string, string>>,
+    h: BucketHistogram,
+    sync?: () => void,
+  ): void {
     if (family.type !== "histogram") throw new RangeError(`${family.name} is not a histogram`);
     const base = this.labelsFor(family, labels);
+    const synced = (read: () => number): (() => number) =>
+      sync
+        ? () => {
+            sync();
+            return read();
+          }
+        : read;
     h.bounds.forEach((le, i) => {
-      this.add(`${family.name}_bucket`, { ...base, le: canonicalLe(le) }, () => h.cumulative(i));
+      this.add(`${family.name}_bucket`, { ...base, le: canonicalLe(le) }, synced(() => h.cumulative(i)));
     });
-    this.add(`${family.name}_bucket`, { ...base, le: "+Inf" }, () => h.count);
-    this.add(`${family.name}_sum`, base, () => h.sum);
-    this.add(`${family.name}_count`, base, () => h.count);
+    this.add(`${family.name}_bucket`, { ...base, le: "+Inf" }, synced(() => h.count));
+    this.add(`${family.name}_sum`, base, synced(() => h.sum));
+    this.add(`${family.name}_count`, base, synced(() => h.count));
     this.families.add(family);
   }
 

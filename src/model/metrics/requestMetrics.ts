@@ -18,7 +18,13 @@ export class RequestMetrics {
   private readonly answered: (Float64Array[] | undefined)[];
   private readonly failed: ((Float64Array | undefined)[] | undefined)[];
 
-  constructor(registry: MetricRegistry, classes: readonly RequestClass[], replicas: number) {
+  /** `sync` runs before every read of a series (the owner records what it held back). */
+  constructor(
+    registry: MetricRegistry,
+    classes: readonly RequestClass[],
+    replicas: number,
+    sync: () => void,
+  ) {
     const histograms = new Map<string, BucketHistogram>();
     const counters = new Map<string, Float64Array>();
     const counterFor = (replica: number, code: string, cls: RequestClass): Float64Array => {
@@ -32,7 +38,10 @@ export class RequestMetrics {
         registry.series(
           FAMILIES.apiRequests,
           { pod: TARGETS.coderdPod(replica), code, method: route.method, path: route.path },
-          () => cell[0]!,
+          () => {
+            sync();
+            return cell[0]!;
+          },
         );
       }
       return c;
@@ -52,6 +61,7 @@ export class RequestMetrics {
           family,
           http ? { pod, method: cls.route!.method, path: cls.route!.path } : { pod, class: cls.name },
           h,
+          sync,
         );
       }
       return h;
