@@ -1,5 +1,6 @@
 import { LatencyProbe } from "../latencyProbe.js";
-import type { MetricRegistry } from "../metrics/registry.js";
+import { CODERD_LATENCY_BUCKETS_S } from "../metrics/catalog.js";
+import { bucketOf, type MetricRegistry } from "../metrics/registry.js";
 import { RequestMetrics } from "../metrics/requestMetrics.js";
 import { RequestBatch } from "../requestBatch.js";
 import type { RequestListener, RequestPipeline } from "../requestPipeline.js";
@@ -43,7 +44,7 @@ export class RequestsComponent implements ModelComponent {
     }
     // A first failure registers its counter's series: recorded now, after the requests before it.
     this.pending.flush();
-    this.metrics?.record(classId, replica, latency, true);
+    this.metrics?.recordFailed(classId, replica, latency);
   };
 
   private record(b: RequestBatch): void {
@@ -51,11 +52,13 @@ export class RequestsComponent implements ModelComponent {
     for (let i = 0; i < b.length; i++) {
       const classId = b.classId[i]!;
       const latency = b.latency[i]!;
-      metrics?.record(classId, b.replica[i]!, latency, false);
+      // One bucket index for the histogram and the probes: both are on coderd's bounds.
+      const bucket = bucketOf(CODERD_LATENCY_BUCKETS_S, latency);
+      metrics?.recordAnswered(classId, b.replica[i]!, bucket, latency);
       if (b.measured[i] === 0) continue;
       const cls = this.pipeline.classAt(classId);
-      if (cls.http) this.apiProbe.record(latency, true);
-      if (cls.agentApi) this.agentProbe.record(latency, true);
+      if (cls.http) this.apiProbe.recordAt(bucket, latency);
+      if (cls.agentApi) this.agentProbe.recordAt(bucket, latency);
     }
   }
 

@@ -3,6 +3,13 @@ import { canonicalFloat as canonicalLe } from "../../series/le.js";
 import type { Labels, Series, SeriesSet } from "../../series/types.js";
 import type { FamilySpec } from "./catalog.js";
 
+/** Index of the first bound at or above `value` (bounds.length: +Inf), as a Prometheus histogram buckets it. */
+export function bucketOf(bounds: readonly number[], value: number): number {
+  let i = 0;
+  while (i < bounds.length && value > bounds[i]!) i++;
+  return i;
+}
+
 /**
  * Cumulative-on-read histogram of observations on fixed bucket bounds, over the whole run (what a
  * Prometheus histogram's `_bucket`, `_sum` and `_count` hold). Recording is O(buckets) at worst and
@@ -23,10 +30,12 @@ export class BucketHistogram {
   }
 
   observe(value: number): void {
-    const bounds = this.bounds;
-    let i = 0;
-    while (i < bounds.length && value > bounds[i]!) i++;
-    this.counts[i]!++;
+    this.observeAt(bucketOf(this.bounds, value), value);
+  }
+
+  /** Observes `value`, whose bucket `bucketOf(this.bounds, value)` the caller already has. */
+  observeAt(bucket: number, value: number): void {
+    this.counts[bucket]!++;
     this.sum += value;
     this.count++;
     this.stale = true;
