@@ -14,7 +14,8 @@ export class LatencyProbe {
   private readonly bucketCounts = new Float64Array(CODERD_LATENCY_BUCKETS_S.length + 1);
 
   record(latencySeconds: number, inMeasurementWindow: boolean): void {
-    if (inMeasurementWindow) this.recordAt(bucketOf(CODERD_LATENCY_BUCKETS_S, latencySeconds), latencySeconds);
+    if (inMeasurementWindow)
+      this.recordAt(bucketOf(CODERD_LATENCY_BUCKETS_S, latencySeconds), latencySeconds);
   }
 
   /** Records a latency in the window whose bucket on coderd's bounds the caller already has. */

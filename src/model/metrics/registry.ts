@@ -52,6 +52,14 @@ export class BucketHistogram {
   }
 }
 
+/** `read` preceded by `sync`. */
+function syncedRead(sync: () => void, read: () => number): () => number {
+  return () => {
+    sync();
+    return read();
+  };
+}
+
 interface Entry {
   labels: Labels;
   column: number;
@@ -92,19 +100,19 @@ export class MetricRegistry {
   ): void {
     if (family.type !== "histogram") throw new RangeError(`${family.name} is not a histogram`);
     const base = this.labelsFor(family, labels);
-    const synced = (read: () => number): (() => number) =>
-      sync
-        ? () => {
-            sync();
-            return read();
-          }
-        : read;
-    h.bounds.forEach((le, i) => {
-      this.add(`${family.name}_bucket`, { ...base, le: canonicalLe(le) }, synced(() => h.cumulative(i)));
-    });
-    this.add(`${family.name}_bucket`, { ...base, le: "+Inf" }, synced(() => h.count));
-    this.add(`${family.name}_sum`, base, synced(() => h.sum));
-    this.add(`${family.name}_count`, base, synced(() => h.count));
+    const { name } = family;
+    const columns: [string, Labels, () => number][] = [
+      ...h.bounds.map((le, i): [string, Labels, () => number] => [
+        `${name}_bucket`,
+        { ...base, le: canonicalLe(le) },
+        () => h.cumulative(i),
+      ]),
+      [`${name}_bucket`, { ...base, le: "+Inf" }, () => h.count],
+      [`${name}_sum`, base, () => h.sum],
+      [`${name}_count`, base, () => h.count],
+    ];
+    for (const [series, seriesLabels, read] of columns)
+      this.add(series, seriesLabels, sync ? syncedRead(sync, read) : read);
     this.families.add(family);
   }
 

@@ -70,9 +70,7 @@ export class RequestMetrics {
       return h;
     };
     this.replicas = replicas;
-    this.latency = classes.flatMap((cls) =>
-      Array.from({ length: replicas }, (_, r) => histogramFor(r, cls)),
-    );
+    this.latency = classes.flatMap((cls) => Array.from({ length: replicas }, (_, r) => histogramFor(r, cls)));
     const counted = (cls: RequestClass): boolean => cls.http && cls.route !== undefined;
     this.answered = classes.flatMap((cls) =>
       Array.from({ length: replicas }, (_, r) =>
