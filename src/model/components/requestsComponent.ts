@@ -10,6 +10,10 @@ import type { ModelContext } from "./context.js";
 /** Finished requests held back before they are recorded (a flush also runs before every read). */
 const BATCH = 4096;
 
+/** Bits of the probes a class's requests feed. */
+const API = 1;
+const AGENT_API = 2;
+
 /**
  * Every request coderd serves: its route's counters and latency histograms per replica, and the latency
  * probes of the HTTP API and the agent API over the traffic window. Answered requests are recorded in
@@ -20,6 +24,7 @@ export class RequestsComponent implements ModelComponent {
   private readonly apiProbe = new LatencyProbe();
   private metrics: RequestMetrics | undefined;
   private readonly pending: RequestBatch;
+  private probes = new Uint8Array(0);
 
   constructor(
     private readonly ctx: ModelContext,
@@ -49,6 +54,7 @@ export class RequestsComponent implements ModelComponent {
 
   private record(b: RequestBatch): void {
     const metrics = this.metrics;
+    const probes = this.probesByClass();
     for (let i = 0; i < b.length; i++) {
       const classId = b.classId[i]!;
       const latency = b.latency[i]!;
@@ -56,10 +62,18 @@ export class RequestsComponent implements ModelComponent {
       const bucket = bucketOf(CODERD_LATENCY_BUCKETS_S, latency);
       metrics?.recordAnswered(classId, b.replica[i]!, bucket, latency);
       if (b.measured[i] === 0) continue;
-      const cls = this.pipeline.classAt(classId);
-      if (cls.http) this.apiProbe.recordAt(bucket, latency);
-      if (cls.agentApi) this.agentProbe.recordAt(bucket, latency);
+      const p = probes[classId]!;
+      if (p & API) this.apiProbe.recordAt(bucket, latency);
+      if (p & AGENT_API) this.agentProbe.recordAt(bucket, latency);
     }
+  }
+
+  /** Per class, the probes its requests feed (API, AGENT_API), kept as long as the classes defined. */
+  private probesByClass(): Uint8Array {
+    const classes = this.pipeline.definedClasses;
+    if (this.probes.length !== classes.length)
+      this.probes = Uint8Array.from(classes, (c) => (c.http ? API : 0) | (c.agentApi ? AGENT_API : 0));
+    return this.probes;
   }
 
   figures(): Record<string, number> {
