@@ -19,6 +19,7 @@ export class RequestMetrics {
   /** Per class, per replica: the counter of a failure. */
   private readonly failed: ((Float64Array | undefined)[] | undefined)[];
 
+  /** `sync` runs before a scrape reads the series (the owner records what it held back). */
   constructor(
     registry: MetricRegistry,
     classes: readonly RequestClass[],
@@ -38,10 +39,7 @@ export class RequestMetrics {
         registry.series(
           FAMILIES.apiRequests,
           { pod: TARGETS.coderdPod(replica), code, method: route.method, path: route.path },
-          () => {
-            sync();
-            return cell[0]!;
-          },
+          () => cell[0]!,
         );
       }
       return c;
@@ -64,7 +62,9 @@ export class RequestMetrics {
           family,
           http ? { pod, method: cls.route!.method, path: cls.route!.path } : { pod, class: cls.name },
           h,
-          sync,
+          // A scrape reads every column at one instant in registration order: syncing before the first
+          // (this histogram's) covers the later ones too.
+          histograms.size === 1 ? sync : undefined,
         );
       }
       return h;
