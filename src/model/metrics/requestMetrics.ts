@@ -19,7 +19,6 @@ export class RequestMetrics {
   /** Per class, per replica: the counter of a failure. */
   private readonly failed: ((Float64Array | undefined)[] | undefined)[];
 
-  /** `sync` runs before a scrape reads the series (the owner records what it held back). */
   constructor(
     registry: MetricRegistry,
     classes: readonly RequestClass[],
@@ -39,7 +38,10 @@ export class RequestMetrics {
         registry.series(
           FAMILIES.apiRequests,
           { pod: TARGETS.coderdPod(replica), code, method: route.method, path: route.path },
-          () => cell[0]!,
+          () => {
+            sync();
+            return cell[0]!;
+          },
         );
       }
       return c;
@@ -62,9 +64,7 @@ export class RequestMetrics {
           family,
           http ? { pod, method: cls.route!.method, path: cls.route!.path } : { pod, class: cls.name },
           h,
-          // A scrape reads every column at one instant in registration order: syncing before the first
-          // (this histogram's) covers the later ones too.
-          histograms.size === 1 ? sync : undefined,
+          sync,
         );
       }
       return h;
