@@ -19,6 +19,7 @@ export class RequestMetrics {
   /** Per class, per replica: the counter of a failure. */
   private readonly failed: ((Float64Array | undefined)[] | undefined)[];
 
+  /** `sync` runs before every read of a series (the owner records what it held back). */
   constructor(
     registry: MetricRegistry,
     classes: readonly RequestClass[],
