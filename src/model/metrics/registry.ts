@@ -52,8 +52,8 @@ export class BucketHistogram {
   }
 }
 
-/** `read` preceded by `sync`. */
-function syncedRead(sync: () => void, read: () => number): () => number {
+/** `read` preceded by `sync` (for an owner that holds observations back). */
+export function syncedRead(sync: () => void, read: () => number): () => number {
   return () => {
     sync();
     return read();

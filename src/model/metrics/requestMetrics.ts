@@ -1,6 +1,6 @@
 import type { RequestClass } from "../requestPipeline.js";
 import { CODERD_LATENCY_BUCKETS_S, FAMILIES, TARGETS } from "./catalog.js";
-import { BucketHistogram, type MetricRegistry } from "./registry.js";
+import { BucketHistogram, type MetricRegistry, syncedRead } from "./registry.js";
 
 /** Status code of a request cut by a failure (coderd answers 500 when its query fails). */
 const FAILED_CODE = "500";
@@ -39,10 +39,7 @@ export class RequestMetrics {
         registry.series(
           FAMILIES.apiRequests,
           { pod: TARGETS.coderdPod(replica), code, method: route.method, path: route.path },
-          () => {
-            sync();
-            return cell[0]!;
-          },
+          syncedRead(sync, () => cell[0]!),
         );
       }
       return c;
