@@ -1,6 +1,7 @@
 import { QuantileSketch } from "../engine/stats/quantileSketch.js";
 import { histogramQuantile } from "../series/histogram.js";
 import { CODERD_LATENCY_BUCKETS_S } from "./metrics/catalog.js";
+import { bucketOf } from "./metrics/registry.js";
 
 /**
  * Latencies of one kind of call over the measurement window, kept two ways: an exact-ish sketch, and
@@ -13,11 +14,14 @@ export class LatencyProbe {
   private readonly bucketCounts = new Float64Array(CODERD_LATENCY_BUCKETS_S.length + 1);
 
   record(latencySeconds: number, inMeasurementWindow: boolean): void {
-    if (!inMeasurementWindow) return;
-    let i = 0;
-    while (i < CODERD_LATENCY_BUCKETS_S.length && latencySeconds > CODERD_LATENCY_BUCKETS_S[i]!) i++;
+    if (inMeasurementWindow)
+      this.recordAt(bucketOf(CODERD_LATENCY_BUCKETS_S, latencySeconds), latencySeconds);
+  }
+
+  /** Records a latency in the window whose bucket on coderd's bounds the caller already has. */
+  recordAt(bucket: number, latencySeconds: number): void {
     this.total.add(latencySeconds);
-    this.bucketCounts[i]!++;
+    this.bucketCounts[bucket]!++;
   }
 
   /** Quantile over the measurement window, interpolated on coderd's buckets (what Grafana shows). */

@@ -3,6 +3,13 @@ import { canonicalFloat as canonicalLe } from "../../series/le.js";
 import type { Labels, Series, SeriesSet } from "../../series/types.js";
 import type { FamilySpec } from "./catalog.js";
 
+/** Index of the first bound at or above `value` (bounds.length: +Inf), as a Prometheus histogram buckets it. */
+export function bucketOf(bounds: readonly number[], value: number): number {
+  let i = 0;
+  while (i < bounds.length && value > bounds[i]!) i++;
+  return i;
+}
+
 /**
  * Cumulative-on-read histogram of observations on fixed bucket bounds, over the whole run (what a
  * Prometheus histogram's `_bucket`, `_sum` and `_count` hold). Recording is O(buckets) at worst and
@@ -23,10 +30,12 @@ export class BucketHistogram {
   }
 
   observe(value: number): void {
-    const bounds = this.bounds;
-    let i = 0;
-    while (i < bounds.length && value > bounds[i]!) i++;
-    this.counts[i]!++;
+    this.observeAt(bucketOf(this.bounds, value), value);
+  }
+
+  /** Observes `value`, whose bucket `bucketOf(this.bounds, value)` the caller already has. */
+  observeAt(bucket: number, value: number): void {
+    this.counts[bucket]!++;
     this.sum += value;
     this.count++;
     this.stale = true;
@@ -41,6 +50,14 @@ export class BucketHistogram {
     }
     return this.cumulatives[i]!;
   }
+}
+
+/** `read` preceded by `sync` (for an owner that holds observations back). */
+export function syncedRead(sync: () => void, read: () => number): () => number {
+  return () => {
+    sync();
+    return read();
+  };
 }
 
 interface Entry {
@@ -71,16 +88,31 @@ export class MetricRegistry {
     this.families.add(family);
   }
 
-  /** A histogram series set (buckets, sum, count) of `family` with `labels`. */
-  histogram(family: FamilySpec, labels: Readonly<Record<string, string>>, h: BucketHistogram): void {
+  /**
+   * A histogram series set (buckets, sum, count) of `family` with `labels`; `sync`, when given, runs
+   * before each read (for an owner that holds observations back).
+   */
+  histogram(
+    family: FamilySpec,
+    labels: Readonly<Record<string, string>>,
+    h: BucketHistogram,
+    sync?: () => void,
+  ): void {
     if (family.type !== "histogram") throw new RangeError(`${family.name} is not a histogram`);
     const base = this.labelsFor(family, labels);
-    h.bounds.forEach((le, i) => {
-      this.add(`${family.name}_bucket`, { ...base, le: canonicalLe(le) }, () => h.cumulative(i));
-    });
-    this.add(`${family.name}_bucket`, { ...base, le: "+Inf" }, () => h.count);
-    this.add(`${family.name}_sum`, base, () => h.sum);
-    this.add(`${family.name}_count`, base, () => h.count);
+    const { name } = family;
+    const columns: [string, Labels, () => number][] = [
+      ...h.bounds.map((le, i): [string, Labels, () => number] => [
+        `${name}_bucket`,
+        { ...base, le: canonicalLe(le) },
+        () => h.cumulative(i),
+      ]),
+      [`${name}_bucket`, { ...base, le: "+Inf" }, () => h.count],
+      [`${name}_sum`, base, () => h.sum],
+      [`${name}_count`, base, () => h.count],
+    ];
+    for (const [series, seriesLabels, read] of columns)
+      this.add(series, seriesLabels, sync ? syncedRead(sync, read) : read);
     this.families.add(family);
   }
 

@@ -1,6 +1,6 @@
 import type { RequestClass } from "../requestPipeline.js";
-import { FAMILIES, TARGETS } from "./catalog.js";
-import { BucketHistogram, type MetricRegistry } from "./registry.js";
+import { CODERD_LATENCY_BUCKETS_S, FAMILIES, TARGETS } from "./catalog.js";
+import { BucketHistogram, type MetricRegistry, syncedRead } from "./registry.js";
 
 /** Status code of a request cut by a failure (coderd answers 500 when its query fails). */
 const FAILED_CODE = "500";
@@ -13,12 +13,19 @@ const FAILED_CODE = "500";
  * sessions, refused and answered workspace lists) add to the same series.
  */
 export class RequestMetrics {
-  /** Per class, per replica: the latency histogram, and the counters of its code and of a failure. */
-  private readonly latency: BucketHistogram[][];
-  private readonly answered: (Float64Array[] | undefined)[];
+  /** Per class and replica (at classId * replicas + replica): the latency histogram, the counter of its code. */
+  private readonly latency: BucketHistogram[];
+  private readonly answered: (Float64Array | undefined)[];
+  /** Per class, per replica: the counter of a failure. */
   private readonly failed: ((Float64Array | undefined)[] | undefined)[];
 
-  constructor(registry: MetricRegistry, classes: readonly RequestClass[], replicas: number) {
+  /** `sync` runs before every read of a series (the owner records what it held back). */
+  constructor(
+    registry: MetricRegistry,
+    classes: readonly RequestClass[],
+    replicas: number,
+    sync: () => void,
+  ) {
     const histograms = new Map<string, BucketHistogram>();
     const counters = new Map<string, Float64Array>();
     const counterFor = (replica: number, code: string, cls: RequestClass): Float64Array => {
@@ -32,7 +39,7 @@ export class RequestMetrics {
         registry.series(
           FAMILIES.apiRequests,
           { pod: TARGETS.coderdPod(replica), code, method: route.method, path: route.path },
-          () => cell[0]!,
+          syncedRead(sync, () => cell[0]!),
         );
       }
       return c;
@@ -45,6 +52,9 @@ export class RequestMetrics {
       let h = histograms.get(key);
       if (!h) {
         const family = http ? FAMILIES.apiLatency : FAMILIES.internalLatency;
+        // recordAnswered takes a bucket index on these bounds.
+        if (family.buckets !== CODERD_LATENCY_BUCKETS_S)
+          throw new RangeError(`${family.name}: not on coderd's latency buckets`);
         h = new BucketHistogram(family.buckets!);
         histograms.set(key, h);
         const pod = TARGETS.coderdPod(replica);
@@ -52,16 +62,18 @@ export class RequestMetrics {
           family,
           http ? { pod, method: cls.route!.method, path: cls.route!.path } : { pod, class: cls.name },
           h,
+          sync,
         );
       }
       return h;
     };
-    this.latency = classes.map((cls) => Array.from({ length: replicas }, (_, r) => histogramFor(r, cls)));
+    this.replicas = replicas;
+    this.latency = classes.flatMap((cls) => Array.from({ length: replicas }, (_, r) => histogramFor(r, cls)));
     const counted = (cls: RequestClass): boolean => cls.http && cls.route !== undefined;
-    this.answered = classes.map((cls) =>
-      counted(cls)
-        ? Array.from({ length: replicas }, (_, r) => counterFor(r, cls.code ?? "200", cls))
-        : undefined,
+    this.answered = classes.flatMap((cls) =>
+      Array.from({ length: replicas }, (_, r) =>
+        counted(cls) ? counterFor(r, cls.code ?? "200", cls) : undefined,
+      ),
     );
     // A failure's series appears with the first failure, as a Prometheus counter vector's would.
     this.failed = classes.map((cls) =>
@@ -70,16 +82,20 @@ export class RequestMetrics {
     this.failedCounter = (classId, replica) => counterFor(replica, FAILED_CODE, classes[classId]!);
   }
 
+  private readonly replicas: number;
   private readonly failedCounter: (classId: number, replica: number) => Float64Array;
 
-  /** A request of class `classId` finished on `replica`. */
-  record(classId: number, replica: number, latencySeconds: number, failed: boolean): void {
-    this.latency[classId]![replica]!.observe(latencySeconds);
-    if (!failed) {
-      const answered = this.answered[classId];
-      if (answered) answered[replica]![0]!++;
-      return;
-    }
+  /** An answered request of class `classId` finished on `replica`; `bucket` is its latency's on coderd's bounds. */
+  recordAnswered(classId: number, replica: number, bucket: number, latencySeconds: number): void {
+    const k = classId * this.replicas + replica;
+    this.latency[k]!.observeAt(bucket, latencySeconds);
+    const answered = this.answered[k];
+    if (answered) answered[0]!++;
+  }
+
+  /** A request of class `classId` failed on `replica`. */
+  recordFailed(classId: number, replica: number, latencySeconds: number): void {
+    this.latency[classId * this.replicas + replica]!.observe(latencySeconds);
     const counters = this.failed[classId];
     if (!counters) return;
     counters[replica] ??= this.failedCounter(classId, replica);
