@@ -159,8 +159,8 @@ export class Database {
     sim.after(window, tick);
   }
 
-  countNotify(): void {
-    this.notifiesInWindow++;
+  countNotifies(n: number): void {
+    this.notifiesInWindow += n;
   }
 
   countConnectionOpen(): void {
@@ -190,10 +190,10 @@ export class Database {
     this.ledger.cpuSecondsAt(this.sim.now, out);
   }
 
-  /** A step's commits: `transactions` for the counter, one WAL flush when it is logged. */
-  countCommit(logged: boolean, transactions = 1): void {
+  /** Commits: `transactions` for the counter, `logged` of them flushing WAL. */
+  countCommits(transactions: number, logged: number): void {
     this.discreteCommits += transactions;
-    if (logged) this.loggedCommitsInWindow++;
+    this.loggedCommitsInWindow += logged;
   }
 
   countAppendedRows(rows: number): void {

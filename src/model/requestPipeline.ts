@@ -2,7 +2,7 @@ import type { Distribution, Rng } from "../engine/random/index.js";
 import type { ActionId, Simulation } from "../engine/simulation.js";
 import { backoffSeconds, type ClientPolicy } from "./clientPolicy.js";
 import { DeadlineQueue } from "./deadlineQueue.js";
-import { CODERD_CPU, RequestPlans } from "./requestPlans.js";
+import { CODERD_CPU, OP_DRAW, OP_FIXED, RequestPlans } from "./requestPlans.js";
 
 /**
  * Executes requests as fixed plans of steps (coderd CPU, then database queries, ...) over the
@@ -117,8 +117,11 @@ export type RequestListener = (
  */
 export type CompletionHandler = (owner: number, replica: number) => void;
 
-/** Told when a query commits (to count WAL-producing commits). */
-export type CommitListener = (logged: boolean, notify: boolean, transactions: number) => void;
+/**
+ * Told when a connection hold's queries commit (to count commits): the transactions, how many of its
+ * steps' commits are WAL-logged, how many NOTIFY.
+ */
+export type CommitListener = (transactions: number, loggedCommits: number, notifies: number) => void;
 
 const NO_OWNER = -1;
 
@@ -256,40 +259,39 @@ export class RequestPipeline {
     this.runStep(id);
   }
 
+  /** Draws all of a request's work, in step order, as its class's ops say (then its NOTIFY's lock hold). */
   private drawWork(id: number, classId: number, rows: number): void {
     const plans = this.plans;
+    const draws = plans.draws;
     const rng = this.streams[classId]!;
     const base = id * MAX_STEPS;
-    const row0 = classId * MAX_STEPS;
-    const steps = plans.stepCount[classId]!;
-    let notifies = false;
-    let flushes = false;
-    for (let i = 0; i < steps; i++) {
-      const row = row0 + i;
-      if (plans.kind[row] === CODERD_CPU) {
-        this.work[base + i] = plans.work[row]!.sample(rng);
-        continue;
-      }
-      const holdSteps = plans.holdSteps[row]!;
-      if (holdSteps === 0) continue;
-      notifies ||= plans.holdNotifies[row] === 1;
-      flushes ||= plans.holdFlushes[row] === 1;
-      if (plans.holdIsFixed[row] === 1) {
-        this.work[base + i] = plans.holdFixedWork[row]!;
-        continue;
-      }
-      // A connection hold's queries run as one database job: draw the sum now.
-      let work = 0;
-      for (let k = row; k < row + holdSteps; k++) {
-        if (plans.hasPerRow[k] === 1) work += plans.perRowSeconds[k]! * rows;
-        const statements = plans.statements[k]!;
-        const dist = plans.work[k]!;
-        for (let n = 0; n < statements; n++) work += dist.sample(rng);
-      }
-      this.work[base + i] = work;
+    const first = plans.opStart[classId]!;
+    const end = first + plans.opCount[classId]!;
+    for (let o = first; o < end; o++) {
+      const kind = plans.opKind[o];
+      const at = base + plans.opStep[o]!;
+      if (kind === OP_FIXED) this.work[at] = plans.opValue[o]!;
+      else if (kind === OP_DRAW) this.work[at] = draws.draw(plans.opArg[o]!, rng);
+      else this.work[at] = this.drawHold(plans.opArg[o]!, rows, rng);
     }
-    const flush = flushes ? this.res.commitFlush : undefined;
-    this.notifyHold[id] = notifies ? this.res.notifyHold.sample(rng) + (flush ? flush.sample(rng) : 0) : 0;
+    if (plans.notifies[classId] === 0) this.notifyHold[id] = 0;
+    else {
+      const flush = plans.flushes[classId] === 1 ? this.res.commitFlush : undefined;
+      this.notifyHold[id] = this.res.notifyHold.sample(rng) + (flush ? flush.sample(rng) : 0);
+    }
+  }
+
+  /** A connection hold's queries run as one database job: its work is the sum of their draws. */
+  private drawHold(row: number, rows: number, rng: Rng): number {
+    const plans = this.plans;
+    let work = 0;
+    for (let k = row; k < row + plans.holdSteps[row]!; k++) {
+      if (plans.hasPerRow[k] === 1) work += plans.perRowSeconds[k]! * rows;
+      const statements = plans.statements[k]!;
+      const draw = plans.draw[k]!;
+      for (let n = 0; n < statements; n++) work += plans.draws.draw(draw, rng);
+    }
+    return work;
   }
 
   /** Resource callbacks: a coderd or database CPU job finished. */
@@ -300,7 +302,7 @@ export class RequestPipeline {
       return;
     }
     // NOTIFY serialises commits on PostgreSQL's global notify-queue lock.
-    if (this.plans.holdNotifies[row] === 1) this.res.notifyLock.submit(this.notifyHold[id]!, id);
+    if (this.plans.holdNotifies[row]! > 0) this.res.notifyLock.submit(this.notifyHold[id]!, id);
     else this.committed(id);
   }
 
@@ -383,10 +385,8 @@ export class RequestPipeline {
     const plans = this.plans;
     const first = this.step[id]!;
     const row = this.currentRow(id);
-    const holdSteps = plans.holdSteps[row]!;
-    for (let k = row; k < row + holdSteps; k++)
-      this.onCommit(plans.logged[k] === 1, plans.notify[k] === 1, plans.commits[k]!);
-    this.step[id] = first + holdSteps - 1;
+    this.onCommit(plans.holdCommits[row]!, plans.holdLogged[row]!, plans.holdNotifies[row]!);
+    this.step[id] = first + plans.holdSteps[row]! - 1;
     // The connection stays held for the network round trips of the replies.
     this.sim.postFixed(plans.holdRoundTrip[row]!, this.releaseAction, id);
   }

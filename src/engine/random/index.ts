@@ -13,6 +13,7 @@ export {
   uniform,
 } from "./distributions.js";
 export { distributionFromSpec } from "./from-spec.js";
+export { DrawTable } from "./drawTable.js";
 export { erfc, normalCdf, normalPdf, normalQuantile, standardNormal } from "./normal.js";
 export {
   type DistributionOrNumberInput,
@@ -21,4 +22,4 @@ export {
   distributionSpecSchema,
 } from "./spec-schema.js";
 export { deriveSeed, RandomStreams, type Rng } from "./streams.js";
-export type { Distribution, DistributionSpec, HistogramBucket } from "./types.js";
+export type { Distribution, DistributionSpec, HistogramBucket, SampleForm } from "./types.js";
