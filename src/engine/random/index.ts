@@ -12,8 +12,8 @@ export {
   truncatedNormal,
   uniform,
 } from "./distributions.js";
-export { distributionFromSpec } from "./from-spec.js";
 export { DrawTable } from "./drawTable.js";
+export { distributionFromSpec } from "./from-spec.js";
 export { erfc, normalCdf, normalPdf, normalQuantile, standardNormal } from "./normal.js";
 export {
   type DistributionOrNumberInput,
