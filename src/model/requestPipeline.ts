@@ -262,7 +262,6 @@ export class RequestPipeline {
   /** Draws all of a request's work, in step order, as its class's ops say (then its NOTIFY's lock hold). */
   private drawWork(id: number, classId: number, rows: number): void {
     const plans = this.plans;
-    const draws = plans.draws;
     const rng = this.streams[classId]!;
     const base = id * MAX_STEPS;
     const first = plans.opStart[classId]!;
@@ -271,7 +270,7 @@ export class RequestPipeline {
       const kind = plans.opKind[o];
       const at = base + plans.opStep[o]!;
       if (kind === OP_FIXED) this.work[at] = plans.opValue[o]!;
-      else if (kind === OP_DRAW) this.work[at] = draws.draw(plans.opArg[o]!, rng);
+      else if (kind === OP_DRAW) this.work[at] = plans.work[plans.opArg[o]!]!.sample(rng);
       else this.work[at] = this.drawHold(plans.opArg[o]!, rows, rng);
     }
     if (plans.notifies[classId] === 0) this.notifyHold[id] = 0;
@@ -288,8 +287,8 @@ export class RequestPipeline {
     for (let k = row; k < row + plans.holdSteps[row]!; k++) {
       if (plans.hasPerRow[k] === 1) work += plans.perRowSeconds[k]! * rows;
       const statements = plans.statements[k]!;
-      const draw = plans.draw[k]!;
-      for (let n = 0; n < statements; n++) work += plans.draws.draw(draw, rng);
+      const dist = plans.work[k]!;
+      for (let n = 0; n < statements; n++) work += dist.sample(rng);
     }
     return work;
   }

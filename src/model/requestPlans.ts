@@ -1,4 +1,4 @@
-import { type Distribution, DrawTable } from "../engine/random/index.js";
+import type { Distribution } from "../engine/random/index.js";
 import type { FixedDelayId } from "../engine/simulation.js";
 
 /**
@@ -25,7 +25,7 @@ export const QUERY = 1;
 
 /** A step's work is `opValue`: a fixed coderd CPU step, or a hold whose statements are all fixed. */
 export const OP_FIXED = 0;
-/** A coderd CPU step's work is one draw of distribution `opArg` of `draws`. */
+/** A coderd CPU step's work is one draw of row `opArg`'s distribution. */
 export const OP_DRAW = 1;
 /** A hold's work is drawn statement by statement from row `opArg` on (see `RequestPipeline.drawHold`). */
 export const OP_HOLD = 2;
@@ -35,10 +35,8 @@ export class RequestPlans {
   stepCount = new Int32Array(16);
   /** CODERD_CPU or QUERY, per row. */
   kind = new Uint8Array(16);
-  /** The distributions of the rows' work, drawn by index. */
-  readonly draws = new DrawTable();
-  /** Each row's work distribution in `draws`. */
-  draw = new Int32Array(16);
+  /** Work distribution per row. */
+  readonly work: Distribution[] = [];
   /** Statements per row (queries), per-row work in seconds and 1 when it has one. */
   statements = new Int32Array(16);
   perRowSeconds = new Float64Array(16);
@@ -59,7 +57,7 @@ export class RequestPlans {
   opCount = new Int32Array(16);
   notifies = new Uint8Array(16);
   flushes = new Uint8Array(16);
-  /** Per op, in step order: the step it sets the work of, its OP_ kind, its fixed value or its draw/row. */
+  /** Per op, in step order: the step it sets the work of, its OP_ kind, its fixed value or its row. */
   opStep = new Int32Array(16);
   opKind = new Uint8Array(16);
   opValue = new Float64Array(16);
@@ -87,13 +85,13 @@ export class RequestPlans {
     steps.forEach((step, i) => {
       const row = base + i;
       this.kind[row] = step.kind === "coderdCpu" ? CODERD_CPU : QUERY;
-      this.draw[row] = this.draws.add(step.work);
+      this.work[row] = step.work;
       this.statements[row] = step.statements ?? 0;
       this.hasPerRow[row] = step.perRowSeconds === undefined ? 0 : 1;
       this.perRowSeconds[row] = step.perRowSeconds ?? 0;
       if (step.kind === "coderdCpu") {
         const fixed = fixedValue(step.work);
-        if (fixed === undefined) this.addOp(i, OP_DRAW, 0, this.draw[row]!);
+        if (fixed === undefined) this.addOp(i, OP_DRAW, 0, row);
         else this.addOp(i, OP_FIXED, fixed, 0);
       }
       const startsHold = step.kind === "query" && steps[i - 1]?.kind !== "query";
@@ -174,7 +172,6 @@ export class RequestPlans {
     if (rows <= this.kind.length) return;
     const n = Math.max(rows, 2 * this.kind.length);
     this.kind = grownBytes(this.kind, n);
-    this.draw = grownInt(this.draw, n);
     this.statements = grownInt(this.statements, n);
     this.perRowSeconds = grownFloat(this.perRowSeconds, n);
     this.hasPerRow = grownBytes(this.hasPerRow, n);
@@ -188,7 +185,7 @@ export class RequestPlans {
 
 /** The value of a distribution that always gives it and draws nothing from the generator. */
 function fixedValue(work: Distribution): number | undefined {
-  return work.form?.kind === "fixed" ? work.form.value : undefined;
+  return work.spec.dist === "deterministic" ? work.mean : undefined;
 }
 
 function grownInt(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {

@@ -6,7 +6,6 @@ import { z } from "zod";
 import {
   type Distribution,
   type DistributionSpec,
-  DrawTable,
   deriveSeed,
   describeDistribution,
   deterministic,
@@ -348,23 +347,6 @@ describe("distributions", () => {
       ]),
     ).toThrow(/buckets\.1\.count/);
     expect(() => empiricalHistogram([{ le: Number.POSITIVE_INFINITY, count: 3 }])).toThrow(/finite bucket/);
-  });
-});
-
-describe("DrawTable", () => {
-  it("draws bit for bit what each distribution's sample gives, with the same generator calls", () => {
-    const table = new DrawTable();
-    const all = [deterministic(0.25), ...cases.map(({ d }) => d)];
-    const index = all.map((d) => table.add(d));
-    const viaSample = seedrandom.alea("draw-table");
-    const viaTable = seedrandom.alea("draw-table");
-    for (let round = 0; round < 2000; round++) {
-      all.forEach((d, k) => {
-        expect(Object.is(table.draw(index[k]!, viaTable), d.sample(viaSample))).toBe(true);
-      });
-    }
-    // Both generators made the same number of calls.
-    expect(viaTable()).toBe(viaSample());
   });
 });
 

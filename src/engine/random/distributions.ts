@@ -27,7 +27,6 @@ export function deterministic(value: number): Distribution {
     variance: 0,
     quantile: () => value,
     sample: () => value,
-    form: { kind: "fixed", value },
   };
 }
 
@@ -111,7 +110,6 @@ function lognormalFromParams(mu: number, sigma: number, spec: DistributionSpec):
     variance: Math.expm1(sigma2) * Math.exp(2 * mu + sigma2),
     quantile: (p: number) => Math.exp(mu + sigma * normalQuantile(p)),
     sample: (rng: Rng) => Math.exp(mu + sigma * standardNormal(rng)),
-    form: { kind: "lognormal", mu, sigma },
   };
 }
 

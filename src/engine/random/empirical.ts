@@ -59,8 +59,21 @@ export function empiricalHistogram(buckets: readonly HistogramBucket[], min = 0)
   const supportTop = upper[cumulative.findIndex((count) => count >= finiteTotal)]!;
   const top = finiteTotal < total ? highestBound : supportTop;
 
-  const histogram = new HistogramQuantile(lower, upper, cumulative, total, top);
-  const quantile = (p: number): number => histogram.at(p);
+  const quantile = (p: number): number => {
+    const rank = Math.max(0, p * total);
+    if (!(rank < finiteTotal)) return top;
+    // First bucket whose cumulative count exceeds the rank; it always holds at least one observation.
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cumulative[mid]! > rank) hi = mid;
+      else lo = mid + 1;
+    }
+    const below = lo === 0 ? 0 : cumulative[lo - 1]!;
+    const from = lower[lo]!;
+    return from + ((upper[lo]! - from) * (rank - below)) / (cumulative[lo]! - below);
+  };
 
   let sum = (total - finiteTotal) * highestBound;
   let sumSquares = (total - finiteTotal) * highestBound * highestBound;
@@ -81,39 +94,6 @@ export function empiricalHistogram(buckets: readonly HistogramBucket[], min = 0)
     mean,
     variance: Math.max(0, sumSquares / total - mean * mean),
     quantile,
-    sample: (rng: Rng) => histogram.at(rng()),
-    form: { kind: "histogram", histogram },
+    sample: (rng: Rng) => quantile(rng()),
   };
-}
-
-/** A histogram's inverse CDF: linear inside the bucket the rank falls in, `top` past the finite ones. */
-export class HistogramQuantile {
-  private readonly finiteTotal: number;
-
-  constructor(
-    private readonly lower: Float64Array,
-    private readonly upper: Float64Array,
-    private readonly cumulative: Float64Array,
-    private readonly total: number,
-    private readonly top: number,
-  ) {
-    this.finiteTotal = cumulative[cumulative.length - 1]!;
-  }
-
-  at(p: number): number {
-    const cumulative = this.cumulative;
-    const rank = Math.max(0, p * this.total);
-    if (!(rank < this.finiteTotal)) return this.top;
-    // First bucket whose cumulative count exceeds the rank; it always holds at least one observation.
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cumulative[mid]! > rank) hi = mid;
-      else lo = mid + 1;
-    }
-    const below = lo === 0 ? 0 : cumulative[lo - 1]!;
-    const from = this.lower[lo]!;
-    return from + ((this.upper[lo]! - from) * (rank - below)) / (cumulative[lo]! - below);
-  }
 }

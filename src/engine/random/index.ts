@@ -12,7 +12,6 @@ export {
   truncatedNormal,
   uniform,
 } from "./distributions.js";
-export { DrawTable } from "./drawTable.js";
 export { distributionFromSpec } from "./from-spec.js";
 export { erfc, normalCdf, normalPdf, normalQuantile, standardNormal } from "./normal.js";
 export {
@@ -22,4 +21,4 @@ export {
   distributionSpecSchema,
 } from "./spec-schema.js";
 export { deriveSeed, RandomStreams, type Rng } from "./streams.js";
-export type { Distribution, DistributionSpec, HistogramBucket, SampleForm } from "./types.js";
+export type { Distribution, DistributionSpec, HistogramBucket } from "./types.js";

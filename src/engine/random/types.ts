@@ -1,4 +1,3 @@
-import type { HistogramQuantile } from "./empirical.js";
 import type { Rng } from "./streams.js";
 
 /** One histogram bucket, Prometheus style: `count` observations were ≤ `le` (cumulative). */
@@ -43,14 +42,4 @@ export interface Distribution {
   readonly spec: DistributionSpec;
   /** Inverse CDF, where it has a closed form or a cheap exact evaluation. */
   quantile?(p: number): number;
-  /** What `sample` computes, for the kinds a `DrawTable` inlines (absent: it calls `sample`). */
-  readonly form?: SampleForm;
 }
-
-/** The parameters `sample` computes from, for the kinds hot paths draw most. */
-export type SampleForm =
-  | { readonly kind: "fixed"; readonly value: number }
-  /** exp(mu + sigma · standardNormal(rng)). */
-  | { readonly kind: "lognormal"; readonly mu: number; readonly sigma: number }
-  /** histogram.at(rng()). */
-  | { readonly kind: "histogram"; readonly histogram: HistogramQuantile };
