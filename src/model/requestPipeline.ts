@@ -2,7 +2,7 @@ import type { Distribution, Rng } from "../engine/random/index.js";
 import type { ActionId, Simulation } from "../engine/simulation.js";
 import { backoffSeconds, type ClientPolicy } from "./clientPolicy.js";
 import { DeadlineQueue } from "./deadlineQueue.js";
-import { CODERD_CPU, OP_DRAW, OP_FIXED, RequestPlans } from "./requestPlans.js";
+import { CODERD_CPU, RequestPlans } from "./requestPlans.js";
 
 /**
  * Executes requests as fixed plans of steps (coderd CPU, then database queries, ...) over the
@@ -259,38 +259,40 @@ export class RequestPipeline {
     this.runStep(id);
   }
 
-  /** Draws all of a request's work, in step order, as its class's ops say (then its NOTIFY's lock hold). */
   private drawWork(id: number, classId: number, rows: number): void {
     const plans = this.plans;
     const rng = this.streams[classId]!;
     const base = id * MAX_STEPS;
-    const first = plans.opStart[classId]!;
-    const end = first + plans.opCount[classId]!;
-    for (let o = first; o < end; o++) {
-      const kind = plans.opKind[o];
-      const at = base + plans.opStep[o]!;
-      if (kind === OP_FIXED) this.work[at] = plans.opValue[o]!;
-      else if (kind === OP_DRAW) this.work[at] = plans.work[plans.opArg[o]!]!.sample(rng);
-      else this.work[at] = this.drawHold(plans.opArg[o]!, rows, rng);
+    const row0 = classId * MAX_STEPS;
+    const steps = plans.stepCount[classId]!;
+    let notifies = false;
+    let flushes = false;
+    for (let i = 0; i < steps; i++) {
+      const row = row0 + i;
+      if (plans.kind[row] === CODERD_CPU) {
+        this.work[base + i] = plans.work[row]!.sample(rng);
+        continue;
+      }
+      const holdSteps = plans.holdSteps[row]!;
+      if (holdSteps === 0) continue;
+      notifies ||= plans.holdNotifies[row]! > 0;
+      flushes ||= plans.holdFlushes[row] === 1;
+      if (plans.holdIsFixed[row] === 1) {
+        this.work[base + i] = plans.holdFixedWork[row]!;
+        continue;
+      }
+      // A connection hold's queries run as one database job: draw the sum now.
+      let work = 0;
+      for (let k = row; k < row + holdSteps; k++) {
+        if (plans.hasPerRow[k] === 1) work += plans.perRowSeconds[k]! * rows;
+        const statements = plans.statements[k]!;
+        const dist = plans.work[k]!;
+        for (let n = 0; n < statements; n++) work += dist.sample(rng);
+      }
+      this.work[base + i] = work;
     }
-    if (plans.notifies[classId] === 0) this.notifyHold[id] = 0;
-    else {
-      const flush = plans.flushes[classId] === 1 ? this.res.commitFlush : undefined;
-      this.notifyHold[id] = this.res.notifyHold.sample(rng) + (flush ? flush.sample(rng) : 0);
-    }
-  }
-
-  /** A connection hold's queries run as one database job: its work is the sum of their draws. */
-  private drawHold(row: number, rows: number, rng: Rng): number {
-    const plans = this.plans;
-    let work = 0;
-    for (let k = row; k < row + plans.holdSteps[row]!; k++) {
-      if (plans.hasPerRow[k] === 1) work += plans.perRowSeconds[k]! * rows;
-      const statements = plans.statements[k]!;
-      const dist = plans.work[k]!;
-      for (let n = 0; n < statements; n++) work += dist.sample(rng);
-    }
-    return work;
+    const flush = flushes ? this.res.commitFlush : undefined;
+    this.notifyHold[id] = notifies ? this.res.notifyHold.sample(rng) + (flush ? flush.sample(rng) : 0) : 0;
   }
 
   /** Resource callbacks: a coderd or database CPU job finished. */
