@@ -190,7 +190,10 @@ export class Database {
     this.ledger.cpuSecondsAt(this.sim.now, out);
   }
 
-  /** Commits: `transactions` for the counter, `logged` of them flushing WAL. */
+  /**
+   * A connection hold's commits: `transactions` for the counter; `logged` WAL-producing ones (one per
+   * logged step) for the WAL writer.
+   */
   countCommits(transactions: number, logged: number): void {
     this.discreteCommits += transactions;
     this.loggedCommitsInWindow += logged;
