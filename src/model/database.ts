@@ -160,8 +160,8 @@ export class Database {
     sim.after(window, tick);
   }
 
-  countNotify(): void {
-    this.notifiesInWindow++;
+  countNotifies(n: number): void {
+    this.notifiesInWindow += n;
   }
 
   countConnectionOpen(): void {
@@ -191,10 +191,13 @@ export class Database {
     this.ledger.cpuSecondsAt(this.sim.now, out);
   }
 
-  /** A step's commits: `transactions` for the counter, one WAL flush when it is logged. */
-  countCommit(logged: boolean, transactions = 1): void {
+  /**
+   * A connection hold's commits: `transactions` for the counter; `logged` WAL-producing ones (one per
+   * logged step) for the WAL writer.
+   */
+  countCommits(transactions: number, logged: number): void {
     this.discreteCommits += transactions;
-    if (logged) this.loggedCommitsInWindow++;
+    this.loggedCommitsInWindow += logged;
   }
 
   countAppendedRows(rows: number): void {

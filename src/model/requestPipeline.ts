@@ -117,8 +117,11 @@ export type RequestListener = (
  */
 export type CompletionHandler = (owner: number, replica: number) => void;
 
-/** Told when a query commits (to count WAL-producing commits). */
-export type CommitListener = (logged: boolean, notify: boolean, transactions: number) => void;
+/**
+ * Told when a connection hold's queries commit (to count commits): the transactions, how many of its
+ * steps' commits are WAL-logged, how many NOTIFY.
+ */
+export type CommitListener = (transactions: number, loggedCommits: number, notifies: number) => void;
 
 const NO_OWNER = -1;
 
@@ -272,7 +275,7 @@ export class RequestPipeline {
       }
       const holdSteps = plans.holdSteps[row]!;
       if (holdSteps === 0) continue;
-      notifies ||= plans.holdNotifies[row] === 1;
+      notifies ||= plans.holdNotifies[row]! > 0;
       flushes ||= plans.holdFlushes[row] === 1;
       if (plans.holdIsFixed[row] === 1) {
         this.work[base + i] = plans.holdFixedWork[row]!;
@@ -300,7 +303,7 @@ export class RequestPipeline {
       return;
     }
     // NOTIFY serialises commits on PostgreSQL's global notify-queue lock.
-    if (this.plans.holdNotifies[row] === 1) this.res.notifyLock.submit(this.notifyHold[id]!, id);
+    if (this.plans.holdNotifies[row]! > 0) this.res.notifyLock.submit(this.notifyHold[id]!, id);
     else this.committed(id);
   }
 
@@ -383,10 +386,8 @@ export class RequestPipeline {
     const plans = this.plans;
     const first = this.step[id]!;
     const row = this.currentRow(id);
-    const holdSteps = plans.holdSteps[row]!;
-    for (let k = row; k < row + holdSteps; k++)
-      this.onCommit(plans.logged[k] === 1, plans.notify[k] === 1, plans.commits[k]!);
-    this.step[id] = first + holdSteps - 1;
+    this.onCommit(plans.holdCommits[row]!, plans.holdLogged[row]!, plans.holdNotifies[row]!);
+    this.step[id] = first + plans.holdSteps[row]! - 1;
     // The connection stays held for the network round trips of the replies.
     this.sim.postFixed(plans.holdRoundTrip[row]!, this.releaseAction, id);
   }

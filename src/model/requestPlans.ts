@@ -31,17 +31,18 @@ export class RequestPlans {
   readonly work: Distribution[] = [];
   /** Statements per row (queries), per-row work in seconds and 1 when it has one. */
   statements = new Int32Array(16);
-  /** Transactions committed per row (queries): its statements unless they share one. */
-  commits = new Int32Array(16);
   perRowSeconds = new Float64Array(16);
   hasPerRow = new Uint8Array(16);
-  /** 1 when the query is WAL-logged, 1 when it NOTIFYs. */
-  logged = new Uint8Array(16);
-  notify = new Uint8Array(16);
   /** Query steps in the connection hold the row starts (0 when it starts none). */
   holdSteps = new Int32Array(16);
-  /** 1 when a query of that hold NOTIFYs; 1 when one NOTIFYs in its logged write's commit (a trigger). */
-  holdNotifies = new Uint8Array(16);
+  /**
+   * What the hold's statements commit, summed over its steps so a commit is counted once: transactions
+   * (pg_stat_database.xact_commit; a step's statements unless they share one), WAL-logged steps, NOTIFYs.
+   */
+  holdCommits = new Int32Array(16);
+  holdLogged = new Int32Array(16);
+  holdNotifies = new Int32Array(16);
+  /** 1 when a query of the hold NOTIFYs in its logged write's commit (a trigger). */
   holdFlushes = new Uint8Array(16);
   /** The hold's replies' round trips as a fixed delay, −1 without a hold. */
   holdRoundTrip = new Int32Array(16);
@@ -75,15 +76,14 @@ export class RequestPlans {
       this.kind[row] = step.kind === "coderdCpu" ? CODERD_CPU : QUERY;
       this.work[row] = step.work;
       this.statements[row] = step.statements ?? 0;
-      this.commits[row] = step.commits ?? step.statements ?? 0;
       this.hasPerRow[row] = step.perRowSeconds === undefined ? 0 : 1;
       this.perRowSeconds[row] = step.perRowSeconds ?? 0;
-      this.logged[row] = step.logged ? 1 : 0;
-      this.notify[row] = step.notify ? 1 : 0;
       const startsHold = step.kind === "query" && steps[i - 1]?.kind !== "query";
       let holdSteps = 0;
       let statements = 0;
-      let notifies = false;
+      let commits = 0;
+      let logged = 0;
+      let notifies = 0;
       let flushes = false;
       let fixed = startsHold;
       let fixedWork = 0;
@@ -93,7 +93,9 @@ export class RequestPlans {
           if (q.kind !== "query") break;
           holdSteps++;
           statements += q.statements ?? 0;
-          notifies ||= q.notify === true;
+          commits += q.commits ?? q.statements ?? 0;
+          if (q.logged) logged++;
+          if (q.notify) notifies++;
           flushes ||= q.notify === true && q.logged === true && q.notifyFlushes === true;
           fixed &&= q.perRowSeconds === undefined && isDeterministic(q.work);
           for (let n = 0; n < (q.statements ?? 0); n++) fixedWork += q.work.mean;
@@ -102,7 +104,9 @@ export class RequestPlans {
       this.holdIsFixed[row] = fixed ? 1 : 0;
       this.holdFixedWork[row] = fixed ? fixedWork : 0;
       this.holdSteps[row] = holdSteps;
-      this.holdNotifies[row] = notifies ? 1 : 0;
+      this.holdCommits[row] = commits;
+      this.holdLogged[row] = logged;
+      this.holdNotifies[row] = notifies;
       this.holdFlushes[row] = flushes ? 1 : 0;
       this.holdRoundTrip[row] = startsHold ? fixedDelay(statements * dbRttSeconds) : -1;
     });
@@ -114,15 +118,14 @@ export class RequestPlans {
     const n = Math.max(rows, 2 * this.kind.length);
     this.kind = grownBytes(this.kind, n);
     this.statements = grownInt(this.statements, n);
-    this.commits = grownInt(this.commits, n);
     const perRow = new Float64Array(n);
     perRow.set(this.perRowSeconds);
     this.perRowSeconds = perRow;
     this.hasPerRow = grownBytes(this.hasPerRow, n);
-    this.logged = grownBytes(this.logged, n);
-    this.notify = grownBytes(this.notify, n);
     this.holdSteps = grownInt(this.holdSteps, n);
-    this.holdNotifies = grownBytes(this.holdNotifies, n);
+    this.holdCommits = grownInt(this.holdCommits, n);
+    this.holdLogged = grownInt(this.holdLogged, n);
+    this.holdNotifies = grownInt(this.holdNotifies, n);
     this.holdFlushes = grownBytes(this.holdFlushes, n);
     this.holdRoundTrip = grownInt(this.holdRoundTrip, n);
     this.holdIsFixed = grownBytes(this.holdIsFixed, n);

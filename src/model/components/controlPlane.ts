@@ -89,9 +89,9 @@ export class ControlPlane {
       },
       {
         onRequestDone,
-        onCommit: (logged, notify, transactions) => {
-          database.countCommit(logged, transactions);
-          if (notify) database.countNotify();
+        onCommit: (transactions, loggedCommits, notifies) => {
+          database.countCommits(transactions, loggedCommits);
+          database.countNotifies(notifies);
         },
       },
     );
