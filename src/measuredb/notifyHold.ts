@@ -211,6 +211,12 @@ export async function measureNotifyHold(opts: NotifyHoldOptions): Promise<Notify
     }
     const points: HoldPoint[] = [];
     let counter = 0;
+    /** NOTIFYing transactions committed so far; the listener has caught up when it received as many. */
+    let notified = 0;
+    // Delivery is asynchronous: wait (at most a second) for the notifications of every commit so far.
+    const listenerCaughtUp = async () => {
+      for (let k = 0; k < 100 && received < notified; k++) await sleep(10);
+    };
     for (const shape of opts.shapes) {
       for (const c of opts.concurrency) {
         if (opts.interrupted()) throw new Error("interrupted");
@@ -234,6 +240,7 @@ export async function measureNotifyHold(opts: NotifyHoldOptions): Promise<Notify
                 const s = nowS();
                 await w.query(text);
                 const e = nowS();
+                if (shape.notify) notified++;
                 if (record) {
                   latencies.push(e - s);
                   done.push(e);
@@ -247,13 +254,13 @@ export async function measureNotifyHold(opts: NotifyHoldOptions): Promise<Notify
           return { latencies, done, elapsed, sampled };
         };
         await run(opts.secondsPerPoint * 0.2, false);
+        // The warm-up's last notifications must not land in the measured window.
+        await listenerCaughtUp();
         const io0 = await walIo(control, active, opts.versionNum);
         const before = received;
         const { latencies, done, elapsed, sampled } = await run(opts.secondsPerPoint, true);
         const io1 = await walIo(control, active, opts.versionNum);
-        // The listener's last notifications (every NOTIFYing commit sends one), at most a second more.
-        const expected = shape.notify ? latencies.length : 0;
-        for (let k = 0; k < 100 && received - before < expected; k++) await sleep(10);
+        await listenerCaughtUp();
         points.push(point(shape, c, { latencies, done, elapsed, sampled }, io0, io1, received - before));
         const p = points.at(-1)!;
         opts.log(
