@@ -109,7 +109,9 @@ export function registerRun(program: Command): void {
     if (flags.openmetrics) checkOutputFile(resolve(flags.openmetrics), "--openmetrics");
     const withDraws = estimateRun(loaded.scenario, replications + draws);
     if (withDraws.wallSeconds > 60)
-      process.stderr.write(`capsim: this run needs ${describeEstimate(withDraws)}\n`);
+      process.stderr.write(
+        `capsim: this run needs at most ${describeEstimate(withDraws)} (a deliberately generous bound)\n`,
+      );
     const progress = createProgress(`run ${loaded.scenario.name}`, { enabled: flags.progress });
     const share = replications / (replications + draws);
     const nominal = runScenario(loaded, model, {
