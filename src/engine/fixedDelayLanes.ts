@@ -56,11 +56,6 @@ export class FixedDelayLanes {
   /** Per lane, its head's time (+Infinity when empty) and sequence: what `findBest` scans, side by side. */
   private headTime = new Float64Array(8).fill(Number.POSITIVE_INFINITY);
   private headSeq = new Float64Array(8);
-  /** The lanes with a head (most are empty at any time): `findBest` scans only these, in any order. */
-  private active = new Int32Array(8);
-  private activeCount = 0;
-  /** Per lane, its index in `active`, or −1 when it has no head. */
-  private activeAt = new Int32Array(8).fill(-1);
   /** Lane whose head is due first, or −1 when every lane is empty. */
   private best = -1;
   /** Time and sequence of that head (+Infinity when none). */
@@ -89,8 +84,6 @@ export class FixedDelayLanes {
   setExternalHead(lane: number, time: number, seq: number): void {
     this.headTime[lane] = time;
     this.headSeq[lane] = seq;
-    if (time === Number.POSITIVE_INFINITY) this.deactivate(lane);
-    else this.activate(lane);
     this.findBest();
   }
 
@@ -108,12 +101,6 @@ export class FixedDelayLanes {
       const seq = new Float64Array(2 * lane);
       seq.set(this.headSeq);
       this.headSeq = seq;
-      const active = new Int32Array(2 * lane);
-      active.set(this.active);
-      this.active = active;
-      const at = new Int32Array(2 * lane).fill(-1);
-      at.set(this.activeAt);
-      this.activeAt = at;
     }
     this.lanes.push(laneOrExternal);
     return lane;
@@ -129,7 +116,6 @@ export class FixedDelayLanes {
     if (!wasEmpty) return;
     this.headTime[lane] = time;
     this.headSeq[lane] = seq;
-    this.activate(lane);
     // A new head can only come first by an earlier time: its sequence is later than every other head's.
     if (time < this.bestTime) {
       this.best = lane;
@@ -152,24 +138,8 @@ export class FixedDelayLanes {
       this.headSeq[this.best] = l.seq[next]!;
     } else {
       this.headTime[this.best] = Number.POSITIVE_INFINITY;
-      this.deactivate(this.best);
     }
     this.findBest();
-  }
-
-  private activate(lane: number): void {
-    if (this.activeAt[lane]! >= 0) return;
-    this.activeAt[lane] = this.activeCount;
-    this.active[this.activeCount++] = lane;
-  }
-
-  private deactivate(lane: number): void {
-    const i = this.activeAt[lane]!;
-    if (i < 0) return;
-    const last = this.active[--this.activeCount]!;
-    this.active[i] = last;
-    this.activeAt[last] = i;
-    this.activeAt[lane] = -1;
   }
 
   private findBest(): void {
@@ -178,13 +148,10 @@ export class FixedDelayLanes {
     let bestSeq = 0;
     const headTime = this.headTime;
     const headSeq = this.headSeq;
-    const active = this.active;
-    const n = this.activeCount;
-    // Sequence numbers are unique, so the scan's order cannot change which head wins.
-    for (let k = 0; k < n; k++) {
-      const i = active[k]!;
+    const n = this.lanes.length;
+    for (let i = 0; i < n; i++) {
       const t = headTime[i]!;
-      if (t < bestTime || (t === bestTime && headSeq[i]! < bestSeq)) {
+      if (t < bestTime || (t === bestTime && t !== Number.POSITIVE_INFINITY && headSeq[i]! < bestSeq)) {
         best = i;
         bestTime = t;
         bestSeq = headSeq[i]!;
