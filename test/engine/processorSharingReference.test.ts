@@ -28,7 +28,11 @@ function reference(cores: number, ops: Op[]): { finish: Map<number, number>; uns
       const end = now + first / rate;
       if (end > until) break;
       for (const [tag, w] of left) left.set(tag, w - first);
-      for (const [tag, w] of left) if (w <= 1e-12) (left.delete(tag), finish.set(tag, end));
+      for (const [tag, w] of left) {
+        if (w > 1e-12) continue;
+        left.delete(tag);
+        finish.set(tag, end);
+      }
       now = end;
     }
     const rate = left.size === 0 ? 0 : Math.min(1, capacity / left.size);
@@ -39,7 +43,10 @@ function reference(cores: number, ops: Op[]): { finish: Map<number, number>; uns
     advanceTo(op.at);
     if (op.kind === "submit") left.set(op.tag, op.work);
     else if (op.kind === "background") capacity = cores - Math.min(op.vcpu, cores * MAX_BACKGROUND_SHARE);
-    else if (left.has(op.tag)) (unserved.set(op.tag, left.get(op.tag)!), left.delete(op.tag));
+    else if (left.has(op.tag)) {
+      unserved.set(op.tag, left.get(op.tag)!);
+      left.delete(op.tag);
+    }
   }
   advanceTo(Number.POSITIVE_INFINITY);
   return { finish, unserved };
