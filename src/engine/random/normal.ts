@@ -9,8 +9,8 @@ const SQRT_2PI = Math.sqrt(2 * Math.PI);
 /**
  * One N(0,1) variate by inversion, Φ⁻¹(u), from one uniform (AS241, exact to double precision). It is
  * increasing in u (to a few ulps at AS241's region joins), so common random numbers line up across plan
- * candidates: a larger uniform gives a larger draw in each of them. A uniform of exactly 0 is drawn again (once in 2³² draws), so the draws
- * of a 32-bit generator are symmetric about 0 and never reach the clamp at about −38.5.
+ * candidates: a larger uniform gives a larger draw in each of them. A uniform of exactly 0 is drawn again
+ * (once in 2³² draws), so a 32-bit generator's draws are symmetric about 0, within ±6.3.
  */
 export function standardNormal(rng: Rng): number {
   let u = rng();
@@ -150,7 +150,7 @@ function ppnd16(p: number): number {
 
 /**
  * Φ⁻¹(p) to ~1e-16 relative, for sampling. p is clamped into the open interval so the result is always
- * finite (at most about ±38.5), never ±∞.
+ * finite (from about −38.5 to 8.2), never ±∞.
  */
 export function normalQuantileFast(p: number): number {
   if (!(p > 0)) p = Number.MIN_VALUE;
