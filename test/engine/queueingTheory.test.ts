@@ -8,6 +8,9 @@ import { runVerify } from "../../src/verify/runVerify.js";
  * simulator misses a 95% interval about once in 20 checks on a fresh seed. The seed was chosen once:
  * the first one tried ("engine-tests") missed 2 of 34 checks (M/M/4 ρ=0.8 and M/M/2-PS ρ=0.8, both by
  * under 1%), and 4× longer runs on three other seeds put both exact values inside their intervals.
+ * When normal draws became inversion (one uniform, not Box–Muller's two) the M/G/1 lognormal case missed
+ * its mean wait by 0.8 % (heavy-tailed FCFS: the wait follows E[S²]); 4× longer runs on this and three
+ * other seeds put it inside, so it runs 4× longer like the near-saturation cases.
  */
 const SEED = "engine-tests-2";
 const CUSTOMERS = 100_000;
@@ -36,8 +39,9 @@ const CASES: VerifyCase[] = [
 describe("simulation vs closed forms (analytic value inside the replication 95% CI)", () => {
   for (const c of CASES) {
     it(`${c.id} (${c.analytic.formula})`, () => {
-      // Near saturation the wait varies far more, so those runs are longer.
-      const customers = c.utilization >= 0.95 ? 4 * CUSTOMERS : CUSTOMERS;
+      // Near saturation and behind a heavy-tailed FCFS server the wait varies far more, so those runs are longer.
+      const long = c.utilization >= 0.95 || c.id.startsWith("M/G/1 lognormal");
+      const customers = long ? 4 * CUSTOMERS : CUSTOMERS;
       const report = runVerify([c], { customers, replications: REPLICATIONS, seed: SEED });
       for (const check of report.cases[0]!.checks) {
         const { lo, hi } = check.ci;

@@ -113,7 +113,7 @@ function lognormalFromParams(mu: number, sigma: number, spec: DistributionSpec):
   };
 }
 
-/** exp(N(mu, sigma²)); two uniforms per draw (Box–Muller). */
+/** exp(N(mu, sigma²)); one uniform per draw (inversion, increasing in it). */
 export function lognormal(mu: number, sigma: number): Distribution {
   assertParams("lognormal", (report) => checkLognormal(mu, sigma, report));
   return lognormalFromParams(mu, sigma, { dist: "lognormal", mu, sigma });

@@ -1,20 +1,21 @@
 import type { Rng } from "./streams.js";
 
-/** Standard normal helpers: exact Box–Muller variates, a precise CDF, and the inverse CDF. */
+/** Standard normal helpers: variates by inversion, a precise CDF, and the inverse CDF. */
 
 const SQRT_PI = Math.sqrt(Math.PI);
 const SQRT_2 = Math.SQRT2;
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
-const TWO_PI = 2 * Math.PI;
 
 /**
- * One N(0,1) variate by Box–Muller from exactly two uniforms. No spare is cached: a cache would tie
- * one stream's draws to whichever distribution object asked last.
+ * One N(0,1) variate by inversion, Φ⁻¹(u), from one uniform (AS241, exact to double precision). It is
+ * increasing in u (to a few ulps at AS241's region joins), so common random numbers line up across plan
+ * candidates: a larger uniform gives a larger draw in each of them. A uniform of exactly 0 is drawn again
+ * (once in 2³² draws), so a 32-bit generator's draws are symmetric about 0, within ±6.3.
  */
 export function standardNormal(rng: Rng): number {
-  // 1 − u lies in (0, 1], so the log is finite even when the generator returns exactly 0.
-  const radius = Math.sqrt(-2 * Math.log(1 - rng()));
-  return radius * Math.cos(TWO_PI * rng());
+  let u = rng();
+  while (u === 0) u = rng();
+  return ppnd16(u);
 }
 
 /** Complementary error function, accurate to ~1e-13 relative over the whole line (tails included). */
@@ -69,52 +70,98 @@ export function normalPdf(x: number): number {
   return Math.exp(-0.5 * x * x) / SQRT_2PI;
 }
 
-// Acklam's rational approximation of Φ⁻¹, relative error below 1.15e-9.
-const A = [
-  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-  2.506628277459239,
-];
-const B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-const C = [
-  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-  2.938163982698783,
-];
-const D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-const P_LOW = 0.02425;
-const P_HIGH = 1 - P_LOW;
+// Wichura's AS241 (PPND16, Applied Statistics 37(3), 1988): three rational approximations of Φ⁻¹,
+// accurate to about 1e-16 relative, so no refinement step is needed.
+const SPLIT_CENTRAL = 0.425;
+const SPLIT_TAIL = 5;
 
-function acklamTail(q: number): number {
-  return (
-    (((((C[0]! * q + C[1]!) * q + C[2]!) * q + C[3]!) * q + C[4]!) * q + C[5]!) /
-    ((((D[0]! * q + D[1]!) * q + D[2]!) * q + D[3]!) * q + 1)
-  );
+/** AS241's central region, |p − ½| ≤ 0.425, in x = 0.180625 − (p − ½)². */
+function central(x: number): number {
+  let num = 2509.0809287301227;
+  num = num * x + 33430.57558358813;
+  num = num * x + 67265.7709270087;
+  num = num * x + 45921.95393154987;
+  num = num * x + 13731.69376550946;
+  num = num * x + 1971.5909503065513;
+  num = num * x + 133.14166789178438;
+  num = num * x + 3.3871328727963665;
+  let den = 5226.495278852854;
+  den = den * x + 28729.085735721943;
+  den = den * x + 39307.89580009271;
+  den = den * x + 21213.794301586597;
+  den = den * x + 5394.196021424751;
+  den = den * x + 687.1870074920579;
+  den = den * x + 42.31333070160091;
+  den = den * x + 1;
+  return num / den;
+}
+
+/** The tail out to √(−ln p) = 5 (p ≥ e⁻²⁵ ≈ 1.4e-11), in x = √(−ln p) − 1.6. */
+function nearTail(x: number): number {
+  let num = 0.0007745450142783414;
+  num = num * x + 0.022723844989269184;
+  num = num * x + 0.2417807251774506;
+  num = num * x + 1.2704582524523684;
+  num = num * x + 3.6478483247632045;
+  num = num * x + 5.769497221460691;
+  num = num * x + 4.630337846156546;
+  num = num * x + 1.4234371107496835;
+  let den = 1.0507500716444169e-9;
+  den = den * x + 0.0005475938084995345;
+  den = den * x + 0.015198666563616457;
+  den = den * x + 0.14810397642748008;
+  den = den * x + 0.6897673349851;
+  den = den * x + 1.6763848301838038;
+  den = den * x + 2.053191626637759;
+  den = den * x + 1;
+  return num / den;
+}
+
+/** The far tail, in x = √(−ln p) − 5. */
+function farTail(x: number): number {
+  let num = 2.0103343992922881e-7;
+  num = num * x + 2.7115555687434876e-5;
+  num = num * x + 0.0012426609473880784;
+  num = num * x + 0.026532189526576124;
+  num = num * x + 0.29656057182850487;
+  num = num * x + 1.7848265399172913;
+  num = num * x + 5.463784911164114;
+  num = num * x + 6.657904643501103;
+  let den = 2.0442631033899397e-15;
+  den = den * x + 1.421511758316446e-7;
+  den = den * x + 1.8463183175100548e-5;
+  den = den * x + 0.0007868691311456133;
+  den = den * x + 0.014875361290850615;
+  den = den * x + 0.1369298809227358;
+  den = den * x + 0.599832206555888;
+  den = den * x + 1;
+  return num / den;
+}
+
+/** AS241 for p in (0, 1): the central region around ½, then √(−ln tail) below 5 and beyond. */
+function ppnd16(p: number): number {
+  const q = p - 0.5;
+  if (Math.abs(q) <= SPLIT_CENTRAL) return q * central(0.180625 - q * q);
+  // 1 − p is exact for p ≥ ½, so the upper tail keeps its precision too.
+  const r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
+  const z = r <= SPLIT_TAIL ? nearTail(r - 1.6) : farTail(r - SPLIT_TAIL);
+  return q < 0 ? -z : z;
 }
 
 /**
- * Φ⁻¹(p) to ~1e-9 relative, for the sampling hot path. p is clamped into the open interval so the
- * result is always finite (at most about ±38.5), never ±∞.
+ * Φ⁻¹(p) to ~1e-16 relative, for sampling. p is clamped into the open interval so the result is always
+ * finite (from about −38.5 to 8.2), never ±∞.
  */
 export function normalQuantileFast(p: number): number {
   if (!(p > 0)) p = Number.MIN_VALUE;
   else if (p >= 1) p = 1 - Number.EPSILON / 2;
-  if (p < P_LOW) return acklamTail(Math.sqrt(-2 * Math.log(p)));
-  if (p > P_HIGH) return -acklamTail(Math.sqrt(-2 * Math.log(1 - p)));
-  const q = p - 0.5;
-  const r = q * q;
-  return (
-    ((((((A[0]! * r + A[1]!) * r + A[2]!) * r + A[3]!) * r + A[4]!) * r + A[5]!) * q) /
-    (((((B[0]! * r + B[1]!) * r + B[2]!) * r + B[3]!) * r + B[4]!) * r + 1)
-  );
+  return ppnd16(p);
 }
 
-/** Φ⁻¹(p) to ~1e-14 relative (Acklam plus one Halley step); −∞ at 0 and +∞ at 1. */
+/** Φ⁻¹(p) to ~1e-16 relative (AS241); −∞ at 0 and +∞ at 1. */
 export function normalQuantile(p: number): number {
   if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;
   if (p === 0) return Number.NEGATIVE_INFINITY;
   if (p === 1) return Number.POSITIVE_INFINITY;
-  // Refine in the lower half only, where Φ keeps full relative precision; 1 − p is exact for p ≥ ½.
-  if (p > 0.5) return -normalQuantile(1 - p);
-  const x = normalQuantileFast(p);
-  const u = (normalCdf(x) - p) * SQRT_2PI * Math.exp(0.5 * x * x);
-  return x - u / (1 + 0.5 * x * u);
+  return ppnd16(p);
 }

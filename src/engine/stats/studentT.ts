@@ -9,7 +9,7 @@ const LOG_SQRT_PI = 0.5 * Math.log(Math.PI);
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
- * Inverse standard normal CDF (Acklam's approximation refined by one Halley step, ~1e-14 relative;
+ * Inverse standard normal CDF (Wichura's AS241, ~1e-16 relative;
  * shared with the random module); ±Infinity at 0 and 1, RangeError outside [0, 1].
  */
 export function normalQuantile(p: number): number {
