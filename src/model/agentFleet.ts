@@ -171,8 +171,9 @@ export class AgentFleet {
   }
 
   private live(token: number): number {
-    const agent = token % EPOCH_SPAN;
     const epoch = Math.floor(token / EPOCH_SPAN);
+    // Tokens pass 2^31 (not small integers): a subtraction, not `%` (a call to fmod on doubles).
+    const agent = token - epoch * EPOCH_SPAN;
     return this.replicaOf[agent]! >= 0 && this.epoch[agent] === epoch ? agent : -1;
   }
 
