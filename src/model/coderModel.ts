@@ -148,7 +148,11 @@ export function runReplication(
   installCompletions(components, plane.pipeline);
   requestDone = requestListener(components);
   // The simulated Prometheus scrape: readers only, every series labelled as its exporter labels it.
-  const sampler = new Sampler(sim, { intervalSeconds: scenario.scrape_interval_s });
+  const sampler = new Sampler(sim, {
+    intervalSeconds: scenario.scrape_interval_s,
+    // A scrape at 0 and one per interval to the planned end (a late prepare adds a few: they still fit).
+    expectedScrapes: Math.floor(ctx.timeline.endSeconds / scenario.scrape_interval_s) + 2,
+  });
   const registry = new MetricRegistry(sampler, { namespace: TARGETS.namespace });
   installMetrics(components, registry);
   sampler.start();

@@ -58,6 +58,17 @@ describe("Sampler", () => {
     expect(() => sampler.gauge("a", () => 0)).toThrow(RangeError);
   });
 
+  it("sized for fewer scrapes than it takes, it still keeps every one", () => {
+    const sim = new Simulation();
+    const sampler = new Sampler(sim, { intervalSeconds: 1, expectedScrapes: 2 });
+    let n = 0;
+    sampler.gauge("n", () => n++);
+    sampler.start();
+    sim.run(4);
+    expect(Array.from(sampler.column("n"))).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(sampler.times)).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it("quantiles interpolate between order statistics", () => {
     expect(sortedQuantile([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(sortedQuantile([1, 2, 3, 4], 1)).toBe(4);

@@ -11,6 +11,8 @@ export interface GaugeSource {
 export interface SamplerOptions {
   /** Seconds between scrapes (Prometheus' default scrape interval). @default 15 */
   intervalSeconds?: number;
+  /** Scrapes the columns make room for up front (more still fit: they grow). @default 64 */
+  expectedScrapes?: number;
 }
 
 /** Plain-data form of the scraped series. */
@@ -32,7 +34,7 @@ export class Sampler {
   private readonly readers: (() => number)[] = [];
   private readonly columnIndex = new Map<string, number>();
   private columns: Float64Array[] = [];
-  private timeColumn = new Float64Array(64);
+  private timeColumn: Float64Array;
   private rows = 0;
   private readonly scrapeAction: ActionId;
   private readonly wakeAction: ActionId;
@@ -50,6 +52,8 @@ export class Sampler {
       throw new RangeError(`intervalSeconds must be a finite number > 0, got ${interval}`);
     }
     this.intervalSeconds = interval;
+    // Sized for the whole run, a column is allocated once, not regrown (and copied) as it fills.
+    this.timeColumn = new Float64Array(Math.max(1, Math.ceil(options.expectedScrapes ?? 64)));
     this.scrapeAction = sim.register(() => this.onTick());
     this.wakeAction = sim.register(() => this.sim.post(0, this.scrapeAction));
   }
