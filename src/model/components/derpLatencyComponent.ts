@@ -115,18 +115,16 @@ export class DerpLatencyComponent implements ModelComponent {
     };
     sim.after(0, refresh);
     for (let r = 0; r < cluster.replicas; r++) {
-      for (let k = 0; k < PERCENTILES; k++) {
-        registry.series(
-          FAMILIES.agentsConnectionLatencies,
-          {
-            pod: TARGETS.coderdPod(r),
-            derp_region: EMBEDDED_REGION,
-            preferred: "true",
-            percentile: String(k),
-          },
-          () => (cluster.isUp(r) ? this.percentiles[k]! : Number.NaN),
-        );
-      }
+      const labels = Array.from({ length: PERCENTILES }, (_, k) => ({
+        pod: TARGETS.coderdPod(r),
+        derp_region: EMBEDDED_REGION,
+        preferred: "true",
+        percentile: String(k),
+      }));
+      registry.seriesGroup(FAMILIES.agentsConnectionLatencies, labels, (out) => {
+        if (cluster.isUp(r)) out.set(this.percentiles);
+        else out.fill(Number.NaN, 0, PERCENTILES);
+      });
     }
   }
 }
