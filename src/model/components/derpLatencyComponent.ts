@@ -50,7 +50,7 @@ export class DerpLatencyComponent implements ModelComponent {
   private stale = true;
   private seenConnections = -1;
   private readonly pickRng: () => number;
-  readonly onRequestDone: RequestListener;
+  readonly onClassRequestDone: { readonly classId: number; readonly listen: RequestListener };
 
   constructor(
     private readonly ctx: ModelContext,
@@ -69,10 +69,13 @@ export class DerpLatencyComponent implements ModelComponent {
     this.value = new Float64Array(ctx.scenario.workload.workspaces).fill(Number.NaN);
     this.pickRng = ctx.stream("derp-latency-check");
     ctx.hooks.agentStarted.connect((agent) => this.probe(agent));
-    this.onRequestDone = (classId, _replica, latency, owner, failed) => {
-      if (classId !== this.cls || failed) return;
-      this.value[owner] = latency;
-      this.stale = true;
+    this.onClassRequestDone = {
+      classId: this.cls,
+      listen: (_classId, _replica, latency, owner, failed) => {
+        if (failed) return;
+        this.value[owner] = latency;
+        this.stale = true;
+      },
     };
   }
 
