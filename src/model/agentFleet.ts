@@ -7,22 +7,6 @@ import type { RequestPipeline } from "./requestPipeline.js";
 /** Agents' timers carry (agent, epoch) in one number so a reconnected agent's old timers die quietly. */
 const EPOCH_SPAN = 1 << 22;
 
-/**
- * An agent's state is a row of int32 fields in one array (a timer then touches one cache line, not one
- * per array): the replica it is connected to or −1, the epoch of its timers, its open user sessions (SSH,
- * terminal, app: stats reports then bump activity), and per report loop its calls in flight (the loops
- * are sequential, so a late reply delays the next) and whether a tick came meanwhile (sent once the call
- * returns: values coalesce on the agent).
- */
-const REPLICA = 0;
-const EPOCH = 1;
-const SESSIONS = 2;
-const METADATA_IN_FLIGHT = 3;
-const METADATA_OWED = 4;
-const STATS_IN_FLIGHT = 5;
-const STATS_OWED = 6;
-const FIELDS = 8;
-
 export interface AgentFleetOptions {
   agents: number;
   metadataPath: MetadataPath;
@@ -61,8 +45,17 @@ export function metadataCadence(
  * by the cluster's fluid load.
  */
 export class AgentFleet {
-  /** Per agent, FIELDS int32s from agent × FIELDS (REPLICA, EPOCH, ...). */
-  private readonly state: Int32Array;
+  /** Replica an agent is connected to, or −1. */
+  private readonly replicaOf: Int32Array;
+  private readonly epoch: Uint32Array;
+  /** Open user sessions (SSH, terminal, app) per agent: stats reports then bump activity. */
+  private readonly sessions: Uint16Array;
+  /** Calls in flight per agent: the agent's report loops are sequential, so a late reply delays the next. */
+  private readonly metadataInFlight: Uint8Array;
+  private readonly statsInFlight: Uint8Array;
+  /** A tick came while a call was in flight; send once it returns (values coalesce on the agent). */
+  private readonly metadataOwed: Uint8Array;
+  private readonly statsOwed: Uint8Array;
   private connected = 0;
   private changes = 0;
   private readonly metadataAction: ActionId;
@@ -83,8 +76,13 @@ export class AgentFleet {
   ) {
     if (opts.agents >= EPOCH_SPAN) throw new RangeError(`at most ${EPOCH_SPAN - 1} agents per run`);
     this.extraRttSeconds = opts.extraRttSeconds;
-    this.state = new Int32Array(opts.agents * FIELDS);
-    for (let a = 0; a < opts.agents; a++) this.state[a * FIELDS + REPLICA] = -1;
+    this.replicaOf = new Int32Array(opts.agents).fill(-1);
+    this.epoch = new Uint32Array(opts.agents);
+    this.sessions = new Uint16Array(opts.agents);
+    this.metadataInFlight = new Uint8Array(opts.agents);
+    this.statsInFlight = new Uint8Array(opts.agents);
+    this.metadataOwed = new Uint8Array(opts.agents);
+    this.statsOwed = new Uint8Array(opts.agents);
     const cadence = metadataCadence(opts);
     this.metadataPeriodSeconds = cadence.periodSeconds;
     this.callsPerMetadataTick = cadence.callsPerTick;
@@ -104,7 +102,7 @@ export class AgentFleet {
   }
 
   isConnected(agent: number): boolean {
-    return this.state[agent * FIELDS + REPLICA]! >= 0;
+    return this.replicaOf[agent]! >= 0;
   }
 
   connect(agent: number): void {
@@ -119,13 +117,13 @@ export class AgentFleet {
   /** Agents connected to a replica now. */
   agentsOn(replica: number): number[] {
     const out: number[] = [];
-    for (let a = 0; a < this.opts.agents; a++) if (this.state[a * FIELDS + REPLICA] === replica) out.push(a);
+    for (let a = 0; a < this.replicaOf.length; a++) if (this.replicaOf[a] === replica) out.push(a);
     return out;
   }
 
   /** Replica an agent is connected to, or −1. */
   replicaOfAgent(agent: number): number {
-    return this.state[agent * FIELDS + REPLICA]!;
+    return this.replicaOf[agent]!;
   }
 
   /** Extra round trip of an agent's calls (its region), seconds. */
@@ -134,16 +132,15 @@ export class AgentFleet {
   }
 
   private attach(agent: number): number {
-    const at = agent * FIELDS;
-    if (this.state[at + REPLICA]! >= 0) return -1;
+    if (this.replicaOf[agent]! >= 0) return -1;
     const r = this.cluster.pickReplica();
-    this.state[at + REPLICA] = r;
+    this.replicaOf[agent] = r;
     this.connected++;
     this.changes++;
     this.cluster.agents[r]!++;
     this.cluster.refreshFluid(r);
     this.opts.onTailnet?.("agent_up", agent, r);
-    const token = agent + this.state[at + EPOCH]! * EPOCH_SPAN;
+    const token = agent + this.epoch[agent]! * EPOCH_SPAN;
     // Each agent starts its collection loops on connect; the phase against other agents is random. These
     // first ticks wait aside (thousands at once while a fleet connects); the periods then run in lanes.
     if (this.opts.metadataItems > 0) {
@@ -154,11 +151,10 @@ export class AgentFleet {
   }
 
   disconnect(agent: number): void {
-    const at = agent * FIELDS;
-    const r = this.state[at + REPLICA]!;
+    const r = this.replicaOf[agent]!;
     if (r < 0) return;
-    this.state[at + REPLICA] = -1;
-    this.state[at + EPOCH] = (this.state[at + EPOCH]! + 1) % 1024;
+    this.replicaOf[agent] = -1;
+    this.epoch[agent] = (this.epoch[agent]! + 1) % 1024;
     this.connected--;
     this.changes++;
     this.cluster.agents[r]!--;
@@ -167,39 +163,34 @@ export class AgentFleet {
   }
 
   openSession(agent: number): void {
-    this.state[agent * FIELDS + SESSIONS]!++;
+    this.sessions[agent]!++;
   }
 
   closeSession(agent: number): void {
-    if (this.state[agent * FIELDS + SESSIONS]! > 0) this.state[agent * FIELDS + SESSIONS]!--;
+    if (this.sessions[agent]! > 0) this.sessions[agent]!--;
   }
 
   private live(token: number): number {
     const epoch = Math.floor(token / EPOCH_SPAN);
     // Tokens pass 2^31 (not small integers): a subtraction, not `%` (a call to fmod on doubles).
     const agent = token - epoch * EPOCH_SPAN;
-    const at = agent * FIELDS;
-    return this.state[at + REPLICA]! >= 0 && this.state[at + EPOCH] === epoch ? agent : -1;
+    return this.replicaOf[agent]! >= 0 && this.epoch[agent] === epoch ? agent : -1;
   }
 
   /** Pipeline callback: one of the agent's metadata calls returned. */
   metadataReturned(agent: number): void {
-    const s = this.state;
-    const at = agent * FIELDS;
-    if (s[at + METADATA_IN_FLIGHT]! > 0) s[at + METADATA_IN_FLIGHT]!--;
-    if (s[at + METADATA_IN_FLIGHT] === 0 && s[at + METADATA_OWED] === 1 && s[at + REPLICA]! >= 0) {
-      s[at + METADATA_OWED] = 0;
+    if (this.metadataInFlight[agent]! > 0) this.metadataInFlight[agent]!--;
+    if (this.metadataInFlight[agent] === 0 && this.metadataOwed[agent] === 1 && this.replicaOf[agent]! >= 0) {
+      this.metadataOwed[agent] = 0;
       this.sendMetadata(agent);
     }
   }
 
   /** Pipeline callback: the agent's stats call returned. */
   statsReturned(agent: number): void {
-    const s = this.state;
-    const at = agent * FIELDS;
-    s[at + STATS_IN_FLIGHT] = 0;
-    if (s[at + STATS_OWED] === 1 && s[at + REPLICA]! >= 0) {
-      s[at + STATS_OWED] = 0;
+    this.statsInFlight[agent] = 0;
+    if (this.statsOwed[agent] === 1 && this.replicaOf[agent]! >= 0) {
+      this.statsOwed[agent] = 0;
       this.sendStats(agent);
     }
   }
@@ -207,15 +198,14 @@ export class AgentFleet {
   private metadataTick(token: number): void {
     const agent = this.live(token);
     if (agent < 0) return;
-    if (this.state[agent * FIELDS + METADATA_IN_FLIGHT]! > 0) this.state[agent * FIELDS + METADATA_OWED] = 1;
+    if (this.metadataInFlight[agent]! > 0) this.metadataOwed[agent] = 1;
     else this.sendMetadata(agent);
     this.sim.postFixed(this.metadataPeriod, this.metadataAction, token);
   }
 
   private sendMetadata(agent: number): void {
-    const at = agent * FIELDS;
-    const r = this.state[at + REPLICA]!;
-    this.state[at + METADATA_IN_FLIGHT] = this.callsPerMetadataTick;
+    const r = this.replicaOf[agent]!;
+    this.metadataInFlight[agent] = this.callsPerMetadataTick;
     for (let i = 0; i < this.callsPerMetadataTick; i++) {
       this.pipeline.startRequest(this.opts.classes.metadataRpc, r, agent, 0, this.rttOf(agent));
     }
@@ -224,16 +214,15 @@ export class AgentFleet {
   private statsTick(token: number): void {
     const agent = this.live(token);
     if (agent < 0) return;
-    if (this.state[agent * FIELDS + STATS_IN_FLIGHT] === 1) this.state[agent * FIELDS + STATS_OWED] = 1;
+    if (this.statsInFlight[agent] === 1) this.statsOwed[agent] = 1;
     else this.sendStats(agent);
     this.sim.postFixed(this.statsPeriod, this.statsAction, token);
   }
 
   private sendStats(agent: number): void {
-    const at = agent * FIELDS;
     const cls =
-      this.state[at + SESSIONS]! > 0 ? this.opts.classes.statsRpcWithSession : this.opts.classes.statsRpc;
-    this.state[at + STATS_IN_FLIGHT] = 1;
-    this.pipeline.startRequest(cls, this.state[at + REPLICA]!, agent, 0, this.rttOf(agent));
+      this.sessions[agent]! > 0 ? this.opts.classes.statsRpcWithSession : this.opts.classes.statsRpc;
+    this.statsInFlight[agent] = 1;
+    this.pipeline.startRequest(cls, this.replicaOf[agent]!, agent, 0, this.rttOf(agent));
   }
 }
