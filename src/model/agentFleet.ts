@@ -57,6 +57,7 @@ export class AgentFleet {
   private readonly metadataOwed: Uint8Array;
   private readonly statsOwed: Uint8Array;
   private connected = 0;
+  private changes = 0;
   private readonly metadataAction: ActionId;
   private readonly statsAction: ActionId;
   private readonly metadataPeriodSeconds: number;
@@ -95,6 +96,11 @@ export class AgentFleet {
     return this.connected;
   }
 
+  /** Connects and disconnects so far: a reader of who is connected knows when to look again. */
+  get connectionChanges(): number {
+    return this.changes;
+  }
+
   isConnected(agent: number): boolean {
     return this.replicaOf[agent]! >= 0;
   }
@@ -130,6 +136,7 @@ export class AgentFleet {
     const r = this.cluster.pickReplica();
     this.replicaOf[agent] = r;
     this.connected++;
+    this.changes++;
     this.cluster.agents[r]!++;
     this.cluster.refreshFluid(r);
     this.opts.onTailnet?.("agent_up", agent, r);
@@ -149,6 +156,7 @@ export class AgentFleet {
     this.replicaOf[agent] = -1;
     this.epoch[agent] = (this.epoch[agent]! + 1) % 1024;
     this.connected--;
+    this.changes++;
     this.cluster.agents[r]!--;
     this.cluster.refreshFluid(r);
     this.opts.onTailnet?.("agent_down", agent, r);
@@ -163,8 +171,9 @@ export class AgentFleet {
   }
 
   private live(token: number): number {
-    const agent = token % EPOCH_SPAN;
     const epoch = Math.floor(token / EPOCH_SPAN);
+    // Tokens pass 2^31 (not small integers): a subtraction, not `%` (a call to fmod on doubles).
+    const agent = token - epoch * EPOCH_SPAN;
     return this.replicaOf[agent]! >= 0 && this.epoch[agent] === epoch ? agent : -1;
   }
 

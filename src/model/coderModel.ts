@@ -148,7 +148,14 @@ export function runReplication(
   installCompletions(components, plane.pipeline);
   requestDone = requestListener(components);
   // The simulated Prometheus scrape: readers only, every series labelled as its exporter labels it.
-  const sampler = new Sampler(sim, { intervalSeconds: scenario.scrape_interval_s });
+  // A scrape at 0 and one per interval to the planned end, with room for a prepare overrunning by up to its
+  // own length (the stages after it move back): the columns are then allocated once, not regrown at the end.
+  const prepare = ctx.timeline.stage("prepare");
+  const overrunRoom = prepare ? prepare.endSeconds - prepare.startSeconds : 0;
+  const sampler = new Sampler(sim, {
+    intervalSeconds: scenario.scrape_interval_s,
+    expectedScrapes: Math.floor((ctx.timeline.endSeconds + overrunRoom) / scenario.scrape_interval_s) + 2,
+  });
   const registry = new MetricRegistry(sampler, { namespace: TARGETS.namespace });
   installMetrics(components, registry);
   sampler.start();

@@ -58,6 +58,42 @@ describe("Sampler", () => {
     expect(() => sampler.gauge("a", () => 0)).toThrow(RangeError);
   });
 
+  it("sized for fewer scrapes than it takes, it still keeps every one", () => {
+    const sim = new Simulation();
+    const sampler = new Sampler(sim, { intervalSeconds: 1, expectedScrapes: 2 });
+    let n = 0;
+    sampler.gauge("n", () => n++);
+    sampler.start();
+    sim.run(4);
+    expect(Array.from(sampler.column("n"))).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(sampler.times)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("reads a group of adjacent columns with one call per scrape, in order with single columns", () => {
+    const sim = new Simulation();
+    const sampler = new Sampler(sim, { intervalSeconds: 1 });
+    const calls: string[] = [];
+    const a = sampler.addColumn(() => {
+      calls.push("a");
+      return 1;
+    });
+    const g = sampler.addColumns(3, (out) => {
+      calls.push("g");
+      out.set([sim.now, 2 * sim.now, 3 * sim.now]);
+    });
+    const b = sampler.addColumn(() => {
+      calls.push("b");
+      return 4;
+    });
+    sampler.start();
+    sim.run(1);
+    expect([a, g, b]).toEqual([0, 1, 4]);
+    expect(calls).toEqual(["a", "g", "b", "a", "g", "b"]);
+    expect(Array.from(sampler.columnAt(g + 2))).toEqual([0, 3]);
+    expect(Array.from(sampler.columnAt(b))).toEqual([4, 4]);
+    expect(() => sampler.addColumns(0, () => {})).toThrow(RangeError);
+  });
+
   it("quantiles interpolate between order statistics", () => {
     expect(sortedQuantile([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(sortedQuantile([1, 2, 3, 4], 1)).toBe(4);

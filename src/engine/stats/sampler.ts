@@ -11,6 +11,8 @@ export interface GaugeSource {
 export interface SamplerOptions {
   /** Seconds between scrapes (Prometheus' default scrape interval). @default 15 */
   intervalSeconds?: number;
+  /** Scrapes the columns make room for up front (more still fit: they grow). @default 64 */
+  expectedScrapes?: number;
 }
 
 /** Plain-data form of the scraped series. */
@@ -29,10 +31,13 @@ export interface SampledSeriesJSON {
  */
 export class Sampler {
   readonly intervalSeconds: number;
-  private readonly readers: (() => number)[] = [];
+  /** What a scrape reads, in the order added: one column's reader, or a reader of adjacent columns. */
+  private readonly groups: ColumnGroup[] = [];
+  /** Where a group reader writes its columns' values. */
+  private scratch = new Float64Array(1);
   private readonly columnIndex = new Map<string, number>();
   private columns: Float64Array[] = [];
-  private timeColumn = new Float64Array(64);
+  private timeColumn: Float64Array;
   private rows = 0;
   private readonly scrapeAction: ActionId;
   private readonly wakeAction: ActionId;
@@ -50,6 +55,8 @@ export class Sampler {
       throw new RangeError(`intervalSeconds must be a finite number > 0, got ${interval}`);
     }
     this.intervalSeconds = interval;
+    // Sized for the whole run, a column is allocated once, not regrown (and copied) as it fills.
+    this.timeColumn = new Float64Array(Math.max(1, Math.ceil(options.expectedScrapes ?? 64)));
     this.scrapeAction = sim.register(() => this.onTick());
     this.wakeAction = sim.register(() => this.sim.post(0, this.scrapeAction));
   }
@@ -63,9 +70,24 @@ export class Sampler {
 
   /** Adds an unnamed column (the caller keeps its own names or labels); returns its index. */
   addColumn(read: () => number): number {
-    this.readers.push(read);
+    this.groups.push(new ColumnGroup(this.columns.length, 1, read, undefined));
     this.columns.push(new Float64Array(this.timeColumn.length).fill(Number.NaN));
-    return this.readers.length - 1;
+    return this.columns.length - 1;
+  }
+
+  /**
+   * Adds `width` adjacent unnamed columns read by one call per scrape: `read(out)` writes their values to
+   * out[0..width) (a histogram's buckets, sum and count at once). Returns the first one's index.
+   */
+  addColumns(width: number, read: (out: Float64Array) => void): number {
+    if (!(Number.isInteger(width) && width >= 1))
+      throw new RangeError(`width must be an integer >= 1, got ${width}`);
+    const first = this.columns.length;
+    this.groups.push(new ColumnGroup(first, width, undefined, read));
+    for (let j = 0; j < width; j++)
+      this.columns.push(new Float64Array(this.timeColumn.length).fill(Number.NaN));
+    if (width > this.scratch.length) this.scratch = new Float64Array(width);
+    return first;
   }
 
   /** Column `index`'s values, aligned with `times` (a view). */
@@ -103,8 +125,16 @@ export class Sampler {
     if (this.rows === this.timeColumn.length) this.grow();
     const row = this.rows++;
     this.timeColumn[row] = this.sim.now;
-    const readers = this.readers;
-    for (let i = 0; i < readers.length; i++) this.columns[i]![row] = readers[i]!();
+    const { groups, columns, scratch } = this;
+    for (let g = 0; g < groups.length; g++) {
+      const { first, width, read, readMany } = groups[g]!;
+      if (read !== undefined) {
+        columns[first]![row] = read();
+        continue;
+      }
+      readMany!(scratch);
+      for (let j = 0; j < width; j++) columns[first + j]![row] = scratch[j]!;
+    }
   }
 
   /** Number of scraped rows. */
@@ -150,6 +180,16 @@ export class Sampler {
     this.timeColumn = grown(this.timeColumn, n, 0);
     this.columns = this.columns.map((c) => grown(c, n, Number.NaN));
   }
+}
+
+/** Columns first..first+width−1 and how a scrape reads them: one reader (width 1) or one for them all. */
+class ColumnGroup {
+  constructor(
+    readonly first: number,
+    readonly width: number,
+    readonly read: (() => number) | undefined,
+    readonly readMany: ((out: Float64Array) => void) | undefined,
+  ) {}
 }
 
 function grown(a: Float64Array, n: number, fill: number): Float64Array<ArrayBuffer> {

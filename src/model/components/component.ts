@@ -41,6 +41,8 @@ export interface ModelComponent {
   completions?(): readonly Completion[];
   /** Hears every finished request, failed or not (latency probes, counters). */
   readonly onRequestDone?: RequestListener;
+  /** Hears the finished requests of one class only, failed or not (after the listeners of every class). */
+  readonly onClassRequestDone?: { readonly classId: number; readonly listen: RequestListener };
   /** Prepare is over: the later stages' times are known now. */
   afterPrepare?(): void;
   /** The traffic window opens (called at its start, or at once when it has already started). */
@@ -53,11 +55,22 @@ export function installCompletions(components: readonly ModelComponent[], pipeli
     for (const { classId, done } of c.completions?.() ?? []) pipeline.onDone(classId, done);
 }
 
-/** One listener telling every component that hears finished requests, in composition order. */
+/**
+ * One listener telling every component that hears finished requests, in composition order: first those
+ * hearing every class, then the one of the request's class if any (found by index, not by a call each).
+ */
 export function requestListener(components: readonly ModelComponent[]): RequestListener {
   const listeners = components.flatMap((c) => (c.onRequestDone ? [c.onRequestDone] : []));
+  const byClass: (RequestListener | undefined)[] = [];
+  for (const c of components) {
+    const own = c.onClassRequestDone;
+    if (!own) continue;
+    if (byClass[own.classId]) throw new Error(`class ${own.classId}: a class listener already set`);
+    byClass[own.classId] = own.listen;
+  }
   return (classId, replica, latency, owner, failed) => {
     for (const listen of listeners) listen(classId, replica, latency, owner, failed);
+    byClass[classId]?.(classId, replica, latency, owner, failed);
   };
 }
 

@@ -46,8 +46,11 @@ export class DerpLatencyComponent implements ModelComponent {
   private readonly value: Float64Array;
   /** Percentiles 0..100 across connected agents at the last collector refresh (NaN: none). */
   private readonly percentiles = new Float64Array(PERCENTILES).fill(Number.NaN);
+  /** A value changed since the last refresh, or the fleet's connections did (as of `seenConnections`). */
+  private stale = true;
+  private seenConnections = -1;
   private readonly pickRng: () => number;
-  readonly onRequestDone: RequestListener;
+  readonly onClassRequestDone: { readonly classId: number; readonly listen: RequestListener };
 
   constructor(
     private readonly ctx: ModelContext,
@@ -66,8 +69,13 @@ export class DerpLatencyComponent implements ModelComponent {
     this.value = new Float64Array(ctx.scenario.workload.workspaces).fill(Number.NaN);
     this.pickRng = ctx.stream("derp-latency-check");
     ctx.hooks.agentStarted.connect((agent) => this.probe(agent));
-    this.onRequestDone = (classId, _replica, latency, owner, failed) => {
-      if (classId === this.cls && !failed) this.value[owner] = latency;
+    this.onClassRequestDone = {
+      classId: this.cls,
+      listen: (_classId, _replica, latency, owner, failed) => {
+        if (failed) return;
+        this.value[owner] = latency;
+        this.stale = true;
+      },
     };
   }
 
@@ -75,6 +83,7 @@ export class DerpLatencyComponent implements ModelComponent {
   private probe(agent: number): void {
     const { cluster, pipeline } = this.plane;
     this.value[agent] = Number.NaN;
+    this.stale = true;
     if (cluster.upCount === 0) return;
     let k = Math.floor(this.pickRng() * cluster.upCount);
     let replica = 0;
@@ -84,6 +93,10 @@ export class DerpLatencyComponent implements ModelComponent {
 
   /** Agents() refresh: the connected agents' values, as percentiles (what quantile() across them gives). */
   private collect(): void {
+    // Nothing the percentiles read changed: they stand (most refreshes after the fleet connected).
+    if (!this.stale && this.seenConnections === this.fleet.connectionChanges) return;
+    this.stale = false;
+    this.seenConnections = this.fleet.connectionChanges;
     const values: number[] = [];
     for (let a = 0; a < this.value.length; a++) {
       const v = this.value[a]!;
@@ -105,18 +118,16 @@ export class DerpLatencyComponent implements ModelComponent {
     };
     sim.after(0, refresh);
     for (let r = 0; r < cluster.replicas; r++) {
-      for (let k = 0; k < PERCENTILES; k++) {
-        registry.series(
-          FAMILIES.agentsConnectionLatencies,
-          {
-            pod: TARGETS.coderdPod(r),
-            derp_region: EMBEDDED_REGION,
-            preferred: "true",
-            percentile: String(k),
-          },
-          () => (cluster.isUp(r) ? this.percentiles[k]! : Number.NaN),
-        );
-      }
+      const labels = Array.from({ length: PERCENTILES }, (_, k) => ({
+        pod: TARGETS.coderdPod(r),
+        derp_region: EMBEDDED_REGION,
+        preferred: "true",
+        percentile: String(k),
+      }));
+      registry.seriesGroup(FAMILIES.agentsConnectionLatencies, labels, (out) => {
+        if (cluster.isUp(r)) out.set(this.percentiles);
+        else out.fill(Number.NaN, 0, PERCENTILES);
+      });
     }
   }
 }

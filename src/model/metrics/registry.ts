@@ -18,15 +18,11 @@ export function bucketOf(bounds: readonly number[], value: number): number {
 export class BucketHistogram {
   /** Non-cumulative counts; the last slot is +Inf. */
   private readonly counts: Float64Array;
-  /** Running sums of `counts`, rebuilt on the first read after an observation: a scrape reads every bucket. */
-  private readonly cumulatives: Float64Array;
-  private stale = false;
   sum = 0;
   count = 0;
 
   constructor(readonly bounds: readonly number[]) {
     this.counts = new Float64Array(bounds.length + 1);
-    this.cumulatives = new Float64Array(bounds.length + 1);
   }
 
   observe(value: number): void {
@@ -38,17 +34,16 @@ export class BucketHistogram {
     this.counts[bucket]!++;
     this.sum += value;
     this.count++;
-    this.stale = true;
   }
 
-  /** Observations at or below bound i (i = bounds.length is +Inf). */
-  cumulative(i: number): number {
-    if (this.stale) {
-      let n = 0;
-      for (let k = 0; k < this.counts.length; k++) this.cumulatives[k] = n += this.counts[k]!;
-      this.stale = false;
-    }
-    return this.cumulatives[i]!;
+  /** A scrape's values in one pass: each bound's cumulative count, then +Inf (the count), the sum, the count. */
+  readInto(out: Float64Array): void {
+    const b = this.bounds.length;
+    let n = 0;
+    for (let i = 0; i < b; i++) out[i] = n += this.counts[i]!;
+    out[b] = this.count;
+    out[b + 1] = this.sum;
+    out[b + 2] = this.count;
   }
 }
 
@@ -89,8 +84,28 @@ export class MetricRegistry {
   }
 
   /**
-   * A histogram series set (buckets, sum, count) of `family` with `labels`; `sync`, when given, runs
-   * before each read (for an owner that holds observations back).
+   * Counter or gauge series of `family`, one per labels in `labels`, read together: `read(out)` writes
+   * their values to out[0..labels.length) at every scrape (one call for the lot).
+   */
+  seriesGroup(
+    family: FamilySpec,
+    labels: readonly Readonly<Record<string, string>>[],
+    read: (out: Float64Array) => void,
+  ): void {
+    if (family.type === "histogram") throw new RangeError(`${family.name} is a histogram: use histogram()`);
+    const first = this.sampler.addColumns(labels.length, read);
+    labels.forEach((l, j) => {
+      this.entries.push({
+        labels: { __name__: family.name, ...this.labelsFor(family, l) },
+        column: first + j,
+      });
+    });
+    this.families.add(family);
+  }
+
+  /**
+   * A histogram series set (buckets, sum, count) of `family` with `labels`, read in one call per scrape;
+   * `sync`, when given, runs before it (for an owner that holds observations back).
    */
   histogram(
     family: FamilySpec,
@@ -101,18 +116,23 @@ export class MetricRegistry {
     if (family.type !== "histogram") throw new RangeError(`${family.name} is not a histogram`);
     const base = this.labelsFor(family, labels);
     const { name } = family;
-    const columns: [string, Labels, () => number][] = [
-      ...h.bounds.map((le, i): [string, Labels, () => number] => [
-        `${name}_bucket`,
-        { ...base, le: canonicalLe(le) },
-        () => h.cumulative(i),
-      ]),
-      [`${name}_bucket`, { ...base, le: "+Inf" }, () => h.count],
-      [`${name}_sum`, base, () => h.sum],
-      [`${name}_count`, base, () => h.count],
+    // In the order of BucketHistogram.readInto.
+    const columns: [string, Labels][] = [
+      ...h.bounds.map((le): [string, Labels] => [`${name}_bucket`, { ...base, le: canonicalLe(le) }]),
+      [`${name}_bucket`, { ...base, le: "+Inf" }],
+      [`${name}_sum`, base],
+      [`${name}_count`, base],
     ];
-    for (const [series, seriesLabels, read] of columns)
-      this.add(series, seriesLabels, sync ? syncedRead(sync, read) : read);
+    const read = sync
+      ? (out: Float64Array) => {
+          sync();
+          h.readInto(out);
+        }
+      : (out: Float64Array) => h.readInto(out);
+    const first = this.sampler.addColumns(columns.length, read);
+    columns.forEach(([series, seriesLabels], j) => {
+      this.entries.push({ labels: { __name__: series, ...seriesLabels }, column: first + j });
+    });
     this.families.add(family);
   }
 
