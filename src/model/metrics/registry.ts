@@ -93,13 +93,10 @@ export class MetricRegistry {
     read: (out: Float64Array) => void,
   ): void {
     if (family.type === "histogram") throw new RangeError(`${family.name} is a histogram: use histogram()`);
-    const first = this.sampler.addColumns(labels.length, read);
-    labels.forEach((l, j) => {
-      this.entries.push({
-        labels: { __name__: family.name, ...this.labelsFor(family, l) },
-        column: first + j,
-      });
-    });
+    this.addGroup(
+      labels.map((l) => [family.name, this.labelsFor(family, l)]),
+      read,
+    );
     this.families.add(family);
   }
 
@@ -123,15 +120,9 @@ export class MetricRegistry {
       [`${name}_sum`, base],
       [`${name}_count`, base],
     ];
-    const read = sync
-      ? (out: Float64Array) => {
-          sync();
-          h.readInto(out);
-        }
-      : (out: Float64Array) => h.readInto(out);
-    const first = this.sampler.addColumns(columns.length, read);
-    columns.forEach(([series, seriesLabels], j) => {
-      this.entries.push({ labels: { __name__: series, ...seriesLabels }, column: first + j });
+    this.addGroup(columns, (out) => {
+      sync?.();
+      h.readInto(out);
     });
     this.families.add(family);
   }
@@ -165,6 +156,17 @@ export class MetricRegistry {
 
   private add(name: string, labels: Readonly<Record<string, string>>, read: () => number): void {
     this.entries.push({ labels: { __name__: name, ...labels }, column: this.sampler.addColumn(read) });
+  }
+
+  /** Adjacent columns, one per (series name, labels), that `read(out)` fills in that order at a scrape. */
+  private addGroup(
+    columns: readonly (readonly [string, Readonly<Record<string, string>>])[],
+    read: (out: Float64Array) => void,
+  ): void {
+    const first = this.sampler.addColumns(columns.length, read);
+    columns.forEach(([name, labels], j) => {
+      this.entries.push({ labels: { __name__: name, ...labels }, column: first + j });
+    });
   }
 
   private labelsFor(
