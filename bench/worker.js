@@ -5,5 +5,7 @@ const benchmark = await import(new URL(modulePath, import.meta.url).href);
 const result = await benchmark.run(JSON.parse(paramsJson ?? "{}"));
 // maxRSS is in kilobytes.
 const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-result.figures.push({ name: "peak RSS", value: peakRssBytes, unit: "bytes" });
+// A benchmark that runs its work in child processes reports their peak RSS itself.
+if (!result.figures.some((f) => f.name === "peak RSS"))
+  result.figures.push({ name: "peak RSS", value: peakRssBytes, unit: "bytes" });
 process.stdout.write(`${JSON.stringify({ description: benchmark.description, figures: result.figures })}\n`);
