@@ -26,6 +26,8 @@ describe("users at 80 % and 100 %, and their 95 % CI over replications", () => {
     // mean 0.0133, sd 0.0058: the half-width 0.0143 reaches below 0.
     const ci = usersCi95(1000, [0.01, 0.01, 0.02], "database cpu");
     expect(ci.users_at_80pct_ci95).toBeNull();
-    expect(ci.users_ci95_note).toMatch(/^the 95 % CI of database cpu's utilisation reaches -0\.\d %: .*no upper bound/);
+    expect(ci.users_ci95_note).toMatch(
+      /^the 95 % CI of database cpu's utilisation reaches -0\.\d %: .*no upper bound/,
+    );
   });
 });
