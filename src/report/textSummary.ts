@@ -4,6 +4,7 @@ import { DAY_PROFILE_SLOT_S } from "../scenario/schema.js";
 import { predictionOffLine } from "../uncertainty/predictionOff.js";
 import { predictionText } from "../uncertainty/saturatedDraws.js";
 import { renderDatabaseCpu } from "./databaseCpuText.js";
+import { usersUncertainty, usersUncertaintyNotes } from "./usersUncertainty.js";
 
 /** Left-aligned text table; numbers are pre-formatted by the caller. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -78,7 +79,7 @@ export function renderRunSummary(s: RunSummary): string {
   );
   out.push(...renderDatabaseCpu(s.database_cpu_by_source));
   out.push("");
-  out.push(...renderBottleneck(s.bottleneck));
+  out.push(...renderBottleneck(s.bottleneck, s.prediction?.draws));
   const busiest = busiestWindow(s);
   if (busiest) out.push("", busiest);
   // Summaries written before the cost existed have none.
@@ -92,7 +93,7 @@ export function renderRunSummary(s: RunSummary): string {
 }
 
 /** The bottleneck verdict: per window, at the worst 5 minutes, saturation and its evidence. */
-export function renderBottleneck(b: RunSummary["bottleneck"]): string[] {
+export function renderBottleneck(b: RunSummary["bottleneck"], draws?: number): string[] {
   if (b.resource === "none") return ["Bottleneck: none (no resource was used)."];
   // Summaries written before the window verdict have only the whole-window fields.
   if (!b.windows) {
@@ -118,11 +119,13 @@ export function renderBottleneck(b: RunSummary["bottleneck"]): string[] {
   const others = b.saturated.filter((r) => r !== b.resource);
   if (others.length > 0) out.push(`  also saturated: ${others.join(", ")}`);
   for (const e of b.evidence) out.push(`  evidence (${e.kind}): ${e.message}`);
-  out.push(
-    b.users_at_80pct !== null
-      ? `  reaches 80% at about ${b.users_at_80pct} users and 100% at about ${b.users_at_100pct} users (${b.method}).`
-      : `  users at 80%/100%: ${b.method}.`,
-  );
+  if (b.users_at_80pct === null) out.push(`  users at 80%/100%: ${b.method}.`);
+  else
+    out.push(
+      `  reaches 80% at about ${b.users_at_80pct} users${usersUncertainty(b.users_at_80pct_ci95, b.users_at_80pct_prediction)} ` +
+        `and 100% at about ${b.users_at_100pct} users${usersUncertainty(b.users_at_100pct_ci95, b.users_at_100pct_prediction)} (${b.method}).`,
+      ...usersUncertaintyNotes(b, draws).map((n) => `  ${n}.`),
+    );
   if (b.windows.length > 0) {
     out.push(
       "",

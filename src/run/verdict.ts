@@ -2,6 +2,8 @@ import type { ReplicationResult } from "../model/coderModel.js";
 import { CODERD_LATENCY_BUCKETS_S } from "../model/metrics/catalog.js";
 import { TRAFFIC_STAGES } from "../model/timeline.js";
 import type { Scenario } from "../scenario/index.js";
+import type { UsersPrediction } from "../uncertainty/usersPrediction.js";
+import { NO_USERS_CI, type UsersCi95, usersAt, usersCi95 } from "./usersAt.js";
 import { LATENCY_HISTOGRAMS, resourceSeries, stepsOf, windowP95 } from "./verdictSeries.js";
 import { queueGrowth, type Span, windowUtilization } from "./verdictWindows.js";
 
@@ -61,12 +63,15 @@ export interface Evidence extends Found {
 }
 
 /** The bottleneck block of the summary: the fields it always had, plus the window verdict. */
-export interface BottleneckVerdict {
+export interface BottleneckVerdict extends UsersCi95 {
   resource: string;
   /** The named resource's worst 5 minutes in its window. */
   utilization: number;
   users_at_80pct: number | null;
   users_at_100pct: number | null;
+  /** 90 % prediction intervals over the draws (src/uncertainty); run only, null without draws. */
+  users_at_80pct_prediction?: UsersPrediction | null;
+  users_at_100pct_prediction?: UsersPrediction | null;
   method: string;
   /** The window the named resource is judged in. */
   window: string | null;
@@ -118,6 +123,8 @@ interface RepCell extends WindowResource {
   at100: number;
   /** The worst 5 minutes less sampling error: what near-ties and the highest resource are judged on. */
   sure: number;
+  /** Each replication's window-mean utilisation: the noise of the extrapolation. */
+  utilizations: number[];
 }
 
 interface RepVerdict {
@@ -145,6 +152,7 @@ function replicationVerdict(rep: ReplicationResult, scenario: Scenario): RepVerd
         at80: w.at80,
         at100: w.at100,
         sure: w.worstSure,
+        utilizations: [w.mean],
       };
       if (cell.saturated)
         evidence.push({
@@ -244,13 +252,14 @@ function combineWindows(reps: RepVerdict[]): { window: VerdictWindow; cells: Rep
         at80: earliest((c) => c.at80),
         at100: earliest((c) => c.at100),
         sure: avg((c) => c.sure),
+        utilizations: all.flatMap((c) => c.utilizations),
       };
     });
     const window: VerdictWindow = {
       name: span.name,
       start_s: span.start,
       end_s: span.end,
-      resources: cells.map(({ at80: _a, at100: _b, sure: _c, ...rest }) => rest),
+      resources: cells.map(({ at80: _a, at100: _b, sure: _c, utilizations: _d, ...rest }) => rest),
     };
     return { window, cells };
   });
@@ -326,6 +335,7 @@ export function bottleneckVerdict(
       utilization: 0,
       users_at_80pct: null,
       users_at_100pct: null,
+      ...NO_USERS_CI,
       method: "",
       window: null,
       near_ties: [],
@@ -385,15 +395,16 @@ function extrapolation(
   window: string,
   cell: RepCell,
   saturated: boolean,
-): Pick<BottleneckVerdict, "users_at_80pct" | "users_at_100pct" | "method"> {
-  const none = { users_at_80pct: null, users_at_100pct: null };
+): Pick<BottleneckVerdict, "users_at_80pct" | "users_at_100pct" | "method" | keyof UsersCi95> {
+  const none = { users_at_80pct: null, users_at_100pct: null, ...NO_USERS_CI };
   if (saturated) return { ...none, method: `not offered: ${cell.resource} is saturated` };
   if (!cell.steady)
     return { ...none, method: `not offered: the load on ${cell.resource} was not steady in ${window}` };
   if (!(users > 0 && cell.utilization > 0)) return { ...none, method: "not offered: no load" };
   return {
-    users_at_80pct: Math.round((users * 0.8) / cell.utilization),
-    users_at_100pct: Math.round(users / cell.utilization),
+    users_at_80pct: usersAt(users, cell.utilization, 0.8),
+    users_at_100pct: usersAt(users, cell.utilization, 1),
+    ...usersCi95(users, cell.utilizations, cell.resource),
     method:
       `${EXTRAPOLATION_METHOD}: ${cell.resource}'s mean utilisation in ${window} ` +
       `(${pct(cell.utilization)}) assumed proportional to users`,

@@ -14,6 +14,7 @@ import {
   saturatedDraws,
   withSaturation,
 } from "./saturatedDraws.js";
+import { usersPrediction } from "./usersPrediction.js";
 
 /**
  * Draws per run by default. Each draw is one replication: on scaletest-2000 (3 replications) 6 draws
@@ -137,6 +138,7 @@ export function withoutPrediction(summary: RunSummary): RunSummary {
     ...summary,
     metrics: summary.metrics.map((m) => ({ ...m, prediction: null })),
     resources: summary.resources.map((r) => ({ ...r, utilization_prediction: null })),
+    bottleneck: { ...summary.bottleneck, users_at_80pct_prediction: null, users_at_100pct_prediction: null },
     prediction: null,
   };
 }
@@ -163,6 +165,11 @@ export function combine(summary: RunSummary, draws: readonly RunSummary[], info:
         1,
       ),
     })),
+    bottleneck: {
+      ...summary.bottleneck,
+      users_at_80pct_prediction: usersPrediction(draws, "users_at_80pct", PREDICTION_LEVEL),
+      users_at_100pct_prediction: usersPrediction(draws, "users_at_100pct", PREDICTION_LEVEL),
+    },
     prediction: info,
   };
 }

@@ -106,6 +106,41 @@ describe("run report", () => {
     expect(util.textContent).toContain("80 %");
   });
 
+  it("gives the sizing answer its 95 % CI over replications and 90 % prediction, and what left-out draws say", () => {
+    const data = readRunResults(run.dir);
+    const b = data.summary.bottleneck;
+    data.summary.prediction = { draws: 6 };
+    data.summary.bottleneck = {
+      ...b,
+      users_at_80pct: 1900,
+      users_at_100pct: 2375,
+      users_at_80pct_ci95: [1703, 2160],
+      users_at_100pct_ci95: [2129, 2700],
+      users_at_80pct_prediction: {
+        low: 1315,
+        high: 2706,
+        level: 0.9,
+        not_offered_draws: 1,
+        saturated_draws: 1,
+        of: 6,
+      },
+      users_at_100pct_prediction: {
+        low: 1644,
+        high: 3383,
+        level: 0.9,
+        not_offered_draws: 1,
+        saturated_draws: 1,
+        of: 6,
+      },
+    };
+    const text = dom(renderRunReport(data)).querySelector(".callout")!.textContent;
+    expect(text).toContain(
+      "reach 80 % at about 1900 users (95 % CI 1703..2160 over replications; 90 % prediction 1315..2706 of the draws that offered one)" +
+        " and 100 % at about 2375 users (95 % CI 2129..2700 over replications; 90 % prediction 1644..3383 of the draws that offered one)",
+    );
+    expect(text).toContain("1 of 6 draws saturated: the limit is below the simulated load in those.");
+  });
+
   it("shows the scenario table only when the scenario file is what ran", () => {
     const fromDir = dom(renderRunReport(readRunResults(run.dir)));
     expect(fromDir.querySelector("#scenario-table")!.textContent).toContain("workload.users");

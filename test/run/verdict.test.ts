@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadScenarioAndModel } from "../../src/cli/scenarioInput.js";
 import type { ReplicationResult } from "../../src/model/coderModel.js";
 import { renderRunSummary } from "../../src/report/textSummary.js";
@@ -141,6 +141,64 @@ describe("near-tie, constructed", () => {
     expect(renderRunSummary({ ...out.summary, bottleneck: b })).toContain(
       "near-tie: database cpu at 77.0% in ssh (3 points behind)",
     );
+  }, 60_000);
+});
+
+describe("the sizing answer's 95 % CI over replications, constructed", () => {
+  // Three replications with coderd-0 at 40, 42 and 44 % busy (the hand-computed case of usersAt.test.ts).
+  let out: RunOutput;
+  beforeAll(() => {
+    out = run("scaletest-2000", [
+      'stages=[{"name":"ssh","start_s":0,"duration_s":1200,"target_pct":1}]',
+      "workload.users=20",
+    ]);
+  }, 60_000);
+  const scenario = loadScenarioAndModel("scaletest-2000").loaded.scenario;
+  const times = Array.from({ length: 81 }, (_, i) => i * 15);
+  const vcpu = scenario.deployment.coderd.vcpu;
+  const rep = (u: number): ReplicationResult => ({
+    ...out.first,
+    resources: [],
+    metrics: {
+      intervalSeconds: 15,
+      series: [
+        counter(
+          { __name__: "container_cpu_usage_seconds_total", container: "coder", pod: "coder-0" },
+          times,
+          u * vcpu,
+        ),
+      ],
+    },
+  });
+  const at1000 = { ...scenario, workload: { ...scenario.workload, users: 1000 } };
+
+  it("keeps each replication's utilisation through the averaging and maps its CI to users", () => {
+    const b = bottleneckVerdict(at1000, [rep(0.4), rep(0.42), rep(0.44)]);
+    expect(b.resource).toBe("coderd-0 cpu");
+    expect(b.users_at_80pct).toBe(1905);
+    expect(b.users_at_80pct_ci95).toEqual([1703, 2160]);
+    expect(b.users_at_100pct_ci95).toEqual([2129, 2700]);
+    expect(b.users_ci95_note).toBeNull();
+    // Not in the JSON's window cells: the per-replication values serve the interval only.
+    expect(Object.keys(b.windows[0]!.resources[0]!)).not.toContain("utilizations");
+    expect(renderRunSummary({ ...out.summary, bottleneck: b })).toContain(
+      "reaches 80% at about 1905 users (95 % CI 1703..2160 over replications) and 100% at about 2381 users (95 % CI 2129..2700 over replications) (",
+    );
+  }, 60_000);
+
+  it("is null with one replication (the note says so) and when the extrapolation is not offered", () => {
+    const one = bottleneckVerdict(at1000, [rep(0.42)]);
+    expect(one.users_at_80pct).toBe(1905);
+    expect(one.users_at_80pct_ci95).toBeNull();
+    expect(one.users_ci95_note).toBe("one replication: no interval over replications");
+    expect(renderRunSummary({ ...out.summary, bottleneck: one })).toContain(
+      "  no 95 % CI of the users: one replication: no interval over replications.",
+    );
+    const full = bottleneckVerdict(at1000, [rep(0.99), rep(0.99)]);
+    expect(full.users_at_80pct).toBeNull();
+    expect(full.users_at_80pct_ci95).toBeNull();
+    expect(full.users_at_100pct_ci95).toBeNull();
+    expect(full.users_ci95_note).toBeNull();
   }, 60_000);
 });
 

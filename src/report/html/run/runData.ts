@@ -1,6 +1,19 @@
 import { z } from "zod";
 
 const finiteOrNull = z.number().nullable();
+// The sizing answer's intervals (src/run/usersAt.ts, src/uncertainty/usersPrediction.ts); absent before them.
+const usersCi = z.tuple([z.number(), z.number()]).nullable().optional();
+const usersPrediction = z
+  .object({
+    low: z.number(),
+    high: z.number(),
+    level: z.number(),
+    not_offered_draws: z.number(),
+    saturated_draws: z.number(),
+    of: z.number(),
+  })
+  .nullable()
+  .optional();
 
 /** The parts of summary.json (RunSummary, docs/output.md) the run report draws; extra keys are kept. */
 export const runSummarySchema = z.looseObject({
@@ -53,6 +66,11 @@ export const runSummarySchema = z.looseObject({
     utilization: z.number(),
     users_at_80pct: finiteOrNull,
     users_at_100pct: finiteOrNull,
+    users_at_80pct_ci95: usersCi,
+    users_at_100pct_ci95: usersCi,
+    users_ci95_note: z.string().nullable().optional(),
+    users_at_80pct_prediction: usersPrediction,
+    users_at_100pct_prediction: usersPrediction,
     method: z.string(),
     // The window verdict (src/run/verdict.ts); absent in summaries written before it.
     window: z.string().nullable().optional(),

@@ -1,6 +1,7 @@
 import { predictionOffLine } from "../../../uncertainty/predictionOff.js";
 import { predictionText } from "../../../uncertainty/saturatedDraws.js";
 import { busiestWindow, formatNumber } from "../../textSummary.js";
+import { usersUncertainty, usersUncertaintyNotes } from "../../usersUncertainty.js";
 import { escapeHtml } from "../escape.js";
 import { legendHtml } from "../figure.js";
 import { htmlPage } from "../page.js";
@@ -12,6 +13,23 @@ import { utilizationChartHtml } from "./utilizationChart.js";
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
 
+/** The users at 80 % and 100 % with their intervals, the method, and why an interval is missing. */
+function sizingHtml(b: RunSummaryData["bottleneck"], draws: number | undefined): string {
+  const method = b.method ? ` <span class="note">(${escapeHtml(b.method)})</span>` : "";
+  if (b.users_at_80pct === null) return `${method}.`;
+  const users = (n: number | null, ci: typeof b.users_at_80pct_ci95, p: typeof b.users_at_80pct_prediction) =>
+    `${escapeHtml(formatNumber(n, 6))} users${escapeHtml(usersUncertainty(ci, p))}`;
+  const notes = usersUncertaintyNotes(
+    { users_ci95_note: b.users_ci95_note ?? null, users_at_80pct_prediction: b.users_at_80pct_prediction },
+    draws,
+  );
+  return (
+    ` It would reach 80 % at about ${users(b.users_at_80pct, b.users_at_80pct_ci95, b.users_at_80pct_prediction)}` +
+    ` and 100 % at about ${users(b.users_at_100pct, b.users_at_100pct_ci95, b.users_at_100pct_prediction)}${method}.` +
+    notes.map((n) => ` <span class="note">${escapeHtml(n)}.</span>`).join("")
+  );
+}
+
 /** The run report: verdict, time series by stage, utilisation, figures, and what ran. */
 export function renderRunReport(data: RunReportData): string {
   const s = data.summary;
@@ -20,11 +38,8 @@ export function renderRunReport(data: RunReportData): string {
     b.resource === "none"
       ? `<div class="callout">No resource was busy during the traffic stages.</div>`
       : `<div class="callout${b.utilization >= 0.8 ? " fail" : ""}"><strong>Bottleneck: ${escapeHtml(b.resource)}</strong>${b.saturated?.includes(b.resource) ? " <strong>saturated</strong>" : ""} at ${escapeHtml(pct(b.utilization))} utilisation${b.window ? ` (worst 5 minutes, in ${escapeHtml(b.window)})` : ""}.` +
-        (b.users_at_80pct !== null
-          ? ` It would reach 80 % at about ${escapeHtml(formatNumber(b.users_at_80pct, 6))} users and 100 % at about ${escapeHtml(formatNumber(b.users_at_100pct, 6))} users`
-          : "") +
-        (b.method ? ` <span class="note">(${escapeHtml(b.method)})</span>` : "") +
-        `.</div>`;
+        sizingHtml(b, s.prediction?.draws) +
+        `</div>`;
   const busiest = busiestWindow(s);
   const charts = timeseriesChartSpecs(data.timeseries, s)
     .map((spec) => timeseriesChartHtml(data.timeseries, s, spec))
