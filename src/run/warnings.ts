@@ -38,12 +38,16 @@ export function runWarnings(
     ...latenciesAtCap(results),
     ...memoryOverLimit(scenario, results),
     ...(verdict ? overload(verdict, results.length) : []),
-    ...clientsTimedOut(results),
+    ...clientsTimedOut(scenario, results, verdict),
   ];
 }
 
 /** Clients gave up on calls at their timeouts (the model's `overload:`): answered calls are fewer. */
-function clientsTimedOut(results: readonly ReplicationResult[]): RunWarning[] {
+function clientsTimedOut(
+  scenario: Scenario,
+  results: readonly ReplicationResult[],
+  verdict?: BottleneckVerdict,
+): RunWarning[] {
   const hit = results.filter((r) => (r.figures.client_timeouts ?? 0) > 0);
   if (hit.length === 0) return [];
   const mean = (k: string) => Math.round(hit.reduce((a, r) => a + (r.figures[k] ?? 0), 0) / hit.length);
@@ -64,10 +68,24 @@ function clientsTimedOut(results: readonly ReplicationResult[]): RunWarning[] {
       replications: hit.length,
       message:
         `clients timed out ${timeouts} times${of}, sent ${retries} retries and went on without an answer ` +
-        `${gaveUp} times (${answered} calls answered in time): coderd was past saturation and its goodput fell ` +
+        `${gaveUp} times (${answered} calls answered in time): ${timeoutCause(scenario, verdict)} ` +
         "(docs/model.md, Overload)",
     },
   ];
+}
+
+/** What the run shows behind the timeouts: only a cause its verdict or its events support. */
+export function timeoutCause(
+  scenario: Pick<Scenario, "events">,
+  verdict?: Pick<BottleneckVerdict, "saturated">,
+): string {
+  if (!verdict) return "the bottleneck verdict says whether a resource was saturated";
+  const saturated = verdict.saturated;
+  if (saturated.length > 0) return `${saturated.join(", ")} saturated and goodput fell`;
+  const events = (scenario.events ?? []).map(eventLabel);
+  if (events.length > 0)
+    return `no resource was saturated over a window: they came during the scenario's events (${events.join(", ")}) or a short burst`;
+  return "no resource was saturated over a window: they came in a burst shorter than the verdict's 5 minutes";
 }
 
 /** A saturated resource, each growing queue, and that an overloaded run's figures are no steady state. */

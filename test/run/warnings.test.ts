@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ReplicationResult } from "../../src/model/coderModel.js";
 import { renderRunSummary } from "../../src/report/textSummary.js";
 import type { RunOutput } from "../../src/run/runScenario.js";
-import { runWarnings } from "../../src/run/warnings.js";
+import { runWarnings, timeoutCause } from "../../src/run/warnings.js";
 import { scenarioFrom, summarize } from "../model/featureHelpers.js";
 
 /**
@@ -112,5 +112,23 @@ describe("run warnings", () => {
         .replace(/events:\n( {2}- .*\n)+/, ""),
     );
     expect(calm.summary.warnings).toEqual([]);
+  });
+});
+
+describe("what the client-timeout warning blames", () => {
+  const failover = { events: [{ kind: "database_failover", at_s: 2700, pause_s: 30 }] } as never;
+  it("the saturated resources, when the verdict found any", () => {
+    expect(timeoutCause(failover, { saturated: ["coderd-0 cpu", "coderd-1 cpu"] })).toBe(
+      "coderd-0 cpu, coderd-1 cpu saturated and goodput fell",
+    );
+  });
+  it("the scenario's events, not coderd, when nothing was saturated (a database pause)", () => {
+    const cause = timeoutCause(failover, { saturated: [] });
+    expect(cause).toContain("no resource was saturated");
+    expect(cause).toContain("database_failover@2700s");
+    expect(cause).not.toContain("coderd");
+  });
+  it("a short burst, when nothing was saturated and nothing happened", () => {
+    expect(timeoutCause({ events: [] } as never, { saturated: [] })).toMatch(/burst shorter than/);
   });
 });

@@ -4,6 +4,7 @@ import { mechanismsFor } from "../../../src/model/coderVersion.js";
 import { loadModelText } from "../../../src/model/loadModel.js";
 import type { ModelFile } from "../../../src/model/modelSchema.js";
 import { buildRequestCatalog } from "../../../src/model/requestClasses.js";
+import { bottleneckVerdict } from "../../../src/run/verdict.js";
 import { runWarnings } from "../../../src/run/warnings.js";
 import { modelWith, replicate, scenarioFrom } from "../featureHelpers.js";
 import { agentsOnOneReplica } from "./agentsScenario.js";
@@ -56,6 +57,12 @@ describe("the default model's overload section", () => {
       gave_up: f.client_gave_up,
       replications: 1,
     });
+    // With the run's verdict, the warning names what saturated: the coderd replica's CPU.
+    const scenario = scenarioFrom(SCENARIO(0.3)).scenario;
+    const verdict = bottleneckVerdict(scenario, [on]);
+    const named = runWarnings(scenario, [on], verdict).find((w) => w.kind === "clients_timed_out");
+    expect(verdict.saturated.some((r) => /^coderd-\d+ cpu$/.test(r))).toBe(true);
+    expect(named!.message).toMatch(/coderd-\d+ cpu[^:]* saturated and goodput fell/);
     expect(runWarnings(scenarioFrom(SCENARIO(2)).scenario, [below()]).map((w) => w.kind)).not.toContain(
       "clients_timed_out",
     );
