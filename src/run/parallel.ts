@@ -45,7 +45,10 @@ export function tasksRunHere(): number {
   return shared?.tasksRunHere ?? 0;
 }
 
-/** Replications already handed to workers: `results()` blocks until all are back, in replication order. */
+/**
+ * Replications already handed to workers: `results()` blocks until all are back, in replication order
+ * (the same array on every call).
+ */
 export interface StartedReplications {
   results(onProgress?: (fraction: number) => void): ReplicationResult[];
 }
@@ -66,7 +69,10 @@ export function startTaskGroups(
 ): StartedReplications[] {
   const none = groups.every((tasks) => tasks.length === 0);
   if (jobs <= 1 || none || !isMainThread || !existsSync(fileURLToPath(WORKER_SCRIPT))) {
-    return groups.map((tasks) => ({ results: (onProgress) => runHere(tasks, onProgress) }));
+    return groups.map((tasks) => {
+      let done: ReplicationResult[] | undefined;
+      return { results: (onProgress) => (done ??= runHere(tasks, onProgress)) };
+    });
   }
   const pool = poolFor(jobs);
   const tickets = groups.map((tasks) => tasks.map((t) => pool.submitSync(t)));
@@ -80,6 +86,12 @@ export function startTaskGroups(
       },
     };
   });
+}
+
+/** One run's replications started in two parts (the first ones, then the rest): results in replication order. */
+export function joinStarted(first: StartedReplications, rest: StartedReplications): StartedReplications {
+  let done: ReplicationResult[] | undefined;
+  return { results: (onProgress) => (done ??= [...first.results(), ...rest.results(onProgress)]) };
 }
 
 function runHere(

@@ -160,13 +160,16 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
   };
 }
 
-/** Hands a scenario's replications to the workers now; `runScenario(..., { started })` collects them. */
+/**
+ * Hands a scenario's replications to the workers now; `runScenario(..., { started })` collects them.
+ * `from`: start only replications from this index on (the earlier ones were started by another call).
+ */
 export function startScenario(
   loaded: LoadedScenario,
   model: LoadedModel,
-  opts: Pick<RunOptions, "replications" | "seed" | "jobs"> = {},
+  opts: Pick<RunOptions, "replications" | "seed" | "jobs"> & { from?: number } = {},
 ): StartedReplications {
-  return startTasks(scenarioTasks({ loaded, model, options: opts }), opts.jobs);
+  return startTasks(scenarioTasks({ loaded, model, options: opts }).slice(opts.from ?? 0), opts.jobs);
 }
 
 /** The replication tasks of one run request, seeded as `runScenario` seeds them. */
