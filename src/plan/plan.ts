@@ -284,6 +284,8 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       failed.push(failureOf(candidate, sim.assessment));
     }
   }
+  // The search is over: replications started ahead for candidates it did not reach need not run.
+  ctx.prefetch?.([]);
 
   // With a build SLO, the fewest daemons that still hold every check (bisection on the count).
   if (found && provisionersBySimulation && fixed.provisioners === undefined) {

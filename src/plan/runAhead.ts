@@ -14,10 +14,10 @@ interface Started {
 
 /**
  * A search that simulates ahead: `prefetch` hands a variant's first replications to idle workers at
- * once, and `evaluate` collects them when the search reaches that variant (starting any it asks for
- * beyond them then). A variant's result does not depend on when or where it ran, so the search decides
- * exactly as it would in one thread; what it never reaches is simulated for nothing, which only costs
- * idle cores. A variant evaluated on fewer replications than the search's keeps them until the next
+ * once (and lets go of those started earlier that it no longer lists), and `evaluate` collects them
+ * when the search reaches that variant (starting any it asks for beyond them then). A variant's result
+ * does not depend on when or where it ran, so the search decides exactly as it would in one thread;
+ * what it never reaches was simulated on a core that would otherwise have idled. A variant evaluated on fewer replications than the search's keeps them until the next
  * evaluation, which extends it if it asks for more of the same variant (src/plan/earlyReject.ts).
  * With one job (or no worker threads) there is no `prefetch`: each variant runs when the search gets there.
  */
@@ -25,18 +25,27 @@ export function runAhead(ctx: Pick<SearchContext, "model" | "replications" | "se
   const started = new Map<string, Started>();
   let partial: string | undefined;
   const keyOf = (loaded: LoadedScenario) => JSON.stringify(loaded.scenario);
-  const start = (loaded: LoadedScenario, from: Started | undefined, replications: number): Started => {
+  const start = (loaded: LoadedScenario, from: Started | undefined, replications: number, ahead = false) => {
+    // More replications than asked for are let go (never the case in plan's search).
+    if (from && from.count > replications) from.started.withdraw();
     const have = from && from.count <= replications ? from : undefined;
     if (have?.count === replications) return have;
-    const opts = { replications, seed: ctx.seed, from: have?.count ?? 0 };
+    const opts = { replications, seed: ctx.seed, from: have?.count ?? 0, ahead };
     const rest = startScenario(loaded, ctx.model, opts);
     return { count: replications, started: have ? joinStarted(have.started, rest) : rest };
   };
   const prefetch: SearchContext["prefetch"] = (variants, replications = ctx.replications) => {
-    for (const loaded of variants) {
-      const key = keyOf(loaded);
-      if (!started.has(key)) started.set(key, start(loaded, undefined, replications));
+    const keys = variants.map(keyOf);
+    // What the search no longer expects to simulate is let go: its queued replications never run.
+    for (const [key, s] of started) {
+      if (keys.includes(key)) continue;
+      s.started.withdraw();
+      started.delete(key);
     }
+    partial = undefined;
+    variants.forEach((loaded, i) => {
+      if (!started.has(keys[i]!)) started.set(keys[i]!, start(loaded, undefined, replications, true));
+    });
   };
   return {
     ...(defaultJobs() > 1 ? { prefetch } : {}),

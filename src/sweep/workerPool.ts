@@ -108,7 +108,7 @@ export class WorkerPool implements PointRunner {
   private broken: Error | undefined;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly progress: Float64Array;
-  private readonly syncQueue: { ticket: number; task: SimulationTask }[] = [];
+  private readonly syncQueue: { ticket: number; task: SimulationTask; ahead: boolean }[] = [];
   private readonly syncDone = new Map<number, SyncReply>();
   private nextTicket = 0;
   /** Blocking-channel tasks the calling thread ran itself while it waited (`awaitSync`). */
@@ -129,20 +129,21 @@ export class WorkerPool implements PointRunner {
    * Queues a simulation task for the blocking channel and returns its ticket. The calling thread never
    * yields to its event loop while it waits (`awaitSync` sleeps on a shared word the workers notify), so
    * synchronous callers (runScenario, plan, calibrate) run tasks in parallel without becoming async.
+   * `ahead`: run-ahead work (src/plan/runAhead.ts) that any waiting caller may run itself.
    */
-  submitSync(task: SimulationTask): number {
+  submitSync(task: SimulationTask, ahead = false): number {
     if (this.broken) throw this.broken;
     if (this.closed) throw new RunnerClosedError();
     const ticket = this.nextTicket++;
-    this.syncQueue.push({ ticket, task });
+    this.syncQueue.push({ ticket, task, ahead });
     this.dispatchSync();
     return ticket;
   }
 
   /**
    * Blocks until the task behind `ticket` has finished; its value, or its error rethrown here. While it
-   * waits, this thread runs queued tasks of `mine` itself (the caller's own batch, never another's
-   * speculative work), so the calling thread is one of the workers instead of idling.
+   * waits, this thread runs queued tasks of `mine` itself (the caller's own batch), else queued run-ahead
+   * work, so the calling thread is one of the workers instead of idling; never another caller's batch.
    */
   awaitSync(
     ticket: number,
@@ -167,9 +168,10 @@ export class WorkerPool implements PointRunner {
     }
   }
 
-  /** Runs the first queued task of `mine` in this thread; false when none is queued. */
+  /** Runs the first queued task of `mine` (else of run-ahead work) in this thread; false when none is queued. */
   private runOneHere(mine: readonly number[], onWait?: (running: readonly number[]) => void): boolean {
-    const at = this.syncQueue.findIndex((q) => mine.includes(q.ticket));
+    let at = this.syncQueue.findIndex((q) => mine.includes(q.ticket));
+    if (at < 0) at = this.syncQueue.findIndex((q) => q.ahead);
     if (at < 0) return false;
     const [next] = this.syncQueue.splice(at, 1);
     const { ticket, task } = next!;
@@ -187,6 +189,13 @@ export class WorkerPool implements PointRunner {
     this.ranHere++;
     this.syncDone.set(ticket, reply);
     return true;
+  }
+
+  /** Lets go of the tasks behind `tickets` (run-ahead work no longer wanted): queued ones never run. */
+  withdraw(tickets: readonly number[]): void {
+    for (let i = this.syncQueue.length - 1; i >= 0; i--)
+      if (tickets.includes(this.syncQueue[i]!.ticket)) this.syncQueue.splice(i, 1);
+    for (const t of tickets) this.syncDone.delete(t);
   }
 
   /** How many blocking-channel tasks the calling thread has run itself so far. */
