@@ -13,7 +13,10 @@ import { evaluatePoint, type PointOutcome, type PointTask } from "../../src/swee
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const base = loadScenarioAndModel(join(ROOT, "test/fixtures/sweep/small.yaml"));
-const slos = resolveSlos([parseSlo("api_latency_p95_ms<=300")], [{ name: "api_latency_p95_ms", stage: null }]);
+const slos = resolveSlos(
+  [parseSlo("api_latency_p95_ms<=300")],
+  [{ name: "api_latency_p95_ms", stage: null }],
+);
 
 /**
  * A stand-in for the simulator whose replication r of a deployment gives latency `latencyOf(d) * (1 +
@@ -76,7 +79,11 @@ describe("early rejection: the decision rule", () => {
     expect(failsClearly(twoReplications(320, 0.05))).toBe(false);
     expect(failsClearly(twoReplications(200, 0.01))).toBe(false);
     const none = twoReplications(200, 0.01);
-    const noData = { ...none, checks: [], failing: [{ ...none.checks[0]!, value: null, ci: null, holds: false }] };
+    const noData = {
+      ...none,
+      checks: [],
+      failing: [{ ...none.checks[0]!, value: null, ci: null, holds: false }],
+    };
     expect(failsClearly(noData)).toBe(false);
   });
 
@@ -89,12 +96,22 @@ describe("early rejection: the decision rule", () => {
 
   it("asks for 2 replications of a clear failure and never for the third; else gives the full run's result", () => {
     const log: PointTask[] = [];
-    const clear = simulateSequentially(context(stubEvaluate(() => 600, 0.01, log), 3), loaded, 2);
+    const clear = simulateSequentially(
+      context(
+        stubEvaluate(() => 600, 0.01, log),
+        3,
+      ),
+      loaded,
+      2,
+    );
     expect(clear.replications).toBe(2);
     expect(log.map((t) => t.replications)).toEqual([2]);
     for (const latency of [320, 200]) {
       log.length = 0;
-      const ctx = context(stubEvaluate(() => latency, 0.05, log), 3);
+      const ctx = context(
+        stubEvaluate(() => latency, 0.05, log),
+        3,
+      );
       const open = simulateSequentially(ctx, loaded, 2);
       expect(open.replications).toBe(3);
       expect(log.map((t) => t.replications)).toEqual([2, 3]);

@@ -192,6 +192,24 @@ describe("several runs started as one batch", () => {
     eventsOf(groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2)));
     expect(parallel.tasksRunHere() - before).toBe(0);
   });
+
+  it("started as run-ahead work, queued runs are run by a caller that has none of its own queued", async () => {
+    const { parallel, groups } = await load();
+    const before = parallel.tasksRunHere();
+    const ahead = groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2, true));
+    expect(eventsOf(ahead)).toEqual(eventsOf(parallel.startTaskGroups(groups, 1)));
+    expect(parallel.tasksRunHere() - before).toBeGreaterThan(0);
+  });
+
+  it("withdrawn run-ahead work that was still queued never runs", async () => {
+    const { parallel, groups } = await load();
+    const [first, ...rest] = groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2, true));
+    for (const s of rest) s.withdraw();
+    const before = parallel.tasksRunHere();
+    // The first run is on the worker; the withdrawn ones are not queued for this thread to pick up.
+    eventsOf([first]);
+    expect(parallel.tasksRunHere() - before).toBe(0);
+  });
 });
 
 describe("jobs within the memory budget", () => {
