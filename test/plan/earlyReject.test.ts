@@ -4,6 +4,7 @@ import { loadScenarioAndModel } from "../../src/cli/scenarioInput.js";
 import { assess } from "../../src/plan/checks.js";
 import { deploymentOf } from "../../src/plan/deployment.js";
 import { earlyReplications, failsClearly, simulateSequentially } from "../../src/plan/earlyReject.js";
+import { findLimit } from "../../src/plan/limit.js";
 import { type PlanResult, planDeployment } from "../../src/plan/plan.js";
 import { runAhead } from "../../src/plan/runAhead.js";
 import { type SearchContext, variant } from "../../src/plan/simulate.js";
@@ -23,14 +24,14 @@ const slos = resolveSlos(
  * spread * (r - 1))`: the same value whatever the number of replications asked (common random numbers),
  * summarised with the real t-interval. Every request is logged.
  */
-function stubEvaluate(latencyOf: (coderdVcpu: number) => number, spread: number, log: PointTask[] = []) {
+function stubEvaluate(latencyOf: (task: PointTask) => number, spread: number, log: PointTask[] = []) {
   return (task: PointTask): PointOutcome => {
     log.push(task);
     const d = deploymentOf(task.loaded.scenario);
     const coderd = d.coderdReplicas * d.coderdVcpu;
-    const latency = latencyOf(coderd);
+    const latency = latencyOf(task);
     const reps = Array.from({ length: task.replications! }, (_, r) => latency * (1 + spread * (r - 1)));
-    const util = Math.min(1, 2 / coderd);
+    const util = Math.min(1, 1.5 / coderd);
     const summary = {
       metrics: [{ name: "api_latency_p95_ms", stage: null, unit: "ms", ...meanAndCi(reps) }],
       resources: [
@@ -46,6 +47,16 @@ function stubEvaluate(latencyOf: (coderdVcpu: number) => number, spread: number,
     } as unknown as RunSummary;
     return { index: task.index, summary, utilizationCi: {} };
   };
+}
+
+/** Replications simulated: the most asked of each variant (a continued one reuses its first ones). */
+function replications(log: readonly PointTask[]): number {
+  const most = new Map<string, number>();
+  for (const t of log) {
+    const key = JSON.stringify(t.loaded.scenario);
+    most.set(key, Math.max(most.get(key) ?? 0, t.replications!));
+  }
+  return [...most.values()].reduce((a, b) => a + b, 0);
 }
 
 function context(evaluate: SearchContext["evaluate"], replications: number): SearchContext {
@@ -135,7 +146,10 @@ describe("early rejection: the decision rule", () => {
 
 describe("early rejection in plan", () => {
   // Latency falls with coderd vCPU: far over the SLO on the smallest deployments, near it in between.
-  const latencyOf = (coderd: number) => 2400 / coderd;
+  const latencyOf = (task: PointTask) => {
+    const d = deploymentOf(task.loaded.scenario);
+    return 1200 / (d.coderdReplicas * d.coderdVcpu);
+  };
   const plan = (earlyReject: boolean, replications = 3) => {
     const log: PointTask[] = [];
     const ctx = context(stubEvaluate(latencyOf, 0.02, log), replications);
@@ -166,7 +180,6 @@ describe("early rejection in plan", () => {
     expect(candidates(without.result).some((s) => s.rejectedEarly)).toBe(false);
     expect(withEarly.result.recommended!.deployment).toEqual(without.result.recommended!.deployment);
     expect(withEarly.result.recommended!.assessment).toEqual(without.result.recommended!.assessment);
-    const replications = (log: PointTask[]) => log.reduce((n, t) => n + t.replications!, 0);
     expect(replications(withEarly.log)).toBeLessThan(replications(without.log));
   });
 
@@ -174,5 +187,28 @@ describe("early rejection in plan", () => {
     const { result, log } = plan(true, 2);
     expect(log.every((t) => t.replications === 2)).toBe(true);
     expect(result.simulations.some((s) => s.rejectedEarly)).toBe(false);
+  });
+});
+
+describe("early rejection in limit", () => {
+  // Latency grows with users: 300 ms at 1000; doubling from 40 users overshoots far (clear failures).
+  const latencyOf = (task: PointTask) => (300 * task.loaded.scenario.workload.users) / 1000;
+  const limit = (earlyReject: boolean) => {
+    const log: PointTask[] = [];
+    const ctx = context(stubEvaluate(latencyOf, 0.02, log), 3);
+    const result = findLimit(ctx, { path: "workload.users", tolerance: { absolute: 0 }, earlyReject });
+    return { result, log };
+  };
+
+  it("puts a value that fails clearly on 2 replications over the limit, and finds the same limit", () => {
+    const early = limit(true);
+    const full = limit(false);
+    expect(early.result.value).toBe(full.result.value);
+    expect(early.result.firstFailing).toBe(full.result.firstFailing);
+    const rejected = early.result.evaluations.filter((e) => e.replications === 2);
+    expect(rejected.length).toBeGreaterThan(0);
+    for (const e of rejected) expect(e.assessment.passes).toBe(false);
+    expect(full.result.evaluations.every((e) => e.replications === 3)).toBe(true);
+    expect(replications(early.log)).toBeLessThan(replications(full.log));
   });
 });
