@@ -200,7 +200,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   // or at the end unless its verdict follows from a simulated deployment it has every size of (the
   // monotonicity dominance pruning assumes); at once when the rules fail a check no size changes
   // (confirming that takes both runs). Until then the screen has no second latency anchor (no MVA step).
-  ctx.prefetch?.([variantOf(sizing.deployment)]);
+  ctx.prefetch?.([{ loaded: variantOf(sizing.deployment), replications: ctx.replications }]);
   const rulesSim = run(sizing.deployment, "rules");
   const rulesUnsizeable = rulesSim.assessment.failing.filter((c) => !isSizeable(c));
   let referenceSim: PlanSimulation | undefined;
@@ -272,8 +272,11 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       if (!known) {
         searchRuns++;
         // This candidate, then the short list's next entry, for a caller that simulates ahead on idle workers.
-        if (ctx.prefetch)
-          ctx.prefetch([candidate, ...shortList(candidates.slice(i + 1), skip, 1)].map(variantOf), early);
+        if (ctx.prefetch) {
+          const replications = early ?? ctx.replications;
+          const next = shortList(candidates.slice(i + 1), skip, 1);
+          ctx.prefetch([candidate, ...next].map((d) => ({ loaded: variantOf(d), replications })));
+        }
       }
       const sim = known ?? run(candidate, "candidate");
       demand = maxDemand(demand, sim.demand);

@@ -13,8 +13,8 @@ interface Started {
 }
 
 /**
- * A search that simulates ahead: `prefetch` hands a variant's first replications to idle workers at
- * once (and lets go of those started earlier that it no longer lists), and `evaluate` collects them
+ * A search that simulates ahead: `prefetch` hands variants' first replications to idle workers at
+ * once (more of one started earlier; and lets go of those started earlier that it no longer lists), and `evaluate` collects them
  * when the search reaches that variant (starting any it asks for beyond them then). A variant's result
  * does not depend on when or where it ran, so the search decides exactly as it would in one thread;
  * what it never reaches was simulated on a core that would otherwise have idled. A variant evaluated on fewer replications than the search's keeps them until the next
@@ -34,8 +34,8 @@ export function runAhead(ctx: Pick<SearchContext, "model" | "replications" | "se
     const rest = startScenario(loaded, ctx.model, opts);
     return { count: replications, started: have ? joinStarted(have.started, rest) : rest };
   };
-  const prefetch: SearchContext["prefetch"] = (variants, replications = ctx.replications) => {
-    const keys = variants.map(keyOf);
+  const prefetch: SearchContext["prefetch"] = (ahead) => {
+    const keys = ahead.map((a) => keyOf(a.loaded));
     // What the search no longer expects to simulate is let go: its queued replications never run.
     for (const [key, s] of started) {
       if (keys.includes(key)) continue;
@@ -43,8 +43,9 @@ export function runAhead(ctx: Pick<SearchContext, "model" | "replications" | "se
       started.delete(key);
     }
     partial = undefined;
-    variants.forEach((loaded, i) => {
-      if (!started.has(keys[i]!)) started.set(keys[i]!, start(loaded, undefined, replications, true));
+    ahead.forEach(({ loaded, replications }, i) => {
+      const have = started.get(keys[i]!);
+      if (!have || have.count < replications) started.set(keys[i]!, start(loaded, have, replications, true));
     });
   };
   return {

@@ -18,10 +18,16 @@ export interface SearchContext {
   checks: AssessOptions;
   evaluate?: Evaluate;
   /**
-   * Hint: variants the search will probably simulate next, on their first `replications` (default all):
-   * a parallel caller starts them early.
+   * Hint: variants the search will probably simulate next, each on its first `replications`: a parallel
+   * caller starts them early (and lets go of those it started for an earlier hint that this one leaves out).
    */
-  prefetch?: (variants: LoadedScenario[], replications?: number) => void;
+  prefetch?: (ahead: readonly Ahead[]) => void;
+}
+
+/** A variant the search expects to simulate, and how many of its replications it expects to need. */
+export interface Ahead {
+  loaded: LoadedScenario;
+  replications: number;
 }
 
 export interface Simulated {

@@ -151,8 +151,10 @@ export class WorkerPool implements PointRunner {
     mine: readonly number[] = [ticket],
   ): unknown {
     for (;;) {
-      this.drainSync();
+      this.receiveSync();
       const reply = this.syncDone.get(ticket);
+      // Run-ahead work waits for the caller's next call: by then it may have been withdrawn.
+      this.dispatchSync(!reply);
       if (reply) {
         this.syncDone.delete(ticket);
         if (!reply.ok) throw reviveFailure(reply.failure!);
@@ -178,6 +180,8 @@ export class WorkerPool implements PointRunner {
     let reply: SyncReply;
     try {
       const value = runTask(task, (f) => {
+        // A worker that finished meanwhile gets its next task now, not when this one ends.
+        this.drainSync();
         this.here = { ticket, fraction: f };
         onWait?.(this.runningProgress());
       });
@@ -219,6 +223,12 @@ export class WorkerPool implements PointRunner {
 
   /** Takes every reply waiting on the slots' channels and hands idle slots the next queued tasks. */
   private drainSync(): void {
+    this.receiveSync();
+    this.dispatchSync();
+  }
+
+  /** Takes every reply waiting on the slots' channels. */
+  private receiveSync(): void {
     for (const slot of this.slots) {
       for (let m = receiveMessageOnPort(slot.syncPort); m; m = receiveMessageOnPort(slot.syncPort)) {
         const reply = m.message as SyncReply;
@@ -227,14 +237,15 @@ export class WorkerPool implements PointRunner {
         slot.replies++;
       }
     }
-    this.dispatchSync();
   }
 
-  private dispatchSync(): void {
+  /** Hands idle slots the next queued tasks (`ahead`: run-ahead work too, else only callers' own). */
+  private dispatchSync(ahead = true): void {
     for (const slot of this.slots) {
-      if (this.syncQueue.length === 0) return;
       if (slot.job || slot.syncTicket !== undefined) continue;
-      const next = this.syncQueue.shift()!;
+      const at = this.syncQueue.findIndex((q) => ahead || !q.ahead);
+      if (at < 0) return;
+      const next = this.syncQueue.splice(at, 1)[0]!;
       slot.syncTicket = next.ticket;
       this.progress[slot.index] = 0;
       slot.worker.postMessage({ kind: "sync", ticket: next.ticket, task: next.task });
