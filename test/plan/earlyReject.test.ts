@@ -6,6 +6,7 @@ import { deploymentOf } from "../../src/plan/deployment.js";
 import { earlyReplications, failsClearly, simulateSequentially } from "../../src/plan/earlyReject.js";
 import { findLimit } from "../../src/plan/limit.js";
 import { type PlanResult, planDeployment } from "../../src/plan/plan.js";
+import { planJson, renderPlan } from "../../src/plan/renderPlan.js";
 import { runAhead } from "../../src/plan/runAhead.js";
 import { type SearchContext, variant } from "../../src/plan/simulate.js";
 import { parseSlo, resolveSlos } from "../../src/plan/slo.js";
@@ -154,14 +155,23 @@ describe("early rejection in plan", () => {
     const log: PointTask[] = [];
     const ctx = context(stubEvaluate(latencyOf, 0.02, log), replications);
     const result = planDeployment(ctx, { users: 100, earlyReject });
-    return { result, log };
+    return { result, log, ctx };
   };
   const keyOf = (t: PointTask) => JSON.stringify(deploymentOf(t.loaded.scenario));
   const candidates = (r: PlanResult) => r.simulations.filter((s) => s.role === "candidate");
 
   it("rejects a clearly failing candidate on 2 replications and never asks for its third", () => {
-    const { result, log } = plan(true);
+    const { result, log, ctx } = plan(true);
     const early = candidates(result).filter((s) => s.rejectedEarly);
+    expect(renderPlan(result, ctx)).toContain(
+      `(${early.length} rejected after 2 of 3 replications: clear failure)`,
+    );
+    const json = planJson(result, ctx) as {
+      simulations: { replications: number; rejected_early: boolean }[];
+    };
+    expect(json.simulations.filter((s) => s.rejected_early).map((s) => s.replications)).toEqual(
+      early.map(() => 2),
+    );
     expect(early.length).toBeGreaterThan(0);
     for (const s of early) {
       expect(s.replications).toBe(2);
