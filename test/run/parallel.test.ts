@@ -64,12 +64,17 @@ describe("parallel replications", () => {
   });
 
   it("plan --jobs 2 (comparison runs and candidates run ahead) answers as --jobs 1", () => {
+    // 3 replications and a tight SLO: candidates rejected early and candidates continued, both run ahead.
+    const args = ["--users", "60", "--replications", "3", "--slo", "api_latency_p95_ms<=60"];
     const [one, two] = [1, 2].map((jobs) =>
-      capsim(["plan", SCENARIO, "--users", "60", "--jobs", String(jobs), "--json", "--no-progress"]),
+      capsim(["plan", SCENARIO, ...args, "--jobs", String(jobs), "--json", "--no-progress"]),
     );
     expect(one!.code, one!.stderr).toBe(0);
     expect(two!.code, two!.stderr).toBe(0);
-    expect(JSON.parse(two!.stdout)).toEqual(JSON.parse(one!.stdout));
+    const plan = JSON.parse(two!.stdout);
+    expect(plan).toEqual(JSON.parse(one!.stdout));
+    const candidates = plan.simulations.filter((s: { role: string }) => s.role === "candidate");
+    expect(new Set(candidates.map((s: { replications: number }) => s.replications))).toEqual(new Set([2, 3]));
   });
 
   it("calibrate --jobs 2 (its starting simplex evaluated together) writes the model --jobs 1 writes", () => {
