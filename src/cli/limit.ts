@@ -3,7 +3,7 @@ import { ExitCode, InputError } from "../errors.js";
 import { describeCheck, fmt } from "../plan/checks.js";
 import { parseMaxUtil, searchContext } from "../plan/context.js";
 import { findLimit, parseTolerance } from "../plan/limit.js";
-import { limitJson, renderLimit } from "../plan/renderLimit.js";
+import { limitEarlyNote, limitJson, renderLimit } from "../plan/renderLimit.js";
 import {
   addBudgetOptions,
   budgetOf,
@@ -27,6 +27,7 @@ interface LimitFlags {
   tolerance: string;
   json?: boolean;
   progress: boolean;
+  earlyReject: boolean;
   maxMemoryGb: number;
   maxHours: number;
 }
@@ -69,6 +70,10 @@ export function registerLimit(program: Command): void {
       "stop bisecting when the bracket is this narrow: 1% or an absolute amount",
       "1%",
     )
+    .option(
+      "--no-early-reject",
+      "simulate every value on all replications (default: one that fails a check clearly on its first 2 is over the limit there)",
+    )
     .option("--json", "print the result as JSON on stdout")
     .option("--no-progress", "no per-simulation lines on stderr");
   addBudgetOptions(command).action((scenarioArg: string | undefined, flags: LimitFlags) => {
@@ -100,6 +105,7 @@ export function registerLimit(program: Command): void {
       min,
       max,
       tolerance,
+      earlyReject: flags.earlyReject,
       onEvaluation: (e) => {
         if (!flags.progress) return;
         const a = e.assessment;
@@ -108,7 +114,10 @@ export function registerLimit(program: Command): void {
             ? `tightest ${describeCheck(a.tightest)}`
             : ""
           : describeCheck(a.failing[0]!);
-        process.stderr.write(`  ${flags.vary}=${fmt(e.value)}: ${a.passes ? "holds" : "fails"}; ${why}\n`);
+        const early = limitEarlyNote(e, ctx);
+        process.stderr.write(
+          `  ${flags.vary}=${fmt(e.value)}: ${a.passes ? "holds" : "fails"}; ${why}${early}\n`,
+        );
       },
     });
     if (flags.json) process.stdout.write(`${JSON.stringify(limitJson(result, ctx), null, 2)}\n`);

@@ -5,7 +5,7 @@ import { fmt } from "../plan/checks.js";
 import { parseMaxUtil, searchContext } from "../plan/context.js";
 import { describeCoderd } from "../plan/deployment.js";
 import { type FixedSizes, planDeployment } from "../plan/plan.js";
-import { planJson, renderPlan } from "../plan/renderPlan.js";
+import { earlyNote, planJson, renderPlan } from "../plan/renderPlan.js";
 import { DEFAULT_PLAN_SLOS } from "../plan/slo.js";
 import { setDefaultJobs } from "../run/parallel.js";
 import { parseSetOverride, type Scenario } from "../scenario/index.js";
@@ -41,6 +41,7 @@ interface PlanFlags {
   maxHours: number;
   jobs?: number;
   predictionDraws: number;
+  earlyReject: boolean;
 }
 
 /** Sizes the user pinned with --set stay out of the search. */
@@ -114,6 +115,10 @@ export function registerPlan(program: Command): void {
       predictionDraws,
       DEFAULT_PREDICTION_DRAWS,
     )
+    .option(
+      "--no-early-reject",
+      "simulate every candidate on all replications (default: one that fails a check clearly on its first 2 is rejected there)",
+    )
     .option("--json", "print the result as JSON on stdout")
     .addOption(jobsOption("replications"))
     .option("--no-progress", "no per-simulation lines on stderr");
@@ -144,13 +149,14 @@ export function registerPlan(program: Command): void {
       maxSimulations: flags.maxSims,
       fixed: fixedSizes(flags.set, loaded.scenario),
       survive: flags.survive,
+      earlyReject: flags.earlyReject,
       onSimulation: (s) => {
         if (!flags.progress) return;
         const d = s.deployment;
         const worst = s.assessment.failing[0];
         process.stderr.write(
           `  ${s.role}: coderd ${describeCoderd(d)}, db ${d.dbVcpu} vCPU, ${d.provisioners} provisioners ` +
-            `(${fmt(s.vcpu)} vCPU, ${s.cost.currency} ${Math.round(s.cost.total)}/month): ${s.assessment.passes ? "holds" : `fails on ${worst?.name ?? "?"}`}\n`,
+            `(${fmt(s.vcpu)} vCPU, ${s.cost.currency} ${Math.round(s.cost.total)}/month): ${s.assessment.passes ? "holds" : `fails on ${worst?.name ?? "?"}${earlyNote(s, ctx.replications)}`}\n`,
         );
       },
     });

@@ -2,6 +2,7 @@ import { InputError } from "../errors.js";
 import { pathKey } from "../sweep/grid.js";
 import { type LoadLink, linkedOverrides, loadLink, USERS_PATH } from "../sweep/linkedLoad.js";
 import type { Assessment, Check } from "./checks.js";
+import { earlyReplications, simulateSequentially } from "./earlyReject.js";
 import { isIntegerPath, numberAt, type SearchContext, simulate, variant } from "./simulate.js";
 
 /** How close the bracket must get: a fraction of the value, or an absolute amount. */
@@ -31,11 +32,15 @@ export interface LimitOptions {
   /** Simulations at most (default 40). */
   maxEvaluations?: number;
   onEvaluation?: (evaluation: LimitEvaluation) => void;
+  /** A value failing a check clearly on its first replications is over the limit there (src/plan/earlyReject.ts); default true. */
+  earlyReject?: boolean;
 }
 
 export interface LimitEvaluation {
   value: number;
   assessment: Assessment;
+  /** Replications the assessment rests on (fewer than the search's: rejected early). */
+  replications: number;
 }
 
 export type LimitStatus = "found" | "none_holds" | "holds_up_to_max" | "budget_exhausted";
@@ -113,10 +118,13 @@ export function findLimit(ctx: SearchContext, opts: LimitOptions): LimitResult {
   const evaluations: LimitEvaluation[] = [];
   const byValue = new Map<number, Assessment>();
 
+  const early = opts.earlyReject === false ? undefined : earlyReplications(ctx.replications);
   const evaluateAt = (value: number): boolean => {
     const loaded = variant(ctx, [`${opts.path}=${value}`, ...linkedOverrides(link, value)]);
-    const { assessment } = simulate(ctx, loaded);
-    const evaluation = { value, assessment };
+    const { assessment, replications } = early
+      ? simulateSequentially(ctx, loaded, early)
+      : simulate(ctx, loaded);
+    const evaluation = { value, assessment, replications };
     evaluations.push(evaluation);
     byValue.set(value, assessment);
     opts.onEvaluation?.(evaluation);

@@ -14,6 +14,7 @@ import {
   totalVcpu,
 } from "./deployment.js";
 import { type Failure, failsLike, failureOf } from "./dominance.js";
+import { earlyReplications, simulateSequentially } from "./earlyReject.js";
 import type { ReferenceTier } from "./guidanceSchema.js";
 import { nearestReferenceArchitecture, referenceDeployment } from "./referenceArchitectures.js";
 import { type MeasuredLoad, measureLoad, screen } from "./screen.js";
@@ -33,6 +34,11 @@ export interface PlanOptions {
   onSimulation?: (s: PlanSimulation) => void;
   /** Prices candidates are ranked by; default the scenario's price table. */
   prices?: LoadedPrices;
+  /**
+   * Reject a search candidate on its first replications when a check fails clearly there
+   * (src/plan/earlyReject.ts); default true. Not with `survive`.
+   */
+  earlyReject?: boolean;
 }
 
 export type SimulationRole = "rules" | "reference" | "candidate" | "provisioners";
@@ -44,6 +50,10 @@ export interface PlanSimulation {
   /** Monthly cost of coderd, provisioners and the database at list prices: what the search minimises. */
   cost: DeploymentCost;
   assessment: Assessment;
+  /** Replications the assessment rests on. */
+  replications: number;
+  /** Rejected on fewer replications than the search's: a check failed with its whole CI (src/plan/earlyReject.ts). */
+  rejectedEarly: boolean;
   demand: Demand;
   /** The simulated variant (src/uncertainty re-runs it under the model's uncertainty). */
   loaded?: LoadedScenario;
@@ -124,8 +134,11 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const loads: MeasuredLoad[] = [];
   const sources = opts.users + workspaces;
   const variantOf = (d: Deployment) => variant(ctx, [...loadOverrides, ...deploymentOverrides(d)]);
+  // A candidate that fails clearly on its first replications needs no more; comparison runs get all.
+  const early = opts.earlyReject === false || opts.survive ? undefined : earlyReplications(ctx.replications);
   const run = (deployment: Deployment, role: SimulationRole): PlanSimulation => {
-    const s = simulate(ctx, variantOf(deployment));
+    const v = variantOf(deployment);
+    const s = role === "candidate" && early ? simulateSequentially(ctx, v, early) : simulate(ctx, v);
     const load = measureLoad(s.outcome, deployment, sources, ctx.checks.slos);
     if (load) loads.push(load);
     const sim = {
@@ -134,6 +147,8 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       vcpu: totalVcpu(deployment),
       cost: costOf(deployment),
       assessment: opts.survive ? survivingAssessment(deployment, s.assessment) : s.assessment,
+      replications: s.replications,
+      rejectedEarly: s.replications < ctx.replications,
       demand: demandOf(s),
       loaded: s.loaded,
     };
@@ -185,7 +200,7 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   // or at the end unless its verdict follows from a simulated deployment it has every size of (the
   // monotonicity dominance pruning assumes); at once when the rules fail a check no size changes
   // (confirming that takes both runs). Until then the screen has no second latency anchor (no MVA step).
-  ctx.prefetch?.([variantOf(sizing.deployment)]);
+  ctx.prefetch?.([{ loaded: variantOf(sizing.deployment), replications: ctx.replications }]);
   const rulesSim = run(sizing.deployment, "rules");
   const rulesUnsizeable = rulesSim.assessment.failing.filter((c) => !isSizeable(c));
   let referenceSim: PlanSimulation | undefined;
@@ -257,8 +272,11 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       if (!known) {
         searchRuns++;
         // This candidate, then the short list's next entry, for a caller that simulates ahead on idle workers.
-        if (ctx.prefetch)
-          ctx.prefetch([candidate, ...shortList(candidates.slice(i + 1), skip, 1)].map(variantOf));
+        if (ctx.prefetch) {
+          const replications = early ?? ctx.replications;
+          const next = shortList(candidates.slice(i + 1), skip, 1);
+          ctx.prefetch([candidate, ...next].map((d) => ({ loaded: variantOf(d), replications })));
+        }
       }
       const sim = known ?? run(candidate, "candidate");
       demand = maxDemand(demand, sim.demand);
@@ -269,6 +287,8 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       failed.push(failureOf(candidate, sim.assessment));
     }
   }
+  // The search is over: replications started ahead for candidates it did not reach need not run.
+  ctx.prefetch?.([]);
 
   // With a build SLO, the fewest daemons that still hold every check (bisection on the count).
   if (found && provisionersBySimulation && fixed.provisioners === undefined) {
@@ -342,6 +362,8 @@ function inferredPass(
     vcpu: totalVcpu(deployment),
     cost,
     assessment: { passes: true, clear: true, checks: [], failing: [], tightest: undefined },
+    replications: 0,
+    rejectedEarly: false,
     demand: holds.demand,
     inferred: `not simulated: it has at least every size of the ${holds.role} deployment, which held every check`,
   };

@@ -1,6 +1,6 @@
 import { type Assessment, describeCheck, fmt } from "./checks.js";
 import { jsonHeader } from "./context.js";
-import { type LimitResult, uncertainChecks } from "./limit.js";
+import { type LimitEvaluation, type LimitResult, uncertainChecks } from "./limit.js";
 import type { SearchContext } from "./simulate.js";
 
 function checksLine(ctx: SearchContext): string {
@@ -11,6 +11,13 @@ function checksLine(ctx: SearchContext): string {
 function verdict(a: Assessment): string {
   if (a.passes) return `holds; tightest: ${a.tightest ? describeCheck(a.tightest) : "-"}`;
   return `fails: ${a.failing.slice(0, 2).map(describeCheck).join("; ")}`;
+}
+
+/** " (rejected after 2 of 3 replications: clear failure)" for a value rejected early, else "". */
+export function limitEarlyNote(e: LimitEvaluation, ctx: SearchContext): string {
+  return e.replications < ctx.replications
+    ? ` (rejected after ${e.replications} of ${ctx.replications} replications: clear failure)`
+    : "";
 }
 
 /** The sentence on how sure the boundary is. */
@@ -70,7 +77,7 @@ export function renderLimit(r: LimitResult, ctx: SearchContext): string {
   if (note) lines.push(`confidence: ${note}`);
   lines.push("", `simulations (${r.evaluations.length}):`);
   for (const e of [...r.evaluations].sort((a, b) => a.value - b.value)) {
-    lines.push(`  ${fmt(e.value).padStart(10)}  ${verdict(e.assessment)}`);
+    lines.push(`  ${fmt(e.value).padStart(10)}  ${verdict(e.assessment)}${limitEarlyNote(e, ctx)}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -101,6 +108,8 @@ export function limitJson(r: LimitResult, ctx: SearchContext): unknown {
       clear: e.assessment.clear,
       failing: e.assessment.failing,
       tightest: e.assessment.tightest ?? null,
+      replications: e.replications,
+      rejected_early: e.replications < ctx.replications,
     })),
   };
 }

@@ -57,12 +57,19 @@ function verdict(s: PlanSimulation): string {
   return worst ? `fails (${worst.kind === "util" ? worst.name : worst.name.split("@")[0]})` : "fails";
 }
 
+/** " (rejected after 2 of 3 replications: clear failure)" for a candidate rejected early, else "". */
+export function earlyNote(s: PlanSimulation, replications: number): string {
+  return s.rejectedEarly
+    ? ` (rejected after ${s.replications} of ${replications} replications: clear failure)`
+    : "";
+}
+
 function describeDeployment(d: Deployment): string {
   return `coderd ${d.coderdReplicas} x ${d.coderdVcpu} vCPU, database ${d.dbVcpu} vCPU, ${d.provisioners} provisioners`;
 }
 
 /** Why each component differs, in terms of the CPU demand the simulations measured. */
-function explanations(r: PlanResult, rec: PlanSimulation): string[] {
+function explanations(r: PlanResult, rec: PlanSimulation, replications: number): string[] {
   const d = r.demand;
   const lines: string[] = [];
   const refName = `the ${r.reference.architecture.name} reference architecture`;
@@ -97,7 +104,7 @@ function explanations(r: PlanResult, rec: PlanSimulation): string[] {
       const worst = r.nearestRejected.assessment.failing[0];
       line +=
         `; the closest smaller deployment simulated (${describeDeployment(r.nearestRejected.deployment)}) ` +
-        `fails on ${worst ? describeCheck(worst) : "a check"}`;
+        `fails on ${worst ? describeCheck(worst) : "a check"}${earlyNote(r.nearestRejected, replications)}`;
     }
     lines.push(`${line}.`);
   }
@@ -173,12 +180,16 @@ export function renderPlan(r: PlanResult, ctx: SearchContext, uncertainty?: Plan
     `  rules: ${r.rules.sizing.reasons.coderd}; ${r.rules.sizing.reasons.database}; ${r.rules.sizing.reasons.provisioners}`,
   );
   for (const s of inferred) lines.push(`  ${s.role}: ${s.inferred}.`);
-  if (rec) lines.push("", "why they differ:", ...explanations(r, rec).map((l) => `  ${l}`));
+  if (rec) lines.push("", "why they differ:", ...explanations(r, rec, ctx.replications).map((l) => `  ${l}`));
   const byRole = (role: string) => r.simulations.filter((s) => s.role === role).length;
+  const early = r.simulations.filter((s) => s.rejectedEarly);
+  const earlyText = early.length
+    ? ` (${early.length} rejected after ${early[0]!.replications} of ${ctx.replications} replications: clear failure)`
+    : "";
   lines.push(
     "",
     `search: ${r.simulations.length} simulations (${byRole("rules") + byRole("reference")} comparisons, ` +
-      `${byRole("candidate")} candidates, ${byRole("provisioners")} provisioner counts); skipped ` +
+      `${byRole("candidate")} candidates${earlyText}, ${byRole("provisioners")} provisioner counts); skipped ` +
       `${r.pruned.utilisationLaw} candidates the asymptotic bounds (utilisation law) put over the cap, ` +
       `${r.pruned.mva} whose latency mean-value analysis puts over an SLO, and ${r.pruned.dominated} no bigger than one that failed (or no bigger on the CPU it failed on).`,
     `sources: ${sizingRulesSource()}; ${referenceArchitecturesSource()}.`,
@@ -230,6 +241,8 @@ function simulationJson(s: PlanSimulation | null) {
     checks: s.assessment.checks,
     failing: s.assessment.failing,
     tightest: s.assessment.tightest ?? null,
+    replications: s.replications,
+    rejected_early: s.rejectedEarly,
     demand: s.demand,
     ...(s.inferred ? { inferred: s.inferred } : {}),
   };
@@ -261,7 +274,7 @@ export function planJson(r: PlanResult, ctx: SearchContext, uncertainty?: PlanUn
       source: referenceArchitecturesSource(),
       ...simulationJson(r.reference.simulation),
     },
-    explanation: r.recommended ? explanations(r, r.recommended) : [],
+    explanation: r.recommended ? explanations(r, r.recommended, ctx.replications) : [],
     demand_vcpu: r.demand,
     provisioners_by_simulation: r.provisionersBySimulation,
     unsizeable: r.unsizeable,

@@ -17,14 +17,25 @@ export interface SearchContext {
   seed: number;
   checks: AssessOptions;
   evaluate?: Evaluate;
-  /** Hint: variants the search will probably simulate next (a parallel caller starts them early). */
-  prefetch?: (variants: LoadedScenario[]) => void;
+  /**
+   * Hint: variants the search will probably simulate next, each on its first `replications`: a parallel
+   * caller starts them early (and lets go of those it started for an earlier hint that this one leaves out).
+   */
+  prefetch?: (ahead: readonly Ahead[]) => void;
+}
+
+/** A variant the search expects to simulate, and how many of its replications it expects to need. */
+export interface Ahead {
+  loaded: LoadedScenario;
+  replications: number;
 }
 
 export interface Simulated {
   loaded: LoadedScenario;
   outcome: PointOutcome;
   assessment: Assessment;
+  /** Replications the assessment rests on (fewer than the context's: rejected early, src/plan/earlyReject.ts). */
+  replications: number;
 }
 
 /** Loads the base scenario with extra overrides (validated like `--set`). */
@@ -32,17 +43,18 @@ export function variant(ctx: SearchContext, overrides: readonly string[]): Loade
   return loadScenarioText(ctx.base.text, ctx.base.file, [...ctx.sets, ...overrides]);
 }
 
-/** Simulates a variant with the context's seed and replications (common random numbers) and assesses it. */
-export function simulate(ctx: SearchContext, loaded: LoadedScenario): Simulated {
+/**
+ * Simulates a variant with the context's seed (common random numbers) on its first `replications`
+ * (default the context's) and assesses it.
+ */
+export function simulate(
+  ctx: SearchContext,
+  loaded: LoadedScenario,
+  replications = ctx.replications,
+): Simulated {
   const run = ctx.evaluate ?? evaluatePoint;
-  const outcome = run({
-    index: 0,
-    loaded,
-    model: ctx.model,
-    replications: ctx.replications,
-    seed: ctx.seed,
-  });
-  return { loaded, outcome, assessment: assess(outcome, ctx.checks) };
+  const outcome = run({ index: 0, loaded, model: ctx.model, replications, seed: ctx.seed });
+  return { loaded, outcome, assessment: assess(outcome, ctx.checks), replications };
 }
 
 /** The number at a dotted path of a resolved scenario, or undefined. */

@@ -45,14 +45,25 @@ export function tasksRunHere(): number {
   return shared?.tasksRunHere ?? 0;
 }
 
-/** Replications already handed to workers: `results()` blocks until all are back, in replication order. */
+/**
+ * Replications already handed to workers: `results()` blocks until all are back, in replication order
+ * (the same array on every call). `withdraw()` lets go of them instead: those not yet started never run.
+ */
 export interface StartedReplications {
   results(onProgress?: (fraction: number) => void): ReplicationResult[];
+  withdraw(): void;
 }
 
-/** Starts tasks on the pool (when there is one and more than one job), else runs them here when asked. */
-export function startTasks(tasks: readonly SimulationTask[], jobs = defaultJobs()): StartedReplications {
-  return startTaskGroups([tasks], jobs)[0]!;
+/**
+ * Starts tasks on the pool (when there is one and more than one job), else runs them here when asked.
+ * `ahead`: run-ahead work, which a caller waiting on the pool may run itself while it has none of its own.
+ */
+export function startTasks(
+  tasks: readonly SimulationTask[],
+  jobs = defaultJobs(),
+  ahead = false,
+): StartedReplications {
+  return startTaskGroups([tasks], jobs, ahead)[0]!;
 }
 
 /**
@@ -63,13 +74,17 @@ export function startTasks(tasks: readonly SimulationTask[], jobs = defaultJobs(
 export function startTaskGroups(
   groups: readonly (readonly SimulationTask[])[],
   jobs = defaultJobs(),
+  ahead = false,
 ): StartedReplications[] {
   const none = groups.every((tasks) => tasks.length === 0);
   if (jobs <= 1 || none || !isMainThread || !existsSync(fileURLToPath(WORKER_SCRIPT))) {
-    return groups.map((tasks) => ({ results: (onProgress) => runHere(tasks, onProgress) }));
+    return groups.map((tasks) => {
+      let done: ReplicationResult[] | undefined;
+      return { results: (onProgress) => (done ??= runHere(tasks, onProgress)), withdraw: () => {} };
+    });
   }
   const pool = poolFor(jobs);
-  const tickets = groups.map((tasks) => tasks.map((t) => pool.submitSync(t)));
+  const tickets = groups.map((tasks) => tasks.map((t) => pool.submitSync(t, ahead)));
   const batch = tickets.flat();
   return tickets.map((mine) => {
     let done: ReplicationResult[] | undefined;
@@ -78,8 +93,21 @@ export function startTaskGroups(
         done ??= awaitAll(pool, mine, onProgress, batch);
         return done;
       },
+      withdraw: () => pool.withdraw(mine),
     };
   });
+}
+
+/** One run's replications started in two parts (the first ones, then the rest): results in replication order. */
+export function joinStarted(first: StartedReplications, rest: StartedReplications): StartedReplications {
+  let done: ReplicationResult[] | undefined;
+  return {
+    results: (onProgress) => (done ??= [...first.results(), ...rest.results(onProgress)]),
+    withdraw() {
+      first.withdraw();
+      rest.withdraw();
+    },
+  };
 }
 
 function runHere(

@@ -160,13 +160,18 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
   };
 }
 
-/** Hands a scenario's replications to the workers now; `runScenario(..., { started })` collects them. */
+/**
+ * Hands a scenario's replications to the workers now; `runScenario(..., { started })` collects them.
+ * `from`: start only replications from this index on (the earlier ones were started by another call);
+ * `ahead`: run-ahead work (src/run/parallel.ts `startTasks`).
+ */
 export function startScenario(
   loaded: LoadedScenario,
   model: LoadedModel,
-  opts: Pick<RunOptions, "replications" | "seed" | "jobs"> = {},
+  opts: Pick<RunOptions, "replications" | "seed" | "jobs"> & { from?: number; ahead?: boolean } = {},
 ): StartedReplications {
-  return startTasks(scenarioTasks({ loaded, model, options: opts }), opts.jobs);
+  const tasks = scenarioTasks({ loaded, model, options: opts }).slice(opts.from ?? 0);
+  return startTasks(tasks, opts.jobs, opts.ahead);
 }
 
 /** The replication tasks of one run request, seeded as `runScenario` seeds them. */

@@ -108,7 +108,7 @@ export class WorkerPool implements PointRunner {
   private broken: Error | undefined;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly progress: Float64Array;
-  private readonly syncQueue: { ticket: number; task: SimulationTask }[] = [];
+  private readonly syncQueue: { ticket: number; task: SimulationTask; ahead: boolean }[] = [];
   private readonly syncDone = new Map<number, SyncReply>();
   private nextTicket = 0;
   /** Blocking-channel tasks the calling thread ran itself while it waited (`awaitSync`). */
@@ -129,20 +129,21 @@ export class WorkerPool implements PointRunner {
    * Queues a simulation task for the blocking channel and returns its ticket. The calling thread never
    * yields to its event loop while it waits (`awaitSync` sleeps on a shared word the workers notify), so
    * synchronous callers (runScenario, plan, calibrate) run tasks in parallel without becoming async.
+   * `ahead`: run-ahead work (src/plan/runAhead.ts) that any waiting caller may run itself.
    */
-  submitSync(task: SimulationTask): number {
+  submitSync(task: SimulationTask, ahead = false): number {
     if (this.broken) throw this.broken;
     if (this.closed) throw new RunnerClosedError();
     const ticket = this.nextTicket++;
-    this.syncQueue.push({ ticket, task });
+    this.syncQueue.push({ ticket, task, ahead });
     this.dispatchSync();
     return ticket;
   }
 
   /**
    * Blocks until the task behind `ticket` has finished; its value, or its error rethrown here. While it
-   * waits, this thread runs queued tasks of `mine` itself (the caller's own batch, never another's
-   * speculative work), so the calling thread is one of the workers instead of idling.
+   * waits, this thread runs queued tasks of `mine` itself (the caller's own batch), else queued run-ahead
+   * work, so the calling thread is one of the workers instead of idling; never another caller's batch.
    */
   awaitSync(
     ticket: number,
@@ -150,8 +151,10 @@ export class WorkerPool implements PointRunner {
     mine: readonly number[] = [ticket],
   ): unknown {
     for (;;) {
-      this.drainSync();
+      this.receiveSync();
       const reply = this.syncDone.get(ticket);
+      // Run-ahead work waits for the caller's next call: by then it may have been withdrawn.
+      this.dispatchSync(!reply);
       if (reply) {
         this.syncDone.delete(ticket);
         if (!reply.ok) throw reviveFailure(reply.failure!);
@@ -167,15 +170,18 @@ export class WorkerPool implements PointRunner {
     }
   }
 
-  /** Runs the first queued task of `mine` in this thread; false when none is queued. */
+  /** Runs the first queued task of `mine` (else of run-ahead work) in this thread; false when none is queued. */
   private runOneHere(mine: readonly number[], onWait?: (running: readonly number[]) => void): boolean {
-    const at = this.syncQueue.findIndex((q) => mine.includes(q.ticket));
+    let at = this.syncQueue.findIndex((q) => mine.includes(q.ticket));
+    if (at < 0) at = this.syncQueue.findIndex((q) => q.ahead);
     if (at < 0) return false;
     const [next] = this.syncQueue.splice(at, 1);
     const { ticket, task } = next!;
     let reply: SyncReply;
     try {
       const value = runTask(task, (f) => {
+        // A worker that finished meanwhile gets its next task now, not when this one ends.
+        this.drainSync();
         this.here = { ticket, fraction: f };
         onWait?.(this.runningProgress());
       });
@@ -187,6 +193,13 @@ export class WorkerPool implements PointRunner {
     this.ranHere++;
     this.syncDone.set(ticket, reply);
     return true;
+  }
+
+  /** Lets go of the tasks behind `tickets` (run-ahead work no longer wanted): queued ones never run. */
+  withdraw(tickets: readonly number[]): void {
+    for (let i = this.syncQueue.length - 1; i >= 0; i--)
+      if (tickets.includes(this.syncQueue[i]!.ticket)) this.syncQueue.splice(i, 1);
+    for (const t of tickets) this.syncDone.delete(t);
   }
 
   /** How many blocking-channel tasks the calling thread has run itself so far. */
@@ -210,6 +223,12 @@ export class WorkerPool implements PointRunner {
 
   /** Takes every reply waiting on the slots' channels and hands idle slots the next queued tasks. */
   private drainSync(): void {
+    this.receiveSync();
+    this.dispatchSync();
+  }
+
+  /** Takes every reply waiting on the slots' channels. */
+  private receiveSync(): void {
     for (const slot of this.slots) {
       for (let m = receiveMessageOnPort(slot.syncPort); m; m = receiveMessageOnPort(slot.syncPort)) {
         const reply = m.message as SyncReply;
@@ -218,14 +237,15 @@ export class WorkerPool implements PointRunner {
         slot.replies++;
       }
     }
-    this.dispatchSync();
   }
 
-  private dispatchSync(): void {
+  /** Hands idle slots the next queued tasks (`ahead`: run-ahead work too, else only callers' own). */
+  private dispatchSync(ahead = true): void {
     for (const slot of this.slots) {
-      if (this.syncQueue.length === 0) return;
       if (slot.job || slot.syncTicket !== undefined) continue;
-      const next = this.syncQueue.shift()!;
+      const at = this.syncQueue.findIndex((q) => ahead || !q.ahead);
+      if (at < 0) return;
+      const next = this.syncQueue.splice(at, 1)[0]!;
       slot.syncTicket = next.ticket;
       this.progress[slot.index] = 0;
       slot.worker.postMessage({ kind: "sync", ticket: next.ticket, task: next.task });

@@ -64,12 +64,17 @@ describe("parallel replications", () => {
   });
 
   it("plan --jobs 2 (comparison runs and candidates run ahead) answers as --jobs 1", () => {
+    // 3 replications and a tight SLO: candidates rejected early and candidates continued, both run ahead.
+    const args = ["--users", "60", "--replications", "3", "--slo", "api_latency_p95_ms<=70"];
     const [one, two] = [1, 2].map((jobs) =>
-      capsim(["plan", SCENARIO, "--users", "60", "--jobs", String(jobs), "--json", "--no-progress"]),
+      capsim(["plan", SCENARIO, ...args, "--jobs", String(jobs), "--json", "--no-progress"]),
     );
     expect(one!.code, one!.stderr).toBe(0);
     expect(two!.code, two!.stderr).toBe(0);
-    expect(JSON.parse(two!.stdout)).toEqual(JSON.parse(one!.stdout));
+    const plan = JSON.parse(two!.stdout);
+    expect(plan).toEqual(JSON.parse(one!.stdout));
+    const candidates = plan.simulations.filter((s: { role: string }) => s.role === "candidate");
+    expect(new Set(candidates.map((s: { replications: number }) => s.replications))).toEqual(new Set([2, 3]));
   });
 
   it("calibrate --jobs 2 (its starting simplex evaluated together) writes the model --jobs 1 writes", () => {
@@ -190,6 +195,24 @@ describe("several runs started as one batch", () => {
     const { parallel, groups } = await load();
     const before = parallel.tasksRunHere();
     eventsOf(groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2)));
+    expect(parallel.tasksRunHere() - before).toBe(0);
+  });
+
+  it("started as run-ahead work, queued runs are run by a caller that has none of its own queued", async () => {
+    const { parallel, groups } = await load();
+    const before = parallel.tasksRunHere();
+    const ahead = groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2, true));
+    expect(eventsOf(ahead)).toEqual(eventsOf(parallel.startTaskGroups(groups, 1)));
+    expect(parallel.tasksRunHere() - before).toBeGreaterThan(0);
+  });
+
+  it("withdrawn run-ahead work that was still queued never runs", async () => {
+    const { parallel, groups } = await load();
+    const [first, ...rest] = groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2, true));
+    for (const s of rest) s.withdraw();
+    const before = parallel.tasksRunHere();
+    // The first run is on the worker; the withdrawn ones are not queued for this thread to pick up.
+    eventsOf([first]);
     expect(parallel.tasksRunHere() - before).toBe(0);
   });
 });
