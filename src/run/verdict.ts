@@ -364,10 +364,14 @@ export function bottleneckVerdict(
       utilization: c.worst_5m.utilization,
       points_behind: Number(((cell.worst_5m.utilization - c.worst_5m.utilization) * 100).toFixed(2)),
     }));
+  // The load at which a resource reaches a level is set by the window that loads it most, not by the first crossing.
+  const tight = tightest(combined) ?? { window, cell };
+  // Past a limit there is nothing to extrapolate: the named resource, or the tightest one, is saturated.
+  const blocked = [head.resource, tight.cell.resource].find((r) => saturated.includes(r));
   return {
     resource: head.resource,
     utilization: cell.worst_5m.utilization,
-    ...extrapolation(scenario.workload.users, window, cell, saturated.includes(head.resource)),
+    ...extrapolation(scenario.workload.users, tight.window, tight.cell, blocked),
     window,
     near_ties,
     ...base,
@@ -388,16 +392,31 @@ function highest(combined: { window: VerdictWindow; cells: RepCell[] }[]): Cross
   return best;
 }
 
+/**
+ * The cell that reaches a level at the fewest users: the highest window-mean utilisation over every window
+ * and resource (utilisation taken as proportional to users, the busiest window's mix reaches it first).
+ */
+function tightest(
+  combined: readonly { window: VerdictWindow; cells: RepCell[] }[],
+): { window: string; cell: RepCell } | null {
+  let best: { window: string; cell: RepCell } | null = null;
+  for (const { window, cells } of combined)
+    for (const c of cells)
+      if (c.utilization > 0 && (!best || c.utilization > best.cell.utilization))
+        best = { window: window.name, cell: c };
+  return best;
+}
+
 export const EXTRAPOLATION_METHOD = "utilisation-law extrapolation, steady load";
 
 function extrapolation(
   users: number,
   window: string,
   cell: RepCell,
-  saturated: boolean,
+  saturated: string | undefined,
 ): Pick<BottleneckVerdict, "users_at_80pct" | "users_at_100pct" | "method" | keyof UsersCi95> {
   const none = { users_at_80pct: null, users_at_100pct: null, ...NO_USERS_CI };
-  if (saturated) return { ...none, method: `not offered: ${cell.resource} is saturated` };
+  if (saturated) return { ...none, method: `not offered: ${saturated} is saturated` };
   if (!cell.steady)
     return { ...none, method: `not offered: the load on ${cell.resource} was not steady in ${window}` };
   if (!(users > 0 && cell.utilization > 0)) return { ...none, method: "not offered: no load" };
@@ -407,6 +426,6 @@ function extrapolation(
     ...usersCi95(users, cell.utilizations, cell.resource),
     method:
       `${EXTRAPOLATION_METHOD}: ${cell.resource}'s mean utilisation in ${window} ` +
-      `(${pct(cell.utilization)}) assumed proportional to users`,
+      `(${pct(cell.utilization)}, the highest window mean of any resource) assumed proportional to users`,
   };
 }
