@@ -18,6 +18,8 @@ export interface Check {
   clear: boolean;
   /** Headroom as a fraction of the threshold (negative: by how much it fails); null without data. */
   margin: number | null;
+  /** For a utilisation: the window it was judged in (the resource's busiest); absent: the whole traffic window. */
+  window?: string;
 }
 
 export interface Assessment {
@@ -74,9 +76,13 @@ export function assess(outcome: PointOutcome, opts: AssessOptions): Assessment {
     const m = metrics.get(slo.label);
     return makeCheck("slo", slo.label, slo.op, slo.threshold, m?.mean ?? null, m?.ci95 ?? null, opts.strict);
   });
+  // A resource is held to the cap in its busiest window (a stage's load), else over the whole traffic window.
+  const busiest = new Map((outcome.summary.bottleneck?.busiest_windows ?? []).map((b) => [b.resource, b]));
   for (const r of outcome.summary.resources) {
-    const ci = outcome.utilizationCi[r.name] ?? null;
-    checks.push(makeCheck("util", r.name, "<=", opts.maxUtil, r.utilization, ci, opts.strict));
+    const b = busiest.get(r.name);
+    const [value, ci] = b ? [b.utilization, b.ci95] : [r.utilization, outcome.utilizationCi[r.name] ?? null];
+    const check = makeCheck("util", r.name, "<=", opts.maxUtil, value, ci, opts.strict);
+    checks.push(b ? { ...check, window: b.window } : check);
   }
   const failing = checks
     .filter((c) => !c.holds)
@@ -87,7 +93,7 @@ export function assess(outcome: PointOutcome, opts: AssessOptions): Assessment {
 
 /** `api_latency_p95_ms@all 212 <= 300` / `util database cpu 0.83 > 0.8`, for messages. */
 export function describeCheck(c: Check): string {
-  const what = c.kind === "util" ? `utilisation of ${c.name}` : c.name;
+  const what = c.kind === "util" ? `utilisation of ${c.name}${c.window ? ` in ${c.window}` : ""}` : c.name;
   if (c.value === null) return `${what}: no data`;
   const opText = c.holds ? c.op : negate(c.op);
   const ci = c.ci ? ` (95% CI ${fmt(c.ci[0])}..${fmt(c.ci[1])})` : "";

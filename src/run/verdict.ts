@@ -1,3 +1,4 @@
+import { confidenceInterval } from "../engine/stats/confidence.js";
 import type { ReplicationResult } from "../model/coderModel.js";
 import { CODERD_LATENCY_BUCKETS_S } from "../model/metrics/catalog.js";
 import { TRAFFIC_STAGES } from "../model/timeline.js";
@@ -82,6 +83,16 @@ export interface BottleneckVerdict extends UsersCi95 {
   /** Resources saturated in some window (by utilisation, unmet load, queue growth or latency at the cap). */
   saturated: string[];
   evidence: Evidence[];
+  /** Each resource's busiest window (highest window mean): what `plan` and `limit` hold to the cap. */
+  busiest_windows: BusiestWindow[];
+}
+
+/** A resource's highest window-mean utilisation, where, and its 95 % CI over replications (null with one). */
+export interface BusiestWindow {
+  resource: string;
+  window: string;
+  utilization: number;
+  ci95: [number, number] | null;
 }
 
 /** A 5-minute mean at or over this is "100 %" (a CPU's fluid share is capped at 99 %). */
@@ -328,7 +339,14 @@ export function bottleneckVerdict(
   const first_80 = firstCrossing(combined, (c) => c.at80);
   const first_100 = firstCrossing(combined, (c) => c.at100);
   const head = first_100 ?? first_80 ?? highest(combined);
-  const base = { windows: combined.map((c) => c.window), first_80, first_100, saturated, evidence };
+  const base = {
+    windows: combined.map((c) => c.window),
+    first_80,
+    first_100,
+    saturated,
+    evidence,
+    busiest_windows: busiestWindows(combined),
+  };
   if (!head)
     return {
       resource: "none",
@@ -405,6 +423,26 @@ function tightest(
       if (c.utilization > 0 && (!best || c.utilization > best.cell.utilization))
         best = { window: window.name, cell: c };
   return best;
+}
+
+/** Per resource, the window with its highest mean utilisation (a stage's load, not the whole test's average). */
+function busiestWindows(combined: readonly { window: VerdictWindow; cells: RepCell[] }[]): BusiestWindow[] {
+  const best = new Map<string, { window: string; cell: RepCell }>();
+  for (const { window, cells } of combined)
+    for (const c of cells) {
+      const seen = best.get(c.resource);
+      if (!seen || c.utilization > seen.cell.utilization)
+        best.set(c.resource, { window: window.name, cell: c });
+    }
+  return [...best.values()].map(({ window, cell }) => {
+    const ci = cell.utilizations.length >= 2 ? confidenceInterval(cell.utilizations) : undefined;
+    return {
+      resource: cell.resource,
+      window,
+      utilization: cell.utilization,
+      ci95: ci && Number.isFinite(ci.halfWidth) ? [ci.lo, ci.hi] : null,
+    };
+  });
 }
 
 export const EXTRAPOLATION_METHOD = "utilisation-law extrapolation, steady load";
