@@ -1,4 +1,5 @@
 import { metricLabel } from "../sweep/columns.js";
+import type { RunSummary } from "../run/runScenario.js";
 import type { PointOutcome } from "../sweep/evaluate.js";
 import { type Comparison, compare, type ResolvedSlo } from "./slo.js";
 
@@ -76,19 +77,31 @@ export function assess(outcome: PointOutcome, opts: AssessOptions): Assessment {
     const m = metrics.get(slo.label);
     return makeCheck("slo", slo.label, slo.op, slo.threshold, m?.mean ?? null, m?.ci95 ?? null, opts.strict);
   });
-  // A resource is held to the cap in its busiest window (a stage's load), else over the whole traffic window.
-  const busiest = new Map((outcome.summary.bottleneck?.busiest_windows ?? []).map((b) => [b.resource, b]));
   for (const r of outcome.summary.resources) {
-    const b = busiest.get(r.name);
-    const [value, ci] = b ? [b.utilization, b.ci95] : [r.utilization, outcome.utilizationCi[r.name] ?? null];
-    const check = makeCheck("util", r.name, "<=", opts.maxUtil, value, ci, opts.strict);
-    checks.push(b ? { ...check, window: b.window } : check);
+    const u = judgedUtilization(outcome.summary, r.name)!;
+    const ci = u.window ? u.ci95 : (outcome.utilizationCi[r.name] ?? null);
+    const check = makeCheck("util", r.name, "<=", opts.maxUtil, u.value, ci, opts.strict);
+    checks.push(u.window ? { ...check, window: u.window } : check);
   }
   const failing = checks
     .filter((c) => !c.holds)
     .sort((a, b) => (a.margin ?? -Infinity) - (b.margin ?? -Infinity));
   const tightest = [...checks].sort((a, b) => (a.margin ?? -Infinity) - (b.margin ?? -Infinity))[0];
   return { passes: failing.length === 0, clear: checks.every((c) => c.clear), checks, failing, tightest };
+}
+
+/**
+ * A resource's utilisation as the checks judge it: the mean of its busiest window (a stage's load), else over
+ * the whole traffic window (a resource without a window series). Undefined for an unknown resource.
+ */
+export function judgedUtilization(
+  summary: RunSummary,
+  resource: string,
+): { value: number; window?: string; ci95: [number, number] | null } | undefined {
+  const b = summary.bottleneck?.busiest_windows?.find((w) => w.resource === resource);
+  if (b) return { value: b.utilization, window: b.window, ci95: b.ci95 };
+  const r = summary.resources.find((x) => x.name === resource);
+  return r && { value: r.utilization, ci95: null };
 }
 
 /** `api_latency_p95_ms@all 212 <= 300` / `util database cpu 0.83 > 0.8`, for messages. */

@@ -1,5 +1,6 @@
 import { type MvaStation, mvaExact } from "../analytic/mva.js";
-import type { SummaryResource } from "../run/runScenario.js";
+import type { RunSummary, SummaryResource } from "../run/runScenario.js";
+import { judgedUtilization } from "./checks.js";
 import type { PointOutcome } from "../sweep/evaluate.js";
 import { CODERD_CPU, DB_CPU } from "./demand.js";
 import type { Deployment } from "./deployment.js";
@@ -51,6 +52,12 @@ export interface MeasuredLoad {
   coderdDemandSeconds: number;
   dbDemandSeconds: number;
   fixed: FixedStation[];
+  /**
+   * The checks judge each CPU in its busiest window (src/plan/checks.ts): that window's utilisation over the
+   * run's mean, for the busiest coderd replica against the replicas' mean, and for the database (>= 1).
+   */
+  coderdPeak: number;
+  dbPeak: number;
   latencies: MeasuredLatency[];
   /** MVA's mean response for the measured deployment (predictions are shifts from the measurement). */
   modelledResponseSeconds: number;
@@ -94,6 +101,8 @@ export function measureLoad(
     coderdDemandSeconds: coderd.reduce((s, r) => s + busy(r), 0) / throughput,
     dbDemandSeconds: busy(db) / throughput,
     fixed: locks.map((r) => ({ name: r.name, demandSeconds: busy(r) / throughput, servers: r.servers })),
+    coderdPeak: peakFactor(outcome.summary, coderd),
+    dbPeak: peakFactor(outcome.summary, [db]),
     latencies: latencySlos(slos, outcome),
     modelledResponseSeconds: 0,
   };
@@ -101,7 +110,17 @@ export function measureLoad(
   return load;
 }
 
-/** Asymptotic bound on utilisation: the offered load's X times demand over servers. */
+/** The busiest of `rows` in its busiest window, over their mean utilisation: how far a check sits above the mean. */
+function peakFactor(summary: RunSummary, rows: readonly SummaryResource[]): number {
+  const mean = rows.reduce((u, r) => u + r.utilization, 0) / rows.length;
+  const judged = Math.max(...rows.map((r) => judgedUtilization(summary, r.name)?.value ?? r.utilization));
+  return mean > 0 && Number.isFinite(judged) ? Math.max(1, judged / mean) : 1;
+}
+
+/**
+ * Asymptotic bound on utilisation as the checks judge it: the offered load's X times demand over servers,
+ * raised by the measured run's peak factor (the busiest window and replica over the mean).
+ */
 export function boundUtilisation(
   load: MeasuredLoad,
   d: Deployment,
@@ -109,8 +128,8 @@ export function boundUtilisation(
 ): { coderd: number; db: number } {
   const x = load.throughputPerSecond * scale;
   return {
-    coderd: (x * load.coderdDemandSeconds) / (d.coderdReplicas * d.coderdVcpu),
-    db: (x * load.dbDemandSeconds) / d.dbVcpu,
+    coderd: ((x * load.coderdDemandSeconds) / (d.coderdReplicas * d.coderdVcpu)) * (load.coderdPeak ?? 1),
+    db: ((x * load.dbDemandSeconds) / d.dbVcpu) * (load.dbPeak ?? 1),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Check } from "../plan/checks.js";
+import { type Check, judgedUtilization } from "../plan/checks.js";
 import type { PlanResult, PlanSimulation } from "../plan/plan.js";
 import type { SearchContext } from "../plan/simulate.js";
 import { compare } from "../plan/slo.js";
@@ -94,7 +94,7 @@ function checkPrediction(c: Check, draws: readonly RunSummary[]): CheckPredictio
   const values = draws.map((s) =>
     c.kind === "slo"
       ? (s.metrics.find((m) => metricLabel(m) === c.name)?.mean ?? null)
-      : (s.resources.find((x) => x.name === c.name)?.utilization ?? null),
+      : (judgedUtilization(s, c.name)?.value ?? null),
   );
   const prediction = predictionInterval(
     values,

@@ -62,6 +62,31 @@ describe("the theory screen", () => {
     expect(load.thinkSeconds + 8.61 / 300).toBeCloseTo(4000 / 300, 9);
   });
 
+  it("predicts utilisation where the checks judge it: the busiest window and replica, over the mean", () => {
+    // coderd-1 runs at 72 % in its busiest stage (the replicas average 60 %), the database at 65 % (50 %).
+    const busiest_windows = [
+      { resource: "coderd-0 cpu", window: "ssh", utilization: 0.62, ci95: null },
+      { resource: "coderd-1 cpu", window: "dashboard", utilization: 0.72, ci95: null },
+      { resource: "database cpu", window: "dashboard", utilization: 0.65, ci95: null },
+    ];
+    const peaky = {
+      ...outcome,
+      summary: { ...outcome.summary, bottleneck: { busiest_windows } },
+    } as PointOutcome;
+    const l = measureLoad(peaky, base, 4000, [])!;
+    expect(l.coderdPeak).toBeCloseTo(1.2, 12);
+    expect(l.dbPeak).toBeCloseTo(1.3, 12);
+    expect(boundUtilisation(l, base).coderd).toBeCloseTo(0.72, 12);
+    expect(boundUtilisation(l, { ...base, dbVcpu: 2 }).db).toBeCloseTo(1.3, 12);
+    // The mean alone (0.6 x 4/3.5 = 0.686) would keep 7 coderd vCPU; its busiest window (0.823) is over 0.8 but
+    // inside the slack, so it is simulated; 5 vCPU (1.152) is removed.
+    expect(screen([l], { ...base, coderdReplicas: 1, coderdVcpu: 7 }, 0.8)).toEqual({ keep: true });
+    expect(screen([l], { ...base, coderdReplicas: 1, coderdVcpu: 5 }, 0.8)).toMatchObject({ keep: false });
+    expect(screen([load], { ...base, coderdReplicas: 1, coderdVcpu: 5 }, 0.8)).toMatchObject({ keep: false });
+    expect(screen([load], { ...base, coderdReplicas: 1, coderdVcpu: 6 }, 0.8)).toEqual({ keep: true });
+    expect(screen([l], { ...base, coderdReplicas: 1, coderdVcpu: 6 }, 0.8)).toMatchObject({ keep: false });
+  });
+
   it("keeps what it cannot rule out, removes by the bounds what the law puts over the cap", () => {
     expect(screen([load], base, 0.8)).toEqual({ keep: true });
     // 4.8 busy vCPU on 4 vCPU: utilisation 1.2 > 0.8 + slack.
