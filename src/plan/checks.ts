@@ -1,5 +1,5 @@
-import { metricLabel } from "../sweep/columns.js";
 import type { RunSummary } from "../run/runScenario.js";
+import { metricLabel } from "../sweep/columns.js";
 import type { PointOutcome } from "../sweep/evaluate.js";
 import { type Comparison, compare, type ResolvedSlo } from "./slo.js";
 

@@ -1,7 +1,7 @@
 import { type MvaStation, mvaExact } from "../analytic/mva.js";
 import type { RunSummary, SummaryResource } from "../run/runScenario.js";
-import { judgedUtilization } from "./checks.js";
 import type { PointOutcome } from "../sweep/evaluate.js";
+import { judgedUtilization } from "./checks.js";
 import { CODERD_CPU, DB_CPU } from "./demand.js";
 import type { Deployment } from "./deployment.js";
 import type { ResolvedSlo } from "./slo.js";
