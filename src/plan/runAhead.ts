@@ -13,13 +13,14 @@ interface Started {
 }
 
 /**
- * A search that simulates ahead: `prefetch` hands variants' first replications to idle workers at
- * once (more of one started earlier; and lets go of those started earlier that it no longer lists), and `evaluate` collects them
- * when the search reaches that variant (starting any it asks for beyond them then). A variant's result
- * does not depend on when or where it ran, so the search decides exactly as it would in one thread;
- * what it never reaches was simulated on a core that would otherwise have idled. A variant evaluated on fewer replications than the search's keeps them until the next
- * evaluation, which extends it if it asks for more of the same variant (src/plan/earlyReject.ts).
- * With one job (or no worker threads) there is no `prefetch`: each variant runs when the search gets there.
+ * A search that simulates ahead: `prefetch` hands variants' first replications to idle workers at once
+ * (more of a variant started earlier; it lets go of those it no longer lists), and `evaluate` collects
+ * them when the search reaches that variant (starting any it asks for beyond them then). A variant's
+ * result does not depend on when or where it ran, so the search decides exactly as it would in one
+ * thread; what it never reaches was simulated on a core that would otherwise have idled. A variant
+ * evaluated on fewer replications than the search's keeps them until the next evaluation, which extends
+ * it if it asks for more of the same variant (src/plan/earlyReject.ts). With one job (or no worker
+ * threads) there is no `prefetch`: each variant runs when the search gets there.
  */
 export function runAhead(ctx: Pick<SearchContext, "model" | "replications" | "seed">): RunAhead {
   const started = new Map<string, Started>();
