@@ -93,6 +93,13 @@ describe("bottleneck verdict", () => {
   }, 120_000);
 });
 
+/** 20 minutes of 15 s scrapes. */
+const TIMES = Array.from({ length: 81 }, (_, i) => i * 15);
+
+/** A coderd pod's CPU counter, busy `vcpu` throughout. */
+const coderCpu = (pod: string, vcpu: number): Series =>
+  counter({ __name__: "container_cpu_usage_seconds_total", container: "coder", pod }, TIMES, vcpu);
+
 /** A counter rising at `perSecond` on every scrape of `times`. */
 const counter = (labels: Record<string, string>, times: number[], perSecond: number): Series => ({
   labels,
@@ -107,7 +114,6 @@ describe("near-tie, constructed", () => {
       "workload.users=20",
     ]);
     const scenario = loadScenarioAndModel("scaletest-2000").loaded.scenario;
-    const times = Array.from({ length: 81 }, (_, i) => i * 15);
     const vcpu = scenario.deployment.coderd.vcpu;
     const rep: ReplicationResult = {
       ...out.first,
@@ -115,24 +121,16 @@ describe("near-tie, constructed", () => {
       metrics: {
         intervalSeconds: 15,
         series: [
-          counter(
-            { __name__: "container_cpu_usage_seconds_total", container: "coder", pod: "coder-0" },
-            times,
-            0.8 * vcpu,
-          ),
-          counter(
-            { __name__: "container_cpu_usage_seconds_total", container: "coder", pod: "coder-1" },
-            times,
-            0.6 * vcpu,
-          ),
+          coderCpu("coder-0", 0.8 * vcpu),
+          coderCpu("coder-1", 0.6 * vcpu),
           counter(
             { __name__: "node_cpu_seconds_total", job: "node", cpu: "all", mode: "user" },
-            times,
+            TIMES,
             0.77 * 4,
           ),
           counter(
             { __name__: "node_cpu_seconds_total", job: "node", cpu: "all", mode: "idle" },
-            times,
+            TIMES,
             0.23 * 4,
           ),
         ],
@@ -162,20 +160,13 @@ describe("the sizing answer's 95 % CI over replications, constructed", () => {
     ]);
   }, 60_000);
   const scenario = loadScenarioAndModel("scaletest-2000").loaded.scenario;
-  const times = Array.from({ length: 81 }, (_, i) => i * 15);
   const vcpu = scenario.deployment.coderd.vcpu;
   const rep = (u: number): ReplicationResult => ({
     ...out.first,
     resources: [],
     metrics: {
       intervalSeconds: 15,
-      series: [
-        counter(
-          { __name__: "container_cpu_usage_seconds_total", container: "coder", pod: "coder-0" },
-          times,
-          u * vcpu,
-        ),
-      ],
+      series: [coderCpu("coder-0", u * vcpu)],
     },
   });
   const at1000 = { ...scenario, workload: { ...scenario.workload, users: 1000 } };
