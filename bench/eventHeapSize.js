@@ -1,16 +1,9 @@
 // Size of the event list's main heap over one replication, sampled at every 10,007th pop (a figure the
 // machine's load does not move: the levels every heap sift walks). After `npm run build`:
 //   node bench/eventHeapSize.js [tree] [scenario] [--set k=v ...]
-import { resolve } from "node:path";
+import { treeArgs } from "./treeArgs.js";
 
-const args = process.argv.slice(2);
-const tree = resolve(args[0] && !args[0].startsWith("-") && args[0].includes("/") ? args.shift() : ".");
-const sets = [];
-let scenario = "scaletest-2000";
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === "--set") sets.push(args[++i]);
-  else scenario = args[i];
-}
+const { tree, scenario, sets } = treeArgs();
 const { EventList } = await import(`${tree}/dist/engine/eventList.js`);
 const { loadScenarioAndModel } = await import(`${tree}/dist/cli/scenarioInput.js`);
 const { runReplication } = await import(`${tree}/dist/model/coderModel.js`);

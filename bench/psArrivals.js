@@ -1,16 +1,9 @@
 // How many jobs each PS CPU already holds when a job arrives (0..5, then 6 or more), with its cores for
 // jobs at that moment (rounded down to a half), over one replication: whether its arrivals find a free core.
 //   node bench/psArrivals.js [tree=.] [scenario] [--set k=v ...]
-import { resolve } from "node:path";
+import { treeArgs } from "./treeArgs.js";
 
-const args = process.argv.slice(2);
-const tree = resolve(args[0] && !args[0].startsWith("-") && args[0].includes("/") ? args.shift() : ".");
-const sets = [];
-let scenario = "scaletest-2000";
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === "--set") sets.push(args[++i]);
-  else scenario = args[i];
-}
+const { tree, scenario, sets } = treeArgs();
 const { ProcessorSharingCpu } = await import(`${tree}/dist/engine/resources/processorSharingCpu.js`);
 const { loadScenarioAndModel } = await import(`${tree}/dist/cli/scenarioInput.js`);
 const { runReplication } = await import(`${tree}/dist/model/coderModel.js`);

@@ -1,4 +1,4 @@
-import { confidenceInterval } from "../engine/stats/confidence.js";
+import { intervalBounds } from "../engine/stats/confidence.js";
 
 /** The replication-noise intervals of the sizing answer (stable JSON shape, docs/output.md). */
 export interface UsersCi95 {
@@ -25,9 +25,9 @@ export function usersAt(users: number, u: number, level: number): number {
  * decreasing users·level/u: the low user count comes from the high utilisation.
  */
 export function usersCi95(users: number, utilizations: readonly number[], resource: string): UsersCi95 {
-  if (utilizations.length < 2)
-    return { ...NO_USERS_CI, users_ci95_note: "one replication: no interval over replications" };
-  const { lo, hi } = confidenceInterval(utilizations);
+  const bounds = intervalBounds(utilizations);
+  if (!bounds) return { ...NO_USERS_CI, users_ci95_note: "one replication: no interval over replications" };
+  const [lo, hi] = bounds;
   if (!(lo > 0))
     return {
       ...NO_USERS_CI,

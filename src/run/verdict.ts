@@ -1,4 +1,4 @@
-import { confidenceInterval } from "../engine/stats/confidence.js";
+import { intervalBounds } from "../engine/stats/confidence.js";
 import type { ReplicationResult } from "../model/coderModel.js";
 import { CODERD_LATENCY_BUCKETS_S } from "../model/metrics/catalog.js";
 import { TRAFFIC_STAGES } from "../model/timeline.js";
@@ -339,13 +339,14 @@ export function bottleneckVerdict(
   const first_80 = firstCrossing(combined, (c) => c.at80);
   const first_100 = firstCrossing(combined, (c) => c.at100);
   const head = first_100 ?? first_80 ?? highest(combined);
+  const busiest = busiestCells(combined);
   const base = {
     windows: combined.map((c) => c.window),
     first_80,
     first_100,
     saturated,
     evidence,
-    busiest_windows: busiestWindows(combined),
+    busiest_windows: busiest.map(busiestWindow),
   };
   if (!head)
     return {
@@ -383,7 +384,7 @@ export function bottleneckVerdict(
       points_behind: Number(((cell.worst_5m.utilization - c.worst_5m.utilization) * 100).toFixed(2)),
     }));
   // The load at which a resource reaches a level is set by the window that loads it most, not by the first crossing.
-  const tight = tightest(combined) ?? { window, cell };
+  const tight = tightest(busiest) ?? { window, cell };
   // Past a limit there is nothing to extrapolate: the named resource, or the tightest one, is saturated.
   const blocked = [head.resource, tight.cell.resource].find((r) => saturated.includes(r));
   return {
@@ -410,39 +411,38 @@ function highest(combined: { window: VerdictWindow; cells: RepCell[] }[]): Cross
   return best;
 }
 
-/**
- * The cell that reaches a level at the fewest users: the highest window-mean utilisation over every window
- * and resource (utilisation taken as proportional to users, the busiest window's mix reaches it first).
- */
-function tightest(
-  combined: readonly { window: VerdictWindow; cells: RepCell[] }[],
-): { window: string; cell: RepCell } | null {
-  let best: { window: string; cell: RepCell } | null = null;
-  for (const { window, cells } of combined)
-    for (const c of cells)
-      if (c.utilization > 0 && (!best || c.utilization > best.cell.utilization))
-        best = { window: window.name, cell: c };
-  return best;
-}
-
 /** Per resource, the window with its highest mean utilisation (a stage's load, not the whole test's average). */
-function busiestWindows(combined: readonly { window: VerdictWindow; cells: RepCell[] }[]): BusiestWindow[] {
-  const best = new Map<string, { window: string; cell: RepCell }>();
+function busiestCells(combined: readonly { window: VerdictWindow; cells: RepCell[] }[]): Busiest[] {
+  const best = new Map<string, Busiest>();
   for (const { window, cells } of combined)
     for (const c of cells) {
       const seen = best.get(c.resource);
       if (!seen || c.utilization > seen.cell.utilization)
         best.set(c.resource, { window: window.name, cell: c });
     }
-  return [...best.values()].map(({ window, cell }) => {
-    const ci = cell.utilizations.length >= 2 ? confidenceInterval(cell.utilizations) : undefined;
-    return {
-      resource: cell.resource,
-      window,
-      utilization: cell.utilization,
-      ci95: ci && Number.isFinite(ci.halfWidth) ? [ci.lo, ci.hi] : null,
-    };
-  });
+  return [...best.values()];
+}
+
+type Busiest = { window: string; cell: RepCell };
+
+function busiestWindow({ window, cell }: Busiest): BusiestWindow {
+  return {
+    resource: cell.resource,
+    window,
+    utilization: cell.utilization,
+    ci95: intervalBounds(cell.utilizations),
+  };
+}
+
+/**
+ * The cell that reaches a level at the fewest users: the busiest window of the busiest resource (utilisation
+ * taken as proportional to users, the window that loads a resource most reaches it first).
+ */
+function tightest(busiest: readonly Busiest[]): Busiest | null {
+  let best: Busiest | null = null;
+  for (const b of busiest)
+    if (b.cell.utilization > 0 && (!best || b.cell.utilization > best.cell.utilization)) best = b;
+  return best;
 }
 
 export const EXTRAPOLATION_METHOD = "utilisation-law extrapolation, steady load";

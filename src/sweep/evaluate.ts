@@ -1,4 +1,4 @@
-import { confidenceInterval } from "../engine/stats/confidence.js";
+import { intervalBounds } from "../engine/stats/confidence.js";
 import type { LoadedModel } from "../model/loadModel.js";
 import { type RunOutput, type RunSummary, runScenario, startScenarios } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
@@ -65,8 +65,7 @@ export function pointOutcome(index: number, { summary, replicationResults }: Run
     const values = replicationResults
       .map((rep) => rep.resources[i]?.utilization ?? Number.NaN)
       .filter((v) => Number.isFinite(v));
-    const ci = values.length >= 2 ? confidenceInterval(values) : undefined;
-    utilizationCi[resource.name] = ci && Number.isFinite(ci.halfWidth) ? [ci.lo, ci.hi] : null;
+    utilizationCi[resource.name] = intervalBounds(values);
   });
   return { index, summary, utilizationCi };
 }

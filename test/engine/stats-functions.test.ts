@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { confidenceInterval, pairedDifferenceCI } from "../../src/engine/stats/confidence.js";
+import { confidenceInterval, intervalBounds, pairedDifferenceCI } from "../../src/engine/stats/confidence.js";
 import { mser5 } from "../../src/engine/stats/mser.js";
 import { normalCdf, normalQuantile, studentTCdf, studentTQuantile } from "../../src/engine/stats/studentT.js";
 
@@ -148,6 +148,15 @@ describe("confidenceInterval", () => {
     // ±0.02 is four binomial standard deviations around 0.95.
     expect(covered / trials).toBeGreaterThan(0.93);
     expect(covered / trials).toBeLessThan(0.97);
+  });
+});
+
+describe("intervalBounds", () => {
+  it("is the interval's [lo, hi], or null without a variance estimate", () => {
+    const ci = confidenceInterval([0.4, 0.42, 0.44]);
+    expect(intervalBounds([0.4, 0.42, 0.44])).toEqual([ci.lo, ci.hi]);
+    expect(intervalBounds([0.42])).toBeNull();
+    expect(intervalBounds([])).toBeNull();
   });
 });
 

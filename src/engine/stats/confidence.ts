@@ -54,6 +54,13 @@ export function confidenceInterval(values: readonly number[], level = 0.95): Con
   };
 }
 
+/** The interval's [lo, hi], or null when it has no width to give (fewer than two values). */
+export function intervalBounds(values: readonly number[], level = 0.95): [number, number] | null {
+  if (values.length < 2) return null;
+  const ci = confidenceInterval(values, level);
+  return Number.isFinite(ci.halfWidth) ? [ci.lo, ci.hi] : null;
+}
+
 /** A CI on mean(a − b) plus whether it excludes zero, i.e. the difference is significant at `level`. */
 export interface PairedDifferenceInterval extends ConfidenceInterval {
   excludesZero: boolean;
