@@ -65,13 +65,13 @@ export function registerCalibrate(program: Command): void {
     .option("--set <path=value>", "override a scenario value (repeatable), e.g. shorter stages", collect, [])
     .option(
       "--replications <n>",
-      `replications per evaluation (default ${DEFAULT_CALIBRATE_REPLICATIONS})`,
+      "replications per evaluation",
       positiveInt("replications"),
       DEFAULT_CALIBRATE_REPLICATIONS,
     )
     .option(
       "--max-evals <n>",
-      `simulations the search may run (default ${DEFAULT_MAX_EVALUATIONS})`,
+      "simulations the search may run",
       positiveInt("max-evals"),
       DEFAULT_MAX_EVALUATIONS,
     )

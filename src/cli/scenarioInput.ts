@@ -79,13 +79,13 @@ export function addBudgetOptions(command: Command): Command {
   return command
     .option(
       "--max-memory-gb <n>",
-      `refuse work estimated to need more memory than this (default ${DEFAULT_BUDGET.maxMemoryGb})`,
+      "refuse work estimated to need more memory than this",
       positiveNumber("max-memory-gb"),
       DEFAULT_BUDGET.maxMemoryGb,
     )
     .option(
       "--max-hours <n>",
-      `refuse work estimated to take longer than this on one core (default ${DEFAULT_BUDGET.maxHours})`,
+      "refuse work estimated to take longer than this on one core",
       positiveNumber("max-hours"),
       DEFAULT_BUDGET.maxHours,
     );
