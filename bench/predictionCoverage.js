@@ -29,7 +29,9 @@ const { wilson } = await dist("measuredb/notifyHold.js");
 const { loaded, model } = loadScenarioAndModel(scenario, overrides);
 const m = uncertainModel(model);
 const draws = P.DEFAULT_PREDICTION_DRAWS;
-const stored = existsSync(cache) ? readFileSync(cache, "utf8").trim().split("\n").filter(Boolean).map(JSON.parse) : [];
+const stored = existsSync(cache)
+  ? readFileSync(cache, "utf8").trim().split("\n").filter(Boolean).map(JSON.parse)
+  : [];
 const key = (set, index) => `${set}/${index}`;
 const have = new Map(stored.map((d) => [key(d.set, d.index), d.summary]));
 const started = Date.now();
@@ -71,46 +73,42 @@ const meanCi = (xs) => {
   return [Math.max(0, mean - half), Math.min(1, mean + half)];
 };
 const pct = (x) => (100 * x).toFixed(1);
-const rows = [];
-for (const f of figures) {
+/** One figure's counts: new tests inside each interval, one paired new test per interval, the nominal. */
+function coverage(f) {
   let hits = 0;
   let trials = 0;
   let nominalHits = 0;
-  let intervals = 0;
+  let pairHits = 0;
   const perSet = [];
   for (let s = 0; s < sets; s++) {
     const p = f.interval(combined[s]);
     if (!p) continue;
-    intervals++;
-    const before = [hits, trials];
     if (inside(p, f.read(nominal))) nominalHits++;
-    for (let o = 0; o < sets; o++) {
-      if (o === s) continue;
-      for (const d of bySet[o]) {
-        const v = f.read(d);
-        if (typeof v !== "number") continue;
-        trials++;
-        if (inside(p, v)) hits++;
-      }
-    }
-    perSet.push((hits - before[0]) / (trials - before[1]));
+    // One new test per interval, from the next set: independent trials for a plain binomial interval.
+    if (inside(p, f.read(bySet[(s + 1) % sets][s % draws]))) pairHits++;
+    const others = bySet.filter((_, o) => o !== s).flatMap((d) => d.map(f.read));
+    const values = others.filter((v) => typeof v === "number");
+    const inSet = values.filter((v) => inside(p, v)).length;
+    hits += inSet;
+    trials += values.length;
+    perSet.push(inSet / values.length);
   }
-  if (!intervals) continue;
-  // One new test per interval, from the next set: independent trials for a plain binomial interval.
-  let pairHits = 0;
-  for (let s = 0; s < sets; s++) if (inside(f.interval(combined[s]), f.read(bySet[(s + 1) % sets][s % draws]))) pairHits++;
-  rows.push({
+  if (!perSet.length) return null;
+  return {
     figure: f.id,
     nominal: f.read(nominal),
     coverage: hits / trials,
     coverage_ci: meanCi(perSet).map(pct).join(".."),
-    pairs: `${pairHits}/${sets}`,
-    pairs_ci: wilson(pairHits, sets).map(pct).join(".."),
-    nominal_inside: `${nominalHits}/${intervals}`,
-    nominal_ci: wilson(nominalHits, intervals).map(pct).join(".."),
-  });
+    pairs: `${pairHits}/${perSet.length}`,
+    pairs_ci: wilson(pairHits, perSet.length).map(pct).join(".."),
+    nominal_inside: `${nominalHits}/${perSet.length}`,
+    nominal_ci: wilson(nominalHits, perSet.length).map(pct).join(".."),
+  };
 }
-console.log(`${scenario} ${overrides.join(" ")}: ${sets} sets of ${draws} draws; coverage = share of the other sets' draws inside each set's interval`);
+const rows = figures.map(coverage).filter(Boolean);
+console.log(
+  `${scenario} ${overrides.join(" ")}: ${sets} sets of ${draws} draws; coverage = share of the other sets' draws inside each set's interval`,
+);
 console.log("figure\tnominal\tcoverage % (95% CI)\tpaired new test (95% CI %)\tnominal inside (95% CI %)");
 for (const r of rows)
   console.log(
