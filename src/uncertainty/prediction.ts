@@ -178,8 +178,8 @@ export function combine(summary: RunSummary, draws: readonly RunSummary[], info:
  * The normal-theory prediction interval of one new observation from a sample:
  * mean ± t((1+level)/2, n−1)·sd·√(1 + 1/n), on a scale where the quantity is unbounded: logit for a
  * share with an `upper` bound (utilisation), log for positive values (skewed figures such as
- * latencies), else the values themselves, clamped at 0 when none is negative. Null with fewer than
- * two finite values.
+ * latencies), else the values themselves, clamped at 0 when none is negative; equal values give that
+ * value. Null with fewer than two finite values.
  */
 export function predictionInterval(
   values: readonly (number | null | undefined)[],
@@ -189,6 +189,8 @@ export function predictionInterval(
   const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
   const n = finite.length;
   if (n < 2) return null;
+  // A figure no draw moves is that value: the round trip through a log or logit would miss it by an ulp.
+  if (finite.every((v) => v === finite[0])) return { low: finite[0]!, high: finite[0]!, level };
   const scale = scaleFor(finite, upper);
   const xs = finite.map(scale.to);
   const mean = xs.reduce((a, b) => a + b, 0) / n;

@@ -78,6 +78,12 @@ describe("predictionInterval", () => {
     expect(predictionInterval([3, null, Number.NaN])).toBeNull();
     expect(predictionInterval([5, 5, 5])).toEqual({ low: 5, high: 5, level: 0.9 });
   });
+
+  it("is the value itself when every draw gives it (a figure no parameter moves)", () => {
+    // Through the logs, six 80s gave 79.99999999999997: the interval missed the only value there is.
+    expect(predictionInterval([80, 80, 80, 80, 80, 80])).toEqual({ low: 80, high: 80, level: 0.9 });
+    expect(predictionInterval(Array(6).fill(0.3), 0.9, 1)).toEqual({ low: 0.3, high: 0.3, level: 0.9 });
+  });
 });
 
 describe("capsim run's prediction", () => {
