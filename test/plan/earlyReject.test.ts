@@ -164,7 +164,9 @@ describe("early rejection in plan", () => {
     const { result, log, ctx } = plan(true);
     const early = candidates(result).filter((s) => s.rejectedEarly);
     const all = result.simulations.filter((s) => s.rejectedEarly);
-    expect(renderPlan(result, ctx)).toContain(`; ${all.length} rejected after 2 of 3 replications: clear failure)`);
+    expect(renderPlan(result, ctx)).toContain(
+      `; ${all.length} rejected after 2 of 3 replications: clear failure)`,
+    );
     const json = planJson(result, ctx) as {
       simulations: { replications: number; rejected_early: boolean }[];
     };

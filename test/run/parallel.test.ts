@@ -208,7 +208,9 @@ describe("several runs started as one batch", () => {
 
   it("run-ahead work past rank 0 is left to idle workers: a waiting caller never runs it", async () => {
     const { parallel, groups } = await load();
-    const [first, ...rest] = groups.map((tasks: unknown[], i: number) => parallel.startTasks(tasks, 2, i + 1));
+    const [first, ...rest] = groups.map((tasks: unknown[], i: number) =>
+      parallel.startTasks(tasks, 2, i + 1),
+    );
     const before = parallel.tasksRunHere();
     // The first run is on the worker; the caller waits for it instead of starting later ranks' runs.
     eventsOf([first]);
