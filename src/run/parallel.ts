@@ -71,8 +71,7 @@ export function startTasks(
 
 /**
  * Starts several runs' tasks as one batch (sensitivity points, prediction draws): while it waits for any
- * of them, the calling thread runs whichever task of the batch is still queued. Started run by run, a
- * one-replication run's only task is on a worker by the time it is awaited, and the calling thread idles.
+ * of them, the calling thread runs the batch's queued tasks before any other caller's.
  */
 export function startTaskGroups(
   groups: readonly (readonly SimulationTask[])[],
