@@ -117,7 +117,7 @@ export function registerPlan(program: Command): void {
     )
     .option(
       "--no-early-reject",
-      "simulate every candidate on all replications (default: one that fails a check clearly on its first 2 is rejected there)",
+      "simulate every candidate and comparison run on all replications (default: one that fails a check clearly on its first 2 is rejected there)",
     )
     .option("--json", "print the result as JSON on stdout")
     .addOption(jobsOption("replications"))

@@ -2,7 +2,7 @@ import type { LoadedScenario } from "../scenario/index.js";
 import type { Assessment } from "./checks.js";
 import { type SearchContext, type Simulated, simulate } from "./simulate.js";
 
-/** Replications a search candidate is first simulated on: the fewest with a t-interval, when that is fewer than all. */
+/** Replications a plan run or limit value is first simulated on: the fewest with a t-interval, if fewer than all. */
 export function earlyReplications(replications: number): number | undefined {
   return replications >= 3 ? 2 : undefined;
 }
@@ -13,8 +13,8 @@ export function failsClearly(a: Assessment): boolean {
 }
 
 /**
- * A sequential test over replications: simulates a search candidate on its `first` replications and
- * rejects it there if it fails clearly; otherwise simulates the rest and assesses all of them, exactly
+ * A sequential test over replications: simulates a plan run or limit value on its `first` replications
+ * and rejects it there if it fails clearly; otherwise simulates the rest and assesses all of them, exactly
  * as `simulate` does (a replication's seed depends only on its index, so the first ones are reused).
  * A passing verdict always rests on every replication.
  */

@@ -35,8 +35,8 @@ export interface PlanOptions {
   /** Prices candidates are ranked by; default the scenario's price table. */
   prices?: LoadedPrices;
   /**
-   * Reject a search candidate on its first replications when a check fails clearly there
-   * (src/plan/earlyReject.ts); default true. Not with `survive`.
+   * Reject a search candidate or comparison run on its first replications when a check fails clearly
+   * there (src/plan/earlyReject.ts); default true. Not with `survive`.
    */
   earlyReject?: boolean;
 }
@@ -134,11 +134,12 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   const loads: MeasuredLoad[] = [];
   const sources = opts.users + workspaces;
   const variantOf = (d: Deployment) => variant(ctx, [...loadOverrides, ...deploymentOverrides(d)]);
-  // A candidate that fails clearly on its first replications needs no more; comparison runs get all.
+  // A run that fails clearly on its first replications needs no more (its verdict would not change);
+  // the provisioner bisection compares counts on every replication.
   const early = opts.earlyReject === false || opts.survive ? undefined : earlyReplications(ctx.replications);
   const run = (deployment: Deployment, role: SimulationRole): PlanSimulation => {
     const v = variantOf(deployment);
-    const s = role === "candidate" && early ? simulateSequentially(ctx, v, early) : simulate(ctx, v);
+    const s = role !== "provisioners" && early ? simulateSequentially(ctx, v, early) : simulate(ctx, v);
     const load = measureLoad(s.outcome, deployment, sources, ctx.checks.slos);
     if (load) loads.push(load);
     const sim = {
@@ -200,10 +201,17 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
   // or at the end unless its verdict follows from a simulated deployment it has every size of (the
   // monotonicity dominance pruning assumes); at once when the rules fail a check no size changes
   // (confirming that takes both runs). Until then the screen has no second latency anchor (no MVA step).
-  ctx.prefetch?.([{ loaded: variantOf(sizing.deployment), replications: ctx.replications }]);
+  // Until then its replications are run-ahead work behind the search's own: cores the search leaves idle
+  // run them, and they are let go when the reference is inferred.
+  const referenceAhead = () =>
+    referenceSim ? [] : [{ loaded: variantOf(refDeployment), replications: ctx.replications }];
+  let referenceSim: PlanSimulation | undefined;
+  ctx.prefetch?.([
+    { loaded: variantOf(sizing.deployment), replications: early ?? ctx.replications },
+    ...(sameDeployment(refDeployment, sizing.deployment) ? [] : referenceAhead()),
+  ]);
   const rulesSim = run(sizing.deployment, "rules");
   const rulesUnsizeable = rulesSim.assessment.failing.filter((c) => !isSizeable(c));
-  let referenceSim: PlanSimulation | undefined;
   if (sameDeployment(refDeployment, sizing.deployment)) referenceSim = rulesSim;
   else if (rulesUnsizeable.length > 0) referenceSim = run(refDeployment, "reference");
   let demand = maxDemand(rulesSim.demand, (referenceSim ?? rulesSim).demand);
@@ -271,11 +279,13 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       if (!known && searchRuns >= budget) break;
       if (!known) {
         searchRuns++;
-        // This candidate, then the short list's next entry, for a caller that simulates ahead on idle workers.
+        // This candidate, then the short list's next entry, then the reference, for a caller that simulates
+        // ahead on idle workers (a third replication started before the early test is mostly wasted).
         if (ctx.prefetch) {
           const replications = early ?? ctx.replications;
           const next = shortList(candidates.slice(i + 1), skip, 1);
-          ctx.prefetch([candidate, ...next].map((d) => ({ loaded: variantOf(d), replications })));
+          const search = [candidate, ...next].map((d) => ({ loaded: variantOf(d), replications }));
+          ctx.prefetch([...search, ...referenceAhead()]);
         }
       }
       const sim = known ?? run(candidate, "candidate");
@@ -287,8 +297,11 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
       failed.push(failureOf(candidate, sim.assessment));
     }
   }
-  // The search is over: replications started ahead for candidates it did not reach need not run.
-  ctx.prefetch?.([]);
+  // The search is over: replications started ahead for candidates it did not reach need not run; the
+  // reference's still may (it is simulated below unless a passing deployment it dominates was).
+  const dominated = () =>
+    [rulesSim, found].find((s) => s?.assessment.passes && dominates(refDeployment, s.deployment));
+  ctx.prefetch?.(dominated() ? [] : referenceAhead());
 
   // With a build SLO, the fewest daemons that still hold every check (bisection on the count).
   if (found && provisionersBySimulation && fixed.provisioners === undefined) {
@@ -306,13 +319,12 @@ export function planDeployment(ctx: SearchContext, opts: PlanOptions): PlanResul
 
   // The reference, if the search never reached its cost: inferred from a passing deployment it dominates.
   if (!referenceSim) {
-    const below = [rulesSim, found].find(
-      (s) => s?.assessment.passes && dominates(refDeployment, s.deployment),
-    );
+    const below = dominated();
     referenceSim = below
       ? inferredPass(refDeployment, "reference", costOf(refDeployment), below)
       : run(refDeployment, "reference");
   }
+  ctx.prefetch?.([]);
   const recommended = found ?? passingRuns()[0] ?? null;
   const status: PlanStatus = found ? "found" : recommended ? "best_seen" : "none";
   // The failed run closest below the recommendation in coderd or database size explains why it is not smaller.

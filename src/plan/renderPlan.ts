@@ -57,7 +57,7 @@ function verdict(s: PlanSimulation): string {
   return worst ? `fails (${worst.kind === "util" ? worst.name : worst.name.split("@")[0]})` : "fails";
 }
 
-/** " (rejected after 2 of 3 replications: clear failure)" for a candidate rejected early, else "". */
+/** " (rejected after 2 of 3 replications: clear failure)" for a run rejected early, else "". */
 export function earlyNote(s: PlanSimulation, replications: number): string {
   return s.rejectedEarly
     ? ` (rejected after ${s.replications} of ${replications} replications: clear failure)`
@@ -184,12 +184,12 @@ export function renderPlan(r: PlanResult, ctx: SearchContext, uncertainty?: Plan
   const byRole = (role: string) => r.simulations.filter((s) => s.role === role).length;
   const early = r.simulations.filter((s) => s.rejectedEarly);
   const earlyText = early.length
-    ? ` (${early.length} rejected after ${early[0]!.replications} of ${ctx.replications} replications: clear failure)`
+    ? `; ${early.length} rejected after ${early[0]!.replications} of ${ctx.replications} replications: clear failure`
     : "";
   lines.push(
     "",
     `search: ${r.simulations.length} simulations (${byRole("rules") + byRole("reference")} comparisons, ` +
-      `${byRole("candidate")} candidates${earlyText}, ${byRole("provisioners")} provisioner counts); skipped ` +
+      `${byRole("candidate")} candidates, ${byRole("provisioners")} provisioner counts${earlyText}); skipped ` +
       `${r.pruned.utilisationLaw} candidates the asymptotic bounds (utilisation law) put over the cap, ` +
       `${r.pruned.mva} whose latency mean-value analysis puts over an SLO, and ${r.pruned.dominated} no bigger than one that failed (or no bigger on the CPU it failed on).`,
     `sources: ${sizingRulesSource()}; ${referenceArchitecturesSource()}.`,

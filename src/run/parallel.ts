@@ -48,39 +48,45 @@ export function tasksRunHere(): number {
 /**
  * Replications already handed to workers: `results()` blocks until all are back, in replication order
  * (the same array on every call). `withdraw()` lets go of them instead: those not yet started never run.
+ * `rerank(ahead)` makes those not yet started run-ahead work of that rank, or (undefined) the caller's own.
  */
 export interface StartedReplications {
   results(onProgress?: (fraction: number) => void): ReplicationResult[];
   withdraw(): void;
+  rerank(ahead?: number): void;
 }
 
 /**
  * Starts tasks on the pool (when there is one and more than one job), else runs them here when asked.
- * `ahead`: run-ahead work, which a caller waiting on the pool may run itself while it has none of its own.
+ * `ahead`: run-ahead work of that rank: idle workers take it lower ranks first, when no caller's own
+ * task is queued; a caller waiting on the pool runs rank 0 itself (src/sweep/workerPool.ts `awaitSync`).
  */
 export function startTasks(
   tasks: readonly SimulationTask[],
   jobs = defaultJobs(),
-  ahead = false,
+  ahead?: number,
 ): StartedReplications {
   return startTaskGroups([tasks], jobs, ahead)[0]!;
 }
 
 /**
  * Starts several runs' tasks as one batch (sensitivity points, prediction draws): while it waits for any
- * of them, the calling thread runs whichever task of the batch is still queued. Started run by run, a
- * one-replication run's only task is on a worker by the time it is awaited, and the calling thread idles.
+ * of them, the calling thread runs the batch's queued tasks before any other caller's.
  */
 export function startTaskGroups(
   groups: readonly (readonly SimulationTask[])[],
   jobs = defaultJobs(),
-  ahead = false,
+  ahead?: number,
 ): StartedReplications[] {
   const none = groups.every((tasks) => tasks.length === 0);
   if (jobs <= 1 || none || !isMainThread || !existsSync(fileURLToPath(WORKER_SCRIPT))) {
     return groups.map((tasks) => {
       let done: ReplicationResult[] | undefined;
-      return { results: (onProgress) => (done ??= runHere(tasks, onProgress)), withdraw: () => {} };
+      return {
+        results: (onProgress) => (done ??= runHere(tasks, onProgress)),
+        withdraw: () => {},
+        rerank: () => {},
+      };
     });
   }
   const pool = poolFor(jobs);
@@ -94,18 +100,23 @@ export function startTaskGroups(
         return done;
       },
       withdraw: () => pool.withdraw(mine),
+      rerank: (ahead) => pool.rerank(mine, ahead),
     };
   });
 }
 
-/** One run's replications started in two parts (the first ones, then the rest): results in replication order. */
-export function joinStarted(first: StartedReplications, rest: StartedReplications): StartedReplications {
+/** One run's replications started one by one (src/plan/runAhead.ts): results in replication order. */
+export function joinStarted(parts: readonly StartedReplications[]): StartedReplications {
   let done: ReplicationResult[] | undefined;
+  const n = parts.length;
   return {
-    results: (onProgress) => (done ??= [...first.results(), ...rest.results(onProgress)]),
-    withdraw() {
-      first.withdraw();
-      rest.withdraw();
+    results: (onProgress) =>
+      (done ??= parts.flatMap((p, i) => p.results(onProgress && ((f) => onProgress((i + f) / n))))),
+    withdraw: () => {
+      for (const p of parts) p.withdraw();
+    },
+    rerank: (ahead) => {
+      for (const p of parts) p.rerank(ahead);
     },
   };
 }

@@ -163,12 +163,12 @@ export function runScenario(loaded: LoadedScenario, model: LoadedModel, opts: Ru
 /**
  * Hands a scenario's replications to the workers now; `runScenario(..., { started })` collects them.
  * `from`: start only replications from this index on (the earlier ones were started by another call);
- * `ahead`: run-ahead work (src/run/parallel.ts `startTasks`).
+ * `ahead`: run-ahead work of that rank (src/run/parallel.ts `startTasks`).
  */
 export function startScenario(
   loaded: LoadedScenario,
   model: LoadedModel,
-  opts: Pick<RunOptions, "replications" | "seed" | "jobs"> & { from?: number; ahead?: boolean } = {},
+  opts: Pick<RunOptions, "replications" | "seed" | "jobs"> & { from?: number; ahead?: number } = {},
 ): StartedReplications {
   const tasks = scenarioTasks({ loaded, model, options: opts }).slice(opts.from ?? 0);
   return startTasks(tasks, opts.jobs, opts.ahead);

@@ -108,7 +108,8 @@ export class WorkerPool implements PointRunner {
   private broken: Error | undefined;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly progress: Float64Array;
-  private readonly syncQueue: { ticket: number; task: SimulationTask; ahead: boolean }[] = [];
+  /** `ahead`: the rank of run-ahead work (lower first); absent for a caller's own task. */
+  private readonly syncQueue: { ticket: number; task: SimulationTask; ahead?: number }[] = [];
   private readonly syncDone = new Map<number, SyncReply>();
   private nextTicket = 0;
   /** Blocking-channel tasks the calling thread ran itself while it waited (`awaitSync`). */
@@ -129,21 +130,24 @@ export class WorkerPool implements PointRunner {
    * Queues a simulation task for the blocking channel and returns its ticket. The calling thread never
    * yields to its event loop while it waits (`awaitSync` sleeps on a shared word the workers notify), so
    * synchronous callers (runScenario, plan, calibrate) run tasks in parallel without becoming async.
-   * `ahead`: run-ahead work (src/plan/runAhead.ts) that any waiting caller may run itself.
+   * `ahead`: run-ahead work of that rank (src/plan/runAhead.ts): a worker takes it only when no caller's
+   * own task is queued, lower ranks first.
    */
-  submitSync(task: SimulationTask, ahead = false): number {
+  submitSync(task: SimulationTask, ahead?: number): number {
     if (this.broken) throw this.broken;
     if (this.closed) throw new RunnerClosedError();
     const ticket = this.nextTicket++;
-    this.syncQueue.push({ ticket, task, ahead });
+    this.syncQueue.push({ ticket, task, ...(ahead !== undefined ? { ahead } : {}) });
     this.dispatchSync();
     return ticket;
   }
 
   /**
    * Blocks until the task behind `ticket` has finished; its value, or its error rethrown here. While it
-   * waits, this thread runs queued tasks of `mine` itself (the caller's own batch), else queued run-ahead
-   * work, so the calling thread is one of the workers instead of idling; never another caller's batch.
+   * waits, this thread runs queued tasks of `mine` itself (the caller's own batch), else any other queued
+   * task someone will wait for, else run-ahead work of rank 0 (what the caller is about to need), so the
+   * calling thread is one of the workers instead of idling; never other run-ahead work, which would hold
+   * the caller up when its own tasks return first.
    */
   awaitSync(
     ticket: number,
@@ -170,10 +174,11 @@ export class WorkerPool implements PointRunner {
     }
   }
 
-  /** Runs the first queued task of `mine` (else of run-ahead work) in this thread; false when none is queued. */
+  /** Runs the first queued task of `mine` (else another own, else of rank 0) here; false when none is queued. */
   private runOneHere(mine: readonly number[], onWait?: (running: readonly number[]) => void): boolean {
     let at = this.syncQueue.findIndex((q) => mine.includes(q.ticket));
-    if (at < 0) at = this.syncQueue.findIndex((q) => q.ahead);
+    if (at < 0) at = this.syncQueue.findIndex((q) => q.ahead === undefined);
+    if (at < 0) at = this.syncQueue.findIndex((q) => q.ahead === 0);
     if (at < 0) return false;
     const [next] = this.syncQueue.splice(at, 1);
     const { ticket, task } = next!;
@@ -200,6 +205,18 @@ export class WorkerPool implements PointRunner {
     for (let i = this.syncQueue.length - 1; i >= 0; i--)
       if (tickets.includes(this.syncQueue[i]!.ticket)) this.syncQueue.splice(i, 1);
     for (const t of tickets) this.syncDone.delete(t);
+  }
+
+  /**
+   * Makes the queued tasks behind `tickets` run-ahead work of rank `ahead`, or (undefined) a caller's own.
+   * Hands out nothing: the next submit or wait does, once every rank is set.
+   */
+  rerank(tickets: readonly number[], ahead?: number): void {
+    for (const q of this.syncQueue) {
+      if (!tickets.includes(q.ticket)) continue;
+      if (ahead === undefined) delete q.ahead;
+      else q.ahead = ahead;
+    }
   }
 
   /** How many blocking-channel tasks the calling thread has run itself so far. */
@@ -239,17 +256,28 @@ export class WorkerPool implements PointRunner {
     }
   }
 
-  /** Hands idle slots the next queued tasks (`ahead`: run-ahead work too, else only callers' own). */
+  /** Hands idle slots the next queued tasks: callers' own first, then (`ahead`) run-ahead work by rank. */
   private dispatchSync(ahead = true): void {
     for (const slot of this.slots) {
       if (slot.job || slot.syncTicket !== undefined) continue;
-      const at = this.syncQueue.findIndex((q) => ahead || !q.ahead);
+      const at = this.nextQueued(ahead);
       if (at < 0) return;
       const next = this.syncQueue.splice(at, 1)[0]!;
       slot.syncTicket = next.ticket;
       this.progress[slot.index] = 0;
       slot.worker.postMessage({ kind: "sync", ticket: next.ticket, task: next.task });
     }
+  }
+
+  /** The queue index of the first own task, else (`ahead`) of the first of the lowest rank; -1 if none. */
+  private nextQueued(ahead: boolean): number {
+    const own = this.syncQueue.findIndex((q) => q.ahead === undefined);
+    if (own >= 0 || !ahead) return own;
+    let at = -1;
+    this.syncQueue.forEach((q, i) => {
+      if (at < 0 || q.ahead! < this.syncQueue[at]!.ahead!) at = i;
+    });
+    return at;
   }
 
   run(task: PointTask): Promise<PointOutcome> {

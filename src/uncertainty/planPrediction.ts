@@ -57,31 +57,47 @@ export function planUncertainty(
   const entries = ctx.model.model.uncertainty ?? [];
   const draws = entries.length > 0 ? opts.draws : 0;
   const m = draws >= 2 ? uncertainModel(ctx.model) : null;
-  const predict = (sim: PlanSimulation | null, which: string) =>
-    m && sim?.loaded ? deploymentPrediction(ctx, m, sim, draws, which, opts) : null;
+  const sims = { recommended: r.recommended, reference: r.reference.simulation };
+  const predicted = m ? predictions(ctx, m, sims, draws, opts) : {};
   return {
     draws: m ? draws : 0,
     level: PREDICTION_LEVEL,
     parameters: entries.length,
-    recommended: predict(r.recommended, "recommended"),
-    reference: predict(r.reference.simulation, "reference"),
+    recommended: predicted.recommended ?? null,
+    reference: predicted.reference ?? null,
     leaves_out: ctx.model.model.leaves_out ?? [],
   };
 }
 
-function deploymentPrediction(
+type Which = "recommended" | "reference";
+
+/** Each simulated deployment's draws, all in one batch: no core idles between one deployment's and the next's. */
+function predictions(
   ctx: SearchContext,
   m: UncertainModel,
-  sim: PlanSimulation,
+  sims: Record<Which, PlanSimulation | null>,
   draws: number,
-  which: string,
   opts: PlanPredictOptions,
-): DeploymentPrediction {
-  const tasks = predictionTasks(sim.loaded!, m, draws, ctx.seed);
-  const summaries = evaluatePoints(tasks, {
-    ...(opts.evaluate ? { evaluate: opts.evaluate } : {}),
-    onDone: (done, total) => opts.onDraw?.(which, done, total),
-  }).map((o) => o.summary);
+): Partial<Record<Which, DeploymentPrediction>> {
+  const drawn = (Object.entries(sims) as [Which, PlanSimulation | null][]).flatMap(([which, sim]) =>
+    sim?.loaded ? [{ which, sim, tasks: predictionTasks(sim.loaded, m, draws, ctx.seed) }] : [],
+  );
+  const summaries = evaluatePoints(
+    drawn.flatMap((d) => d.tasks),
+    {
+      ...(opts.evaluate ? { evaluate: opts.evaluate } : {}),
+      onDone: (done) => {
+        const i = Math.floor((done - 1) / draws);
+        opts.onDraw?.(drawn[i]!.which, done - i * draws, draws);
+      },
+    },
+  ).map((o) => o.summary);
+  return Object.fromEntries(
+    drawn.map((d, i) => [d.which, deploymentPrediction(d.sim, summaries.slice(i * draws, (i + 1) * draws))]),
+  );
+}
+
+function deploymentPrediction(sim: PlanSimulation, summaries: readonly RunSummary[]): DeploymentPrediction {
   const checks = sim.assessment.checks.map((c) => checkPrediction(c, summaries));
   const tightest = sim.assessment.tightest;
   return {

@@ -163,14 +163,15 @@ describe("early rejection in plan", () => {
   it("rejects a clearly failing candidate on 2 replications and never asks for its third", () => {
     const { result, log, ctx } = plan(true);
     const early = candidates(result).filter((s) => s.rejectedEarly);
+    const all = result.simulations.filter((s) => s.rejectedEarly);
     expect(renderPlan(result, ctx)).toContain(
-      `(${early.length} rejected after 2 of 3 replications: clear failure)`,
+      `; ${all.length} rejected after 2 of 3 replications: clear failure)`,
     );
     const json = planJson(result, ctx) as {
       simulations: { replications: number; rejected_early: boolean }[];
     };
     expect(json.simulations.filter((s) => s.rejected_early).map((s) => s.replications)).toEqual(
-      early.map(() => 2),
+      all.map(() => 2),
     );
     expect(early.length).toBeGreaterThan(0);
     for (const s of early) {
@@ -191,6 +192,42 @@ describe("early rejection in plan", () => {
     expect(withEarly.result.recommended!.deployment).toEqual(without.result.recommended!.deployment);
     expect(withEarly.result.recommended!.assessment).toEqual(without.result.recommended!.assessment);
     expect(replications(withEarly.log)).toBeLessThan(replications(without.log));
+  });
+
+  // The rules' deployment (1 x 1 vCPU: 100 % busy, over the cap with no CI) at `rulesLatency`; the
+  // reference's (3 x 2 vCPU) at 310 ms, its 2-replication CI straddling the 300 ms SLO.
+  const comparisons = (rulesLatency: number) => {
+    const log: PointTask[] = [];
+    const latency = (task: PointTask) => {
+      const d = deploymentOf(task.loaded.scenario);
+      const vcpu = d.coderdReplicas * d.coderdVcpu;
+      return vcpu === 1 ? rulesLatency : vcpu === 6 ? 310 : latencyOf(task);
+    };
+    const ctx = context(stubEvaluate(latency, 0.02, log), 3);
+    const result = planDeployment(ctx, { users: 100, earlyReject: true });
+    const asked = (s: { deployment: unknown }) =>
+      log.filter((t) => keyOf(t) === JSON.stringify(s.deployment)).map((t) => t.replications);
+    return { result, asked };
+  };
+
+  it("rejects a clearly failing rules deployment on 2 replications, like a candidate", () => {
+    const { result, asked } = comparisons(900);
+    const rules = result.rules.simulation;
+    expect(rules.deployment.coderdVcpu * rules.deployment.coderdReplicas).toBe(1);
+    expect(rules.assessment.failing[0]!.clear).toBe(true);
+    expect(rules.replications).toBe(2);
+    expect(rules.rejectedEarly).toBe(true);
+    expect(asked(rules)).toEqual([2]);
+  });
+
+  it("gives a comparison run that does not fail clearly on its first 2 replications all of them", () => {
+    const { result, asked } = comparisons(250);
+    for (const s of [result.rules.simulation, result.reference.simulation]) {
+      expect(s.inferred).toBeUndefined();
+      expect(s.rejectedEarly).toBe(false);
+      expect(s.replications).toBe(3);
+      expect(asked(s)).toEqual([2, 3]);
+    }
   });
 
   it("changes nothing with fewer than 3 replications", () => {

@@ -191,24 +191,37 @@ describe("several runs started as one batch", () => {
     expect(together).toEqual(eventsOf(parallel.startTaskGroups(groups, 1)));
   });
 
-  it("started run by run, each run's only task is on the worker when awaited: the calling thread idles", async () => {
+  it("started run by run, the calling thread runs the other runs' queued tasks while it waits", async () => {
     const { parallel, groups } = await load();
     const before = parallel.tasksRunHere();
-    eventsOf(groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2)));
-    expect(parallel.tasksRunHere() - before).toBe(0);
+    const apart = eventsOf(groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2)));
+    expect(parallel.tasksRunHere() - before).toBeGreaterThan(0);
+    expect(apart).toEqual(eventsOf(parallel.startTaskGroups(groups, 1)));
   });
 
-  it("started as run-ahead work, queued runs are run by a caller that has none of its own queued", async () => {
+  it("started as run-ahead work of rank 0, queued runs are run by a caller that has none of its own queued", async () => {
     const { parallel, groups } = await load();
     const before = parallel.tasksRunHere();
-    const ahead = groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2, true));
+    const ahead = groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2, 0));
     expect(eventsOf(ahead)).toEqual(eventsOf(parallel.startTaskGroups(groups, 1)));
     expect(parallel.tasksRunHere() - before).toBeGreaterThan(0);
   });
 
+  it("run-ahead work past rank 0 is left to idle workers: a waiting caller never runs it", async () => {
+    const { parallel, groups } = await load();
+    const [first, ...rest] = groups.map((tasks: unknown[], i: number) =>
+      parallel.startTasks(tasks, 2, i + 1),
+    );
+    const before = parallel.tasksRunHere();
+    // The first run is on the worker; the caller waits for it instead of starting later ranks' runs.
+    eventsOf([first]);
+    expect(parallel.tasksRunHere() - before).toBe(0);
+    for (const s of rest) s.withdraw();
+  });
+
   it("withdrawn run-ahead work that was still queued never runs", async () => {
     const { parallel, groups } = await load();
-    const [first, ...rest] = groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2, true));
+    const [first, ...rest] = groups.map((tasks: unknown[]) => parallel.startTasks(tasks, 2, 0));
     for (const s of rest) s.withdraw();
     const before = parallel.tasksRunHere();
     // The first run is on the worker; the withdrawn ones are not queued for this thread to pick up.
