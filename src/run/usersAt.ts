@@ -1,4 +1,4 @@
-import { intervalBounds } from "../engine/stats/confidence.js";
+import { intervalBounds, UNIT_RANGE } from "../engine/stats/confidence.js";
 
 /** The replication-noise intervals of the sizing answer (stable JSON shape, docs/output.md). */
 export interface UsersCi95 {
@@ -25,7 +25,7 @@ export function usersAt(users: number, u: number, level: number): number {
  * decreasing users·level/u: the low user count comes from the high utilisation.
  */
 export function usersCi95(users: number, utilizations: readonly number[], resource: string): UsersCi95 {
-  const bounds = intervalBounds(utilizations);
+  const bounds = intervalBounds(utilizations, 0.95, UNIT_RANGE);
   if (!bounds) return { ...NO_USERS_CI, users_ci95_note: "one replication: no interval over replications" };
   const [lo, hi] = bounds;
   if (!(lo > 0))

@@ -1,4 +1,4 @@
-import { intervalBounds } from "../engine/stats/confidence.js";
+import { intervalBounds, UNIT_RANGE } from "../engine/stats/confidence.js";
 import type { ReplicationResult } from "../model/coderModel.js";
 import { CODERD_LATENCY_BUCKETS_S } from "../model/metrics/catalog.js";
 import { TRAFFIC_STAGES } from "../model/timeline.js";
@@ -430,7 +430,7 @@ function busiestWindow({ window, cell }: Busiest): BusiestWindow {
     resource: cell.resource,
     window,
     utilization: cell.utilization,
-    ci95: intervalBounds(cell.utilizations),
+    ci95: intervalBounds(cell.utilizations, 0.95, UNIT_RANGE),
   };
 }
 

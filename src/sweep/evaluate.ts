@@ -1,4 +1,4 @@
-import { intervalBounds } from "../engine/stats/confidence.js";
+import { intervalBounds, UNIT_RANGE } from "../engine/stats/confidence.js";
 import type { LoadedModel } from "../model/loadModel.js";
 import { type RunOutput, type RunSummary, runScenario, startScenarios } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
@@ -65,7 +65,7 @@ export function pointOutcome(index: number, { summary, replicationResults }: Run
     const values = replicationResults
       .map((rep) => rep.resources[i]?.utilization ?? Number.NaN)
       .filter((v) => Number.isFinite(v));
-    utilizationCi[resource.name] = intervalBounds(values);
+    utilizationCi[resource.name] = intervalBounds(values, 0.95, UNIT_RANGE);
   });
   return { index, summary, utilizationCi };
 }

@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { confidenceInterval, intervalBounds, pairedDifferenceCI } from "../../src/engine/stats/confidence.js";
+import {
+  confidenceInterval,
+  intervalBounds,
+  pairedDifferenceCI,
+  UNIT_RANGE,
+} from "../../src/engine/stats/confidence.js";
 import { mser5 } from "../../src/engine/stats/mser.js";
 import { normalCdf, normalQuantile, studentTCdf, studentTQuantile } from "../../src/engine/stats/studentT.js";
 
@@ -157,6 +162,15 @@ describe("intervalBounds", () => {
     expect(intervalBounds([0.4, 0.42, 0.44])).toEqual([ci.lo, ci.hi]);
     expect(intervalBounds([0.42])).toBeNull();
     expect(intervalBounds([])).toBeNull();
+  });
+
+  it("clamps to the values the quantity can take", () => {
+    // mean 1/3, sd 0.4907, t(0.975, 2) 4.303: the t interval is -0.886 .. 1.553.
+    const ci = confidenceInterval([0.05, 0.05, 0.9]);
+    expect(ci.lo).toBeLessThan(0);
+    expect(ci.hi).toBeGreaterThan(1);
+    expect(intervalBounds([0.05, 0.05, 0.9], 0.95, UNIT_RANGE)).toEqual([0, 1]);
+    expect(intervalBounds([0.4, 0.42, 0.44], 0.95, UNIT_RANGE)).toEqual(intervalBounds([0.4, 0.42, 0.44]));
   });
 });
 

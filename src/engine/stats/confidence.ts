@@ -54,11 +54,22 @@ export function confidenceInterval(values: readonly number[], level = 0.95): Con
   };
 }
 
-/** The interval's [lo, hi], or null when it has no width to give (fewer than two values). */
-export function intervalBounds(values: readonly number[], level = 0.95): [number, number] | null {
+/** A share's possible values: a t interval on one clamped to it still holds the mean with its level. */
+export const UNIT_RANGE: readonly [number, number] = [0, 1];
+
+/**
+ * The interval's [lo, hi], or null when it has no width to give (fewer than two values); clamped to
+ * `range`, the values the quantity can take (a wide t interval on a share can reach below 0 or above 1).
+ */
+export function intervalBounds(
+  values: readonly number[],
+  level = 0.95,
+  range?: readonly [number, number],
+): [number, number] | null {
   if (values.length < 2) return null;
   const ci = confidenceInterval(values, level);
-  return Number.isFinite(ci.halfWidth) ? [ci.lo, ci.hi] : null;
+  if (!Number.isFinite(ci.halfWidth)) return null;
+  return range ? [Math.max(range[0], ci.lo), Math.min(range[1], ci.hi)] : [ci.lo, ci.hi];
 }
 
 /** A CI on mean(a − b) plus whether it excludes zero, i.e. the difference is significant at `level`. */
