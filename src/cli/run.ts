@@ -88,7 +88,7 @@ export function registerRun(program: Command): void {
     // Bad price input is refused before the simulation, like every other input.
     const prices = pricesFor(loaded.scenario, loaded.file, flags.prices);
     const replications = flags.replications ?? loaded.scenario.replications;
-    const estimate = estimateRun(loaded.scenario, replications);
+    const estimate = estimateRun(loaded.scenario, model.model, replications);
     refuseOverBudget(loaded, estimate, budgetOf(flags), {
       ...(flags.replications !== undefined ? { replicationsOption: "--replications" } : {}),
     });
@@ -99,7 +99,7 @@ export function registerRun(program: Command): void {
     const asked = drawsFor(flags.predictionDraws, loaded.scenario);
     const draws = uncertain ? asked.draws : 0;
     if (draws > 0)
-      refuseOverBudget(loaded, estimateRun(loaded.scenario, 1), budgetOf(flags), {
+      refuseOverBudget(loaded, estimateRun(loaded.scenario, model.model, 1), budgetOf(flags), {
         runs: replications + draws,
       });
     const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
@@ -107,7 +107,7 @@ export function registerRun(program: Command): void {
     const outDir = flags.out ? resolve(flags.out) : defaultOutputDir(loaded.scenario.name);
     checkOutputDirectory(outDir, flags.out ? "--out" : "results");
     if (flags.openmetrics) checkOutputFile(resolve(flags.openmetrics), "--openmetrics");
-    const withDraws = estimateRun(loaded.scenario, replications + draws);
+    const withDraws = estimateRun(loaded.scenario, model.model, replications + draws, defaultJobs());
     if (withDraws.wallSeconds > 60)
       process.stderr.write(
         `capsim: this run needs at most ${describeEstimate(withDraws)} (a deliberately generous bound)\n`,

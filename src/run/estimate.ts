@@ -1,4 +1,6 @@
 import { InputError, type InputIssue } from "../errors.js";
+import { scrapedColumns } from "../model/coderModel.js";
+import type { ModelFile } from "../model/modelSchema.js";
 import { dayProfileDays } from "../model/timeline.js";
 import { type LoadedScenario, locatePath, type Scenario } from "../scenario/index.js";
 import { weekSchema } from "../scenario/schema.js";
@@ -20,7 +22,7 @@ export interface EstimateTerm {
 export interface RunEstimate {
   /** Events of all replications. */
   events: number;
-  /** Peak memory of the whole run (one replication at a time, each one's series kept), bytes. */
+  /** Peak memory of the whole run (`jobs` replications at once, each one's series kept), bytes. */
   memoryBytes: number;
   /** Wall time at a conservative 1.5 M events/s on one core, seconds. */
   wallSeconds: number;
@@ -30,21 +32,34 @@ export interface RunEstimate {
   terms: EstimateTerm[];
   /** Series kept by the replications after the first, bytes. */
   retainedBytes: number;
+  /** Replications running at once (each on its own thread but the first). */
+  jobs: number;
+  /** What each replication running beside the first adds: its working set and its thread's, bytes. */
+  jobBytes: number;
+  /** Columns the model scrapes (its Sampler's), each a sample per scrape. */
+  columns: number;
 }
 
 /** Events per agent call (timer, coderd CPU, database job, lock, release). */
 const EVENTS_PER_CALL = 5;
 /** Events per dashboard page load (its API calls and the think time). */
 const EVENTS_PER_PAGE = 10;
-/** Scraping one series costs about this many events' time (quantile windows, fluid refresh). */
-const EVENTS_PER_SERIES_SCRAPE = 10;
-/** Series scraped at any size, then per coderd replica and per workspace proxy. */
-const FIXED_SERIES = 50;
-const SERIES_PER_REPLICA = 5;
-/** Measured: ~180 bytes per scraped sample during a run (columns, windows, copies). */
-const BYTES_PER_SAMPLE = 200;
-/** Kept after each replication for the summary and timeseries.csv. */
-const RETAINED_BYTES_PER_SAMPLE = 16;
+/**
+ * A scrape's work in events' time (quantile windows, fluid refresh): calibrated on readers at any size, per
+ * coderd replica and per workspace proxy, not on columns (a histogram's are read in one call).
+ */
+const EVENTS_PER_READER_SCRAPE = 10;
+const FIXED_READERS = 50;
+const READERS_PER_REPLICA = 5;
+/**
+ * Per column and scrape: the Sampler's Float64Array (sized to the run's scrapes), the series' copy, and the
+ * summary's, timeseries' and figures' copies and windows (measured ~31 B on week-3000, docs/security.md).
+ */
+const BYTES_PER_COLUMN_SAMPLE = 6 * 8;
+/** Kept after each replication for the summary and timeseries.csv (its series, and the copy from its thread). */
+const RETAINED_BYTES_PER_SAMPLE = 2 * 8;
+/** A worker thread's own heap and modules, before its replication. */
+const BYTES_PER_WORKER = 60 * 1024 * 1024;
 const BYTES_PER_AGENT = 400;
 const BYTES_PER_USER = 400;
 /** Measured: 55 KB per coderd replica, 60 B per pool connection, 110 B per daemon, 400 B per node. */
@@ -133,13 +148,13 @@ function meanAgents(scenario: Scenario): number {
   return (w.workspaces * (week.peak_active_pct / 100) * meanShape * days) / week.days;
 }
 
-function termsOf(scenario: Scenario, end: number): EstimateTerm[] {
+function termsOf(scenario: Scenario, end: number, columns: number): EstimateTerm[] {
   const w = scenario.workload;
   const agents = meanAgents(scenario);
   const { replicas, path: replicasPath } = peakReplicas(scenario);
   const { nodes, path: nodesPath } = peakNodes(scenario);
   const proxies = (scenario.geography?.regions ?? []).reduce((n, r) => n + (r.proxy?.replicas ?? 0), 0);
-  const series = FIXED_SERIES + SERIES_PER_REPLICA * replicas + 2 * proxies;
+  const readers = FIXED_READERS + READERS_PER_REPLICA * replicas + 2 * proxies;
   const scrapes = end / scenario.scrape_interval_s;
   const pool = scenario.workspace_nodes;
   const scan = pool?.autoscaler.scan_interval_s ?? DEFAULT_SCAN_INTERVAL_S;
@@ -171,8 +186,8 @@ function termsOf(scenario: Scenario, end: number): EstimateTerm[] {
     ),
     term(
       "scrape_interval_s",
-      scrapes * series * EVENTS_PER_SERIES_SCRAPE,
-      scrapes * series * BYTES_PER_SAMPLE,
+      scrapes * readers * EVENTS_PER_READER_SCRAPE,
+      scrapes * columns * BYTES_PER_COLUMN_SAMPLE,
     ),
     term(replicasPath, 0, replicas * BYTES_PER_REPLICA),
     term(
@@ -196,24 +211,39 @@ function termsOf(scenario: Scenario, end: number): EstimateTerm[] {
   ];
 }
 
-export function estimateRun(scenario: Scenario, replications: number): RunEstimate {
-  const end = simulatedEnd(scenario).seconds;
-  const terms = termsOf(scenario, end);
+/**
+ * The cost of `replications` replications (prediction draws count as replications), `jobs` of them at once.
+ * The columns are the model's own count, composed without running (not beyond the simulator's range,
+ * which is refused whatever they are).
+ */
+export function estimateRun(
+  scenario: Scenario,
+  model: ModelFile,
+  replications: number,
+  jobs = 1,
+): RunEstimate {
+  const span = simulatedEnd(scenario);
+  const end = span.seconds;
+  const columns = hardLimitIssue(scenario, span) ? 1 : scrapedColumns(scenario, model);
+  const terms = termsOf(scenario, end, columns);
   const perReplication = terms.reduce((n, t) => n + t.events, 0);
   const peak = terms.reduce((n, t) => n + t.bytes, 0);
-  const samples =
-    (end / scenario.scrape_interval_s) *
-    (FIXED_SERIES + SERIES_PER_REPLICA * peakReplicas(scenario).replicas);
+  const samples = (end / scenario.scrape_interval_s) * columns;
   const events = perReplication * replications;
   const retainedBytes = samples * RETAINED_BYTES_PER_SAMPLE * Math.max(0, replications - 1);
+  const running = Math.max(1, Math.min(jobs, replications));
+  const jobBytes = peak + BYTES_PER_WORKER;
   return {
     events,
-    memoryBytes: BASE_BYTES + peak + retainedBytes,
+    memoryBytes: BASE_BYTES + peak + (running - 1) * jobBytes + retainedBytes,
     wallSeconds: events / SIMULATED_EVENTS_PER_SECOND,
     simulatedSeconds: end,
     replications,
     terms,
     retainedBytes,
+    jobs: running,
+    jobBytes,
+    columns,
   };
 }
 
@@ -329,11 +359,10 @@ export function refuseOverBudget(
 
 /**
  * At most `jobs` replications at once, and no more than the memory budget holds: each replication
- * running beside the first adds its working set (the estimate's per-replication peak).
+ * running beside the first adds its working set (the estimate's per-replication peak) and its thread's.
  */
 export function jobsWithinMemory(estimate: RunEstimate, budget: Budget, jobs: number): number {
-  const perReplication = estimate.terms.reduce((n, t) => n + t.bytes, 0);
   const room = budget.maxMemoryGb * 2 ** 30 - estimate.memoryBytes;
-  const extra = perReplication > 0 ? Math.floor(room / perReplication) : jobs;
+  const extra = Math.floor(room / estimate.jobBytes) + estimate.jobs - 1;
   return Math.max(1, Math.min(jobs, 1 + Math.max(0, extra)));
 }
