@@ -56,10 +56,13 @@ const READERS_PER_REPLICA = 5;
  * summary's, timeseries' and figures' copies and windows (measured ~31 B on week-3000, docs/security.md).
  */
 const BYTES_PER_COLUMN_SAMPLE = 6 * 8;
-/** Kept after each replication for the summary and timeseries.csv (its series, and the copy from its thread). */
-const RETAINED_BYTES_PER_SAMPLE = 2 * 8;
-/** A worker thread's own heap and modules, before its replication. */
-const BYTES_PER_WORKER = 60 * 1024 * 1024;
+/**
+ * Kept after each replication or prediction draw until the summary is done: its series, their copy from a
+ * worker thread, what the summary leaves for the collector (measured ~20 B on scaletest-2000's 8 extra runs).
+ */
+const RETAINED_BYTES_PER_SAMPLE = 5 * 8;
+/** A worker thread's own heap and modules, beside its replication's working set (measured ~46 MB). */
+const BYTES_PER_WORKER = 80 * 1024 * 1024;
 const BYTES_PER_AGENT = 400;
 const BYTES_PER_USER = 400;
 /** Measured: 55 KB per coderd replica, 60 B per pool connection, 110 B per daemon, 400 B per node. */
@@ -68,7 +71,8 @@ const BYTES_PER_POOL_UNIT = 100;
 const BYTES_PER_DAEMON = 200;
 const BYTES_PER_NODE = 1000;
 const BYTES_PER_EVENT_ENTRY = 200;
-const BASE_BYTES = 120 * 1024 * 1024;
+/** Node, the CLI's modules and a tiny replication (measured 121 MB on test/fixtures/sweep/small.yaml). */
+const BASE_BYTES = 160 * 1024 * 1024;
 /** Conservative simulation speed on one core of a small machine. */
 export const SIMULATED_EVENTS_PER_SECOND = 1.5e6;
 /** Model defaults the scenario may leave out (the seed model's values, rounded down to be safe). */
