@@ -36,7 +36,7 @@ export interface RunEstimate {
   jobs: number;
   /** What each replication running beside the first adds: its working set and its thread's, bytes. */
   jobBytes: number;
-  /** Columns the model scrapes (its Sampler's), each a sample per scrape. */
+  /** Columns the model scrapes (its Sampler's), each a sample per scrape; 0 when too big to compose. */
   columns: number;
 }
 
@@ -65,14 +65,19 @@ const RETAINED_BYTES_PER_SAMPLE = 5 * 8;
 const BYTES_PER_WORKER = 80 * 1024 * 1024;
 const BYTES_PER_AGENT = 400;
 const BYTES_PER_USER = 400;
-/** Measured: 55 KB per coderd replica, 60 B per pool connection, 110 B per daemon, 400 B per node. */
-const BYTES_PER_REPLICA = 100_000;
+/**
+ * Measured: 330 KB per coderd replica (composing its ~500 series), 60 B per pool connection, 110 B per
+ * daemon, 400 B per node.
+ */
+const BYTES_PER_REPLICA = 400_000;
 const BYTES_PER_POOL_UNIT = 100;
 const BYTES_PER_DAEMON = 200;
 const BYTES_PER_NODE = 1000;
 const BYTES_PER_EVENT_ENTRY = 200;
 /** Node, the CLI's modules and a tiny replication (measured 121 MB on test/fixtures/sweep/small.yaml). */
 const BASE_BYTES = 160 * 1024 * 1024;
+/** Columns are counted by composing the model when what it holds besides its series is at most this. */
+const COMPOSED_BYTES_LIMIT = 2 * 2 ** 30;
 /** Conservative simulation speed on one core of a small machine. */
 export const SIMULATED_EVENTS_PER_SECOND = 1.5e6;
 /** Model defaults the scenario may leave out (the seed model's values, rounded down to be safe). */
@@ -217,8 +222,8 @@ function termsOf(scenario: Scenario, end: number, columns: number): EstimateTerm
 
 /**
  * The cost of `replications` replications (prediction draws count as replications), `jobs` of them at once.
- * The columns are the model's own count, composed without running (not beyond the simulator's range,
- * which is refused whatever they are).
+ * The columns are the model's own count, composed without running; a model too big to compose (beyond the
+ * simulator's range, or over COMPOSED_BYTES_LIMIT before its series) is unbounded, refused whatever the budget.
  */
 export function estimateRun(
   scenario: Scenario,
@@ -228,7 +233,9 @@ export function estimateRun(
 ): RunEstimate {
   const span = simulatedEnd(scenario);
   const end = span.seconds;
-  const columns = hardLimitIssue(scenario, span) ? 1 : scrapedColumns(scenario, model);
+  const structure = BASE_BYTES + termsOf(scenario, end, 0).reduce((n, t) => n + t.bytes, 0);
+  const composable = !hardLimitIssue(scenario, span) && structure <= COMPOSED_BYTES_LIMIT;
+  const columns = composable ? scrapedColumns(scenario, model) : 0;
   const terms = termsOf(scenario, end, columns);
   const perReplication = terms.reduce((n, t) => n + t.events, 0);
   const peak = terms.reduce((n, t) => n + t.bytes, 0);
@@ -239,7 +246,9 @@ export function estimateRun(
   const jobBytes = peak + BYTES_PER_WORKER;
   return {
     events,
-    memoryBytes: BASE_BYTES + peak + (running - 1) * jobBytes + retainedBytes,
+    memoryBytes: composable
+      ? BASE_BYTES + peak + (running - 1) * jobBytes + retainedBytes
+      : Number.POSITIVE_INFINITY,
     wallSeconds: events / SIMULATED_EVENTS_PER_SECOND,
     simulatedSeconds: end,
     replications,
@@ -302,7 +311,10 @@ function culprit(
 ): string {
   if (end.seconds > 3.2e7) return end.path;
   const term = dominantTerm(e, by);
-  if (by === "bytes") return e.retainedBytes > term.bytes ? "replications" : term.path;
+  // The replications' kept series, when one replication alone would fit.
+  const one = e.memoryBytes - e.retainedBytes - (e.jobs - 1) * e.jobBytes;
+  if (by === "bytes")
+    return e.retainedBytes > term.bytes && one <= budget.maxMemoryGb * 2 ** 30 ? "replications" : term.path;
   const oneReplication = (e.wallSeconds / Math.max(1, e.replications)) * runs;
   // Many replications of a reasonable run: the count is what to lower.
   if (e.replications > 10 && oneReplication <= budget.maxHours * 3600) return "replications";
