@@ -98,10 +98,12 @@ export function registerRun(program: Command): void {
     const uncertain = (model.model.uncertainty ?? []).length > 0;
     const asked = drawsFor(flags.predictionDraws, loaded.scenario);
     const draws = uncertain ? asked.draws : 0;
-    if (draws > 0)
-      refuseOverBudget(loaded, estimateRun(loaded.scenario, model.model, 1), budgetOf(flags), {
-        runs: replications + draws,
-      });
+    if (draws > 0) {
+      // The draws are replications too: their time, their kept series, no more at once than memory holds.
+      const all = estimateRun(loaded.scenario, model.model, replications + draws);
+      refuseOverBudget(loaded, all, budgetOf(flags), { replicationsOption: "--prediction-draws" });
+      setDefaultJobs(jobsWithinMemory(all, budgetOf(flags), defaultJobs()));
+    }
     const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
     // Every output location is checked before the simulation, so a bad one costs nothing.
     const outDir = flags.out ? resolve(flags.out) : defaultOutputDir(loaded.scenario.name);

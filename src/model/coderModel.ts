@@ -90,16 +90,17 @@ export function runReplication(
 }
 
 /**
- * Columns the replication's Sampler holds: every scraped series the registry installs (counted by
- * composing the model without running it, so this is the model's own count). Series a first failure
- * adds during the run are not among them.
+ * The replication's Sampler: its columns (every scraped series the registry installs, counted by composing
+ * the model without running it, so this is the model's own count; series a first failure adds during the
+ * run are not among them) and the scrapes each column makes room for.
  */
-export function scrapedColumns(scenario: Scenario, model: ModelFile): number {
-  return composeReplication(scenario, model, 0, 1).sampler.columnCount;
+export function samplerSize(scenario: Scenario, model: ModelFile): { columns: number; scrapes: number } {
+  const { sampler, ctx } = composeReplication(scenario, model, 0, 1);
+  return { columns: sampler.columnCount, scrapes: expectedScrapes(scenario, ctx.timeline) };
 }
 
 /** Scrapes of a replication: one at 0 and one per interval to the planned end, room for a prepare overrun. */
-export function expectedScrapes(scenario: Scenario, timeline: Timeline): number {
+function expectedScrapes(scenario: Scenario, timeline: Timeline): number {
   const prepare = timeline.stage("prepare");
   const overrunRoom = prepare ? prepare.endSeconds - prepare.startSeconds : 0;
   return Math.floor((timeline.endSeconds + overrunRoom) / scenario.scrape_interval_s) + 2;

@@ -1,5 +1,5 @@
 import { InputError, type InputIssue } from "../errors.js";
-import { scrapedColumns } from "../model/coderModel.js";
+import { samplerSize } from "../model/coderModel.js";
 import type { ModelFile } from "../model/modelSchema.js";
 import { dayProfileDays } from "../model/timeline.js";
 import { type LoadedScenario, locatePath, type Scenario } from "../scenario/index.js";
@@ -58,11 +58,13 @@ const READERS_PER_REPLICA = 5;
 const BYTES_PER_COLUMN_SAMPLE = 6 * 8;
 /**
  * Kept after each replication or prediction draw until the summary is done: its series, their copy from a
- * worker thread, what the summary leaves for the collector (measured ~20 B on scaletest-2000's 8 extra runs).
+ * worker thread, what the summary leaves for the collector, and its other results (measured: 26 MB per extra
+ * run of scaletest-2000's 1.3 M samples, 2.2 GB for week-3000's 6 draws of 19 M, docs/security.md).
  */
-const RETAINED_BYTES_PER_SAMPLE = 5 * 8;
+const RETAINED_BYTES_PER_SAMPLE = 4 * 8;
+const RETAINED_BYTES_PER_RUN = 16 * 1024 * 1024;
 /** A worker thread's own heap and modules, beside its replication's working set (measured ~46 MB). */
-const BYTES_PER_WORKER = 80 * 1024 * 1024;
+const BYTES_PER_WORKER = 100 * 1024 * 1024;
 const BYTES_PER_AGENT = 400;
 const BYTES_PER_USER = 400;
 /**
@@ -75,7 +77,7 @@ const BYTES_PER_DAEMON = 200;
 const BYTES_PER_NODE = 1000;
 const BYTES_PER_EVENT_ENTRY = 200;
 /** Node, the CLI's modules and a tiny replication (measured 121 MB on test/fixtures/sweep/small.yaml). */
-const BASE_BYTES = 160 * 1024 * 1024;
+const BASE_BYTES = 180 * 1024 * 1024;
 /** Columns are counted by composing the model when what it holds besides its series is at most this. */
 const COMPOSED_BYTES_LIMIT = 2 * 2 ** 30;
 /** Conservative simulation speed on one core of a small machine. */
@@ -157,7 +159,12 @@ function meanAgents(scenario: Scenario): number {
   return (w.workspaces * (week.peak_active_pct / 100) * meanShape * days) / week.days;
 }
 
-function termsOf(scenario: Scenario, end: number, columns: number): EstimateTerm[] {
+/** The terms, with the Sampler's size (its columns and the scrapes they make room for). */
+function termsOf(
+  scenario: Scenario,
+  end: number,
+  sampler: { columns: number; scrapes: number },
+): EstimateTerm[] {
   const w = scenario.workload;
   const agents = meanAgents(scenario);
   const { replicas, path: replicasPath } = peakReplicas(scenario);
@@ -196,7 +203,7 @@ function termsOf(scenario: Scenario, end: number, columns: number): EstimateTerm
     term(
       "scrape_interval_s",
       scrapes * readers * EVENTS_PER_READER_SCRAPE,
-      scrapes * columns * BYTES_PER_COLUMN_SAMPLE,
+      sampler.scrapes * sampler.columns * BYTES_PER_COLUMN_SAMPLE,
     ),
     term(replicasPath, 0, replicas * BYTES_PER_REPLICA),
     term(
@@ -233,15 +240,18 @@ export function estimateRun(
 ): RunEstimate {
   const span = simulatedEnd(scenario);
   const end = span.seconds;
-  const structure = BASE_BYTES + termsOf(scenario, end, 0).reduce((n, t) => n + t.bytes, 0);
+  const none = { columns: 0, scrapes: 0 };
+  const structure = BASE_BYTES + termsOf(scenario, end, none).reduce((n, t) => n + t.bytes, 0);
   const composable = !hardLimitIssue(scenario, span) && structure <= COMPOSED_BYTES_LIMIT;
-  const columns = composable ? scrapedColumns(scenario, model) : 0;
-  const terms = termsOf(scenario, end, columns);
+  const sampler = composable ? samplerSize(scenario, model) : none;
+  const { columns } = sampler;
+  const terms = termsOf(scenario, end, sampler);
   const perReplication = terms.reduce((n, t) => n + t.events, 0);
   const peak = terms.reduce((n, t) => n + t.bytes, 0);
   const samples = (end / scenario.scrape_interval_s) * columns;
   const events = perReplication * replications;
-  const retainedBytes = samples * RETAINED_BYTES_PER_SAMPLE * Math.max(0, replications - 1);
+  const retainedBytes =
+    (samples * RETAINED_BYTES_PER_SAMPLE + RETAINED_BYTES_PER_RUN) * Math.max(0, replications - 1);
   const running = Math.max(1, Math.min(jobs, replications));
   const jobBytes = peak + BYTES_PER_WORKER;
   return {

@@ -1,9 +1,8 @@
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { expectedScrapes, runReplication, scrapedColumns } from "../../src/model/coderModel.js";
+import { runReplication, samplerSize } from "../../src/model/coderModel.js";
 import { loadScenarioAndModel } from "../../src/model/loadScenarioAndModel.js";
 import { FAMILIES } from "../../src/model/metrics/catalog.js";
-import { Timeline } from "../../src/model/timeline.js";
 import { estimateRun } from "../../src/run/estimate.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -20,7 +19,8 @@ describe("the run estimate's memory", () => {
   it("bounds week-3000's Sampler and its series' copy (304 MB), which a hand-kept series count did not", () => {
     const { loaded, model } = loadScenarioAndModel(join(ROOT, "scenarios/week-3000.yaml"));
     const s = loaded.scenario;
-    const sampler = scrapedColumns(s, model.model) * expectedScrapes(s, new Timeline(s)) * 8;
+    const { columns, scrapes } = samplerSize(s, model.model);
+    const sampler = columns * scrapes * 8;
     expect(sampler).toBeGreaterThan(150e6);
     const estimate = estimateRun(s, model.model, 1);
     // Measured: 698 MB RSS for `capsim run --replications 1 --jobs 1` (docs/security.md).
