@@ -59,7 +59,7 @@ const BYTES_PER_COLUMN_SAMPLE = 6 * 8;
 /**
  * Kept after each replication or prediction draw until the summary is done: its series, their copy from a
  * worker thread, what the summary leaves for the collector, and its other results (measured: 26 MB per extra
- * run of scaletest-2000's 1.3 M samples, 2.2 GB for week-3000's 6 draws of 19 M, docs/security.md).
+ * run of scaletest-2000's 1.3 M samples, ~450 MB per draw of week-3000's 19 M, docs/security.md).
  */
 const RETAINED_BYTES_PER_SAMPLE = 4 * 8;
 const RETAINED_BYTES_PER_RUN = 16 * 1024 * 1024;
