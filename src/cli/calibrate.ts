@@ -111,7 +111,7 @@ export function registerCalibrate(program: Command): void {
       // Checked before the search: every evaluation's cost, and that the model file can be written.
       refuseOverBudget(
         scenario.loaded,
-        estimateRun(scenario.loaded.scenario, flags.replications),
+        estimateRun(scenario.loaded.scenario, scenario.model.model, flags.replications),
         budgetOf(flags),
         {
           replicationsOption: "--replications",

@@ -160,7 +160,7 @@ export function registerCompare(program: Command): void {
       const replications = flags.replications ?? scenario.loaded.scenario.replications;
       refuseOverBudget(
         scenario.loaded,
-        estimateRun(scenario.loaded.scenario, replications),
+        estimateRun(scenario.loaded.scenario, scenario.model.model, replications),
         budgetOf(flags),
         {
           ...(flags.replications !== undefined ? { replicationsOption: "--replications" } : {}),

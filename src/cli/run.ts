@@ -88,7 +88,7 @@ export function registerRun(program: Command): void {
     // Bad price input is refused before the simulation, like every other input.
     const prices = pricesFor(loaded.scenario, loaded.file, flags.prices);
     const replications = flags.replications ?? loaded.scenario.replications;
-    const estimate = estimateRun(loaded.scenario, replications);
+    const estimate = estimateRun(loaded.scenario, model.model, replications);
     refuseOverBudget(loaded, estimate, budgetOf(flags), {
       ...(flags.replications !== undefined ? { replicationsOption: "--replications" } : {}),
     });
@@ -98,16 +98,18 @@ export function registerRun(program: Command): void {
     const uncertain = (model.model.uncertainty ?? []).length > 0;
     const asked = drawsFor(flags.predictionDraws, loaded.scenario);
     const draws = uncertain ? asked.draws : 0;
-    if (draws > 0)
-      refuseOverBudget(loaded, estimateRun(loaded.scenario, 1), budgetOf(flags), {
-        runs: replications + draws,
-      });
+    if (draws > 0) {
+      // The draws are replications too: their time, their kept series, no more at once than memory holds.
+      const all = estimateRun(loaded.scenario, model.model, replications + draws);
+      refuseOverBudget(loaded, all, budgetOf(flags), { replicationsOption: "--prediction-draws" });
+      setDefaultJobs(jobsWithinMemory(all, budgetOf(flags), defaultJobs()));
+    }
     const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
     // Every output location is checked before the simulation, so a bad one costs nothing.
     const outDir = flags.out ? resolve(flags.out) : defaultOutputDir(loaded.scenario.name);
     checkOutputDirectory(outDir, flags.out ? "--out" : "results");
     if (flags.openmetrics) checkOutputFile(resolve(flags.openmetrics), "--openmetrics");
-    const withDraws = estimateRun(loaded.scenario, replications + draws);
+    const withDraws = estimateRun(loaded.scenario, model.model, replications + draws, defaultJobs());
     if (withDraws.wallSeconds > 60)
       process.stderr.write(
         `capsim: this run needs at most ${describeEstimate(withDraws)} (a deliberately generous bound)\n`,

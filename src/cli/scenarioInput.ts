@@ -1,9 +1,9 @@
 import { type Command, Option } from "commander";
 import { InputError } from "../errors.js";
 import { DEFAULT_INPUT_LIMITS, MAX_INPUT_OPTION, setMeasuredLimitMb } from "../input/limits.js";
-import { resolveScenarioPath } from "../model/loadScenarioAndModel.js";
+import { loadScenarioAndModel, resolveScenarioPath } from "../model/loadScenarioAndModel.js";
 import { type Budget, DEFAULT_BUDGET, estimateRun, refuseOverBudget } from "../run/estimate.js";
-import { loadScenario, overrideSource } from "../scenario/index.js";
+import { overrideSource } from "../scenario/index.js";
 
 export {
   DEFAULT_SCENARIO,
@@ -120,8 +120,12 @@ export function refuseVariantOverBudget(
   opts: { replications?: number; runs?: number } = {},
 ): void {
   try {
-    const loaded = loadScenario(resolveScenarioPath(scenarioArg), [...sets, variant.set]);
-    const estimate = estimateRun(loaded.scenario, opts.replications ?? loaded.scenario.replications);
+    const { loaded, model } = loadScenarioAndModel(scenarioArg, [...sets, variant.set]);
+    const estimate = estimateRun(
+      loaded.scenario,
+      model.model,
+      opts.replications ?? loaded.scenario.replications,
+    );
     refuseOverBudget(loaded, estimate, budget, {
       ...(opts.replications !== undefined ? { replicationsOption: "--replications" } : {}),
       ...(opts.runs !== undefined ? { runs: opts.runs } : {}),

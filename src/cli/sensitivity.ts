@@ -52,7 +52,7 @@ export function registerSensitivity(program: Command): void {
     if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);
     const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
     const k = (model.model.uncertainty ?? []).length;
-    const estimate = estimateRun(loaded.scenario, 1);
+    const estimate = estimateRun(loaded.scenario, model.model, 1);
     refuseOverBudget(loaded, estimate, budgetOf(flags), { runs: flags.trajectories * (k + 1) });
     // Simulations running at once each need their working set: no more of them than --max-memory-gb holds.
     setDefaultJobs(jobsWithinMemory(estimate, budgetOf(flags), defaultJobs()));

@@ -92,7 +92,11 @@ function refuseSweepOverBudget(
   let mine = 0;
   for (const p of points) {
     if (!inShard(p.point.index, shard)) continue;
-    const estimate = estimateRun(p.loaded.scenario, replications ?? p.loaded.scenario.replications);
+    const estimate = estimateRun(
+      p.loaded.scenario,
+      p.model.model,
+      replications ?? p.loaded.scenario.replications,
+    );
     try {
       refuseOverBudget(
         p.loaded,

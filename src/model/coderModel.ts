@@ -72,6 +72,42 @@ export function runReplication(
   onProgress?: (fraction: number) => void,
 ): ReplicationResult {
   const wallStart = performance.now();
+  const { ctx, components, runner, database, sampler, registry } = composeReplication(scenario, model, seed);
+  sampler.start();
+  const resources = runStages(ctx, components, () => runner.runner.prepareDone, onProgress);
+  return {
+    seed,
+    events: ctx.sim.eventsProcessed,
+    simulatedSeconds: ctx.sim.now,
+    wallSeconds: (performance.now() - wallStart) / 1000,
+    mechanisms: ctx.mech,
+    metrics: registry.seriesSet(),
+    figures: componentFigures(components),
+    resources,
+    databaseCpuBySource: database.cpuBySource(),
+    timeline: ctx.timeline,
+  };
+}
+
+/**
+ * The replication's Sampler: its columns (every scraped series the registry installs, counted by composing
+ * the model without running it, so this is the model's own count; series a first failure adds during the
+ * run are not among them) and the scrapes each column makes room for.
+ */
+export function samplerSize(scenario: Scenario, model: ModelFile): { columns: number; scrapes: number } {
+  const { sampler, ctx } = composeReplication(scenario, model, 0, 1);
+  return { columns: sampler.columnCount, scrapes: expectedScrapes(scenario, ctx.timeline) };
+}
+
+/** Scrapes of a replication: one at 0 and one per interval to the planned end, room for a prepare overrun. */
+function expectedScrapes(scenario: Scenario, timeline: Timeline): number {
+  const prepare = timeline.stage("prepare");
+  const overrunRoom = prepare ? prepare.endSeconds - prepare.startSeconds : 0;
+  return Math.floor((timeline.endSeconds + overrunRoom) / scenario.scrape_interval_s) + 2;
+}
+
+/** The model's components with their series installed on a sampler of `scrapes` rows (default: the run's). */
+function composeReplication(scenario: Scenario, model: ModelFile, seed: number, scrapes?: number) {
   const ctx = modelContext(scenario, model, seed);
   const { sim, features } = ctx;
   // Built in this order because each part schedules its first events as it is built (ties run FIFO).
@@ -148,28 +184,13 @@ export function runReplication(
   installCompletions(components, plane.pipeline);
   requestDone = requestListener(components);
   // The simulated Prometheus scrape: readers only, every series labelled as its exporter labels it.
-  // A scrape at 0 and one per interval to the planned end, with room for a prepare overrunning by up to its
-  // own length (the stages after it move back): the columns are then allocated once, not regrown at the end.
-  const prepare = ctx.timeline.stage("prepare");
-  const overrunRoom = prepare ? prepare.endSeconds - prepare.startSeconds : 0;
+  // Sized for the whole run (a prepare overrunning by up to its own length moves the stages after it back):
+  // the columns are then allocated once, not regrown at the end.
   const sampler = new Sampler(sim, {
     intervalSeconds: scenario.scrape_interval_s,
-    expectedScrapes: Math.floor((ctx.timeline.endSeconds + overrunRoom) / scenario.scrape_interval_s) + 2,
+    expectedScrapes: scrapes ?? expectedScrapes(scenario, ctx.timeline),
   });
   const registry = new MetricRegistry(sampler, { namespace: TARGETS.namespace });
   installMetrics(components, registry);
-  sampler.start();
-  const resources = runStages(ctx, components, () => runner.runner.prepareDone, onProgress);
-  return {
-    seed,
-    events: sim.eventsProcessed,
-    simulatedSeconds: sim.now,
-    wallSeconds: (performance.now() - wallStart) / 1000,
-    mechanisms: ctx.mech,
-    metrics: registry.seriesSet(),
-    figures: componentFigures(components),
-    resources,
-    databaseCpuBySource: database.cpuBySource(),
-    timeline: ctx.timeline,
-  };
+  return { ctx, components, runner, database, sampler, registry };
 }

@@ -1,4 +1,6 @@
 import { InputError, type InputIssue } from "../errors.js";
+import { samplerSize } from "../model/coderModel.js";
+import type { ModelFile } from "../model/modelSchema.js";
 import { dayProfileDays } from "../model/timeline.js";
 import { type LoadedScenario, locatePath, type Scenario } from "../scenario/index.js";
 import { weekSchema } from "../scenario/schema.js";
@@ -20,7 +22,7 @@ export interface EstimateTerm {
 export interface RunEstimate {
   /** Events of all replications. */
   events: number;
-  /** Peak memory of the whole run (one replication at a time, each one's series kept), bytes. */
+  /** Peak memory of the whole run (`jobs` replications at once, each one's series kept), bytes. */
   memoryBytes: number;
   /** Wall time at a conservative 1.5 M events/s on one core, seconds. */
   wallSeconds: number;
@@ -30,30 +32,54 @@ export interface RunEstimate {
   terms: EstimateTerm[];
   /** Series kept by the replications after the first, bytes. */
   retainedBytes: number;
+  /** Replications running at once (each on its own thread but the first). */
+  jobs: number;
+  /** What each replication running beside the first adds: its working set and its thread's, bytes. */
+  jobBytes: number;
+  /** Columns the model scrapes (its Sampler's), each a sample per scrape; 0 when too big to compose. */
+  columns: number;
 }
 
 /** Events per agent call (timer, coderd CPU, database job, lock, release). */
 const EVENTS_PER_CALL = 5;
 /** Events per dashboard page load (its API calls and the think time). */
 const EVENTS_PER_PAGE = 10;
-/** Scraping one series costs about this many events' time (quantile windows, fluid refresh). */
-const EVENTS_PER_SERIES_SCRAPE = 10;
-/** Series scraped at any size, then per coderd replica and per workspace proxy. */
-const FIXED_SERIES = 50;
-const SERIES_PER_REPLICA = 5;
-/** Measured: ~180 bytes per scraped sample during a run (columns, windows, copies). */
-const BYTES_PER_SAMPLE = 200;
-/** Kept after each replication for the summary and timeseries.csv. */
-const RETAINED_BYTES_PER_SAMPLE = 16;
+/**
+ * A scrape's work in events' time (quantile windows, fluid refresh): calibrated on readers at any size, per
+ * coderd replica and per workspace proxy, not on columns (a histogram's are read in one call).
+ */
+const EVENTS_PER_READER_SCRAPE = 10;
+const FIXED_READERS = 50;
+const READERS_PER_REPLICA = 5;
+/**
+ * Per column and scrape: the Sampler's Float64Array (sized to the run's scrapes), the series' copy, and the
+ * summary's, timeseries' and figures' copies and windows (measured ~31 B on week-3000, docs/security.md).
+ */
+const BYTES_PER_COLUMN_SAMPLE = 6 * 8;
+/**
+ * Kept after each replication or prediction draw until the summary is done: its series, their copy from a
+ * worker thread, what the summary leaves for the collector, and its other results (measured: 26 MB per extra
+ * run of scaletest-2000's 1.3 M samples, ~450 MB per draw of week-3000's 19 M, docs/security.md).
+ */
+const RETAINED_BYTES_PER_SAMPLE = 4 * 8;
+const RETAINED_BYTES_PER_RUN = 16 * 1024 * 1024;
+/** A worker thread's own heap and modules, beside its replication's working set (measured ~46 MB). */
+const BYTES_PER_WORKER = 100 * 1024 * 1024;
 const BYTES_PER_AGENT = 400;
 const BYTES_PER_USER = 400;
-/** Measured: 55 KB per coderd replica, 60 B per pool connection, 110 B per daemon, 400 B per node. */
-const BYTES_PER_REPLICA = 100_000;
+/**
+ * Measured: 330 KB per coderd replica (composing its ~500 series), 60 B per pool connection, 110 B per
+ * daemon, 400 B per node.
+ */
+const BYTES_PER_REPLICA = 400_000;
 const BYTES_PER_POOL_UNIT = 100;
 const BYTES_PER_DAEMON = 200;
 const BYTES_PER_NODE = 1000;
 const BYTES_PER_EVENT_ENTRY = 200;
-const BASE_BYTES = 120 * 1024 * 1024;
+/** Node, the CLI's modules and a tiny replication (measured 121 MB on test/fixtures/sweep/small.yaml). */
+const BASE_BYTES = 180 * 1024 * 1024;
+/** Columns are counted by composing the model when what it holds besides its series is at most this. */
+const COMPOSED_BYTES_LIMIT = 2 * 2 ** 30;
 /** Conservative simulation speed on one core of a small machine. */
 export const SIMULATED_EVENTS_PER_SECOND = 1.5e6;
 /** Model defaults the scenario may leave out (the seed model's values, rounded down to be safe). */
@@ -133,13 +159,18 @@ function meanAgents(scenario: Scenario): number {
   return (w.workspaces * (week.peak_active_pct / 100) * meanShape * days) / week.days;
 }
 
-function termsOf(scenario: Scenario, end: number): EstimateTerm[] {
+/** The terms, with the Sampler's size (its columns and the scrapes they make room for). */
+function termsOf(
+  scenario: Scenario,
+  end: number,
+  sampler: { columns: number; scrapes: number },
+): EstimateTerm[] {
   const w = scenario.workload;
   const agents = meanAgents(scenario);
   const { replicas, path: replicasPath } = peakReplicas(scenario);
   const { nodes, path: nodesPath } = peakNodes(scenario);
   const proxies = (scenario.geography?.regions ?? []).reduce((n, r) => n + (r.proxy?.replicas ?? 0), 0);
-  const series = FIXED_SERIES + SERIES_PER_REPLICA * replicas + 2 * proxies;
+  const readers = FIXED_READERS + READERS_PER_REPLICA * replicas + 2 * proxies;
   const scrapes = end / scenario.scrape_interval_s;
   const pool = scenario.workspace_nodes;
   const scan = pool?.autoscaler.scan_interval_s ?? DEFAULT_SCAN_INTERVAL_S;
@@ -171,8 +202,8 @@ function termsOf(scenario: Scenario, end: number): EstimateTerm[] {
     ),
     term(
       "scrape_interval_s",
-      scrapes * series * EVENTS_PER_SERIES_SCRAPE,
-      scrapes * series * BYTES_PER_SAMPLE,
+      scrapes * readers * EVENTS_PER_READER_SCRAPE,
+      sampler.scrapes * sampler.columns * BYTES_PER_COLUMN_SAMPLE,
     ),
     term(replicasPath, 0, replicas * BYTES_PER_REPLICA),
     term(
@@ -196,24 +227,46 @@ function termsOf(scenario: Scenario, end: number): EstimateTerm[] {
   ];
 }
 
-export function estimateRun(scenario: Scenario, replications: number): RunEstimate {
-  const end = simulatedEnd(scenario).seconds;
-  const terms = termsOf(scenario, end);
+/**
+ * The cost of `replications` replications (prediction draws count as replications), `jobs` of them at once.
+ * The columns are the model's own count, composed without running; a model too big to compose (beyond the
+ * simulator's range, or over COMPOSED_BYTES_LIMIT before its series) is unbounded, refused whatever the budget.
+ */
+export function estimateRun(
+  scenario: Scenario,
+  model: ModelFile,
+  replications: number,
+  jobs = 1,
+): RunEstimate {
+  const span = simulatedEnd(scenario);
+  const end = span.seconds;
+  const none = { columns: 0, scrapes: 0 };
+  const structure = BASE_BYTES + termsOf(scenario, end, none).reduce((n, t) => n + t.bytes, 0);
+  const composable = !hardLimitIssue(scenario, span) && structure <= COMPOSED_BYTES_LIMIT;
+  const sampler = composable ? samplerSize(scenario, model) : none;
+  const { columns } = sampler;
+  const terms = termsOf(scenario, end, sampler);
   const perReplication = terms.reduce((n, t) => n + t.events, 0);
   const peak = terms.reduce((n, t) => n + t.bytes, 0);
-  const samples =
-    (end / scenario.scrape_interval_s) *
-    (FIXED_SERIES + SERIES_PER_REPLICA * peakReplicas(scenario).replicas);
+  const samples = (end / scenario.scrape_interval_s) * columns;
   const events = perReplication * replications;
-  const retainedBytes = samples * RETAINED_BYTES_PER_SAMPLE * Math.max(0, replications - 1);
+  const retainedBytes =
+    (samples * RETAINED_BYTES_PER_SAMPLE + RETAINED_BYTES_PER_RUN) * Math.max(0, replications - 1);
+  const running = Math.max(1, Math.min(jobs, replications));
+  const jobBytes = peak + BYTES_PER_WORKER;
   return {
     events,
-    memoryBytes: BASE_BYTES + peak + retainedBytes,
+    memoryBytes: composable
+      ? BASE_BYTES + peak + (running - 1) * jobBytes + retainedBytes
+      : Number.POSITIVE_INFINITY,
     wallSeconds: events / SIMULATED_EVENTS_PER_SECOND,
     simulatedSeconds: end,
     replications,
     terms,
     retainedBytes,
+    jobs: running,
+    jobBytes,
+    columns,
   };
 }
 
@@ -268,7 +321,10 @@ function culprit(
 ): string {
   if (end.seconds > 3.2e7) return end.path;
   const term = dominantTerm(e, by);
-  if (by === "bytes") return e.retainedBytes > term.bytes ? "replications" : term.path;
+  // The replications' kept series, when one replication alone would fit.
+  const one = e.memoryBytes - e.retainedBytes - (e.jobs - 1) * e.jobBytes;
+  if (by === "bytes")
+    return e.retainedBytes > term.bytes && one <= budget.maxMemoryGb * 2 ** 30 ? "replications" : term.path;
   const oneReplication = (e.wallSeconds / Math.max(1, e.replications)) * runs;
   // Many replications of a reasonable run: the count is what to lower.
   if (e.replications > 10 && oneReplication <= budget.maxHours * 3600) return "replications";
@@ -329,11 +385,10 @@ export function refuseOverBudget(
 
 /**
  * At most `jobs` replications at once, and no more than the memory budget holds: each replication
- * running beside the first adds its working set (the estimate's per-replication peak).
+ * running beside the first adds its working set (the estimate's per-replication peak) and its thread's.
  */
 export function jobsWithinMemory(estimate: RunEstimate, budget: Budget, jobs: number): number {
-  const perReplication = estimate.terms.reduce((n, t) => n + t.bytes, 0);
   const room = budget.maxMemoryGb * 2 ** 30 - estimate.memoryBytes;
-  const extra = perReplication > 0 ? Math.floor(room / perReplication) : jobs;
+  const extra = Math.floor(room / estimate.jobBytes) + estimate.jobs - 1;
   return Math.max(1, Math.min(jobs, 1 + Math.max(0, extra)));
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { runReplication } from "../../src/model/coderModel.js";
 import { loadModel } from "../../src/model/loadModel.js";
+import { loadScenarioAndModel } from "../../src/model/loadScenarioAndModel.js";
 import { estimateRun, jobsWithinMemory } from "../../src/run/estimate.js";
 import { loadScenario } from "../../src/scenario/index.js";
 import { reviveFailure, runTask, type SimulationTask, taskFailure } from "../../src/sweep/tasks.js";
@@ -232,8 +233,9 @@ describe("several runs started as one batch", () => {
 
 describe("jobs within the memory budget", () => {
   it("runs no more replications at once than --max-memory-gb holds, and at least one", () => {
-    const estimate = estimateRun(loadScenario(SCENARIO).scenario, 3);
-    const perReplication = estimate.terms.reduce((n, t) => n + t.bytes, 0);
+    const { loaded, model } = loadScenarioAndModel(SCENARIO);
+    const estimate = estimateRun(loaded.scenario, model.model, 3);
+    const perReplication = estimate.jobBytes;
     const gb = (bytes: number) => bytes / 2 ** 30;
     const budget = (bytes: number) => ({ maxMemoryGb: gb(bytes), maxHours: 24 });
     expect(jobsWithinMemory(estimate, budget(estimate.memoryBytes + 10 * perReplication), 4)).toBe(4);

@@ -137,6 +137,11 @@ export class Sampler {
     }
   }
 
+  /** Number of columns (each a Float64Array of the rows made room for). */
+  get columnCount(): number {
+    return this.columns.length;
+  }
+
   /** Number of scraped rows. */
   get length(): number {
     return this.rows;

@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadScenarioAndModel } from "../../../src/model/loadScenarioAndModel.js";
 import { estimateRun } from "../../../src/run/estimate.js";
-import { loadScenario } from "../../../src/scenario/index.js";
 import { repoRoot, runFile } from "../helpers.js";
 
 /** Every shipped scenario, as a user would run it (one replication to keep the suite short). */
@@ -44,8 +44,10 @@ const within = (a: number, b: number, rel: number, abs: number) =>
  * test files take about as long as each other on vitest's workers; together the shards cover every scenario.
  */
 function shards(files: string[], of: number): string[][] {
-  const cost = (f: string) =>
-    estimateRun(loadScenario(resolve(repoRoot, f), SHORTENED[f] ?? []).scenario, 1).events;
+  const cost = (f: string) => {
+    const { loaded, model } = loadScenarioAndModel(resolve(repoRoot, f), SHORTENED[f] ?? []);
+    return estimateRun(loaded.scenario, model.model, 1).events;
+  };
   const byCost = files.map((f) => ({ f, c: cost(f) })).sort((a, b) => b.c - a.c || a.f.localeCompare(b.f));
   const out = Array.from({ length: of }, () => ({ files: [] as string[], load: 0 }));
   for (const { f, c } of byCost) {

@@ -1,0 +1,49 @@
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runReplication, samplerSize } from "../../src/model/coderModel.js";
+import { loadScenarioAndModel } from "../../src/model/loadScenarioAndModel.js";
+import { FAMILIES } from "../../src/model/metrics/catalog.js";
+import { estimateRun } from "../../src/run/estimate.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+describe("the run estimate's memory", () => {
+  it("counts the columns the model's registry scrapes", () => {
+    const { loaded, model } = loadScenarioAndModel(join(ROOT, "test/fixtures/sweep/small.yaml"));
+    const scraped = runReplication(loaded.scenario, model.model, 1).metrics.series.filter(
+      (s) => s.labels.__name__ !== FAMILIES.stageActive.name,
+    );
+    expect(estimateRun(loaded.scenario, model.model, 1).columns).toBe(scraped.length);
+  });
+
+  it("bounds week-3000's Sampler and its series' copy (304 MB), which a hand-kept series count did not", () => {
+    const { loaded, model } = loadScenarioAndModel(join(ROOT, "scenarios/week-3000.yaml"));
+    const s = loaded.scenario;
+    const { columns, scrapes } = samplerSize(s, model.model);
+    const sampler = columns * scrapes * 8;
+    expect(sampler).toBeGreaterThan(150e6);
+    const estimate = estimateRun(s, model.model, 1);
+    // Measured: 698 MB RSS for `capsim run --replications 1 --jobs 1` (docs/security.md).
+    expect(estimate.memoryBytes).toBeGreaterThan(2 * sampler + 120e6);
+    expect(estimate.memoryBytes).toBeGreaterThan(698e6);
+  });
+
+  it("adds each replication running beside the first, and each one's kept series", () => {
+    const { loaded, model } = loadScenarioAndModel(join(ROOT, "scenarios/scaletest-2000.yaml"));
+    const one = estimateRun(loaded.scenario, model.model, 1);
+    const three = estimateRun(loaded.scenario, model.model, 3);
+    const parallel = estimateRun(loaded.scenario, model.model, 3, 2);
+    expect(three.memoryBytes - one.memoryBytes).toBe(three.retainedBytes);
+    expect(parallel.memoryBytes - three.memoryBytes).toBe(parallel.jobBytes);
+    expect(estimateRun(loaded.scenario, model.model, 1, 4).memoryBytes).toBe(one.memoryBytes);
+  });
+
+  it("is unbounded for a model too big to compose, without composing it", () => {
+    const { loaded, model } = loadScenarioAndModel(join(ROOT, "test/fixtures/sweep/small.yaml"), [
+      "deployment.coderd.replicas=10000000",
+    ]);
+    const estimate = estimateRun(loaded.scenario, model.model, 1);
+    expect(estimate.memoryBytes).toBe(Number.POSITIVE_INFINITY);
+    expect(estimate.columns).toBe(0);
+  });
+});
