@@ -116,7 +116,8 @@ export function registerRun(program: Command): void {
       );
     const progress = createProgress(`run ${loaded.scenario.name}`, { enabled: flags.progress });
     const share = replications / (replications + draws);
-    const nominal = runScenario(loaded, model, {
+    // Only replication 1's series are written (timeseries.csv, OpenMetrics): the others go before the draws.
+    const { first, summary: nominal } = runScenario(loaded, model, {
       seed: flags.seed,
       replications: flags.replications,
       onProgress: (f) => progress.update(f * share),
@@ -125,10 +126,9 @@ export function registerRun(program: Command): void {
       // week, 3 CPU-seconds and 320 MB more: docs/workload.md). The draws still use the pool.
       ...(replications === 1 ? { jobs: 1 } : {}),
     });
-    const first = nominal.first;
-    const summary = predictRun(loaded, model, nominal.summary, {
+    const summary = predictRun(loaded, model, nominal, {
       draws,
-      seed: nominal.summary.seed,
+      seed: nominal.seed,
       onProgress: (f) => progress.update(share + f * (1 - share)),
     });
     progress.stop();
