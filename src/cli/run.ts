@@ -99,8 +99,8 @@ export function registerRun(program: Command): void {
     const asked = drawsFor(flags.predictionDraws, loaded.scenario);
     const draws = uncertain ? asked.draws : 0;
     if (draws > 0) {
-      // The draws are replications too: their time, their kept series, no more at once than memory holds.
-      const all = estimateRun(loaded.scenario, model.model, replications + draws);
+      // The draws are replications too: their time, their summaries, no more at once than memory holds.
+      const all = estimateRun(loaded.scenario, model.model, replications, 1, draws);
       refuseOverBudget(loaded, all, budgetOf(flags), { replicationsOption: "--prediction-draws" });
       setDefaultJobs(jobsWithinMemory(all, budgetOf(flags), defaultJobs()));
     }
@@ -109,7 +109,7 @@ export function registerRun(program: Command): void {
     const outDir = flags.out ? resolve(flags.out) : defaultOutputDir(loaded.scenario.name);
     checkOutputDirectory(outDir, flags.out ? "--out" : "results");
     if (flags.openmetrics) checkOutputFile(resolve(flags.openmetrics), "--openmetrics");
-    const withDraws = estimateRun(loaded.scenario, model.model, replications + draws, defaultJobs());
+    const withDraws = estimateRun(loaded.scenario, model.model, replications, defaultJobs(), draws);
     if (withDraws.wallSeconds > 60)
       process.stderr.write(
         `capsim: this run needs at most ${describeEstimate(withDraws)} (a deliberately generous bound)\n`,
