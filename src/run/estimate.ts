@@ -66,8 +66,8 @@ const BYTES_PER_COLUMN_SAMPLE = 6 * 8;
 const RETAINED_BYTES_PER_SAMPLE = 4 * 8;
 const RETAINED_BYTES_PER_RUN = 16 * 1024 * 1024;
 /**
- * Kept after each prediction draw: its summary (15-135 KB as JSON) and what its run leaves for the collector, the draw
- * summarised where it ran (src/sweep/evaluate.ts; week-3000 with 6 draws: 1806 MB RSS, bound 2840 MB).
+ * Kept after each prediction draw: its summary (15-135 KB as JSON) and what its run leaves for the collector,
+ * the draw summarised where it ran (src/sweep/evaluate.ts; week-3000 with 6 draws: 1806 MB RSS, bound 2840 MB).
  */
 const RETAINED_BYTES_PER_DRAW = 16 * 1024 * 1024;
 /** A worker thread's own heap and modules, beside its replication's working set (measured ~46 MB). */
