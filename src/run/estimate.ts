@@ -31,7 +31,7 @@ export interface RunEstimate {
   replications: number;
   /** Per replication; the replications multiply events, and their kept series add memory. */
   terms: EstimateTerm[];
-  /** Series kept by the replications after the first (replication 1's beside the draws), and the draws' summaries, bytes. */
+  /** Series kept by the replications after the first (replication 1's beside draws), draws' summaries, bytes. */
   retainedBytes: number;
   /** Replications running at once (each on its own thread but the first). */
   jobs: number;
