@@ -99,8 +99,8 @@ export function registerRun(program: Command): void {
     const asked = drawsFor(flags.predictionDraws, loaded.scenario);
     const draws = uncertain ? asked.draws : 0;
     if (draws > 0) {
-      // The draws are replications too: their time, their kept series, no more at once than memory holds.
-      const all = estimateRun(loaded.scenario, model.model, replications + draws);
+      // The draws are replications too: their time, their summaries, no more at once than memory holds.
+      const all = estimateRun(loaded.scenario, model.model, replications, 1, draws);
       refuseOverBudget(loaded, all, budgetOf(flags), { replicationsOption: "--prediction-draws" });
       setDefaultJobs(jobsWithinMemory(all, budgetOf(flags), defaultJobs()));
     }
@@ -109,14 +109,15 @@ export function registerRun(program: Command): void {
     const outDir = flags.out ? resolve(flags.out) : defaultOutputDir(loaded.scenario.name);
     checkOutputDirectory(outDir, flags.out ? "--out" : "results");
     if (flags.openmetrics) checkOutputFile(resolve(flags.openmetrics), "--openmetrics");
-    const withDraws = estimateRun(loaded.scenario, model.model, replications + draws, defaultJobs());
+    const withDraws = estimateRun(loaded.scenario, model.model, replications, defaultJobs(), draws);
     if (withDraws.wallSeconds > 60)
       process.stderr.write(
         `capsim: this run needs at most ${describeEstimate(withDraws)} (a deliberately generous bound)\n`,
       );
     const progress = createProgress(`run ${loaded.scenario.name}`, { enabled: flags.progress });
     const share = replications / (replications + draws);
-    const nominal = runScenario(loaded, model, {
+    // Only replication 1's series are written (timeseries.csv, OpenMetrics): the others go before the draws.
+    const { first, summary: nominal } = runScenario(loaded, model, {
       seed: flags.seed,
       replications: flags.replications,
       onProgress: (f) => progress.update(f * share),
@@ -125,10 +126,9 @@ export function registerRun(program: Command): void {
       // week, 3 CPU-seconds and 320 MB more: docs/workload.md). The draws still use the pool.
       ...(replications === 1 ? { jobs: 1 } : {}),
     });
-    const first = nominal.first;
-    const summary = predictRun(loaded, model, nominal.summary, {
+    const summary = predictRun(loaded, model, nominal, {
       draws,
-      seed: nominal.summary.seed,
+      seed: nominal.seed,
       onProgress: (f) => progress.update(share + f * (1 - share)),
     });
     progress.stop();

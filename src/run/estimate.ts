@@ -27,10 +27,11 @@ export interface RunEstimate {
   /** Wall time at a conservative 1.5 M events/s on one core, seconds. */
   wallSeconds: number;
   simulatedSeconds: number;
+  /** Replications and prediction draws. */
   replications: number;
   /** Per replication; the replications multiply events, and their kept series add memory. */
   terms: EstimateTerm[];
-  /** Series kept by the replications after the first, bytes. */
+  /** Series kept by the replications after the first (replication 1's beside draws), draws' summaries, bytes. */
   retainedBytes: number;
   /** Replications running at once (each on its own thread but the first). */
   jobs: number;
@@ -57,12 +58,18 @@ const READERS_PER_REPLICA = 5;
  */
 const BYTES_PER_COLUMN_SAMPLE = 6 * 8;
 /**
- * Kept after each replication or prediction draw until the summary is done: its series, their copy from a
- * worker thread, what the summary leaves for the collector, and its other results (measured: 26 MB per extra
- * run of scaletest-2000's 1.3 M samples, ~450 MB per draw of week-3000's 19 M, docs/security.md).
+ * Kept after each replication until the summary is done: its series, their copy from a worker thread, what
+ * the summary leaves for the collector, and its other results (measured: 26 MB per extra run of
+ * scaletest-2000's 1.3 M samples, ~450 MB per draw of week-3000's 19 M before draws were summarised where
+ * they ran, docs/security.md). During the draws, replication 1's series are kept (timeseries.csv).
  */
 const RETAINED_BYTES_PER_SAMPLE = 4 * 8;
 const RETAINED_BYTES_PER_RUN = 16 * 1024 * 1024;
+/**
+ * Kept after each prediction draw: its summary (15-135 KB as JSON) and what its run leaves for the collector,
+ * the draw summarised where it ran (src/sweep/evaluate.ts; week-3000 with 6 draws: 1806 MB RSS, bound 2840 MB).
+ */
+const RETAINED_BYTES_PER_DRAW = 16 * 1024 * 1024;
 /** A worker thread's own heap and modules, beside its replication's working set (measured ~46 MB). */
 const BYTES_PER_WORKER = 100 * 1024 * 1024;
 const BYTES_PER_AGENT = 400;
@@ -228,7 +235,8 @@ function termsOf(
 }
 
 /**
- * The cost of `replications` replications (prediction draws count as replications), `jobs` of them at once.
+ * The cost of `replications` replications and `draws` prediction draws (one-replication runs, counted as
+ * replications but for their kept series), `jobs` of them at once.
  * The columns are the model's own count, composed without running; a model too big to compose (beyond the
  * simulator's range, or over COMPOSED_BYTES_LIMIT before its series) is unbounded, refused whatever the budget.
  */
@@ -237,6 +245,7 @@ export function estimateRun(
   model: ModelFile,
   replications: number,
   jobs = 1,
+  draws = 0,
 ): RunEstimate {
   const span = simulatedEnd(scenario);
   const end = span.seconds;
@@ -249,10 +258,13 @@ export function estimateRun(
   const perReplication = terms.reduce((n, t) => n + t.events, 0);
   const peak = terms.reduce((n, t) => n + t.bytes, 0);
   const samples = (end / scenario.scrape_interval_s) * columns;
-  const events = perReplication * replications;
+  const runs = replications + draws;
+  const events = perReplication * runs;
+  // Replication 1's series stay beside the draws; the others' are let go before the draws start.
+  const kept = Math.max(replications - 1, draws > 0 ? 1 : 0);
   const retainedBytes =
-    (samples * RETAINED_BYTES_PER_SAMPLE + RETAINED_BYTES_PER_RUN) * Math.max(0, replications - 1);
-  const running = Math.max(1, Math.min(jobs, replications));
+    (samples * RETAINED_BYTES_PER_SAMPLE + RETAINED_BYTES_PER_RUN) * kept + RETAINED_BYTES_PER_DRAW * draws;
+  const running = Math.max(1, Math.min(jobs, runs));
   const jobBytes = peak + BYTES_PER_WORKER;
   return {
     events,
@@ -261,7 +273,7 @@ export function estimateRun(
       : Number.POSITIVE_INFINITY,
     wallSeconds: events / SIMULATED_EVENTS_PER_SECOND,
     simulatedSeconds: end,
-    replications,
+    replications: runs,
     terms,
     retainedBytes,
     jobs: running,

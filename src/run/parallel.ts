@@ -5,7 +5,8 @@ import { isMainThread } from "node:worker_threads";
 import type { ReplicationResult } from "../model/coderModel.js";
 import type { ModelFile } from "../model/modelSchema.js";
 import type { Scenario } from "../scenario/index.js";
-import { reviveReplication, runTask, type SimulationTask } from "../sweep/tasks.js";
+import type { PointOutcome, PointTask } from "../sweep/evaluate.js";
+import { type ReplicationTask, reviveReplication, runTask, type SimulationTask } from "../sweep/tasks.js";
 import { WORKER_SCRIPT, WorkerPool } from "../sweep/workerPool.js";
 
 /**
@@ -46,15 +47,18 @@ export function tasksRunHere(): number {
 }
 
 /**
- * Replications already handed to workers: `results()` blocks until all are back, in replication order
- * (the same array on every call). `withdraw()` lets go of them instead: those not yet started never run.
+ * Tasks already handed to workers: `results()` blocks until all are back, in task order (the same array
+ * on every call). `withdraw()` lets go of them instead: those not yet started never run.
  * `rerank(ahead)` makes those not yet started run-ahead work of that rank, or (undefined) the caller's own.
  */
-export interface StartedReplications {
-  results(onProgress?: (fraction: number) => void): ReplicationResult[];
+export interface Started<T> {
+  results(onProgress?: (fraction: number) => void): T[];
   withdraw(): void;
   rerank(ahead?: number): void;
 }
+
+/** A run's replications, started. */
+export type StartedReplications = Started<ReplicationResult>;
 
 /**
  * Starts tasks on the pool (when there is one and more than one job), else runs them here when asked.
@@ -62,7 +66,7 @@ export interface StartedReplications {
  * task is queued; a caller waiting on the pool runs rank 0 itself (src/sweep/workerPool.ts `awaitSync`).
  */
 export function startTasks(
-  tasks: readonly SimulationTask[],
+  tasks: readonly ReplicationTask[],
   jobs = defaultJobs(),
   ahead?: number,
 ): StartedReplications {
@@ -74,16 +78,35 @@ export function startTasks(
  * of them, the calling thread runs the batch's queued tasks before any other caller's.
  */
 export function startTaskGroups(
-  groups: readonly (readonly SimulationTask[])[],
+  groups: readonly (readonly ReplicationTask[])[],
   jobs = defaultJobs(),
   ahead?: number,
 ): StartedReplications[] {
+  return startGroups(groups, (value) => reviveReplication(value as ReplicationResult), jobs, ahead);
+}
+
+/**
+ * Starts independent points as one batch, each run and summarised whole on one thread (src/sweep/evaluate.ts
+ * `summarizePoint`): only its outcome comes back, so no point's series outlive its summary.
+ */
+export function startPoints(points: readonly PointTask[], jobs = defaultJobs()): Started<PointOutcome>[] {
+  const groups = points.map((point) => [{ kind: "point" as const, point }]);
+  return startGroups(groups, (value) => value as PointOutcome, jobs);
+}
+
+/** Starts groups of tasks on the pool, or to run here on demand; `revive` makes a reply its result again. */
+function startGroups<T>(
+  groups: readonly (readonly SimulationTask[])[],
+  revive: (value: unknown) => T,
+  jobs: number,
+  ahead?: number,
+): Started<T>[] {
   const none = groups.every((tasks) => tasks.length === 0);
   if (jobs <= 1 || none || !isMainThread || !existsSync(fileURLToPath(WORKER_SCRIPT))) {
     return groups.map((tasks) => {
-      let done: ReplicationResult[] | undefined;
+      let done: T[] | undefined;
       return {
-        results: (onProgress) => (done ??= runHere(tasks, onProgress)),
+        results: (onProgress) => (done ??= runHere(tasks, revive, onProgress)),
         withdraw: () => {},
         rerank: () => {},
       };
@@ -93,10 +116,10 @@ export function startTaskGroups(
   const tickets = groups.map((tasks) => tasks.map((t) => pool.submitSync(t, ahead)));
   const batch = tickets.flat();
   return tickets.map((mine) => {
-    let done: ReplicationResult[] | undefined;
+    let done: T[] | undefined;
     return {
       results(onProgress) {
-        done ??= awaitAll(pool, mine, onProgress, batch);
+        done ??= awaitAll(pool, mine, revive, onProgress, batch);
         return done;
       },
       withdraw: () => pool.withdraw(mine),
@@ -121,20 +144,22 @@ export function joinStarted(parts: readonly StartedReplications[]): StartedRepli
   };
 }
 
-function runHere(
+function runHere<T>(
   tasks: readonly SimulationTask[],
+  revive: (value: unknown) => T,
   onProgress?: (fraction: number) => void,
-): ReplicationResult[] {
+): T[] {
   const n = tasks.length;
-  return tasks.map((task, r) => runTask(task, onProgress && ((f) => onProgress((r + f) / n))));
+  return tasks.map((task, r) => revive(runTask(task, onProgress && ((f) => onProgress((r + f) / n)))));
 }
 
-function awaitAll(
+function awaitAll<T>(
   pool: WorkerPool,
   tickets: readonly number[],
+  revive: (value: unknown) => T,
   onProgress?: (fraction: number) => void,
   batch: readonly number[] = tickets,
-): ReplicationResult[] {
+): T[] {
   const finished = new Set<number>();
   const report = (running: readonly number[]): void => {
     let sum = finished.size;
@@ -142,9 +167,7 @@ function awaitAll(
     onProgress?.(sum / tickets.length);
   };
   return tickets.map((ticket) => {
-    const result = reviveReplication(
-      pool.awaitSync(ticket, onProgress && report, batch) as ReplicationResult,
-    );
+    const result = revive(pool.awaitSync(ticket, onProgress && report, batch));
     finished.add(ticket);
     return result;
   });
@@ -156,7 +179,7 @@ export function replicationTasks(
   model: ModelFile,
   replications: number,
   seedOf: (r: number) => number,
-): SimulationTask[] {
+): ReplicationTask[] {
   return Array.from({ length: replications }, (_, r) => ({
     kind: "replication" as const,
     scenario,
@@ -167,7 +190,7 @@ export function replicationTasks(
 
 /** Independent simulation tasks (sensitivity trajectories, prediction draws), in parallel; results in task order. */
 export function evaluateTasks(
-  tasks: readonly SimulationTask[],
+  tasks: readonly ReplicationTask[],
   opts: { jobs?: number; onProgress?: (fraction: number) => void } = {},
 ): ReplicationResult[] {
   return startTasks(tasks, opts.jobs).results(opts.onProgress);

@@ -15,7 +15,7 @@ import type { PredictionOff } from "../uncertainty/predictionOff.js";
 import { CAPSIM_VERSION } from "../version.js";
 import { type DatabaseCpuSummary, databaseCpuSummary } from "./databaseCpuSummary.js";
 import { type DataVolumeSummary, dataVolumeSummary } from "./dataVolumeSummary.js";
-import { replicationTasks, type StartedReplications, startTaskGroups, startTasks } from "./parallel.js";
+import { replicationTasks, type StartedReplications, startTasks } from "./parallel.js";
 import { type BottleneckVerdict, bottleneckVerdict } from "./verdict.js";
 import { type RunWarning, runWarnings } from "./warnings.js";
 
@@ -170,40 +170,10 @@ export function startScenario(
   model: LoadedModel,
   opts: Pick<RunOptions, "replications" | "seed" | "jobs"> & { from?: number; ahead?: number } = {},
 ): StartedReplications {
-  const tasks = scenarioTasks({ loaded, model, options: opts }).slice(opts.from ?? 0);
-  return startTasks(tasks, opts.jobs, opts.ahead);
-}
-
-/** The replication tasks of one run request, seeded as `runScenario` seeds them. */
-function scenarioTasks({ loaded, model, options = {} }: RunRequest) {
-  const seed = options.seed ?? loaded.scenario.seed;
-  const seedOf = (r: number) => replicationSeed(seed, r);
-  const replications = options.replications ?? loaded.scenario.replications;
-  return replicationTasks(loaded.scenario, model.model, replications, seedOf);
-}
-
-/**
- * Hands several runs' replications to the workers as one batch: while a caller waits for one run, its
- * thread runs any still-queued replication of the others (src/run/parallel.ts `startTaskGroups`).
- */
-export function startScenarios(requests: readonly RunRequest[], jobs?: number): StartedReplications[] {
-  return startTaskGroups(requests.map(scenarioTasks), jobs);
-}
-
-/** One scenario run of `runScenarios`. */
-export interface RunRequest {
-  loaded: LoadedScenario;
-  model: LoadedModel;
-  options?: Omit<RunOptions, "started" | "onProgress">;
-}
-
-/**
- * Independent runs (sensitivity trajectories, prediction draws, calibration points) with every
- * replication of every run in one batch on the workers; each summary as `runScenario` would give it.
- */
-export function runScenarios(requests: readonly RunRequest[]): RunOutput[] {
-  const started = startScenarios(requests, requests[0]?.options?.jobs);
-  return requests.map((q, i) => runScenario(q.loaded, q.model, { ...q.options, started: started[i]! }));
+  const seed = opts.seed ?? loaded.scenario.seed;
+  const replications = opts.replications ?? loaded.scenario.replications;
+  const tasks = replicationTasks(loaded.scenario, model.model, replications, (r) => replicationSeed(seed, r));
+  return startTasks(tasks.slice(opts.from ?? 0), opts.jobs, opts.ahead);
 }
 
 /** What a replication used that the cost prices: running workspaces, and node-hours when nodes are modelled. */

@@ -1,6 +1,7 @@
 import { intervalBounds, UNIT_RANGE } from "../engine/stats/confidence.js";
 import type { LoadedModel } from "../model/loadModel.js";
-import { type RunOutput, type RunSummary, runScenario, startScenarios } from "../run/runScenario.js";
+import { startPoints } from "../run/parallel.js";
+import { type RunOutput, type RunSummary, runScenario } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
 
 /** One simulation job: a fully resolved scenario and model (plain data, so it crosses to a worker). */
@@ -34,9 +35,18 @@ export function evaluatePoint(task: PointTask): PointOutcome {
 }
 
 /**
- * Runs independent points (prediction draws, sensitivity trajectories): by default every replication of
- * every point is handed to the worker pool at once (`--jobs`), then each point is summarised as
- * `evaluatePoint` would, in task order; a caller's `evaluate` runs them one at a time instead.
+ * Runs a point's replications in this thread and summarises them as `evaluatePoint` does: a worker's whole
+ * task (src/run/parallel.ts `startPoints`), so its series are dropped where they were made.
+ */
+export function summarizePoint(task: PointTask, onProgress?: (fraction: number) => void): PointOutcome {
+  const options = { replications: task.replications, seed: task.seed, jobs: 1 };
+  return pointOutcome(task.index, runScenario(task.loaded, task.model, { ...options, onProgress }));
+}
+
+/**
+ * Runs independent points (prediction draws, sensitivity trajectories): by default every point is handed
+ * to the worker pool at once (`--jobs`), each run and summarised whole where it runs, so only summaries
+ * come back (a week's draw would bring ~450 MB of series); a caller's `evaluate` runs them one at a time.
  */
 export function evaluatePoints(
   tasks: readonly PointTask[],
@@ -48,14 +58,9 @@ export function evaluatePoints(
     return outcome;
   };
   if (evaluate) return tasks.map((t, i) => done(evaluate(t), i));
-  const options = (t: PointTask) => ({ replications: t.replications, seed: t.seed });
   // One batch, so this thread runs queued points while it waits (one-replication points would leave it idle).
-  const started = startScenarios(
-    tasks.map((t) => ({ loaded: t.loaded, model: t.model, options: options(t) })),
-  );
-  return tasks.map((t, i) =>
-    done(pointOutcome(t.index, runScenario(t.loaded, t.model, { ...options(t), started: started[i]! })), i),
-  );
+  const started = startPoints(tasks);
+  return started.map((s, i) => done(s.results()[0]!, i));
 }
 
 /** A point's outcome from its run, however the run's replications were computed. */

@@ -3,21 +3,40 @@ import { type ReplicationResult, runReplication } from "../model/coderModel.js";
 import type { ModelFile } from "../model/modelSchema.js";
 import { Timeline } from "../model/timeline.js";
 import type { Scenario } from "../scenario/index.js";
+import { type PointOutcome, type PointTask, summarizePoint } from "./evaluate.js";
 
 /**
- * One independent simulation a worker thread can run: a replication of a resolved scenario under a
- * model with a seed. Plain data both ways (structured clone), so the result computed in a worker is
- * the one this thread would have computed, bit for bit.
+ * One independent simulation a worker thread can run: a replication, or a whole point summarised where it
+ * runs. Plain data both ways (structured clone), so the result computed in a worker is the one this thread
+ * would have computed, bit for bit.
  */
-export interface SimulationTask {
+export type SimulationTask = ReplicationTask | PointSummaryTask;
+
+/** A replication of a resolved scenario under a model with a seed: its result carries its series. */
+export interface ReplicationTask {
   kind: "replication";
   scenario: Scenario;
   model: ModelFile;
   seed: number;
 }
 
+/** A point run and summarised in one go: only its outcome comes back, its series die where they were made. */
+export interface PointSummaryTask {
+  kind: "point";
+  point: PointTask;
+}
+
 /** Runs a task in this thread (a progress callback only splits the run into steps; the result is the same). */
-export function runTask(task: SimulationTask, onProgress?: (fraction: number) => void): ReplicationResult {
+export function runTask(task: ReplicationTask, onProgress?: (fraction: number) => void): ReplicationResult;
+export function runTask(
+  task: SimulationTask,
+  onProgress?: (fraction: number) => void,
+): ReplicationResult | PointOutcome;
+export function runTask(
+  task: SimulationTask,
+  onProgress?: (fraction: number) => void,
+): ReplicationResult | PointOutcome {
+  if (task.kind === "point") return summarizePoint(task.point, onProgress);
   return runReplication(task.scenario, task.model, task.seed, onProgress);
 }
 

@@ -38,6 +38,22 @@ describe("the run estimate's memory", () => {
     expect(estimateRun(loaded.scenario, model.model, 1, 4).memoryBytes).toBe(one.memoryBytes);
   });
 
+  it("prices a prediction draw's time as a replication's but keeps only its summary, beside replication 1's series", () => {
+    const { loaded, model } = loadScenarioAndModel(join(ROOT, "scenarios/scaletest-2000.yaml"));
+    const one = estimateRun(loaded.scenario, model.model, 1);
+    const two = estimateRun(loaded.scenario, model.model, 2);
+    const draws = estimateRun(loaded.scenario, model.model, 1, 1, 6);
+    expect(draws.events).toBe(7 * one.events);
+    expect(draws.replications).toBe(7);
+    expect(draws.retainedBytes).toBe(two.retainedBytes + 6 * 16 * 2 ** 20);
+    expect(draws.memoryBytes).toBeLessThan(estimateRun(loaded.scenario, model.model, 7).memoryBytes);
+    // Three replications' series before the draws: the draws add only their summaries.
+    const three = estimateRun(loaded.scenario, model.model, 3);
+    expect(estimateRun(loaded.scenario, model.model, 3, 1, 6).retainedBytes).toBe(
+      three.retainedBytes + 6 * 16 * 2 ** 20,
+    );
+  });
+
   it("is unbounded for a model too big to compose, without composing it", () => {
     const { loaded, model } = loadScenarioAndModel(join(ROOT, "test/fixtures/sweep/small.yaml"), [
       "deployment.coderd.replicas=10000000",

@@ -231,6 +231,39 @@ describe("several runs started as one batch", () => {
   });
 });
 
+describe("points summarised where they run", () => {
+  /** Paths of the typed arrays (series) anywhere in a value. */
+  const seriesIn = (v: unknown, path = ""): string[] =>
+    ArrayBuffer.isView(v) || v instanceof ArrayBuffer
+      ? [path]
+      : v && typeof v === "object"
+        ? Object.entries(v).flatMap(([k, x]) => seriesIn(x, `${path}.${k}`))
+        : [];
+  const withoutWall = (v: unknown): unknown =>
+    JSON.parse(JSON.stringify(v), (key, value) => (key === "wall_seconds" ? undefined : value));
+
+  it("only each point's outcome comes back from the pool, no series, the same as evaluatePoint's", async () => {
+    const parallel = await import(join(ROOT, "dist/run/parallel.js"));
+    const { evaluatePoint } = await import(join(ROOT, "dist/sweep/evaluate.js"));
+    const { loadScenario: loadDist } = await import(join(ROOT, "dist/scenario/index.js"));
+    const { loadModel: loadModelDist } = await import(join(ROOT, "dist/model/loadModel.js"));
+    const loaded = loadDist(SCENARIO);
+    const model = loadModelDist(loaded.scenario.model, loaded.file);
+    const points = [1, 2, 3, 4].map((seed, index) => ({
+      index,
+      loaded,
+      model,
+      replications: 1 + (seed % 2),
+      seed,
+    }));
+    const before = parallel.tasksRunHere();
+    const outcomes = parallel.startPoints(points, 2).map((s: { results(): unknown[] }) => s.results()[0]);
+    expect(parallel.tasksRunHere() - before).toBeGreaterThan(0);
+    expect(outcomes.flatMap((o: unknown) => seriesIn(o))).toEqual([]);
+    expect(withoutWall(outcomes)).toEqual(withoutWall(points.map((p) => evaluatePoint(p))));
+  });
+});
+
 describe("jobs within the memory budget", () => {
   it("runs no more replications at once than --max-memory-gb holds, and at least one", () => {
     const { loaded, model } = loadScenarioAndModel(SCENARIO);
