@@ -187,11 +187,3 @@ export function replicationTasks(
     seed: seedOf(r),
   }));
 }
-
-/** Independent simulation tasks (sensitivity trajectories, prediction draws), in parallel; results in task order. */
-export function evaluateTasks(
-  tasks: readonly ReplicationTask[],
-  opts: { jobs?: number; onProgress?: (fraction: number) => void } = {},
-): ReplicationResult[] {
-  return startTasks(tasks, opts.jobs).results(opts.onProgress);
-}
