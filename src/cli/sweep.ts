@@ -3,7 +3,13 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { ExitCode, InputError, printable } from "../errors.js";
 import { checkOutputFile, defaultOutputDir } from "../input/paths.js";
-import { type Budget, estimateRun, refuseOverBudget, SIMULATED_EVENTS_PER_SECOND } from "../run/estimate.js";
+import {
+  type Budget,
+  estimateEvents,
+  estimateRun,
+  refuseOverBudget,
+  SIMULATED_EVENTS_PER_SECOND,
+} from "../run/estimate.js";
 import { parseSetOverride } from "../scenario/index.js";
 import { cornerPoints, gridPoints, parseAxes, pathKey } from "../sweep/grid.js";
 import { describeLink, loadLink } from "../sweep/linkedLoad.js";
@@ -87,16 +93,16 @@ function refuseSweepOverBudget(
   jobs: number,
   budget: Budget,
 ): void {
+  const runsOf = (p: LoadedPoint) => replications ?? p.loaded.scenario.replications;
+  const own = points.filter((p) => inShard(p.point.index, shard));
+  // The grid's time first: it composes no model, so a grid far over --max-hours is refused at once.
+  const quick = own.reduce((n, p) => n + estimateEvents(p.loaded.scenario, runsOf(p)), 0);
+  if (Number.isFinite(quick)) refuseGrid(own.length, 0, quick, jobs, budget);
   let events = 0;
   let peakBytes = 0;
   let mine = 0;
-  for (const p of points) {
-    if (!inShard(p.point.index, shard)) continue;
-    const estimate = estimateRun(
-      p.loaded.scenario,
-      p.model.model,
-      replications ?? p.loaded.scenario.replications,
-    );
+  for (const p of own) {
+    const estimate = estimateRun(p.loaded.scenario, p.model.model, runsOf(p));
     try {
       refuseOverBudget(
         p.loaded,
@@ -120,6 +126,11 @@ function refuseSweepOverBudget(
     peakBytes = Math.max(peakBytes, estimate.memoryBytes);
     mine++;
   }
+  refuseGrid(mine, peakBytes, events, jobs, budget);
+}
+
+/** Refuses `points` points whose largest needs `peakBytes` and all together `events`, over `jobs` threads. */
+function refuseGrid(points: number, peakBytes: number, events: number, jobs: number, budget: Budget): void {
   // Each worker thread holds one point at a time.
   const memory = peakBytes * jobs;
   const hours = events / SIMULATED_EVENTS_PER_SECOND / 3600 / jobs;
@@ -130,7 +141,7 @@ function refuseSweepOverBudget(
         ? `about ${events.toExponential(1)} events, ~${hours.toFixed(0)} h with ${jobs} jobs, over --max-hours ${budget.maxHours}`
         : undefined;
   if (over)
-    throw new InputError({ file: "--vary", path: "", message: `refused: ${mine} points need ${over}` });
+    throw new InputError({ file: "--vary", path: "", message: `refused: ${points} points need ${over}` });
 }
 
 export function registerSweep(program: Command): void {

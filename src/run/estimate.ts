@@ -166,6 +166,9 @@ function meanAgents(scenario: Scenario): number {
   return (w.workspaces * (week.peak_active_pct / 100) * meanShape * days) / week.days;
 }
 
+/** A Sampler not counted: the terms' events and the structure's bytes without the series. */
+const NO_SAMPLER = { columns: 0, scrapes: 0 };
+
 /** The terms, with the Sampler's size (its columns and the scrapes they make room for). */
 function termsOf(
   scenario: Scenario,
@@ -249,10 +252,9 @@ export function estimateRun(
 ): RunEstimate {
   const span = simulatedEnd(scenario);
   const end = span.seconds;
-  const none = { columns: 0, scrapes: 0 };
-  const structure = BASE_BYTES + termsOf(scenario, end, none).reduce((n, t) => n + t.bytes, 0);
+  const structure = BASE_BYTES + termsOf(scenario, end, NO_SAMPLER).reduce((n, t) => n + t.bytes, 0);
   const composable = !hardLimitIssue(scenario, span) && structure <= COMPOSED_BYTES_LIMIT;
-  const sampler = composable ? samplerSize(scenario, model) : none;
+  const sampler = composable ? samplerSize(scenario, model) : NO_SAMPLER;
   const { columns } = sampler;
   const terms = termsOf(scenario, end, sampler);
   const perReplication = terms.reduce((n, t) => n + t.events, 0);
@@ -280,6 +282,16 @@ export function estimateRun(
     jobBytes,
     columns,
   };
+}
+
+/**
+ * Events of `runs` replications, without composing the model (the time budget needs no columns);
+ * unbounded beyond the simulator's range.
+ */
+export function estimateEvents(scenario: Scenario, runs: number): number {
+  const span = simulatedEnd(scenario);
+  if (hardLimitIssue(scenario, span)) return Number.POSITIVE_INFINITY;
+  return termsOf(scenario, span.seconds, NO_SAMPLER).reduce((n, t) => n + t.events, 0) * runs;
 }
 
 function formatCount(n: number): string {

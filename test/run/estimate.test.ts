@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { runReplication, samplerSize } from "../../src/model/coderModel.js";
 import { loadScenarioAndModel } from "../../src/model/loadScenarioAndModel.js";
 import { FAMILIES } from "../../src/model/metrics/catalog.js";
-import { estimateRun } from "../../src/run/estimate.js";
+import { estimateEvents, estimateRun } from "../../src/run/estimate.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -61,5 +61,24 @@ describe("the run estimate's memory", () => {
     const estimate = estimateRun(loaded.scenario, model.model, 1);
     expect(estimate.memoryBytes).toBe(Number.POSITIVE_INFINITY);
     expect(estimate.columns).toBe(0);
+  });
+});
+
+describe("the run estimate's events", () => {
+  it("are the same without composing the model (what a sweep's time check uses first)", () => {
+    for (const file of [
+      "scenarios/scaletest-2000.yaml",
+      "scenarios/week-3000.yaml",
+      "scenarios/reference/10k.yaml",
+    ]) {
+      const { loaded, model } = loadScenarioAndModel(join(ROOT, file));
+      expect(estimateEvents(loaded.scenario, 5)).toBe(estimateRun(loaded.scenario, model.model, 5).events);
+    }
+  });
+
+  it("are unbounded beyond the simulator's range", () => {
+    const { loaded } = loadScenarioAndModel(join(ROOT, "test/fixtures/sweep/small.yaml"));
+    const endless = { ...loaded.scenario, stages: [{ ...loaded.scenario.stages[0]!, duration_s: 1e308 }] };
+    expect(estimateEvents(endless, 1)).toBe(Number.POSITIVE_INFINITY);
   });
 });
