@@ -46,6 +46,11 @@ export function tasksRunHere(): number {
   return shared?.tasksRunHere ?? 0;
 }
 
+/** Replies the shared pool holds for callers that have not taken them yet (0 without one). */
+export function repliesHeld(): number {
+  return shared?.repliesHeld ?? 0;
+}
+
 /**
  * Tasks already handed to workers: `results()` blocks until all are back, in task order (the same array
  * on every call). `withdraw()` lets go of them instead: those not yet started never run.

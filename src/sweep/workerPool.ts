@@ -111,6 +111,8 @@ export class WorkerPool implements PointRunner {
   /** `ahead`: the rank of run-ahead work (lower first); absent for a caller's own task. */
   private readonly syncQueue: { ticket: number; task: SimulationTask; ahead?: number }[] = [];
   private readonly syncDone = new Map<number, SyncReply>();
+  /** Withdrawn tasks a worker was running: their replies are dropped on arrival, never kept. */
+  private readonly withdrawnRunning = new Set<number>();
   private nextTicket = 0;
   /** Blocking-channel tasks the calling thread ran itself while it waited (`awaitSync`). */
   private ranHere = 0;
@@ -205,6 +207,9 @@ export class WorkerPool implements PointRunner {
     for (let i = this.syncQueue.length - 1; i >= 0; i--)
       if (tickets.includes(this.syncQueue[i]!.ticket)) this.syncQueue.splice(i, 1);
     for (const t of tickets) this.syncDone.delete(t);
+    for (const slot of this.slots)
+      if (slot.syncTicket !== undefined && tickets.includes(slot.syncTicket))
+        this.withdrawnRunning.add(slot.syncTicket);
   }
 
   /**
@@ -222,6 +227,11 @@ export class WorkerPool implements PointRunner {
   /** How many blocking-channel tasks the calling thread has run itself so far. */
   get tasksRunHere(): number {
     return this.ranHere;
+  }
+
+  /** Replies held for a caller to take: a withdrawn task's never stay (each may hold a replication's series). */
+  get repliesHeld(): number {
+    return this.syncDone.size;
   }
 
   /** True when the task behind `ticket` has replied and its reply was not yet taken by `awaitSync`. */
@@ -249,7 +259,7 @@ export class WorkerPool implements PointRunner {
     for (const slot of this.slots) {
       for (let m = receiveMessageOnPort(slot.syncPort); m; m = receiveMessageOnPort(slot.syncPort)) {
         const reply = m.message as SyncReply;
-        this.syncDone.set(reply.ticket, reply);
+        if (!this.withdrawnRunning.delete(reply.ticket)) this.syncDone.set(reply.ticket, reply);
         if (slot.syncTicket === reply.ticket) slot.syncTicket = undefined;
         slot.replies++;
       }
@@ -333,7 +343,7 @@ export class WorkerPool implements PointRunner {
         : `exit code ${code}`;
       const died = new Error(`worker thread died (${cause})`);
       job?.reject(died);
-      if (slot.syncTicket !== undefined) {
+      if (slot.syncTicket !== undefined && !this.withdrawnRunning.delete(slot.syncTicket)) {
         this.syncDone.set(slot.syncTicket, {
           ticket: slot.syncTicket,
           ok: false,

@@ -229,6 +229,18 @@ describe("several runs started as one batch", () => {
     eventsOf([first]);
     expect(parallel.tasksRunHere() - before).toBe(0);
   });
+
+  it("a withdrawn run a worker was already running leaves no reply held", async () => {
+    const { parallel, groups } = await load();
+    // Rank 1, so the caller leaves it: the idle worker takes it at once.
+    const first = parallel.startTasks(groups[0], 2, 1);
+    first.withdraw();
+    // A one-replication run of this fixture takes milliseconds: by then the worker has replied.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Waiting on another run takes in every reply that came back.
+    eventsOf([parallel.startTasks(groups[1], 2)]);
+    expect(parallel.repliesHeld()).toBe(0);
+  });
 });
 
 describe("points summarised where they run", () => {
