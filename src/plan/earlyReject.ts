@@ -22,3 +22,10 @@ export function simulateSequentially(ctx: SearchContext, loaded: LoadedScenario,
   const early = simulate(ctx, loaded, first);
   return failsClearly(early.assessment) ? early : simulate(ctx, loaded);
 }
+
+/** The note beside a run rejected on `used` of `replications` replications; empty for a run on all. */
+export function earlyRejectNote(used: number, replications: number): string {
+  return used < replications
+    ? ` (rejected after ${used} of ${replications} replications: clear failure)`
+    : "";
+}

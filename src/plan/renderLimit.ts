@@ -1,5 +1,6 @@
 import { type Assessment, describeCheck, fmt } from "./checks.js";
 import { jsonHeader } from "./context.js";
+import { earlyRejectNote } from "./earlyReject.js";
 import { type LimitEvaluation, type LimitResult, uncertainChecks } from "./limit.js";
 import type { SearchContext } from "./simulate.js";
 
@@ -15,9 +16,7 @@ function verdict(a: Assessment): string {
 
 /** " (rejected after 2 of 3 replications: clear failure)" for a value rejected early, else "". */
 export function limitEarlyNote(e: LimitEvaluation, ctx: SearchContext): string {
-  return e.replications < ctx.replications
-    ? ` (rejected after ${e.replications} of ${ctx.replications} replications: clear failure)`
-    : "";
+  return earlyRejectNote(e.replications, ctx.replications);
 }
 
 /** The sentence on how sure the boundary is. */

@@ -5,6 +5,7 @@ import { type Assessment, type Check, describeCheck, fmt } from "./checks.js";
 import { jsonHeader } from "./context.js";
 import { CODERD_CPU, DB_CPU } from "./demand.js";
 import type { Deployment } from "./deployment.js";
+import { earlyRejectNote } from "./earlyReject.js";
 import type { DeploymentCost, PlanResult, PlanSimulation } from "./plan.js";
 import { referenceArchitecturesSource } from "./referenceArchitectures.js";
 import type { SearchContext } from "./simulate.js";
@@ -59,9 +60,7 @@ function verdict(s: PlanSimulation): string {
 
 /** " (rejected after 2 of 3 replications: clear failure)" for a run rejected early, else "". */
 export function earlyNote(s: PlanSimulation, replications: number): string {
-  return s.rejectedEarly
-    ? ` (rejected after ${s.replications} of ${replications} replications: clear failure)`
-    : "";
+  return s.rejectedEarly ? earlyRejectNote(s.replications, replications) : "";
 }
 
 function describeDeployment(d: Deployment): string {
