@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { LoadedModel } from "../model/loadModel.js";
 import { runScenario } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
+import { textCell } from "./csvCell.js";
 import type { PointOutcome } from "./evaluate.js";
 import { type Axis, cellOfValue, type GridPoint } from "./grid.js";
 import type { LoadedPoint } from "./pointScenario.js";
@@ -157,7 +158,7 @@ export function okRow(point: GridPoint, layout: SweepLayout, outcome: PointOutco
       return [numberCell(m?.mean), numberCell(m?.ci95?.[0]), numberCell(m?.ci95?.[1])];
     }),
     ...layout.resources.map((name) => numberCell(utils.get(name))),
-    hasBottleneck ? s.bottleneck.resource : "",
+    hasBottleneck ? textCell(s.bottleneck.resource) : "",
     hasBottleneck ? numberCell(s.bottleneck.utilization) : "",
     "ok",
     "",
@@ -167,7 +168,7 @@ export function okRow(point: GridPoint, layout: SweepLayout, outcome: PointOutco
 /** A failed point keeps its place: parameters, empty figures, and the message on one line. */
 export function errorRow(point: GridPoint, layout: SweepLayout, message: string): string[] {
   const empty = layout.metrics.length * 3 + layout.resources.length + 2;
-  return [...leadingCells(point), ...Array<string>(empty).fill(""), "error", oneLine(message)];
+  return [...leadingCells(point), ...Array<string>(empty).fill(""), "error", textCell(oneLine(message))];
 }
 
 /** One physical line per record, so a torn last line never hides an earlier row. */

@@ -30,8 +30,10 @@ export interface SweepCsv {
   header: string[];
   /** Rows by point index. */
   rows: Map<number, string[]>;
+  /** The line of each row in `rows` (every record is one line). */
+  lines: Map<number, number>;
   /** Point indexes that appear more than once (only possible in hand-edited or concatenated files). */
-  duplicates: number[];
+  duplicates: { index: number; line: number }[];
   /** With `lenient`: rows left out because they are malformed (a torn or edited line), and why. */
   dropped: { line: number; reason: string }[];
 }
@@ -65,7 +67,8 @@ export function readSweepCsv(path: string, opts: { lenient?: boolean } = {}): Sw
     });
   }
   const rows = new Map<number, string[]>();
-  const duplicates: number[] = [];
+  const lines = new Map<number, number>();
+  const duplicates: SweepCsv["duplicates"] = [];
   for (const [i, row] of body.entries()) {
     const line = i + 2;
     const bad = (at: string, reason: string): void => {
@@ -81,10 +84,13 @@ export function readSweepCsv(path: string, opts: { lenient?: boolean } = {}): Sw
       bad("point", `not a point index: "${row[0]!.slice(0, 40)}"`);
       continue;
     }
-    if (rows.has(index)) duplicates.push(index);
-    else rows.set(index, row);
+    if (rows.has(index)) duplicates.push({ index, line });
+    else {
+      rows.set(index, row);
+      lines.set(index, line);
+    }
   }
-  return { header, rows, duplicates, dropped };
+  return { header, rows, lines, duplicates, dropped };
 }
 
 /**

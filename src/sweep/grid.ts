@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
 import { parseSetOverride } from "../scenario/index.js";
+import { textCell } from "./csvCell.js";
 
 /** One value of a varied parameter: the text applied like `--set path=text`, and its typed value. */
 export interface AxisValue {
@@ -166,8 +167,8 @@ export function gridPoints(axes: readonly Axis[]): GridPoint[] {
   return Array.from({ length: gridSize(axes) }, (_, i) => gridPoint(axes, i));
 }
 
-/** How a typed value is written in a CSV cell: strings bare, everything else as JSON. */
+/** How a typed value is written in a CSV cell: strings bare (a formula escaped), everything else as JSON. */
 export function cellOfValue(value: unknown): string {
   if (value === null || value === undefined) return "";
-  return typeof value === "string" ? value : JSON.stringify(value);
+  return typeof value === "string" ? textCell(value) : JSON.stringify(value);
 }

@@ -1,6 +1,7 @@
 import { InputError, type InputIssue } from "../errors.js";
 import { readSweepCsv, writeSweepCsv } from "./csvFile.js";
-import { readSidecar, type SweepMeta, sidecarPath, sweepMismatches, writeSidecar } from "./sidecar.js";
+import { axesOfMeta, mergeRowProblem } from "./mergeRows.js";
+import { mismatchIssue, readSidecar, type SweepMeta, sweepMismatches, writeSidecar } from "./sidecar.js";
 
 export interface MergedSweep {
   meta: SweepMeta;
@@ -29,47 +30,57 @@ export function formatIndexRanges(indexes: readonly number[], maxRanges = 30): s
  */
 export function mergeSweeps(files: readonly string[]): MergedSweep {
   if (files.length === 0) throw new InputError({ file: "capsim merge", path: "", message: "no input files" });
-  const metas = files.map((f) => readSidecar(f));
+  const sidecars = files.map((f) => readSidecar(f));
+  const metas = sidecars.map((s) => s.meta);
   const reference = metas[0]!;
   const issues: InputIssue[] = [];
-  metas.forEach((meta, i) => {
-    for (const m of sweepMismatches(reference, meta, { shard: false })) {
-      issues.push({
-        file: sidecarPath(files[i]!),
-        path: "",
-        message: `not the same sweep as ${files[0]}: ${m}`,
-      });
-    }
+  sidecars.forEach((side) => {
+    for (const m of sweepMismatches(reference, side.meta, { shard: false }))
+      issues.push(mismatchIssue(side, m, "not the same sweep", `in ${sidecars[0]!.file}`));
   });
   if (issues.length > 0) throw new InputError(issues);
+  const axes = axesOfMeta(reference);
 
   const rows = new Map<number, string[]>();
-  const foundIn = new Map<number, string[]>();
+  const foundIn = new Map<number, { file: string; line: number }[]>();
+  const rowIssues: InputIssue[] = [];
   files.forEach((file, i) => {
     const csv = readSweepCsv(file);
     if (csv.header.join("\u0000") !== metas[i]!.columns.join("\u0000")) {
       issues.push({ file, line: 1, path: "", message: "header does not match the columns in its sidecar" });
       return;
     }
-    for (const index of csv.duplicates) foundIn.set(index, [...(foundIn.get(index) ?? []), file]);
+    for (const { index, line } of csv.duplicates)
+      foundIn.set(index, [...(foundIn.get(index) ?? []), { file, line }]);
     for (const [index, row] of csv.rows) {
-      foundIn.set(index, [...(foundIn.get(index) ?? []), file]);
-      if (index >= reference.grid.points) {
-        issues.push({
-          file,
-          path: "",
-          message: `point ${index} is outside the grid (0-${reference.grid.points - 1})`,
-        });
-      }
+      const line = csv.lines.get(index)!;
+      foundIn.set(index, [...(foundIn.get(index) ?? []), { file, line }]);
+      const problem =
+        index >= reference.grid.points
+          ? {
+              column: "point",
+              message: `point ${index} is outside the grid (0-${reference.grid.points - 1})`,
+            }
+          : mergeRowProblem(row, index, reference, axes);
+      if (problem) rowIssues.push({ file, line, path: problem.column, message: problem.message });
       rows.set(index, row);
     }
   });
+  issues.push(...rowIssues.slice(0, 20));
+  if (rowIssues.length > 20)
+    issues.push({
+      file: "capsim merge",
+      path: "",
+      message: `... ${rowIssues.length - 20} more rows refused`,
+    });
   const duplicated = [...foundIn].filter(([, where]) => where.length > 1);
   for (const [index, where] of duplicated.slice(0, 20)) {
+    const [first, ...others] = where;
+    const also = others.map((w) => `${w.file}:${w.line}`).join(", ");
     issues.push({
-      file: where.join(", "),
-      path: "",
-      message: `point ${index} appears ${where.length} times`,
+      ...first!,
+      path: "point",
+      message: `point ${index} appears ${where.length} times (also ${also})`,
     });
   }
   if (duplicated.length > 20) {

@@ -17,7 +17,7 @@ import { gridSize } from "./grid.js";
 import { lockSweep } from "./lock.js";
 import type { LoadedPoint, SweepBase } from "./pointScenario.js";
 import { inShard, type Shard } from "./shard.js";
-import { readSidecar, type SweepMeta, sidecarPath, sweepMismatches, writeSidecar } from "./sidecar.js";
+import { mismatchIssue, readSidecar, type SweepMeta, sweepMismatches, writeSidecar } from "./sidecar.js";
 import { type PointRunner, RunnerClosedError } from "./workerPool.js";
 
 export interface SweepOptions {
@@ -119,15 +119,10 @@ function resumableRows(
   points: ReadonlyMap<number, LoadedPoint>,
 ): { kept: Map<number, string[]>; dropped: DroppedRow[] } {
   const previous = readSidecar(outPath);
-  const mismatches = sweepMismatches(meta, previous, { shard: true });
+  const mismatches = sweepMismatches(meta, previous.meta, { shard: true });
   if (mismatches.length > 0) {
-    throw new InputError(
-      mismatches.map((m) => ({
-        file: sidecarPath(outPath),
-        path: "",
-        message: `cannot resume: this is a different sweep (${m}); use another --out, or --overwrite`,
-      })),
-    );
+    const what = "cannot resume a different sweep (use another --out, or --overwrite)";
+    throw new InputError(mismatches.map((m) => mismatchIssue(previous, m, what, "in this one")));
   }
   const csv = readSweepCsv(outPath, { lenient: true });
   if (csv.header.join("\u0000") !== meta.columns.join("\u0000")) {
@@ -139,7 +134,7 @@ function resumableRows(
     });
   }
   const dropped: DroppedRow[] = csv.dropped.map((d) => ({ line: d.line, reason: d.reason }));
-  for (const index of csv.duplicates) dropped.push({ point: index, reason: "appears more than once" });
+  for (const { index } of csv.duplicates) dropped.push({ point: index, reason: "appears more than once" });
   const kept = new Map<number, string[]>();
   const status = meta.columns.indexOf("status");
   for (const [index, row] of csv.rows) {

@@ -8,7 +8,7 @@ import { figureHtml, legendHtml } from "../figure.js";
 import { htmlPage } from "../page.js";
 import { renderPlot } from "../plotSvg.js";
 import { htmlTable, num } from "../table.js";
-import { parseJsonWithSchema } from "../zodInput.js";
+import { parseJsonWithSchema } from "../../../input/jsonInput.js";
 import { type CompareData, type CompareRow, compareSchema, toleranceBand } from "./compareData.js";
 
 const PASS = "#1b7f3b";

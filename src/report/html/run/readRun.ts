@@ -7,7 +7,7 @@ import { parseCsvRows } from "../../../measured/csvRows.js";
 import { loadModelFile } from "../../../model/loadModel.js";
 import { loadScenario } from "../../../scenario/index.js";
 import { displayPath } from "../displayPath.js";
-import { parseJsonWithSchema } from "../zodInput.js";
+import { parseJsonWithSchema } from "../../../input/jsonInput.js";
 import { flattenConfig } from "./configRows.js";
 import { type ConfigRow, type RunReportData, runSummarySchema, type TimeseriesColumns } from "./runData.js";
 

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { InputError } from "../../errors.js";
-import { jsonIssue, parseJsonText } from "../../measured/jsonLocate.js";
+import { InputError } from "../errors.js";
+import { jsonIssue, parseJsonText } from "../measured/jsonLocate.js";
 
 /** Parses JSON text against a schema; every problem becomes `file:line:col: path: message` (exit 2). */
 export function parseJsonWithSchema<T>(text: string, file: string, schema: z.ZodType<T>): T {
