@@ -121,8 +121,8 @@ function resumableRows(
   const previous = readSidecar(outPath);
   const mismatches = sweepMismatches(meta, previous.meta, { shard: true });
   if (mismatches.length > 0) {
-    const what = "cannot resume a different sweep (use another --out, or --overwrite)";
-    throw new InputError(mismatches.map((m) => mismatchIssue(previous, m, what, "in this one")));
+    const what = "cannot resume: this is a different sweep (use another --out, or --overwrite)";
+    throw new InputError(mismatches.map((m) => mismatchIssue(previous, m, what, "in this run")));
   }
   const csv = readSweepCsv(outPath, { lenient: true });
   if (csv.header.join("\u0000") !== meta.columns.join("\u0000")) {

@@ -101,7 +101,9 @@ describe("sweep --resume checks every kept row", () => {
     const out = join(dir, "other.csv");
     await runSweep(options(out));
     const other = { ...options(out, { resume: true }), seed: 2 };
-    await expect(runSweep(other)).rejects.toThrow(/cannot resume: this is a different sweep \(seed/);
+    await expect(runSweep(other)).rejects.toThrow(
+      /other\.csv\.meta\.json:\d+:\d+: seed: cannot resume: this is a different sweep .*: 1 here, 2 in this run/,
+    );
   });
 });
 

@@ -140,7 +140,9 @@ describe("capsim sweep", () => {
       "--resume",
     ]);
     expect(otherGrid.code).toBe(2);
-    expect(otherGrid.stderr).toMatch(/cannot resume: this is a different sweep \(grid/);
+    expect(otherGrid.stderr).toMatch(
+      /full\.csv\.meta\.json:\d+:\d+: grid\.axes: cannot resume: this is a different sweep/,
+    );
   });
 });
 
