@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as Plot from "@observablehq/plot";
 import { InputError } from "../../../errors.js";
+import { parseJsonWithSchema } from "../../../input/jsonInput.js";
 import { formatNumber } from "../../textSummary.js";
 import { displayPath } from "../displayPath.js";
 import { escapeHtml } from "../escape.js";
@@ -8,7 +9,6 @@ import { figureHtml, legendHtml } from "../figure.js";
 import { htmlPage } from "../page.js";
 import { renderPlot } from "../plotSvg.js";
 import { htmlTable, num } from "../table.js";
-import { parseJsonWithSchema } from "../../../input/jsonInput.js";
 import { type CompareData, type CompareRow, compareSchema, toleranceBand } from "./compareData.js";
 
 const PASS = "#1b7f3b";

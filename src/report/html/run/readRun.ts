@@ -1,13 +1,13 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../../errors.js";
+import { parseJsonWithSchema } from "../../../input/jsonInput.js";
 import { inputLimits } from "../../../input/limits.js";
 import { readInputText } from "../../../input/readInput.js";
 import { parseCsvRows } from "../../../measured/csvRows.js";
 import { loadModelFile } from "../../../model/loadModel.js";
 import { loadScenario } from "../../../scenario/index.js";
 import { displayPath } from "../displayPath.js";
-import { parseJsonWithSchema } from "../../../input/jsonInput.js";
 import { flattenConfig } from "./configRows.js";
 import { type ConfigRow, type RunReportData, runSummarySchema, type TimeseriesColumns } from "./runData.js";
 
