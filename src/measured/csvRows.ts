@@ -9,12 +9,14 @@ export interface CsvRow {
 
 /**
  * Parses CSV into rows with their starting lines; quoting problems and rows with the wrong number of
- * fields become `file:line: ...` InputErrors. `lineOffset` accounts for lines removed before parsing.
+ * fields become `file:line: ...` InputErrors. `lineOffset` accounts for lines removed before parsing;
+ * `maxRecords` stops after that many records (the rest is not parsed), `maxRecordChars` refuses a longer
+ * record.
  */
 export function parseCsvRows(
   text: string,
   file: string,
-  opts: { delimiter?: string; lineOffset?: number } = {},
+  opts: { delimiter?: string; lineOffset?: number; maxRecords?: number; maxRecordChars?: number } = {},
 ): CsvRow[] {
   const offset = opts.lineOffset ?? 0;
   let parsed: { record: string[]; info: { lines: number } }[];
@@ -24,6 +26,10 @@ export function parseCsvRows(
       info: true,
       skip_empty_lines: true,
       trim: false,
+      // A byte-order mark (Excel's "CSV UTF-8") is not part of the first column's name.
+      bom: true,
+      ...(opts.maxRecords !== undefined ? { to: opts.maxRecords } : {}),
+      ...(opts.maxRecordChars !== undefined ? { max_record_size: opts.maxRecordChars } : {}),
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
     if (error instanceof CsvError) {

@@ -5,6 +5,7 @@ import { InputError } from "../errors.js";
 import { inputLimits } from "../input/limits.js";
 import { readInputText } from "../input/readInput.js";
 import { writeAll, writeFileAtomic } from "../output/atomicFile.js";
+import { MAX_GRID_POINTS } from "./grid.js";
 
 /** One CSV record, newline-terminated. Cells are already strings, so equal rows give equal bytes. */
 export function csvLine(cells: readonly string[]): string {
@@ -53,7 +54,8 @@ export function readSweepCsv(path: string, opts: { lenient?: boolean } = {}): Sw
   }
   let records: string[][];
   try {
-    records = parse(text, { relax_column_count: true }) as string[][];
+    // One record past the grid's limit is enough to refuse: a forged file is never parsed whole.
+    records = parse(text, { bom: true, relax_column_count: true, to: MAX_GRID_POINTS + 2 }) as string[][];
   } catch (error) {
     throw new InputError({ file: path, path: "", message: `not a valid CSV: ${(error as Error).message}` });
   }
@@ -64,6 +66,14 @@ export function readSweepCsv(path: string, opts: { lenient?: boolean } = {}): Sw
       line: 1,
       path: "",
       message: 'not a capsim sweep CSV (first column must be "point")',
+    });
+  }
+  if (body.length > MAX_GRID_POINTS) {
+    throw new InputError({
+      file: path,
+      line: MAX_GRID_POINTS + 2,
+      path: "",
+      message: `more than ${MAX_GRID_POINTS} points: not a capsim sweep (a grid has at most ${MAX_GRID_POINTS})`,
     });
   }
   const rows = new Map<number, string[]>();

@@ -120,6 +120,14 @@ describe("capsim merge checks what it is given", () => {
     );
   });
 
+  it("refuses a file of more rows than a grid has points at the first one too many, parsing no further", () => {
+    const [header, row] = readFileSync(s2, "utf8").split("\n");
+    const long = join(dir, "long.csv");
+    writeFileSync(long, `${header}\n${`${row}\n`.repeat(10_001)}`);
+    writeFileSync(`${long}.meta.json`, readFileSync(`${s2}.meta.json`));
+    expect(issuesOf([s1, long])).toMatch(/long\.csv:10002: more than 10000 points/);
+  });
+
   it("refuses shards of different replications at the sidecar's line: exit 2, nothing written", async () => {
     const other = await shardFile("r2.csv", USERS, { index: 2, count: 2 }, 2);
     const out = join(dir, "merged.csv");

@@ -39,7 +39,9 @@ export function chooseAxes(table: SweepTable, xParam?: string): SweepAxes {
   const byLabel = new Map<string, SweepPoint[]>();
   for (const pt of table.points) {
     const label = groupBy.map((p) => `${p}=${pt.params.get(p) ?? ""}`).join(", ");
-    byLabel.set(label, [...(byLabel.get(label) ?? []), pt]);
+    const group = byLabel.get(label);
+    if (group) group.push(pt);
+    else byLabel.set(label, [pt]);
   }
   const xOf = (pt: SweepPoint) => (numericX ? Number(pt.params.get(x)) : 0);
   const groups = [...byLabel].map(([label, points]) => ({
