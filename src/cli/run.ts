@@ -106,7 +106,9 @@ export function registerRun(program: Command): void {
     }
     const openMetricsStart = parseOpenMetricsStart(flags.openmetricsStart);
     // Every output location is checked before the simulation, so a bad one costs nothing.
-    const outDir = flags.out ? resolve(flags.out) : defaultOutputDir(loaded.scenario.name);
+    const outDir = flags.out
+      ? resolve(flags.out)
+      : defaultOutputDir(loaded.scenario.name, undefined, ["summary.json", "timeseries.csv", "report.html"]);
     checkOutputDirectory(outDir, flags.out ? "--out" : "results");
     if (flags.openmetrics) checkOutputFile(resolve(flags.openmetrics), "--openmetrics");
     const withDraws = estimateRun(loaded.scenario, model.model, replications, defaultJobs(), draws);

@@ -199,7 +199,9 @@ export function registerSweep(program: Command): void {
     const { loaded, model } = loadScenarioAndModel(scenarioArg, flags.set);
     const name = loaded.scenario.name;
     const defaultFile = shard ? `sweep.shard-${shard.index}-of-${shard.count}.csv` : "sweep.csv";
-    const outPath = flags.out ? resolve(flags.out) : join(defaultOutputDir(name), defaultFile);
+    const outPath = flags.out
+      ? resolve(flags.out)
+      : join(defaultOutputDir(name, undefined, [defaultFile, sidecarPath(defaultFile)]), defaultFile);
     checkOutputFile(outPath, flags.out ? "--out" : "results", { regularOnly: true });
     const link = loadLink(
       loaded,

@@ -1,5 +1,5 @@
 import { closeSync, openSync, realpathSync, type Stats, statSync, unlinkSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 
 /**
@@ -27,15 +27,44 @@ export function safeSlug(name: string): string {
   return slug === "" ? "unnamed" : slug;
 }
 
-/** `results/<slug of name>` under `cwd`, proven to be inside results/. */
-export function defaultOutputDir(name: string, cwd = process.cwd()): string {
+/**
+ * `results/<slug of name>` under `cwd`, proven to be inside results/, also once symbolic links are
+ * followed: a checkout may carry `results/<name>` or `results/<name>/<file>` as a link out of it.
+ * `files` are the names capsim writes there. results/ itself may be a link (to a bigger disk).
+ */
+export function defaultOutputDir(name: string, cwd = process.cwd(), files: readonly string[] = []): string {
   const root = resolve(cwd, RESULTS_DIR);
   const dir = join(root, safeSlug(name));
-  const rel = relative(root, dir);
-  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+  if (!isInside(root, dir)) {
     throw new InputError({ file: "name", path: "name", message: `cannot make an output folder name of it` });
   }
+  const realRoot = realPathOf(root);
+  for (const path of [dir, ...files.map((f) => join(dir, f))]) {
+    const real = realPathOf(path);
+    if (!isInside(realRoot, real)) {
+      throw new InputError({
+        file: path,
+        path: "",
+        message: `a symbolic link leads out of ${RESULTS_DIR}/ (to ${real}); remove it, or choose the place with --out`,
+      });
+    }
+  }
   return dir;
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+/** The path with every symbolic link of its existing part resolved (the rest as given). */
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realPathOf(parent), basename(path));
+  }
 }
 
 function statOrUndefined(path: string): Stats | undefined {

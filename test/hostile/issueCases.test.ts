@@ -1,5 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -9,6 +17,7 @@ import {
   expectPromiseKept,
   requireBuild,
   type Sandbox,
+  SMALL,
   sandbox,
   snapshot,
   writeSmallScenario,
@@ -42,6 +51,37 @@ describe("paths from input do not escape", () => {
     const r = run(["run", s, "--replications", "1", "--no-progress"]);
     expect(r.code).toBe(0);
     expect(existsSync(join(box.cwd, "results/escaped/summary.json"))).toBe(true);
+  });
+
+  it("a link in results/ leading out of it (a checkout can carry one) is refused; results/ itself may be one", () => {
+    fresh();
+    const outside = join(box.root, "outside");
+    const kept = join(outside, "bashrc");
+    mkdirSync(outside);
+    writeFileSync(kept, "keep me\n");
+    const results = join(box.cwd, "results");
+    mkdirSync(join(results, "sweep-small"), { recursive: true });
+    symlinkSync(kept, join(results, "sweep-small/sweep.csv.meta.json"));
+    const grid = ["--vary", "workload.users=20,40", "--replications", "1", "--jobs", "1", "--no-progress"];
+    const sweep = run(["sweep", SMALL, ...grid]);
+    expect(sweep.code).toBe(2);
+    expect(sweep.stderr).toMatch(
+      /sweep\.csv\.meta\.json: a symbolic link leads out of results\/ \(to .*bashrc\)/,
+    );
+    rmSync(results, { recursive: true });
+    mkdirSync(results);
+    symlinkSync(outside, join(results, "sweep-small"));
+    const runIt = run(["run", SMALL, "--replications", "1", "--prediction-draws", "0", "--no-progress"]);
+    expect(runIt.code).toBe(2);
+    expect(readdirSync(outside)).toEqual(["bashrc"]);
+    expect(readFileSync(kept, "utf8")).toBe("keep me\n");
+    // results/ itself linked to a bigger disk is the user's choice.
+    const disk = join(box.root, "disk");
+    mkdirSync(disk);
+    rmSync(results, { recursive: true });
+    symlinkSync(disk, results);
+    expect(run(["sweep", SMALL, ...grid], ["disk"]).code).toBe(0);
+    expect(existsSync(join(disk, "sweep-small/sweep.csv"))).toBe(true);
   });
 
   it("a model path naming a non-model file is refused without echoing its lines", () => {
