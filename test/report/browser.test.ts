@@ -5,6 +5,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeReport, writeRunReport } from "../../src/report/html/index.js";
 import { requireTool } from "../helpers/tools.js";
+import { HOSTILE, writeHostileInputs } from "./hostileInputs.js";
 import { COMPARE_FIXTURE, ROOT, SWEEP_FIXTURE, writeSmallRun } from "./runFixture.js";
 
 // The reports as a person opens them: headless Debian Chromium, offline, no network at all.
@@ -47,6 +48,10 @@ async function open(file: string, javaScriptEnabled = true): Promise<Opened> {
     if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("dialog", (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
   page.on("request", (r) => requests.push(r.url()));
   page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
   await context.route("**/*", (route) => (route.request().url() === url ? route.continue() : route.abort()));
@@ -126,15 +131,42 @@ describe.skipIf(!HAS_CHROMIUM)("reports in headless Chromium", () => {
     }
   });
 
+  it("hostile strings in a sweep CSV and a comparison render as text: nothing runs, nothing reordered", async () => {
+    const files = writeHostileInputs(join(OUT, "hostile"));
+    for (const input of files) {
+      const file = writeReport(input, `${input}.html`).file;
+      const { page, problems, requests } = await open(file);
+      await page.waitForTimeout(100);
+      // Every attribute a script or a link could hide in: none carries one (page code as text: no DOM types here).
+      const active = await page.evaluate(`[...document.querySelectorAll("*")].flatMap((el) =>
+        [...el.attributes].filter((a) => /^on/i.test(a.name) || /^\\s*javascript:/i.test(a.value))
+          .map((a) => el.tagName + " " + a.name + "=" + a.value))`);
+      const text = (await page.locator("body").innerText()) + (await page.title());
+      expect(active).toEqual([]);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([]);
+      expect(await count(page, "script")).toBe(1);
+      expect(text).toContain(HOSTILE.script);
+      expect(text).toContain(HOSTILE.link);
+      // A bidirectional override is shown, not obeyed (it would make the text read backwards).
+      expect(text).toContain("\\u202eevil");
+      expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+      const svgText = (await page.locator("svg text").allTextContents()).join("\n");
+      expect(svgText).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+      await page.context().close();
+    }
+  });
+
   it("a page that fetches is caught (the checks above can fail)", async () => {
     const file = join(OUT, "fetching.html");
     const { writeFileSync } = await import("node:fs");
     writeFileSync(
       file,
-      '<!doctype html><img src="https://example.invalid/x.png"><script>console.error("boom")</script>',
+      '<!doctype html><img src="https://example.invalid/x.png"><script>console.error("boom");alert(1)</script>',
     );
     const { problems, requests } = await open(file);
     expect(requests).toEqual(["https://example.invalid/x.png"]);
     expect(problems.join("\n")).toContain("boom");
+    expect(problems).toContain("dialog: 1");
   });
 });

@@ -1,6 +1,18 @@
 /** Escapes text for HTML element content and quoted attribute values (both contexts are safe). */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+  return showControls(text).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+}
+
+// Controls a page would obey invisibly: C0/C1 (but tab and line ends) and the bidirectional overrides.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const HIDDEN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Control characters shown as `\u202e`-style text: a right-to-left override from input would make the
+ * text after it read backwards (`\u202eevil` shows as "live"), so the page shows it instead of obeying it.
+ */
+export function showControls(text: string): string {
+  return text.replace(HIDDEN_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 const HTML_ENTITIES: Record<string, string> = {

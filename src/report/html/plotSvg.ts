@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
+import { showControls } from "./escape.js";
 
 export interface RenderedPlot {
   /** The chart as SVG markup; text and attributes are escaped by the DOM serializer. */
@@ -23,7 +24,7 @@ export function renderPlot(options: Plot.PlotOptions): RenderedPlot {
     return typeof a === "number" && typeof b === "number" ? [a, b] : undefined;
   };
   return {
-    svg: uniqueIds(chart.outerHTML),
+    svg: showControls(uniqueIds(chart.outerHTML)),
     xDomain: x?.type === "linear" ? pair(x.domain) : undefined,
     xRange: pair(x?.range),
     yRange: pair(y?.range),
