@@ -52,6 +52,8 @@ function isStale(path: string, owner: LockOwner | undefined): boolean {
 
 export interface SweepLock {
   release(): void;
+  /** The lock a gone process left, taken over (its pid, host and start), if there was one. */
+  takenFrom?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export function lockSweep(csvPath: string): SweepLock {
   const path = lockPath(csvPath);
   makeDirectories(dirname(path));
   const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+  let takenFrom: string | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, "wx");
@@ -74,11 +77,12 @@ export function lockSweep(csvPath: string): SweepLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = readOwner(path);
+      const who = owner ? `pid ${owner.pid} on ${owner.host}, since ${owner.started}` : "an unknown process";
       if (attempt < 3 && isStale(path, owner)) {
         unlinkSync(path);
+        takenFrom = who;
         continue;
       }
-      const who = owner ? `pid ${owner.pid} on ${owner.host}, since ${owner.started}` : "an unknown process";
       throw new InputError({
         file: "--out",
         path: "",
@@ -95,5 +99,5 @@ export function lockSweep(csvPath: string): SweepLock {
   };
   // A thrown error or process.exit still releases it; only SIGKILL leaves it, and that one is stale.
   process.on("exit", release);
-  return { release };
+  return takenFrom === undefined ? { release } : { release, takenFrom };
 }

@@ -164,6 +164,7 @@ function describeDropped(d: DroppedRow): string {
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   // Before anything reads or writes the CSV: a second sweep on the same file stops here.
   const lock = lockSweep(opts.outPath);
+  if (lock.takenFrom) opts.onNote?.(`took over the lock of ${lock.takenFrom}: that process is gone`);
   try {
     return await lockedSweep(opts);
   } finally {
@@ -202,6 +203,8 @@ async function lockedSweep(opts: SweepOptions): Promise<SweepResult> {
     .filter((p) => !rows.has(p.point.index))
     .sort((a, b) => costEstimate(b) - costEstimate(a) || a.point.index - b.point.index);
   const skipped = mine.length - todo.length;
+  if (opts.resume)
+    opts.onNote?.(`resume: ${skipped} of ${mine.length} points done before, ${todo.length} to run`);
   writeSidecar(opts.outPath, meta);
   writeSweepCsv(opts.outPath, header, rows.values());
 

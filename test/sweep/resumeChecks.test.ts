@@ -85,8 +85,9 @@ describe("sweep --resume checks every kept row", () => {
     );
     expect(seen.sort()).toEqual([1, 2]);
     expect(result).toMatchObject({ skipped: 2, ran: 2, written: 4 });
-    expect(notes).toHaveLength(1);
+    expect(notes).toHaveLength(2);
     expect(notes[0]).toMatch(/dropped 3 row\(s\)/);
+    expect(notes[1]).toBe("resume: 2 of 4 points done before, 2 to run");
     expect(notes[0]).toMatch(/point 1: edited/);
     expect(notes[0]).toMatch(/point 2: computed for another scenario/);
     expect(notes[0]).toMatch(/line 6: torn/);
@@ -94,7 +95,7 @@ describe("sweep --resume checks every kept row", () => {
     expect(lines(out)).toHaveLength(5);
     const again: string[] = [];
     await runSweep(options(out, { resume: true, onNote: (m) => again.push(m) }));
-    expect(again).toEqual([]);
+    expect(again).toEqual(["resume: 4 of 4 points done before, 0 to run"]);
   });
 
   it("refuses a sidecar of a different sweep instead of mixing its rows", async () => {
@@ -138,8 +139,12 @@ describe("sweep lock", () => {
       lockPath(out),
       JSON.stringify({ pid: Number(dead.stdout), host: hostname(), started: "x" }),
     );
-    const result = await runSweep(options(out));
+    const notes: string[] = [];
+    const result = await runSweep(options(out, { onNote: (m) => notes.push(m) }));
     expect(result.written).toBe(4);
+    expect(notes).toEqual([
+      `took over the lock of pid ${dead.stdout} on ${hostname()}, since x: that process is gone`,
+    ]);
     expect(existsSync(lockPath(out))).toBe(false);
   });
 });
