@@ -46,6 +46,9 @@ interface SweepFlags {
   maxHours: number;
 }
 
+/** With stderr redirected (a log), a progress line at most this often. */
+const LOG_EVERY_MS = 30_000;
+
 /** Exit status of a sweep stopped by a signal (shell convention 128 + signal number). */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: ExitCode.interrupted, SIGTERM: 143 };
 
@@ -226,7 +229,7 @@ export function registerSweep(program: Command): void {
       estimating.stop();
     }
     const runner = createPointRunner(jobs);
-    const progress = createProgress(`sweep ${name}`, { enabled: flags.progress });
+    const progress = createProgress(`sweep ${name}`, { enabled: flags.progress, logEveryMs: LOG_EVERY_MS });
     const controller = new AbortController();
     let signalName: string | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
