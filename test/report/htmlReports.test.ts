@@ -1,5 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
@@ -310,5 +319,19 @@ describe("capsim report", () => {
     const bad = cli([SWEEP_FIXTURE, "--x", "nope", "-o", out]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--x: "nope" is not a varied parameter');
+  });
+
+  it("does not write the report it places itself through a symbolic link (a folder handed over may hold one)", () => {
+    const folder = join(tmp, "handed-over");
+    mkdirSync(folder);
+    const sweep = join(folder, "sweep.csv");
+    copyFileSync(SWEEP_FIXTURE, sweep);
+    const kept = join(tmp, "bashrc");
+    writeFileSync(kept, "keep me\n");
+    symlinkSync(kept, join(folder, "sweep.html"));
+    expect(() => writeReport(sweep)).toThrow(/sweep\.html: is a symbolic link/);
+    expect(readFileSync(kept, "utf8")).toBe("keep me\n");
+    // Named with -o, the place is the user's choice.
+    expect(writeReport(sweep, join(folder, "sweep.html")).file).toBe(join(folder, "sweep.html"));
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, lstatSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../../errors.js";
 import { writeFileAtomic } from "../../output/atomicFile.js";
@@ -48,6 +48,21 @@ export function defaultReportPath(input: ReportInput): string {
 
 export type ReportOptions = SweepReportOptions;
 
+/**
+ * A report capsim places itself is not written through a symbolic link: a folder someone handed over
+ * may carry `sweep.html` (or `report.html`) as a link to `~/.bashrc`. `-o` names the place explicitly.
+ */
+function refuseLink(file: string): void {
+  if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new InputError({
+      file,
+      path: "",
+      message:
+        "is a symbolic link: the report would be written through it; remove it, or choose the place with -o",
+    });
+  }
+}
+
 /** Renders the report for one input as a self-contained HTML string. */
 export function renderReport(input: ReportInput, opts: ReportOptions = {}): string {
   switch (input.kind) {
@@ -68,6 +83,7 @@ export function writeReport(
 ): { kind: ReportKind; file: string } {
   const input = detectReportInput(inputPath);
   const file = resolve(outFile ?? defaultReportPath(input));
+  if (outFile === undefined) refuseLink(file);
   writeFileAtomic(file, renderReport(input, opts));
   return { kind: input.kind, file };
 }
