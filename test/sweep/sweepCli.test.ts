@@ -118,7 +118,7 @@ describe("capsim sweep", () => {
     ).toBe(0);
     const other = capsim(["merge", join(dir, "s1.csv"), join(dir, "other.csv"), "-o", join(dir, "bad.csv")]);
     expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/scenario sha256/);
+    expect(other.stderr).toMatch(/other\.csv\.meta\.json:\d+:\d+: scenario\.sha256: not the same sweep: /);
     expect(existsSync(join(dir, "bad.csv"))).toBe(false);
   });
 
