@@ -157,8 +157,46 @@ export function jsonSyntaxProblem(text: string): SyntaxProblem | undefined {
   }
 }
 
+/**
+ * Deepest nesting of arrays and objects a JSON input may have: capsim's own files nest about 8 deep,
+ * and code that walks a value (canonical hashes, the report's tables) recurses once per level.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Offset of the first `[` or `{` nested deeper than `max` (strings skipped), or undefined. */
+function tooDeepAt(text: string, max: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return undefined;
+}
+
+/** Refuses JSON nested deeper than MAX_JSON_DEPTH at its line and column (it would overflow the stack). */
+export function refuseDeepJson(text: string, file: string, firstLine = 1): void {
+  const at = tooDeepAt(text, MAX_JSON_DEPTH);
+  if (at === undefined) return;
+  const pos = new LineIndex(text).position(at);
+  throw new InputError({
+    file,
+    line: pos.line + firstLine - 1,
+    col: pos.col,
+    path: "",
+    message: `nested deeper than ${MAX_JSON_DEPTH} levels`,
+  });
+}
+
 /** JSON.parse that reports malformed input as `file:line:col: not valid JSON: ...`. */
 export function parseJsonText(text: string, file: string, firstLine = 1): unknown {
+  refuseDeepJson(text, file, firstLine);
   try {
     return JSON.parse(text);
   } catch {

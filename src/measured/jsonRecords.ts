@@ -1,5 +1,5 @@
 import { InputError, type InputIssue } from "../errors.js";
-import { type JsonPath, jsonIssue, parseJsonText } from "./jsonLocate.js";
+import { type JsonPath, jsonIssue, parseJsonText, refuseDeepJson } from "./jsonLocate.js";
 import { splitLines } from "./textPos.js";
 
 /** One JSON document of a file, with what is needed to position errors inside it. */
@@ -12,6 +12,7 @@ export interface JsonRecord {
 
 /** A whole-file JSON document, or one record per line for newline-delimited JSON. */
 export function parseJsonOrNdjson(text: string, file: string): { ndjson: boolean; records: JsonRecord[] } {
+  refuseDeepJson(text, file);
   try {
     return { ndjson: false, records: [{ value: JSON.parse(text), text, firstLine: 1 }] };
   } catch {

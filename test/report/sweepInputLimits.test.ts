@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseSweepCsv } from "../../src/report/html/index.js";
+import { parseSweepCsv, readSweep } from "../../src/report/html/index.js";
 
 // A sweep CSV handed to `capsim report` by someone else: bounded before it is parsed or drawn.
 const HEADER = "point,param:workload.users,api_rps_median@dashboard:mean,util:db,status";
@@ -24,6 +27,15 @@ describe("sweep report input limits", () => {
     );
     const huge = `point,param:x,status,error\n0,1,error,${"A".repeat(2 << 20)}\n`;
     expect(() => parseSweepCsv(huge, "huge.csv")).toThrow(/^huge\.csv:2: malformed CSV: Max Record Size/);
+  });
+
+  it("refuses a sidecar nested too deep to show at its line and column (it overflowed the stack, exit 1)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "capsim-report-deep-"));
+    const csv = join(dir, "deep.csv");
+    writeFileSync(csv, `${HEADER}\n${rows(2)}\n`);
+    writeFileSync(`${csv}.meta.json`, `{"x": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`);
+    expect(() => readSweep(csv)).toThrow(/deep\.csv\.meta\.json:1:\d+: nested deeper than 64 levels/);
+    rmSync(dir, { recursive: true });
   });
 
   it("reads a file saved with a byte-order mark and CRLF line ends (Excel's CSV UTF-8)", () => {

@@ -102,6 +102,19 @@ describe("capsim merge checks what it is given", () => {
     );
   });
 
+  it("refuses a sidecar nested too deep to walk at its line and column (it overflowed the stack, exit 1)", () => {
+    const deep = join(dir, "deep.csv");
+    writeFileSync(deep, readFileSync(s2));
+    const text = readFileSync(`${s2}.meta.json`, "utf8");
+    writeFileSync(
+      `${deep}.meta.json`,
+      text.replace('"values": [', `"values": [${"[".repeat(100_000)}${"]".repeat(100_000)}, `),
+    );
+    expect(issuesOf([s1, deep])).toMatch(
+      /deep\.csv\.meta\.json:\d+:\d+: not a capsim sweep sidecar: nested deeper than 64 levels/,
+    );
+  });
+
   it("refuses edited rows, parameters not the point's, and cells capsim never writes, at file:line", () => {
     const figure = tampered("figure.csv", 1, (c) => (c[2] = "999"), false);
     expect(issuesOf([s1, figure])).toMatch(/figure\.csv:2: row_sha256: edited/);
