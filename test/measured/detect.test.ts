@@ -60,7 +60,7 @@ describe("format detection from content", () => {
   it("never lets a non-InputError escape", () => {
     // Deep enough to overflow a recursive scanner; the failure still comes back as an InputError.
     expect(inputErrorOf(() => parseMeasured("[".repeat(200_000), "deep.json"))).toBe(
-      "deep.json:1:1: not valid JSON: too deeply nested",
+      "deep.json:1:65: nested deeper than 64 levels",
     );
   });
 });
