@@ -22,11 +22,15 @@ export const compareRowSchema = z.object({
   note: z.string().optional(),
 });
 
+/** Most rows a comparison report draws. */
+export const MAX_COMPARE_ROWS = 1000;
+
 export const compareSchema = z.looseObject({
   scenario: z.string().optional(),
   measured_source: z.string().optional(),
   capsim_version: z.string().optional(),
-  rows: z.array(compareRowSchema),
+  /** One chart each: a comparison has one per measured figure (14 for the 2000-user test). */
+  rows: z.array(compareRowSchema).max(MAX_COMPARE_ROWS),
   /** Measured figures the simulation does not produce: listed, never failures. */
   not_simulated: z
     .array(z.object({ metric: z.string(), stage: z.string().nullable(), reason: z.string() }))

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import * as Plot from "@observablehq/plot";
-import { InputError } from "../../../errors.js";
 import { parseJsonWithSchema } from "../../../input/jsonInput.js";
+import { inputLimits } from "../../../input/limits.js";
+import { readInputText } from "../../../input/readInput.js";
 import { formatNumber } from "../../textSummary.js";
 import { displayPath } from "../displayPath.js";
 import { escapeHtml } from "../escape.js";
@@ -17,12 +17,8 @@ const MEASURED = "#1d2230";
 const SIMULATED = "#4269d0";
 
 export function readCompare(file: string): CompareData {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new InputError({ file, path: "", message: `cannot read: ${(err as Error).message}` });
-  }
+  // A regular file of bounded size: a `.json` naming /dev/zero or a pipe is refused, not read for ever.
+  const text = readInputText(file, { what: "comparison", maxBytes: inputLimits.runOutputBytes });
   return parseJsonWithSchema(text, file, compareSchema);
 }
 

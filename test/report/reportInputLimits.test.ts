@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseSweepCsv, readSweep } from "../../src/report/html/index.js";
+import { inputLimits } from "../../src/input/limits.js";
+import { parseSweepCsv, readCompare, readSweep } from "../../src/report/html/index.js";
 
-// A sweep CSV handed to `capsim report` by someone else: bounded before it is parsed or drawn.
+// A sweep CSV or a comparison handed to `capsim report` by someone else: bounded before it is parsed or drawn.
 const HEADER = "point,param:workload.users,api_rps_median@dashboard:mean,util:db,status";
 const rows = (n: number) => Array.from({ length: n }, (_, i) => `${i},${i},${i / 2},0.5,ok`).join("\n");
 
@@ -43,5 +44,36 @@ describe("sweep report input limits", () => {
     const table = parseSweepCsv(text, "excel.csv");
     expect(table.points.map((p) => p.point)).toEqual(["0", "1", "2"]);
     expect(table.params).toEqual(["workload.users"]);
+  });
+});
+
+describe("comparison report input limits", () => {
+  const row = {
+    metric: "m",
+    stage: null,
+    simulated: { mean: 1, ci95: [0, 2] },
+    measured: { value: 1 },
+    tolerance: { relative: 0.1 },
+    error: 0,
+    verdict: "pass",
+  };
+
+  it("reads a comparison as a bounded regular file (it was read whole: /dev/zero took 5 GB, a pipe hung)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "capsim-report-compare-"));
+    const file = join(dir, "c.json");
+    writeFileSync(file, JSON.stringify({ rows: Array(20).fill(row) }));
+    const cap = inputLimits.runOutputBytes;
+    inputLimits.runOutputBytes = 1024;
+    try {
+      expect(() => readCompare(file)).toThrow(/c\.json: comparison file too large/);
+    } finally {
+      inputLimits.runOutputBytes = cap;
+    }
+    expect(() => readCompare(dir)).toThrow(/cannot read: a directory, not a regular file/);
+    writeFileSync(file, JSON.stringify({ rows: Array(1001).fill(row) }));
+    expect(() => readCompare(file)).toThrow(
+      /c\.json:1:\d+: rows: Too big: expected array to have <=1000 items/,
+    );
+    rmSync(dir, { recursive: true });
   });
 });
