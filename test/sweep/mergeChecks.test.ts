@@ -127,6 +127,10 @@ describe("capsim merge checks what it is given", () => {
       c[c.length - 4] = "error";
     });
     expect(issuesOf([s1, formula])).toMatch(/formula\.csv:2: error: "=HYPERLINK/);
+    const quote = join(dir, "quote.csv");
+    writeFileSync(quote, readFileSync(figure, "utf8").replace("\n1,", '\n1,"'));
+    writeFileSync(`${quote}.meta.json`, readFileSync(`${s2}.meta.json`));
+    expect(issuesOf([s1, quote])).toMatch(/quote\.csv:2: not a CSV record: Quote Not Closed/);
     const figureText = tampered("text.csv", 1, (c) => (c[2] = "-cmd"));
     expect(issuesOf([s1, figureText])).toMatch(
       /text\.csv:2: coderd_cpu_vcpu_median@all:mean: "-cmd" is not a value/,

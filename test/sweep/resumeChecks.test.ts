@@ -98,6 +98,19 @@ describe("sweep --resume checks every kept row", () => {
     expect(again).toEqual(["resume: 4 of 4 points done before, 0 to run"]);
   });
 
+  it("drops a line mangled in the middle of the file (an open quote), not the whole file", async () => {
+    const out = join(dir, "mangled.csv");
+    await runSweep(options(out));
+    const all = lines(out);
+    all[2] = all[2]!.replace(",", ',"x');
+    writeFileSync(out, `${all.join("\n")}\n`);
+    const seen: number[] = [];
+    const notes: string[] = [];
+    await runSweep(options(out, { resume: true, runner: fastRunner(seen), onNote: (m) => notes.push(m) }));
+    expect(seen).toEqual([1]);
+    expect(notes[0]).toMatch(/dropped 1 row\(s\) .*\(line 3: not a CSV record: Quote Not Closed/);
+  });
+
   it("refuses a sidecar of a different sweep instead of mixing its rows", async () => {
     const out = join(dir, "other.csv");
     await runSweep(options(out));
