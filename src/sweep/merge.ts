@@ -96,7 +96,7 @@ export function mergeSweeps(files: readonly string[]): MergedSweep {
     issues.push({
       file: "capsim merge",
       path: "",
-      message: `${missing.length} of ${reference.grid.points} points missing: ${formatIndexRanges(missing)}`,
+      message: `${missing.length} of ${reference.grid.points} points missing: ${formatIndexRanges(missing)} (a shard not given, or not finished: run it again with --resume)`,
     });
   }
   if (issues.length > 0) throw new InputError(issues);

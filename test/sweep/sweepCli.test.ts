@@ -102,7 +102,7 @@ describe("capsim sweep", () => {
     expect(existsSync(join(dir, "s1.csv"))).toBe(true);
     const missing = capsim(["merge", join(dir, "s1.csv"), "-o", join(dir, "bad.csv")]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("4 of 8 points missing: 1, 3, 5, 7");
+    expect(missing.stderr).toContain("4 of 8 points missing: 1, 3, 5, 7 (a shard not given, or not finished");
     const twice = capsim([
       "merge",
       join(dir, "s1.csv"),
