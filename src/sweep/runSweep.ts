@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { CAPSIM_VERSION } from "../version.js";
 import {
@@ -195,6 +195,10 @@ async function lockedSweep(opts: SweepOptions): Promise<SweepResult> {
         path: "",
         message: "already exists: pass --resume to continue that sweep, or --overwrite to start again",
       });
+    } else {
+      // Gone before the new sidecar is written: a crash between the two must not leave the old sweep's
+      // rows under a sidecar that passes them for this one's (another --seed keeps every scenario hash).
+      rmSync(opts.outPath);
     }
   }
   const mine = opts.points.filter((p) => inShard(p.point.index, opts.shard));
