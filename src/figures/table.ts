@@ -100,7 +100,8 @@ export const FIGURES: readonly FigureDefinition[] = [
     recipes: [
       {
         source: "coderd",
-        promql: 'max(sum by (pod) (coderd_agents_connections{status="connected"}))',
+        // Per target (pod, else instance where a static scrape has no pod label), then the largest.
+        promql: 'max(sum by (pod, instance) (coderd_agents_connections{status="connected"}))',
         reduction: points("mean"),
       },
     ],

@@ -23,7 +23,7 @@ import {
 } from "../figures/index.js";
 import { metricNamesOf, PromQLError, withMatchers } from "../promql/index.js";
 import type { SeriesSet, Window } from "../series/types.js";
-import { attributionProblem } from "./attribution.js";
+import { attributionProblem, duplicateScrapeProblem } from "./attribution.js";
 import { PrometheusClient, type PromSeries } from "./client.js";
 import { vectorSelectorsOf } from "./selectors.js";
 
@@ -106,7 +106,7 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
     end: Math.max(...windows.map((w) => w.end)),
   };
   const names = await client.metricNames(selector, span.start, span.end);
-  const spacing = await findScrapeInterval(client, names, selector, span.end);
+  const spacing = await findScrapeInterval(client, names, selector, span);
   const scrapeSeconds = spacing?.seconds ?? opts.stepSeconds;
   if (scrapeSeconds === undefined) throw nothingToRead(client.url, selector, names);
   const step = opts.stepSeconds ?? scrapeSeconds;
@@ -205,20 +205,37 @@ async function stageWindows(
 
 /**
  * The scrape interval: the median spacing of raw samples of the first metric a figure reads, over the
- * last 10 minutes of the data.
+ * last 10 minutes of the data: before the windows' end, or before the metric's last sample there when
+ * its series stopped earlier (the data ends before --end, a scrape gap at the end).
  */
 async function findScrapeInterval(
   client: PrometheusClient,
   names: ReadonlySet<string>,
   selector: string | undefined,
-  at: number,
+  span: { start: number; end: number },
 ): Promise<{ seconds: number; from: string } | undefined> {
   const metric = firstReadMetric(names);
   if (metric === undefined) return undefined;
   const expr = withMatchers(`${metric}[${SPACING_RANGE}]`, selector ?? "");
-  const raw = await client.query(expr, at);
-  const seconds = scrapeInterval({ series: raw });
-  return seconds === undefined ? undefined : { seconds, from: `median spacing of ${expr} at ${at}` };
+  const spacingAt = async (at: number) => {
+    const seconds = scrapeInterval({ series: await client.query(expr, at) });
+    return seconds === undefined ? undefined : { seconds, from: `median spacing of ${expr} at ${at}` };
+  };
+  const atEnd = await spacingAt(span.end);
+  if (atEnd !== undefined) return atEnd;
+  const last = await lastSampleTime(client, withMatchers(metric, selector ?? ""), span);
+  return last === undefined ? undefined : spacingAt(last);
+}
+
+/** Unix seconds of the last sample of `selector` in the span (found at a 60 s resolution), if any. */
+async function lastSampleTime(
+  client: PrometheusClient,
+  selector: string,
+  span: { start: number; end: number },
+): Promise<number | undefined> {
+  const expr = `max(max_over_time(timestamp(${selector})[${duration(Math.max(span.end - span.start, 60))}:60s]))`;
+  const v = (await client.query(expr, span.end))[0]?.values[0];
+  return v === undefined || Number.isNaN(v) ? undefined : v;
 }
 
 /** The first metric of the first recipe (in table order) whose names the server holds. */
@@ -294,8 +311,9 @@ function definitionOf(v: FigureValue): FigureDefinition | undefined {
 }
 
 /**
- * A per-pod figure whose series come from several namespaces is listed with value null and why: its pods
- * cannot be told to be the deployment's.
+ * A figure whose series cannot be taken as one deployment's targets, each counted once, is listed with
+ * value null and why: a per-pod figure's series from several namespaces, or a target scraped by several
+ * jobs.
  */
 async function markAmbiguous(
   client: PrometheusClient,
@@ -308,14 +326,14 @@ async function markAmbiguous(
     const per = definitionOf(v)?.per;
     const sent = queries.find((q) => q.figure === v.name && q.stage === v.stage);
     const window = windows.find((w) => w.name === v.stage);
-    if (per === undefined || v.value === null || !sent || !window) continue;
+    if (v.value === null || !sent || !window) continue;
     const selectors = vectorSelectorsOf(sent.promql);
     const key = `${per}\n${selectors.join("\n")}\n${window.start}\n${window.end}`;
     if (!seen.has(key)) {
       const labels = (
         await Promise.all(selectors.map((s) => client.series(s, window.start, window.end)))
       ).flat();
-      seen.set(key, attributionProblem(per, labels));
+      seen.set(key, (per && attributionProblem(per, labels)) || duplicateScrapeProblem(labels));
     }
     const problem = seen.get(key);
     if (problem) evaluated[i] = { ...v, value: null, note: v.note ? `${problem}; ${v.note}` : problem };
