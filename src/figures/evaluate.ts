@@ -1,5 +1,5 @@
 import { sortedQuantile } from "../engine/stats/sampler.js";
-import { evaluateRange, metricNamesOf, withMatchers } from "../promql/index.js";
+import { evaluateRange, metricNamesOf, parsePromQL, vectorSelectors, withMatchers } from "../promql/index.js";
 import type { Labels, SeriesSet, Window } from "../series/types.js";
 import { type Answer, answerFor, answerInWindow } from "./answers.js";
 import { FIGURES } from "./table.js";
@@ -175,19 +175,31 @@ function reduce(
     }
   }
   const value = reduceResults(recipe.reduction, results);
-  if (value === undefined) return row(null, reductionProblem(recipe.reduction, results, ctx, window));
+  if (value === undefined) return row(null, reductionProblem(recipe, results, ctx, window));
   return row(value.value, value.note);
 }
 
-function reductionProblem(
-  reduction: Reduction,
-  results: readonly Result[],
-  ctx: Context,
-  window: Window,
-): string {
-  if (reduction.kind === "at_end" && results.length > 1)
+function reductionProblem(recipe: Recipe, results: readonly Result[], ctx: Context, window: Window): string {
+  if (recipe.reduction.kind === "at_end" && results.length > 1)
     return `${results.length} series answered where one was expected`;
-  return `no points in ${window.name} (${window.start}..${window.end}, step ${ctx.step} s)`;
+  const where = `${window.name} (${window.start}..${window.end}, step ${ctx.step} s)`;
+  const labelled = labelledSelectors(recipe.promql);
+  // The metric exists (the recipe was chosen by its name): its labels are the likely miss.
+  if (results.length === 0 && labelled.length > 0)
+    return `no series in ${where}: none of ${labelled.join(", ")} there; do the series carry these labels (docs/metrics.md, Sources)?`;
+  return `no points in ${where}`;
+}
+
+/** The recipe's selectors that match labels besides the name, as written (`x{job="node"}`). */
+function labelledSelectors(promql: string): string[] {
+  const texts = vectorSelectors(parsePromQL(promql.replace(/\$__\w+/g, "1m"))).flatMap((s) => {
+    const name = s.matchers.find((m) => m.name === "__name__")?.value ?? "";
+    const labels = s.matchers.filter((m) => m.name !== "__name__");
+    return labels.length === 0
+      ? []
+      : [`${name}{${labels.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(",")}}`];
+  });
+  return [...new Set(texts)];
 }
 
 /** A window's answer reduced to one number, or undefined when there is nothing to reduce. */

@@ -148,7 +148,11 @@ function serverRoot(
     });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
-    throw new InputError({ file: option, path: "", message: `"${redacted(parsed)}" is not an http(s) URL` });
+    throw new InputError({
+      file: option,
+      path: "",
+      message: `"${parsed.password ? redacted(parsed) : url}" is not an http(s) URL`,
+    });
   const auth =
     parsed.username === ""
       ? undefined

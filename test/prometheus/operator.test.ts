@@ -1,0 +1,183 @@
+/**
+ * An operator's own Prometheus data, not capsim's export (test/fixtures/prometheus/operator.om, 60 s
+ * scrapes from 2024-03-01T10:00:00Z), one deployment per namespace:
+ * - restarts: coder-a's container restarts at 600 s (its counters reset), coder-b is replaced by coder-c
+ *   (a new pod and instance); extra labels (container, endpoint); request latency on buckets that are
+ *   not coderd's (0.1, 0.3, 1 s);
+ * - static: two VMs scraped by a static config, `instance` but no `pod` label;
+ * - doubled: one pod scraped by two jobs (a ServiceMonitor beside the annotation scrape).
+ * Each figure is read right, or refused saying why; never a silent wrong number.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { FigureValue } from "../../src/figures/index.js";
+import { measureFromPrometheus, type PrometheusOptions } from "../../src/prometheus/index.js";
+import { describeWithPrometheus, type PrometheusServer, startPrometheus } from "../helpers/prometheus.js";
+import { capsim, ROOT } from "./cli.js";
+
+const T = 1709287200;
+const FIXTURE = join(ROOT, "test/fixtures/prometheus/operator.om");
+const TINY = join(ROOT, "test/fixtures/compare/tiny.yaml");
+/** The password has characters a URL must escape; the hash is bcrypt (cost 4) of it. */
+const AUTH = {
+  user: "operator",
+  password: "s3cret:p@ss",
+  bcrypt: "$2b$04$rsXU5cmq7RqgGPbdd2Bn3O96tC1vCS5qzSYuNPLsSvf2eIM4G2w9u",
+};
+
+const find = (values: readonly FigureValue[], name: string): FigureValue =>
+  values.find((v) => v.name === name)!;
+
+function measure(url: string, namespace: string, end = T + 1200, more: Partial<PrometheusOptions> = {}) {
+  return measureFromPrometheus({
+    url,
+    selector: `{namespace="${namespace}"}`,
+    start: T,
+    end,
+    stages: [{ name: "dashboard", start: T, end }],
+    ...more,
+  });
+}
+
+describeWithPrometheus("an operator's own Prometheus data", (tools) => {
+  let server: PrometheusServer;
+
+  beforeAll(async () => {
+    server = await startPrometheus(tools, { openMetrics: readFileSync(FIXTURE, "utf8") });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("counter resets and a replaced pod: rate and increase read each figure right", async () => {
+    const m = await measure(server.url, "restarts");
+    expect(m.scrapeSeconds).toBe(60);
+    const cpu = find(m.evaluated, "coderd_cpu_vcpu_median");
+    expect(cpu).toMatchObject({ source: "process", seriesCount: 3 });
+    expect(cpu.value).toBeCloseTo(1, 9);
+    // A reset is no spike, and the old and new pod are not one replica.
+    expect(find(m.evaluated, "coderd_cpu_vcpu_peak").value).toBeCloseTo(1, 9);
+    // Both replicas summed: 10 requests/s each.
+    expect(find(m.evaluated, "api_rps_median").value).toBeCloseTo(20, 9);
+    // Each replica exports the deployment's 2 agents: maxed, not summed.
+    expect(find(m.evaluated, "agent_connections").value).toBe(2);
+    // p95 in (0.3, 1], half way by the counts, across the reset: 650 ms.
+    expect(find(m.evaluated, "api_latency_p95_ms").value).toBeCloseTo(650, 6);
+  }, 60_000);
+
+  it("a recipe whose labels the data lacks says which, not 'no points'", async () => {
+    const m = await measure(server.url, "restarts");
+    const v = find(m.evaluated, "agent_api_latency_p90_ms");
+    expect(v.value).toBeNull();
+    expect(v.note).toContain(
+      'none of coderd_api_request_latencies_seconds_bucket{path=~"/api/v2/workspaceagents/me/.*"} there; do the series carry these labels',
+    );
+  }, 60_000);
+
+  it("--end after the data ends: the scrape interval comes from the last samples, the figures are read", async () => {
+    const m = await measure(server.url, "restarts", T + 3000);
+    expect(m.scrapeSeconds).toBe(60);
+    expect(m.scrapeFrom).toBe(
+      `median spacing of process_cpu_seconds_total{namespace="restarts"}[10m] at ${T + 1200}`,
+    );
+    expect(find(m.evaluated, "api_rps_median").value).toBeCloseTo(20, 9);
+  }, 60_000);
+
+  it("a static scrape without pod labels: agent_connections is one target's count; CPU is refused", async () => {
+    const m = await measure(server.url, "static");
+    expect(find(m.evaluated, "agent_connections").value).toBe(2);
+    const cpu = find(m.evaluated, "coderd_cpu_vcpu_median");
+    expect(cpu.value).toBeNull();
+    expect(cpu.note).toMatch(/have no pod label: cannot tell one pod from another, so not guessed/);
+  }, 60_000);
+
+  it("a target scraped by two jobs: the sum is refused, not doubled", async () => {
+    const m = await measure(server.url, "doubled");
+    const rps = find(m.evaluated, "api_rps_median");
+    expect(rps.value).toBeNull();
+    expect(rps.note).toMatch(
+      /^duplicated: 10\.0\.1\.1:2112 \(pod coder-x\) is scraped by jobs coder, kubernetes-pods, so its series would be counted once per job; not guessed \(give --selector '\{job="coder"\}'/,
+    );
+    // With the job chosen, the figure is the pod's 10 requests/s.
+    const one = await measure(server.url, "doubled", T + 1200, {
+      selector: '{namespace="doubled", job="coder"}',
+    });
+    expect(find(one.evaluated, "api_rps_median").value).toBeCloseTo(10, 9);
+  }, 60_000);
+});
+
+describeWithPrometheus("a Prometheus behind a path prefix and basic auth", (tools) => {
+  let server: PrometheusServer;
+  let withAuth: string;
+
+  beforeAll(async () => {
+    server = await startPrometheus(tools, {
+      openMetrics: readFileSync(FIXTURE, "utf8"),
+      routePrefix: "/prometheus",
+      basicAuth: AUTH,
+    });
+    withAuth = server.url.replace("http://", `http://${AUTH.user}:${encodeURIComponent(AUTH.password)}@`);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const args = (url: string): string[] => [
+    "compare",
+    TINY,
+    "--prometheus",
+    url,
+    "--selector",
+    '{namespace="restarts"}',
+    "--start",
+    String(T),
+    "--end",
+    String(T + 1200),
+    "--replications",
+    "1",
+    "--no-progress",
+    "--json",
+  ];
+
+  it("credentials in the URL are sent, and the password is shown nowhere", async () => {
+    const r = await capsim(args(`${withAuth}/`));
+    // The tiny scenario is not this deployment: figures may fail (3).
+    expect([0, 3], r.stderr).toContain(r.code);
+    const json = JSON.parse(r.stdout) as {
+      prometheus: { url: string };
+      measured_files: { file: string }[];
+    };
+    const shown = server.url.replace("http://", `http://${AUTH.user}@`);
+    expect(json.prometheus.url).toBe(shown);
+    expect(json.measured_files[0]!.file).toBe(shown);
+    expect(`${r.stdout}${r.stderr}`).not.toContain("s3cret");
+  }, 120_000);
+
+  it("no credentials, or wrong ones: exit 2 saying so, nothing on stdout", async () => {
+    const none = await capsim(args(server.url));
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe("");
+    expect(none.stderr).toMatch(
+      /HTTP 401 Unauthorized: the server asks for credentials; give them in the URL \(http:\/\/USER:PASSWORD@host:9090, or http:\/\/USER@host:9090 with the password in CAPSIM_PROMETHEUS_PASSWORD\)\n$/,
+    );
+    const wrong = await capsim(args(server.url.replace("http://", "http://operator:nope@")));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(
+      'HTTP 401 Unauthorized: the server refused the credentials of user "operator"',
+    );
+    expect(wrong.stderr).not.toContain("nope");
+  }, 120_000);
+
+  it("the password from CAPSIM_PROMETHEUS_PASSWORD when the URL names only the user", async () => {
+    const saved = process.env.CAPSIM_PROMETHEUS_PASSWORD;
+    process.env.CAPSIM_PROMETHEUS_PASSWORD = AUTH.password;
+    try {
+      const m = await measure(server.url.replace("http://", `http://${AUTH.user}@`), "restarts");
+      expect(find(m.evaluated, "api_rps_median").value).toBeCloseTo(20, 9);
+    } finally {
+      if (saved === undefined) delete process.env.CAPSIM_PROMETHEUS_PASSWORD;
+      else process.env.CAPSIM_PROMETHEUS_PASSWORD = saved;
+    }
+  }, 60_000);
+});
