@@ -43,3 +43,19 @@ export function duplicateScrapeProblem(series: readonly Labels[]): string | unde
   const more = doubled.length > 1 ? ` (and ${doubled.length - 1} more target(s))` : "";
   return `duplicated: ${target} is scraped by jobs ${names.join(", ")}${more}, so its series would be counted once per job; not guessed (give --selector '{job="${names[0]}"}' with the job that scrapes it)`;
 }
+
+/**
+ * Why the series of a figure of one database come from several (the `label` has several values: node
+ * exporters of every host under one job, several Cloud SQL or RDS instances), or undefined.
+ */
+export function severalDatabasesProblem(
+  one: { label: string; thing: string },
+  series: readonly Labels[],
+): string | undefined {
+  const values = [
+    ...new Set(series.flatMap((s) => (s[one.label] === undefined ? [] : [s[one.label]!]))),
+  ].sort();
+  if (values.length <= 1) return undefined;
+  const shown = values.slice(0, 3).join(", ") + (values.length > 3 ? ", ..." : "");
+  return `ambiguous: the series come from ${values.length} values of ${one.label} (${shown}), one ${one.thing} expected; not guessed (read the database's figures in a run of their own with --selector '{${one.label}="${values[0]}"}', or scrape only the database under the recipe's job)`;
+}

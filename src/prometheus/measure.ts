@@ -16,6 +16,7 @@ import {
   promqlFor,
   type Result,
   resolveWindows,
+  SOURCES,
   scrapeInterval,
   type WindowOrigin,
   windowInstants,
@@ -23,7 +24,7 @@ import {
 } from "../figures/index.js";
 import { metricNamesOf, PromQLError, withMatchers } from "../promql/index.js";
 import type { SeriesSet, Window } from "../series/types.js";
-import { attributionProblem, duplicateScrapeProblem } from "./attribution.js";
+import { attributionProblem, duplicateScrapeProblem, severalDatabasesProblem } from "./attribution.js";
 import { PrometheusClient, type PromSeries } from "./client.js";
 import { vectorSelectorsOf } from "./selectors.js";
 
@@ -328,12 +329,18 @@ async function markAmbiguous(
     const window = windows.find((w) => w.name === v.stage);
     if (v.value === null || !sent || !window) continue;
     const selectors = vectorSelectorsOf(sent.promql);
-    const key = `${per}\n${selectors.join("\n")}\n${window.start}\n${window.end}`;
+    const key = `${per}\n${v.source}\n${selectors.join("\n")}\n${window.start}\n${window.end}`;
     if (!seen.has(key)) {
       const labels = (
         await Promise.all(selectors.map((s) => client.series(s, window.start, window.end)))
       ).flat();
-      seen.set(key, (per && attributionProblem(per, labels)) || duplicateScrapeProblem(labels));
+      const one = v.source ? SOURCES[v.source].one : undefined;
+      seen.set(
+        key,
+        (per && attributionProblem(per, labels)) ||
+          (one && severalDatabasesProblem(one, labels)) ||
+          duplicateScrapeProblem(labels),
+      );
     }
     const problem = seen.get(key);
     if (problem) evaluated[i] = { ...v, value: null, note: v.note ? `${problem}; ${v.note}` : problem };

@@ -5,7 +5,8 @@
  *   (a new pod and instance); extra labels (container, endpoint); request latency on buckets that are
  *   not coderd's (0.1, 0.3, 1 s);
  * - static: two VMs scraped by a static config, `instance` but no `pod` label;
- * - doubled: one pod scraped by two jobs (a ServiceMonitor beside the annotation scrape).
+ * - doubled: one pod scraped by two jobs (a ServiceMonitor beside the annotation scrape);
+ * - dbhosts: node_exporter of every host under job "node", the database host's among them.
  * Each figure is read right, or refused saying why; never a silent wrong number.
  */
 import { readFileSync } from "node:fs";
@@ -104,6 +105,17 @@ describeWithPrometheus("an operator's own Prometheus data", (tools) => {
       selector: '{namespace="doubled", job="coder"}',
     });
     expect(find(one.evaluated, "api_rps_median").value).toBeCloseTo(10, 9);
+  }, 60_000);
+
+  it("node_exporter of several hosts under job node: the database figure is refused, not blended", async () => {
+    const m = await measure(server.url, "dbhosts");
+    const db = find(m.evaluated, "db_cpu_utilization_median");
+    expect(db).toMatchObject({ value: null, source: "selfhosted" });
+    expect(db.note).toMatch(
+      /^ambiguous: the series come from 2 values of instance \(db-1:9100, k8s-node-1:9100\), one database host expected; not guessed \(read the database's figures in a run of their own with --selector '\{instance="db-1:9100"\}'/,
+    );
+    const one = await measure(server.url, "dbhosts", T + 1200, { selector: '{instance="db-1:9100"}' });
+    expect(find(one.evaluated, "db_cpu_utilization_median").value).toBeCloseTo(0.8, 9);
   }, 60_000);
 });
 
