@@ -25,6 +25,8 @@ export interface EvaluateOptions {
 export interface FigureEvaluator {
   metricNames: ReadonlySet<string>;
   scrapeSeconds: number;
+  /** A recipe's own scrape interval, when its metrics are scraped at another pace than `scrapeSeconds`. */
+  scrapeSecondsOf?(recipe: Recipe): number;
   /** The answer to `expr` at the instants of `range` (one instant when start = end). */
   results(expr: string, range: { start: number; end: number; step: number }): readonly Result[];
 }
@@ -107,12 +109,8 @@ function evaluateFigure(figure: FigureDefinition, window: Window, ctx: Context):
 
 /** Evaluates a recipe's PromQL (or its per-series part) over the window, with Grafana's variables set. */
 function run(promql: string, recipe: Recipe, window: Window, ctx: Context): readonly Result[] {
-  const expr = promqlFor(
-    { ...recipe, promql },
-    window,
-    { step: ctx.step, scrape: ctx.scrape },
-    ctx.opts.selector,
-  );
+  const scrape = ctx.opts.evaluator?.scrapeSecondsOf?.(recipe) ?? ctx.scrape;
+  const expr = promqlFor({ ...recipe, promql }, window, { step: ctx.step, scrape }, ctx.opts.selector);
   const range =
     recipe.reduction.kind === "at_end"
       ? { start: window.end, end: window.end, step: ctx.step }

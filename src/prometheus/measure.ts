@@ -14,6 +14,7 @@ import {
   type FigureDefinition,
   type FigureValue,
   promqlFor,
+  type Recipe,
   type Result,
   resolveWindows,
   SOURCES,
@@ -107,10 +108,15 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
     end: Math.max(...windows.map((w) => w.end)),
   };
   const names = await client.metricNames(selector, span.start, span.end);
-  const spacing = await findScrapeInterval(client, names, selector, span);
+  const spacings = await metricScrapeIntervals(client, names, selector, span);
+  const first = firstReadMetric(names);
+  const spacing = first === undefined ? undefined : spacings.get(first);
   const scrapeSeconds = spacing?.seconds ?? opts.stepSeconds;
   if (scrapeSeconds === undefined) throw nothingToRead(client.url, selector, names);
   const step = opts.stepSeconds ?? scrapeSeconds;
+  // Each recipe's $__rate_interval follows its own metric's scrape (node_exporter at 60 s beside coderd at 15 s).
+  const scrapeOf = (recipe: Recipe): number =>
+    spacings.get(metricNamesOf(recipe.promql)[0] ?? "")?.seconds ?? scrapeSeconds;
 
   const evaluate = (results: (r: Request) => readonly Result[]): FigureValue[] =>
     evaluateFigures({ series: [] }, windows, {
@@ -119,6 +125,7 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
       evaluator: {
         metricNames: names,
         scrapeSeconds,
+        scrapeSecondsOf: scrapeOf,
         results: (expr, range) => results({ expr, ...range }),
       },
     });
@@ -133,7 +140,7 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
 
   const queries: SentQuery[] = [];
   for (const v of evaluated) {
-    for (const sent of sentFor(v, windows, { step, scrape: scrapeSeconds }, selector)) {
+    for (const sent of sentFor(v, windows, { step, scrapeOf }, selector)) {
       queries.push({
         figure: v.name,
         stage: v.stage,
@@ -204,19 +211,39 @@ async function stageWindows(
   return resolveWindows(stageData, given);
 }
 
-/**
- * The scrape interval: the median spacing of raw samples of the first metric a figure reads, over the
- * last 10 minutes of the data: before the windows' end, or before the metric's last sample there when
- * its series stopped earlier (the data ends before --end, a scrape gap at the end).
- */
-async function findScrapeInterval(
+/** The scrape interval of the first metric of every recipe whose names the server holds. */
+async function metricScrapeIntervals(
   client: PrometheusClient,
   names: ReadonlySet<string>,
   selector: string | undefined,
   span: { start: number; end: number },
+): Promise<Map<string, { seconds: number; from: string }>> {
+  const metrics = new Set<string>();
+  for (const figure of FIGURES) {
+    for (const recipe of figure.recipes) {
+      const needs = metricNamesOf(recipe.promql);
+      if (needs.length > 0 && needs.every((n) => names.has(n))) metrics.add(needs[0]!);
+    }
+  }
+  const out = new Map<string, { seconds: number; from: string }>();
+  for (const metric of metrics) {
+    const spacing = await findScrapeInterval(client, metric, selector, span);
+    if (spacing) out.set(metric, spacing);
+  }
+  return out;
+}
+
+/**
+ * A metric's scrape interval: the median spacing of its raw samples over the last 10 minutes of the
+ * data: before the windows' end, or before the metric's last sample there when its series stopped
+ * earlier (the data ends before --end, a scrape gap at the end).
+ */
+async function findScrapeInterval(
+  client: PrometheusClient,
+  metric: string,
+  selector: string | undefined,
+  span: { start: number; end: number },
 ): Promise<{ seconds: number; from: string } | undefined> {
-  const metric = firstReadMetric(names);
-  if (metric === undefined) return undefined;
   const expr = withMatchers(`${metric}[${SPACING_RANGE}]`, selector ?? "");
   const spacingAt = async (at: number) => {
     const seconds = scrapeInterval({ series: await client.query(expr, at) });
@@ -288,7 +315,7 @@ async function fetchAll(
 function sentFor(
   v: FigureValue,
   windows: readonly Window[],
-  seconds: { step: number; scrape: number },
+  seconds: { step: number; scrapeOf: (recipe: Recipe) => number },
   selector: string | undefined,
 ): (Request & { part: SentQuery["part"] })[] {
   const recipe = definitionOf(v)?.recipes.find((r) => r.source === v.source && r.promql === v.promql);
@@ -302,7 +329,12 @@ function sentFor(
   if (recipe.perSeries !== undefined) parts.push(["per_series", recipe.perSeries]);
   return parts.map(([part, promql]) => ({
     part,
-    expr: promqlFor({ ...recipe, promql }, window, seconds, selector),
+    expr: promqlFor(
+      { ...recipe, promql },
+      window,
+      { step: seconds.step, scrape: seconds.scrapeOf(recipe) },
+      selector,
+    ),
     ...range,
   }));
 }

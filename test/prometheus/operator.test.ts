@@ -6,7 +6,8 @@
  *   not coderd's (0.1, 0.3, 1 s);
  * - static: two VMs scraped by a static config, `instance` but no `pod` label;
  * - doubled: one pod scraped by two jobs (a ServiceMonitor beside the annotation scrape);
- * - dbhosts: node_exporter of every host under job "node", the database host's among them.
+ * - dbhosts: node_exporter of every host under job "node", the database host's among them;
+ * - mixed: coderd scraped every 15 s, the database host every 60 s.
  * Each figure is read right, or refused saying why; never a silent wrong number.
  */
 import { readFileSync } from "node:fs";
@@ -116,6 +117,21 @@ describeWithPrometheus("an operator's own Prometheus data", (tools) => {
     );
     const one = await measure(server.url, "dbhosts", T + 1200, { selector: '{instance="db-1:9100"}' });
     expect(find(one.evaluated, "db_cpu_utilization_median").value).toBeCloseTo(0.8, 9);
+  }, 60_000);
+
+  it("coderd at 15 s, the database at 60 s: each rate over its own metric's scrapes", async () => {
+    const m = await measure(server.url, "mixed", T + 600);
+    expect(m.scrapeSeconds).toBe(15);
+    expect(find(m.evaluated, "coderd_cpu_vcpu_median").value).toBeCloseTo(1, 9);
+    expect(find(m.evaluated, "db_cpu_utilization_median").value).toBeCloseTo(0.8, 9);
+    expect(m.queries).toContainEqual(
+      expect.objectContaining({
+        figure: "db_cpu_utilization_median",
+        promql:
+          'sum(rate(node_cpu_seconds_total{job="node",mode!="idle", namespace="mixed"}[240s])) / sum(rate(node_cpu_seconds_total{job="node", namespace="mixed"}[240s]))',
+        step: 15,
+      }),
+    );
   }, 60_000);
 });
 
