@@ -35,6 +35,8 @@ export interface FigureEvaluator {
 export interface Result {
   labels: Labels;
   values: ArrayLike<number>;
+  /** Unix seconds of each value, when known (evaluated ranges; not saved answers). */
+  times?: ArrayLike<number>;
 }
 
 const DEFAULT_LOOKBACK_SECONDS = 300;
@@ -174,7 +176,26 @@ function reduce(
   }
   const value = reduceResults(recipe.reduction, results);
   if (value === undefined) return row(null, reductionProblem(recipe, results, ctx, window));
-  return row(value.value, value.note);
+  const pods = figure.per !== undefined ? seriesAtOnce(perSeries) : undefined;
+  return { ...row(value.value, value.note), ...(pods !== undefined ? { pods } : {}) };
+}
+
+/**
+ * How many series had a point at once: the median over the instants that have any. A replaced pod's
+ * series overlap the new one's for a few instants only, so restarts do not count as replicas.
+ */
+function seriesAtOnce(results: readonly Result[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const r of results) {
+    if (r.times === undefined) return undefined;
+    for (let i = 0; i < r.values.length; i++)
+      if (!Number.isNaN(r.values[i]!)) counts.set(r.times[i]!, (counts.get(r.times[i]!) ?? 0) + 1);
+  }
+  if (counts.size === 0) return undefined;
+  return sortedQuantile(
+    [...counts.values()].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 function reductionProblem(recipe: Recipe, results: readonly Result[], ctx: Context, window: Window): string {

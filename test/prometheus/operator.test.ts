@@ -56,7 +56,8 @@ describeWithPrometheus("an operator's own Prometheus data", (tools) => {
     const m = await measure(server.url, "restarts");
     expect(m.scrapeSeconds).toBe(60);
     const cpu = find(m.evaluated, "coderd_cpu_vcpu_median");
-    expect(cpu).toMatchObject({ source: "process", seriesCount: 3 });
+    // Three pod names, two replicas at a time.
+    expect(cpu).toMatchObject({ source: "process", seriesCount: 3, pods: 2 });
     expect(cpu.value).toBeCloseTo(1, 9);
     // A reset is no spike, and the old and new pod are not one replica.
     expect(find(m.evaluated, "coderd_cpu_vcpu_peak").value).toBeCloseTo(1, 9);
@@ -133,6 +134,63 @@ describeWithPrometheus("an operator's own Prometheus data", (tools) => {
       }),
     );
   }, 60_000);
+});
+
+describeWithPrometheus("replicas measured against the scenario's", (tools) => {
+  let server: PrometheusServer;
+
+  beforeAll(async () => {
+    server = await startPrometheus(tools, { openMetrics: readFileSync(FIXTURE, "utf8") });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const compare = (...more: string[]) =>
+    capsim([
+      "compare",
+      TINY,
+      "--prometheus",
+      server.url,
+      "--selector",
+      '{namespace="restarts"}',
+      "--start",
+      String(T),
+      "--end",
+      String(T + 1200),
+      "--replications",
+      "1",
+      "--no-progress",
+      "--json",
+      ...more,
+    ]);
+  type Row = { metric: string; verdict: string; reason?: string };
+  const rowsOf = (stdout: string): Row[] => {
+    const json = JSON.parse(stdout) as { rows: Row[]; not_simulated: Row[] };
+    return [...json.rows, ...json.not_simulated];
+  };
+
+  it("per-replica figures of 2 pods against a 1-replica scenario are not judged, with the --set to use", async () => {
+    const r = await compare();
+    expect([0, 3], r.stderr).toContain(r.code);
+    const cpu = rowsOf(r.stdout).find((row) => row.metric === "coderd_cpu_vcpu_median")!;
+    expect(cpu).toMatchObject({
+      verdict: "not_simulated",
+      reason:
+        "measured on 2 coderd pods at once, the scenario runs 1: each one's share of the load differs, so not judged (--set deployment.coderd.replicas=2 to simulate the measured deployment)",
+    });
+    // Totals do not depend on how the load is shared.
+    expect(rowsOf(r.stdout).find((row) => row.metric === "agent_connections")!.verdict).not.toBe(
+      "not_simulated",
+    );
+  }, 120_000);
+
+  it("with the scenario at the measured count, they are judged", async () => {
+    const r = await compare("--set", "deployment.coderd.replicas=2");
+    expect([0, 3], r.stderr).toContain(r.code);
+    const cpu = rowsOf(r.stdout).find((row) => row.metric === "coderd_cpu_vcpu_median")!;
+    expect(["pass", "fail"]).toContain(cpu.verdict);
+  }, 120_000);
 });
 
 describeWithPrometheus("a Prometheus behind a path prefix and basic auth", (tools) => {
