@@ -1,6 +1,6 @@
 import type { FigureValue } from "../figures/index.js";
+import type { MeasuredSample } from "../measured/index.js";
 import type { Scenario } from "../scenario/schema.js";
-import type { CompareRow } from "./compareFigures.js";
 
 /**
  * Why a per-replica or per-daemon figure measured on another number of pods than the scenario runs is
@@ -8,21 +8,21 @@ import type { CompareRow } from "./compareFigures.js";
  * (`FigureValue.pods`), so a restarted pod's new name is not one more replica.
  */
 export function podCountMismatch(
-  row: CompareRow,
+  figure: MeasuredSample,
   evaluated: readonly FigureValue[],
   scenario: Scenario,
 ): string | undefined {
   const v = evaluated.find(
-    (e) => e.name === row.metric && (e.stage === "all" ? null : e.stage) === row.stage,
+    (e) => e.name === figure.metric && (e.stage === "all" ? null : e.stage) === figure.stage,
   );
   if (v?.pods === undefined) return undefined;
-  const declared = declaredPods(row.scope, scenario);
+  const declared = declaredPods(figure.scope, scenario);
   if (declared === undefined || v.pods === declared.count) return undefined;
   return `measured on ${v.pods} ${declared.what} at once, the scenario runs ${declared.count}: each one's share of the load differs, so not judged (--set ${declared.path}=${Math.round(v.pods)} to simulate the measured deployment)`;
 }
 
 function declaredPods(
-  scope: CompareRow["scope"],
+  scope: MeasuredSample["scope"],
   scenario: Scenario,
 ): { count: number; what: string; path: string } | undefined {
   if (scope === "per_replica") {

@@ -8,7 +8,6 @@ import type { Window } from "../series/types.js";
 import { CAPSIM_VERSION } from "../version.js";
 import { type CompareRow, compareFigures, SIMULATED_METRICS } from "./compareFigures.js";
 import { type MeasuredFileInfo, measuredFiguresOf, type SkippedMeasurement } from "./measuredFigures.js";
-import { podCountMismatch } from "./replicas.js";
 
 /** A figure the simulation does not produce: listed, never a failure. */
 export type NotSimulatedRow = CompareRow & { verdict: "not_simulated"; reason: string };
@@ -82,15 +81,9 @@ export function runCompare(opts: CompareOptions): CompareResult {
     measured.figures,
     opts.tolerance,
     summary.stages.map((s) => s.name),
+    { evaluated: measured.evaluated, scenario: loaded.scenario },
   );
-  for (const [i, row] of all.entries()) {
-    attachRecipe(row, measured.evaluated);
-    const mismatch =
-      row.verdict === "not_simulated"
-        ? undefined
-        : podCountMismatch(row, measured.evaluated, loaded.scenario);
-    if (mismatch) all[i] = { ...row, error: null, verdict: "not_simulated", reason: mismatch };
-  }
+  for (const row of all) attachRecipe(row, measured.evaluated);
   const rows = all.filter((r) => r.verdict !== "not_simulated");
   const notSimulated = all.filter((r): r is NotSimulatedRow => r.verdict === "not_simulated");
   if (rows.length === 0) throw nothingToCompare(sources, measured.evaluated, notSimulated);

@@ -10,8 +10,9 @@
  * - mixed: coderd scraped every 15 s, the database host every 60 s.
  * Each figure is read right, or refused saying why; never a silent wrong number.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { FigureValue } from "../../src/figures/index.js";
 import { measureFromPrometheus, type PrometheusOptions } from "../../src/prometheus/index.js";
@@ -183,6 +184,33 @@ describeWithPrometheus("replicas measured against the scenario's", (tools) => {
     expect(rowsOf(r.stdout).find((row) => row.metric === "agent_connections")!.verdict).not.toBe(
       "not_simulated",
     );
+  }, 120_000);
+
+  it("calibrate does not fit to them either", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "capsim-operator-")), "fit.yaml");
+    const r = await capsim([
+      "calibrate",
+      TINY,
+      "--prometheus",
+      server.url,
+      "--selector",
+      '{namespace="restarts"}',
+      "--start",
+      String(T),
+      "--end",
+      String(T + 1200),
+      "--fit",
+      "coderd.connection_cpu_vcpu",
+      "--max-evals",
+      "1",
+      "--out",
+      out,
+      "--no-progress",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^coderd_cpu_vcpu_median +all +1 vcpu +not simulated +not simulated$/m);
+    expect(r.stdout).toContain("to 2 figure(s)");
+    rmSync(dirname(out), { recursive: true, force: true });
   }, 120_000);
 
   it("with the scenario at the measured count, they are judged", async () => {
