@@ -185,23 +185,21 @@ function checkSelector(selector: string | undefined): string | undefined {
 }
 
 /**
- * Windows from the server's `capsim_stage_active` when it has the series, else the given ones, else
- * --start..--end as one window `all`; "all" is added from the traffic stages as for simulated data.
+ * Windows given by --stage/--stages; else the server's `capsim_stage_active` in --start..--end (all the
+ * server holds without them); else --start..--end as one window `all`. Given windows win: the server
+ * may hold another run's stage series (a capsim export loaded beside the deployment's data). "all" is
+ * added from the traffic stages as for simulated data.
  */
 async function stageWindows(
   client: PrometheusClient,
   opts: PrometheusOptions,
 ): Promise<{ windows: Window[]; origin: WindowOrigin }> {
+  if (opts.stages && opts.stages.length > 0) return resolveWindows({ series: [] }, opts.stages);
   const end = opts.end ?? Math.ceil(opts.now ?? Date.now() / 1000);
   const start = opts.start ?? 0;
   const raw = await client.query(`${STAGE_SERIES}[${duration(end - start)}]`, end);
   const stageData: SeriesSet = { series: raw };
-  const given =
-    opts.stages && opts.stages.length > 0
-      ? [...opts.stages]
-      : opts.start !== undefined
-        ? [{ name: ALL, start: opts.start, end: opts.end! }]
-        : [];
+  const given = opts.start !== undefined ? [{ name: ALL, start: opts.start, end: opts.end! }] : [];
   if (windowsFromStageSeries(stageData).length === 0 && given.length === 0)
     throw new InputError({
       file: "--prometheus",

@@ -7,7 +7,8 @@
  * - static: two VMs scraped by a static config, `instance` but no `pod` label;
  * - doubled: one pod scraped by two jobs (a ServiceMonitor beside the annotation scrape);
  * - dbhosts: node_exporter of every host under job "node", the database host's among them;
- * - mixed: coderd scraped every 15 s, the database host every 60 s.
+ * - mixed: coderd scraped every 15 s, the database host every 60 s;
+ * and another run's capsim_stage_active (a capsim export loaded beside them), a day earlier.
  * Each figure is read right, or refused saying why; never a silent wrong number.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -119,6 +120,14 @@ describeWithPrometheus("an operator's own Prometheus data", (tools) => {
     );
     const one = await measure(server.url, "dbhosts", T + 1200, { selector: '{instance="db-1:9100"}' });
     expect(find(one.evaluated, "db_cpu_utilization_median").value).toBeCloseTo(0.8, 9);
+  }, 60_000);
+
+  it("--stage windows win over another run's capsim_stage_active on the server", async () => {
+    const stages = [{ name: "dashboard", start: T, end: T + 1200 }];
+    const m = await measureFromPrometheus({ url: server.url, selector: '{namespace="restarts"}', stages });
+    expect(m.windowOrigin).toBe("given");
+    expect(m.windows).toEqual([...stages, { name: "all", start: T, end: T + 1200 }]);
+    expect(find(m.evaluated, "api_rps_median").value).toBeCloseTo(20, 9);
   }, 60_000);
 
   it("coderd at 15 s, the database at 60 s: each rate over its own metric's scrapes", async () => {
