@@ -154,6 +154,7 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
       });
     }
   }
+  markPartial(evaluated, queries, answers);
   await markAmbiguous(client, evaluated, queries, windows);
   const hash = createHash("sha256");
   for (const r of requests.values()) hash.update(`${keyOf(r)}\n${JSON.stringify(answers.get(keyOf(r)))}\n`);
@@ -339,6 +340,32 @@ function sentFor(
 
 function definitionOf(v: FigureValue): FigureDefinition | undefined {
   return FIGURES.find((f) => f.name === v.name && (f.stages ?? [ALL]).includes(v.stage));
+}
+
+/** A window's points figure needs points at half its instants at least to stand for the window. */
+const MIN_COVERAGE = 0.5;
+
+/**
+ * A points figure whose answer has points at fewer than half the window's instants is listed with value
+ * null and why: the data covers a part of the window (a --start/--end off by a time zone, scraping
+ * stopped), and a part is not the window.
+ */
+function markPartial(
+  evaluated: FigureValue[],
+  queries: readonly SentQuery[],
+  answers: ReadonlyMap<string, readonly PromSeries[]>,
+): void {
+  for (const [i, v] of evaluated.entries()) {
+    const sent = queries.find((q) => q.figure === v.name && q.stage === v.stage && q.part === "figure");
+    if (v.value === null || !sent || sent.endpoint !== "query_range") continue;
+    const instants = Math.floor((sent.end - sent.start) / sent.step + 1e-9) + 1;
+    const covered = new Set(
+      (answers.get(keyOf({ expr: sent.promql, ...sent })) ?? []).flatMap((s) => s.times),
+    ).size;
+    if (covered >= MIN_COVERAGE * instants) continue;
+    const problem = `partial: points at only ${covered} of the ${instants} instants of ${v.stage} (${sent.start - sent.step}..${sent.end}), so the data covers too little of the window to stand for it; not guessed (check --start/--end against the data: RFC 3339 times need their zone, Z is UTC)`;
+    evaluated[i] = { ...v, value: null, note: v.note ? `${problem}; ${v.note}` : problem };
+  }
 }
 
 /**

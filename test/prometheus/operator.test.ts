@@ -80,13 +80,24 @@ describeWithPrometheus("an operator's own Prometheus data", (tools) => {
     );
   }, 60_000);
 
-  it("--end after the data ends: the scrape interval comes from the last samples, the figures are read", async () => {
-    const m = await measure(server.url, "restarts", T + 3000);
+  it("--end 800 s after the data ends: the scrape interval comes from the last samples, the figures are read", async () => {
+    const m = await measure(server.url, "restarts", T + 2000);
     expect(m.scrapeSeconds).toBe(60);
     expect(m.scrapeFrom).toBe(
       `median spacing of process_cpu_seconds_total{namespace="restarts"}[10m] at ${T + 1200}`,
     );
     expect(find(m.evaluated, "api_rps_median").value).toBeCloseTo(20, 9);
+  }, 60_000);
+
+  it("a window the data covers a sixth of (--end an hour late, as a time zone would): refused, not a median of a part", async () => {
+    const m = await measure(server.url, "restarts", T + 7200);
+    const rps = find(m.evaluated, "api_rps_median");
+    expect(rps.value).toBeNull();
+    expect(rps.note).toMatch(
+      /^partial: points at only 23 of the 120 instants of dashboard \(1709287200\.\.1709294400\), so the data covers too little of the window to stand for it; not guessed \(check --start\/--end against the data/,
+    );
+    // A figure of the window's end (increase over it) holds whatever the window holds: read.
+    expect(find(m.evaluated, "api_latency_p95_ms").value).toBeCloseTo(650, 6);
   }, 60_000);
 
   it("a static scrape without pod labels: agent_connections is one target's count; CPU is refused", async () => {
