@@ -66,7 +66,8 @@ export function renderCompare(result: CompareResult): string {
     out.push("Figures from time series (the figure table, docs/metrics.md):");
     for (const v of result.evaluated) {
       const value = v.value === null ? "no value" : `${formatNumber(v.value, 4)} ${v.unit}`;
-      const how = v.promql === null ? "" : ` from ${v.source}, ${v.seriesCount} series: ${v.promql}`;
+      const pods = v.pods === undefined ? "" : ` (${formatNumber(v.pods, 3)} pods at once)`;
+      const how = v.promql === null ? "" : ` from ${v.source}, ${v.seriesCount} series${pods}: ${v.promql}`;
       out.push(`  ${v.name} (${v.stage}): ${value}${how}${v.note ? ` [${v.note}]` : ""}`);
     }
   }

@@ -342,6 +342,12 @@ function definitionOf(v: FigureValue): FigureDefinition | undefined {
   return FIGURES.find((f) => f.name === v.name && (f.stages ?? [ALL]).includes(v.stage));
 }
 
+/** The figure without a value (nor a pod count), saying why first. */
+function refused(v: FigureValue, problem: string): FigureValue {
+  const { pods: _, ...rest } = v;
+  return { ...rest, value: null, note: v.note ? `${problem}; ${v.note}` : problem };
+}
+
 /** A window's points figure needs points at half its instants at least to stand for the window. */
 const MIN_COVERAGE = 0.5;
 
@@ -364,7 +370,7 @@ function markPartial(
     ).size;
     if (covered >= MIN_COVERAGE * instants) continue;
     const problem = `partial: points at only ${covered} of the ${instants} instants of ${v.stage} (${sent.start - sent.step}..${sent.end}), so the data covers too little of the window to stand for it; not guessed (check --start/--end against the data: RFC 3339 times need their zone, Z is UTC)`;
-    evaluated[i] = { ...v, value: null, note: v.note ? `${problem}; ${v.note}` : problem };
+    evaluated[i] = refused(v, problem);
   }
 }
 
@@ -400,6 +406,6 @@ async function markAmbiguous(
       );
     }
     const problem = seen.get(key);
-    if (problem) evaluated[i] = { ...v, value: null, note: v.note ? `${problem}; ${v.note}` : problem };
+    if (problem) evaluated[i] = refused(v, problem);
   }
 }
