@@ -155,6 +155,7 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
     }
   }
   markPartial(evaluated, queries, answers);
+  if (selector !== undefined) await markUnselected(client, evaluated, selector, span);
   await markAmbiguous(client, evaluated, queries, windows);
   const hash = createHash("sha256");
   for (const r of requests.values()) hash.update(`${keyOf(r)}\n${JSON.stringify(answers.get(keyOf(r)))}\n`);
@@ -340,6 +341,32 @@ function sentFor(
 
 function definitionOf(v: FigureValue): FigureDefinition | undefined {
   return FIGURES.find((f) => f.name === v.name && (f.stages ?? [ALL]).includes(v.stage));
+}
+
+/**
+ * A figure no recipe could read because the selector hid its series (they exist on the server) says so:
+ * database exporters rarely carry the deployment's labels (its namespace), and "no series" would send the
+ * operator looking for missing exporters.
+ */
+async function markUnselected(
+  client: PrometheusClient,
+  evaluated: FigureValue[],
+  selector: string,
+  span: { start: number; end: number },
+): Promise<void> {
+  const unread = evaluated.filter((v) => v.source === null && definitionOf(v)?.recipes.length);
+  if (unread.length === 0) return;
+  const all = await client.metricNames(undefined, span.start, span.end);
+  for (const [i, v] of evaluated.entries()) {
+    if (!unread.includes(v)) continue;
+    const recipe = definitionOf(v)!.recipes.find((r) => metricNamesOf(r.promql).every((n) => all.has(n)));
+    if (!recipe) continue;
+    const held = metricNamesOf(recipe.promql).join(" + ");
+    evaluated[i] = {
+      ...v,
+      note: `the server holds ${held} (${recipe.source}), but no series of it matches --selector ${selector}; read this figure in a run of its own with a selector its series match (database exporters rarely carry the deployment's labels); ${v.note}`,
+    };
+  }
 }
 
 /** The figure without a value (nor a pod count), saying why first. */

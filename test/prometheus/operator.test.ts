@@ -133,6 +133,17 @@ describeWithPrometheus("an operator's own Prometheus data", (tools) => {
     expect(find(one.evaluated, "db_cpu_utilization_median").value).toBeCloseTo(0.8, 9);
   }, 60_000);
 
+  it("a figure whose series --selector hides says the server holds them, not that they are missing", async () => {
+    const m = await measure(server.url, "restarts");
+    const db = find(m.evaluated, "db_cpu_utilization_median");
+    expect(db.value).toBeNull();
+    expect(db.note).toMatch(
+      /^the server holds node_cpu_seconds_total \(selfhosted\), but no series of it matches --selector \{namespace="restarts"\}; read this figure in a run of its own with a selector its series match/,
+    );
+    // Names the server does not hold at all: "no series for any recipe", as before.
+    expect(find(m.evaluated, "websockets_mean").note).toMatch(/^no series for any recipe/);
+  }, 60_000);
+
   it("--stage windows win over another run's capsim_stage_active on the server", async () => {
     const stages = [{ name: "dashboard", start: T, end: T + 1200 }];
     const m = await measureFromPrometheus({ url: server.url, selector: '{namespace="restarts"}', stages });
