@@ -9,7 +9,7 @@ export const SOURCES: Readonly<
 > = {
   cadvisor: {
     title: "cAdvisor (kubelet)",
-    what: "`container_cpu_usage_seconds_total`, `container_memory_working_set_bytes` with `pod` and `container` labels, as Coder's scale-test dashboard reads CPU",
+    what: "`container_cpu_usage_seconds_total`, `container_memory_working_set_bytes` with `pod` and `container` labels, as Coder's scale-test dashboard reads CPU; Coder's Helm charts name coderd's and the provisioner daemons' containers both `coder`, so provisioner pods are told apart by their name, `coder-provisioner-*`",
   },
   process: {
     title: "Go process metrics",

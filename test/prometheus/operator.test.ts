@@ -8,6 +8,8 @@
  * - doubled: one pod scraped by two jobs (a ServiceMonitor beside the annotation scrape);
  * - dbhosts: node_exporter of every host under job "node", the database host's among them;
  * - mixed: coderd scraped every 15 s, the database host every 60 s;
+ * - helm: Coder's Helm charts seen by cAdvisor only: coderd's and the provisioners' containers are both
+ *   named coder, the provisioner pods coder-provisioner-*;
  * and another run's capsim_stage_active (a capsim export loaded beside them), a day earlier.
  * Each figure is read right, or refused saying why; never a silent wrong number.
  */
@@ -142,6 +144,25 @@ describeWithPrometheus("an operator's own Prometheus data", (tools) => {
     );
     // Names the server does not hold at all: "no series for any recipe", as before.
     expect(find(m.evaluated, "websockets_mean").note).toMatch(/^no series for any recipe/);
+  }, 60_000);
+
+  it("Coder's Helm charts: provisioner pods (container coder too) are not coderd replicas", async () => {
+    const m = await measureFromPrometheus({
+      url: server.url,
+      selector: '{namespace="helm"}',
+      start: T,
+      end: T + 600,
+      stages: [
+        { name: "prepare", start: T, end: T + 600 },
+        { name: "dashboard", start: T, end: T + 600 },
+      ],
+    });
+    const cpu = find(m.evaluated, "coderd_cpu_vcpu_median");
+    expect(cpu).toMatchObject({ source: "cadvisor", seriesCount: 2, pods: 2 });
+    expect(cpu.value).toBeCloseTo(1, 9);
+    const provisioner = find(m.evaluated, "provisioner_cpu_vcpu_median");
+    expect(provisioner).toMatchObject({ source: "cadvisor", pods: 3 });
+    expect(provisioner.value).toBeCloseTo(0.2, 9);
   }, 60_000);
 
   it("--stage windows win over another run's capsim_stage_active on the server", async () => {
