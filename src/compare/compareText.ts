@@ -89,7 +89,9 @@ export function renderCompare(result: CompareResult): string {
 
 /** The queries sent to a Prometheus server, one line per figure and window, with the series that answered. */
 export function renderQueries(p: PrometheusReport): string[] {
-  const selector = p.selector ? `, selector ${p.selector}` : "";
+  const selector =
+    (p.selector ? `, selector ${p.selector}` : "") +
+    (p.db_selector ? `, database selector ${p.db_selector}` : "");
   const out = [
     `Queries sent to ${p.url} (step ${p.step_seconds} s; scrape interval ${p.scrape_seconds} s from ${p.scrape_from}${selector}):`,
   ];

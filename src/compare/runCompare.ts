@@ -117,6 +117,8 @@ export function runCompare(opts: CompareOptions): CompareResult {
 export interface PrometheusReport {
   url: string;
   selector: string | null;
+  /** --db-selector: the database's figures' matchers instead of `selector`. */
+  db_selector: string | null;
   scrape_seconds: number;
   scrape_from: string;
   step_seconds: number;
@@ -127,6 +129,7 @@ export function prometheusReport(m: PrometheusMeasurement): PrometheusReport {
   return {
     url: m.url,
     selector: m.selector,
+    db_selector: m.dbSelector,
     scrape_seconds: m.scrapeSeconds,
     scrape_from: m.scrapeFrom,
     step_seconds: m.stepSeconds,

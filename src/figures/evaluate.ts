@@ -2,6 +2,7 @@ import { sortedQuantile } from "../engine/stats/sampler.js";
 import { evaluateRange, metricNamesOf, parsePromQL, vectorSelectors, withMatchers } from "../promql/index.js";
 import type { Labels, SeriesSet, Window } from "../series/types.js";
 import { type Answer, answerFor, answerInWindow } from "./answers.js";
+import { SOURCES } from "./sources.js";
 import { FIGURES } from "./table.js";
 import type { FigureDefinition, FigureValue, Recipe, Reduction } from "./types.js";
 import { ALL, scrapeInterval, windowInstants } from "./windows.js";
@@ -13,6 +14,8 @@ export interface EvaluateOptions {
   lookbackSeconds?: number;
   /** A selector whose matchers are added to every vector selector, e.g. `{namespace="coder"}`. */
   selector?: string;
+  /** Instead of `selector` for the database's recipes (its exporters rarely carry the deployment's labels). */
+  dbSelector?: string;
   /** Query results read from files, used for the recipe whose PromQL they answer. */
   answers?: readonly Answer[];
   /** The figures to evaluate; default the whole table. */
@@ -112,7 +115,12 @@ function evaluateFigure(figure: FigureDefinition, window: Window, ctx: Context):
 /** Evaluates a recipe's PromQL (or its per-series part) over the window, with Grafana's variables set. */
 function run(promql: string, recipe: Recipe, window: Window, ctx: Context): readonly Result[] {
   const scrape = ctx.opts.evaluator?.scrapeSecondsOf?.(recipe) ?? ctx.scrape;
-  const expr = promqlFor({ ...recipe, promql }, window, { step: ctx.step, scrape }, ctx.opts.selector);
+  const expr = promqlFor(
+    { ...recipe, promql },
+    window,
+    { step: ctx.step, scrape },
+    selectorFor(recipe, ctx.opts),
+  );
   const range =
     recipe.reduction.kind === "at_end"
       ? { start: window.end, end: window.end, step: ctx.step }
@@ -121,6 +129,14 @@ function run(promql: string, recipe: Recipe, window: Window, ctx: Context): read
   return evaluateRange(expr, ctx.data, range, {
     lookbackSeconds: ctx.opts.lookbackSeconds ?? DEFAULT_LOOKBACK_SECONDS,
   });
+}
+
+/** The selector whose matchers a recipe's PromQL gets: the database's own for its sources, when given. */
+export function selectorFor(
+  recipe: Recipe,
+  opts: { selector?: string; dbSelector?: string },
+): string | undefined {
+  return SOURCES[recipe.source].database && opts.dbSelector !== undefined ? opts.dbSelector : opts.selector;
 }
 
 /**

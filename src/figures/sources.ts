@@ -5,7 +5,7 @@ import type { SourceId } from "./types.js";
  * single thing (a database) whose series a figure of the source must come from.
  */
 export const SOURCES: Readonly<
-  Record<SourceId, { title: string; what: string; one?: { label: string; thing: string } }>
+  Record<SourceId, { title: string; what: string; one?: { label: string; thing: string }; database?: true }>
 > = {
   cadvisor: {
     title: "cAdvisor (kubelet)",
@@ -23,16 +23,19 @@ export const SOURCES: Readonly<
     title: "Cloud SQL (Stackdriver exporter)",
     what: "`stackdriver_cloudsql_database_cloudsql_googleapis_com_database_*`, the names stackdriver_exporter gives Cloud Monitoring's `cloudsql.googleapis.com/database/*`",
     one: { label: "database_id", thing: "Cloud SQL instance" },
+    database: true,
   },
   selfhosted: {
     title: "Self-hosted PostgreSQL (node_exporter + postgres_exporter)",
     what: "`node_*` of the database host (scrape job `node`) and `pg_*` of postgres_exporter (scrape job `postgres`)",
     one: { label: "instance", thing: "database host" },
+    database: true,
   },
   rds: {
     title: "Amazon RDS (CloudWatch exporter)",
     what: "`aws_rds_*_average` series of prometheus/cloudwatch_exporter",
     one: { label: "dbinstance_identifier", thing: "RDS instance" },
+    database: true,
   },
 };
 

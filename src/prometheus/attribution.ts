@@ -57,5 +57,5 @@ export function severalDatabasesProblem(
   ].sort();
   if (values.length <= 1) return undefined;
   const shown = values.slice(0, 3).join(", ") + (values.length > 3 ? ", ..." : "");
-  return `ambiguous: the series come from ${values.length} values of ${one.label} (${shown}), one ${one.thing} expected; not guessed (read the database's figures in a run of their own with --selector '{${one.label}="${values[0]}"}', or scrape only the database under the recipe's job)`;
+  return `ambiguous: the series come from ${values.length} values of ${one.label} (${shown}), one ${one.thing} expected; not guessed (give --db-selector '{${one.label}="${values[0]}"}' with the database's)`;
 }

@@ -19,6 +19,7 @@ import {
   resolveWindows,
   SOURCES,
   scrapeInterval,
+  selectorFor,
   type WindowOrigin,
   windowInstants,
   windowsFromStageSeries,
@@ -33,6 +34,8 @@ export interface PrometheusOptions {
   url: string;
   /** Label matchers added to every vector selector, e.g. `{namespace="coder"}`. */
   selector?: string;
+  /** Instead of `selector` for the database's recipes, e.g. `{instance="db-1:9100"}`. */
+  dbSelector?: string;
   /** Bounds of the data to use (unix seconds); without them, all the server holds. */
   start?: number;
   end?: number;
@@ -62,6 +65,7 @@ export interface SentQuery {
 export interface PrometheusMeasurement {
   url: string;
   selector: string | null;
+  dbSelector: string | null;
   windows: Window[];
   windowOrigin: WindowOrigin;
   scrapeSeconds: number;
@@ -90,7 +94,12 @@ interface Request {
 const keyOf = (r: Request): string => `${r.expr}\n${r.start}\n${r.end}\n${r.step}`;
 
 export async function measureFromPrometheus(opts: PrometheusOptions): Promise<PrometheusMeasurement> {
-  const selector = checkSelector(opts.selector);
+  const selector = checkSelector(opts.selector, "--selector");
+  const dbSelector = checkSelector(opts.dbSelector, "--db-selector");
+  const sel = {
+    ...(selector !== undefined ? { selector } : {}),
+    ...(dbSelector !== undefined ? { dbSelector } : {}),
+  };
   if ((opts.start === undefined) !== (opts.end === undefined))
     throw new InputError({
       file: opts.start === undefined ? "--start" : "--end",
@@ -107,8 +116,8 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
     start: Math.min(...windows.map((w) => w.start)),
     end: Math.max(...windows.map((w) => w.end)),
   };
-  const names = await client.metricNames(selector, span.start, span.end);
-  const spacings = await metricScrapeIntervals(client, names, selector, span);
+  const names = await metricNames(client, sel, span);
+  const spacings = await metricScrapeIntervals(client, names, sel, span);
   const first = firstReadMetric(names);
   const spacing = first === undefined ? undefined : spacings.get(first);
   const scrapeSeconds = spacing?.seconds ?? opts.stepSeconds;
@@ -121,7 +130,7 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
   const evaluate = (results: (r: Request) => readonly Result[]): FigureValue[] =>
     evaluateFigures({ series: [] }, windows, {
       stepSeconds: step,
-      ...(selector !== undefined ? { selector } : {}),
+      ...sel,
       evaluator: {
         metricNames: names,
         scrapeSeconds,
@@ -140,7 +149,7 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
 
   const queries: SentQuery[] = [];
   for (const v of evaluated) {
-    for (const sent of sentFor(v, windows, { step, scrapeOf }, selector)) {
+    for (const sent of sentFor(v, windows, { step, scrapeOf }, sel)) {
       queries.push({
         figure: v.name,
         stage: v.stage,
@@ -155,13 +164,14 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
     }
   }
   markPartial(evaluated, queries, answers);
-  if (selector !== undefined) await markUnselected(client, evaluated, selector, span);
+  await markUnselected(client, evaluated, sel, span);
   await markAmbiguous(client, evaluated, queries, windows);
   const hash = createHash("sha256");
   for (const r of requests.values()) hash.update(`${keyOf(r)}\n${JSON.stringify(answers.get(keyOf(r)))}\n`);
   return {
     url: client.url,
     selector: selector ?? null,
+    dbSelector: dbSelector ?? null,
     windows,
     windowOrigin: origin,
     scrapeSeconds,
@@ -174,13 +184,13 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
 }
 
 /** The selector validated as `{...}` matchers (undefined when empty). */
-function checkSelector(selector: string | undefined): string | undefined {
+function checkSelector(selector: string | undefined, option: string): string | undefined {
   if (selector === undefined || selector.trim() === "" || /^\{\s*\}$/.test(selector.trim())) return undefined;
   try {
     withMatchers("up", selector);
   } catch (err) {
     if (err instanceof PromQLError)
-      throw new InputError({ file: "--selector", path: "", message: `${selector}: ${err.message}` });
+      throw new InputError({ file: option, path: "", message: `${selector}: ${err.message}` });
     throw err;
   }
   return selector.trim();
@@ -215,22 +225,45 @@ async function stageWindows(
 async function metricScrapeIntervals(
   client: PrometheusClient,
   names: ReadonlySet<string>,
-  selector: string | undefined,
+  sel: Selectors,
   span: { start: number; end: number },
 ): Promise<Map<string, { seconds: number; from: string }>> {
-  const metrics = new Set<string>();
+  const metrics = new Map<string, string | undefined>();
   for (const figure of FIGURES) {
     for (const recipe of figure.recipes) {
       const needs = metricNamesOf(recipe.promql);
-      if (needs.length > 0 && needs.every((n) => names.has(n))) metrics.add(needs[0]!);
+      if (needs.length > 0 && needs.every((n) => names.has(n)))
+        metrics.set(needs[0]!, selectorFor(recipe, sel));
     }
   }
   const out = new Map<string, { seconds: number; from: string }>();
-  for (const metric of metrics) {
+  for (const [metric, selector] of metrics) {
     const spacing = await findScrapeInterval(client, metric, selector, span);
     if (spacing) out.set(metric, spacing);
   }
   return out;
+}
+
+type Selectors = { selector?: string; dbSelector?: string };
+
+/**
+ * The metric names the server holds: those `--selector` matches, and with `--db-selector` the database
+ * recipes' names among those it matches instead.
+ */
+async function metricNames(
+  client: PrometheusClient,
+  sel: Selectors,
+  span: { start: number; end: number },
+): Promise<Set<string>> {
+  const names = await client.metricNames(sel.selector, span.start, span.end);
+  if (sel.dbSelector === undefined) return names;
+  const database = new Set(
+    FIGURES.flatMap((f) => f.recipes)
+      .filter((r) => SOURCES[r.source].database)
+      .flatMap((r) => metricNamesOf(r.promql)),
+  );
+  const db = await client.metricNames(sel.dbSelector, span.start, span.end);
+  return new Set([...[...names].filter((n) => !database.has(n)), ...[...db].filter((n) => database.has(n))]);
 }
 
 /**
@@ -316,7 +349,7 @@ function sentFor(
   v: FigureValue,
   windows: readonly Window[],
   seconds: { step: number; scrapeOf: (recipe: Recipe) => number },
-  selector: string | undefined,
+  sel: Selectors,
 ): (Request & { part: SentQuery["part"] })[] {
   const recipe = definitionOf(v)?.recipes.find((r) => r.source === v.source && r.promql === v.promql);
   const window = windows.find((w) => w.name === v.stage);
@@ -333,7 +366,7 @@ function sentFor(
       { ...recipe, promql },
       window,
       { step: seconds.step, scrape: seconds.scrapeOf(recipe) },
-      selector,
+      selectorFor(recipe, sel),
     ),
     ...range,
   }));
@@ -351,20 +384,25 @@ function definitionOf(v: FigureValue): FigureDefinition | undefined {
 async function markUnselected(
   client: PrometheusClient,
   evaluated: FigureValue[],
-  selector: string,
+  sel: Selectors,
   span: { start: number; end: number },
 ): Promise<void> {
   const unread = evaluated.filter((v) => v.source === null && definitionOf(v)?.recipes.length);
-  if (unread.length === 0) return;
+  if (unread.length === 0 || (sel.selector === undefined && sel.dbSelector === undefined)) return;
   const all = await client.metricNames(undefined, span.start, span.end);
   for (const [i, v] of evaluated.entries()) {
     if (!unread.includes(v)) continue;
     const recipe = definitionOf(v)!.recipes.find((r) => metricNamesOf(r.promql).every((n) => all.has(n)));
-    if (!recipe) continue;
-    const held = metricNamesOf(recipe.promql).join(" + ");
+    const selector = recipe && selectorFor(recipe, sel);
+    if (!recipe || selector === undefined) continue;
+    const database = SOURCES[recipe.source].database;
+    const option = database && sel.dbSelector !== undefined ? "--db-selector" : "--selector";
+    const fix = database
+      ? "give --db-selector with labels the database's series carry"
+      : "read this figure in a run of its own with a selector its series match";
     evaluated[i] = {
       ...v,
-      note: `the server holds ${held} (${recipe.source}), but no series of it matches --selector ${selector}; read this figure in a run of its own with a selector its series match (database exporters rarely carry the deployment's labels); ${v.note}`,
+      note: `the server holds ${metricNamesOf(recipe.promql).join(" + ")} (${recipe.source}), but no series of it matches ${option} ${selector}; ${fix}; ${v.note}`,
     };
   }
 }

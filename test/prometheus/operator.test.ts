@@ -124,15 +124,26 @@ describeWithPrometheus("an operator's own Prometheus data", (tools) => {
     expect(find(one.evaluated, "api_rps_median").value).toBeCloseTo(10, 9);
   }, 60_000);
 
-  it("node_exporter of several hosts under job node: the database figure is refused, not blended", async () => {
+  it("node_exporter of several hosts under job node: the database figure is refused, not blended; --db-selector picks the host", async () => {
     const m = await measure(server.url, "dbhosts");
     const db = find(m.evaluated, "db_cpu_utilization_median");
     expect(db).toMatchObject({ value: null, source: "selfhosted" });
     expect(db.note).toMatch(
-      /^ambiguous: the series come from 2 values of instance \(db-1:9100, k8s-node-1:9100\), one database host expected; not guessed \(read the database's figures in a run of their own with --selector '\{instance="db-1:9100"\}'/,
+      /^ambiguous: the series come from 2 values of instance \(db-1:9100, k8s-node-1:9100\), one database host expected; not guessed \(give --db-selector '\{instance="db-1:9100"\}' with the database's\)/,
     );
-    const one = await measure(server.url, "dbhosts", T + 1200, { selector: '{instance="db-1:9100"}' });
+    // One run: coderd's figures from the deployment's namespace, the database's from its host.
+    const one = await measure(server.url, "restarts", T + 1200, {
+      dbSelector: '{namespace="dbhosts", instance="db-1:9100"}',
+    });
     expect(find(one.evaluated, "db_cpu_utilization_median").value).toBeCloseTo(0.8, 9);
+    expect(find(one.evaluated, "api_rps_median").value).toBeCloseTo(20, 9);
+    expect(one.queries).toContainEqual(
+      expect.objectContaining({
+        figure: "db_cpu_utilization_median",
+        promql:
+          'sum(rate(node_cpu_seconds_total{job="node",mode!="idle", namespace="dbhosts", instance="db-1:9100"}[240s])) / sum(rate(node_cpu_seconds_total{job="node", namespace="dbhosts", instance="db-1:9100"}[240s]))',
+      }),
+    );
   }, 60_000);
 
   it("a figure whose series --selector hides says the server holds them, not that they are missing", async () => {
@@ -140,7 +151,7 @@ describeWithPrometheus("an operator's own Prometheus data", (tools) => {
     const db = find(m.evaluated, "db_cpu_utilization_median");
     expect(db.value).toBeNull();
     expect(db.note).toMatch(
-      /^the server holds node_cpu_seconds_total \(selfhosted\), but no series of it matches --selector \{namespace="restarts"\}; read this figure in a run of its own with a selector its series match/,
+      /^the server holds node_cpu_seconds_total \(selfhosted\), but no series of it matches --selector \{namespace="restarts"\}; give --db-selector with labels the database's series carry/,
     );
     // Names the server does not hold at all: "no series for any recipe", as before.
     expect(find(m.evaluated, "websockets_mean").note).toMatch(/^no series for any recipe/);
