@@ -10,6 +10,7 @@
  * - mixed: coderd scraped every 15 s, the database host every 60 s;
  * - helm: Coder's Helm charts seen by cAdvisor only: coderd's and the provisioners' containers are both
  *   named coder, the provisioner pods coder-provisioner-*;
+ * - renamed: a Coder version whose latency family has another name;
  * and another run's capsim_stage_active (a capsim export loaded beside them), a day earlier.
  * Each figure is read right, or refused saying why; never a silent wrong number.
  */
@@ -281,6 +282,27 @@ describeWithPrometheus("replicas measured against the scenario's", (tools) => {
     expect([0, 3], r.stderr).toContain(r.code);
     const cpu = rowsOf(r.stdout).find((row) => row.metric === "coderd_cpu_vcpu_median")!;
     expect(["pass", "fail"]).toContain(cpu.verdict);
+  }, 120_000);
+
+  it("families no recipe reads (another Coder version's names): exit 2 saying so, never a pass on nothing", async () => {
+    const r = await capsim([
+      "compare",
+      TINY,
+      "--prometheus",
+      server.url,
+      "--selector",
+      '{namespace="renamed"}',
+      "--start",
+      String(T),
+      "--end",
+      String(T + 120),
+      "--no-progress",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `--prometheus: ${server.url} holds 1 metric(s), none a figure reads matching {namespace="renamed"} in the windows: no figure can be read (docs/metrics.md lists the names each figure needs)\n`,
+    );
   }, 120_000);
 });
 
