@@ -11,14 +11,12 @@ import {
   duration,
   evaluateFigures,
   FIGURES,
-  type FigureDefinition,
   type FigureValue,
   promqlFor,
   type Recipe,
   type Result,
   resolveWindows,
   SOURCES,
-  scrapeInterval,
   selectorFor,
   type WindowOrigin,
   windowInstants,
@@ -26,9 +24,10 @@ import {
 } from "../figures/index.js";
 import { metricNamesOf, PromQLError, withMatchers } from "../promql/index.js";
 import type { SeriesSet, Window } from "../series/types.js";
-import { attributionProblem, duplicateScrapeProblem, severalDatabasesProblem } from "./attribution.js";
+import { definitionOf, markAmbiguous, markPartial, markUnselected } from "./checks.js";
 import { PrometheusClient, type PromSeries } from "./client.js";
-import { vectorSelectorsOf } from "./selectors.js";
+import { keyOf, type Request, type Selectors, type SentQuery } from "./queries.js";
+import { firstReadMetric, metricScrapeIntervals } from "./scrape.js";
 
 export interface PrometheusOptions {
   url: string;
@@ -46,20 +45,6 @@ export interface PrometheusOptions {
   timeoutSeconds?: number;
   /** Time of "now" for a search of all the data (tests); default the clock. */
   now?: number;
-}
-
-/** One query sent for a figure's window, and how many series answered. */
-export interface SentQuery {
-  figure: string;
-  stage: string;
-  /** The figure's PromQL, or the per-pod part of an aggregating recipe (checked for attribution). */
-  part: "figure" | "per_series";
-  endpoint: "query_range" | "query";
-  promql: string;
-  start: number;
-  end: number;
-  step: number;
-  series: number;
 }
 
 export interface PrometheusMeasurement {
@@ -80,18 +65,7 @@ export interface PrometheusMeasurement {
 }
 
 const STAGE_SERIES = "capsim_stage_active";
-/** How far back raw samples are read to find the scrape interval. */
-const SPACING_RANGE = "10m";
 const CONCURRENCY = 4;
-
-interface Request {
-  expr: string;
-  start: number;
-  end: number;
-  step: number;
-}
-
-const keyOf = (r: Request): string => `${r.expr}\n${r.start}\n${r.end}\n${r.step}`;
 
 export async function measureFromPrometheus(opts: PrometheusOptions): Promise<PrometheusMeasurement> {
   const selector = checkSelector(opts.selector, "--selector");
@@ -221,31 +195,6 @@ async function stageWindows(
   return resolveWindows(stageData, given);
 }
 
-/** The scrape interval of the first metric of every recipe whose names the server holds. */
-async function metricScrapeIntervals(
-  client: PrometheusClient,
-  names: ReadonlySet<string>,
-  sel: Selectors,
-  span: { start: number; end: number },
-): Promise<Map<string, { seconds: number; from: string }>> {
-  const metrics = new Map<string, string | undefined>();
-  for (const figure of FIGURES) {
-    for (const recipe of figure.recipes) {
-      const needs = metricNamesOf(recipe.promql);
-      if (needs.length > 0 && needs.every((n) => names.has(n)))
-        metrics.set(needs[0]!, selectorFor(recipe, sel));
-    }
-  }
-  const out = new Map<string, { seconds: number; from: string }>();
-  for (const [metric, selector] of metrics) {
-    const spacing = await findScrapeInterval(client, metric, selector, span);
-    if (spacing) out.set(metric, spacing);
-  }
-  return out;
-}
-
-type Selectors = { selector?: string; dbSelector?: string };
-
 /**
  * The metric names the server holds: those `--selector` matches, and with `--db-selector` the database
  * recipes' names among those it matches instead.
@@ -264,50 +213,6 @@ async function metricNames(
   );
   const db = await client.metricNames(sel.dbSelector, span.start, span.end);
   return new Set([...[...names].filter((n) => !database.has(n)), ...[...db].filter((n) => database.has(n))]);
-}
-
-/**
- * A metric's scrape interval: the median spacing of its raw samples over the last 10 minutes of the
- * data: before the windows' end, or before the metric's last sample there when its series stopped
- * earlier (the data ends before --end, a scrape gap at the end).
- */
-async function findScrapeInterval(
-  client: PrometheusClient,
-  metric: string,
-  selector: string | undefined,
-  span: { start: number; end: number },
-): Promise<{ seconds: number; from: string } | undefined> {
-  const expr = withMatchers(`${metric}[${SPACING_RANGE}]`, selector ?? "");
-  const spacingAt = async (at: number) => {
-    const seconds = scrapeInterval({ series: await client.query(expr, at) });
-    return seconds === undefined ? undefined : { seconds, from: `median spacing of ${expr} at ${at}` };
-  };
-  const atEnd = await spacingAt(span.end);
-  if (atEnd !== undefined) return atEnd;
-  const last = await lastSampleTime(client, withMatchers(metric, selector ?? ""), span);
-  return last === undefined ? undefined : spacingAt(last);
-}
-
-/** Unix seconds of the last sample of `selector` in the span (found at a 60 s resolution), if any. */
-async function lastSampleTime(
-  client: PrometheusClient,
-  selector: string,
-  span: { start: number; end: number },
-): Promise<number | undefined> {
-  const expr = `max(max_over_time(timestamp(${selector})[${duration(Math.max(span.end - span.start, 60))}:60s]))`;
-  const v = (await client.query(expr, span.end))[0]?.values[0];
-  return v === undefined || Number.isNaN(v) ? undefined : v;
-}
-
-/** The first metric of the first recipe (in table order) whose names the server holds. */
-function firstReadMetric(names: ReadonlySet<string>): string | undefined {
-  for (const figure of FIGURES) {
-    for (const recipe of figure.recipes) {
-      const needs = metricNamesOf(recipe.promql);
-      if (needs.length > 0 && needs.every((n) => names.has(n))) return needs[0];
-    }
-  }
-  return undefined;
 }
 
 function nothingToRead(url: string, selector: string | undefined, names: ReadonlySet<string>): InputError {
@@ -370,107 +275,4 @@ function sentFor(
     ),
     ...range,
   }));
-}
-
-function definitionOf(v: FigureValue): FigureDefinition | undefined {
-  return FIGURES.find((f) => f.name === v.name && (f.stages ?? [ALL]).includes(v.stage));
-}
-
-/**
- * A figure no recipe could read because the selector hid its series (they exist on the server) says so:
- * database exporters rarely carry the deployment's labels (its namespace), and "no series" would send the
- * operator looking for missing exporters.
- */
-async function markUnselected(
-  client: PrometheusClient,
-  evaluated: FigureValue[],
-  sel: Selectors,
-  span: { start: number; end: number },
-): Promise<void> {
-  const unread = evaluated.filter((v) => v.source === null && definitionOf(v)?.recipes.length);
-  if (unread.length === 0 || (sel.selector === undefined && sel.dbSelector === undefined)) return;
-  const all = await client.metricNames(undefined, span.start, span.end);
-  for (const [i, v] of evaluated.entries()) {
-    if (!unread.includes(v)) continue;
-    const recipe = definitionOf(v)!.recipes.find((r) => metricNamesOf(r.promql).every((n) => all.has(n)));
-    const selector = recipe && selectorFor(recipe, sel);
-    if (!recipe || selector === undefined) continue;
-    const database = SOURCES[recipe.source].database;
-    const option = database && sel.dbSelector !== undefined ? "--db-selector" : "--selector";
-    const fix = database
-      ? "give --db-selector with labels the database's series carry"
-      : "read this figure in a run of its own with a selector its series match";
-    evaluated[i] = {
-      ...v,
-      note: `the server holds ${metricNamesOf(recipe.promql).join(" + ")} (${recipe.source}), but no series of it matches ${option} ${selector}; ${fix}; ${v.note}`,
-    };
-  }
-}
-
-/** The figure without a value (nor a pod count), saying why first. */
-function refused(v: FigureValue, problem: string): FigureValue {
-  const { pods: _, ...rest } = v;
-  return { ...rest, value: null, note: v.note ? `${problem}; ${v.note}` : problem };
-}
-
-/** A window's points figure needs points at half its instants at least to stand for the window. */
-const MIN_COVERAGE = 0.5;
-
-/**
- * A points figure whose answer has points at fewer than half the window's instants is listed with value
- * null and why: the data covers a part of the window (a --start/--end off by a time zone, scraping
- * stopped), and a part is not the window.
- */
-function markPartial(
-  evaluated: FigureValue[],
-  queries: readonly SentQuery[],
-  answers: ReadonlyMap<string, readonly PromSeries[]>,
-): void {
-  for (const [i, v] of evaluated.entries()) {
-    const sent = queries.find((q) => q.figure === v.name && q.stage === v.stage && q.part === "figure");
-    if (v.value === null || !sent || sent.endpoint !== "query_range") continue;
-    const instants = Math.floor((sent.end - sent.start) / sent.step + 1e-9) + 1;
-    const covered = new Set(
-      (answers.get(keyOf({ expr: sent.promql, ...sent })) ?? []).flatMap((s) => s.times),
-    ).size;
-    if (covered >= MIN_COVERAGE * instants) continue;
-    const problem = `partial: points at only ${covered} of the ${instants} instants of ${v.stage} (${sent.start - sent.step}..${sent.end}), so the data covers too little of the window to stand for it; not guessed (check --start/--end against the data: RFC 3339 times need their zone, Z is UTC)`;
-    evaluated[i] = refused(v, problem);
-  }
-}
-
-/**
- * A figure whose series cannot be taken as one deployment's targets, each counted once, is listed with
- * value null and why: a per-pod figure's series from several namespaces, or a target scraped by several
- * jobs.
- */
-async function markAmbiguous(
-  client: PrometheusClient,
-  evaluated: FigureValue[],
-  queries: readonly SentQuery[],
-  windows: readonly Window[],
-): Promise<void> {
-  const seen = new Map<string, string | undefined>();
-  for (const [i, v] of evaluated.entries()) {
-    const per = definitionOf(v)?.per;
-    const sent = queries.find((q) => q.figure === v.name && q.stage === v.stage);
-    const window = windows.find((w) => w.name === v.stage);
-    if (v.value === null || !sent || !window) continue;
-    const selectors = vectorSelectorsOf(sent.promql);
-    const key = `${per}\n${v.source}\n${selectors.join("\n")}\n${window.start}\n${window.end}`;
-    if (!seen.has(key)) {
-      const labels = (
-        await Promise.all(selectors.map((s) => client.series(s, window.start, window.end)))
-      ).flat();
-      const one = v.source ? SOURCES[v.source].one : undefined;
-      seen.set(
-        key,
-        (per && attributionProblem(per, labels)) ||
-          (one && severalDatabasesProblem(one, labels)) ||
-          duplicateScrapeProblem(labels),
-      );
-    }
-    const problem = seen.get(key);
-    if (problem) evaluated[i] = refused(v, problem);
-  }
 }
