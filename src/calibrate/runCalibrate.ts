@@ -93,6 +93,8 @@ export interface CalibrateResult {
   evaluations: number;
   converged: boolean;
   errors: FigureErrorRecord[];
+  /** The measured figures not fitted to, and why (not simulated, unmodelled, another pod count). */
+  notFitted: { metric: string; stage: string | null; reason: string }[];
   seed: number;
   replications: number;
   modelText: string;
@@ -298,6 +300,9 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     evaluations: search.evaluations,
     converged: search.converged,
     errors,
+    notFitted: rowsBefore.flatMap((r) =>
+      r.verdict === "not_simulated" ? [{ metric: r.metric, stage: r.stage, reason: r.reason ?? "" }] : [],
+    ),
     seed,
     replications,
     modelText: text,

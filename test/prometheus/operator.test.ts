@@ -274,6 +274,9 @@ describeWithPrometheus("replicas measured against the scenario's", (tools) => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^coderd_cpu_vcpu_median +all +1 vcpu +not simulated +not simulated$/m);
     expect(r.stdout).toContain("to 2 figure(s)");
+    expect(r.stdout).toContain(
+      "Not fitted to (listed, never in the objective):\n  coderd_cpu_vcpu_median (all): measured on 2 coderd pods at once, the scenario runs 1:",
+    );
     rmSync(dirname(out), { recursive: true, force: true });
   }, 120_000);
 
