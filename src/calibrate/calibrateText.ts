@@ -40,6 +40,11 @@ export function renderCalibrate(r: CalibrateResult): string {
     ),
   );
   out.push("");
+  if (r.notFitted.length > 0) {
+    out.push("Not fitted to (listed, never in the objective):");
+    for (const f of r.notFitted) out.push(`  ${f.metric} (${f.stage ?? "all"}): ${f.reason}`);
+    out.push("");
+  }
   if (r.ranges) out.push(...renderFitRanges(r.ranges), "");
   out.push(`Wrote ${r.outFile} (model ${r.name}); use it with --set model=${r.outFile}`);
   return `${out.join("\n")}\n`;

@@ -93,6 +93,8 @@ export interface CalibrateResult {
   evaluations: number;
   converged: boolean;
   errors: FigureErrorRecord[];
+  /** The measured figures not fitted to, and why (not simulated, unmodelled, another pod count). */
+  notFitted: { metric: string; stage: string | null; reason: string }[];
   seed: number;
   replications: number;
   modelText: string;
@@ -149,7 +151,8 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
 
   let wall = performance.now();
   const before = simulate(model).summary;
-  const rowsBefore = compareFigures(before.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames);
+  const pods = { evaluated: measured.evaluated, scenario: loaded.scenario };
+  const rowsBefore = compareFigures(before.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames, pods);
   const targets: FitTarget[] = rowsBefore
     .filter((r) => r.verdict !== "not_simulated")
     .map((r) => ({ metric: r.metric, stage: r.stage, measured: r.measured }));
@@ -235,7 +238,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     });
   }
   const fitted = params.map((p, i) => fromUnit(p, search.x[i]!));
-  const rowsAfter = compareFigures(after.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames);
+  const rowsAfter = compareFigures(after.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames, pods);
   const errors = rowsBefore.map((row, i) => errorRecord(row, rowsAfter[i]!));
   const name = basename(opts.out, extname(opts.out));
   // Each range step is one more simulation, reported like the search's evaluations.
@@ -297,6 +300,9 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     evaluations: search.evaluations,
     converged: search.converged,
     errors,
+    notFitted: rowsBefore.flatMap((r) =>
+      r.verdict === "not_simulated" ? [{ metric: r.metric, stage: r.stage, reason: r.reason ?? "" }] : [],
+    ),
     seed,
     replications,
     modelText: text,

@@ -45,6 +45,7 @@ interface CompareFlags extends ServerFlags {
 export interface ServerFlags {
   prometheus?: string;
   selector?: string;
+  dbSelector?: string;
   start?: string;
   end?: string;
   step?: string;
@@ -61,6 +62,10 @@ export function addServerOptions(command: Command): Command {
     .option(
       "--selector <matchers>",
       "label matchers added to every selector of every figure's PromQL, e.g. '{namespace=\"coder\"}'",
+    )
+    .option(
+      "--db-selector <matchers>",
+      "with --prometheus: label matchers for the database's figures instead of --selector, e.g. '{instance=\"db-1:9100\"}'",
     )
     .option("--start <time>", "with --prometheus: start of the data to use (RFC 3339 or unix seconds)")
     .option("--end <time>", "with --prometheus: end of the data to use (RFC 3339 or unix seconds)")
@@ -86,15 +91,20 @@ export function serverScenarioArg(files: readonly string[], command: string): st
 /** Reads the figures from the server (--prometheus), or undefined without it. */
 export async function serverMeasurement(flags: ServerFlags): Promise<PrometheusMeasurement | undefined> {
   if (flags.prometheus === undefined) {
-    for (const option of ["start", "end"] as const)
+    for (const [option, flag] of [
+      ["start", "--start"],
+      ["end", "--end"],
+      ["dbSelector", "--db-selector"],
+    ] as const)
       if (flags[option] !== undefined)
-        throw new InputError({ file: `--${option}`, path: "", message: "needs --prometheus" });
+        throw new InputError({ file: flag, path: "", message: "needs --prometheus" });
     return undefined;
   }
   const given = [...stageFlags(flags.stage), ...(flags.stages ? readStagesFile(flags.stages) : [])];
   const measurement = await measureFromPrometheus({
     url: flags.prometheus,
     ...(flags.selector !== undefined ? { selector: flags.selector } : {}),
+    ...(flags.dbSelector !== undefined ? { dbSelector: flags.dbSelector } : {}),
     ...(flags.start !== undefined ? { start: parseInstant(flags.start, "--start") } : {}),
     ...(flags.end !== undefined ? { end: parseInstant(flags.end, "--end") } : {}),
     ...(flags.step !== undefined ? { stepSeconds: parseStep(flags.step) } : {}),

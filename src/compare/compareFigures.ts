@@ -1,8 +1,10 @@
 import { InputError } from "../errors.js";
-import { FIGURES, figureDefinition } from "../figures/index.js";
+import { FIGURES, type FigureValue, figureDefinition } from "../figures/index.js";
 import type { MeasuredSample, MeasuredScope } from "../measured/index.js";
 import { convertUnit } from "../measured/units.js";
 import type { SummaryMetric } from "../run/runScenario.js";
+import type { Scenario } from "../scenario/schema.js";
+import { podCountMismatch } from "./replicas.js";
 import { judge, type MeasuredValue, type Verdict } from "./verdict.js";
 
 /** One row of a comparison (stable JSON shape, documented in docs/compare.md). */
@@ -49,8 +51,15 @@ export function compareFigures(
   figures: readonly MeasuredSample[],
   tolerance: number,
   scenarioStages: readonly string[],
+  pods?: PodContext,
 ): CompareRow[] {
-  return figures.map((figure) => compareFigure(metrics, figure, tolerance, scenarioStages));
+  return figures.map((figure) => compareFigure(metrics, figure, tolerance, scenarioStages, pods));
+}
+
+/** The figures evaluated on time series (their pod counts) and the scenario they are compared with. */
+export interface PodContext {
+  evaluated: readonly FigureValue[];
+  scenario: Scenario;
 }
 
 function compareFigure(
@@ -58,6 +67,7 @@ function compareFigure(
   figure: MeasuredSample,
   tolerance: number,
   scenarioStages: readonly string[],
+  pods: PodContext | undefined,
 ): CompareRow {
   const sim = metrics.find((m) => m.name === figure.metric && m.stage === figure.stage);
   const definition = SIMULATED_DEFINITIONS.find((d) => d.name === figure.metric);
@@ -97,6 +107,8 @@ function compareFigure(
     return notSimulated(`measured ${figure.scope}, simulated ${simulatedScope}`);
   }
   if (sim.mean === null) return notSimulated("the simulation produced no value (no events of this kind)");
+  const mismatch = pods && podCountMismatch(figure, pods.evaluated, pods.scenario);
+  if (mismatch) return notSimulated(mismatch);
   return row({ mean: sim.mean, ci95: sim.ci95 }, judge(sim.mean, measured, tolerance));
 }
 

@@ -66,7 +66,8 @@ export function renderCompare(result: CompareResult): string {
     out.push("Figures from time series (the figure table, docs/metrics.md):");
     for (const v of result.evaluated) {
       const value = v.value === null ? "no value" : `${formatNumber(v.value, 4)} ${v.unit}`;
-      const how = v.promql === null ? "" : ` from ${v.source}, ${v.seriesCount} series: ${v.promql}`;
+      const pods = v.pods === undefined ? "" : ` (${formatNumber(v.pods, 3)} pods at once)`;
+      const how = v.promql === null ? "" : ` from ${v.source}, ${v.seriesCount} series${pods}: ${v.promql}`;
       out.push(`  ${v.name} (${v.stage}): ${value}${how}${v.note ? ` [${v.note}]` : ""}`);
     }
   }
@@ -88,7 +89,9 @@ export function renderCompare(result: CompareResult): string {
 
 /** The queries sent to a Prometheus server, one line per figure and window, with the series that answered. */
 export function renderQueries(p: PrometheusReport): string[] {
-  const selector = p.selector ? `, selector ${p.selector}` : "";
+  const selector =
+    (p.selector ? `, selector ${p.selector}` : "") +
+    (p.db_selector ? `, database selector ${p.db_selector}` : "");
   const out = [
     `Queries sent to ${p.url} (step ${p.step_seconds} s; scrape interval ${p.scrape_seconds} s from ${p.scrape_from}${selector}):`,
   ];

@@ -81,6 +81,7 @@ export function runCompare(opts: CompareOptions): CompareResult {
     measured.figures,
     opts.tolerance,
     summary.stages.map((s) => s.name),
+    { evaluated: measured.evaluated, scenario: loaded.scenario },
   );
   for (const row of all) attachRecipe(row, measured.evaluated);
   const rows = all.filter((r) => r.verdict !== "not_simulated");
@@ -116,6 +117,8 @@ export function runCompare(opts: CompareOptions): CompareResult {
 export interface PrometheusReport {
   url: string;
   selector: string | null;
+  /** --db-selector: the database's figures' matchers instead of `selector`. */
+  db_selector: string | null;
   scrape_seconds: number;
   scrape_from: string;
   step_seconds: number;
@@ -126,6 +129,7 @@ export function prometheusReport(m: PrometheusMeasurement): PrometheusReport {
   return {
     url: m.url,
     selector: m.selector,
+    db_selector: m.dbSelector,
     scrape_seconds: m.scrapeSeconds,
     scrape_from: m.scrapeFrom,
     step_seconds: m.stepSeconds,

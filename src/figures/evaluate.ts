@@ -1,7 +1,8 @@
 import { sortedQuantile } from "../engine/stats/sampler.js";
-import { evaluateRange, metricNamesOf, withMatchers } from "../promql/index.js";
+import { evaluateRange, metricNamesOf, parsePromQL, vectorSelectors, withMatchers } from "../promql/index.js";
 import type { Labels, SeriesSet, Window } from "../series/types.js";
 import { type Answer, answerFor, answerInWindow } from "./answers.js";
+import { SOURCES } from "./sources.js";
 import { FIGURES } from "./table.js";
 import type { FigureDefinition, FigureValue, Recipe, Reduction } from "./types.js";
 import { ALL, scrapeInterval, windowInstants } from "./windows.js";
@@ -13,6 +14,8 @@ export interface EvaluateOptions {
   lookbackSeconds?: number;
   /** A selector whose matchers are added to every vector selector, e.g. `{namespace="coder"}`. */
   selector?: string;
+  /** Instead of `selector` for the database's recipes (its exporters rarely carry the deployment's labels). */
+  dbSelector?: string;
   /** Query results read from files, used for the recipe whose PromQL they answer. */
   answers?: readonly Answer[];
   /** The figures to evaluate; default the whole table. */
@@ -25,6 +28,8 @@ export interface EvaluateOptions {
 export interface FigureEvaluator {
   metricNames: ReadonlySet<string>;
   scrapeSeconds: number;
+  /** A recipe's own scrape interval, when its metrics are scraped at another pace than `scrapeSeconds`. */
+  scrapeSecondsOf?(recipe: Recipe): number;
   /** The answer to `expr` at the instants of `range` (one instant when start = end). */
   results(expr: string, range: { start: number; end: number; step: number }): readonly Result[];
 }
@@ -33,6 +38,8 @@ export interface FigureEvaluator {
 export interface Result {
   labels: Labels;
   values: ArrayLike<number>;
+  /** Unix seconds of each value, when known (evaluated ranges; not saved answers). */
+  times?: ArrayLike<number>;
 }
 
 const DEFAULT_LOOKBACK_SECONDS = 300;
@@ -107,11 +114,12 @@ function evaluateFigure(figure: FigureDefinition, window: Window, ctx: Context):
 
 /** Evaluates a recipe's PromQL (or its per-series part) over the window, with Grafana's variables set. */
 function run(promql: string, recipe: Recipe, window: Window, ctx: Context): readonly Result[] {
+  const scrape = ctx.opts.evaluator?.scrapeSecondsOf?.(recipe) ?? ctx.scrape;
   const expr = promqlFor(
     { ...recipe, promql },
     window,
-    { step: ctx.step, scrape: ctx.scrape },
-    ctx.opts.selector,
+    { step: ctx.step, scrape },
+    selectorFor(recipe, ctx.opts),
   );
   const range =
     recipe.reduction.kind === "at_end"
@@ -121,6 +129,14 @@ function run(promql: string, recipe: Recipe, window: Window, ctx: Context): read
   return evaluateRange(expr, ctx.data, range, {
     lookbackSeconds: ctx.opts.lookbackSeconds ?? DEFAULT_LOOKBACK_SECONDS,
   });
+}
+
+/** The selector whose matchers a recipe's PromQL gets: the database's own for its sources, when given. */
+export function selectorFor(
+  recipe: Recipe,
+  opts: { selector?: string; dbSelector?: string },
+): string | undefined {
+  return SOURCES[recipe.source].database && opts.dbSelector !== undefined ? opts.dbSelector : opts.selector;
 }
 
 /**
@@ -175,19 +191,50 @@ function reduce(
     }
   }
   const value = reduceResults(recipe.reduction, results);
-  if (value === undefined) return row(null, reductionProblem(recipe.reduction, results, ctx, window));
-  return row(value.value, value.note);
+  if (value === undefined) return row(null, reductionProblem(recipe, results, ctx, window));
+  const pods = figure.per !== undefined ? seriesAtOnce(perSeries) : undefined;
+  return { ...row(value.value, value.note), ...(pods !== undefined ? { pods } : {}) };
 }
 
-function reductionProblem(
-  reduction: Reduction,
-  results: readonly Result[],
-  ctx: Context,
-  window: Window,
-): string {
-  if (reduction.kind === "at_end" && results.length > 1)
+/**
+ * How many series had a point at once: the median over the instants that have any. A replaced pod's
+ * series overlap the new one's for a few instants only, so restarts do not count as replicas.
+ */
+function seriesAtOnce(results: readonly Result[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const r of results) {
+    if (r.times === undefined) return undefined;
+    for (let i = 0; i < r.values.length; i++)
+      if (!Number.isNaN(r.values[i]!)) counts.set(r.times[i]!, (counts.get(r.times[i]!) ?? 0) + 1);
+  }
+  if (counts.size === 0) return undefined;
+  return sortedQuantile(
+    [...counts.values()].sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+function reductionProblem(recipe: Recipe, results: readonly Result[], ctx: Context, window: Window): string {
+  if (recipe.reduction.kind === "at_end" && results.length > 1)
     return `${results.length} series answered where one was expected`;
-  return `no points in ${window.name} (${window.start}..${window.end}, step ${ctx.step} s)`;
+  const where = `${window.name} (${window.start}..${window.end}, step ${ctx.step} s)`;
+  const labelled = labelledSelectors(recipe.promql);
+  // The metric exists (the recipe was chosen by its name): its labels are the likely miss.
+  if (results.length === 0 && labelled.length > 0)
+    return `no series in ${where}: none of ${labelled.join(", ")} there; do the series carry these labels (docs/metrics.md, Sources)?`;
+  return `no points in ${where}`;
+}
+
+/** The recipe's selectors that match labels besides the name, as written (`x{job="node"}`). */
+function labelledSelectors(promql: string): string[] {
+  const texts = vectorSelectors(parsePromQL(promql.replace(/\$__\w+/g, "1m"))).flatMap((s) => {
+    const name = s.matchers.find((m) => m.name === "__name__")?.value ?? "";
+    const labels = s.matchers.filter((m) => m.name !== "__name__");
+    return labels.length === 0
+      ? []
+      : [`${name}{${labels.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(",")}}`];
+  });
+  return [...new Set(texts)];
 }
 
 /** A window's answer reduced to one number, or undefined when there is nothing to reduce. */

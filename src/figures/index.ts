@@ -8,6 +8,7 @@ export {
   promqlFor,
   type Result,
   reduceResults,
+  selectorFor,
 } from "./evaluate.js";
 export { recipeMetricNames } from "./recipeMetrics.js";
 export { SOURCE_IDS, SOURCES } from "./sources.js";

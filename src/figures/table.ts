@@ -13,6 +13,14 @@ const RATE = "$__rate_interval";
 const AGENT_PATHS = 'path=~"/api/v2/workspaceagents/me/.*"';
 const CLOUDSQL = "stackdriver_cloudsql_database_cloudsql_googleapis_com_database_";
 
+/**
+ * cAdvisor's containers of coderd and of provisioner daemons. Coder's Helm charts name both containers
+ * `coder` (libcoder's container spec); the provisioner chart's pods are `coder-provisioner-*`, so the
+ * pod name tells them apart (capsim's export names the daemon's container `provisionerd`).
+ */
+const CODERD_CONTAINER = 'container="coder",pod!~"coder-provisioner-.*"';
+const PROVISIONER_CONTAINER = 'container=~"coder|provisionerd",pod=~"coder-provisioner-.*"';
+
 const points = (stat: "median" | "mean" | "max" | "min"): Reduction => ({ kind: "points", stat });
 const AT_END: Reduction = { kind: "at_end" };
 
@@ -22,7 +30,7 @@ const AT_END: Reduction = { kind: "at_end" };
  */
 function cpuRecipes(container: string, job: string, reduction: Reduction, avg = false): Recipe[] {
   const perPod = {
-    cadvisor: `sum by (pod) (rate(container_cpu_usage_seconds_total{container="${container}"}[${RATE}]))`,
+    cadvisor: `sum by (pod) (rate(container_cpu_usage_seconds_total{${container}}[${RATE}]))`,
     process: `sum by (pod) (rate(process_cpu_seconds_total{job="${job}"}[${RATE}]))`,
   };
   return (["cadvisor", "process"] as const).map((source) =>
@@ -59,7 +67,7 @@ export const FIGURES: readonly FigureDefinition[] = [
     scope: "per_replica",
     stages: null,
     description: "Median of every coderd pod's CPU points (vCPU), pooled over pods",
-    recipes: cpuRecipes("coder", "coder", points("median")),
+    recipes: cpuRecipes(CODERD_CONTAINER, "coder", points("median")),
     per: "pod",
     panel: "coderd_cpu_vcpu",
   },
@@ -69,7 +77,7 @@ export const FIGURES: readonly FigureDefinition[] = [
     scope: "per_replica",
     stages: null,
     description: "Highest CPU point of any coderd pod (vCPU)",
-    recipes: cpuRecipes("coder", "coder", points("max")),
+    recipes: cpuRecipes(CODERD_CONTAINER, "coder", points("max")),
     per: "pod",
     panel: "coderd_cpu_vcpu",
   },
@@ -100,7 +108,8 @@ export const FIGURES: readonly FigureDefinition[] = [
     recipes: [
       {
         source: "coderd",
-        promql: 'max(sum by (pod) (coderd_agents_connections{status="connected"}))',
+        // Per target (pod, else instance where a static scrape has no pod label), then the largest.
+        promql: 'max(sum by (pod, instance) (coderd_agents_connections{status="connected"}))',
         reduction: points("mean"),
       },
     ],
@@ -189,7 +198,7 @@ export const FIGURES: readonly FigureDefinition[] = [
       "Median over prepare of the mean CPU per provisioner pod (vCPU): how busy the fleet is, per daemon",
     // avg across pods at each instant: pooled points of daemons that alternate between building and
     // idle would have the building CPU itself as their median, whatever the load.
-    recipes: cpuRecipes("provisionerd", "coder-provisioner", points("median"), true),
+    recipes: cpuRecipes(PROVISIONER_CONTAINER, "coder-provisioner", points("median"), true),
     per: "pod",
     panel: "provisioner_cpu_vcpu",
   },
@@ -308,7 +317,7 @@ export const FIGURES: readonly FigureDefinition[] = [
     recipes: [
       {
         source: "cadvisor",
-        promql: 'max by (pod) (container_memory_working_set_bytes{container="coder"}) / 1e9',
+        promql: `max by (pod) (container_memory_working_set_bytes{${CODERD_CONTAINER}}) / 1e9`,
         reduction: points("max"),
       },
       {

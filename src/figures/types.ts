@@ -73,4 +73,6 @@ export interface FigureValue {
   /** How many result series answered. */
   seriesCount: number;
   note: string;
+  /** Per-pod figures: how many pods had points at once (median over the window's instants). */
+  pods?: number;
 }

@@ -21,3 +21,41 @@ export function attributionProblem(per: string, series: readonly Labels[]): stri
   const example = [...podsByNamespace.keys()].sort()[0]!;
   return `ambiguous: the series come from namespaces ${list}, so ${per}s of other workloads would be counted; not guessed (give --selector '{namespace="${example}"}' with the deployment's namespace)`;
 }
+
+/**
+ * Why the series a figure reads would count a target twice, or undefined: one target (its `instance`,
+ * and `pod` when it has one) scraped by several jobs (a ServiceMonitor beside an annotation scrape)
+ * exports each series once per job, so a sum over targets would double.
+ */
+export function duplicateScrapeProblem(series: readonly Labels[]): string | undefined {
+  const jobsByTarget = new Map<string, Set<string>>();
+  for (const s of series) {
+    if (s.job === undefined || (s.instance === undefined && s.pod === undefined)) continue;
+    const target = [s.instance, s.pod !== undefined ? `(pod ${s.pod})` : undefined].filter(Boolean).join(" ");
+    const jobs = jobsByTarget.get(target) ?? new Set<string>();
+    jobs.add(s.job);
+    jobsByTarget.set(target, jobs);
+  }
+  const doubled = [...jobsByTarget].filter(([, jobs]) => jobs.size > 1).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (doubled.length === 0) return undefined;
+  const [target, jobs] = doubled[0]!;
+  const names = [...jobs].sort();
+  const more = doubled.length > 1 ? ` (and ${doubled.length - 1} more target(s))` : "";
+  return `duplicated: ${target} is scraped by jobs ${names.join(", ")}${more}, so its series would be counted once per job; not guessed (give --selector '{job="${names[0]}"}' with the job that scrapes it)`;
+}
+
+/**
+ * Why the series of a figure of one database come from several (the `label` has several values: node
+ * exporters of every host under one job, several Cloud SQL or RDS instances), or undefined.
+ */
+export function severalDatabasesProblem(
+  one: { label: string; thing: string },
+  series: readonly Labels[],
+): string | undefined {
+  const values = [
+    ...new Set(series.flatMap((s) => (s[one.label] === undefined ? [] : [s[one.label]!]))),
+  ].sort();
+  if (values.length <= 1) return undefined;
+  const shown = values.slice(0, 3).join(", ") + (values.length > 3 ? ", ..." : "");
+  return `ambiguous: the series come from ${values.length} values of ${one.label} (${shown}), one ${one.thing} expected; not guessed (give --db-selector '{${one.label}="${values[0]}"}' with the database's)`;
+}

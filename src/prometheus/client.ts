@@ -1,7 +1,9 @@
 /**
  * A client of Prometheus' HTTP API (/api/v1/*) over Node's fetch. Every failure (no connection, no
  * answer in time, an HTTP error, a Prometheus `error` answer, an answer that is not the API's JSON) is
- * an InputError naming `--prometheus`, the endpoint and the reason: bad input, exit 2.
+ * an InputError naming `--prometheus`, the endpoint and the reason: bad input, exit 2. Credentials in
+ * the URL (`http://user:password@host`, or the password in CAPSIM_PROMETHEUS_PASSWORD) are sent as basic
+ * auth and never shown: `url` is the root without the password.
  */
 import { InputError } from "../errors.js";
 import type { Labels } from "../series/types.js";
@@ -21,15 +23,23 @@ export interface ClientOptions {
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 60;
+/** The basic-auth password when the URL names only the user (kept off the command line). */
+export const PASSWORD_ENV = "CAPSIM_PROMETHEUS_PASSWORD";
 
 export class PrometheusClient {
+  /** The server's root as shown in messages and reports: no password. */
   readonly url: string;
+  private readonly root: string;
+  private readonly auth: BasicAuth | undefined;
   private readonly timeoutMs: number;
   private readonly option: string;
 
   constructor(url: string, opts: ClientOptions = {}) {
     this.option = opts.option ?? "--prometheus";
-    this.url = serverRoot(url, this.option);
+    const server = serverRoot(url, this.option);
+    this.url = server.shown;
+    this.root = server.root;
+    this.auth = server.auth;
     this.timeoutMs = (opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
   }
 
@@ -78,11 +88,11 @@ export class PrometheusClient {
     let res: Response;
     try {
       const form = new URLSearchParams(params);
-      const signal = AbortSignal.timeout(this.timeoutMs);
+      const init = { signal: AbortSignal.timeout(this.timeoutMs), headers: authHeader(this.auth) };
       // Prometheus 2.x takes label values by GET only.
       res = endpoint.startsWith("label/")
-        ? await fetch(`${this.url}/api/v1/${endpoint}?${form}`, { signal })
-        : await fetch(`${this.url}/api/v1/${endpoint}`, { method: "POST", body: form, signal });
+        ? await fetch(`${this.root}/api/v1/${endpoint}?${form}`, init)
+        : await fetch(`${this.root}/api/v1/${endpoint}`, { ...init, method: "POST", body: form });
     } catch (err) {
       throw this.fail(what, unreachable(err, this.timeoutMs / 1000));
     }
@@ -97,11 +107,12 @@ export class PrometheusClient {
       const type = typeof body.errorType === "string" ? `${body.errorType}: ` : "";
       throw this.fail(what, `Prometheus answered HTTP ${res.status}, ${type}${String(body.error)}`);
     }
+    if (res.status === 401 || res.status === 403) throw this.fail(what, refused(res, this.auth));
     if (!res.ok) {
       const snippet = text.trim().slice(0, 200);
       throw this.fail(
         what,
-        `HTTP ${res.status} ${res.statusText}${snippet ? ` (${snippet})` : ""}; give the server's root URL, e.g. http://prometheus:9090`,
+        `HTTP ${res.status} ${res.statusText}${snippet ? ` (${snippet})` : ""}; give the server's root URL with its path prefix if it has one (--web.route-prefix), e.g. http://prometheus:9090 or http://host/prometheus`,
       );
     }
     if (body?.status !== "success")
@@ -113,8 +124,19 @@ export class PrometheusClient {
   }
 }
 
-/** The URL without a trailing slash; only http(s) with a host. */
-function serverRoot(url: string, option: string): string {
+interface BasicAuth {
+  user: string;
+  password: string;
+}
+
+/**
+ * The URL without a trailing slash (only http(s) with a host), split into the root requests go to, the
+ * root shown (the user kept, the password never), and the credentials it carried.
+ */
+function serverRoot(
+  url: string,
+  option: string,
+): { root: string; shown: string; auth: BasicAuth | undefined } {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -126,8 +148,40 @@ function serverRoot(url: string, option: string): string {
     });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
-    throw new InputError({ file: option, path: "", message: `"${url}" is not an http(s) URL` });
-  return url.replace(/\/+$/, "");
+    throw new InputError({
+      file: option,
+      path: "",
+      message: `"${parsed.password ? redacted(parsed) : url}" is not an http(s) URL`,
+    });
+  const auth =
+    parsed.username === ""
+      ? undefined
+      : {
+          user: decodeURIComponent(parsed.username),
+          password: parsed.password ? decodeURIComponent(parsed.password) : (process.env[PASSWORD_ENV] ?? ""),
+        };
+  parsed.password = "";
+  const shown = parsed.href.replace(/\/+$/, "");
+  parsed.username = "";
+  return { root: parsed.href.replace(/\/+$/, ""), shown, auth };
+}
+
+function redacted(url: URL): string {
+  const copy = new URL(url.href);
+  copy.password = "";
+  return copy.href;
+}
+
+function authHeader(auth: BasicAuth | undefined): Record<string, string> {
+  if (!auth) return {};
+  return { authorization: `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString("base64")}` };
+}
+
+/** Why a 401/403 came back: no credentials given, or the ones given were refused. */
+function refused(res: Response, auth: BasicAuth | undefined): string {
+  const status = `HTTP ${res.status} ${res.statusText}`;
+  if (auth) return `${status}: the server refused the credentials of user "${auth.user}"`;
+  return `${status}: the server asks for credentials; give them in the URL (http://USER:PASSWORD@host:9090, or http://USER@host:9090 with the password in ${PASSWORD_ENV})`;
 }
 
 function unreachable(err: unknown, timeoutSeconds: number): string {

@@ -11,26 +11,30 @@ import {
   duration,
   evaluateFigures,
   FIGURES,
-  type FigureDefinition,
   type FigureValue,
   promqlFor,
+  type Recipe,
   type Result,
   resolveWindows,
-  scrapeInterval,
+  SOURCES,
+  selectorFor,
   type WindowOrigin,
   windowInstants,
   windowsFromStageSeries,
 } from "../figures/index.js";
 import { metricNamesOf, PromQLError, withMatchers } from "../promql/index.js";
 import type { SeriesSet, Window } from "../series/types.js";
-import { attributionProblem } from "./attribution.js";
+import { definitionOf, markAmbiguous, markPartial, markUnselected } from "./checks.js";
 import { PrometheusClient, type PromSeries } from "./client.js";
-import { vectorSelectorsOf } from "./selectors.js";
+import { keyOf, type Request, type Selectors, type SentQuery } from "./queries.js";
+import { firstReadMetric, metricScrapeIntervals } from "./scrape.js";
 
 export interface PrometheusOptions {
   url: string;
   /** Label matchers added to every vector selector, e.g. `{namespace="coder"}`. */
   selector?: string;
+  /** Instead of `selector` for the database's recipes, e.g. `{instance="db-1:9100"}`. */
+  dbSelector?: string;
   /** Bounds of the data to use (unix seconds); without them, all the server holds. */
   start?: number;
   end?: number;
@@ -43,23 +47,10 @@ export interface PrometheusOptions {
   now?: number;
 }
 
-/** One query sent for a figure's window, and how many series answered. */
-export interface SentQuery {
-  figure: string;
-  stage: string;
-  /** The figure's PromQL, or the per-pod part of an aggregating recipe (checked for attribution). */
-  part: "figure" | "per_series";
-  endpoint: "query_range" | "query";
-  promql: string;
-  start: number;
-  end: number;
-  step: number;
-  series: number;
-}
-
 export interface PrometheusMeasurement {
   url: string;
   selector: string | null;
+  dbSelector: string | null;
   windows: Window[];
   windowOrigin: WindowOrigin;
   scrapeSeconds: number;
@@ -74,21 +65,15 @@ export interface PrometheusMeasurement {
 }
 
 const STAGE_SERIES = "capsim_stage_active";
-/** How far back raw samples are read to find the scrape interval. */
-const SPACING_RANGE = "10m";
 const CONCURRENCY = 4;
 
-interface Request {
-  expr: string;
-  start: number;
-  end: number;
-  step: number;
-}
-
-const keyOf = (r: Request): string => `${r.expr}\n${r.start}\n${r.end}\n${r.step}`;
-
 export async function measureFromPrometheus(opts: PrometheusOptions): Promise<PrometheusMeasurement> {
-  const selector = checkSelector(opts.selector);
+  const selector = checkSelector(opts.selector, "--selector");
+  const dbSelector = checkSelector(opts.dbSelector, "--db-selector");
+  const sel = {
+    ...(selector !== undefined ? { selector } : {}),
+    ...(dbSelector !== undefined ? { dbSelector } : {}),
+  };
   if ((opts.start === undefined) !== (opts.end === undefined))
     throw new InputError({
       file: opts.start === undefined ? "--start" : "--end",
@@ -105,19 +90,25 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
     start: Math.min(...windows.map((w) => w.start)),
     end: Math.max(...windows.map((w) => w.end)),
   };
-  const names = await client.metricNames(selector, span.start, span.end);
-  const spacing = await findScrapeInterval(client, names, selector, span.end);
+  const names = await metricNames(client, sel, span);
+  const spacings = await metricScrapeIntervals(client, names, sel, span);
+  const first = firstReadMetric(names);
+  const spacing = first === undefined ? undefined : spacings.get(first);
   const scrapeSeconds = spacing?.seconds ?? opts.stepSeconds;
   if (scrapeSeconds === undefined) throw nothingToRead(client.url, selector, names);
   const step = opts.stepSeconds ?? scrapeSeconds;
+  // Each recipe's $__rate_interval follows its own metric's scrape (node_exporter at 60 s beside coderd at 15 s).
+  const scrapeOf = (recipe: Recipe): number =>
+    spacings.get(metricNamesOf(recipe.promql)[0] ?? "")?.seconds ?? scrapeSeconds;
 
   const evaluate = (results: (r: Request) => readonly Result[]): FigureValue[] =>
     evaluateFigures({ series: [] }, windows, {
       stepSeconds: step,
-      ...(selector !== undefined ? { selector } : {}),
+      ...sel,
       evaluator: {
         metricNames: names,
         scrapeSeconds,
+        scrapeSecondsOf: scrapeOf,
         results: (expr, range) => results({ expr, ...range }),
       },
     });
@@ -132,7 +123,7 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
 
   const queries: SentQuery[] = [];
   for (const v of evaluated) {
-    for (const sent of sentFor(v, windows, { step, scrape: scrapeSeconds }, selector)) {
+    for (const sent of sentFor(v, windows, { step, scrapeOf }, sel)) {
       queries.push({
         figure: v.name,
         stage: v.stage,
@@ -146,12 +137,15 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
       });
     }
   }
+  markPartial(evaluated, queries, answers);
+  await markUnselected(client, evaluated, sel, span);
   await markAmbiguous(client, evaluated, queries, windows);
   const hash = createHash("sha256");
   for (const r of requests.values()) hash.update(`${keyOf(r)}\n${JSON.stringify(answers.get(keyOf(r)))}\n`);
   return {
     url: client.url,
     selector: selector ?? null,
+    dbSelector: dbSelector ?? null,
     windows,
     windowOrigin: origin,
     scrapeSeconds,
@@ -164,36 +158,34 @@ export async function measureFromPrometheus(opts: PrometheusOptions): Promise<Pr
 }
 
 /** The selector validated as `{...}` matchers (undefined when empty). */
-function checkSelector(selector: string | undefined): string | undefined {
+function checkSelector(selector: string | undefined, option: string): string | undefined {
   if (selector === undefined || selector.trim() === "" || /^\{\s*\}$/.test(selector.trim())) return undefined;
   try {
     withMatchers("up", selector);
   } catch (err) {
     if (err instanceof PromQLError)
-      throw new InputError({ file: "--selector", path: "", message: `${selector}: ${err.message}` });
+      throw new InputError({ file: option, path: "", message: `${selector}: ${err.message}` });
     throw err;
   }
   return selector.trim();
 }
 
 /**
- * Windows from the server's `capsim_stage_active` when it has the series, else the given ones, else
- * --start..--end as one window `all`; "all" is added from the traffic stages as for simulated data.
+ * Windows given by --stage/--stages; else the server's `capsim_stage_active` in --start..--end (all the
+ * server holds without them); else --start..--end as one window `all`. Given windows win: the server
+ * may hold another run's stage series (a capsim export loaded beside the deployment's data). "all" is
+ * added from the traffic stages as for simulated data.
  */
 async function stageWindows(
   client: PrometheusClient,
   opts: PrometheusOptions,
 ): Promise<{ windows: Window[]; origin: WindowOrigin }> {
+  if (opts.stages && opts.stages.length > 0) return resolveWindows({ series: [] }, opts.stages);
   const end = opts.end ?? Math.ceil(opts.now ?? Date.now() / 1000);
   const start = opts.start ?? 0;
   const raw = await client.query(`${STAGE_SERIES}[${duration(end - start)}]`, end);
   const stageData: SeriesSet = { series: raw };
-  const given =
-    opts.stages && opts.stages.length > 0
-      ? [...opts.stages]
-      : opts.start !== undefined
-        ? [{ name: ALL, start: opts.start, end: opts.end! }]
-        : [];
+  const given = opts.start !== undefined ? [{ name: ALL, start: opts.start, end: opts.end! }] : [];
   if (windowsFromStageSeries(stageData).length === 0 && given.length === 0)
     throw new InputError({
       file: "--prometheus",
@@ -204,32 +196,23 @@ async function stageWindows(
 }
 
 /**
- * The scrape interval: the median spacing of raw samples of the first metric a figure reads, over the
- * last 10 minutes of the data.
+ * The metric names the server holds: those `--selector` matches, and with `--db-selector` the database
+ * recipes' names among those it matches instead.
  */
-async function findScrapeInterval(
+async function metricNames(
   client: PrometheusClient,
-  names: ReadonlySet<string>,
-  selector: string | undefined,
-  at: number,
-): Promise<{ seconds: number; from: string } | undefined> {
-  const metric = firstReadMetric(names);
-  if (metric === undefined) return undefined;
-  const expr = withMatchers(`${metric}[${SPACING_RANGE}]`, selector ?? "");
-  const raw = await client.query(expr, at);
-  const seconds = scrapeInterval({ series: raw });
-  return seconds === undefined ? undefined : { seconds, from: `median spacing of ${expr} at ${at}` };
-}
-
-/** The first metric of the first recipe (in table order) whose names the server holds. */
-function firstReadMetric(names: ReadonlySet<string>): string | undefined {
-  for (const figure of FIGURES) {
-    for (const recipe of figure.recipes) {
-      const needs = metricNamesOf(recipe.promql);
-      if (needs.length > 0 && needs.every((n) => names.has(n))) return needs[0];
-    }
-  }
-  return undefined;
+  sel: Selectors,
+  span: { start: number; end: number },
+): Promise<Set<string>> {
+  const names = await client.metricNames(sel.selector, span.start, span.end);
+  if (sel.dbSelector === undefined) return names;
+  const database = new Set(
+    FIGURES.flatMap((f) => f.recipes)
+      .filter((r) => SOURCES[r.source].database)
+      .flatMap((r) => metricNamesOf(r.promql)),
+  );
+  const db = await client.metricNames(sel.dbSelector, span.start, span.end);
+  return new Set([...[...names].filter((n) => !database.has(n)), ...[...db].filter((n) => database.has(n))]);
 }
 
 function nothingToRead(url: string, selector: string | undefined, names: ReadonlySet<string>): InputError {
@@ -270,8 +253,8 @@ async function fetchAll(
 function sentFor(
   v: FigureValue,
   windows: readonly Window[],
-  seconds: { step: number; scrape: number },
-  selector: string | undefined,
+  seconds: { step: number; scrapeOf: (recipe: Recipe) => number },
+  sel: Selectors,
 ): (Request & { part: SentQuery["part"] })[] {
   const recipe = definitionOf(v)?.recipes.find((r) => r.source === v.source && r.promql === v.promql);
   const window = windows.find((w) => w.name === v.stage);
@@ -284,40 +267,12 @@ function sentFor(
   if (recipe.perSeries !== undefined) parts.push(["per_series", recipe.perSeries]);
   return parts.map(([part, promql]) => ({
     part,
-    expr: promqlFor({ ...recipe, promql }, window, seconds, selector),
+    expr: promqlFor(
+      { ...recipe, promql },
+      window,
+      { step: seconds.step, scrape: seconds.scrapeOf(recipe) },
+      selectorFor(recipe, sel),
+    ),
     ...range,
   }));
-}
-
-function definitionOf(v: FigureValue): FigureDefinition | undefined {
-  return FIGURES.find((f) => f.name === v.name && (f.stages ?? [ALL]).includes(v.stage));
-}
-
-/**
- * A per-pod figure whose series come from several namespaces is listed with value null and why: its pods
- * cannot be told to be the deployment's.
- */
-async function markAmbiguous(
-  client: PrometheusClient,
-  evaluated: FigureValue[],
-  queries: readonly SentQuery[],
-  windows: readonly Window[],
-): Promise<void> {
-  const seen = new Map<string, string | undefined>();
-  for (const [i, v] of evaluated.entries()) {
-    const per = definitionOf(v)?.per;
-    const sent = queries.find((q) => q.figure === v.name && q.stage === v.stage);
-    const window = windows.find((w) => w.name === v.stage);
-    if (per === undefined || v.value === null || !sent || !window) continue;
-    const selectors = vectorSelectorsOf(sent.promql);
-    const key = `${per}\n${selectors.join("\n")}\n${window.start}\n${window.end}`;
-    if (!seen.has(key)) {
-      const labels = (
-        await Promise.all(selectors.map((s) => client.series(s, window.start, window.end)))
-      ).flat();
-      seen.set(key, attributionProblem(per, labels));
-    }
-    const problem = seen.get(key);
-    if (problem) evaluated[i] = { ...v, value: null, note: v.note ? `${problem}; ${v.note}` : problem };
-  }
 }

@@ -90,6 +90,10 @@ export interface PrometheusOptions {
   readonly scrape?: readonly ScrapeJob[];
   readonly lookbackDeltaSeconds?: number;
   readonly extraArgs?: readonly string[];
+  /** Served under this path (`--web.route-prefix`, e.g. `/prometheus`); `url` includes it. */
+  readonly routePrefix?: string;
+  /** Basic auth on every endpoint (`--web.config.file`): the user, its password and its bcrypt hash. */
+  readonly basicAuth?: { readonly user: string; readonly password: string; readonly bcrypt: string };
 }
 
 export interface PrometheusServer {
@@ -109,6 +113,10 @@ export async function startPrometheus(
   const config = join(dir, "prometheus.yml");
   await writeFile(config, configYaml(opts.scrape ?? []));
   const port = await freePort();
+  if (opts.basicAuth) {
+    const { user, bcrypt } = opts.basicAuth;
+    await writeFile(join(dir, "web.yml"), `basic_auth_users:\n  ${user}: '${bcrypt}'\n`);
+  }
   const args = [
     `--config.file=${config}`,
     `--storage.tsdb.path=${join(dir, "data")}`,
@@ -116,6 +124,8 @@ export async function startPrometheus(
     // Blocks made from old samples must not be deleted by retention as soon as they load.
     "--storage.tsdb.retention.time=100y",
     `--query.lookback-delta=${opts.lookbackDeltaSeconds ?? 300}s`,
+    ...(opts.basicAuth ? [`--web.config.file=${join(dir, "web.yml")}`] : []),
+    ...(opts.routePrefix ? [`--web.route-prefix=${opts.routePrefix}`] : []),
     ...(opts.extraArgs ?? []),
   ];
   const proc = spawn(tools.prometheus, args, { stdio: ["ignore", "ignore", "pipe"] });
@@ -123,13 +133,18 @@ export async function startPrometheus(
   proc.stderr?.on("data", (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-20_000);
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${port}${opts.routePrefix ?? ""}`;
   const stop = once(async () => {
     await terminate(proc);
     await rm(dir, { recursive: true, force: true });
   });
+  const auth = opts.basicAuth
+    ? {
+        authorization: `Basic ${Buffer.from(`${opts.basicAuth.user}:${opts.basicAuth.password}`).toString("base64")}`,
+      }
+    : undefined;
   try {
-    await waitReady(url, proc, () => log);
+    await waitReady(url, proc, () => log, auth);
   } catch (err) {
     await stop();
     throw err;
@@ -170,12 +185,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(url: string, proc: ChildProcess, log: () => string): Promise<void> {
+async function waitReady(
+  url: string,
+  proc: ChildProcess,
+  log: () => string,
+  headers?: Record<string, string>,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`prometheus exited with ${proc.exitCode}:\n${log()}`);
     try {
-      const res = await fetch(`${url}/-/ready`);
+      const res = await fetch(`${url}/-/ready`, headers ? { headers } : {});
       if (res.ok) return;
     } catch {
       // not listening yet

@@ -51,6 +51,18 @@ describe.concurrent("capsim compare --prometheus on bad input (CLI)", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("--db-selector without --prometheus: exit 2 naming the option", async () => {
+    const r = await capsim([
+      "compare",
+      TINY,
+      "results/measured/scaletest-2000.yaml",
+      "--db-selector",
+      '{job="node"}',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("--db-selector: needs --prometheus\n");
+  });
+
   it("a bad --stage: exit 2 naming the option", async () => {
     const r = await capsim(["compare", TINY, "--prometheus", "http://127.0.0.1:1", "--stage", "dashboard"]);
     expect(r.code).toBe(2);
