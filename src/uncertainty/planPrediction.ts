@@ -6,7 +6,21 @@ import type { RunSummary } from "../run/runScenario.js";
 import { metricLabel } from "../sweep/columns.js";
 import { evaluatePoints, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
 import { type UncertainModel, uncertainModel } from "./parameters.js";
-import { PREDICTION_LEVEL, type Prediction, predictionInterval, predictionTasks } from "./prediction.js";
+import {
+  isShare,
+  PREDICTION_LEVEL,
+  predictionTasks,
+  sizingVerdict,
+  utilizationPrediction,
+} from "./prediction.js";
+import {
+  drawsPrediction,
+  isSaturatedDraw,
+  type MetricPrediction,
+  metricFigure,
+  type SaturatedDraws,
+  saturatedDraws,
+} from "./saturatedDraws.js";
 import type { LeavesOut } from "./schema.js";
 
 /** One check of a plan's deployment with the 90 % prediction of its value. */
@@ -16,7 +30,8 @@ export interface CheckPrediction {
   op: Check["op"];
   threshold: number;
   value: number | null;
-  prediction: Prediction | null;
+  /** Over all draws, with what saturated draws make of it (the shape of a run's metric `prediction`). */
+  prediction: MetricPrediction | null;
   /** The interval reaches past the threshold: with the model's uncertainty the check may fail. */
   crosses: boolean;
 }
@@ -26,6 +41,8 @@ export interface DeploymentPrediction {
   deciding: CheckPrediction | null;
   /** Every check whose interval crosses its threshold. */
   crossing: CheckPrediction[];
+  /** Draws in which a resource saturated: the deployment was overloaded at their parameters. */
+  saturated_draws: SaturatedDraws;
 }
 
 /** The `uncertainty` block of `capsim plan --json` (docs/uncertainty.md). */
@@ -97,26 +114,23 @@ function predictions(
   );
 }
 
-function deploymentPrediction(sim: PlanSimulation, summaries: readonly RunSummary[]): DeploymentPrediction {
+/** The checks of one deployment over its draws' summaries (one per draw, in draw order). */
+export function deploymentPrediction(
+  sim: PlanSimulation,
+  summaries: readonly RunSummary[],
+): DeploymentPrediction {
   const checks = sim.assessment.checks.map((c) => checkPrediction(c, summaries));
   const tightest = sim.assessment.tightest;
   return {
     deciding: tightest ? (checks.find((c) => c.name === tightest.name) ?? null) : null,
     crossing: checks.filter((c) => c.crosses),
+    saturated_draws: saturatedDraws(summaries, sizingVerdict),
   };
 }
 
 function checkPrediction(c: Check, draws: readonly RunSummary[]): CheckPrediction {
-  const values = draws.map((s) =>
-    c.kind === "slo"
-      ? (s.metrics.find((m) => metricLabel(m) === c.name)?.mean ?? null)
-      : (judgedUtilization(s, c.name)?.value ?? null),
-  );
-  const prediction = predictionInterval(
-    values,
-    PREDICTION_LEVEL,
-    c.kind === "util" || c.name.includes("utilization") ? 1 : undefined,
-  );
+  const prediction =
+    c.kind === "slo" ? sloPrediction(c.name, draws) : utilizationCheckPrediction(c.name, draws);
   const crosses =
     prediction !== null &&
     !(compare(prediction.low, c.op, c.threshold) && compare(prediction.high, c.op, c.threshold));
@@ -129,4 +143,26 @@ function checkPrediction(c: Check, draws: readonly RunSummary[]): CheckPredictio
     prediction,
     crosses,
   };
+}
+
+/** An SLO's metric over the draws, as a run's metric prediction is. */
+function sloPrediction(label: string, draws: readonly RunSummary[]): MetricPrediction | null {
+  const metrics = draws.map((s) => s.metrics.find((m) => metricLabel(m) === label));
+  const unit = metrics.find((m) => m !== undefined);
+  return drawsPrediction(
+    metrics.map((m) => m?.mean ?? null),
+    draws.map(isSaturatedDraw),
+    unit ? metricFigure(unit) : "other",
+    PREDICTION_LEVEL,
+    unit && isShare(unit) ? 1 : undefined,
+  );
+}
+
+/** A resource's utilisation as the checks judge it (its busiest window), over the draws. */
+function utilizationCheckPrediction(resource: string, draws: readonly RunSummary[]): MetricPrediction | null {
+  return utilizationPrediction(
+    draws.map((s) => judgedUtilization(s, resource)?.value ?? null),
+    draws,
+    resource,
+  );
 }
