@@ -34,6 +34,9 @@ export interface CheckPrediction {
   prediction: MetricPrediction | null;
   /** The interval reaches past the threshold: with the model's uncertainty the check may fail. */
   crosses: boolean;
+  /** Draws whose own value fails the check, of the draws with a value: no interval needed to read it. */
+  failing_draws: number;
+  of: number;
 }
 
 export interface DeploymentPrediction {
@@ -129,11 +132,13 @@ export function deploymentPrediction(
 }
 
 function checkPrediction(c: Check, draws: readonly RunSummary[]): CheckPrediction {
+  const values = draws.map((s) => checkValue(c, s));
   const prediction =
-    c.kind === "slo" ? sloPrediction(c.name, draws) : utilizationCheckPrediction(c.name, draws);
+    c.kind === "slo" ? sloPrediction(c.name, values, draws) : utilizationPrediction(values, draws, c.name);
   const crosses =
     prediction !== null &&
     !(compare(prediction.low, c.op, c.threshold) && compare(prediction.high, c.op, c.threshold));
+  const measured = values.filter((v): v is number => v !== null && Number.isFinite(v));
   return {
     kind: c.kind,
     name: c.name,
@@ -142,27 +147,29 @@ function checkPrediction(c: Check, draws: readonly RunSummary[]): CheckPredictio
     value: c.value,
     prediction,
     crosses,
+    failing_draws: measured.filter((v) => !compare(v, c.op, c.threshold)).length,
+    of: measured.length,
   };
 }
 
-/** An SLO's metric over the draws, as a run's metric prediction is. */
-function sloPrediction(label: string, draws: readonly RunSummary[]): MetricPrediction | null {
-  const metrics = draws.map((s) => s.metrics.find((m) => metricLabel(m) === label));
-  const unit = metrics.find((m) => m !== undefined);
-  return drawsPrediction(
-    metrics.map((m) => m?.mean ?? null),
-    draws.map(isSaturatedDraw),
-    unit ? metricFigure(unit) : "other",
-    PREDICTION_LEVEL,
-    unit && isShare(unit) ? 1 : undefined,
-  );
+/** One draw's value of a check: the SLO's metric, or the utilisation as the checks judge it (busiest window). */
+function checkValue(c: Check, draw: RunSummary): number | null {
+  if (c.kind === "util") return judgedUtilization(draw, c.name)?.value ?? null;
+  return draw.metrics.find((m) => metricLabel(m) === c.name)?.mean ?? null;
 }
 
-/** A resource's utilisation as the checks judge it (its busiest window), over the draws. */
-function utilizationCheckPrediction(resource: string, draws: readonly RunSummary[]): MetricPrediction | null {
-  return utilizationPrediction(
-    draws.map((s) => judgedUtilization(s, resource)?.value ?? null),
-    draws,
-    resource,
+/** An SLO's metric over the draws, as a run's metric prediction is. */
+function sloPrediction(
+  label: string,
+  values: readonly (number | null)[],
+  draws: readonly RunSummary[],
+): MetricPrediction | null {
+  const metric = draws.flatMap((s) => s.metrics).find((m) => metricLabel(m) === label);
+  return drawsPrediction(
+    values,
+    draws.map(isSaturatedDraw),
+    metric ? metricFigure(metric) : "other",
+    PREDICTION_LEVEL,
+    metric && isShare(metric) ? 1 : undefined,
   );
 }

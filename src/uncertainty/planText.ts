@@ -8,6 +8,7 @@ const interval = (c: CheckPrediction, draws: number) => predictionText(c.predict
 const predicted = (c: CheckPrediction, draws: number) =>
   `${c.prediction?.saturated_top ? "" : "90% prediction "}${interval(c, draws)}`;
 const limited = (c: CheckPrediction) => `${what(c)} ${value(c)} (limit ${c.op} ${fmt(c.threshold)})`;
+const failing = (c: CheckPrediction) => `fails in ${c.failing_draws} of ${c.of} draws`;
 const value = (c: CheckPrediction) => (c.value === null ? "-" : fmt(c.value));
 
 /** The side-by-side table's cell: the deciding check's 90 % prediction, flagged when it crosses the limit. */
@@ -31,7 +32,7 @@ export function planUncertaintyLines(u: PlanUncertainty): string[] {
     const c = rec.deciding;
     lines.push(
       `prediction (${u.level * 100}%, ${u.draws} draws over the model's ${u.parameters} uncertain parameters, docs/uncertainty.md): ` +
-        `the deciding check, ${limited(c)}: ${predicted(c, u.draws)}.`,
+        `the deciding check, ${limited(c)}: ${failing(c)}; ${predicted(c, u.draws)}.`,
     );
     lines.push(...saturationLines(rec), ...crossingLines(rec, u.draws));
   }
@@ -59,6 +60,6 @@ function crossingLines(d: DeploymentPrediction, draws: number): string[] {
   return [
     `  CROSSES A LIMIT: ${d.crossing.length === 1 ? "1 check holds" : `${d.crossing.length} checks hold`} ` +
       "at the model's values but not across its uncertainty (capsim sensitivity names what to measure):",
-    ...d.crossing.map((x) => `    ${limited(x)}: ${predicted(x, draws)}`),
+    ...d.crossing.map((x) => `    ${limited(x)}: ${failing(x)}; ${predicted(x, draws)}`),
   ];
 }

@@ -72,6 +72,11 @@ describe("a plan's check predictions when some draws saturate", () => {
     expect(p.unsaturated!.high).toBeLessThan(0.9);
   });
 
+  it("counts the draws whose own value fails each check", () => {
+    expect(check("api_latency_p95_ms@all")).toMatchObject({ failing_draws: 3, of: 6 });
+    expect(check("coderd-0 cpu")).toMatchObject({ failing_draws: 2, of: 6 });
+  });
+
   it("counts for a utilisation only the draws in which its own resource saturated", () => {
     // coderd-0's busiest draw is the one where coderd-5 saturated: its own value, not a saturation.
     expect(check("coderd-0 cpu").prediction).toMatchObject({ saturated_draws: 0, saturated_top: false });
@@ -91,7 +96,9 @@ describe("a plan's check predictions when some draws saturate", () => {
     expect(text).toContain("3 of 6 draws saturate (database cpu in 2, coderd cpu in 1, coderd db pool in 1)");
     expect(text).toContain("CROSSES A LIMIT: 4 checks hold");
     const row = lines.find((l) => l.includes("api_latency_p95_ms@all"))!;
-    expect(row).toMatch(/saturates in 3 of 6 draws: unbounded past the limit \(others \d/);
+    expect(row).toMatch(
+      /fails in 3 of 6 draws; saturates in 3 of 6 draws: unbounded past the limit \(others \d/,
+    );
     expect(lines.find((l) => l.includes("coderd-5 cpu 0.733"))).toMatch(
       /saturated in 1 of 6 draws \(others 0\.[4-9]/,
     );
