@@ -167,9 +167,9 @@ export function renderPlan(r: PlanResult, ctx: SearchContext, uncertainty?: Plan
         ? [
             [
               "deciding, 90% prediction",
-              predictionCell(uncertainty.recommended),
+              predictionCell(uncertainty.recommended, uncertainty.draws),
               "-",
-              predictionCell(uncertainty.reference),
+              predictionCell(uncertainty.reference, uncertainty.draws),
             ],
           ]
         : []),

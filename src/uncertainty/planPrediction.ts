@@ -6,7 +6,21 @@ import type { RunSummary } from "../run/runScenario.js";
 import { metricLabel } from "../sweep/columns.js";
 import { evaluatePoints, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
 import { type UncertainModel, uncertainModel } from "./parameters.js";
-import { PREDICTION_LEVEL, type Prediction, predictionInterval, predictionTasks } from "./prediction.js";
+import {
+  isShare,
+  PREDICTION_LEVEL,
+  predictionTasks,
+  sizingVerdict,
+  utilizationPrediction,
+} from "./prediction.js";
+import {
+  drawsPrediction,
+  isSaturatedDraw,
+  type MetricPrediction,
+  metricFigure,
+  type SaturatedDraws,
+  saturatedDraws,
+} from "./saturatedDraws.js";
 import type { LeavesOut } from "./schema.js";
 
 /** One check of a plan's deployment with the 90 % prediction of its value. */
@@ -16,9 +30,13 @@ export interface CheckPrediction {
   op: Check["op"];
   threshold: number;
   value: number | null;
-  prediction: Prediction | null;
+  /** Over all draws, with what saturated draws make of it (the shape of a run's metric `prediction`). */
+  prediction: MetricPrediction | null;
   /** The interval reaches past the threshold: with the model's uncertainty the check may fail. */
   crosses: boolean;
+  /** Draws whose own value fails the check, of the draws with a value: no interval needed to read it. */
+  failing_draws: number;
+  of: number;
 }
 
 export interface DeploymentPrediction {
@@ -26,6 +44,8 @@ export interface DeploymentPrediction {
   deciding: CheckPrediction | null;
   /** Every check whose interval crosses its threshold. */
   crossing: CheckPrediction[];
+  /** Draws in which a resource saturated: the deployment was overloaded at their parameters. */
+  saturated_draws: SaturatedDraws;
 }
 
 /** The `uncertainty` block of `capsim plan --json` (docs/uncertainty.md). */
@@ -97,29 +117,28 @@ function predictions(
   );
 }
 
-function deploymentPrediction(sim: PlanSimulation, summaries: readonly RunSummary[]): DeploymentPrediction {
+/** The checks of one deployment over its draws' summaries (one per draw, in draw order). */
+export function deploymentPrediction(
+  sim: PlanSimulation,
+  summaries: readonly RunSummary[],
+): DeploymentPrediction {
   const checks = sim.assessment.checks.map((c) => checkPrediction(c, summaries));
   const tightest = sim.assessment.tightest;
   return {
     deciding: tightest ? (checks.find((c) => c.name === tightest.name) ?? null) : null,
     crossing: checks.filter((c) => c.crosses),
+    saturated_draws: saturatedDraws(summaries, sizingVerdict),
   };
 }
 
 function checkPrediction(c: Check, draws: readonly RunSummary[]): CheckPrediction {
-  const values = draws.map((s) =>
-    c.kind === "slo"
-      ? (s.metrics.find((m) => metricLabel(m) === c.name)?.mean ?? null)
-      : (judgedUtilization(s, c.name)?.value ?? null),
-  );
-  const prediction = predictionInterval(
-    values,
-    PREDICTION_LEVEL,
-    c.kind === "util" || c.name.includes("utilization") ? 1 : undefined,
-  );
+  const values = draws.map((s) => checkValue(c, s));
+  const prediction =
+    c.kind === "slo" ? sloPrediction(c.name, values, draws) : utilizationPrediction(values, draws, c.name);
   const crosses =
     prediction !== null &&
     !(compare(prediction.low, c.op, c.threshold) && compare(prediction.high, c.op, c.threshold));
+  const measured = values.filter((v): v is number => v !== null && Number.isFinite(v));
   return {
     kind: c.kind,
     name: c.name,
@@ -128,5 +147,29 @@ function checkPrediction(c: Check, draws: readonly RunSummary[]): CheckPredictio
     value: c.value,
     prediction,
     crosses,
+    failing_draws: measured.filter((v) => !compare(v, c.op, c.threshold)).length,
+    of: measured.length,
   };
+}
+
+/** One draw's value of a check: the SLO's metric, or the utilisation as the checks judge it (busiest window). */
+function checkValue(c: Check, draw: RunSummary): number | null {
+  if (c.kind === "util") return judgedUtilization(draw, c.name)?.value ?? null;
+  return draw.metrics.find((m) => metricLabel(m) === c.name)?.mean ?? null;
+}
+
+/** An SLO's metric over the draws, as a run's metric prediction is. */
+function sloPrediction(
+  label: string,
+  values: readonly (number | null)[],
+  draws: readonly RunSummary[],
+): MetricPrediction | null {
+  const metric = draws.flatMap((s) => s.metrics).find((m) => metricLabel(m) === label);
+  return drawsPrediction(
+    values,
+    draws.map(isSaturatedDraw),
+    metric ? metricFigure(metric) : "other",
+    PREDICTION_LEVEL,
+    metric && isShare(metric) ? 1 : undefined,
+  );
 }

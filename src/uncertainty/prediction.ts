@@ -8,11 +8,12 @@ import { evaluatePoints, type PointOutcome, type PointTask } from "../sweep/eval
 import { latinHypercube } from "./lhs.js";
 import { modelAtPoint, type UncertainModel, uncertainModel } from "./parameters.js";
 import {
+  drawsPrediction,
   isSaturatedDraw,
-  isTimeFigure,
+  type MetricPrediction,
+  metricFigure,
   type SaturatedDraws,
   saturatedDraws,
-  withSaturation,
 } from "./saturatedDraws.js";
 import { usersPrediction } from "./usersPrediction.js";
 
@@ -149,20 +150,23 @@ export function combine(summary: RunSummary, draws: readonly RunSummary[], info:
   const byKey = draws.map((d) => new Map(d.metrics.map((m) => [key(m), m.mean])));
   const byResource = draws.map((d) => new Map(d.resources.map((r) => [r.name, r.utilization])));
   const saturated = draws.map(isSaturatedDraw);
-  const metricPrediction = (m: SummaryMetric) => {
-    const values = byKey.map((d) => d.get(key(m)) ?? null);
-    const interval = predictionInterval(values, PREDICTION_LEVEL, isShare(m) ? 1 : undefined);
-    return withSaturation(interval, values, saturated, isTimeFigure(m), PREDICTION_LEVEL);
-  };
+  const metricPrediction = (m: SummaryMetric) =>
+    drawsPrediction(
+      byKey.map((d) => d.get(key(m)) ?? null),
+      saturated,
+      metricFigure(m),
+      PREDICTION_LEVEL,
+      isShare(m) ? 1 : undefined,
+    );
   return {
     ...summary,
     metrics: summary.metrics.map((m) => ({ ...m, prediction: metricPrediction(m) })),
     resources: summary.resources.map((r) => ({
       ...r,
-      utilization_prediction: predictionInterval(
+      utilization_prediction: utilizationPrediction(
         byResource.map((d) => d.get(r.name) ?? null),
-        PREDICTION_LEVEL,
-        1,
+        draws,
+        r.name,
       ),
     })),
     bottleneck: {
@@ -172,6 +176,16 @@ export function combine(summary: RunSummary, draws: readonly RunSummary[], info:
     },
     prediction: info,
   };
+}
+
+/** A resource's utilisation over the draws (`values[i]` from draw i): at 1 in the draws it saturated. */
+export function utilizationPrediction(
+  values: readonly (number | null | undefined)[],
+  draws: readonly RunSummary[],
+  resource: string,
+): MetricPrediction | null {
+  const saturated = draws.map((d) => d.bottleneck.saturated.includes(resource));
+  return drawsPrediction(values, saturated, "utilisation", PREDICTION_LEVEL, 1);
 }
 
 /**

@@ -41,6 +41,7 @@ export const runSummarySchema = z.looseObject({
           level: z.number(),
           // What saturated draws make of it (src/uncertainty/saturatedDraws.ts); absent before.
           saturated_draws: z.number().optional(),
+          saturated_top: z.boolean().optional(),
           unbounded: z.boolean().optional(),
           unsaturated: z.object({ low: z.number(), high: z.number() }).nullable().optional(),
         })
