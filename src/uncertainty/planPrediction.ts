@@ -6,7 +6,14 @@ import type { RunSummary } from "../run/runScenario.js";
 import { metricLabel } from "../sweep/columns.js";
 import { evaluatePoints, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
 import { type UncertainModel, uncertainModel } from "./parameters.js";
-import { PREDICTION_LEVEL, type Prediction, predictionInterval, predictionTasks } from "./prediction.js";
+import {
+  type Conditioning,
+  conditioningOf,
+  PREDICTION_LEVEL,
+  type Prediction,
+  predictionInterval,
+  predictionTasks,
+} from "./prediction.js";
 import type { LeavesOut } from "./schema.js";
 
 /** One check of a plan's deployment with the 90 % prediction of its value. */
@@ -35,6 +42,8 @@ export interface PlanUncertainty {
   parameters: number;
   recommended: DeploymentPrediction | null;
   reference: DeploymentPrediction | null;
+  /** As a run's `prediction.conditioning`; null without draws or without an ensemble. */
+  conditioning: Conditioning | null;
   leaves_out: LeavesOut;
 }
 
@@ -65,6 +74,7 @@ export function planUncertainty(
     parameters: entries.length,
     recommended: predicted.recommended ?? null,
     reference: predicted.reference ?? null,
+    conditioning: m ? conditioningOf(m) : null,
     leaves_out: ctx.model.model.leaves_out ?? [],
   };
 }

@@ -1,4 +1,5 @@
 import { fmt } from "../plan/checks.js";
+import { conditioningLine } from "./conditioningText.js";
 import type { CheckPrediction, DeploymentPrediction, PlanUncertainty } from "./planPrediction.js";
 
 const what = (c: CheckPrediction) => (c.kind === "util" ? `utilisation of ${c.name}` : c.name);
@@ -35,6 +36,8 @@ export function planUncertaintyLines(u: PlanUncertainty): string[] {
       );
     }
     if (rec.crossing.length === 0) lines.push("  every check holds across the interval.");
+    const conditioned = conditioningLine(u.conditioning);
+    if (conditioned) lines.push(`  The draws were ${conditioned}`);
   }
   if (u.leaves_out.length > 0) {
     lines.push("the model leaves out (no interval covers these):");
