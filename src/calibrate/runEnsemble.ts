@@ -96,7 +96,7 @@ export function runEnsemble(opts: EnsembleOptions): EnsembleResult {
   );
   const wallSeconds = (performance.now() - start) / 1000;
   const text = modelWithEnsemble(opts, model, {
-    source: `${opts.command} (${new Date().toISOString().slice(0, 16)} UTC, ${wallSeconds.toFixed(0)} s)`,
+    source: `${opts.command} (${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${wallSeconds.toFixed(0)} s)`,
     scenario: { name: loaded.scenario.name, sha256: loaded.sha256 },
     measured: measured.files.map((f) => ({ file: f.file, sha256: f.sha256 })),
     figures: targets.length,
