@@ -55,6 +55,7 @@ export function renderEnsemble(r: EnsembleResult): string {
     `Simulated ${r.priorDraws} draws of the model's uncertain parameters on the measured test and judged each on ` +
     `${r.figures} figure(s): best χ² ${formatNumber(r.bestChi2, 4)}; kept ${r.points} within ${KEPT_CHI2} of it, ` +
     `${formatNumber(r.effectivePoints, 3)} effective under their likelihood weights (${r.wallSeconds.toFixed(0)} s).\n` +
+    `A resource saturated on the test in ${r.saturatedDraws} draw(s)${r.unsaturatedOnly ? ": not kept (--unsaturated)" : " (kept: no --unsaturated)"}.\n` +
     `Wrote ${r.outFile}: its prediction draws resample these points.\n`
   );
 }

@@ -16,11 +16,12 @@ import {
   effectivePoints,
   ensembleOf,
   ensembleWeights,
-  KEPT_CHI2,
+  keptPoints,
 } from "../uncertainty/ensemble.js";
 import { FIGURE_RELATIVE_SD } from "../uncertainty/fitRange.js";
 import { latinHypercube } from "../uncertainty/lhs.js";
 import { modelAtPoint, uncertainModel } from "../uncertainty/parameters.js";
+import { isSaturatedDraw } from "../uncertainty/saturatedDraws.js";
 import { modelDocumentText, parseModelDocument, rebaseModelPaths } from "./modelDocument.js";
 import { fitObjective } from "./objective.js";
 
@@ -31,6 +32,8 @@ export interface EnsembleOptions extends Omit<MeasurementSource, "measuredFiles"
   out: string;
   /** Prior Latin-hypercube points to simulate on the measured test. */
   draws: number;
+  /** Drop draws in which a resource saturates on the test: it ran without interruptions. */
+  unsaturatedOnly?: boolean;
   seed?: number;
   /** The command line, for the ensemble's provenance. */
   command: string;
@@ -42,6 +45,9 @@ export interface EnsembleResult {
   priorDraws: number;
   figures: number;
   points: number;
+  /** Prior draws in which a resource saturated on the test (dropped with `unsaturatedOnly`). */
+  saturatedDraws: number;
+  unsaturatedOnly: boolean;
   effectivePoints: number;
   bestChi2: number;
   wallSeconds: number;
@@ -89,11 +95,16 @@ export function runEnsemble(opts: EnsembleOptions): EnsembleResult {
       message: `none of the measured figures is simulated by scenario ${loaded.scenario.name}: nothing to condition on`,
     });
   }
+  const saturated = summaries.map(isSaturatedDraw);
   const chi2 = summaries.map((s) => fitObjective(s.metrics, targets) / FIGURE_RELATIVE_SD ** 2);
-  const best = Math.min(...chi2);
-  const kept = units.flatMap((unit, i) =>
-    chi2[i]! - best <= KEPT_CHI2 ? [{ unit: unit.map((u) => round(u, 6)), chi2: round(chi2[i]!, 4) }] : [],
-  );
+  const { kept, best } = keptPoints(units, chi2, saturated, opts.unsaturatedOnly === true);
+  if (kept.length === 0) {
+    throw new InputError({
+      file: "--unsaturated",
+      path: "",
+      message: `a resource saturated in every one of the ${opts.draws} draws: none is left to keep`,
+    });
+  }
   const wallSeconds = (performance.now() - start) / 1000;
   const text = modelWithEnsemble(opts, model, {
     source: `${opts.command} (${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${wallSeconds.toFixed(0)} s)`,
@@ -103,6 +114,8 @@ export function runEnsemble(opts: EnsembleOptions): EnsembleResult {
     error_sd: FIGURE_RELATIVE_SD,
     model_sha256: "",
     prior_draws: opts.draws,
+    unsaturated_only: opts.unsaturatedOnly === true,
+    saturated_draws: saturated.filter(Boolean).length,
     paths: m.parameters.map((p) => p.entry.path),
     points: kept,
   });
@@ -112,13 +125,13 @@ export function runEnsemble(opts: EnsembleOptions): EnsembleResult {
     priorDraws: opts.draws,
     figures: targets.length,
     points: kept.length,
+    saturatedDraws: saturated.filter(Boolean).length,
+    unsaturatedOnly: opts.unsaturatedOnly === true,
     effectivePoints: effectivePoints(ensembleWeights(kept)),
     bestChi2: best,
     wallSeconds,
   };
 }
-
-const round = (v: number, digits: number) => Number(v.toFixed(digits));
 
 /** The model's text at `out` with `ensemble` as its `uncertainty_ensemble:` (a previous one replaced). */
 function modelWithEnsemble(opts: EnsembleOptions, model: LoadedModel, ensemble: Ensemble): string {

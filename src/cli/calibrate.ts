@@ -46,6 +46,7 @@ interface CalibrateFlags extends ServerFlags {
   progress: boolean;
   uncertainty?: boolean;
   ensemble?: number;
+  unsaturated?: boolean;
   jobs?: number;
 }
 
@@ -90,6 +91,10 @@ export function registerCalibrate(program: Command): void {
       "--ensemble <n>",
       "instead of fitting: simulate n draws of the model's uncertainty: ranges on the measured test and write the model with those the figures favour, which prediction draws then resample (docs/uncertainty.md, Draws conditioned on a measured test)",
       positiveInt("ensemble"),
+    )
+    .option(
+      "--unsaturated",
+      "with --ensemble: drop draws in which a resource saturates on the measured test, for a test that ran without interruptions",
     );
   addInputCapOption(addBudgetOptions(addServerOptions(command)))
     .option("--no-progress", "no progress lines on stderr")
@@ -102,6 +107,9 @@ export function registerCalibrate(program: Command): void {
           path: "",
           message: "conditions the model as it is: drop --fit (fit first, then condition the fitted model)",
         });
+      }
+      if (flags.unsaturated && flags.ensemble === undefined) {
+        throw new InputError({ file: "--unsaturated", path: "", message: "applies to --ensemble only" });
       }
       if (flags.fit.length === 0 && flags.ensemble === undefined) {
         throw new InputError({
@@ -141,6 +149,7 @@ export function registerCalibrate(program: Command): void {
           measuredFiles,
           out: flags.out,
           draws: flags.ensemble,
+          ...(flags.unsaturated ? { unsaturatedOnly: true } : {}),
           command: `capsim ${process.argv.slice(2).join(" ")}`,
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           ...(prometheus ? { prometheus } : fileSeriesOptions(flags)),

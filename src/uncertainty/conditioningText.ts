@@ -8,6 +8,7 @@ export function conditioningLine(c: Conditioning | null | undefined): string | n
     return `not conditioned on a measured test: ${c.why}; the draws are independent over the ranges.`;
   return (
     `conditioned on ${c.figures} measured figures (${c.measured.join(", ")}; scenario ${c.scenario}): resampled by ` +
-    `likelihood from ${c.points} of ${c.prior_draws} prior draws, ${formatNumber(c.effective_points, 3)} effective.`
+    `likelihood from ${c.points} of ${c.prior_draws} prior draws${c.unsaturated_only ? " (none saturating on the test)" : ""}, ` +
+    `${formatNumber(c.effective_points, 3)} effective.`
   );
 }

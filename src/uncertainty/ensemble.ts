@@ -30,6 +30,16 @@ export const ensembleSchema = z
       .regex(/^[0-9a-f]{64}$/)
       .describe("The model (without this section) the points were drawn for: any other model ignores them"),
     prior_draws: z.number().int().positive().describe("Latin-hypercube points simulated, kept or not"),
+    unsaturated_only: z
+      .boolean()
+      .describe(
+        "Whether draws in which a resource saturated on the test were dropped (a test that ran without interruptions)",
+      ),
+    saturated_draws: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("Prior draws in which a resource saturated on the test"),
     paths: z.array(z.string().min(1)).min(1).describe("The uncertain parameters, in `uncertainty:` order"),
     points: z
       .array(
@@ -39,7 +49,9 @@ export const ensembleSchema = z
         }),
       )
       .min(1)
-      .describe("The points kept: every one within KEPT_CHI2 of the best"),
+      .describe(
+        "The points kept: every one within KEPT_CHI2 of the best (and unsaturated, with unsaturated_only)",
+      ),
   })
   .superRefine((e, ctx) => {
     e.points.forEach((p, i) => {
@@ -59,6 +71,29 @@ export type Ensemble = z.output<typeof ensembleSchema>;
 
 /** Points farther than this above the best χ² weigh under 10⁻⁴ of it and are not kept. */
 export const KEPT_CHI2 = 18.42;
+
+/**
+ * The points an ensemble keeps: those within KEPT_CHI2 of the best admissible one, where with
+ * `unsaturatedOnly` a draw that saturated a resource on the test is not admissible (it contradicts a
+ * test that ran without interruptions, whatever its figures).
+ */
+export function keptPoints(
+  units: readonly number[][],
+  chi2: readonly number[],
+  saturated: readonly boolean[],
+  unsaturatedOnly: boolean,
+): { kept: Ensemble["points"]; best: number } {
+  const admissible = (i: number) => !(unsaturatedOnly && saturated[i]);
+  const best = Math.min(...chi2.filter((_, i) => admissible(i)));
+  const kept = units.flatMap((unit, i) =>
+    admissible(i) && chi2[i]! - best <= KEPT_CHI2
+      ? [{ unit: unit.map((u) => round(u, 6)), chi2: round(chi2[i]!, 4) }]
+      : [],
+  );
+  return { kept, best };
+}
+
+const round = (v: number, digits: number) => Number(v.toFixed(digits));
 
 /** A point's likelihood weight, exp(−(χ² − χ²min)/2), normalised to sum 1. */
 export function ensembleWeights(points: readonly { chi2: number }[]): number[] {

@@ -59,6 +59,8 @@ export interface Conditioning {
   measured: string[];
   figures: number;
   prior_draws: number;
+  /** Whether draws in which a resource saturated on the test were dropped (`calibrate --unsaturated`). */
+  unsaturated_only: boolean;
   /** Points kept (within 18.42 of the best χ²), and their effective number under the likelihood weights. */
   points: number;
   effective_points: number;
@@ -107,6 +109,7 @@ export function conditioningOf(m: UncertainModel): Conditioning | null {
     measured: e.measured.map((f) => f.file),
     figures: e.figures,
     prior_draws: e.prior_draws,
+    unsaturated_only: e.unsaturated_only,
     points: e.points.length,
     effective_points: found.ensemble ? effectivePoints(found.weights) : 0,
   };

@@ -14,6 +14,7 @@ import {
   ensembleOf,
   ensembleWeights,
   KEPT_CHI2,
+  keptPoints,
   resample,
 } from "../../src/uncertainty/ensemble.js";
 import { uncertainModel, valueAt } from "../../src/uncertainty/parameters.js";
@@ -156,6 +157,24 @@ describe("capsim calibrate --ensemble", () => {
   });
 });
 
+describe("the points an ensemble keeps", () => {
+  const units = [[0.1], [0.2], [0.3], [0.4]];
+  const chi2 = [5, 3, 30, 6];
+  const saturated = [false, true, false, false];
+
+  it("keeps those within 18.42 of the best χ²", () => {
+    const { kept, best } = keptPoints(units, chi2, saturated, false);
+    expect(best).toBe(3);
+    expect(kept.map((p) => p.unit[0])).toEqual([0.1, 0.2, 0.4]);
+  });
+
+  it("with --unsaturated, drops a saturating draw even when its figures fit best", () => {
+    const { kept, best } = keptPoints(units, chi2, saturated, true);
+    expect(best).toBe(5);
+    expect(kept.map((p) => p.unit[0])).toEqual([0.1, 0.4]);
+  });
+});
+
 describe("capsim calibrate --ensemble on the command line", () => {
   const capsim = (...args: string[]) =>
     spawnSync(process.execPath, [CAPSIM_MAIN, "calibrate", TINY, ...args, "--no-progress"], {
@@ -166,8 +185,10 @@ describe("capsim calibrate --ensemble on the command line", () => {
 
   it("writes the model with its ensemble and reports what it kept", () => {
     const out = join(dir, "cli.yaml");
-    const r = capsim(measured, "--ensemble", "4", "--out", out);
+    const r = capsim(measured, "--ensemble", "4", "--unsaturated", "--out", out);
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/A resource saturated on the test in \d+ draw\(s\): not kept \(--unsaturated\)/);
+    expect(loadModelFile(out).model.uncertainty_ensemble?.unsaturated_only).toBe(true);
     expect(r.stdout).toMatch(
       /^Simulated 4 draws .* on \d+ figure\(s\): best χ² [\d.]+; kept [1-4] within 18\.42/,
     );
