@@ -1,7 +1,9 @@
 import { formatError } from "../compare/compareText.js";
 import { formatNumber, textTable } from "../report/textSummary.js";
+import { KEPT_CHI2 } from "../uncertainty/ensemble.js";
 import { renderFitRanges } from "../uncertainty/fitRangeText.js";
 import type { CalibrateResult } from "./runCalibrate.js";
+import type { EnsembleResult } from "./runEnsemble.js";
 
 /** The human report of `capsim calibrate`: fitted values, the objective, every figure's error before and after. */
 export function renderCalibrate(r: CalibrateResult): string {
@@ -51,3 +53,14 @@ export function renderCalibrate(r: CalibrateResult): string {
 }
 
 const fmtObjective = (v: number): string => (Number.isFinite(v) ? v.toPrecision(4) : "inf");
+
+/** The human report of `capsim calibrate --ensemble`: how many draws the measured test kept, and how many they count for. */
+export function renderEnsemble(r: EnsembleResult): string {
+  return (
+    `Simulated ${r.priorDraws} draws of the model's uncertain parameters on the measured test and judged each on ` +
+    `${r.figures} figure(s): best χ² ${formatNumber(r.bestChi2, 4)}; kept ${r.points} within ${KEPT_CHI2} of it, ` +
+    `${formatNumber(r.effectivePoints, 3)} effective under their likelihood weights (${r.wallSeconds.toFixed(0)} s).\n` +
+    `A resource saturated on the test in ${r.saturatedDraws} draw(s)${r.unsaturatedOnly ? ": not kept (--unsaturated)" : " (kept: no --unsaturated)"}.\n` +
+    `Wrote ${r.outFile}: its prediction draws resample these points.\n`
+  );
+}

@@ -1,12 +1,13 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { renderCalibrate } from "../calibrate/calibrateText.js";
+import { renderCalibrate, renderEnsemble } from "../calibrate/calibrateText.js";
 import { collectFitSpec, type FitSpec } from "../calibrate/fitSpec.js";
 import {
   DEFAULT_CALIBRATE_REPLICATIONS,
   DEFAULT_MAX_EVALUATIONS,
   runCalibrate,
 } from "../calibrate/runCalibrate.js";
+import { runEnsemble } from "../calibrate/runEnsemble.js";
 import { renderQueries } from "../compare/compareText.js";
 import { prometheusReport } from "../compare/runCompare.js";
 import { splitScenarioArgs } from "../compare/scenarioArgs.js";
@@ -44,6 +45,8 @@ interface CalibrateFlags extends ServerFlags {
   seed?: number;
   progress: boolean;
   uncertainty?: boolean;
+  ensemble?: number;
+  unsaturated?: boolean;
   jobs?: number;
 }
 
@@ -83,13 +86,32 @@ export function registerCalibrate(program: Command): void {
     .option(
       "--uncertainty",
       "also find each fitted parameter's 90% likelihood range (about 12 more simulations each) and write it into the model's uncertainty: (docs/uncertainty.md)",
+    )
+    .option(
+      "--ensemble <n>",
+      "instead of fitting: simulate n draws of the model's uncertainty: ranges on the measured test and write the model with those the figures favour, which prediction draws then resample (docs/uncertainty.md, Draws conditioned on a measured test)",
+      positiveInt("ensemble"),
+    )
+    .option(
+      "--unsaturated",
+      "with --ensemble: drop draws in which a resource saturates on the measured test, for a test that ran without interruptions",
     );
   addInputCapOption(addBudgetOptions(addServerOptions(command)))
     .option("--no-progress", "no progress lines on stderr")
     .addOption(jobsOption("simulations"))
     .action(async (files: string[], flags: CalibrateFlags) => {
       if (flags.jobs !== undefined) setDefaultJobs(flags.jobs);
-      if (flags.fit.length === 0) {
+      if (flags.ensemble !== undefined && flags.fit.length > 0) {
+        throw new InputError({
+          file: "--ensemble",
+          path: "",
+          message: "conditions the model as it is: drop --fit (fit first, then condition the fitted model)",
+        });
+      }
+      if (flags.unsaturated && flags.ensemble === undefined) {
+        throw new InputError({ file: "--unsaturated", path: "", message: "applies to --ensemble only" });
+      }
+      if (flags.fit.length === 0 && flags.ensemble === undefined) {
         throw new InputError({
           file: "--fit",
           path: "",
@@ -115,12 +137,29 @@ export function registerCalibrate(program: Command): void {
         budgetOf(flags),
         {
           replicationsOption: "--replications",
-          runs: flags.maxEvals,
+          runs: flags.ensemble ?? flags.maxEvals,
         },
       );
       checkOutputFile(resolve(flags.out), "--out", { regularOnly: true });
       const prometheus = await serverMeasurement(flags);
       if (prometheus) process.stderr.write(`${renderQueries(prometheusReport(prometheus)).join("\n")}\n`);
+      if (flags.ensemble !== undefined) {
+        const result = runEnsemble({
+          scenario,
+          measuredFiles,
+          out: flags.out,
+          draws: flags.ensemble,
+          ...(flags.unsaturated ? { unsaturatedOnly: true } : {}),
+          command: `capsim ${process.argv.slice(2).join(" ")}`,
+          ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+          ...(prometheus ? { prometheus } : fileSeriesOptions(flags)),
+          onDone: (done, total) => {
+            if (flags.progress) process.stderr.write(`calibrate --ensemble: draw ${done}/${total}\n`);
+          },
+        });
+        process.stdout.write(renderEnsemble(result));
+        return;
+      }
       const result = runCalibrate({
         scenario,
         measuredFiles,

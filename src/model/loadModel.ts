@@ -84,7 +84,8 @@ function partialOf(schema: z.ZodType): z.ZodType {
 const partialModelSchema = z.strictObject(
   Object.fromEntries(
     Object.entries(modelSchema.shape).map(([key, schema]) => {
-      if (key === "name" || key === "description") return [key, schema];
+      // An ensemble is whole or absent: its points mean nothing in part.
+      if (key === "name" || key === "description" || key === "uncertainty_ensemble") return [key, schema];
       let inner = schema as z.ZodType;
       while (inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
       return [key, partialOf(inner).optional()];
@@ -172,7 +173,8 @@ function composeModel(
     basePath,
     depth + 1,
   );
-  const { calibration: _baseFit, ...baseWithoutFit } = base.raw;
+  // A fit and an ensemble describe the model they were made on, not one built on it.
+  const { calibration: _baseFit, uncertainty_ensemble: _basePoints, ...baseWithoutFit } = base.raw;
   return { raw: mergeModelSections(baseWithoutFit, child), overlays: [...base.overlays, ...own] };
 }
 

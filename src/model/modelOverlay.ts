@@ -269,7 +269,7 @@ export function modelSectionParams(shape: Record<string, unknown>): Record<strin
   for (const [key, schema] of Object.entries(shape)) {
     let s = schema as { unwrap?: () => unknown; shape?: Record<string, unknown> };
     while (!s.shape && typeof s.unwrap === "function") s = s.unwrap() as typeof s;
-    if (s.shape && key !== "calibration") out[key] = Object.keys(s.shape);
+    if (s.shape && key !== "calibration" && key !== "uncertainty_ensemble") out[key] = Object.keys(s.shape);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { distributionOrNumberSchema } from "../engine/random/index.js";
+import { ensembleSchema } from "../uncertainty/ensemble.js";
 import { checkUncertainty, leavesOutSchema, uncertaintySchema } from "../uncertainty/schema.js";
 import { overloadSchema } from "./overloadSchema.js";
 
@@ -610,6 +611,7 @@ export const modelSchema = z
       .describe("What an insights page load costs (used by a scenario's workload.insights)"),
     overload: overloadSchema,
     uncertainty: uncertaintySchema.optional(),
+    uncertainty_ensemble: ensembleSchema.optional(),
     leaves_out: leavesOutSchema.optional(),
   })
   .superRefine(checkUncertainty)

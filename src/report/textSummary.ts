@@ -1,6 +1,7 @@
 import { renderCost } from "../cost/costText.js";
 import type { RunSummary } from "../run/runScenario.js";
 import { DAY_PROFILE_SLOT_S } from "../scenario/schema.js";
+import { conditioningLine } from "../uncertainty/conditioningText.js";
 import { predictionOffLine } from "../uncertainty/predictionOff.js";
 import { predictionText } from "../uncertainty/saturatedDraws.js";
 import { renderDatabaseCpu } from "./databaseCpuText.js";
@@ -189,7 +190,8 @@ function predictionNote(p: NonNullable<RunSummary["prediction"]>): string {
   const others = p.bottleneck.alternatives.map((a) => `${a.resource} in ${a.draws}`).join(", ");
   const note =
     `  ${p.draws} draws over ${p.parameters.length} uncertain parameters (model uncertainty:, docs/uncertainty.md); ` +
-    `the bottleneck is ${p.bottleneck.resource} in ${pct(p.bottleneck.agreement)} of them${others ? ` (${others})` : ""}.`;
+    `the bottleneck is ${p.bottleneck.resource} in ${pct(p.bottleneck.agreement)} of them${others ? ` (${others})` : ""}.` +
+    (conditioningLine(p.conditioning) ? `\n  Draws ${conditioningLine(p.conditioning)}` : "");
   const hot = p.saturated_draws;
   // Summaries written before saturated_draws existed have none to report.
   if (!hot || hot.draws === 0) return note;

@@ -62,8 +62,8 @@ export function valueAt(p: UncertainParameter, unit: number): number {
 
 /**
  * The model with every uncertain parameter set to the given position in its range (0.5 is the range's
- * log-midpoint, not necessarily the model's value). The copy drops `uncertainty:`, whose ranges
- * describe the original.
+ * log-midpoint, not necessarily the model's value). The copy drops `uncertainty:` and
+ * `uncertainty_ensemble:`, which describe the original.
  */
 export function modelAtPoint(m: UncertainModel, unit: readonly number[]): LoadedModel {
   const values = m.parameters.map((p, i) => valueAt(p, unit[i]!));
@@ -77,6 +77,7 @@ export function modelAtPoint(m: UncertainModel, unit: readonly number[]): Loaded
     values.filter((_, i) => !isOverlaid[i]),
   );
   doc.delete("uncertainty");
+  doc.delete("uncertainty_ensemble");
   const loaded = loadModelText(modelDocumentText(doc), m.base.file);
   const factors = m.parameters.flatMap((p, i) =>
     isOverlaid[i] ? [{ paramPath: p.fit.paramPath, factor: values[i]! / p.fit.original }] : [],

@@ -7,6 +7,8 @@ import { metricLabel } from "../sweep/columns.js";
 import { evaluatePoints, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
 import { type UncertainModel, uncertainModel } from "./parameters.js";
 import {
+  type Conditioning,
+  conditioningOf,
   isShare,
   PREDICTION_LEVEL,
   predictionTasks,
@@ -55,6 +57,8 @@ export interface PlanUncertainty {
   parameters: number;
   recommended: DeploymentPrediction | null;
   reference: DeploymentPrediction | null;
+  /** As a run's `prediction.conditioning`; null without draws or without an ensemble. */
+  conditioning: Conditioning | null;
   leaves_out: LeavesOut;
 }
 
@@ -85,6 +89,7 @@ export function planUncertainty(
     parameters: entries.length,
     recommended: predicted.recommended ?? null,
     reference: predicted.reference ?? null,
+    conditioning: m ? conditioningOf(m) : null,
     leaves_out: ctx.model.model.leaves_out ?? [],
   };
 }

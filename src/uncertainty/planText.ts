@@ -1,4 +1,5 @@
 import { fmt } from "../plan/checks.js";
+import { conditioningLine } from "./conditioningText.js";
 import type { CheckPrediction, DeploymentPrediction, PlanUncertainty } from "./planPrediction.js";
 import { predictionText } from "./saturatedDraws.js";
 
@@ -35,6 +36,8 @@ export function planUncertaintyLines(u: PlanUncertainty): string[] {
         `the deciding check, ${limited(c)}: ${failing(c)}; ${predicted(c, u.draws)}.`,
     );
     lines.push(...saturationLines(rec), ...crossingLines(rec, u.draws));
+    const conditioned = conditioningLine(u.conditioning);
+    if (conditioned) lines.push(`  The draws were ${conditioned}`);
   }
   if (u.leaves_out.length > 0) {
     lines.push("the model leaves out (no interval covers these):");

@@ -5,6 +5,7 @@ import type { LoadedModel } from "../model/loadModel.js";
 import type { RunSummary, SummaryMetric } from "../run/runScenario.js";
 import type { LoadedScenario } from "../scenario/index.js";
 import { evaluatePoints, type PointOutcome, type PointTask } from "../sweep/evaluate.js";
+import { effectivePoints, ensembleOf, resample } from "./ensemble.js";
 import { latinHypercube } from "./lhs.js";
 import { modelAtPoint, type UncertainModel, uncertainModel } from "./parameters.js";
 import {
@@ -45,7 +46,25 @@ export interface PredictionInfo {
   bottleneck: { resource: string; agreement: number; alternatives: { resource: string; draws: number }[] };
   /** Draws in which a resource saturated: their time figures grow with the test's length. */
   saturated_draws: SaturatedDraws;
+  /** Whether the draws were conditioned on a measured test (the model's `uncertainty_ensemble:`); null: it has none. */
+  conditioning: Conditioning | null;
   wall_seconds: number;
+}
+
+/** The draws' conditioning on a measured test (docs/uncertainty.md, "Draws conditioned on a measured test"). */
+export interface Conditioning {
+  /** False when the model's ensemble does not apply to it (`why` says why): the draws are independent. */
+  applied: boolean;
+  why: string | null;
+  scenario: string;
+  measured: string[];
+  figures: number;
+  prior_draws: number;
+  /** Whether draws in which a resource saturated on the test were dropped (`calibrate --unsaturated`). */
+  unsaturated_only: boolean;
+  /** Points kept (within 18.42 of the best χ²), and their effective number under the likelihood weights. */
+  points: number;
+  effective_points: number;
 }
 
 export interface PredictOptions {
@@ -64,15 +83,47 @@ const METHOD =
   "test's simulation noise together. The interval is the normal-theory prediction interval of the draws, " +
   "mean ± t(0.95, n−1)·sd·√(1 + 1/n), on logits for a utilisation, on logarithms when every draw is positive.";
 
-/** The draws' tasks: the model at each Latin-hypercube point, one replication, a seed per draw. */
+const CONDITIONED =
+  " Conditioned on a measured test: the points are not drawn afresh but resampled, in proportion to their " +
+  "likelihood exp(−χ²/2), from the model's uncertainty_ensemble: Latin-hypercube points of the same ranges " +
+  "each simulated on the measured test and judged on its figures (capsim calibrate --ensemble).";
+
+/** Each draw's position in the parameters' ranges: resampled from the model's ensemble when it applies, else a Latin hypercube. */
+export function drawPoints(m: UncertainModel, draws: number, seed: number): number[][] {
+  const streams = new RandomStreams(deriveSeed(seed, "prediction"));
+  const conditioned = ensembleOf(m.base);
+  if (!conditioned.ensemble)
+    return latinHypercube(draws, m.parameters.length, streams.stream("latin-hypercube"));
+  const { points } = conditioned.ensemble;
+  return resample(conditioned.weights, draws, streams.stream("ensemble")).map((i) => points[i]!.unit);
+}
+
+/** The `conditioning` of a prediction block: null when the model has no ensemble. */
+export function conditioningOf(m: UncertainModel): Conditioning | null {
+  const found = ensembleOf(m.base);
+  const e = m.base.model.uncertainty_ensemble;
+  if (!e) return null;
+  return {
+    applied: found.ensemble !== null,
+    why: found.ensemble ? null : found.why,
+    scenario: e.scenario.name,
+    measured: e.measured.map((f) => f.file),
+    figures: e.figures,
+    prior_draws: e.prior_draws,
+    unsaturated_only: e.unsaturated_only,
+    points: e.points.length,
+    effective_points: found.ensemble ? effectivePoints(found.weights) : 0,
+  };
+}
+
+/** The draws' tasks: the model at each draw's point, one replication, a seed per draw. */
 export function predictionTasks(
   loaded: LoadedScenario,
   m: UncertainModel,
   draws: number,
   seed: number,
 ): PointTask[] {
-  const rng = new RandomStreams(deriveSeed(seed, "prediction")).stream("latin-hypercube");
-  return latinHypercube(draws, m.parameters.length, rng).map((unit, index) => ({
+  return drawPoints(m, draws, seed).map((unit, index) => ({
     index,
     loaded,
     model: modelAtPoint(m, unit),
@@ -115,11 +166,12 @@ export function predictionInfo(
   seed: number,
   wallSeconds: number,
 ): PredictionInfo {
+  const conditioning = conditioningOf(m);
   return {
     draws: draws.length,
     level: PREDICTION_LEVEL,
     seed,
-    method: METHOD,
+    method: conditioning?.applied ? METHOD + CONDITIONED : METHOD,
     parameters: m.parameters.map((p) => ({
       path: p.entry.path,
       kind: p.entry.kind,
@@ -129,6 +181,7 @@ export function predictionInfo(
     })),
     bottleneck: bottleneckAgreement(nominal, draws),
     saturated_draws: saturatedDraws(draws, sizingVerdict),
+    conditioning,
     wall_seconds: wallSeconds,
   };
 }

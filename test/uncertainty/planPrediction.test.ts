@@ -90,6 +90,7 @@ describe("a plan's check predictions when some draws saturate", () => {
       parameters: 17,
       recommended: predicted,
       reference: null,
+      conditioning: null,
       leaves_out: [],
     });
     const text = lines.join("\n");

@@ -80,7 +80,7 @@ describe("a run's prediction when some draws saturate", () => {
   ];
   const info: PredictionInfo = {
     ...predictionInfo(
-      { parameters: [] } as unknown as Parameters<typeof predictionInfo>[0],
+      { parameters: [], base: { model: {} } } as unknown as Parameters<typeof predictionInfo>[0],
       nominal,
       draws,
       1,
