@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { basename, extname, isAbsolute, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { type CompareRow, compareFigures, SIMULATED_METRICS } from "../compare/compareFigures.js";
-import { measuredFiguresOf } from "../compare/measuredFigures.js";
+import { type MeasuredFigures, measuredFiguresOf } from "../compare/measuredFigures.js";
 import { DEFAULT_TOLERANCE } from "../compare/tolerance.js";
 import { measuredText } from "../compare/verdict.js";
 import { InputError } from "../errors.js";
@@ -133,7 +133,6 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
   const replications = opts.replications ?? DEFAULT_CALIBRATE_REPLICATIONS;
   const seed = opts.seed ?? loaded.scenario.seed;
   const maxEvaluations = opts.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS;
-  const stageNames = loaded.scenario.stages.map((s) => s.name as string);
 
   // Every evaluation: same seed, same replications (common random numbers); a model simulated once is reused.
   const simulated = new Map<string, RunSummary>();
@@ -151,18 +150,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
 
   let wall = performance.now();
   const before = simulate(model).summary;
-  const pods = { evaluated: measured.evaluated, scenario: loaded.scenario };
-  const rowsBefore = compareFigures(before.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames, pods);
-  const targets: FitTarget[] = rowsBefore
-    .filter((r) => r.verdict !== "not_simulated")
-    .map((r) => ({ metric: r.metric, stage: r.stage, measured: r.measured }));
-  if (targets.length === 0) {
-    throw new InputError({
-      file: measured.files.map((f) => f.file).join(", "),
-      path: "",
-      message: `none of the measured figures is simulated by scenario ${loaded.scenario.name}: nothing to fit`,
-    });
-  }
+  const { rows: rowsBefore, targets } = fitTargets(before, measured, loaded, "fit");
   const objectiveBefore = fitObjective(before.metrics, targets);
   let best = objectiveBefore;
   let index = 0;
@@ -238,7 +226,7 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     });
   }
   const fitted = params.map((p, i) => fromUnit(p, search.x[i]!));
-  const rowsAfter = compareFigures(after.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames, pods);
+  const rowsAfter = judgedRows(after, measured, loaded);
   const errors = rowsBefore.map((row, i) => errorRecord(row, rowsAfter[i]!));
   const name = basename(opts.out, extname(opts.out));
   // Each range step is one more simulation, reported like the search's evaluations.
@@ -308,6 +296,37 @@ export function runCalibrate(opts: CalibrateOptions): CalibrateResult {
     modelText: text,
     ...(ranges ? { ranges } : {}),
   };
+}
+
+/**
+ * The measured figures a simulation of `loaded` is judged on (those it simulates), with every figure's
+ * row; refused when none is simulated (`purpose` says what there would be nothing to do).
+ */
+export function fitTargets(
+  simulated: RunSummary,
+  measured: MeasuredFigures,
+  loaded: LoadedScenario,
+  purpose: string,
+): { rows: CompareRow[]; targets: FitTarget[] } {
+  const rows = judgedRows(simulated, measured, loaded);
+  const targets = rows
+    .filter((r) => r.verdict !== "not_simulated")
+    .map((r) => ({ metric: r.metric, stage: r.stage, measured: r.measured }));
+  if (targets.length === 0) {
+    throw new InputError({
+      file: measured.files.map((f) => f.file).join(", "),
+      path: "",
+      message: `none of the measured figures is simulated by scenario ${loaded.scenario.name}: nothing to ${purpose}`,
+    });
+  }
+  return { rows, targets };
+}
+
+/** Every measured figure judged against a simulation of `loaded`, as compare judges it. */
+function judgedRows(simulated: RunSummary, measured: MeasuredFigures, loaded: LoadedScenario): CompareRow[] {
+  const stageNames = loaded.scenario.stages.map((s) => s.name as string);
+  const pods = { evaluated: measured.evaluated, scenario: loaded.scenario };
+  return compareFigures(simulated.metrics, measured.figures, DEFAULT_TOLERANCE, stageNames, pods);
 }
 
 /** A path relative to the working directory when it lies below it (portable provenance), else as is. */

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { YAMLMap, YAMLSeq } from "yaml";
-import { compareFigures, SIMULATED_METRICS } from "../compare/compareFigures.js";
+import { SIMULATED_METRICS } from "../compare/compareFigures.js";
 import { type MeasurementSource, measuredFiguresOf } from "../compare/measuredFigures.js";
-import { DEFAULT_TOLERANCE } from "../compare/tolerance.js";
 import { deriveSeed, RandomStreams } from "../engine/random/index.js";
 import { InputError } from "../errors.js";
 import { type LoadedModel, loadModelText } from "../model/loadModel.js";
@@ -24,6 +23,7 @@ import { modelAtPoint, uncertainModel } from "../uncertainty/parameters.js";
 import { isSaturatedDraw } from "../uncertainty/saturatedDraws.js";
 import { modelDocumentText, parseModelDocument, rebaseModelPaths } from "./modelDocument.js";
 import { fitObjective } from "./objective.js";
+import { fitTargets } from "./runCalibrate.js";
 
 export interface EnsembleOptions extends Omit<MeasurementSource, "measuredFiles"> {
   scenario: { loaded: LoadedScenario; model: LoadedModel };
@@ -84,17 +84,7 @@ export function runEnsemble(opts: EnsembleOptions): EnsembleResult {
   const summaries = evaluatePoints(tasks, { ...(opts.onDone ? { onDone: opts.onDone } : {}) }).map(
     (o) => o.summary,
   );
-  const stages = loaded.scenario.stages.map((s) => s.name as string);
-  const targets = compareFigures(summaries[0]!.metrics, measured.figures, DEFAULT_TOLERANCE, stages)
-    .filter((r) => r.verdict !== "not_simulated")
-    .map((r) => ({ metric: r.metric, stage: r.stage, measured: r.measured }));
-  if (targets.length === 0) {
-    throw new InputError({
-      file: measured.files.map((f) => f.file).join(", "),
-      path: "",
-      message: `none of the measured figures is simulated by scenario ${loaded.scenario.name}: nothing to condition on`,
-    });
-  }
+  const { targets } = fitTargets(summaries[0]!, measured, loaded, "condition on");
   const saturated = summaries.map(isSaturatedDraw);
   const chi2 = summaries.map((s) => fitObjective(s.metrics, targets) / FIGURE_RELATIVE_SD ** 2);
   const { kept, best } = keptPoints(units, chi2, saturated, opts.unsaturatedOnly === true);

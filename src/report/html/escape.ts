@@ -4,8 +4,8 @@ export function escapeHtml(text: string): string {
 }
 
 // Controls a page would obey invisibly: C0/C1 (but tab and line ends) and the bidirectional overrides.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const HIDDEN_CONTROLS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
