@@ -173,8 +173,9 @@ function composeModel(
     basePath,
     depth + 1,
   );
-  // A fit and an ensemble describe the model they were made on, not one built on it.
-  const { calibration: _baseFit, uncertainty_ensemble: _basePoints, ...baseWithoutFit } = base.raw;
+  // A fit describes the model it was made on. An ensemble is inherited: it names its model's hash, so a model
+  // built on it ignores it and says why.
+  const { calibration: _baseFit, ...baseWithoutFit } = base.raw;
   return { raw: mergeModelSections(baseWithoutFit, child), overlays: [...base.overlays, ...own] };
 }
 

@@ -18,7 +18,7 @@ import {
   resample,
 } from "../../src/uncertainty/ensemble.js";
 import { uncertainModel, valueAt } from "../../src/uncertainty/parameters.js";
-import { drawPoints, predictRun } from "../../src/uncertainty/prediction.js";
+import { conditioningOf, drawPoints, predictRun } from "../../src/uncertainty/prediction.js";
 import { CAPSIM_MAIN } from "../helpers/cli.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -140,6 +140,22 @@ describe("capsim calibrate --ensemble", () => {
     const m = uncertainModel(edited, text);
     const lhs = drawPoints(m, 6, 1).map((u) => u[0]);
     expect(new Set(lhs).size).toBe(6); // a Latin hypercube: one point per stratum
+  });
+
+  it("is inherited by a model built on it, which ignores it and says why", () => {
+    const derived = join(dir, "derived.yaml");
+    writeFileSync(
+      derived,
+      `name: derived\ndescription: the default with one cost changed\nextends: ${join(ROOT, "models/coder-v2.8.yaml")}\n` +
+        "coderd:\n  connection_cpu_vcpu: {value: 0.002, source: test}\n",
+    );
+    const model = loadModelFile(derived);
+    expect(ensembleOf(model)).toEqual({
+      ensemble: null,
+      why: "the model differs from the one the ensemble was drawn for",
+    });
+    expect(conditioningOf(uncertainModel(model))).toMatchObject({ applied: false, effective_points: 0 });
+    expect(ensembleOf(loadModelFile(join(ROOT, "models/coder-v2.8.yaml"))).ensemble).not.toBeNull();
   });
 
   it("refuses a point with the wrong number of positions, at its line", () => {
