@@ -26,6 +26,24 @@ import { capsim, ROOT } from "./cli.js";
 const T = 1709287200;
 const FIXTURE = join(ROOT, "test/fixtures/prometheus/operator.om");
 const TINY = join(ROOT, "test/fixtures/compare/tiny.yaml");
+
+/** `capsim compare` of the tiny scenario against the fixture's "restarts" deployment on the server at `url`. */
+const compareArgs = (url: string): string[] => [
+  "compare",
+  TINY,
+  "--prometheus",
+  url,
+  "--selector",
+  '{namespace="restarts"}',
+  "--start",
+  String(T),
+  "--end",
+  String(T + 1200),
+  "--replications",
+  "1",
+  "--no-progress",
+  "--json",
+];
 /** The password has characters a URL must escape; the hash is bcrypt (cost 4) of it. */
 const AUTH = {
   user: "operator",
@@ -211,24 +229,7 @@ describeWithPrometheus("replicas measured against the scenario's", (tools) => {
     await server?.stop();
   });
 
-  const compare = (...more: string[]) =>
-    capsim([
-      "compare",
-      TINY,
-      "--prometheus",
-      server.url,
-      "--selector",
-      '{namespace="restarts"}',
-      "--start",
-      String(T),
-      "--end",
-      String(T + 1200),
-      "--replications",
-      "1",
-      "--no-progress",
-      "--json",
-      ...more,
-    ]);
+  const compare = (...more: string[]) => capsim([...compareArgs(server.url), ...more]);
   type Row = { metric: string; verdict: string; reason?: string };
   const rowsOf = (stdout: string): Row[] => {
     const json = JSON.parse(stdout) as { rows: Row[]; not_simulated: Row[] };
@@ -325,25 +326,8 @@ describeWithPrometheus("a Prometheus behind a path prefix and basic auth", (tool
     await server?.stop();
   });
 
-  const args = (url: string): string[] => [
-    "compare",
-    TINY,
-    "--prometheus",
-    url,
-    "--selector",
-    '{namespace="restarts"}',
-    "--start",
-    String(T),
-    "--end",
-    String(T + 1200),
-    "--replications",
-    "1",
-    "--no-progress",
-    "--json",
-  ];
-
   it("credentials in the URL are sent, and the password is shown nowhere", async () => {
-    const r = await capsim(args(`${withAuth}/`));
+    const r = await capsim(compareArgs(`${withAuth}/`));
     // The tiny scenario is not this deployment: figures may fail (3).
     expect([0, 3], r.stderr).toContain(r.code);
     const json = JSON.parse(r.stdout) as {
@@ -357,13 +341,13 @@ describeWithPrometheus("a Prometheus behind a path prefix and basic auth", (tool
   }, 120_000);
 
   it("no credentials, or wrong ones: exit 2 saying so, nothing on stdout", async () => {
-    const none = await capsim(args(server.url));
+    const none = await capsim(compareArgs(server.url));
     expect(none.code).toBe(2);
     expect(none.stdout).toBe("");
     expect(none.stderr).toMatch(
       /HTTP 401 Unauthorized: the server asks for credentials; give them in the URL \(http:\/\/USER:PASSWORD@host:9090, or http:\/\/USER@host:9090 with the password in CAPSIM_PROMETHEUS_PASSWORD\)\n$/,
     );
-    const wrong = await capsim(args(server.url.replace("http://", "http://operator:nope@")));
+    const wrong = await capsim(compareArgs(server.url.replace("http://", "http://operator:nope@")));
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain(
       'HTTP 401 Unauthorized: the server refused the credentials of user "operator"',
