@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { loadScenarioAndModel } from "../../src/cli/scenarioInput.js";
-import { evaluatePoint, type PointOutcome, type PointTask } from "../../src/sweep/evaluate.js";
-import { gridPoints, parseAxes } from "../../src/sweep/grid.js";
-import { type LoadedPoint, loadPoints, type SweepBase } from "../../src/sweep/pointScenario.js";
+import type { PointOutcome } from "../../src/sweep/evaluate.js";
+import type { LoadedPoint, SweepBase } from "../../src/sweep/pointScenario.js";
 import { runSweep, type SweepOptions } from "../../src/sweep/runSweep.js";
 import type { PointRunner } from "../../src/sweep/workerPool.js";
+import { replayRunner, smallSweep } from "../helpers/replaySweep.js";
 
 // The process dies right after --overwrite wrote the new sidecar: the CSV write that follows fails here.
 const crash = vi.hoisted(() => ({ csv: false }));
@@ -22,7 +21,6 @@ vi.mock("../../src/output/atomicFile.js", async (importOriginal) => {
   };
 });
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "capsim-overwrite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -30,23 +28,11 @@ let base: SweepBase;
 let points: LoadedPoint[];
 let outcome: PointOutcome;
 
-function runner(seen: number[]): PointRunner {
-  return {
-    parallelism: 1,
-    run: async (task: PointTask) => {
-      seen.push(task.index);
-      return { ...outcome, index: task.index };
-    },
-    close: async () => {},
-  };
-}
+/** One real simulation, reused for every point. */
+const runner = (seen: number[] = []): PointRunner => replayRunner(() => outcome, seen);
 
 beforeAll(() => {
-  const { loaded, model } = loadScenarioAndModel(join(ROOT, "test/fixtures/sweep/small.yaml"), []);
-  const axes = parseAxes(["workload.users=20,30,40"]);
-  base = { loaded, model, sets: [], axes, link: null };
-  points = loadPoints(base, gridPoints(axes));
-  outcome = evaluatePoint({ index: 0, loaded: points[0]!.loaded, model, replications: 1, seed: 1 });
+  ({ base, points, outcome } = smallSweep("workload.users=20,30,40"));
 });
 
 const options = (seed: number, seen: number[], extra: Partial<SweepOptions> = {}): SweepOptions => ({

@@ -1,20 +1,18 @@
 import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadScenarioAndModel } from "../../src/cli/scenarioInput.js";
 import { InputError } from "../../src/errors.js";
 import { sealRow } from "../../src/sweep/columns.js";
 import { csvLine, readSweepCsv } from "../../src/sweep/csvFile.js";
-import { evaluatePoint, type PointOutcome, type PointTask } from "../../src/sweep/evaluate.js";
-import { gridPoints, parseAxes } from "../../src/sweep/grid.js";
+import type { PointOutcome } from "../../src/sweep/evaluate.js";
 import { lockPath } from "../../src/sweep/lock.js";
-import { type LoadedPoint, loadPoints, type SweepBase } from "../../src/sweep/pointScenario.js";
+import type { LoadedPoint, SweepBase } from "../../src/sweep/pointScenario.js";
 import { runSweep, type SweepOptions } from "../../src/sweep/runSweep.js";
 import type { PointRunner } from "../../src/sweep/workerPool.js";
+import { replayRunner, smallSweep } from "../helpers/replaySweep.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "capsim-resume-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -22,24 +20,11 @@ let base: SweepBase;
 let points: LoadedPoint[];
 let outcome: PointOutcome;
 
-/** One real simulation, reused for every point: these tests are about the file, not the figures. */
-function fastRunner(seen: number[] = []): PointRunner {
-  return {
-    parallelism: 1,
-    run: async (task: PointTask) => {
-      seen.push(task.index);
-      return { ...outcome, index: task.index };
-    },
-    close: async () => {},
-  };
-}
+/** One real simulation, reused for every point. */
+const fastRunner = (seen: number[] = []): PointRunner => replayRunner(() => outcome, seen);
 
 beforeAll(() => {
-  const { loaded, model } = loadScenarioAndModel(join(ROOT, "test/fixtures/sweep/small.yaml"), []);
-  const axes = parseAxes(["workload.users=20,30,40,50"]);
-  base = { loaded, model, sets: [], axes, link: null };
-  points = loadPoints(base, gridPoints(axes));
-  outcome = evaluatePoint({ index: 0, loaded: points[0]!.loaded, model, replications: 1, seed: 1 });
+  ({ base, points, outcome } = smallSweep("workload.users=20,30,40,50"));
 });
 
 function options(outPath: string, extra: Partial<SweepOptions> = {}): SweepOptions {
