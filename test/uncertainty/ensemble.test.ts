@@ -218,4 +218,12 @@ describe("capsim calibrate --ensemble on the command line", () => {
     expect(r.stderr).toMatch(/--ensemble: conditions the model as it is: drop --fit/);
     expect(existsSync(out)).toBe(false);
   });
+
+  it("refuses --unsaturated without --ensemble (exit 2), writing nothing", () => {
+    const out = join(dir, "never-either.yaml");
+    const r = capsim(measured, "--unsaturated", "--fit", "coderd.connection_cpu_vcpu", "--out", out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--unsaturated: applies to --ensemble only/);
+    expect(existsSync(out)).toBe(false);
+  });
 });
